@@ -1,0 +1,66 @@
+import type { Readable } from 'node:stream';
+import type { Limits } from '../core/limits.js';
+import type { Diagnostics } from '../core/diagnostics.js';
+import type { Platform } from './platform.js';
+import type { ImageConfig, ImageManifest } from './schema.js';
+
+/** Where an image came from. */
+export type SourceKind = 'docker-archive' | 'oci-layout' | 'oci-archive' | 'registry';
+
+/** One layer of a resolved image, with a way to read its (possibly compressed) blob. */
+export interface LayerBlob {
+  /** Position in the manifest, 0 = base. */
+  index: number;
+  /** Digest of the blob as stored (compressed). For a docker-archive, the digest of the layer file. */
+  digest: string;
+  /** Size of the blob as stored, in bytes. */
+  size: number;
+  mediaType: string;
+  /** sha256 of the uncompressed tar, from the config's `rootfs.diff_ids`. */
+  diffId: string;
+  /**
+   * Opens the blob. The stream is verified against `digest` and `size` as it flows and fails with
+   * a DigestMismatchError / SizeMismatchError at the end if they differ.
+   */
+  open(signal?: AbortSignal): Promise<Readable>;
+}
+
+/** An image whose manifest and config have been read and verified, ready for its layers to be read. */
+export interface ResolvedImage {
+  source: SourceKind;
+  /** What the user gave: a path or a reference. */
+  name: string;
+  /** The reference this image is known by: `registry/repo:tag`, an OCI ref name or a RepoTag. */
+  reference: string | undefined;
+  /** Digest of the image manifest; for a pure docker-archive (which has none), undefined. */
+  manifestDigest: string | undefined;
+  /** Digest of the index or manifest list the manifest was selected from, if any. */
+  indexDigest: string | undefined;
+  manifestMediaType: string | undefined;
+  manifest: ImageManifest | undefined;
+  configDigest: string;
+  config: ImageConfig;
+  layers: LayerBlob[];
+}
+
+/** How to pick one image out of a source that holds several. */
+export interface ImageSelection {
+  /** A name:tag (docker-archive RepoTags) or an OCI `org.opencontainers.image.ref.name`. */
+  image?: string | undefined;
+  /** Wanted platform when the source has an index; defaults to linux/amd64. */
+  platform?: Platform | undefined;
+}
+
+export interface SourceContext {
+  limits: Limits;
+  diagnostics: Diagnostics;
+  signal?: AbortSignal | undefined;
+}
+
+/** Every image source — archives, layouts, registries — resolves through this one interface. */
+export interface ImageSource {
+  readonly kind: SourceKind;
+  resolve(selection: ImageSelection, context: SourceContext): Promise<ResolvedImage>;
+  /** Releases file handles and connections. Safe to call more than once. */
+  close(): Promise<void>;
+}
