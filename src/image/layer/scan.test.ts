@@ -1,0 +1,106 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { defaultLimits } from '../../core/limits.js';
+import { compress, makeTar, sha256, type TarItem } from '../../test-support/image-builder.js';
+import { hasCommand } from '../../test-support/shared.js';
+import { scanLayer } from './scan.js';
+
+const scan = (data: Buffer, extra: Partial<Parameters<typeof scanLayer>[1]> = {}) =>
+  scanLayer(Readable.from([data]), { what: 'layer 0', limits: defaultLimits, ...extra });
+
+const items: TarItem[] = [
+  { name: './' },
+  { name: './etc/' },
+  { name: './etc/passwd', content: 'root:x:0:0\n' },
+  { name: './usr/bin/tool', content: 'binary', mode: 0o4755 },
+  { name: './usr/bin/tool2', type: 'link', linkname: 'usr/bin/tool' },
+  { name: './bin', type: 'symlink', linkname: 'usr/bin' },
+  { name: './var/cache/.wh.old' },
+  { name: './opt/.wh..wh..opq', content: '' },
+  { name: './.wh.gone', content: '' },
+];
+
+describe('scanLayer', () => {
+  it('records entries, hard links, symlinks, whiteouts and opaque directories, and the diffID', async () => {
+    const tarData = await makeTar(items);
+    const result = await scan(compress(tarData, 'gzip'), { expectedDiffId: sha256(tarData) });
+    expect(result.diffId).toBe(sha256(tarData));
+    expect(result.uncompressedSize).toBe(tarData.length);
+    expect(result.entries.map((e) => [e.path, e.type, e.size])).toEqual([
+      ['/etc', 'dir', 0],
+      ['/etc/passwd', 'file', 11],
+      ['/usr/bin/tool', 'file', 6],
+      ['/usr/bin/tool2', 'hardlink', 6],
+      ['/bin', 'symlink', 0],
+    ]);
+    expect(result.entries[2]?.mode).toBe(0o4755);
+    expect(result.entries[3]?.linkTarget).toBe('/usr/bin/tool');
+    expect(result.entries[4]?.linkTarget).toBe('usr/bin');
+    expect(result.whiteouts).toEqual(['/var/cache/old', '/gone']);
+    expect(result.opaqueDirs).toEqual(['/opt']);
+  });
+
+  it.each(['none', 'gzip', ...(hasCommand('zstd') ? ['zstd' as const] : [])] as const)(
+    'sniffs %s compression from the bytes, not the media type',
+    async (compression) => {
+      const tarData = await makeTar(items);
+      const result = await scan(compress(tarData, compression));
+      expect(result.diffId).toBe(sha256(tarData));
+      expect(result.entries).toHaveLength(5);
+    },
+  );
+
+  it('fails with E_DIGEST_MISMATCH when the content does not hash to the diffID', async () => {
+    const tarData = await makeTar(items);
+    await expect(scan(tarData, { expectedDiffId: sha256('other') })).rejects.toMatchObject({ code: 'E_DIGEST_MISMATCH' });
+  });
+
+  it.each([
+    ['an absolute path', '/etc/passwd'],
+    ['a .. segment', 'usr/../../etc/passwd'],
+    ['a leading ..', '../outside'],
+  ])('rejects an entry with %s (E_UNSAFE_PATH)', async (_what, name) => {
+    const tarData = await makeTar([{ name, content: 'x' }]);
+    await expect(scan(tarData)).rejects.toMatchObject({ code: 'E_UNSAFE_PATH' });
+  });
+
+  it('rejects a hard link that points outside the root', async () => {
+    const tarData = await makeTar([{ name: 'a', type: 'link', linkname: '../../etc/shadow' }]);
+    await expect(scan(tarData)).rejects.toMatchObject({ code: 'E_UNSAFE_PATH' });
+  });
+
+  it('fails with E_CORRUPT on a truncated gzip stream', async () => {
+    const gz = compress(await makeTar([{ name: 'f', content: Buffer.alloc(100_000, 7) }]), 'gzip');
+    await expect(scan(gz.subarray(0, gz.length - 40))).rejects.toMatchObject({ code: 'E_CORRUPT' });
+  });
+
+  it.runIf(hasCommand('zstd'))('fails with E_CORRUPT on a truncated zstd stream', async () => {
+    const zst = compress(await makeTar([{ name: 'f', content: Buffer.alloc(100_000, 7) }]), 'zstd');
+    await expect(scan(zst.subarray(0, zst.length - 10))).rejects.toMatchObject({ code: 'E_CORRUPT' });
+  });
+
+  it('fails with E_CORRUPT on a tar cut inside an entry', async () => {
+    const tarData = await makeTar([{ name: 'f', content: Buffer.alloc(10_000, 7) }]);
+    await expect(scan(tarData.subarray(0, 3000))).rejects.toMatchObject({ code: 'E_CORRUPT' });
+  });
+
+  it('fails with E_CORRUPT on bytes that are not a tar', async () => {
+    await expect(scan(Buffer.alloc(4096, 0x41))).rejects.toMatchObject({ code: 'E_CORRUPT' });
+  });
+
+  it('stops a decompression bomb past the size limit (E_LIMIT)', async () => {
+    const bomb = compress(await makeTar([{ name: 'zeros', content: Buffer.alloc(8 << 20) }]), 'gzip');
+    await expect(scan(bomb, { limits: { ...defaultLimits, maxLayerBytes: 1 << 20 } })).rejects.toMatchObject({ code: 'E_LIMIT' });
+  });
+
+  it('stops a decompression bomb by its expansion ratio (E_LIMIT)', async () => {
+    const bomb = compress(await makeTar([{ name: 'zeros', content: Buffer.alloc(8 << 20) }]), 'gzip');
+    const limits = { ...defaultLimits, ratioCheckAfterBytes: 1 << 20, maxCompressionRatio: 100 };
+    await expect(scan(bomb, { limits })).rejects.toMatchObject({ code: 'E_LIMIT' });
+  });
+
+  it('bounds the number of entries (E_LIMIT)', async () => {
+    const many = await makeTar(Array.from({ length: 20 }, (_, i) => ({ name: `f${i}`, content: '' })));
+    await expect(scan(many, { limits: { ...defaultLimits, maxEntries: 10 } })).rejects.toMatchObject({ code: 'E_LIMIT' });
+  });
+});

@@ -1,0 +1,98 @@
+import type { Diagnostic } from '../core/diagnostics.js';
+import { Diagnostics } from '../core/diagnostics.js';
+import type { Limits } from '../core/limits.js';
+import { FileView, type LayerChanges } from './filesystem.js';
+import { historyOfLayers } from './history.js';
+import type { LayerScan } from './layer/entry.js';
+import { scanLayer } from './layer/scan.js';
+import type { LayerCache } from './layer-cache.js';
+import type { HistoryEntry } from './schema.js';
+import type { ImageSelection, ImageSource, LayerBlob, ResolvedImage } from './source.js';
+
+export type ProgressEvent =
+  | { kind: 'resolved'; image: ResolvedImage }
+  | { kind: 'layer-start'; index: number; total: number; size: number; cached: boolean }
+  | { kind: 'layer-bytes'; index: number; bytes: number; size: number }
+  | { kind: 'layer-done'; index: number };
+
+export interface ReadImageOptions {
+  selection: ImageSelection;
+  limits: Limits;
+  /** Where layer scans are kept between runs; none means every layer is read. */
+  cache?: LayerCache | undefined;
+  /** Layers read at once. */
+  parallel?: number | undefined;
+  signal?: AbortSignal | undefined;
+  onProgress?: ((event: ProgressEvent) => void) | undefined;
+  diagnostics?: Diagnostics | undefined;
+}
+
+export interface ImageLayer {
+  blob: Omit<LayerBlob, 'open'>;
+  /** The build step that made this layer, if the history maps onto the layers. */
+  history: HistoryEntry | undefined;
+  scan: LayerScan;
+  changes: LayerChanges;
+  fromCache: boolean;
+}
+
+/** An image read completely: its manifest and config, every layer's changes, and the squashed view. */
+export interface ImageModel {
+  image: ResolvedImage;
+  layers: ImageLayer[];
+  view: FileView;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Resolves an image from any source and reads each of its layers once (or takes the layer from the
+ * cache), then squashes them. Layers are read concurrently; each is streamed and verified.
+ */
+export async function readImage(source: ImageSource, options: ReadImageOptions): Promise<ImageModel> {
+  const diagnostics = options.diagnostics ?? new Diagnostics();
+  const { limits, signal, onProgress } = options;
+  const image = await source.resolve(options.selection, { limits, diagnostics, signal });
+  onProgress?.({ kind: 'resolved', image });
+
+  const scans = await mapConcurrently(image.layers, options.parallel ?? 3, async (blob) => {
+    const cached = await options.cache?.get(blob.diffId);
+    onProgress?.({ kind: 'layer-start', index: blob.index, total: image.layers.length, size: blob.size, cached: cached !== undefined });
+    const scan =
+      cached ??
+      (await scanLayer(await blob.open(signal), {
+        what: `layer ${blob.index} (${blob.digest})`,
+        expectedDiffId: blob.diffId,
+        limits,
+        signal,
+        onBytes: (bytes) => onProgress?.({ kind: 'layer-bytes', index: blob.index, bytes, size: blob.size }),
+      }));
+    if (!cached) await options.cache?.put(scan);
+    onProgress?.({ kind: 'layer-done', index: blob.index });
+    return { scan, fromCache: cached !== undefined };
+  });
+
+  for (const [index, { scan }] of scans.entries()) {
+    for (const warning of scan.warnings) diagnostics.warn('layer.entry', warning, `layer ${index}`);
+  }
+  const { view, changes } = FileView.build(scans.map((s) => s.scan));
+  const history = historyOfLayers(image.config.history, image.layers.length, diagnostics);
+  const layers = image.layers.map(({ open: _open, ...blob }, index): ImageLayer => {
+    const { scan, fromCache } = scans[index] as (typeof scans)[number];
+    return { blob, history: history[index], scan, changes: changes[index] as LayerChanges, fromCache };
+  });
+  return { image, layers, view, diagnostics: diagnostics.items };
+}
+
+/** Runs `work` over `items` with at most `limit` running at once; results keep the items' order. */
+export async function mapConcurrently<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
