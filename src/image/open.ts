@@ -39,6 +39,7 @@ export async function openImage(name: string, options: OpenOptions): Promise<Ima
     throw new NotFoundError(`${name} is a tar archive but not an image (no manifest.json, no oci-layout)`);
   }
 
+  if (/^[./~]|\.tar$/.test(name)) throw new NotFoundError(`${name}: no such file or directory`);
   try {
     return openRegistryImage(parseReference(name), options.registry);
   } catch (error) {

@@ -1,0 +1,16 @@
+/** Everything the CLI touches of its process, so commands can be run and tested in-process. */
+export interface CliIo {
+  stdout: { write(text: string): unknown; isTTY?: boolean | undefined; columns?: number | undefined };
+  stderr: { write(text: string): unknown; isTTY?: boolean | undefined; columns?: number | undefined };
+  env: Record<string, string | undefined>;
+  /** Reads all of standard input (for `--password-stdin`, `-` arguments). */
+  readStdin(): Promise<string>;
+  homedir: string;
+}
+
+/** Exit codes: 0 success; 1 the scan found what `--exit-code` asks to fail on; 2 an error. */
+export const ExitCode = { ok: 0, findings: 1, error: 2 } as const;
+
+export class CommandResult {
+  constructor(readonly exitCode: number) {}
+}

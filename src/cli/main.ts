@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+import { homedir } from 'node:os';
+import { text } from 'node:stream/consumers';
+import { run } from './program.js';
+
+// The only file that touches the real process: everything below takes a CliIo.
+// A reader that stops early (`| head`) is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+const exitCode = await run(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  readStdin: () => text(process.stdin),
+  homedir: homedir(),
+});
+process.exitCode = exitCode;

@@ -1,0 +1,56 @@
+import { Command, CommanderError } from 'commander';
+import { isShipshapeError, messageOf } from '../core/errors.js';
+import { imageInspectCommand } from './commands/image-inspect.js';
+import { ExitCode, type CliIo } from './io.js';
+import { version } from './version.js';
+
+/**
+ * Runs the CLI with the given arguments (without `node` and the script) and returns the exit code.
+ * Errors are printed as one clear message (with a hint when there is one), never a stack trace,
+ * unless SHIPSHAPE_DEBUG is set.
+ */
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  const done = (code: number): void => {
+    exitCode = code;
+  };
+  const program = new Command('shipshape')
+    .description('Container security posture across the lifecycle: build, distribute, run.')
+    .version(version, '-v, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
+    .exitOverride();
+  program.addCommand(new Command('image').description('read container images').addCommand(imageInspectCommand(io, done)));
+  for (const command of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
+    command
+      .exitOverride()
+      .showHelpAfterError('(run with --help for usage)')
+      .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
+  }
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+function reportError(error: unknown, io: CliIo): number {
+  if (error instanceof CommanderError) {
+    // help and version "errors" are successes; commander has already printed its message
+    return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help'
+      ? ExitCode.ok
+      : ExitCode.error;
+  }
+  const debug = Boolean(io.env.SHIPSHAPE_DEBUG);
+  if (isShipshapeError(error)) {
+    io.stderr.write(`shipshape: error: ${error.message}\n`);
+    if (error.hint) io.stderr.write(`  hint: ${error.hint}\n`);
+    if (debug && error.cause) io.stderr.write(`  cause: ${messageOf(error.cause)}\n`);
+  } else {
+    io.stderr.write(`shipshape: internal error: ${messageOf(error)}\n  (this is a bug; set SHIPSHAPE_DEBUG=1 for details and report it)\n`);
+  }
+  if (debug && error instanceof Error) io.stderr.write(`${error.stack ?? ''}\n`);
+  return ExitCode.error;
+}

@@ -1,0 +1,51 @@
+import { formatBytes, shortDigest } from '../core/format.js';
+import type { ProgressEvent } from '../image/read-image.js';
+import type { CliIo } from './io.js';
+
+/**
+ * A one-line progress display on stderr while layers are read, only when stderr is a terminal
+ * (never in pipes, CI logs or `--quiet`). Redrawn at most ten times a second.
+ */
+export class ProgressLine {
+  private readonly layers = new Map<number, { bytes: number; size: number; done: boolean; cached: boolean }>();
+  private total = 0;
+  private lastDraw = 0;
+  private drawn = false;
+
+  constructor(private readonly stream: CliIo['stderr']) {}
+
+  static for(io: CliIo, quiet: boolean): ProgressLine | undefined {
+    return !quiet && io.stderr.isTTY ? new ProgressLine(io.stderr) : undefined;
+  }
+
+  readonly update = (event: ProgressEvent): void => {
+    if (event.kind === 'resolved') {
+      this.total = event.image.layers.length;
+      this.write(`Resolved ${event.image.reference ?? event.image.name} ${shortDigest(event.image.manifestDigest ?? event.image.configDigest)}; reading ${this.total} layers`);
+      return;
+    }
+    const layer = this.layers.get(event.index) ?? { bytes: 0, size: 0, done: false, cached: false };
+    if (event.kind === 'layer-start') Object.assign(layer, { size: event.size, cached: event.cached });
+    if (event.kind === 'layer-bytes') layer.bytes = event.bytes;
+    if (event.kind === 'layer-done') layer.done = true;
+    this.layers.set(event.index, layer);
+    const now = Date.now();
+    if (event.kind === 'layer-bytes' && now - this.lastDraw < 100) return;
+    this.lastDraw = now;
+    const done = [...this.layers.values()].filter((l) => l.done).length;
+    const active = [...this.layers.entries()].filter(([, l]) => !l.done && !l.cached);
+    const detail = active.map(([index, l]) => `#${index} ${formatBytes(l.bytes)}/${formatBytes(l.size)}`).join(', ');
+    this.write(`Layers ${done}/${this.total}${detail ? `  reading ${detail}` : ''}`);
+  };
+
+  private write(text: string): void {
+    const width = (this.stream.columns ?? 80) - 1;
+    this.stream.write(`\r\x1b[2K${text.slice(0, width)}`);
+    this.drawn = true;
+  }
+
+  /** Clears the line before results are printed. */
+  finish(): void {
+    if (this.drawn) this.stream.write('\r\x1b[2K');
+  }
+}
