@@ -79,7 +79,8 @@ export class LayerCache {
       await writeFile(temporary, gzipSync(JSON.stringify(scan), { level: 1 }));
       await rename(temporary, file);
     } catch (error) {
-      await rm(temporary, { force: true });
+      // best-effort cleanup of our own temporary file; the diagnostic below is what matters
+      await rm(temporary, { force: true }).catch(() => undefined);
       this.diagnostics.warn('cache.unwritable', `could not write the layer cache in ${this.dir} (${messageOf(error)}); results are not cached`);
     }
   }

@@ -57,6 +57,8 @@ export interface InspectLayer {
   /** The Dockerfile-style instruction behind `createdBy`, when it can be read off it. */
   instruction: string | null;
   counts: { added: number; modified: number; deleted: number; opaqueDirs: number };
+  /** Whether this layer's contents came from the layer cache instead of being read. */
+  fromCache: boolean;
   added?: string[];
   modified?: string[];
   deleted?: string[];
@@ -112,6 +114,7 @@ export function inspectReport(model: ImageModel, options: { files: boolean }): I
           deleted: changes.deleted.length,
           opaqueDirs: changes.opaqueDirs.length,
         },
+        fromCache: layer.fromCache,
       };
       if (options.files) {
         entry.added = [...changes.added].sort();

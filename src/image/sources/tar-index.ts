@@ -121,16 +121,18 @@ async function scanHeaders(handle: FileHandle, fileSize: number, file: string, l
   let paxSize: number | undefined;
   let entries = 0;
 
+  const magic = Buffer.alloc(2);
+  await handle.read(magic, 0, 2, 0);
+  if (magic[0] === 0x1f && magic[1] === 0x8b) {
+    throw new UnsupportedError(`${file} is gzip-compressed; Shipshape reads uncompressed image archives`, {
+      hint: `decompress it first: gunzip -k ${file}`,
+    });
+  }
   while (offset + BLOCK <= fileSize) {
     await readExactly(handle, header, offset, file);
     if (isZeroBlock(header)) return { members, links }; // end-of-archive marker
     const decoded = checksumValid(header) ? decodeHeader(header) : undefined;
     if (!decoded) {
-      if (offset === 0 && header[0] === 0x1f && header[1] === 0x8b) {
-        throw new UnsupportedError(`${file} is gzip-compressed; Shipshape reads uncompressed image archives`, {
-          hint: `decompress it first: gunzip -k ${file}`,
-        });
-      }
       throw new CorruptInputError(`${file} is not a valid tar archive (bad header checksum at byte ${offset})`);
     }
     if (++entries > limits.maxEntries) throw new LimitExceededError(`${file} has more than ${limits.maxEntries} entries`);
