@@ -18,6 +18,8 @@ export interface TarItem {
   mode?: number;
 }
 
+const fixedTime = new Date('2024-01-01T00:00:00Z');
+
 /** A tar archive of the items, in order (no validation: tests use this to make bad tars too). */
 export async function makeTar(items: readonly TarItem[]): Promise<Buffer> {
   const pack = tar.pack();
@@ -32,7 +34,12 @@ export async function makeTar(items: readonly TarItem[]): Promise<Buffer> {
   for (const item of items) {
     const type = item.type ?? (item.content === undefined ? 'directory' : 'file');
     const content = item.content === undefined ? undefined : Buffer.from(item.content);
-    const header: Partial<tar.Header> & { name: string } = { name: item.name, type, mode: item.mode ?? (type === 'directory' ? 0o755 : 0o644) };
+    const header: Partial<tar.Header> & { name: string } = {
+      name: item.name,
+      type,
+      mode: item.mode ?? (type === 'directory' ? 0o755 : 0o644),
+      mtime: fixedTime, // reproducible archives
+    };
     if (item.linkname !== undefined) header.linkname = item.linkname;
     await new Promise<void>((resolve, reject) => {
       const callback = (error?: Error | null): void => (error ? reject(error) : resolve());
