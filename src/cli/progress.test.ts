@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import type { ResolvedImage } from '../image/source.js';
+import type { CliIo } from './io.js';
+import { ProgressLine } from './progress.js';
+
+const io = (isTTY: boolean): CliIo & { written: string[] } => {
+  const written: string[] = [];
+  return {
+    written,
+    stdout: { write: () => true },
+    stderr: { write: (text: string) => written.push(text), isTTY, columns: 80 },
+    env: {},
+    readStdin: async () => '',
+    homedir: '/nonexistent',
+  };
+};
+
+describe('ProgressLine', () => {
+  it('is drawn only on a terminal and not with --quiet', () => {
+    expect(ProgressLine.for(io(false), false)).toBeUndefined();
+    expect(ProgressLine.for(io(true), true)).toBeUndefined();
+    expect(ProgressLine.for(io(true), false)).toBeInstanceOf(ProgressLine);
+  });
+
+  it('shows layers done and bytes read, on one rewritten line, and clears it at the end', () => {
+    const terminal = io(true);
+    const progress = ProgressLine.for(terminal, false) as ProgressLine;
+    const image = { name: 'x', reference: 'app:1', manifestDigest: `sha256:${'a'.repeat(64)}`, configDigest: 'sha256:b', layers: [{}, {}] } as unknown as ResolvedImage;
+    progress.update({ kind: 'resolved', image });
+    progress.update({ kind: 'layer-start', index: 0, total: 2, size: 2048, cached: false });
+    progress.update({ kind: 'layer-done', index: 0 });
+    progress.update({ kind: 'layer-start', index: 1, total: 2, size: 4096, cached: false });
+    progress.finish();
+    expect(terminal.written[0]).toContain('Resolved app:1 sha256:aaaaaaaaaaaa; reading 2 layers');
+    expect(terminal.written).toContain('\r\x1b[2KLayers 1/2  reading #1 0 B/4.0 KiB');
+    expect(terminal.written.every((line) => line.startsWith('\r\x1b[2K'))).toBe(true);
+    expect(terminal.written.at(-1)).toBe('\r\x1b[2K');
+  });
+});
