@@ -1,0 +1,98 @@
+import { ManifestError } from '../../core/errors.js';
+import { parseDigest } from '../digest.js';
+import { formatPlatform, platformMatches } from '../platform.js';
+import { formatReference, type ImageReference } from '../reference.js';
+import { imageConfigSchema, parseJson, validate } from '../schema.js';
+import { selectByPlatform } from '../select.js';
+import type { ImageSelection, ImageSource, LayerBlob, ResolvedImage, SourceContext } from '../source.js';
+import { RegistryClient, type ClientInternals, type FetchedManifest } from './client.js';
+import type { RegistryOptions } from './options.js';
+
+/** An image in a registry, read through the OCI distribution API. */
+export function openRegistryImage(ref: ImageReference, options: RegistryOptions): ImageSource {
+  return new RegistryImageSource(ref, options);
+}
+
+/**
+ * Resolves a reference to a verified manifest and config: by digest when the reference has one
+ * (the tag is then only for display), else by tag; an index is narrowed to the wanted platform
+ * (linux/amd64 unless chosen). Layers stream straight from the registry, verified as they flow.
+ */
+export class RegistryImageSource implements ImageSource {
+  readonly kind = 'registry' as const;
+  private client: RegistryClient | undefined;
+
+  constructor(
+    private readonly ref: ImageReference,
+    private readonly options: RegistryOptions,
+    private readonly internals: Omit<ClientInternals, 'diagnostics'> = {},
+  ) {}
+
+  // `selection.image` names an image inside an archive; a reference already names exactly one.
+  async resolve(selection: ImageSelection, context: SourceContext): Promise<ResolvedImage> {
+    this.client ??= new RegistryClient(this.ref.registry, this.options, { ...this.internals, diagnostics: context.diagnostics });
+    const client = this.client;
+    const { repository } = this.ref;
+    const name = formatReference(this.ref);
+    const fetch = { signal: context.signal, maxBytes: context.limits.maxDocumentBytes };
+
+    const top = await client.getManifest(repository, this.ref.digest ?? this.ref.tag ?? 'latest', fetch);
+    let image: FetchedManifest = top;
+    let indexDigest: string | undefined;
+    if (top.document.kind === 'index') {
+      const chosen = selectByPlatform(name, top.document.index, selection.platform);
+      indexDigest = top.digest;
+      image = await client.getManifest(repository, chosen.digest, { ...fetch, expectedSize: chosen.size });
+    }
+    if (image.document.kind !== 'manifest') {
+      throw new ManifestError(`${name}: the index entry ${image.digest} is itself an index, not an image manifest`);
+    }
+    const { manifest } = image.document;
+    for (const descriptor of [manifest.config, ...manifest.layers]) parseDigest(descriptor.digest);
+
+    const what = `config ${manifest.config.digest} of ${name}`;
+    const configBytes = await client.getBlob(repository, manifest.config, fetch);
+    const config = validate(what, imageConfigSchema, parseJson(what, configBytes));
+    const diffIds = config.rootfs.diff_ids;
+    if (diffIds.length !== manifest.layers.length) {
+      throw new ManifestError(
+        `${name}: the manifest lists ${manifest.layers.length} layers but the config has ${diffIds.length} rootfs.diff_ids`,
+      );
+    }
+    const wanted = selection.platform;
+    if (wanted && indexDigest === undefined && !platformMatches(wanted, config)) {
+      context.diagnostics.warn(
+        'registry.platform-mismatch',
+        `${formatPlatform(wanted)} was asked for, but ${name} is a single ${formatPlatform(config)} image`,
+        name,
+      );
+    }
+
+    const layers = manifest.layers.map((descriptor, index): LayerBlob => ({
+      index,
+      digest: descriptor.digest,
+      size: descriptor.size,
+      mediaType: descriptor.mediaType,
+      diffId: diffIds[index] ?? '',
+      open: (signal) => client.openBlob(repository, descriptor, signal),
+    }));
+    return {
+      source: 'registry',
+      name,
+      reference: name,
+      manifestDigest: image.digest,
+      indexDigest,
+      manifestMediaType: image.mediaType,
+      manifest,
+      configDigest: manifest.config.digest,
+      config,
+      layers,
+    };
+  }
+
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    await client?.close();
+  }
+}
