@@ -236,7 +236,9 @@ export function transportError(error: unknown, url: URL, signal: AbortSignal | u
   const tls = codes.find((code) => tlsCodePattern.test(code));
   if (tls !== undefined) {
     const wrongProtocol = tls === 'EPROTO' || tls === 'ERR_SSL_WRONG_VERSION_NUMBER';
-    return new TlsError(`TLS with ${host} failed (${tls}): ${deepestMessage(error)}`, {
+    // OpenSSL's own text ("...:error:0A00010B:SSL routines:...") says nothing more to a user than the code
+    const detail = wrongProtocol ? 'the server did not answer with TLS' : deepestMessage(error).split('\n')[0];
+    return new TlsError(`TLS with ${host} failed (${tls}): ${detail}`, {
       cause: error,
       hint: wrongProtocol
         ? 'the server may not speak TLS; if it is a plain-HTTP registry, use --plain-http'
