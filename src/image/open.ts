@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { NotFoundError, ShipshapeError, UsageError } from '../core/errors.js';
 import type { Limits } from '../core/limits.js';
 import { parseReference } from './reference.js';
-import { openRegistryImage, type RegistryOptions } from './registry/index.js';
+import type { RegistryOptions } from './registry/index.js';
 import { directoryFiles, tarFiles } from './sources/archive-files.js';
 import { DockerArchiveSource } from './sources/docker-archive.js';
 import { OciLayoutSource } from './sources/oci-layout.js';
@@ -23,7 +23,7 @@ export async function openImage(name: string, options: OpenOptions): Promise<Ima
   const prefixed = /^(docker-archive|oci-archive|oci|docker|registry):(?:\/\/)?(.+)$/.exec(name);
   if (prefixed) {
     const [, transport, rest] = prefixed as unknown as [string, string, string];
-    if (transport === 'docker' || transport === 'registry') return openRegistryImage(parseReference(rest), options.registry);
+    if (transport === 'docker' || transport === 'registry') return openRegistry(rest, options.registry);
     if (transport === 'oci') return new OciLayoutSource('oci-layout', name, directoryFiles(rest));
     const files = tarFiles(await indexArchive(rest, options.limits));
     return transport === 'oci-archive' ? new OciLayoutSource('oci-archive', name, files) : new DockerArchiveSource(name, files);
@@ -41,13 +41,20 @@ export async function openImage(name: string, options: OpenOptions): Promise<Ima
 
   if (/^[./~]|\.tar$/.test(name)) throw new NotFoundError(`${name}: no such file or directory`);
   try {
-    return openRegistryImage(parseReference(name), options.registry);
+    return await openRegistry(name, options.registry);
   } catch (error) {
     if (error instanceof UsageError) {
       throw new NotFoundError(`${name}: no such file or directory, and not a valid image reference (${error.message})`);
     }
     throw error;
   }
+}
+
+/** The registry client (and undici under it) is loaded only when a registry is used: it costs ~0.1 s of start-up. */
+async function openRegistry(reference: string, options: RegistryOptions): Promise<ImageSource> {
+  const parsed = parseReference(reference);
+  const { openRegistryImage } = await import('./registry/index.js');
+  return openRegistryImage(parsed, options);
 }
 
 async function indexArchive(file: string, limits: Limits): Promise<TarIndex> {

@@ -50,7 +50,7 @@ export async function scanLayer(blob: Readable, options: ScanOptions): Promise<L
   blob.on('error', (error) => counter.destroy(error));
 
   const inflate = decompressor(compression, what);
-  const stages = inflate ? [stream, inflate, limiter, hasher, extract] : [stream, limiter, hasher, extract];
+  const stages = inflate ? [stream, inflate, overlap(), limiter, hasher, extract] : [stream, limiter, hasher, extract];
   try {
     await (pipeline as (...streams: unknown[]) => Promise<void>)(...stages, options.signal ? { signal: options.signal } : {});
   } catch (error) {
@@ -128,6 +128,21 @@ class EntryCollector {
   result(): Pick<LayerScan, 'entries' | 'whiteouts' | 'opaqueDirs' | 'warnings'> {
     return { entries: this.entries, whiteouts: this.whiteouts, opaqueDirs: this.opaqueDirs, warnings: this.warnings };
   }
+}
+
+/**
+ * Lets decompression run ahead of hashing and parsing. zlib inflates on the libuv thread pool, but
+ * it hands each output chunk downstream synchronously and only then inflates the next, so the two
+ * would take turns; deferring each chunk by one turn of the event loop (up to 1 MiB queued) lets the
+ * thread pool inflate chunk n+1 while the main thread hashes and parses chunk n.
+ */
+function overlap(): Transform {
+  return new Transform({
+    highWaterMark: 1 << 20,
+    transform(chunk: Buffer, _encoding, callback) {
+      setImmediate(callback, null, chunk);
+    },
+  });
 }
 
 /** Counts bytes as they pass, for progress and for the decompression ratio. */
