@@ -12,6 +12,7 @@ const layer = (entries: FileEntry[], whiteouts: string[] = [], opaqueDirs: strin
   whiteouts,
   opaqueDirs,
   warnings: [],
+  analyses: [],
 });
 const paths = (view: FileView): string[] => [...view.files()].map((r) => r.entry.path);
 

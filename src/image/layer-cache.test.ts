@@ -21,6 +21,7 @@ const scan: LayerScan = {
   whiteouts: ['/tmp/x'],
   opaqueDirs: [],
   warnings: [],
+  analyses: [],
 };
 
 describe('LayerCache', () => {

@@ -11,7 +11,7 @@ import type { LayerScan } from './layer/entry.js';
  * Version of what a layer scan records. Bump it whenever `scanLayer` records more or differently:
  * entries cached by an older version are then simply not found, and layers are read again.
  */
-export const layerScanVersion = 'files-1';
+export const layerScanVersion = 'files-2';
 
 const fileEntrySchema = z.object({
   path: z.string(),
@@ -30,6 +30,7 @@ const layerScanSchema = z.object({
   whiteouts: z.array(z.string()),
   opaqueDirs: z.array(z.string()),
   warnings: z.array(z.string()),
+  analyses: z.array(z.object({ analyzer: z.string(), path: z.string(), output: z.unknown().optional(), error: z.string().optional() })),
 });
 
 /**
@@ -41,12 +42,20 @@ const layerScanSchema = z.object({
 export class LayerCache {
   private readonly dir: string;
 
-  constructor(cacheDir: string, private readonly diagnostics: Diagnostics) {
+  /**
+   * @param visitors which layer file visitors' results the cached scans hold (`visitorsKey`):
+   *   a scan made for other analysers is a different entry.
+   */
+  constructor(
+    cacheDir: string,
+    private readonly diagnostics: Diagnostics,
+    private readonly visitors = '',
+  ) {
     this.dir = path.join(cacheDir, 'layers');
   }
 
   private fileFor(diffId: string): string {
-    const key = createHash('sha256').update(`${layerScanVersion}\0${diffId}`).digest('hex');
+    const key = createHash('sha256').update(`${layerScanVersion}\0${this.visitors}\0${diffId}`).digest('hex');
     return path.join(this.dir, key.slice(0, 2), `${key}.json.gz`);
   }
 

@@ -5,7 +5,8 @@ import { FileView, type LayerChanges } from './filesystem.js';
 import { historyOfLayers } from './history.js';
 import type { LayerScan } from './layer/entry.js';
 import { scanLayer } from './layer/scan.js';
-import type { LayerCache } from './layer-cache.js';
+import { LayerCache } from './layer-cache.js';
+import { visitorsKey, type LayerFileVisitor } from './layer/visitor.js';
 import type { HistoryEntry } from './schema.js';
 import type { ImageSelection, ImageSource, LayerBlob, ResolvedImage } from './source.js';
 
@@ -19,7 +20,9 @@ export interface ReadImageOptions {
   selection: ImageSelection;
   limits: Limits;
   /** Where layer scans are kept between runs; none means every layer is read. */
-  cache?: LayerCache | undefined;
+  cacheDir?: string | undefined;
+  /** Analysers that read files as the layers stream (their results are cached with the layer). */
+  visitors?: readonly LayerFileVisitor[] | undefined;
   /** Layers read at once. */
   parallel?: number | undefined;
   signal?: AbortSignal | undefined;
@@ -52,10 +55,12 @@ export async function readImage(source: ImageSource, options: ReadImageOptions):
   const diagnostics = options.diagnostics ?? new Diagnostics();
   const { limits, signal, onProgress } = options;
   const image = await source.resolve(options.selection, { limits, diagnostics, signal });
+  const visitors = options.visitors ?? [];
+  const cache = options.cacheDir ? new LayerCache(options.cacheDir, diagnostics, visitorsKey(visitors)) : undefined;
   onProgress?.({ kind: 'resolved', image });
 
   const scans = await mapConcurrently(image.layers, options.parallel ?? 3, async (blob) => {
-    const cached = await options.cache?.get(blob.diffId);
+    const cached = await cache?.get(blob.diffId);
     onProgress?.({ kind: 'layer-start', index: blob.index, total: image.layers.length, size: blob.size, cached: cached !== undefined });
     const scan =
       cached ??
@@ -64,9 +69,10 @@ export async function readImage(source: ImageSource, options: ReadImageOptions):
         expectedDiffId: blob.diffId,
         limits,
         signal,
+        visitors,
         onBytes: (bytes) => onProgress?.({ kind: 'layer-bytes', index: blob.index, bytes, size: blob.size }),
       }));
-    if (!cached) await options.cache?.put(scan);
+    if (!cached) await cache?.put(scan);
     onProgress?.({ kind: 'layer-done', index: blob.index });
     return { scan, fromCache: cached !== undefined };
   });

@@ -1,7 +1,6 @@
 import { Command, Option } from 'commander';
 import { Diagnostics } from '../../core/diagnostics.js';
 import { NotFoundError } from '../../core/errors.js';
-import { LayerCache } from '../../image/layer-cache.js';
 import { openImage } from '../../image/open.js';
 import { readImage } from '../../image/read-image.js';
 import { inspectReport } from '../../report/inspect-json.js';
@@ -33,7 +32,7 @@ export function imageInspectCommand(io: CliIo, done: (code: number) => void): Co
       const model = await readImage(source, {
         selection: { image: values.image, platform: options.platform },
         limits: options.limits,
-        cache: options.cacheDir ? new LayerCache(options.cacheDir, diagnostics) : undefined,
+        cacheDir: options.cacheDir,
         parallel: values.parallel,
         diagnostics,
         onProgress: progress?.update,

@@ -1,3 +1,5 @@
+import type { LayerAnalysis } from './visitor.js';
+
 /** The kinds of filesystem object a layer tar can hold. */
 export type FileType = 'file' | 'dir' | 'symlink' | 'hardlink' | 'char' | 'block' | 'fifo';
 
@@ -29,6 +31,8 @@ export interface LayerScan {
   opaqueDirs: string[];
   /** Problems that did not stop the read (a hard link to a file outside the layer, a bare `.wh.`). */
   warnings: string[];
+  /** What the layer file visitors (package analysers...) found in this layer's files. */
+  analyses: LayerAnalysis[];
 }
 
 /** Directory part of an absolute path: `/a/b` → `/a`, `/a` → `/`. */

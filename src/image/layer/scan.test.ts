@@ -4,6 +4,7 @@ import { defaultLimits } from '../../core/limits.js';
 import { compress, makeTar, sha256, type TarItem } from '../../test-support/image-builder.js';
 import { hasCommand } from '../../test-support/shared.js';
 import { scanLayer } from './scan.js';
+import type { LayerFileVisitor } from './visitor.js';
 
 const scan = (data: Buffer, extra: Partial<Parameters<typeof scanLayer>[1]> = {}) =>
   scanLayer(Readable.from([data]), { what: 'layer 0', limits: defaultLimits, ...extra });
@@ -102,5 +103,51 @@ describe('scanLayer', () => {
   it('bounds the number of entries (E_LIMIT)', async () => {
     const many = await makeTar(Array.from({ length: 20 }, (_, i) => ({ name: `f${i}`, content: '' })));
     await expect(scan(many, { limits: { ...defaultLimits, maxEntries: 10 } })).rejects.toMatchObject({ code: 'E_LIMIT' });
+  });
+});
+
+describe('scanLayer with file visitors', () => {
+  const visitor = (overrides: Partial<LayerFileVisitor> = {}): LayerFileVisitor => ({
+    id: 'test',
+    version: 1,
+    maxBytes: 1 << 20,
+    required: (path) => path.endsWith('.txt') || path.endsWith('.bin'),
+    analyze: ({ path, content }) => ({ path, text: content.toString('latin1') }),
+    ...overrides,
+  });
+  const big = Buffer.alloc(300_000, 0x61);
+  const layerItems: TarItem[] = [
+    { name: 'a.txt', content: 'hello' },
+    { name: 'big.txt', content: big },
+    { name: 'empty.txt', content: '' },
+    { name: 'elf.bin', content: Buffer.concat([Buffer.from('\x7fELF'), Buffer.alloc(70_000, 1)]) },
+    { name: 'other.bin', content: 'MZ not elf' },
+    { name: 'skip.dat', content: 'not wanted' },
+  ];
+
+  it('hands whole files to the visitors that want them, across chunk boundaries', async () => {
+    const result = await scan(compress(await makeTar(layerItems), 'gzip'), { visitors: [visitor()] });
+    const byPath = new Map(result.analyses.map((a) => [a.path, a.output as { text: string }]));
+    expect([...byPath.keys()].sort()).toEqual(['/a.txt', '/big.txt', '/elf.bin', '/empty.txt', '/other.bin']);
+    expect(byPath.get('/big.txt')?.text).toBe(big.toString('latin1'));
+    expect(byPath.get('/empty.txt')?.text).toBe('');
+  });
+
+  it('reads only files that open with the magic bytes', async () => {
+    const elf = visitor({ magic: Buffer.from('\x7fELF', 'latin1'), analyze: ({ content }) => ({ size: content.length }) });
+    const result = await scan(await makeTar(layerItems), { visitors: [elf] });
+    expect(result.analyses).toEqual([{ analyzer: 'test', path: '/elf.bin', output: { size: 70_004 } }]);
+  });
+
+  it('records files over the size limit and analyser failures instead of throwing', async () => {
+    const small = visitor({ maxBytes: 100 });
+    const failing = visitor({ id: 'failing', analyze: () => { throw new Error('boom'); } });
+    const result = await scan(await makeTar(layerItems.slice(0, 2)), { visitors: [small, failing] });
+    expect(result.analyses).toEqual([
+      { analyzer: 'test', path: '/a.txt', output: { path: '/a.txt', text: 'hello' } },
+      { analyzer: 'failing', path: '/a.txt', error: 'the analyser failed: boom' },
+      { analyzer: 'test', path: '/big.txt', error: "300000 bytes, over the analyser's limit of 100; not read" },
+      { analyzer: 'failing', path: '/big.txt', error: 'the analyser failed: boom' },
+    ]);
   });
 });

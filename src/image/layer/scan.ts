@@ -6,7 +6,8 @@ import { DigestingStream } from '../digest.js';
 import { decompressor, sniffStream } from './decompress.js';
 import { baseName, parentOf, type FileEntry, type FileType, type LayerScan } from './entry.js';
 import { normaliseEntryPath } from './tar-path.js';
-import { TarStreamParser, type TarEntryHeader } from '../tar/stream-parser.js';
+import { TarStreamParser, type CaptureRequest, type TarEntryHeader } from '../tar/stream-parser.js';
+import { hasContent, type LayerAnalysis, type LayerFileVisitor } from './visitor.js';
 
 export interface ScanOptions {
   /** Names the layer in messages: `layer 2 (sha256:...)`. */
@@ -17,6 +18,8 @@ export interface ScanOptions {
   /** Called with the number of blob (compressed) bytes read so far, for progress displays. */
   onBytes?: ((compressedBytes: number) => void) | undefined;
   signal?: AbortSignal | undefined;
+  /** Read the files these visitors ask for, and keep what they find. */
+  visitors?: readonly LayerFileVisitor[] | undefined;
 }
 
 const whiteoutPrefix = '.wh.';
@@ -45,8 +48,13 @@ export async function scanLayer(blob: Readable, options: ScanOptions): Promise<L
   const { compression, stream } = await sniffStream(blob.pipe(counter));
   const limiter = new BombGuard(what, limits, () => counter.bytes);
   const hasher = new DigestingStream(`${what} uncompressed content (diffID)`, options.expectedDiffId ? { digest: options.expectedDiffId } : {});
-  const collector = new EntryCollector(what, limits);
-  const extract = new TarStreamParser({ what, maxExtensionBytes: limits.maxPathBytes * 4, onEntry: (header) => collector.add(header) });
+  const collector = new EntryCollector(what, limits, options.visitors ?? []);
+  const extract = new TarStreamParser({
+    what,
+    maxExtensionBytes: limits.maxPathBytes * 4,
+    onEntry: (header) => collector.add(header),
+    onContent: (header, content) => collector.content(header, content),
+  });
   blob.on('error', (error) => counter.destroy(error));
 
   const inflate = decompressor(compression, what);
@@ -73,28 +81,32 @@ class EntryCollector {
   private readonly whiteouts: string[] = [];
   private readonly opaqueDirs: string[] = [];
   private readonly warnings: string[] = [];
+  private readonly analyses: LayerAnalysis[] = [];
+  /** Entries whose content was asked for, with the visitors that want them. */
+  private readonly wanted = new Map<TarEntryHeader, { entry: FileEntry; visitors: LayerFileVisitor[] }>();
   private count = 0;
 
   constructor(
     private readonly what: string,
     private readonly limits: Limits,
+    private readonly visitors: readonly LayerFileVisitor[],
   ) {}
 
-  add(header: TarEntryHeader): void {
+  add(header: TarEntryHeader): CaptureRequest | undefined {
     if (++this.count > this.limits.maxEntries) {
       throw new LimitExceededError(`${this.what} has more than ${this.limits.maxEntries} entries`);
     }
     const path = normaliseEntryPath(header.name, this.limits.maxPathBytes, this.what);
-    if (path === '/') return; // the root directory entry itself
+    if (path === '/') return undefined; // the root directory entry itself
     const name = baseName(path);
     if (name.startsWith(whiteoutPrefix)) {
       this.addWhiteout(path, name);
-      return;
+      return undefined;
     }
     const type = fileTypes[header.typeflag];
     if (!type) {
       this.warnings.push(`entry ${path} has tar type ${JSON.stringify(header.typeflag)}, which images do not use; skipped`);
-      return;
+      return undefined;
     }
     const entry: FileEntry = { path, type, size: type === 'file' ? header.size : 0, mode: header.mode, uid: header.uid, gid: header.gid };
     if (type === 'symlink') entry.linkTarget = header.linkname;
@@ -105,6 +117,44 @@ class EntryCollector {
       this.entries.push(entry);
     } else {
       this.entries[existing] = entry; // a path written twice: the later entry is what extraction leaves
+    }
+    return type === 'file' ? this.request(entry, header) : undefined;
+  }
+
+  /** Asks for a file's content if a visitor wants it and it is within that visitor's size limit. */
+  private request(entry: FileEntry, header: TarEntryHeader): CaptureRequest | undefined {
+    const visitors = this.visitors.filter((visitor) => {
+      if (!visitor.required(entry.path, entry)) return false;
+      if (entry.size <= visitor.maxBytes) return true;
+      this.analyses.push({
+        analyzer: visitor.id,
+        path: entry.path,
+        error: `${entry.size} bytes, over the analyser's limit of ${visitor.maxBytes}; not read`,
+      });
+      return false;
+    });
+    if (visitors.length === 0) return undefined;
+    this.wanted.set(header, { entry, visitors });
+    // sniff by magic only when every visitor asks for the same one
+    const magics = new Set(visitors.map((v) => v.magic?.toString('latin1')));
+    const [magic] = magics;
+    return { magic: magics.size === 1 && magic !== undefined ? Buffer.from(magic, 'latin1') : undefined };
+  }
+
+  /** Hands a captured file to the visitors that asked for it. Their failures are recorded, never thrown. */
+  content(header: TarEntryHeader, content: Buffer): void {
+    const wanted = this.wanted.get(header);
+    if (!wanted) return;
+    this.wanted.delete(header);
+    const { entry } = wanted;
+    for (const visitor of wanted.visitors) {
+      if (visitor.magic && !content.subarray(0, visitor.magic.length).equals(visitor.magic)) continue;
+      try {
+        const output = visitor.analyze({ path: entry.path, entry, content });
+        if (hasContent(output)) this.analyses.push({ analyzer: visitor.id, path: entry.path, output });
+      } catch (error) {
+        this.analyses.push({ analyzer: visitor.id, path: entry.path, error: `the analyser failed: ${messageOf(error)}` });
+      }
     }
   }
 
@@ -125,8 +175,8 @@ class EntryCollector {
     else this.warnings.push(`hard link ${entry.path} points to ${target}, which is not a file earlier in this layer`);
   }
 
-  result(): Pick<LayerScan, 'entries' | 'whiteouts' | 'opaqueDirs' | 'warnings'> {
-    return { entries: this.entries, whiteouts: this.whiteouts, opaqueDirs: this.opaqueDirs, warnings: this.warnings };
+  result(): Pick<LayerScan, 'entries' | 'whiteouts' | 'opaqueDirs' | 'warnings' | 'analyses'> {
+    return { entries: this.entries, whiteouts: this.whiteouts, opaqueDirs: this.opaqueDirs, warnings: this.warnings, analyses: this.analyses };
   }
 }
 

@@ -5,15 +5,35 @@ import { BLOCK, checksumValid, cString, decodeHeader, isZeroBlock, parsePax, typ
 /** What the parser hands over for each real entry (extension headers already applied). */
 export type TarEntryHeader = RawHeader;
 
+/** Asks the parser for an entry's content; `magic`, if given, must open it or the capture is dropped. */
+export interface CaptureRequest {
+  magic?: Buffer | undefined;
+}
+
 export interface TarParserOptions {
   what: string;
   /** Largest PAX / GNU long-name record accepted. */
   maxExtensionBytes: number;
-  /** Called for each entry; may throw to stop the parse (the error fails the stream). */
-  onEntry: (header: TarEntryHeader) => void;
+  /**
+   * Called for each entry; returns a CaptureRequest to receive the entry's content through
+   * `onContent`. May throw to stop the parse (the error fails the stream).
+   */
+  onEntry: (header: TarEntryHeader) => CaptureRequest | undefined | void;
+  /** Receives the content of captured entries, whole, as soon as their last byte has arrived. */
+  onContent?: ((header: TarEntryHeader, content: Buffer) => void) | undefined;
 }
 
-type State = { kind: 'header' } | { kind: 'skip'; remaining: number } | { kind: 'extension'; typeflag: string; size: number; parts: Buffer[]; remaining: number } | { kind: 'done' };
+/** Content being collected: the magic bytes first, then (if they match) the whole entry. */
+interface Capture {
+  header: TarEntryHeader;
+  magic: Buffer | undefined;
+  /** Allocated once the magic matched (or at once without one). */
+  data: Buffer | undefined;
+  /** Content bytes received so far. */
+  filled: number;
+}
+
+type State = { kind: 'header' } | { kind: 'skip'; remaining: number; capture?: Capture | undefined } | { kind: 'extension'; typeflag: string; size: number; parts: Buffer[]; remaining: number } | { kind: 'done' };
 
 /**
  * A streaming tar parser as a Node Writable: headers are decoded, content is skipped without being
@@ -56,6 +76,7 @@ export class TarStreamParser extends Writable {
       if (state.kind === 'done') return; // trailing bytes after the end-of-archive marker
       if (state.kind === 'skip') {
         const take = Math.min(state.remaining, chunk.length - position);
+        if (state.capture) state.capture = this.collect(state.capture, chunk.subarray(position, position + take));
         state.remaining -= take;
         position += take;
         if (state.remaining === 0) this.state = { kind: 'header' };
@@ -104,12 +125,47 @@ export class TarStreamParser extends Writable {
       return;
     }
     const entry = this.applyExtensions(header);
-    this.options.onEntry(entry);
+    const request = this.options.onEntry(entry);
     // Links, devices, directories and FIFOs store no data whatever their size field says (as Go's archive/tar).
     const dataSize = '123456'.includes(entry.typeflag) ? 0 : entry.size;
     const skip = Math.ceil(dataSize / BLOCK) * BLOCK;
     this.offset += skip;
-    this.state = skip === 0 ? { kind: 'header' } : { kind: 'skip', remaining: skip };
+    if (request && dataSize === 0) {
+      if (!request.magic?.length) this.options.onContent?.(entry, Buffer.alloc(0));
+      this.state = { kind: 'header' };
+      return;
+    }
+    const capture = request ? { header: entry, magic: request.magic?.length ? request.magic : undefined, data: undefined, filled: 0 } : undefined;
+    this.state = skip === 0 ? { kind: 'header' } : { kind: 'skip', remaining: skip, capture };
+  }
+
+  /**
+   * Adds a piece of entry data (which may run into the tar's block padding) to a capture. The
+   * content buffer is allocated only once the magic bytes have matched, so sniffing every
+   * executable for an ELF header costs a few bytes each. Returns undefined when the capture ends.
+   */
+  private collect(capture: Capture, piece: Buffer): Capture | undefined {
+    const { size } = capture.header;
+    const bytes = piece.subarray(0, size - capture.filled);
+    if (!capture.data) {
+      const { magic } = capture;
+      if (magic) {
+        const head = bytes.subarray(0, magic.length - capture.filled);
+        if (!head.equals(magic.subarray(capture.filled, capture.filled + head.length))) return undefined;
+        if (capture.filled + head.length < magic.length) {
+          capture.filled += head.length;
+          return capture.filled < size ? capture : undefined; // a file shorter than the magic never matches
+        }
+      }
+      capture.data = Buffer.allocUnsafe(size);
+      // the bytes seen while sniffing were exactly the magic's first `filled` bytes
+      magic?.copy(capture.data, 0, 0, capture.filled);
+    }
+    bytes.copy(capture.data, capture.filled);
+    capture.filled += bytes.length;
+    if (capture.filled < size) return capture;
+    this.options.onContent?.(capture.header, capture.data);
+    return undefined;
   }
 
   private finishExtension(state: Extract<State, { kind: 'extension' }>): void {
