@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { analyzeContent } from '../../../test-support/analyze.js';
+import { hasShared, sharedPath } from '../../../test-support/shared.js';
+import { apkAnalyzer } from './index.js';
+
+const installed = (text: string) => analyzeContent(apkAnalyzer, '/lib/apk/db/installed', text);
+const fixture = (name: string) => readFileSync(sharedPath('fixtures', 'apk', name), 'utf8');
+
+describe('apkAnalyzer', () => {
+  it('reads name, version, origin, arch, license and the files of each package', () => {
+    const output = installed('P:musl\nV:1.2.4-r2\nA:x86_64\nL:MIT\no:musl\nF:lib\nR:ld-musl-x86_64.so.1\nR:libc.musl-x86_64.so.1\n\nP:busybox-binsh\nV:1.36.1-r5\no:busybox\nF:bin\nR:sh\n');
+    expect(output?.packages).toEqual([
+      { type: 'apk', name: 'musl', version: '1.2.4-r2', arch: 'x86_64', source: { name: 'musl', version: '1.2.4-r2' }, licenses: ['MIT'] },
+      { type: 'apk', name: 'busybox-binsh', version: '1.36.1-r5', source: { name: 'busybox', version: '1.36.1-r5' } },
+    ]);
+    expect(output?.ownedFiles).toEqual([
+      { owner: 'musl', files: ['/lib/ld-musl-x86_64.so.1', '/lib/libc.musl-x86_64.so.1'] },
+      { owner: 'busybox-binsh', files: ['/bin/sh'] },
+    ]);
+  });
+
+  describe.skipIf(!hasShared)('the osv-scalibr fixtures in shared/fixtures/apk', () => {
+    it('installed: a real Alpine database', () => {
+      const output = installed(fixture('installed'));
+      expect(output?.packages).toHaveLength(15);
+      expect(output?.packages?.[0]).toEqual({
+        type: 'apk',
+        name: 'alpine-baselayout',
+        version: '3.4.3-r1',
+        arch: 'x86_64',
+        source: { name: 'alpine-baselayout', version: '3.4.3-r1' },
+        licenses: ['GPL-2.0-only'],
+      });
+      expect(output?.notes).toEqual([]);
+    });
+    it('no-origin: the package is its own origin', () => {
+      expect(installed(fixture('no-origin'))?.packages?.[0]?.source).toEqual({ name: 'pkgname', version: '1.2.3' });
+    });
+    it('different-arch: keeps the architecture', () => {
+      expect(installed(fixture('different-arch'))?.packages?.[0]?.arch).toBe('noarch');
+    });
+    it('invalid and empty: no packages, no throw', () => {
+      expect(installed(fixture('invalid'))?.packages).toEqual([]);
+      expect(installed(fixture('empty'))?.packages ?? []).toEqual([]);
+    });
+  });
+});
