@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isShipshapeError, messageOf } from '../core/errors.js';
 import { imageInspectCommand } from './commands/image-inspect.js';
+import { sbomCommand } from './commands/sbom.js';
 import { ExitCode, type CliIo } from './io.js';
 import { version } from './version.js';
 
@@ -21,6 +22,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
     .exitOverride();
   program.addCommand(new Command('image').description('read container images').addCommand(imageInspectCommand(io, done)));
+  program.addCommand(sbomCommand(io, done));
   for (const command of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
     command
       .exitOverride()

@@ -1,13 +1,10 @@
 import { Command, Option } from 'commander';
-import { Diagnostics } from '../../core/diagnostics.js';
 import { NotFoundError } from '../../core/errors.js';
-import { openImage } from '../../image/open.js';
-import { readImage } from '../../image/read-image.js';
 import { inspectReport } from '../../report/inspect-json.js';
 import { renderInspect, renderLayerChanges } from '../../report/inspect-table.js';
 import { ExitCode, type CliIo } from '../io.js';
-import { addImageOptions, parsePositiveInt, resolveImageOptions, type ImageOptionValues } from '../options.js';
-import { ProgressLine } from '../progress.js';
+import { addImageOptions, parsePositiveInt, type ImageOptionValues } from '../options.js';
+import { readImageForCli } from '../read.js';
 
 interface InspectValues extends ImageOptionValues {
   format: 'table' | 'json';
@@ -24,38 +21,21 @@ export function imageInspectCommand(io: CliIo, done: (code: number) => void): Co
     .option('--layer <n>', 'list the changes of layer N (0 = base)', (text) => parsePositiveInt(String(Number(text) + 1)) - 1)
     .option('--files', 'JSON: include the added/modified/deleted path lists of every layer', false);
   addImageOptions(command).action(async (name: string, values: InspectValues) => {
-    const options = await resolveImageOptions(values, io);
-    const diagnostics = new Diagnostics();
-    const source = await openImage(name, { limits: options.limits, registry: options.registry });
-    const progress = ProgressLine.for(io, values.quiet);
-    try {
-      const model = await readImage(source, {
-        selection: { image: values.image, platform: options.platform },
-        limits: options.limits,
-        cacheDir: options.cacheDir,
-        parallel: values.parallel,
-        diagnostics,
-        onProgress: progress?.update,
-      });
-      progress?.finish();
-      if (values.layer !== undefined && values.layer >= model.layers.length) {
-        throw new NotFoundError(`the image has ${model.layers.length} layers (0 to ${model.layers.length - 1}); there is no layer ${values.layer}`);
-      }
-      const report = inspectReport(model, { files: values.files || values.layer !== undefined });
-      const width = io.stdout.isTTY ? (io.stdout.columns ?? 120) : 160;
-      if (values.format === 'json') {
-        const output = values.layer === undefined ? report : { ...report, layers: report.layers.filter((l) => l.index === values.layer) };
-        io.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
-      } else if (values.layer !== undefined) {
-        io.stdout.write(renderLayerChanges(model, report, values.layer, width));
-      } else {
-        io.stdout.write(renderInspect(report, width));
-      }
-      done(ExitCode.ok);
-    } finally {
-      progress?.finish();
-      await source.close();
+    const model = await readImageForCli(name, values, io);
+    if (values.layer !== undefined && values.layer >= model.layers.length) {
+      throw new NotFoundError(`the image has ${model.layers.length} layers (0 to ${model.layers.length - 1}); there is no layer ${values.layer}`);
     }
+    const report = inspectReport(model, { files: values.files || values.layer !== undefined });
+    const width = io.stdout.isTTY ? (io.stdout.columns ?? 120) : 160;
+    if (values.format === 'json') {
+      const output = values.layer === undefined ? report : { ...report, layers: report.layers.filter((l) => l.index === values.layer) };
+      io.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+    } else if (values.layer !== undefined) {
+      io.stdout.write(renderLayerChanges(model, report, values.layer, width));
+    } else {
+      io.stdout.write(renderInspect(report, width));
+    }
+    done(ExitCode.ok);
   });
   return command;
 }

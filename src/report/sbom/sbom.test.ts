@@ -1,0 +1,102 @@
+import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defaultLimits } from '../../core/limits.js';
+import { readImage, type ImageModel } from '../../image/read-image.js';
+import { tarFiles } from '../../image/sources/archive-files.js';
+import { OciLayoutSource } from '../../image/sources/oci-layout.js';
+import { TarIndex } from '../../image/sources/tar-index.js';
+import { analyzers } from '../../inventory/analyzers/registry.js';
+import { buildInventory } from '../../inventory/build.js';
+import { hasShared, sharedPath } from '../../test-support/shared.js';
+import { cyclonedxJson } from './cyclonedx.js';
+import type { SbomInput } from './document.js';
+import { spdxJson } from './spdx.js';
+
+const examplePath = new URL('../../../examples/demo-app.oci.tar', import.meta.url).pathname;
+const images = [['demo-app (bundled example)', examplePath], ...(hasShared ? [['bullseye-app', sharedPath('images', 'bullseye-app.oci.tar')], ['debian-bookworm', sharedPath('images', 'debian-bookworm.oci.tar')]] : [])];
+
+async function inputFor(file: string, overrides: Partial<SbomInput> = {}): Promise<SbomInput & { model: ImageModel }> {
+  const source = new OciLayoutSource('oci-archive', file, tarFiles(await TarIndex.build(file, defaultLimits)));
+  const model = await readImage(source, { selection: {}, limits: defaultLimits, visitors: analyzers });
+  return { model, image: model.image, inventory: buildInventory(model), toolVersion: '0.0.0-test', timestamp: new Date('2024-05-06T07:08:09Z'), reproducible: true, randomUuid: 'unused', ...overrides };
+}
+
+describe.each(images)('SBOMs of %s', (_name, file) => {
+  it('CycloneDX 1.6 JSON is valid against the official schema (strict)', async () => {
+    const input = await inputFor(file);
+    const json = cyclonedxJson(input);
+    const errors = await new Validation.JsonStrictValidator(Spec.Version.v1dot6).validate(json);
+    expect(errors).toBeNull();
+    const bom = JSON.parse(json) as { components: { purl?: string; properties?: { name: string; value: string }[] }[] };
+    const purls = bom.components.map((c) => c.purl).filter(Boolean);
+    expect(purls).toEqual(expect.arrayContaining(input.inventory.packages.map((p) => p.purl)));
+    const withLayer = bom.components.filter((c) => c.properties?.some((p) => p.name === 'shipshape:layer:index'));
+    expect(withLayer).toHaveLength(input.inventory.packages.length);
+  });
+
+  it('SPDX 2.3 JSON has every required field, unique ids, and relationships that resolve', async () => {
+    const input = await inputFor(file);
+    const document = spdxDocumentSchema.parse(JSON.parse(spdxJson(input)));
+    const ids = document.packages.map((p) => p.SPDXID);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const r of document.relationships) expect([...ids, 'SPDXRef-DOCUMENT']).toEqual(expect.arrayContaining([r.spdxElementId, r.relatedSpdxElement]));
+    const refs = new Set((document.hasExtractedLicensingInfos ?? []).map((l) => l.licenseId));
+    for (const pkg of document.packages) for (const ref of pkg.licenseDeclared.match(/LicenseRef-[A-Za-z0-9.-]+/g) ?? []) expect(refs.has(ref)).toBe(true);
+    expect(document.packages).toHaveLength(input.inventory.packages.length + (input.inventory.os ? 2 : 1));
+  });
+
+  it('is byte-identical across runs with --reproducible', async () => {
+    const [a, b] = await Promise.all([inputFor(file), inputFor(file, { randomUuid: 'different' })]);
+    expect(cyclonedxJson(a)).toBe(cyclonedxJson(b));
+    expect(spdxJson(a)).toBe(spdxJson(b));
+  });
+});
+
+/**
+ * The SPDX 2.3 document structure as the specification (chapters 6, 7, 11) requires it. The official
+ * JSON schema is not obtainable on this machine; if a copy is put at shared/schemas/spdx-2.3.schema.json
+ * the test below validates against it too.
+ */
+const spdxId = z.string().regex(/^SPDXRef-[A-Za-z0-9.-]+$/);
+const spdxDocumentSchema = z
+  .object({
+    spdxVersion: z.literal('SPDX-2.3'),
+    dataLicense: z.literal('CC0-1.0'),
+    SPDXID: z.literal('SPDXRef-DOCUMENT'),
+    name: z.string().min(1),
+    documentNamespace: z.string().url().refine((uri) => !uri.includes('#')),
+    creationInfo: z.object({ created: z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/), creators: z.array(z.string().regex(/^(Tool|Organization|Person): .+/)).min(1) }),
+    packages: z.array(
+      z.object({
+        SPDXID: spdxId,
+        name: z.string().min(1),
+        versionInfo: z.string().optional(),
+        downloadLocation: z.string().min(1),
+        filesAnalyzed: z.boolean(),
+        licenseConcluded: z.string().min(1),
+        licenseDeclared: z.string().min(1),
+        copyrightText: z.string().min(1),
+        sourceInfo: z.string().optional(),
+        primaryPackagePurpose: z.enum(['APPLICATION', 'FRAMEWORK', 'LIBRARY', 'CONTAINER', 'OPERATING-SYSTEM', 'DEVICE', 'FIRMWARE', 'SOURCE', 'ARCHIVE', 'FILE', 'INSTALL', 'OTHER']).optional(),
+        externalRefs: z.array(z.object({ referenceCategory: z.enum(['SECURITY', 'PACKAGE-MANAGER', 'PERSISTENT-ID', 'OTHER']), referenceType: z.string(), referenceLocator: z.string().regex(/^pkg:/) })).optional(),
+        annotations: z.array(z.object({ annotationType: z.enum(['REVIEW', 'OTHER']), annotator: z.string(), annotationDate: z.string(), comment: z.string() })).optional(),
+      }).strict(),
+    ),
+    relationships: z.array(z.object({ spdxElementId: z.string(), relationshipType: z.enum(['DESCRIBES', 'CONTAINS', 'DEPENDS_ON']), relatedSpdxElement: z.string() })),
+    hasExtractedLicensingInfos: z.array(z.object({ licenseId: z.string().regex(/^LicenseRef-[A-Za-z0-9.-]+$/), extractedText: z.string(), name: z.string() })).optional(),
+  })
+  .strict();
+
+const officialSpdxSchema = hasShared ? sharedPath('schemas', 'spdx-2.3.schema.json') : '';
+describe.skipIf(!existsSync(officialSpdxSchema))('SPDX 2.3 against the official JSON schema (shared/schemas/spdx-2.3.schema.json)', () => {
+  it.each(images)('%s', async (_name, file) => {
+    const { default: Ajv } = await import('ajv');
+    const { default: addFormats } = await import('ajv-formats');
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats(ajv);
+    const validate = ajv.compile(JSON.parse(readFileSync(officialSpdxSchema, 'utf8')) as object);
+    expect(validate(JSON.parse(spdxJson(await inputFor(file)))), JSON.stringify(validate.errors)).toBe(true);
+  });
+});
