@@ -38,10 +38,19 @@ export function buildInventory(model: ImageModel): Inventory {
 
   const packages: Package[] = [];
   const suppressed: SuppressedPackage[] = [];
+  const licensesOf = debianLicenses(model, current);
   for (const { analysis, layer } of current) {
     for (const found of outputOf(analysis).packages ?? []) {
       const introduced = history.introducedIn(analysis, found, layer);
-      const pkg: Package = { ...found, purl: purlOf(found, os), analyzer: analysis.analyzer, path: analysis.path, layer: layerRef(model, introduced) };
+      const licenses = found.licenses ?? (found.type === 'deb' ? licensesOf(found.name) : undefined);
+      const pkg: Package = {
+        ...found,
+        ...(licenses?.length ? { licenses } : {}),
+        purl: purlOf(found, os),
+        analyzer: analysis.analyzer,
+        path: analysis.path,
+        layer: layerRef(model, introduced),
+      };
       const owner = osPackageTypes.has(found.type) ? undefined : ownerOf(pkg, owners);
       if (owner) suppressed.push({ package: pkg, ownedBy: owner });
       else packages.push(pkg);
@@ -59,6 +68,24 @@ function outputOf(analysis: LayerAnalysis): AnalyzerOutput {
 function ownerOf(pkg: Package, owners: ReadonlyMap<string, string>): string | undefined {
   const folder = pkg.path.slice(0, pkg.path.lastIndexOf('/'));
   return owners.get(pkg.path) ?? owners.get(folder) ?? (pkg.location ? owners.get(pkg.location) : undefined);
+}
+
+/** Licenses of a Debian package from its `/usr/share/doc/<name>/copyright` (often a symlinked folder). */
+function debianLicenses(model: ImageModel, current: readonly CurrentAnalysis[]): (name: string) => string[] | undefined {
+  const declared = new Map<string, string[]>();
+  for (const { analysis } of current) {
+    const licenses = outputOf(analysis).declaredLicenses;
+    if (analysis.analyzer === 'dpkg' && licenses?.length) declared.set(analysis.path, licenses);
+  }
+  return (name) => {
+    try {
+      const resolved = model.view.resolve(`/usr/share/doc/${name}/copyright`);
+      return resolved ? declared.get(resolved.path) : undefined;
+    } catch (error) {
+      if (error instanceof SymlinkLoopError) return undefined; // a looping doc folder declares nothing
+      throw error;
+    }
+  };
 }
 
 function detectImageOs(model: ImageModel, current: readonly CurrentAnalysis[], diagnostics: Diagnostics): OsInfo | undefined {

@@ -46,6 +46,8 @@ export interface OwnedFiles {
 export interface AnalyzerOutput {
   packages?: FoundPackage[] | undefined;
   ownedFiles?: OwnedFiles[] | undefined;
+  /** Licenses a package's metadata file declares for it (Debian `copyright`), joined to the package by path. */
+  declaredLicenses?: string[] | undefined;
   /** Key/value facts of an OS-identification file (os-release fields, a release file's text). */
   osFacts?: Record<string, string> | undefined;
   /** Non-fatal problems, e.g. "record 12 has no Version: skipped". Shown as diagnostics with layer and path. */

@@ -1,5 +1,8 @@
 import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type * as AjvModule from 'ajv';
+import type * as AjvFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defaultLimits } from '../../core/limits.js';
@@ -92,8 +95,10 @@ const spdxDocumentSchema = z
 const officialSpdxSchema = hasShared ? sharedPath('schemas', 'spdx-2.3.schema.json') : '';
 describe.skipIf(!existsSync(officialSpdxSchema))('SPDX 2.3 against the official JSON schema (shared/schemas/spdx-2.3.schema.json)', () => {
   it.each(images)('%s', async (_name, file) => {
-    const { default: Ajv } = await import('ajv');
-    const { default: addFormats } = await import('ajv-formats');
+    // ajv and ajv-formats are CommonJS whose typings only describe `require`
+    const require = createRequire(import.meta.url);
+    const Ajv = require('ajv') as typeof AjvModule.default.default;
+    const addFormats = require('ajv-formats') as typeof AjvFormatsModule.default.default;
     const ajv = new Ajv({ strict: false, allErrors: true });
     addFormats(ajv);
     const validate = ajv.compile(JSON.parse(readFileSync(officialSpdxSchema, 'utf8')) as object);

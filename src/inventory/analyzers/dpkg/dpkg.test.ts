@@ -89,3 +89,28 @@ describe('dpkgAnalyzer', () => {
     );
   });
 });
+
+describe('Debian copyright files', () => {
+  it('give the License names of a machine-readable (DEP-5) file, in order, once each', () => {
+    const text = [
+      'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/',
+      '',
+      'Files: *',
+      'Copyright: 1996 Someone',
+      'License: curl',
+      '',
+      'Files: lib/x.c',
+      'License: ISC',
+      ' Permission to use, copy...',
+      '',
+      'License: curl',
+      ' full text',
+    ].join('\n');
+    expect(analyzeContent(dpkgAnalyzer, '/usr/share/doc/curl/copyright', text)).toEqual({ declaredLicenses: ['curl', 'ISC'] });
+  });
+
+  it('give nothing for free-form copyright files, and only /usr/share/doc/<package>/copyright is read', () => {
+    expect(analyzeContent(dpkgAnalyzer, '/usr/share/doc/bash/copyright', 'This is Debian GNU/Linux bash, under the GPL.\n')).toEqual({ declaredLicenses: [] });
+    expect(analyzeContent(dpkgAnalyzer, '/usr/share/doc/bash/examples/copyright', 'x')).toBeUndefined();
+  });
+});

@@ -5,26 +5,45 @@ import { parseParagraphs, type Paragraph } from './control.js';
 const statusFile = '/var/lib/dpkg/status';
 const statusDir = '/var/lib/dpkg/status.d/';
 const infoDir = '/var/lib/dpkg/info/';
+const docDir = '/usr/share/doc/';
 
 /**
  * dpkg's database: `var/lib/dpkg/status` (and distroless's one-file-per-package `status.d/*`) for
- * the installed packages, `info/<package>[:arch].list` for the files each installed.
+ * the installed packages, `info/<package>[:arch].list` for the files each installed, and each
+ * package's `/usr/share/doc/<package>/copyright` for the licenses it declares.
  */
 export const dpkgAnalyzer: FileAnalyzer = {
   id: 'dpkg',
-  version: 1,
+  version: 2,
   maxBytes: 256 * 1024 * 1024,
   required(path) {
     if (path === statusFile) return true;
     if (path.startsWith(statusDir)) return !path.slice(statusDir.length).includes('/') && !path.endsWith('.md5sums');
+    if (path.startsWith(docDir)) return path.endsWith('/copyright') && path.split('/').length === 6;
     return path.startsWith(infoDir) && path.endsWith('.list') && !path.slice(infoDir.length).includes('/');
   },
   analyze({ path, content }): AnalyzerOutput {
     const text = content.toString('utf8');
     if (path.startsWith(infoDir)) return { ownedFiles: [{ owner: ownerOfList(path), files: listedFiles(text) }] };
+    if (path.startsWith(docDir)) return { declaredLicenses: copyrightLicenses(text) };
     return parseStatus(text, path.startsWith(statusDir));
   },
 };
+
+/**
+ * The license names of a machine-readable (DEP-5) copyright file, in order of first appearance:
+ * the first line of each `License:` field. Free-form copyright files declare nothing we can read
+ * without guessing, so they give none.
+ */
+export function copyrightLicenses(text: string): string[] {
+  const { paragraphs } = parseParagraphs(text);
+  const names = new Set<string>();
+  for (const { fields } of paragraphs) {
+    const name = fields.get('license')?.split('\n')[0]?.trim();
+    if (name) names.add(name);
+  }
+  return [...names];
+}
 
 /** `/var/lib/dpkg/info/libc6:amd64.list` → `libc6`. */
 function ownerOfList(path: string): string {
