@@ -102,4 +102,18 @@ describe.skipIf(!hasShared)(`the real images ${hasShared ? '' : `(${sharedMissin
     const counts = inventory.packages.filter((p) => p.type === 'deb').reduce<Record<number, number>>((acc, p) => ({ ...acc, [p.layer.index]: (acc[p.layer.index] ?? 0) + 1 }), {});
     expect(counts).toEqual({ 0: 96, 1: 26 });
   });
+
+  it('bullseye-app: every npm package of the ground truth, from layer 2; PyYAML is owned by python3-yaml, so not counted twice', async () => {
+    const expected = JSON.parse(readFileSync(sharedPath('images', 'bullseye-app.expected.json'), 'utf8')) as {
+      npm: { packages: { name: string; version: string; path: string }[] };
+      python: { packages: { name: string; version: string; path: string }[] };
+    };
+    const inventory = buildInventory(await readShared('bullseye-app'));
+    const npm = inventory.packages.filter((p) => p.type === 'npm');
+    expect(npm.map((p) => [p.name, p.version, p.location]).sort()).toEqual(expected.npm.packages.map((p) => [p.name, p.version, p.path]).sort());
+    expect(new Set(npm.map((p) => p.layer.index))).toEqual(new Set([2]));
+    expect(inventory.suppressed.map((s) => [s.package.name, s.package.version, s.package.path, s.ownedBy])).toEqual(
+      expected.python.packages.map((p) => [p.name, p.version, p.path, 'python3-yaml']),
+    );
+  });
 });

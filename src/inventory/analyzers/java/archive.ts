@@ -1,0 +1,135 @@
+/**
+ * Identifies the Maven artifacts in one Java archive and, recursively, in the archives it contains
+ * (`WEB-INF/lib/*.jar` in a war, `BOOT-INF/lib/*.jar` in a Spring Boot jar, wars in an ear...).
+ */
+import type { FoundPackage } from '../../model.js';
+import { parseManifest, parseProperties } from './metadata.js';
+import { readZipDirectory, readZipEntry } from './zip.js';
+import type { InflateBudget, ZipEntry } from './zip.js';
+
+/** Archive levels below the scanned file that are opened (outer.ear!/a.war!/b.jar is 2). */
+export const MAX_NESTING = 4;
+/** A pom.properties or manifest larger than this is not metadata: skipped. */
+const MAX_METADATA_BYTES = 1024 * 1024;
+/** Largest nested archive inflated; the same as the analyser's limit on a file. */
+export const MAX_NESTED_BYTES = 256 * 1024 * 1024;
+
+const POM_PROPERTIES = /^META-INF\/maven\/([^/]+)\/([^/]+)\/pom\.properties$/;
+const ARCHIVE_NAME = /\.(jar|war|ear|jpi|hpi)$/i;
+/** `commons-lang3-3.12.0.jar`: the version starts at the first `-` followed by a digit. */
+const VERSIONED_NAME = /^(.+?)-(\d[^/]*)\.(?:jar|war|ear|jpi|hpi)$/i;
+
+/** Whether a file or entry name is a Java archive this analyser opens. */
+export function isJavaArchiveName(name: string): boolean {
+  return ARCHIVE_NAME.test(name);
+}
+
+export interface ArchiveScan {
+  /** Absolute image path of the scanned file: nested locations start with it. */
+  path: string;
+  packages: FoundPackage[];
+  notes: string[];
+  budget: InflateBudget;
+}
+
+/**
+ * Adds the packages of one archive to `scan`. `location` is undefined for the scanned file itself
+ * and `/outer.war!/WEB-INF/lib/inner.jar` for nested ones (notes about those start with it).
+ */
+export function scanArchive(data: Buffer, fileName: string, location: string | undefined, depth: number, scan: ArchiveScan): void {
+  const note = (text: string): void => void scan.notes.push(location ? `${location}: ${text}` : text);
+  const wanted = (name: string): boolean => POM_PROPERTIES.test(name) || name.toUpperCase() === 'META-INF/MANIFEST.MF' || (!name.endsWith('/') && ARCHIVE_NAME.test(name));
+  const directory = readZipDirectory(data, wanted);
+  if (typeof directory === 'string') {
+    note(directory);
+    return;
+  }
+  for (const problem of directory.notes) note(problem);
+
+  const read = (entry: ZipEntry, maxBytes: number): Buffer | undefined => {
+    const bytes = readZipEntry(data, entry, scan.budget, maxBytes);
+    if (typeof bytes !== 'string') return bytes;
+    note(`${entry.name}: ${bytes}`);
+    return undefined;
+  };
+
+  const pomVersions: string[] = [];
+  for (const entry of directory.entries) {
+    const match = POM_PROPERTIES.exec(entry.name);
+    if (!match) continue;
+    const bytes = read(entry, MAX_METADATA_BYTES);
+    if (!bytes) continue;
+    const props = parseProperties(bytes.toString('utf8'));
+    const groupId = props.get('groupId') || match[1] || '';
+    const artifactId = props.get('artifactId') || match[2] || '';
+    const version = props.get('version') ?? '';
+    if (version === '') {
+      note(`${entry.name} has no version: skipped`);
+      continue;
+    }
+    pomVersions.push(version);
+    scan.packages.push({
+      type: 'maven',
+      namespace: groupId,
+      name: artifactId,
+      version,
+      location,
+      properties: { evidence: 'pom.properties', evidencePath: entry.name },
+    });
+  }
+
+  const fromManifest = manifestPackage(directory.entries, read, location);
+  if (pomVersions.length === 0) {
+    const fallback = fromManifest ?? fileNamePackage(fileName, location);
+    if (fallback) scan.packages.push(fallback);
+    else note('no pom.properties, manifest version or versioned file name: not identified');
+  } else if (fromManifest && !pomVersions.some((v) => sameVersion(v, fromManifest.version))) {
+    // Only shaded-in artifacts have a pom.properties (Debian's guice.jar holds cglib's alone):
+    // the manifest still names the archive itself.
+    scan.packages.push(fromManifest);
+  }
+
+  const nested = directory.entries.filter((e) => !e.name.endsWith('/') && ARCHIVE_NAME.test(e.name));
+  if (nested.length === 0) return;
+  if (depth >= MAX_NESTING) {
+    note(`${nested.length} archives nested more than ${MAX_NESTING} deep: not opened`);
+    return;
+  }
+  const outer = location ?? scan.path;
+  for (const entry of nested) {
+    const bytes = read(entry, MAX_NESTED_BYTES);
+    if (!bytes) continue;
+    const inner = `${outer}!/${entry.name}`;
+    scanArchive(bytes, baseName(entry.name), inner, depth + 1, scan);
+  }
+}
+
+function manifestPackage(entries: ZipEntry[], read: (entry: ZipEntry, maxBytes: number) => Buffer | undefined, location: string | undefined): FoundPackage | undefined {
+  const entry = entries.find((e) => e.name.toUpperCase() === 'META-INF/MANIFEST.MF');
+  const bytes = entry ? read(entry, MAX_METADATA_BYTES) : undefined;
+  if (!bytes) return undefined;
+  const manifest = parseManifest(bytes.toString('utf8'));
+  // OSGi directives follow a `;` (`org.example.core;singleton:=true`).
+  const symbolicName = manifest.get('bundle-symbolicname')?.split(';')[0]?.trim();
+  const name = manifest.get('implementation-title') || symbolicName;
+  const version = manifest.get('implementation-version') || manifest.get('bundle-version');
+  if (!name || !version) return undefined;
+  const vendorId = manifest.get('implementation-vendor-id');
+  return { type: 'maven', namespace: vendorId || undefined, name, version, location, properties: { evidence: 'manifest' } };
+}
+
+function fileNamePackage(fileName: string, location: string | undefined): FoundPackage | undefined {
+  const match = VERSIONED_NAME.exec(fileName);
+  if (!match?.[1] || !match[2]) return undefined;
+  return { type: 'maven', name: match[1], version: match[2], location, properties: { evidence: 'filename' } };
+}
+
+/** Maven and OSGi spellings of one version agree on their numbers: `1.0-SNAPSHOT` ~ `1.0.0.SNAPSHOT`. */
+export function sameVersion(a: string, b: string): boolean {
+  const numbers = (v: string): string => (/^\d+(?:\.\d+)*/.exec(v)?.[0] ?? v).replace(/(?:\.0)+$/, '');
+  return a === b || numbers(a) === numbers(b);
+}
+
+function baseName(name: string): string {
+  return name.slice(name.lastIndexOf('/') + 1);
+}
