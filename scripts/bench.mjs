@@ -19,6 +19,7 @@ Times, on the shared images ($SHIPSHAPE_SHARED/images, default ../shared from th
   shipshape image inspect --no-cache             cold read
   shipshape image inspect --cache-dir NEW        cold read that also fills the layer cache
   shipshape image inspect --cache-dir SAME       warm: the same cache dir again
+  shipshape sbom --format cyclonedx              cold (--no-cache) and warm: the same job as trivy's SBOM run
   trivy (shared/tools/peer-trivy.sh), cold (empty cache) and warm
 Each measurement runs N times, the tools interleaved within a repetition; it prints median and min wall time
 and peak RSS, ratios to gzip and to trivy, and whether the targets are met.
@@ -32,6 +33,7 @@ Options:
 // The targets this benchmark exists to check.
 const TARGET_GZIP_RATIO = 1.5; // shipshape cold read of debian-bookworm within 1.5x of bare gzip -dc of its layer
 const TARGET_TRIVY_RATIO = 0.5; // "well under trivy's time", taken as at most half of trivy's cold time
+const TARGET_SBOM_RATIO = 1; // shipshape sbom faster than trivy's SBOM of the same archive, on every image
 
 const IMAGES = [
   { name: 'debian-bookworm', file: 'debian-bookworm.oci.tar', gzipTarget: true },
@@ -45,6 +47,8 @@ const MODES = [
   { id: 'ship-fill', label: 'shipshape cold (new --cache-dir, fills it)', vsTrivy: 'trivy-cold' },
   { id: 'ship-warm', label: 'shipshape warm (same --cache-dir)', vsTrivy: 'trivy-warm' },
   { id: 'ship-docker', label: 'shipshape cold (--no-cache), docker-archive', vsTrivy: 'trivy-cold' },
+  { id: 'sbom-cold', label: 'shipshape sbom cold (cyclonedx, --no-cache)', vsTrivy: 'trivy-cold' },
+  { id: 'sbom-warm', label: 'shipshape sbom warm (cyclonedx, same --cache-dir)', vsTrivy: 'trivy-warm' },
   { id: 'trivy-cold', label: 'trivy cold (empty cache)' },
   { id: 'trivy-warm', label: 'trivy warm (filled cache)' },
   { id: 'ship-startup', label: 'shipshape startup only (--version)' },
@@ -196,6 +200,12 @@ async function timed(ctx, what, cmd, args, { env, captureStdout } = {}) {
 function shipshape(ctx, paths, image, archive, cacheArgs, captureStdout = false) {
   const args = [paths.cli, 'image', 'inspect', archive, '--format', 'json', ...cacheArgs, '--quiet'];
   return timed(ctx, `shipshape on ${image.name}`, process.execPath, args, { captureStdout });
+}
+
+/** `shipshape sbom` as CycloneDX: the same job as trivy's `--format cyclonedx` run. */
+function shipshapeSbom(ctx, paths, image, cacheArgs) {
+  const args = [paths.cli, 'sbom', image.archive, '--format', 'cyclonedx', ...cacheArgs, '--quiet'];
+  return timed(ctx, `shipshape sbom on ${image.name}`, process.execPath, args);
 }
 
 function gzipBaseline(ctx, image) {
@@ -363,6 +373,20 @@ function unitsFor(ctx, paths, peer, image) {
       },
     },
   ];
+  units.push({ modes: ['sbom-cold'], run: async () => [await shipshapeSbom(ctx, paths, image, ['--no-cache'])] });
+  units.push({
+    modes: ['sbom-warm'],
+    run: async () => {
+      const cacheDir = join(ctx.tmp, 'shipshape-sbom-cache');
+      rmSync(cacheDir, { recursive: true, force: true });
+      try {
+        await shipshapeSbom(ctx, paths, image, ['--cache-dir', cacheDir]); // fill, untimed
+        return [await shipshapeSbom(ctx, paths, image, ['--cache-dir', cacheDir])];
+      } finally {
+        rmSync(cacheDir, { recursive: true, force: true });
+      }
+    },
+  });
   if (image.dockerArchive) {
     units.push({ modes: ['ship-docker'], run: async () => [await shipshape(ctx, paths, image, image.dockerArchive, ['--no-cache'])] });
   }
@@ -458,6 +482,14 @@ function checkTargets(rows, images) {
         image: image.name, what: 'shipshape cold ÷ trivy cold ("well under")', value: ship.ratioToTrivy,
         limit: TARGET_TRIVY_RATIO, pass: ship.ratioToTrivy <= TARGET_TRIVY_RATIO,
         detail: `${ship.medianS.toFixed(2)} s vs ${trivy.medianS.toFixed(2)} s`,
+      });
+    }
+    const sbom = find(image.name, 'sbom-cold');
+    if (sbom && trivy) {
+      targets.push({
+        image: image.name, what: 'shipshape sbom cold ÷ trivy SBOM cold ("faster than the peer")', value: sbom.ratioToTrivy,
+        limit: TARGET_SBOM_RATIO, pass: sbom.ratioToTrivy < TARGET_SBOM_RATIO,
+        detail: `${sbom.medianS.toFixed(2)} s vs ${trivy.medianS.toFixed(2)} s`,
       });
     }
   }

@@ -1,6 +1,10 @@
-import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import type BetterSqlite3 from 'better-sqlite3';
 import { messageOf } from '../../../core/errors.js';
 import type { DbRead, DbRecord } from './records.js';
+
+/** better-sqlite3 is a native module: loaded only when an image has an rpm SQLite database, not at start-up. */
+const loadSqlite = (): typeof BetterSqlite3 => createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
 
 /** `SQLite format 3\0`: the first 16 bytes of every SQLite database file. */
 export const sqliteMagic: Buffer = Buffer.from('SQLite format 3\0', 'latin1');
@@ -12,7 +16,7 @@ export const sqliteMagic: Buffer = Buffer.from('SQLite format 3\0', 'latin1');
 export function readSqlite(content: Buffer): DbRead {
   const records: DbRecord[] = [];
   const notes: string[] = [];
-  let db: Database.Database | undefined;
+  let db: BetterSqlite3.Database | undefined;
   try {
     db = open(content, notes);
     // keys first, then each blob on its own: in a damaged file a blob's overflow pages may be lost
@@ -47,7 +51,8 @@ export function readSqlite(content: Buffer): DbRead {
  * changes first (see `openableHeader`); they are made in place and undone at once, because
  * better-sqlite3 copies the bytes anyway and a second copy of a large database is not free.
  */
-function open(content: Buffer, notes: string[]): Database.Database {
+function open(content: Buffer, notes: string[]): BetterSqlite3.Database {
+  const Database = loadSqlite();
   const patch = openableHeader(content);
   if (patch === undefined) return new Database(content, { readonly: true });
   if (patch.note !== undefined) notes.push(patch.note);
