@@ -32,7 +32,13 @@ export function purlOf(pkg: FoundPackage, os: OsInfo | undefined): string {
     default:
       break;
   }
-  return new PackageURL(pkg.type, namespace ?? null, name, version || null, Object.keys(qualifiers).length > 0 ? qualifiers : null, null).toString();
+  try {
+    return new PackageURL(pkg.type, namespace ?? null, name, version || null, Object.keys(qualifiers).length > 0 ? qualifiers : null, null).toString();
+  } catch {
+    // The purl spec rejects what a type cannot name, e.g. a maven artifact whose groupId the jar does
+    // not say: such a package is still reported, under the spec's catch-all `generic` type.
+    return new PackageURL('generic', null, name, version || null, null, null).toString();
+  }
 }
 
 const defaultNamespace = { deb: 'debian', apk: 'alpine', rpm: 'redhat' } as const;

@@ -5,6 +5,12 @@ import type { ImageSpec } from './image-builder.js';
  * a tiny app image whose history tells the usual story: a base layer, an app copied in, a
  * credentials file added and then "deleted" by a later layer (it still ships in layer 2).
  */
+const apkInstalled = [
+  'P:musl\nV:1.2.4_git20230717-r4\nA:x86_64\nL:MIT\no:musl\nF:lib\nR:ld-musl-x86_64.so.1\n',
+  'P:busybox\nV:1.36.1-r15\nA:x86_64\nL:GPL-2.0-only\no:busybox\nF:bin\nR:busybox\nR:su\n',
+  'P:zlib\nV:1.3-r2\nA:x86_64\nL:Zlib\no:zlib\n',
+].join('\n');
+
 export const exampleImageSpec: ImageSpec = {
   layers: [
     {
@@ -19,6 +25,7 @@ export const exampleImageSpec: ImageSpec = {
         { name: 'bin/sh', type: 'symlink', linkname: '/bin/busybox' },
         { name: 'bin/su', content: 'su stand-in\n', mode: 0o4755 },
         { name: 'tmp/', mode: 0o1777 },
+        { name: 'lib/apk/db/installed', content: apkInstalled },
       ],
     },
     {

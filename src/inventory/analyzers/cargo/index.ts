@@ -3,6 +3,9 @@ import type { AnalyzerOutput, FoundPackage } from '../../model.js';
 import { ELF_MAGIC, findSection, isExecutableFile, parseElf, sectionBytes } from '../elf/elf.js';
 import { decodeAuditData } from './auditable.js';
 
+/** Crates reported at most per binary: large programs have about a thousand. */
+export const MAX_CRATES = 20_000;
+
 /** The section cargo-auditable adds to ELF binaries. */
 export const AUDITABLE_SECTION = '.dep-v0';
 
@@ -31,8 +34,9 @@ function analyzeRustBinary(content: Buffer): AnalyzerOutput {
   if (typeof bytes === 'string') return { notes: [bytes] };
 
   const decoded = decodeAuditData(bytes);
+  if (decoded.packages.length > MAX_CRATES) decoded.notes.push(`cargo-auditable data lists ${decoded.packages.length} crates: only the first ${MAX_CRATES} are reported`);
   const packages: FoundPackage[] = [];
-  for (const pkg of decoded.packages) {
+  for (const pkg of decoded.packages.slice(0, MAX_CRATES)) {
     if (pkg.kind === 'build') continue;
     const properties: Record<string, string> = {};
     if (pkg.source) properties.source = pkg.source;

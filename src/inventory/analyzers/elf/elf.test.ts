@@ -81,6 +81,14 @@ describe('parseElf', () => {
     expect(parsed(data).sections.map((s) => s.name)).toEqual(['', '.text', '.data', '.bss', '.note.x', '.shstrtab']);
   });
 
+  it('does not read absurdly many section headers', () => {
+    const data = Buffer.concat([sample(true, true), Buffer.alloc(64 * 200_000)]);
+    const shoff = Number(data.readBigUInt64LE(40));
+    data.writeBigUInt64LE(200_000n, shoff + 32);
+    data.writeUInt16LE(0, 60);
+    expect(parsed(data)).toMatchObject({ sections: [], problems: ['200000 section headers: more than 100000, not read'] });
+  });
+
   it('marks sections lying outside the file', () => {
     const data = sample(false, false);
     const shoff = data.readUInt32BE(32);

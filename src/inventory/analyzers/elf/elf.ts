@@ -124,6 +124,9 @@ const layout64: Layout = {
 };
 
 const MAX_NAME_BYTES = 256;
+/** More table entries than real executables have by far (they have tens): bounds the allocations. */
+const MAX_SECTIONS = 100_000;
+const MAX_SEGMENTS = 10_000;
 
 /**
  * Parses the ELF header and its section and program header tables. Returns a reason string when the
@@ -160,7 +163,8 @@ export function parseElf(data: Buffer): ElfFile | string {
 
   const segments: ElfSegment[] = [];
   if (phoff > 0 && phnum > 0) {
-    if (phentsize < l.minPhent) problems.push(`program header entry size ${phentsize} too small`);
+    if (phnum > MAX_SEGMENTS) problems.push(`${phnum} program headers: more than ${MAX_SEGMENTS}, not read`);
+    else if (phentsize < l.minPhent) problems.push(`program header entry size ${phentsize} too small`);
     else if (phoff + phnum * phentsize > data.length) problems.push('program header table runs past the end of the file');
     else {
       for (let i = 0; i < phnum; i++) {
@@ -178,7 +182,8 @@ export function parseElf(data: Buffer): ElfFile | string {
 
   const sections: ElfSection[] = [];
   if (shoff > 0 && shnum > 0) {
-    if (shentsize < l.minShent) problems.push(`section header entry size ${shentsize} too small`);
+    if (shnum > MAX_SECTIONS) problems.push(`${shnum} section headers: more than ${MAX_SECTIONS}, not read`);
+    else if (shentsize < l.minShent) problems.push(`section header entry size ${shentsize} too small`);
     else if (shoff + shnum * shentsize > data.length) problems.push('section header table runs past the end of the file');
     else {
       const raw: Array<Omit<ElfSection, 'name'> & { nameOffset: number }> = [];

@@ -82,6 +82,13 @@ describe('goBinaryAnalyzer', () => {
     });
   });
 
+  it('reports at most 20 000 modules', () => {
+    const many = Array.from({ length: 20_005 }, (_, i) => `dep\texample.com/m${i}\tv1.0.0\th1:x=`).join('\n');
+    const out = analyzeContent(goBinaryAnalyzer, '/app', inlineGoElf('go1.21.0', `${many}\n`), 0o755);
+    expect(out?.packages).toHaveLength(20_001); // and stdlib
+    expect(out?.notes).toEqual(['Go module info lists 20005 modules: only the first 20000 are reported']);
+  });
+
   it.each([
     ['go1.19.8', 'v1.19.8'],
     ['go1.21rc2', 'v1.21rc2'],

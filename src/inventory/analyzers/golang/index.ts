@@ -8,6 +8,8 @@ import type { GoModule } from './modinfo.js';
 /** Build settings kept on the main module: platform, cgo, VCS stamp, and the flags that set versions. */
 const KEPT_SETTINGS = /^(GO[A-Z0-9_]+|CGO_ENABLED|vcs(\..+)?|-tags|-ldflags|-buildmode|-compiler|-trimpath|DefaultGODEBUG)$/;
 const MAX_SETTING_CHARS = 2048;
+/** Modules reported at most per binary: large programs have about a thousand. */
+export const MAX_MODULES = 20_000;
 
 /**
  * Go binaries: the modules compiled in, read from the build info the Go linker embeds (ELF only,
@@ -43,7 +45,8 @@ function analyzeGoBinary(content: Buffer): AnalyzerOutput {
     packages.push({ type: 'golang', name: mod.main.path, version: mod.main.version, properties });
   }
 
-  for (const dep of mod.deps) {
+  if (mod.deps.length > MAX_MODULES) notes.push(`Go module info lists ${mod.deps.length} modules: only the first ${MAX_MODULES} are reported`);
+  for (const dep of mod.deps.slice(0, MAX_MODULES)) {
     // Old toolchains could list the main module as a dep with no path: nothing to report.
     if (dep.path === '') continue;
     packages.push(modulePackage(dep, goVersion));

@@ -5,14 +5,21 @@
 import type { FoundPackage } from '../../model.js';
 import { parseManifest, parseProperties } from './metadata.js';
 import { readZipDirectory, readZipEntry } from './zip.js';
-import type { InflateBudget, ZipEntry } from './zip.js';
+import type { ReadBudget, ZipEntry } from './zip.js';
 
 /** Archive levels below the scanned file that are opened (outer.ear!/a.war!/b.jar is 2). */
 export const MAX_NESTING = 4;
 /** A pom.properties or manifest larger than this is not metadata: skipped. */
 const MAX_METADATA_BYTES = 1024 * 1024;
-/** Largest nested archive inflated; the same as the analyser's limit on a file. */
+/** Largest nested archive read (stored or inflated); the same as the analyser's limit on a file. */
 export const MAX_NESTED_BYTES = 256 * 1024 * 1024;
+/**
+ * Entries read at most per scanned file: nested archives and metadata files (a fat jar holds a few
+ * hundred of each). Bounds the work of entries that all point at the same bytes.
+ */
+export const MAX_ENTRY_READS = 20_000;
+/** Notes kept per scanned file; the rest are counted. */
+export const MAX_NOTES = 50;
 
 const POM_PROPERTIES = /^META-INF\/maven\/([^/]+)\/([^/]+)\/pom\.properties$/;
 const ARCHIVE_NAME = /\.(jar|war|ear|jpi|hpi)$/i;
@@ -29,7 +36,11 @@ export interface ArchiveScan {
   path: string;
   packages: FoundPackage[];
   notes: string[];
-  budget: InflateBudget;
+  budget: ReadBudget;
+  /** Entries read so far; past MAX_ENTRY_READS the scan stops. */
+  reads: number;
+  /** Notes left out past MAX_NOTES. */
+  suppressed: number;
 }
 
 /**
@@ -37,7 +48,10 @@ export interface ArchiveScan {
  * and `/outer.war!/WEB-INF/lib/inner.jar` for nested ones (notes about those start with it).
  */
 export function scanArchive(data: Buffer, fileName: string, location: string | undefined, depth: number, scan: ArchiveScan): void {
-  const note = (text: string): void => void scan.notes.push(location ? `${location}: ${text}` : text);
+  const note = (text: string): void => {
+    if (scan.notes.length < MAX_NOTES) scan.notes.push(location ? `${location}: ${text}` : text);
+    else scan.suppressed++;
+  };
   const wanted = (name: string): boolean => POM_PROPERTIES.test(name) || name.toUpperCase() === 'META-INF/MANIFEST.MF' || (!name.endsWith('/') && ARCHIVE_NAME.test(name));
   const directory = readZipDirectory(data, wanted);
   if (typeof directory === 'string') {
@@ -47,6 +61,8 @@ export function scanArchive(data: Buffer, fileName: string, location: string | u
   for (const problem of directory.notes) note(problem);
 
   const read = (entry: ZipEntry, maxBytes: number): Buffer | undefined => {
+    if (scan.reads++ === MAX_ENTRY_READS) note(`more than ${MAX_ENTRY_READS} entries to read: the rest are skipped`);
+    if (scan.reads > MAX_ENTRY_READS) return undefined;
     const bytes = readZipEntry(data, entry, scan.budget, maxBytes);
     if (typeof bytes !== 'string') return bytes;
     note(`${entry.name}: ${bytes}`);
@@ -57,12 +73,14 @@ export function scanArchive(data: Buffer, fileName: string, location: string | u
   for (const entry of directory.entries) {
     const match = POM_PROPERTIES.exec(entry.name);
     if (!match) continue;
+    if (scan.reads > MAX_ENTRY_READS) break;
     const bytes = read(entry, MAX_METADATA_BYTES);
     if (!bytes) continue;
     const props = parseProperties(bytes.toString('utf8'));
-    const groupId = props.get('groupId') || match[1] || '';
-    const artifactId = props.get('artifactId') || match[2] || '';
-    const version = props.get('version') ?? '';
+    // Java keeps trailing blanks in values; Maven never means them.
+    const groupId = props.get('groupId')?.trim() || match[1] || '';
+    const artifactId = props.get('artifactId')?.trim() || match[2] || '';
+    const version = props.get('version')?.trim() ?? '';
     if (version === '') {
       note(`${entry.name} has no version: skipped`);
       continue;
@@ -97,6 +115,7 @@ export function scanArchive(data: Buffer, fileName: string, location: string | u
   }
   const outer = location ?? scan.path;
   for (const entry of nested) {
+    if (scan.reads > MAX_ENTRY_READS) return;
     const bytes = read(entry, MAX_NESTED_BYTES);
     if (!bytes) continue;
     const inner = `${outer}!/${entry.name}`;

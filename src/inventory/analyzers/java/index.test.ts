@@ -7,7 +7,7 @@ import type { FoundPackage } from '../../model.js';
 import { analyzeContent } from '../../../test-support/analyze.js';
 import { hasCommand } from '../../../test-support/shared.js';
 import { javaAnalyzer } from './index.js';
-import { buildZip } from './test-zip.js';
+import { buildZip, overlappingZip } from './test-zip.js';
 
 const pom = (group: string, artifact: string, version: string): { name: string; data: string } => ({
   name: `META-INF/maven/${group}/${artifact}/pom.properties`,
@@ -84,11 +84,39 @@ describe('javaAnalyzer on synthetic archives', () => {
   });
 
   it('survives a zip bomb inside a war: a note, and the rest is still read', () => {
-    const bomb = { name: 'WEB-INF/lib/bomb.jar', data: Buffer.alloc(64 * 1024 * 1024), declaredSize: 4096 };
+    const bomb = { name: 'WEB-INF/lib/bomb.jar', data: Buffer.alloc(16 * 1024 * 1024), declaredSize: 4096 };
     const war = buildZip([bomb, { name: 'WEB-INF/lib/ok.jar', data: buildZip([pom('g', 'ok', '1')]) }]);
     const out = analyzeContent(javaAnalyzer, '/w/shop-1.0.war', war);
     expect(brief(out?.packages)).toEqual([':shop@1.0 filename', 'g:ok@1 pom.properties /w/shop-1.0.war!/WEB-INF/lib/ok.jar']);
     expect(out?.notes).toEqual(['WEB-INF/lib/bomb.jar: inflates past its declared size of 4096 bytes']);
+  });
+
+  it('bounds the work of overlapping entries nested in each other (each level × 1000)', () => {
+    let archive = buildZip([pom('g', 'leaf', '1')]);
+    for (let level = 0; level < 4; level++) archive = overlappingZip({ name: 'x.jar', data: archive, method: 'store' }, 1000);
+    expect(archive.length).toBeLessThan(300_000);
+    const started = Date.now();
+    const out = analyzeContent(javaAnalyzer, '/bomb.jar', archive);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(out?.packages?.length).toBeLessThanOrEqual(20_000);
+    expect(out?.notes?.filter((n) => n.endsWith('more than 20000 entries to read: the rest are skipped'))).toHaveLength(1);
+    expect(out?.notes?.length).toBeLessThanOrEqual(51);
+  });
+
+  it('bounds the work of 200 000 entries pointing at one pom.properties', () => {
+    const archive = overlappingZip(pom('g', 'a', '1'), 200_000);
+    const started = Date.now();
+    const out = analyzeContent(javaAnalyzer, '/many.jar', archive);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(out?.packages).toHaveLength(20_000);
+    expect(out?.notes).toEqual(['zip end record declares 3392 entries, the directory holds 200000', 'more than 20000 entries to read: the rest are skipped']);
+  });
+
+  it('keeps 50 notes per file, and counts the rest', () => {
+    const entries = Array.from({ length: 80 }, (_, i) => ({ name: `lib/bad${i}.jar`, data: 'not a zip' }));
+    const notes = analyzeContent(javaAnalyzer, '/a-1.jar', buildZip(entries))?.notes ?? [];
+    expect(notes).toHaveLength(51);
+    expect(notes.at(-1)).toBe('30 more notes left out');
   });
 
   it('notes a nested entry that is not a zip', () => {

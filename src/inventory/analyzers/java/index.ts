@@ -3,8 +3,8 @@ import type { AnalyzerOutput } from '../../model.js';
 import { isJavaArchiveName, scanArchive } from './archive.js';
 import type { ArchiveScan } from './archive.js';
 
-/** Bytes inflated at most for one scanned file, over all its entries and nested archives. */
-export const INFLATE_BUDGET = 512 * 1024 * 1024;
+/** Entry bytes read at most for one scanned file, over all its entries and nested archives. */
+export const READ_BUDGET = 512 * 1024 * 1024;
 
 /**
  * Java archives (`.jar`, `.war`, `.ear`, Jenkins `.jpi`/`.hpi`): one `maven` package per
@@ -22,11 +22,12 @@ export const javaAnalyzer: FileAnalyzer = {
   magic: Buffer.from('PK\x03\x04', 'latin1'),
   required: (path, entry) => entry.type === 'file' && isJavaArchiveName(path),
   analyze: (file: CapturedFile): AnalyzerOutput => {
-    const scan: ArchiveScan = { path: file.path, packages: [], notes: [], budget: { remaining: INFLATE_BUDGET } };
+    const scan: ArchiveScan = { path: file.path, packages: [], notes: [], budget: { remaining: READ_BUDGET }, reads: 0, suppressed: 0 };
     const fileName = file.path.slice(file.path.lastIndexOf('/') + 1);
     scanArchive(file.content, fileName, undefined, 0, scan);
     const output: AnalyzerOutput = {};
     if (scan.packages.length > 0) output.packages = scan.packages;
+    if (scan.suppressed > 0) scan.notes.push(`${scan.suppressed} more notes left out`);
     if (scan.notes.length > 0) output.notes = scan.notes;
     return output;
   },

@@ -95,3 +95,19 @@ export function buildZip(entries: ZipEntrySpec[], spec: ZipSpec = {}): Buffer {
   tail.push(eocd);
   return Buffer.concat([prefix, ...locals, cd, ...tail]);
 }
+
+/**
+ * A zip whose central directory lists `copies` entries that all point at one local entry: the
+ * overlapping-entries bomb (nested, each level multiplies the work of the one below).
+ */
+export function overlappingZip(entry: ZipEntrySpec, copies: number): Buffer {
+  const single = buildZip([entry]);
+  const cdOffset = single.readUInt32LE(single.length - 6);
+  const cdSize = single.readUInt32LE(single.length - 10);
+  const central = single.subarray(cdOffset, cdOffset + cdSize);
+  const eocd = Buffer.from(single.subarray(single.length - 22));
+  eocd.writeUInt16LE(copies & 0xffff, 8);
+  eocd.writeUInt16LE(copies & 0xffff, 10);
+  eocd.writeUInt32LE(cdSize * copies, 12);
+  return Buffer.concat([single.subarray(0, cdOffset), ...Array.from({ length: copies }, () => central), eocd]);
+}

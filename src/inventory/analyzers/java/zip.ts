@@ -3,7 +3,9 @@
  * Zip64 and prepended data such as launch scripts), and stored or deflated entries. Every offset and
  * size comes from untrusted input and is checked against the buffer; inflation is bounded by the
  * entry's declared size and by a budget shared across a whole analysis, so a zip bomb ends as an
- * error string, not as memory exhaustion. Nothing here throws.
+ * error string, not as memory exhaustion. Stored entries are charged to the budget too: they cost
+ * no memory, but central directory entries may all point at one large stored archive, and opening
+ * it again and again would cost time without end. Nothing here throws.
  */
 import { inflateRawSync } from 'node:zlib';
 
@@ -38,8 +40,8 @@ export interface ZipDirectory {
   notes: string[];
 }
 
-/** Inflated bytes still allowed across one analysis (all entries of all nested archives). */
-export interface InflateBudget {
+/** Entry bytes still allowed across one analysis (all entries of all nested archives). */
+export interface ReadBudget {
   remaining: number;
 }
 
@@ -167,11 +169,11 @@ function applyZip64Extra(entry: ZipEntry, extra: Buffer): void {
 }
 
 /**
- * An entry's bytes: a view for stored entries, a fresh buffer for deflated ones. Inflating may
- * produce at most `maxBytes` and at most what the budget has left, and never more than the entry
- * declares; otherwise the reason is returned. The declared size is taken from the budget up front.
+ * An entry's bytes: a view for stored entries, a fresh buffer for deflated ones. An entry may
+ * hold at most `maxBytes` and at most what the budget has left, and inflating never produces more
+ * than the entry declares; otherwise the reason is returned. The size is charged up front.
  */
-export function readZipEntry(data: Buffer, entry: ZipEntry, budget: InflateBudget, maxBytes: number): Buffer | string {
+export function readZipEntry(data: Buffer, entry: ZipEntry, budget: ReadBudget, maxBytes: number): Buffer | string {
   const at = entry.localHeaderOffset;
   if (!sigAt(data, at, SIG_LOCAL) || at + LOCAL_SIZE > data.length) return 'local header missing';
   if ((entry.flags & 1) !== 0) return 'entry is encrypted';
@@ -179,12 +181,12 @@ export function readZipEntry(data: Buffer, entry: ZipEntry, budget: InflateBudge
   if (dataStart > data.length || entry.compressedSize > data.length - dataStart) return 'entry data runs past the end of the archive';
   const compressed = data.subarray(dataStart, dataStart + entry.compressedSize);
 
-  if (entry.method === 0) return compressed;
-  if (entry.method !== 8) return `compression method ${entry.method} not supported`;
-  const declared = entry.uncompressedSize;
-  if (declared > maxBytes) return `declares ${declared} bytes uncompressed, over the ${maxBytes}-byte limit`;
-  if (declared > budget.remaining) return `declares ${declared} bytes uncompressed, over what is left of the inflate budget (${budget.remaining})`;
+  if (entry.method !== 0 && entry.method !== 8) return `compression method ${entry.method} not supported`;
+  const declared = entry.method === 0 ? compressed.length : entry.uncompressedSize;
+  if (declared > maxBytes) return `holds ${declared} bytes, over the ${maxBytes}-byte limit`;
+  if (declared > budget.remaining) return `holds ${declared} bytes, over what is left of the read budget (${budget.remaining})`;
   budget.remaining -= declared;
+  if (entry.method === 0) return compressed;
   if (declared === 0) return Buffer.alloc(0);
   try {
     // maxOutputLength stops zlib as soon as the output would pass the declared size: a bomb that
