@@ -2,11 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { defaultLimits } from '../core/limits.js';
 import { readImage, type ImageModel } from '../image/read-image.js';
-import { tarFiles } from '../image/sources/archive-files.js';
 import { OciLayoutSource } from '../image/sources/oci-layout.js';
-import { TarIndex } from '../image/sources/tar-index.js';
 import { buildImage, ociLayoutFiles, writeDirectory, type ImageSpec } from '../test-support/image-builder.js';
 import { hasShared, sharedMissing, sharedPath } from '../test-support/shared.js';
+import { readOciArchive } from '../test-support/images.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,8 +14,7 @@ import { buildInventory } from './build.js';
 
 async function readShared(name: string): Promise<ImageModel> {
   const file = sharedPath('images', `${name}.oci.tar`);
-  const source = new OciLayoutSource('oci-archive', file, tarFiles(await TarIndex.build(file, defaultLimits)));
-  return readImage(source, { selection: {}, limits: defaultLimits, visitors: analyzers });
+  return readOciArchive(file, analyzers);
 }
 
 async function readSpec(spec: ImageSpec): Promise<ImageModel> {

@@ -5,13 +5,10 @@ import type * as AjvModule from 'ajv';
 import type * as AjvFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defaultLimits } from '../../core/limits.js';
-import { readImage, type ImageModel } from '../../image/read-image.js';
-import { tarFiles } from '../../image/sources/archive-files.js';
-import { OciLayoutSource } from '../../image/sources/oci-layout.js';
-import { TarIndex } from '../../image/sources/tar-index.js';
+import type { ImageModel } from '../../image/read-image.js';
 import { analyzers } from '../../inventory/analyzers/registry.js';
 import { buildInventory } from '../../inventory/build.js';
+import { readOciArchive } from '../../test-support/images.js';
 import { hasShared, sharedPath } from '../../test-support/shared.js';
 import { cyclonedxJson } from './cyclonedx.js';
 import type { SbomInput } from './document.js';
@@ -21,8 +18,7 @@ const examplePath = new URL('../../../examples/demo-app.oci.tar', import.meta.ur
 const images = [['demo-app (bundled example)', examplePath], ...(hasShared ? [['bullseye-app', sharedPath('images', 'bullseye-app.oci.tar')], ['debian-bookworm', sharedPath('images', 'debian-bookworm.oci.tar')]] : [])];
 
 async function inputFor(file: string, overrides: Partial<SbomInput> = {}): Promise<SbomInput & { model: ImageModel }> {
-  const source = new OciLayoutSource('oci-archive', file, tarFiles(await TarIndex.build(file, defaultLimits)));
-  const model = await readImage(source, { selection: {}, limits: defaultLimits, visitors: analyzers });
+  const model = await readOciArchive(file, analyzers);
   return { model, image: model.image, inventory: buildInventory(model), toolVersion: '0.0.0-test', timestamp: new Date('2024-05-06T07:08:09Z'), reproducible: true, randomUuid: 'unused', ...overrides };
 }
 

@@ -1,13 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { defaultLimits } from '../../../core/limits.js';
-import { readImage } from '../../../image/read-image.js';
-import { tarFiles } from '../../../image/sources/archive-files.js';
-import { OciLayoutSource } from '../../../image/sources/oci-layout.js';
-import { TarIndex } from '../../../image/sources/tar-index.js';
+
 import type { FileEntry } from '../../../image/layer/entry.js';
 import { analyzeContent } from '../../../test-support/analyze.js';
 import { hasShared, sharedMissing, sharedPath } from '../../../test-support/shared.js';
+import { readOciArchive } from '../../../test-support/images.js';
 import type { AnalyzerOutput } from '../../model.js';
 import { isInstalledManifest, npmAnalyzer } from './index.js';
 
@@ -143,9 +140,8 @@ describe.skipIf(!hasShared)(`npm packages of the real image bullseye-app ${hasSh
   it('finds exactly the installed packages (oracle: every node_modules/[@scope/]<name>/package.json), not the app itself', async () => {
     const expected = (JSON.parse(readFileSync(sharedPath('images', 'bullseye-app.expected.json'), 'utf8')) as ExpectedNpm).npm;
     const archive = sharedPath('images', 'bullseye-app.oci.tar');
-    const source = new OciLayoutSource('oci-archive', archive, tarFiles(await TarIndex.build(archive, defaultLimits)));
     // the image engine streams every layer and hands the analyser the files it asks for
-    const model = await readImage(source, { selection: {}, limits: defaultLimits, visitors: [npmAnalyzer] });
+    const model = await readOciArchive(archive, [npmAnalyzer]);
     const analyses = model.layers.flatMap((layer, index) => layer.scan.analyses.map((analysis) => ({ ...analysis, index })));
     expect(analyses.every((a) => a.error === undefined && a.index === 2)).toBe(true);
     const outputs = analyses.map((a) => a.output as AnalyzerOutput);

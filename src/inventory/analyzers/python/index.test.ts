@@ -1,13 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { defaultLimits } from '../../../core/limits.js';
-import { readImage } from '../../../image/read-image.js';
-import { tarFiles } from '../../../image/sources/archive-files.js';
-import { OciLayoutSource } from '../../../image/sources/oci-layout.js';
-import { TarIndex } from '../../../image/sources/tar-index.js';
+
 import type { FileEntry } from '../../../image/layer/entry.js';
 import { analyzeContent } from '../../../test-support/analyze.js';
 import { hasShared, sharedMissing, sharedPath } from '../../../test-support/shared.js';
+import { readOciArchive } from '../../../test-support/images.js';
 import type { AnalyzerOutput } from '../../model.js';
 import { isDistributionMetadata, pythonAnalyzer } from './index.js';
 
@@ -178,9 +175,8 @@ describe.skipIf(!hasShared)(`python packages of the real image bullseye-app ${ha
   it('finds exactly the distributions the oracle lists (PyYAML 5.3.1, a single-file egg-info in layer 1)', async () => {
     const expected = (JSON.parse(readFileSync(sharedPath('images', 'bullseye-app.expected.json'), 'utf8')) as ExpectedPython).python;
     const archive = sharedPath('images', 'bullseye-app.oci.tar');
-    const source = new OciLayoutSource('oci-archive', archive, tarFiles(await TarIndex.build(archive, defaultLimits)));
     // the image engine streams every layer and hands the analyser the files it asks for
-    const model = await readImage(source, { selection: {}, limits: defaultLimits, visitors: [pythonAnalyzer] });
+    const model = await readOciArchive(archive, [pythonAnalyzer]);
     const analyses = model.layers.flatMap((layer, index) => layer.scan.analyses.map((analysis) => ({ ...analysis, index })));
     expect(analyses.map((a) => [a.index, a.path, a.error])).toEqual([[1, '/usr/lib/python3/dist-packages/PyYAML-5.3.1.egg-info', undefined]]);
     const outputs = analyses.map((a) => a.output as AnalyzerOutput);
