@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-
 import type { FileEntry } from '../../../image/layer/entry.js';
 import { analyzeContent } from '../../../test-support/analyze.js';
 import { hasShared, sharedMissing, sharedPath } from '../../../test-support/shared.js';
