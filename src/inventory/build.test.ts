@@ -68,6 +68,31 @@ describe('buildInventory: layer attribution', () => {
   });
 });
 
+describe('buildInventory: corrupt package databases', () => {
+  it('gives diagnostics naming the layer and path, keeps what could be read, and never throws', async () => {
+    const rpmFixture = hasShared ? readFileSync(sharedPath('fixtures', 'rpmdb', 'libuuid-bdb', 'Packages')) : Buffer.alloc(0);
+    const model = await readSpec({
+      layers: [
+        { items: [{ name: 'etc/os-release', content: 'ID=debian\nVERSION_ID=12\n' }] },
+        {
+          items: [
+            { name: 'var/lib/dpkg/status', content: `${status('good=1')}\nPackage: cut\nStatus: install ok installed\nVers` },
+            { name: 'lib/apk/db/installed', content: 'P:ok\nV:1\n\ngarbage line\nV:2\n' },
+            ...(hasShared ? [{ name: 'var/lib/rpm/Packages', content: rpmFixture.subarray(0, Math.floor(rpmFixture.length / 2)) }] : []),
+          ],
+        },
+      ],
+    });
+    const inventory = buildInventory(model);
+    expect(inventory.packages.map((p) => p.name)).toEqual(['good', 'ok']);
+    const where = inventory.diagnostics.map((d) => d.where);
+    expect(where).toContain('layer 1: /var/lib/dpkg/status');
+    expect(where).toContain('layer 1: /lib/apk/db/installed');
+    if (hasShared) expect(where).toContain('layer 1: /var/lib/rpm/Packages');
+    expect(inventory.diagnostics.every((d) => d.level === 'warning' && d.message.length > 0)).toBe(true);
+  });
+});
+
 describe.skipIf(!hasShared)(`the real images ${hasShared ? '' : `(${sharedMissing})`}`, () => {
   interface Expected {
     os_release: { fields: Record<string, string> };
