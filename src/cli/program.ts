@@ -1,7 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { isShipshapeError, messageOf } from '../core/errors.js';
 import { imageInspectCommand } from './commands/image-inspect.js';
+import { dbCommand } from './commands/db.js';
 import { sbomCommand } from './commands/sbom.js';
+import { scanCommand } from './commands/scan.js';
+import { versionCommand } from './commands/version.js';
 import { ExitCode, type CliIo } from './io.js';
 import { version } from './version.js';
 
@@ -23,6 +26,9 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .exitOverride();
   program.addCommand(new Command('image').description('read container images').addCommand(imageInspectCommand(io, done)));
   program.addCommand(sbomCommand(io, done));
+  program.addCommand(scanCommand(io, done));
+  program.addCommand(dbCommand(io, done));
+  program.addCommand(versionCommand(io, done));
   for (const command of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
     command
       .exitOverride()

@@ -1,5 +1,6 @@
 import { Contrib, Enums, Models, Serialize, Spec } from '@cyclonedx/cyclonedx-library';
 import type { Package } from '../../inventory/inventory.js';
+import type { VulnerabilityFinding } from '../../vuln/finding.js';
 import { displayVersion, documentUuid, imageDigest, imagePurl, isSpdxExpression, packageProperties, type SbomInput } from './document.js';
 
 /** A license string is an SPDX id or expression if spdx-expression-parse accepts it; else a named license. */
@@ -12,7 +13,7 @@ const licenseFactory = new Contrib.License.Factories.LicenseFactory(isSpdxExpres
  * Lists are sorted by the library's normaliser, so two runs give the same document (apart from
  * timestamp and serial number, which `--reproducible` fixes).
  */
-export function cyclonedxJson(input: SbomInput): string {
+export function cyclonedxJson(input: SbomInput, findings: readonly VulnerabilityFinding[] = []): string {
   const { image, inventory } = input;
   const subject = new Models.Component(Enums.ComponentType.Container, image.reference ?? image.name, {
     bomRef: 'image',
@@ -55,7 +56,42 @@ export function cyclonedxJson(input: SbomInput): string {
   }
 
   const serializer = new Serialize.JsonSerializer(new Serialize.JSON.Normalize.Factory(Spec.Spec1dot6));
-  return `${serializer.serialize(bom, { sortLists: true, space: 2 })}\n`;
+  const json = serializer.serialize(bom, { sortLists: true, space: 2 });
+  if (findings.length === 0) return `${json}\n`;
+  const document = JSON.parse(json) as Record<string, unknown>;
+  document.vulnerabilities = findings.map((finding) => vulnerabilityOf(finding, refs.get(finding.package) ?? finding.package.purl));
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+const ratingMethod: Record<string, string> = { CVSS_V2: 'CVSSv2', CVSS_V3: 'CVSSv31', CVSS_V4: 'CVSSv4' };
+
+/** A CycloneDX 1.6 `vulnerabilities[]` entry: the advisory, its rating, and the component it affects. */
+function vulnerabilityOf(finding: VulnerabilityFinding, ref: string): Record<string, unknown> {
+  const { severity } = finding;
+  const method = severity.vector?.startsWith('CVSS:3.0') ? 'CVSSv3' : ratingMethod[severity.source.split(' ')[0] ?? ''] ?? 'other';
+  return {
+    'bom-ref': `${finding.id}#${ref}`,
+    id: finding.id,
+    source: { name: 'OSV', url: `https://osv.dev/vulnerability/${encodeURIComponent(finding.id)}` },
+    ...(finding.aliases.length ? { references: finding.aliases.map((id) => ({ id, source: { name: 'OSV', url: `https://osv.dev/vulnerability/${encodeURIComponent(id)}` } })) } : {}),
+    ratings: [
+      {
+        ...(severity.score !== undefined ? { score: severity.score } : {}),
+        severity: severity.level.toLowerCase(),
+        method,
+        ...(severity.vector ? { vector: severity.vector } : {}),
+      },
+    ],
+    ...(finding.summary ? { description: finding.summary } : {}),
+    recommendation: finding.fixedVersion ? `Upgrade ${finding.package.name} to ${finding.fixedVersion}` : 'No fixed version is known',
+    ...(finding.references.length ? { advisories: finding.references.slice(0, 20).map((url) => ({ url })) } : {}),
+    affects: [{ ref, versions: [{ version: finding.installedVersion, status: 'affected' }] }],
+    properties: [
+      { name: 'shipshape:affectedRange', value: finding.affectedRange },
+      { name: 'shipshape:ecosystem', value: finding.ecosystem },
+      { name: 'shipshape:layer:index', value: String(finding.package.layer.index) },
+    ],
+  };
 }
 
 function packageComponent(pkg: Package, bomRef: string): Models.Component {

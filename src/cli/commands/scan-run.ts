@@ -1,0 +1,48 @@
+import { analyzers } from '../../inventory/analyzers/registry.js';
+import { randomUUID } from 'node:crypto';
+import { cyclonedxJson } from '../../report/sbom/cyclonedx.js';
+import { sarifJson } from '../../report/sarif.js';
+import { scanReport } from '../../report/vuln-json.js';
+import { renderScan } from '../../report/vuln-table.js';
+import { AdvisoryStore } from '../../vuln/advisories/store.js';
+import { scanImage } from '../../vuln/scan.js';
+import { ExitCode, type CliIo } from '../io.js';
+import { defaultCacheDir } from '../options.js';
+import { readImageForCli, writeOutput } from '../read.js';
+import { version } from '../version.js';
+import { parseDuration } from './durations.js';
+import { parseSeverities, type ScanValues } from './scan.js';
+
+/** The work of `shipshape scan image`; returns the exit code (`--exit-code` when findings remain). */
+export async function runScan(name: string, values: ScanValues, io: CliIo): Promise<number> {
+  const severities = parseSeverities(values.severity);
+  const maxAgeMs = parseDuration(values.maxDbAge);
+  const dbPath = values.db ?? AdvisoryStore.defaultPath(values.cacheDir ?? defaultCacheDir(io));
+  const store = AdvisoryStore.open(dbPath, { create: false, readonly: true });
+  try {
+    const status = store.status();
+    const age = status.updatedAt ? Date.now() - Date.parse(status.updatedAt) : Number.POSITIVE_INFINITY;
+    if (age > maxAgeMs) {
+      io.stderr.write(`shipshape: warning: the advisory database was last updated ${status.updatedAt ?? 'never'}, more than ${values.maxDbAge} ago; run shipshape db update or db import\n`);
+    }
+    const model = await readImageForCli(name, values, io, analyzers);
+    const result = scanImage(model, store, { severities, ignoreUnfixed: values.ignoreUnfixed, baseLayers: values.baseLayers });
+    const report = scanReport(result);
+    const width = io.stdout.isTTY ? (io.stdout.columns ?? 120) : 200;
+    const text =
+      values.format === 'json'
+        ? `${JSON.stringify(report, null, 2)}\n`
+        : values.format === 'sarif'
+          ? sarifJson(report, version)
+          : values.format === 'cyclonedx'
+            ? cyclonedxJson(
+                { image: model.image, inventory: result.inventory, toolVersion: version, timestamp: new Date(), reproducible: false, randomUuid: randomUUID() },
+                result.findings,
+              )
+            : renderScan(report, width);
+    await writeOutput(io, values.output, text);
+    return result.findings.length > 0 && values.exitCode !== 0 ? values.exitCode : ExitCode.ok;
+  } finally {
+    store.close();
+  }
+}

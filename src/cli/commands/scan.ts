@@ -1,0 +1,47 @@
+import { Command, Option } from 'commander';
+import { UsageError } from '../../core/errors.js';
+import type { SeverityLevel } from '../../vuln/severity.js';
+import type { CliIo } from '../io.js';
+import { addImageOptions, parsePositiveInt, type ImageOptionValues } from '../options.js';
+
+export interface ScanValues extends ImageOptionValues {
+  format: 'table' | 'json' | 'sarif' | 'cyclonedx';
+  output?: string;
+  severity?: string;
+  ignoreUnfixed: boolean;
+  exitCode: number;
+  baseLayers?: number;
+  db?: string;
+  maxDbAge: string;
+}
+
+export const severityLevels: readonly SeverityLevel[] = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'];
+
+/** `--severity HIGH,CRITICAL` → the levels, checked. */
+export function parseSeverities(text: string | undefined): SeverityLevel[] | undefined {
+  if (text === undefined) return undefined;
+  const levels = text.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
+  const bad = levels.filter((level) => !severityLevels.includes(level as SeverityLevel));
+  if (bad.length > 0) throw new UsageError(`unknown severity ${bad.join(', ')}: use ${severityLevels.join(', ')}`);
+  return levels as SeverityLevel[];
+}
+
+/** `shipshape scan image <image>`: inventory + vulnerabilities, with CI gates. */
+export function scanCommand(io: CliIo, done: (code: number) => void): Command {
+  const image = new Command('image')
+    .description('find the vulnerabilities of every package in an image, with the layer that brought each')
+    .argument('<image>', 'docker-archive or OCI archive (.tar), OCI layout directory, or registry reference')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'sarif', 'cyclonedx']).default('table'))
+    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .option('-s, --severity <levels>', 'report only these severities (comma-separated: CRITICAL,HIGH,MEDIUM,LOW,UNKNOWN)')
+    .option('--ignore-unfixed', 'leave out vulnerabilities that have no fixed version', false)
+    .option('--exit-code <n>', 'exit with this code when any (reported) vulnerability is found', (t) => Number.parseInt(t, 10), 0)
+    .option('--base-layers <n>', 'how many leading layers are the base image (default: read off the history)', parsePositiveInt)
+    .option('--db <file>', 'advisory database (default: <cache dir>/advisories/osv.sqlite)')
+    .option('--max-db-age <duration>', 'warn when the advisory database is older than this (e.g. 72h, 7d)', '7d');
+  addImageOptions(image).action(async (name: string, values: ScanValues) => {
+    const { runScan } = await import('./scan-run.js');
+    done(await runScan(name, values, io));
+  });
+  return new Command('scan').description('scan for vulnerabilities').addCommand(image);
+}

@@ -1,0 +1,43 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasShared, sharedPath } from '../test-support/shared.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const cli = path.join(root, 'dist/cli/main.js');
+const example = path.join(root, 'examples/demo-app.oci.tar');
+const exec = promisify(execFile);
+
+/**
+ * The built CLI, run as users run it: plain Node, no test-runner module interop. (A CommonJS
+ * dependency whose named exports Node cannot see once passed every in-process test and failed here.)
+ */
+describe.skipIf(!existsSync(cli))('the built CLI (dist/, made by npm ci / npm run build)', () => {
+  let dir: string;
+  const run = (...args: string[]) => exec(process.execPath, [cli, ...args], { env: { ...process.env, SHIPSHAPE_CACHE_DIR: path.join(dir, 'cache') } });
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'shipshape-dist-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('inspects, lists and compares', async () => {
+    expect(JSON.parse((await run('image', 'inspect', example, '-f', 'json')).stdout)).toMatchObject({ reference: 'demo-app:1.0' });
+    expect((await run('sbom', example, '-f', 'cyclonedx', '--reproducible')).stdout).toContain('pkg:npm/lodash@4.17.15');
+    expect((await run('version', 'compare', '--scheme', 'rpm', '1.0^git1', '1.0')).stdout).toBe('1.0^git1\t>\t1.0\n');
+  });
+
+  it.skipIf(!hasShared)('imports advisories and scans', async () => {
+    const db = path.join(dir, 'osv.sqlite');
+    await run('db', 'import', sharedPath('advisories', 'npm'), '--db', db);
+    const { stdout } = await run('scan', 'image', example, '--db', db, '-f', 'json');
+    const report = JSON.parse(stdout) as { findings: { id: string; package: { name: string }; severity: { level: string } }[] };
+    expect(report.findings.some((f) => f.package.name === 'lodash' && f.severity.level !== 'UNKNOWN')).toBe(true);
+  });
+});

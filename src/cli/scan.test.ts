@@ -1,0 +1,121 @@
+import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type * as AjvModule from 'ajv';
+import type * as AjvFormatsModule from 'ajv-formats';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ScanReport } from '../report/vuln-json.js';
+import { hasShared, sharedMissing, sharedPath } from '../test-support/shared.js';
+import type { CliIo } from './io.js';
+import { run } from './program.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'shipshape-scan-cli-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function shipshape(args: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env: { SHIPSHAPE_CACHE_DIR: path.join(dir, 'cache') },
+    readStdin: async () => stdin,
+    homedir: dir,
+  };
+  return { code: await run(args, io), stdout, stderr };
+}
+
+describe('shipshape version compare', () => {
+  it('prints left, op, right; ? with the reason for an unparseable side', async () => {
+    expect((await shipshape(['version', 'compare', '--scheme', 'deb', '1:1.0-1', '2.0'])).stdout).toBe('1:1.0-1\t>\t2.0\n');
+    expect((await shipshape(['version', 'compare', '--scheme', 'npm', '1.2.3', '1.2.3'])).stdout).toBe('1.2.3\t=\t1.2.3\n');
+    expect((await shipshape(['version', 'compare', '--scheme', 'deb', '1.0', 'a:b'])).stdout).toMatch(/^1\.0\t\?\ta:b\tright: /);
+  });
+
+  it('answers one line per left<TAB>right line of standard input', async () => {
+    const { stdout } = await shipshape(['version', 'compare', '--scheme', 'pep440', '--stdin'], '1.0\t1.0.post1\n2.0rc1\t2.0\n');
+    expect(stdout).toBe('1.0\t<\t1.0.post1\n2.0rc1\t<\t2.0\n');
+  });
+
+  it('names the schemes when given an unknown one', async () => {
+    const { code, stderr } = await shipshape(['version', 'compare', '--scheme', 'nope', '1', '2']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/unknown scheme "nope"; one of: deb, rpm, apk/);
+  });
+});
+
+describe('shipshape scan image without a database', () => {
+  it('says how to get one', async () => {
+    const { code, stderr } = await shipshape(['scan', 'image', 'examples/demo-app.oci.tar', '--db', path.join(dir, 'none.sqlite')]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/no advisory database at .*\n {2}hint: import advisories first/);
+  });
+});
+
+describe.skipIf(!hasShared)(`shipshape db and scan on the shared data ${hasShared ? '' : `(${sharedMissing})`}`, () => {
+  const db = () => ['--db', path.join(dir, 'osv.sqlite')];
+  const app = sharedPath('images', 'bullseye-app.oci.tar');
+
+  beforeAll(async () => {
+    const imported = await shipshape(['db', 'import', sharedPath('advisories', 'npm'), sharedPath('advisories', 'Debian'), ...db()]);
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toMatch(/^Imported 1680 advisories/);
+  }, 120_000);
+
+  it('db status shows the sources and counts', async () => {
+    const { stdout } = await shipshape(['db', 'status', ...db()]);
+    expect(stdout).toMatch(/Records\s+1680/);
+    expect(stdout).toMatch(/Debian:11\s+\d+/);
+  });
+
+  it('the table groups findings by layer: base image vs the build', async () => {
+    const { code, stdout } = await shipshape(['scan', 'image', app, ...db()]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('== Layers added by the build ==');
+    expect(stdout).toMatch(/Layer 2: COPY dir:\w+ in \/app/);
+    expect(stdout).toMatch(/x_NSWG-ECO-516|CVE-2020-8203/);
+  });
+
+  it('--exit-code, --severity and --ignore-unfixed gate CI', async () => {
+    expect((await shipshape(['scan', 'image', app, ...db(), '--exit-code', '3'])).code).toBe(3);
+    const none = await shipshape(['scan', 'image', app, ...db(), '--exit-code', '3', '--severity', 'UNKNOWN', '--ignore-unfixed', '-f', 'json']);
+    const report = JSON.parse(none.stdout) as ScanReport;
+    expect(report.findings.every((f) => f.severity.level === 'UNKNOWN' && f.fixedVersion !== undefined)).toBe(true);
+    expect(none.code).toBe(report.findings.length > 0 ? 3 : 0);
+    expect((await shipshape(['scan', 'image', app, ...db(), '--severity', 'SEVERE'])).stderr).toMatch(/unknown severity SEVERE/);
+  });
+
+  it('SARIF output is valid against the SARIF 2.1.0 schema', async () => {
+    const out = path.join(dir, 'scan.sarif');
+    expect((await shipshape(['scan', 'image', app, ...db(), '-f', 'sarif', '-o', out])).code).toBe(0);
+    const require = createRequire(import.meta.url);
+    // the SARIF schema is JSON Schema draft-04
+    const Ajv = require('ajv-draft-04') as typeof AjvModule.default.default;
+    const addFormats = require('ajv-formats') as typeof AjvFormatsModule.default.default;
+    // (the schema's `language` pattern is not valid with the u flag)
+    const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
+    addFormats(ajv);
+    const schema = JSON.parse(await readFile(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8')) as object;
+    const validate = ajv.compile(schema);
+    const log = JSON.parse(await readFile(out, 'utf8')) as { runs: { results: unknown[]; tool: { driver: { rules: { properties: Record<string, string> }[] } } }[] };
+    expect(validate(log), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    expect(log.runs[0]?.results.length).toBeGreaterThan(0);
+    expect(log.runs[0]?.tool.driver.rules.every((rule) => /^\d+\.\d$/.test(rule.properties['security-severity'] ?? ''))).toBe(true);
+  });
+
+  it('CycloneDX with vulnerabilities is valid against the official 1.6 schema', async () => {
+    const { stdout } = await shipshape(['scan', 'image', app, ...db(), '-f', 'cyclonedx']);
+    expect(await new Validation.JsonStrictValidator(Spec.Version.v1dot6).validate(stdout)).toBeNull();
+    const bom = JSON.parse(stdout) as { vulnerabilities: { id: string; affects: { ref: string }[] }[]; components: { 'bom-ref': string }[] };
+    const refs = new Set(bom.components.map((c) => c['bom-ref']));
+    expect(bom.vulnerabilities.length).toBeGreaterThan(0);
+    expect(bom.vulnerabilities.every((v) => v.affects.every((a) => refs.has(a.ref)))).toBe(true);
+  });
+});

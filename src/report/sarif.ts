@@ -1,0 +1,61 @@
+import type { ScanReport } from './vuln-json.js';
+
+type SarifLevel = 'error' | 'warning' | 'note';
+
+const levelOf: Record<string, SarifLevel> = { CRITICAL: 'error', HIGH: 'error', MEDIUM: 'warning', LOW: 'note', UNKNOWN: 'note' };
+/** GitHub code scanning reads `security-severity` (a CVSS-like number) to rank alerts. */
+const defaultScore: Record<string, string> = { CRITICAL: '9.5', HIGH: '8.0', MEDIUM: '5.5', LOW: '2.0', UNKNOWN: '0.0' };
+
+/**
+ * SARIF 2.1.0 for code-scanning dashboards: one rule per vulnerability id (with help text and the
+ * severity GitHub ranks by), one result per finding, located at the file inside the image that
+ * evidenced the package, with the layer in the message and a stable partial fingerprint.
+ */
+export function sarifJson(report: ScanReport, toolVersion: string): string {
+  const rules = new Map<string, object>();
+  for (const f of report.findings) {
+    if (rules.has(f.id)) continue;
+    const score = f.severity.score !== undefined ? f.severity.score.toFixed(1) : defaultScore[f.severity.level];
+    rules.set(f.id, {
+      id: f.id,
+      name: f.id.replace(/[^A-Za-z0-9]/g, ''),
+      shortDescription: { text: f.summary ?? `${f.id} in ${f.package.name}` },
+      fullDescription: { text: `${f.id}${f.aliases.length ? ` (${f.aliases.join(', ')})` : ''}: ${f.summary ?? 'vulnerability'} in ${f.package.name}` },
+      helpUri: f.references[0] ?? `https://osv.dev/vulnerability/${encodeURIComponent(f.id)}`,
+      help: {
+        text: `Upgrade ${f.package.name} to ${f.fixedVersion ?? '(no fixed version is known)'}.`,
+        markdown: `**${f.id}** ${f.summary ?? ''}\n\n| package | installed | fixed in | severity |\n|---|---|---|---|\n| ${f.package.name} | ${f.installedVersion} | ${f.fixedVersion ?? 'no fix'} | ${f.severity.level} |\n\n${f.references.slice(0, 5).map((url) => `- ${url}`).join('\n')}`,
+      },
+      defaultConfiguration: { level: levelOf[f.severity.level] },
+      properties: { tags: ['vulnerability', 'security', f.package.type], precision: 'very-high', 'security-severity': score },
+    });
+  }
+  const results = report.findings.map((f) => ({
+    ruleId: f.id,
+    ruleIndex: [...rules.keys()].indexOf(f.id),
+    level: levelOf[f.severity.level],
+    message: {
+      text: `${f.package.name} ${f.installedVersion} is affected by ${f.id} (${f.severity.level}); ${f.fixedVersion ? `fixed in ${f.fixedVersion}` : 'no fix yet'}. Introduced by layer ${f.layer.index}${f.layer.createdBy ? `: ${f.layer.createdBy}` : ''}.`,
+    },
+    locations: [
+      {
+        physicalLocation: { artifactLocation: { uri: (f.package.location ?? f.package.path).replace(/^\//, '') }, region: { startLine: 1 } },
+        message: { text: `${report.image.reference ?? report.image.name} layer ${f.layer.index} (${f.layer.diffId})` },
+      },
+    ],
+    partialFingerprints: { 'shipshape/v1': f.fingerprint },
+    properties: { purl: f.package.purl, installedVersion: f.installedVersion, fixedVersion: f.fixedVersion ?? null, layer: f.layer.index },
+  }));
+  const log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: 'shipshape', version: toolVersion, rules: [...rules.values()] } },
+        results,
+        properties: { image: report.image.reference ?? report.image.name, digest: report.image.digest },
+      },
+    ],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}

@@ -1,0 +1,51 @@
+import type { Diagnostic } from '../core/diagnostics.js';
+import type { ScanResult } from '../vuln/scan.js';
+import type { VulnerabilityFinding } from '../vuln/finding.js';
+import { imageDigest } from './sbom/document.js';
+
+/** `shipshape scan image --format json` (`schemaVersion` 1; fields are only added). */
+export interface ScanReport {
+  schemaVersion: 1;
+  image: { name: string; reference: string | null; digest: string; platform: string };
+  os: { id: string; version: string | null; advisoryEcosystem: string | null } | null;
+  /** How many leading layers are the base image's, as read off the history (null: unknown). */
+  baseLayers: number | null;
+  packages: number;
+  summary: Record<string, number>;
+  findings: (Omit<VulnerabilityFinding, 'package'> & {
+    package: { name: string; version: string; type: string; purl: string; path: string; location: string | null };
+    layer: { index: number; digest: string; diffId: string; createdBy: string | null; inBaseImage: boolean | null };
+  })[];
+  diagnostics: Diagnostic[];
+}
+
+export function scanReport(result: ScanResult): ScanReport {
+  const { model, inventory, findings, baseLayers } = result;
+  const summary: Record<string, number> = { CRITICAL: 0, HIGH: 0, MEDIUM: 0, LOW: 0, UNKNOWN: 0 };
+  for (const finding of findings) summary[finding.severity.level] = (summary[finding.severity.level] ?? 0) + 1;
+  return {
+    schemaVersion: 1,
+    image: {
+      name: model.image.name,
+      reference: model.image.reference ?? null,
+      digest: imageDigest(model.image),
+      platform: [model.image.config.os, model.image.config.architecture, model.image.config.variant].filter(Boolean).join('/'),
+    },
+    os: inventory.os ? { id: inventory.os.id, version: inventory.os.version ?? null, advisoryEcosystem: inventory.os.distro?.advisoryEcosystem(inventory.os.version) ?? null } : null,
+    baseLayers: baseLayers ?? null,
+    packages: inventory.packages.length,
+    summary,
+    findings: findings.map(({ package: pkg, ...finding }) => ({
+      ...finding,
+      package: { name: pkg.name, version: pkg.version, type: pkg.type, purl: pkg.purl, path: pkg.path, location: pkg.location ?? null },
+      layer: {
+        index: pkg.layer.index,
+        digest: pkg.layer.digest,
+        diffId: pkg.layer.diffId,
+        createdBy: pkg.layer.createdBy ?? null,
+        inBaseImage: baseLayers === undefined ? null : pkg.layer.index < baseLayers,
+      },
+    })),
+    diagnostics: result.diagnostics,
+  };
+}

@@ -1,0 +1,37 @@
+import { instructionOf } from '../image/history.js';
+import type { ScanReport } from './vuln-json.js';
+import { renderTable, truncate } from './table.js';
+
+/**
+ * The human view of `scan image`: a summary, then findings grouped by where they came from — the
+ * base image's layers (fix: change or update the base) and the layers the build added (fix: the
+ * Dockerfile step) — one table per layer, most severe first.
+ */
+export function renderScan(report: ScanReport, width: number): string {
+  const lines: string[] = [];
+  const os = report.os ? `${report.os.id} ${report.os.version ?? ''}`.trim() : 'unknown OS';
+  const total = report.findings.length;
+  const counts = Object.entries(report.summary).map(([level, n]) => `${level} ${n}`).join(', ');
+  lines.push(`${report.image.reference ?? report.image.name} (${os}): ${report.packages} packages, ${total} ${total === 1 ? 'vulnerability' : 'vulnerabilities'} (${counts})`);
+
+  const byLayer = new Map<number, ScanReport['findings']>();
+  for (const finding of report.findings) byLayer.set(finding.layer.index, [...(byLayer.get(finding.layer.index) ?? []), finding]);
+  let heading: string | undefined;
+  for (const [index, findings] of [...byLayer].sort(([a], [b]) => a - b)) {
+    const first = findings[0] as ScanReport['findings'][number];
+    const group = first.layer.inBaseImage === null ? 'Image layers' : first.layer.inBaseImage ? 'Base image layers' : 'Layers added by the build';
+    if (group !== heading) {
+      lines.push('', `== ${group} ==`);
+      heading = group;
+    }
+    lines.push('', `Layer ${index}: ${truncate(instructionOf(first.layer.createdBy ?? undefined) ?? '(no history)', width - 10)}`);
+    const rows = findings.map((f) => [f.severity.level + (f.severity.score !== undefined ? ` ${f.severity.score.toFixed(1)}` : ''), f.id, f.package.name, f.installedVersion, f.fixedVersion ?? '(no fix)', f.summary ?? f.aliases.slice(0, 3).join(' ')]);
+    lines.push(renderTable(['SEVERITY', 'VULNERABILITY', 'PACKAGE', 'INSTALLED', 'FIXED IN', 'TITLE'], rows, { width }));
+  }
+  if (total === 0) lines.push('', 'No vulnerabilities found.');
+  if (report.diagnostics.length > 0) {
+    lines.push('', `${report.diagnostics.length} diagnostic(s):`, ...report.diagnostics.slice(0, 20).map((d) => `  ${d.level}: ${d.message}${d.where ? ` (${d.where})` : ''}`));
+    if (report.diagnostics.length > 20) lines.push(`  ... ${report.diagnostics.length - 20} more (see --format json)`);
+  }
+  return `${lines.join('\n')}\n`;
+}

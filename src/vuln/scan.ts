@@ -1,0 +1,49 @@
+import type { Diagnostic } from '../core/diagnostics.js';
+import type { ImageModel } from '../image/read-image.js';
+import { buildInventory } from '../inventory/build.js';
+import type { Inventory } from '../inventory/inventory.js';
+import type { AdvisoryLookup } from './match/matcher.js';
+import { matchInventory } from './match/matcher.js';
+import type { VulnerabilityFinding } from './finding.js';
+import { baseLayerCount } from './base-layers.js';
+import { compareSeverity, type SeverityLevel } from './severity.js';
+
+export interface ScanOptions {
+  /** Only these severities are reported. */
+  severities?: readonly SeverityLevel[] | undefined;
+  /** Leave out findings that have no fixed version. */
+  ignoreUnfixed?: boolean | undefined;
+  /** Override the number of base-image layers read off the history. */
+  baseLayers?: number | undefined;
+}
+
+export interface ScanResult {
+  model: ImageModel;
+  inventory: Inventory;
+  findings: VulnerabilityFinding[];
+  /** How many leading layers are the base image's (undefined: unknown). */
+  baseLayers: number | undefined;
+  diagnostics: Diagnostic[];
+}
+
+/** Inventory + vulnerabilities of an image already read. */
+export function scanImage(model: ImageModel, store: AdvisoryLookup, options: ScanOptions = {}): ScanResult {
+  const inventory = buildInventory(model);
+  const matched = matchInventory(inventory, store);
+  const findings = matched.findings.filter(
+    (finding) =>
+      (!options.severities || options.severities.includes(finding.severity.level)) && (!options.ignoreUnfixed || finding.fixedVersion !== undefined),
+  );
+  return {
+    model,
+    inventory,
+    findings,
+    baseLayers: baseLayerCount(model, options.baseLayers),
+    diagnostics: [...model.diagnostics, ...inventory.diagnostics, ...matched.diagnostics.items],
+  };
+}
+
+/** Whether any finding is at or above the lowest of the given severities (the `--exit-code` gate). */
+export function hasFindingsAtOrAbove(findings: readonly VulnerabilityFinding[], lowest: SeverityLevel): boolean {
+  return findings.some((finding) => compareSeverity(finding.severity.level, lowest) >= 0);
+}
