@@ -16,6 +16,8 @@ export interface ScanReport {
     package: { name: string; version: string; type: string; purl: string; path: string; location: string | null };
     layer: { index: number; digest: string; diffId: string; createdBy: string | null; inBaseImage: boolean | null };
   })[];
+  /** Findings the ignore file or VEX statements took out, and why. */
+  suppressed: { id: string; aliases: string[]; purl: string; by: 'ignorefile' | 'vex'; reason: string }[];
   diagnostics: Diagnostic[];
 }
 
@@ -46,6 +48,7 @@ export function scanReport(result: ScanResult): ScanReport {
         inBaseImage: baseLayers === undefined ? null : pkg.layer.index < baseLayers,
       },
     })),
+    suppressed: result.suppressed.map((s) => ({ id: s.finding.id, aliases: s.finding.aliases, purl: s.finding.package.purl, by: s.by, reason: s.reason })),
     diagnostics: result.diagnostics,
   };
 }

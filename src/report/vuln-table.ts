@@ -29,6 +29,9 @@ export function renderScan(report: ScanReport, width: number): string {
     lines.push(renderTable(['SEVERITY', 'VULNERABILITY', 'PACKAGE', 'INSTALLED', 'FIXED IN', 'TITLE'], rows, { width }));
   }
   if (total === 0) lines.push('', 'No vulnerabilities found.');
+  if (report.suppressed.length > 0) {
+    lines.push('', `${report.suppressed.length} suppressed:`, ...report.suppressed.map((s) => `  ${s.id} ${s.purl} — ${s.by}: ${s.reason}`));
+  }
   if (report.diagnostics.length > 0) {
     lines.push('', `${report.diagnostics.length} diagnostic(s):`, ...report.diagnostics.slice(0, 20).map((d) => `  ${d.level}: ${d.message}${d.where ? ` (${d.where})` : ''}`));
     if (report.diagnostics.length > 20) lines.push(`  ... ${report.diagnostics.length - 20} more (see --format json)`);

@@ -7,6 +7,7 @@ import { matchInventory } from './match/matcher.js';
 import type { VulnerabilityFinding } from './finding.js';
 import { baseLayerCount } from './base-layers.js';
 import { compareSeverity, type SeverityLevel } from './severity.js';
+import { suppressFindings, type SuppressOptions, type Suppression } from './suppress.js';
 
 export interface ScanOptions {
   /** Only these severities are reported. */
@@ -15,12 +16,16 @@ export interface ScanOptions {
   ignoreUnfixed?: boolean | undefined;
   /** Override the number of base-image layers read off the history. */
   baseLayers?: number | undefined;
+  /** Ignore-file entries and VEX documents that take findings out. */
+  suppress?: SuppressOptions | undefined;
 }
 
 export interface ScanResult {
   model: ImageModel;
   inventory: Inventory;
   findings: VulnerabilityFinding[];
+  /** Findings taken out by the ignore file or VEX, with why. */
+  suppressed: Suppression[];
   /** How many leading layers are the base image's (undefined: unknown). */
   baseLayers: number | undefined;
   diagnostics: Diagnostic[];
@@ -30,7 +35,8 @@ export interface ScanResult {
 export function scanImage(model: ImageModel, store: AdvisoryLookup, options: ScanOptions = {}): ScanResult {
   const inventory = buildInventory(model);
   const matched = matchInventory(inventory, store);
-  const findings = matched.findings.filter(
+  const { kept, suppressed } = options.suppress ? suppressFindings(matched.findings, options.suppress) : { kept: matched.findings, suppressed: [] };
+  const findings = kept.filter(
     (finding) =>
       (!options.severities || options.severities.includes(finding.severity.level)) && (!options.ignoreUnfixed || finding.fixedVersion !== undefined),
   );
@@ -38,6 +44,7 @@ export function scanImage(model: ImageModel, store: AdvisoryLookup, options: Sca
     model,
     inventory,
     findings,
+    suppressed,
     baseLayers: baseLayerCount(model, options.baseLayers),
     diagnostics: [...model.diagnostics, ...inventory.diagnostics, ...matched.diagnostics.items],
   };

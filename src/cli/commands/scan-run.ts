@@ -1,3 +1,4 @@
+import { NotFoundError, messageOf } from '../../core/errors.js';
 import { analyzers } from '../../inventory/analyzers/registry.js';
 import { randomUUID } from 'node:crypto';
 import { cyclonedxJson } from '../../report/sbom/cyclonedx.js';
@@ -6,6 +7,8 @@ import { scanReport } from '../../report/vuln-json.js';
 import { renderScan } from '../../report/vuln-table.js';
 import { AdvisoryStore } from '../../vuln/advisories/store.js';
 import { scanImage } from '../../vuln/scan.js';
+import { parseIgnoreFile, parseOpenVex, type SuppressOptions } from '../../vuln/suppress.js';
+import { imagePurl } from '../../report/sbom/document.js';
 import { ExitCode, type CliIo } from '../io.js';
 import { defaultCacheDir } from '../options.js';
 import { readImageForCli, writeOutput } from '../read.js';
@@ -25,8 +28,9 @@ export async function runScan(name: string, values: ScanValues, io: CliIo): Prom
     if (age > maxAgeMs) {
       io.stderr.write(`shipshape: warning: the advisory database was last updated ${status.updatedAt ?? 'never'}, more than ${values.maxDbAge} ago; run shipshape db update or db import\n`);
     }
+    const suppress = await suppressionsFor(values, io);
     const model = await readImageForCli(name, values, io, analyzers);
-    const result = scanImage(model, store, { severities, ignoreUnfixed: values.ignoreUnfixed, baseLayers: values.baseLayers });
+    const result = scanImage(model, store, { severities, ignoreUnfixed: values.ignoreUnfixed, baseLayers: values.baseLayers, suppress: { ...suppress, imagePurl: imagePurl(model.image) } });
     const report = scanReport(result);
     const width = io.stdout.isTTY ? (io.stdout.columns ?? 120) : 200;
     const text =
@@ -45,4 +49,21 @@ export async function runScan(name: string, values: ScanValues, io: CliIo): Prom
   } finally {
     store.close();
   }
+}
+
+/** Reads `--ignorefile` (or `./.shipshapeignore` when present) and `--vex` documents. */
+async function suppressionsFor(values: ScanValues, io: CliIo): Promise<SuppressOptions> {
+  const { readFile } = await import('node:fs/promises');
+  const { existsSync } = await import('node:fs');
+  const read = async (file: string): Promise<string> =>
+    readFile(file, 'utf8').catch((error: unknown) => {
+      throw new NotFoundError(`cannot read ${file}: ${messageOf(error)}`);
+    });
+  const ignorefile = values.ignorefile ?? (existsSync('.shipshapeignore') ? '.shipshapeignore' : undefined);
+  return {
+    ignores: ignorefile ? parseIgnoreFile(await read(ignorefile), ignorefile) : [],
+    vex: await Promise.all((values.vex ?? []).map(async (file) => parseOpenVex(await read(file), file))),
+    now: new Date(),
+    warn: (message) => io.stderr.write(`shipshape: warning: ${message}\n`),
+  };
 }

@@ -13,6 +13,8 @@ export interface ScanValues extends ImageOptionValues {
   baseLayers?: number;
   db?: string;
   maxDbAge: string;
+  ignorefile?: string;
+  vex?: string[];
 }
 
 export const severityLevels: readonly SeverityLevel[] = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'];
@@ -37,6 +39,8 @@ export function scanCommand(io: CliIo, done: (code: number) => void): Command {
     .option('--ignore-unfixed', 'leave out vulnerabilities that have no fixed version', false)
     .option('--exit-code <n>', 'exit with this code when any (reported) vulnerability is found', (t) => Number.parseInt(t, 10), 0)
     .option('--base-layers <n>', 'how many leading layers are the base image (default: read off the history)', parsePositiveInt)
+    .option('--ignorefile <file>', 'ids to ignore, with a reason and optional exp:YYYY-MM-DD (default: ./.shipshapeignore if present)')
+    .option('--vex <file...>', 'OpenVEX documents: not_affected/fixed statements suppress findings (the justification is shown)')
     .option('--db <file>', 'advisory database (default: <cache dir>/advisories/osv.sqlite)')
     .option('--max-db-age <duration>', 'warn when the advisory database is older than this (e.g. 72h, 7d)', '7d');
   addImageOptions(image).action(async (name: string, values: ScanValues) => {
