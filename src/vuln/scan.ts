@@ -4,6 +4,7 @@ import { buildInventory } from '../inventory/build.js';
 import type { Inventory } from '../inventory/inventory.js';
 import type { AdvisoryLookup } from './match/matcher.js';
 import { matchInventory } from './match/matcher.js';
+import { lookupTarget } from './match/targets.js';
 import type { VulnerabilityFinding } from './finding.js';
 import { baseLayerCount } from './base-layers.js';
 import { compareSeverity, type SeverityLevel } from './severity.js';
@@ -24,6 +25,8 @@ export interface ScanResult {
   model: ImageModel;
   inventory: Inventory;
   findings: VulnerabilityFinding[];
+  /** The advisory ecosystems the packages were looked up in (what `db update` should fetch). */
+  ecosystems: string[];
   /** Findings taken out by the ignore file or VEX, with why. */
   suppressed: Suppression[];
   /** How many leading layers are the base image's (undefined: unknown). */
@@ -44,6 +47,7 @@ export function scanImage(model: ImageModel, store: AdvisoryLookup, options: Sca
     model,
     inventory,
     findings,
+    ecosystems: [...new Set(inventory.packages.flatMap((pkg) => lookupTarget(pkg, inventory.os)?.ecosystems ?? []))].sort(),
     suppressed,
     baseLayers: baseLayerCount(model, options.baseLayers),
     diagnostics: [...model.diagnostics, ...inventory.diagnostics, ...matched.diagnostics.items],

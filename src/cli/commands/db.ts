@@ -1,4 +1,6 @@
+import path from 'node:path';
 import { Command } from 'commander';
+import { UsageError } from '../../core/errors.js';
 import { ExitCode, type CliIo } from '../io.js';
 import { defaultCacheDir } from '../options.js';
 
@@ -36,6 +38,36 @@ export function dbCommand(io: CliIo, done: (code: number) => void): Command {
           for (const d of result.diagnostics.items.slice(0, 20)) io.stderr.write(`shipshape: ${d.level}: ${d.message}\n`);
           if (result.diagnostics.items.length > 20) io.stderr.write(`shipshape: ... ${result.diagnostics.items.length - 20} more skipped files\n`);
           io.stdout.write(`Imported ${result.records} advisories (${result.withdrawn} withdrawn, ignored when matching; ${result.skipped} files skipped) into ${store.path}\n`);
+        } finally {
+          store.close();
+        }
+        done(ExitCode.ok);
+      }),
+  );
+
+  db.addCommand(
+    location(new Command('update'))
+      .description("download osv.dev's all.zip for each ecosystem and import them (all or nothing)")
+      .option('-e, --ecosystem <name...>', 'OSV ecosystems: Debian, Ubuntu, Alpine, npm, PyPI, Go, Maven, ... (default: those seen in recent scans)')
+      .option('--mirror <url>', 'base URL of a mirror of the OSV bucket (serving <ecosystem>/all.zip)')
+      .option('-q, --quiet', 'no progress', false)
+      .action(async (values: DbValues & { ecosystem?: string[]; mirror?: string }) => {
+        const [{ AdvisoryStore }, { updateFromOsv }, { readSeenEcosystems }] = await Promise.all([
+          import('../../vuln/advisories/store.js'),
+          import('../../vuln/advisories/update.js'),
+          import('../../vuln/advisories/seen.js'),
+        ]);
+        const file = await pathOf(values);
+        const ecosystems = values.ecosystem ?? (await readSeenEcosystems(path.dirname(file)));
+        if (ecosystems.length === 0) {
+          throw new UsageError('no ecosystems to update: name them with --ecosystem (e.g. --ecosystem Debian npm), or scan an image first');
+        }
+        const store = AdvisoryStore.open(file, { create: true });
+        try {
+          const progress = !values.quiet && io.stderr.isTTY ? (message: string) => io.stderr.write(`\r\x1b[2K${message}`) : undefined;
+          const result = await updateFromOsv(store, { ecosystems, mirror: values.mirror, workDir: path.join(path.dirname(file), 'download'), now: new Date(), onProgress: progress });
+          if (progress) io.stderr.write('\r\x1b[2K');
+          io.stdout.write(`Updated ${ecosystems.join(', ')}: ${result.records} advisories (${result.withdrawn} withdrawn, ${result.skipped} skipped) into ${store.path}\n`);
         } finally {
           store.close();
         }

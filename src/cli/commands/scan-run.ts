@@ -6,6 +6,8 @@ import { sarifJson } from '../../report/sarif.js';
 import { scanReport } from '../../report/vuln-json.js';
 import { renderScan } from '../../report/vuln-table.js';
 import { AdvisoryStore } from '../../vuln/advisories/store.js';
+import path from 'node:path';
+import { recordSeenEcosystems } from '../../vuln/advisories/seen.js';
 import { scanImage } from '../../vuln/scan.js';
 import { parseIgnoreFile, parseOpenVex, type SuppressOptions } from '../../vuln/suppress.js';
 import { imagePurl } from '../../report/sbom/document.js';
@@ -32,6 +34,9 @@ export async function runScan(name: string, values: ScanValues, io: CliIo): Prom
     const model = await readImageForCli(name, values, io, analyzers);
     const result = scanImage(model, store, { severities, ignoreUnfixed: values.ignoreUnfixed, baseLayers: values.baseLayers, suppress: { ...suppress, imagePurl: imagePurl(model.image) } });
     const report = scanReport(result);
+    await recordSeenEcosystems(path.dirname(dbPath), result.ecosystems).catch((error: unknown) => {
+      io.stderr.write(`shipshape: warning: could not record the ecosystems scanned (${messageOf(error)})\n`);
+    });
     const width = io.stdout.isTTY ? (io.stdout.columns ?? 120) : 200;
     const text =
       values.format === 'json'
