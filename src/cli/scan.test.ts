@@ -110,6 +110,15 @@ describe.skipIf(!hasShared)(`shipshape db and scan on the shared data ${hasShare
     expect(log.runs[0]?.tool.driver.rules.every((rule) => /^\d+\.\d$/.test(rule.properties['security-severity'] ?? ''))).toBe(true);
   });
 
+  it('with --dockerfile, SARIF results point at the instruction that brought the package in', async () => {
+    const dockerfile = sharedPath('images', 'recipes', 'bullseye-app', 'Dockerfile');
+    const { stdout } = await shipshape(['scan', 'image', app, ...db(), '-f', 'sarif', '--dockerfile', dockerfile]);
+    const log = JSON.parse(stdout) as { runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[] };
+    const lodash = log.runs[0]?.results.find((r) => r.ruleId.includes('NSWG-ECO-516'));
+    expect(lodash?.locations[0]?.physicalLocation.artifactLocation.uri).toMatch(/recipes\/bullseye-app\/Dockerfile$/);
+    expect(lodash?.locations[0]?.physicalLocation.region.startLine).toBe(15); // COPY app /app
+  });
+
   it('CycloneDX with vulnerabilities is valid against the official 1.6 schema', async () => {
     const { stdout } = await shipshape(['scan', 'image', app, ...db(), '-f', 'cyclonedx']);
     expect(await new Validation.JsonStrictValidator(Spec.Version.v1dot6).validate(stdout)).toBeNull();

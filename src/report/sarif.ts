@@ -1,4 +1,14 @@
+import type { DockerfileLayers } from '../build/dockerfile-layers.js';
 import type { ScanReport } from './vuln-json.js';
+
+/** With `--dockerfile`: results point at the instruction that brought the package in. */
+export interface SarifDockerfile {
+  /** The Dockerfile's path as the repository knows it (what code scanning resolves). */
+  uri: string;
+  layers: DockerfileLayers;
+  /** Index of the first layer the build added (layers before it are the base image's). */
+  firstBuildLayer: number;
+}
 
 type SarifLevel = 'error' | 'warning' | 'note';
 
@@ -11,7 +21,7 @@ const defaultScore: Record<string, string> = { CRITICAL: '9.5', HIGH: '8.0', MED
  * severity GitHub ranks by), one result per finding, located at the file inside the image that
  * evidenced the package, with the layer in the message and a stable partial fingerprint.
  */
-export function sarifJson(report: ScanReport, toolVersion: string): string {
+export function sarifJson(report: ScanReport, toolVersion: string, dockerfile?: SarifDockerfile): string {
   const rules = new Map<string, object>();
   for (const f of report.findings) {
     if (rules.has(f.id)) continue;
@@ -37,12 +47,7 @@ export function sarifJson(report: ScanReport, toolVersion: string): string {
     message: {
       text: `${f.package.name} ${f.installedVersion} is affected by ${f.id} (${f.severity.level}); ${f.fixedVersion ? `fixed in ${f.fixedVersion}` : 'no fix yet'}. Introduced by layer ${f.layer.index}${f.layer.createdBy ? `: ${f.layer.createdBy}` : ''}.`,
     },
-    locations: [
-      {
-        physicalLocation: { artifactLocation: { uri: (f.package.location ?? f.package.path).replace(/^\//, '') }, region: { startLine: 1 } },
-        message: { text: `${report.image.reference ?? report.image.name} layer ${f.layer.index} (${f.layer.diffId})` },
-      },
-    ],
+    locations: [locationOf(f, report, dockerfile)],
     partialFingerprints: { 'shipshape/v1': f.fingerprint },
     properties: { purl: f.package.purl, installedVersion: f.installedVersion, fixedVersion: f.fixedVersion ?? null, layer: f.layer.index },
   }));
@@ -58,4 +63,25 @@ export function sarifJson(report: ScanReport, toolVersion: string): string {
     ],
   };
   return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+/**
+ * Where a result points: with a Dockerfile, at the instruction that introduced the package (the
+ * FROM line for base-image layers); else at the file in the image that evidenced it.
+ */
+function locationOf(f: ScanReport['findings'][number], report: ScanReport, dockerfile: SarifDockerfile | undefined): object {
+  const inImage = `${report.image.reference ?? report.image.name} layer ${f.layer.index} (${f.layer.diffId})`;
+  if (dockerfile) {
+    const place = f.layer.index < dockerfile.firstBuildLayer ? dockerfile.layers.from : dockerfile.layers.layers[f.layer.index - dockerfile.firstBuildLayer];
+    if (place) {
+      return {
+        physicalLocation: { artifactLocation: { uri: dockerfile.uri }, region: { startLine: place.startLine, endLine: place.endLine } },
+        message: { text: `${place.instruction} (${inImage}, ${f.package.location ?? f.package.path})` },
+      };
+    }
+  }
+  return {
+    physicalLocation: { artifactLocation: { uri: (f.package.location ?? f.package.path).replace(/^\//, '') }, region: { startLine: 1 } },
+    message: { text: inImage },
+  };
 }

@@ -2,13 +2,13 @@ import { NotFoundError, messageOf } from '../../core/errors.js';
 import { analyzers } from '../../inventory/analyzers/registry.js';
 import { randomUUID } from 'node:crypto';
 import { cyclonedxJson } from '../../report/sbom/cyclonedx.js';
-import { sarifJson } from '../../report/sarif.js';
+import { sarifJson, type SarifDockerfile } from '../../report/sarif.js';
 import { scanReport } from '../../report/vuln-json.js';
 import { renderScan } from '../../report/vuln-table.js';
 import { AdvisoryStore } from '../../vuln/advisories/store.js';
 import path from 'node:path';
 import { recordSeenEcosystems } from '../../vuln/advisories/seen.js';
-import { scanImage } from '../../vuln/scan.js';
+import { scanImage, type ScanResult } from '../../vuln/scan.js';
 import { parseIgnoreFile, parseOpenVex, type SuppressOptions } from '../../vuln/suppress.js';
 import { imagePurl } from '../../report/sbom/document.js';
 import { ExitCode, type CliIo } from '../io.js';
@@ -42,7 +42,7 @@ export async function runScan(name: string, values: ScanValues, io: CliIo): Prom
       values.format === 'json'
         ? `${JSON.stringify(report, null, 2)}\n`
         : values.format === 'sarif'
-          ? sarifJson(report, version)
+          ? sarifJson(report, version, values.dockerfile ? await dockerfileFor(values.dockerfile, result) : undefined)
           : values.format === 'cyclonedx'
             ? cyclonedxJson(
                 { image: model.image, inventory: result.inventory, toolVersion: version, timestamp: new Date(), reproducible: false, randomUuid: randomUUID() },
@@ -71,4 +71,16 @@ async function suppressionsFor(values: ScanValues, io: CliIo): Promise<SuppressO
     now: new Date(),
     warn: (message) => io.stderr.write(`shipshape: warning: ${message}\n`),
   };
+}
+
+/** Reads `--dockerfile` and ties the image's build layers to its instructions. */
+async function dockerfileFor(file: string, result: ScanResult): Promise<SarifDockerfile> {
+  const { readFile } = await import('node:fs/promises');
+  const { dockerfileLayers } = await import('../../build/dockerfile-layers.js');
+  const content = await readFile(file, 'utf8').catch((error: unknown) => {
+    throw new NotFoundError(`cannot read the Dockerfile ${file}: ${messageOf(error)}`);
+  });
+  const firstBuildLayer = result.baseLayers ?? 0;
+  const buildLayers = result.model.layers.slice(firstBuildLayer).map((layer) => layer.history?.created_by);
+  return { uri: path.relative(process.cwd(), path.resolve(file)).split(path.sep).join('/'), layers: dockerfileLayers(content, buildLayers), firstBuildLayer };
 }

@@ -14,6 +14,7 @@ export interface ScanValues extends ImageOptionValues {
   db?: string;
   maxDbAge: string;
   ignorefile?: string;
+  dockerfile?: string;
   vex?: string[];
 }
 
@@ -39,6 +40,7 @@ export function scanCommand(io: CliIo, done: (code: number) => void): Command {
     .option('--ignore-unfixed', 'leave out vulnerabilities that have no fixed version', false)
     .option('--exit-code <n>', 'exit with this code when any (reported) vulnerability is found', (t) => Number.parseInt(t, 10), 0)
     .option('--base-layers <n>', 'how many leading layers are the base image (default: read off the history)', parsePositiveInt)
+    .option('--dockerfile <file>', 'the Dockerfile that built the image: SARIF results point at the instruction that brought each package')
     .option('--ignorefile <file>', 'ids to ignore, with a reason and optional exp:YYYY-MM-DD (default: ./.shipshapeignore if present)')
     .option('--vex <file...>', 'OpenVEX documents: not_affected/fixed statements suppress findings (the justification is shown)')
     .option('--db <file>', 'advisory database (default: <cache dir>/advisories/osv.sqlite)')
