@@ -20,6 +20,8 @@ Times, on the shared images ($SHIPSHAPE_SHARED/images, default ../shared from th
   shipshape image inspect --cache-dir NEW        cold read that also fills the layer cache
   shipshape image inspect --cache-dir SAME       warm: the same cache dir again
   shipshape sbom --format cyclonedx              cold (--no-cache) and warm: the same job as trivy's SBOM run
+  shipshape scan image                           cold, with all shared advisories and with npm's alone
+  shipshape db import                            all shared advisories into a new database
   trivy (shared/tools/peer-trivy.sh), cold (empty cache) and warm
 Each measurement runs N times, the tools interleaved within a repetition; it prints median and min wall time
 and peak RSS, ratios to gzip and to trivy, and whether the targets are met.
@@ -51,6 +53,9 @@ const MODES = [
   { id: 'sbom-warm', label: 'shipshape sbom warm (cyclonedx, same --cache-dir)', vsTrivy: 'trivy-warm' },
   { id: 'trivy-cold', label: 'trivy cold (empty cache)' },
   { id: 'trivy-warm', label: 'trivy warm (filled cache)' },
+  { id: 'scan-cold', label: 'shipshape scan image cold (all advisories, --no-cache)', vsTrivy: 'trivy-cold' },
+  { id: 'scan-cold-small', label: 'shipshape scan image cold (npm-only advisory DB)', vsTrivy: 'trivy-cold' },
+  { id: 'db-import', label: 'shipshape db import of all shared advisories (6777)' },
   { id: 'ship-startup', label: 'shipshape startup only (--version)' },
   { id: 'trivy-startup', label: 'trivy startup only (image --help)' },
 ];
@@ -200,6 +205,20 @@ async function timed(ctx, what, cmd, args, { env, captureStdout } = {}) {
 function shipshape(ctx, paths, image, archive, cacheArgs, captureStdout = false) {
   const args = [paths.cli, 'image', 'inspect', archive, '--format', 'json', ...cacheArgs, '--quiet'];
   return timed(ctx, `shipshape on ${image.name}`, process.execPath, args, { captureStdout });
+}
+
+/** `shipshape scan image` with an advisory database: inventory + matching, JSON out. */
+function shipshapeScan(ctx, paths, image, db) {
+  const args = [paths.cli, 'scan', 'image', image.archive, '--format', 'json', '--no-cache', '--quiet', '--db', db, '--max-db-age', '10000d'];
+  return timed(ctx, `shipshape scan on ${image.name}`, process.execPath, args);
+}
+
+/** A fresh database with every shared advisory: the import's own time. */
+function dbImport(ctx, paths, db, sources) {
+  rmSync(db, { force: true });
+  rmSync(`${db}-wal`, { force: true });
+  rmSync(`${db}-shm`, { force: true });
+  return timed(ctx, 'shipshape db import', process.execPath, [paths.cli, 'db', 'import', ...sources, '--db', db, '--quiet']);
 }
 
 /** `shipshape sbom` as CycloneDX: the same job as trivy's `--format cyclonedx` run. */
@@ -373,6 +392,8 @@ function unitsFor(ctx, paths, peer, image) {
       },
     },
   ];
+  units.push({ modes: ['scan-cold'], run: async () => [await shipshapeScan(ctx, paths, image, ctx.fullDb)] });
+  units.push({ modes: ['scan-cold-small'], run: async () => [await shipshapeScan(ctx, paths, image, ctx.smallDb)] });
   units.push({ modes: ['sbom-cold'], run: async () => [await shipshapeSbom(ctx, paths, image, ['--no-cache'])] });
   units.push({
     modes: ['sbom-warm'],
@@ -417,6 +438,7 @@ async function runRepetitions(ctx, paths, peer, images, runs) {
         unit.modes.forEach((mode, i) => record(image.name, mode, results[i]));
       }
     }
+    record(ANY_IMAGE, 'db-import', await dbImport(ctx, paths, join(ctx.tmp, 'import-timing.sqlite'), [join(paths.shared, 'advisories')]));
     // Each tool's fixed start-up cost (process start, module loading / init), to read the other rows against.
     record(ANY_IMAGE, 'ship-startup', await timed(ctx, 'shipshape --version', process.execPath, [paths.cli, '--version']));
     if (peer) {
@@ -568,6 +590,11 @@ async function main() {
   };
 
   const images = await prepareImages(paths, ctx);
+  // advisory databases for the scan rows: all shared advisories, and npm's alone (lookups must not grow with the DB)
+  ctx.fullDb = join(ctx.tmp, 'full.sqlite');
+  ctx.smallDb = join(ctx.tmp, 'small.sqlite');
+  await dbImport(ctx, paths, ctx.fullDb, [join(paths.shared, 'advisories')]);
+  await dbImport(ctx, paths, ctx.smallDb, [join(paths.shared, 'advisories', 'npm')]);
   const peer = await warmUp(ctx, paths, images, opts.peer);
   notes.push('all inputs are read from the page cache (warmed up first): the times are CPU, not disk.');
   log(`measuring: ${opts.runs} repetition(s)`);
