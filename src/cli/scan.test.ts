@@ -69,6 +69,12 @@ describe.skipIf(!hasShared)(`shipshape db and scan on the shared data ${hasShare
     expect(imported.stdout).toMatch(/^Imported 1680 advisories/);
   }, 120_000);
 
+  it('a scan warns when the advisory database is older than --max-db-age', async () => {
+    const { stderr } = await shipshape(['scan', 'image', app, ...db(), '--max-db-age', '0s', '-f', 'json']);
+    expect(stderr).toMatch(/warning: the advisory database was last updated .*, more than 0s ago/);
+    expect((await shipshape(['scan', 'image', app, ...db(), '-f', 'json'])).stderr).toBe('');
+  });
+
   it('db status shows the sources and counts', async () => {
     const { stdout } = await shipshape(['db', 'status', ...db()]);
     expect(stdout).toMatch(/Records\s+1680/);

@@ -57,6 +57,14 @@ describe.skipIf(!hasShared)(`vulnerabilities from the shared advisories ${hasSha
     expect(result.baseLayers).toBe(1);
   });
 
+  it('debian-bookworm: Debian 12 has no records in the shared data, so no findings and no diagnostics', async () => {
+    const result = scanImage(await readOciArchive(sharedPath('images', 'debian-bookworm.oci.tar'), analyzers), store);
+    expect(result.inventory.packages).toHaveLength(88);
+    expect(result.ecosystems).toEqual(['Debian:12']);
+    expect(result.findings).toEqual([]);
+    expect(result.diagnostics).toEqual([]);
+  });
+
   it('matches the real DSA records of old Debian 11 source versions, and never a fixed version', async () => {
     const status = [
       ['libssl1.1', 'openssl', '1.1.1k-1+deb11u1'],
