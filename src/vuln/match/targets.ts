@@ -35,7 +35,9 @@ export function lookupTarget(pkg: Package, os: OsInfo | undefined): LookupTarget
     if (pkg.type === 'deb') return { ecosystems, name: pkg.source?.name ?? pkg.name, version: pkg.source?.version ?? pkg.version };
     if (pkg.type === 'apk') return { ecosystems, name: pkg.source?.name ?? pkg.name, version: pkg.version };
     const evr = `${pkg.epoch ? `${pkg.epoch}:` : ''}${pkg.version}${pkg.release ? `-${pkg.release}` : ''}`;
-    return { ecosystems, name: pkg.name, version: evr };
+    // CBL-Mariner / Azure Linux publish advisories per source rpm; the others per binary package
+    const bySource = os?.distro?.id === 'cbl-mariner' || os?.distro?.id === 'azurelinux';
+    return { ecosystems, name: bySource && pkg.source ? pkg.source.name : pkg.name, version: evr };
   }
   const ecosystem = languageEcosystems[pkg.type];
   if (!ecosystem) return undefined;
