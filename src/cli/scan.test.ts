@@ -75,6 +75,25 @@ describe.skipIf(!hasShared)(`shipshape db and scan on the shared data ${hasShare
     expect((await shipshape(['scan', 'image', app, ...db(), '-f', 'json'])).stderr).toBe('');
   });
 
+  it('finds the secrets a later layer deleted, the ENV password and the root user (--scanners secret,config)', async () => {
+    const { stdout } = await shipshape(['scan', 'image', app, ...db(), '--scanners', 'secret,config', '-f', 'json']);
+    const report = JSON.parse(stdout) as ScanReport;
+    expect(report.findings).toEqual([]); // vuln not asked for
+    const secret = (rule: string) => report.secrets.find((s) => s.ruleId === rule && s.location.path === '/opt/leaked/credentials.txt');
+    for (const rule of ['SS-SEC-001', 'SS-SEC-002', 'SS-SEC-013']) {
+      expect(secret(rule)?.location.layer?.index, rule).toBe(3);
+      expect(secret(rule)?.message, rule).toMatch(/added in layer 3 .*deleted in layer 4, but still in the image/);
+    }
+    expect(report.secrets.some((s) => s.location.path === 'config:Env/DB_PASSWORD')).toBe(true);
+    expect(stdout).not.toContain('AKIAIOSFODNN7EXAMPLE');
+    expect(stdout).not.toContain('fake-db-password-do-not-use');
+    expect(report.misconfigurations.map((m) => m.ruleId)).toEqual(expect.arrayContaining(['SS-IMG-001', 'SS-IMG-002']));
+  });
+
+  it('rejects an unknown scanner', async () => {
+    expect((await shipshape(['scan', 'image', app, '--scanners', 'vuln,malware'])).stderr).toMatch(/unknown scanner malware/);
+  });
+
   it('db status shows the sources and counts', async () => {
     const { stdout } = await shipshape(['db', 'status', ...db()]);
     expect(stdout).toMatch(/Records\s+1680/);

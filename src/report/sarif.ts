@@ -1,4 +1,6 @@
 import type { DockerfileLayers } from '../build/dockerfile-layers.js';
+import type { RuleFinding, RuleMeta } from '../rules/rule.js';
+import type { RuleFindingSet } from './rule-findings.js';
 import type { ScanReport } from './vuln-json.js';
 
 /** With `--dockerfile`: results point at the instruction that brought the package in. */
@@ -21,7 +23,7 @@ const defaultScore: Record<string, string> = { CRITICAL: '9.5', HIGH: '8.0', MED
  * severity GitHub ranks by), one result per finding, located at the file inside the image that
  * evidenced the package, with the layer in the message and a stable partial fingerprint.
  */
-export function sarifJson(report: ScanReport, toolVersion: string, dockerfile?: SarifDockerfile): string {
+export function sarifJson(report: ScanReport, toolVersion: string, dockerfile?: SarifDockerfile, ruleSets: readonly RuleFindingSet[] = []): string {
   const rules = new Map<string, object>();
   for (const f of report.findings) {
     if (rules.has(f.id)) continue;
@@ -40,7 +42,7 @@ export function sarifJson(report: ScanReport, toolVersion: string, dockerfile?: 
       properties: { tags: ['vulnerability', 'security', f.package.type], precision: 'very-high', 'security-severity': score },
     });
   }
-  const results = report.findings.map((f) => ({
+  const results: object[] = report.findings.map((f) => ({
     ruleId: f.id,
     ruleIndex: [...rules.keys()].indexOf(f.id),
     level: levelOf[f.severity.level],
@@ -51,6 +53,13 @@ export function sarifJson(report: ScanReport, toolVersion: string, dockerfile?: 
     partialFingerprints: { 'shipshape/v1': f.fingerprint },
     properties: { purl: f.package.purl, installedVersion: f.installedVersion, fixedVersion: f.fixedVersion ?? null, layer: f.layer.index },
   }));
+  for (const set of ruleSets) {
+    for (const meta of set.rules) {
+      if (rules.has(meta.id)) continue;
+      rules.set(meta.id, ruleOf(meta));
+    }
+    for (const finding of set.findings) results.push(resultOf(finding, [...rules.keys()].indexOf(finding.ruleId), report));
+  }
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -83,5 +92,34 @@ function locationOf(f: ScanReport['findings'][number], report: ScanReport, docke
   return {
     physicalLocation: { artifactLocation: { uri: (f.package.location ?? f.package.path).replace(/^\//, '') }, region: { startLine: 1 } },
     message: { text: inImage },
+  };
+}
+
+/** SARIF rule metadata of a Shipshape rule: help is its rationale and remediation. */
+function ruleOf(meta: RuleMeta): object {
+  return {
+    id: meta.id,
+    name: meta.title.replace(/[^A-Za-z0-9]+/g, ' ').trim().split(' ').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(''),
+    shortDescription: { text: meta.title },
+    fullDescription: { text: meta.rationale },
+    help: { text: `${meta.rationale}\n\nFix: ${meta.remediation}`, markdown: `${meta.rationale}\n\n**Fix:** ${meta.remediation}\n\n${meta.references.map((r) => `- ${r}`).join('\n')}` },
+    defaultConfiguration: { level: levelOf[meta.severity] },
+    properties: { tags: ['security', meta.id.split('-')[1]?.toLowerCase() ?? 'rule'], precision: 'high', 'security-severity': defaultScore[meta.severity] },
+  };
+}
+
+/** A rule finding as a SARIF result: at its Dockerfile line, or at the file in the image. */
+function resultOf(finding: RuleFinding, ruleIndex: number, report: ScanReport): object {
+  const l = finding.location;
+  const region = { startLine: l.startLine ?? 1, ...(l.startColumn ? { startColumn: l.startColumn } : {}), ...(l.endLine ? { endLine: l.endLine } : {}), ...(l.endColumn ? { endColumn: l.endColumn } : {}) };
+  const uri = l.file ?? (l.path ? l.path.replace(/^\//, '') : 'image-config');
+  const inImage = l.layer ? `${report.image.reference ?? report.image.name} layer ${l.layer.index}` : (report.image.reference ?? report.image.name);
+  return {
+    ruleId: finding.ruleId,
+    ruleIndex,
+    level: levelOf[finding.severity],
+    message: { text: finding.message },
+    locations: [{ physicalLocation: { artifactLocation: { uri }, region }, message: { text: inImage } }],
+    partialFingerprints: { 'shipshape/v1': finding.fingerprint },
   };
 }

@@ -1,5 +1,7 @@
 import type { Diagnostic } from '../core/diagnostics.js';
+import type { RuleFinding } from '../rules/rule.js';
 import type { ScanResult } from '../vuln/scan.js';
+import type { RuleFindingSet } from './rule-findings.js';
 import type { VulnerabilityFinding } from '../vuln/finding.js';
 import { imageDigest } from './sbom/document.js';
 
@@ -16,12 +18,16 @@ export interface ScanReport {
     package: { name: string; version: string; type: string; purl: string; path: string; location: string | null };
     layer: { index: number; digest: string; diffId: string; createdBy: string | null; inBaseImage: boolean | null };
   })[];
+  /** Secrets found in any layer (including files later layers deleted) and in the image config; matches masked. */
+  secrets: RuleFinding[];
+  /** Image-configuration and Dockerfile findings. */
+  misconfigurations: RuleFinding[];
   /** Findings the ignore file or VEX statements took out, and why. */
   suppressed: { id: string; aliases: string[]; purl: string; by: 'ignorefile' | 'vex'; reason: string }[];
   diagnostics: Diagnostic[];
 }
 
-export function scanReport(result: ScanResult): ScanReport {
+export function scanReport(result: ScanResult, ruleSets: readonly RuleFindingSet[] = []): ScanReport {
   const { model, inventory, findings, baseLayers } = result;
   const summary: Record<string, number> = { CRITICAL: 0, HIGH: 0, MEDIUM: 0, LOW: 0, UNKNOWN: 0 };
   for (const finding of findings) summary[finding.severity.level] = (summary[finding.severity.level] ?? 0) + 1;
@@ -48,6 +54,8 @@ export function scanReport(result: ScanResult): ScanReport {
         inBaseImage: baseLayers === undefined ? null : pkg.layer.index < baseLayers,
       },
     })),
+    secrets: ruleSets.filter((set) => set.scanner === 'secret').flatMap((set) => set.findings),
+    misconfigurations: ruleSets.filter((set) => set.scanner !== 'secret').flatMap((set) => set.findings),
     suppressed: result.suppressed.map((s) => ({ id: s.finding.id, aliases: s.finding.aliases, purl: s.finding.package.purl, by: s.by, reason: s.reason })),
     diagnostics: result.diagnostics,
   };

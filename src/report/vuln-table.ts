@@ -1,4 +1,5 @@
 import { instructionOf } from '../image/history.js';
+import { renderRuleFindings, type RuleFindingSet } from './rule-findings.js';
 import type { ScanReport } from './vuln-json.js';
 import { renderTable, truncate } from './table.js';
 
@@ -7,12 +8,13 @@ import { renderTable, truncate } from './table.js';
  * base image's layers (fix: change or update the base) and the layers the build added (fix: the
  * Dockerfile step) — one table per layer, most severe first.
  */
-export function renderScan(report: ScanReport, width: number): string {
+export function renderScan(report: ScanReport, width: number, ruleSets: readonly RuleFindingSet[] = []): string {
   const lines: string[] = [];
   const os = report.os ? `${report.os.id} ${report.os.version ?? ''}`.trim() : 'unknown OS';
   const total = report.findings.length;
   const counts = Object.entries(report.summary).map(([level, n]) => `${level} ${n}`).join(', ');
-  lines.push(`${report.image.reference ?? report.image.name} (${os}): ${report.packages} packages, ${total} ${total === 1 ? 'vulnerability' : 'vulnerabilities'} (${counts})`);
+  const extra = ruleSets.map((set) => `${set.findings.length} ${set.scanner === 'secret' ? 'secret' : `${set.scanner} finding`}${set.findings.length === 1 ? '' : 's'}`);
+  lines.push(`${report.image.reference ?? report.image.name} (${os}): ${report.packages} packages, ${total} ${total === 1 ? 'vulnerability' : 'vulnerabilities'} (${counts})${extra.length ? `; ${extra.join(', ')}` : ''}`);
 
   const byLayer = new Map<number, ScanReport['findings']>();
   for (const finding of report.findings) byLayer.set(finding.layer.index, [...(byLayer.get(finding.layer.index) ?? []), finding]);
@@ -29,6 +31,8 @@ export function renderScan(report: ScanReport, width: number): string {
     lines.push(renderTable(['SEVERITY', 'VULNERABILITY', 'PACKAGE', 'INSTALLED', 'FIXED IN', 'TITLE'], rows, { width }));
   }
   if (total === 0) lines.push('', 'No vulnerabilities found.');
+  const rules = renderRuleFindings(ruleSets, width);
+  if (rules) lines.push(rules.trimEnd());
   if (report.suppressed.length > 0) {
     lines.push('', `${report.suppressed.length} suppressed:`, ...report.suppressed.map((s) => `  ${s.id} ${s.purl} — ${s.by}: ${s.reason}`));
   }

@@ -34,10 +34,11 @@ export interface ScanResult {
   diagnostics: Diagnostic[];
 }
 
-/** Inventory + vulnerabilities of an image already read. */
-export function scanImage(model: ImageModel, store: AdvisoryLookup, options: ScanOptions = {}): ScanResult {
+/** Inventory + vulnerabilities of an image already read (no store: inventory only). */
+export function scanImage(model: ImageModel, store: AdvisoryLookup | undefined, options: ScanOptions = {}): ScanResult {
   const inventory = buildInventory(model);
-  const matched = matchInventory(inventory, store);
+  // without a store (vulnerability scanning not asked for) nothing is matched
+  const matched = store ? matchInventory(inventory, store) : { findings: [], diagnostics: { items: [] } };
   const { kept, suppressed } = options.suppress ? suppressFindings(matched.findings, options.suppress) : { kept: matched.findings, suppressed: [] };
   const findings = kept.filter(
     (finding) =>

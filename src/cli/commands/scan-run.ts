@@ -1,86 +1,147 @@
-import { NotFoundError, messageOf } from '../../core/errors.js';
-import { analyzers } from '../../inventory/analyzers/registry.js';
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { NotFoundError, messageOf } from '../../core/errors.js';
+import type { LayerFileVisitor } from '../../image/layer/visitor.js';
+import { checkImage } from '../../build/image/check.js';
+import { imageRules } from '../../build/image/registry.js';
+import { analyzers } from '../../inventory/analyzers/registry.js';
+import type { RuleFindingSet } from '../../report/rule-findings.js';
+import { imagePurl } from '../../report/sbom/document.js';
 import { cyclonedxJson } from '../../report/sbom/cyclonedx.js';
 import { sarifJson, type SarifDockerfile } from '../../report/sarif.js';
 import { scanReport } from '../../report/vuln-json.js';
 import { renderScan } from '../../report/vuln-table.js';
-import { AdvisoryStore } from '../../vuln/advisories/store.js';
-import path from 'node:path';
+import type { RuleFinding } from '../../rules/rule.js';
+import { defaultSecretConfig, loadSecretConfig, secretFindings, secretRules, secretVisitor, type SecretConfig } from '../../secrets/index.js';
 import { recordSeenEcosystems } from '../../vuln/advisories/seen.js';
+import { AdvisoryStore } from '../../vuln/advisories/store.js';
 import { scanImage, type ScanResult } from '../../vuln/scan.js';
+import type { SeverityLevel } from '../../vuln/severity.js';
 import { parseIgnoreFile, parseOpenVex, type SuppressOptions } from '../../vuln/suppress.js';
-import { imagePurl } from '../../report/sbom/document.js';
 import { ExitCode, type CliIo } from '../io.js';
 import { defaultCacheDir } from '../options.js';
 import { readImageForCli, writeOutput } from '../read.js';
 import { version } from '../version.js';
 import { parseDuration } from './durations.js';
-import { parseSeverities, type ScanValues } from './scan.js';
+import { parseScanners, parseSeverities, type ScanValues } from './scan.js';
 
 /** The work of `shipshape scan image`; returns the exit code (`--exit-code` when findings remain). */
 export async function runScan(name: string, values: ScanValues, io: CliIo): Promise<number> {
+  const scanners = parseScanners(values.scanners);
   const severities = parseSeverities(values.severity);
   const maxAgeMs = parseDuration(values.maxDbAge);
   const dbPath = values.db ?? AdvisoryStore.defaultPath(values.cacheDir ?? defaultCacheDir(io));
-  const store = AdvisoryStore.open(dbPath, { create: false, readonly: true });
+  const store = scanners.has('vuln') ? AdvisoryStore.open(dbPath, { create: false, readonly: true }) : undefined;
   try {
-    const status = store.status();
-    const age = status.updatedAt ? Date.now() - Date.parse(status.updatedAt) : Number.POSITIVE_INFINITY;
-    if (age > maxAgeMs) {
-      io.stderr.write(`shipshape: warning: the advisory database was last updated ${status.updatedAt ?? 'never'}, more than ${values.maxDbAge} ago; run shipshape db update or db import\n`);
-    }
+    if (store) warnIfStale(store, maxAgeMs, values.maxDbAge, io);
     const suppress = await suppressionsFor(values, io);
-    const model = await readImageForCli(name, values, io, analyzers);
+    const secretConfig = values.secretConfig ? await loadSecretConfig(values.secretConfig) : defaultSecretConfig;
+    const visitors: LayerFileVisitor[] = [...analyzers];
+    if (scanners.has('secret')) visitors.push(secretVisitor({ maxFileBytes: secretConfig.maxFileBytes, allowValues: secretConfig.allowValues }));
+    // values filtered while a layer is read would be cached as if unfiltered: read every layer afresh then
+    const layerOptions = customisesLayerScan(secretConfig) ? { ...values, cache: false } : values;
+    const model = await readImageForCli(name, layerOptions, io, visitors);
     const result = scanImage(model, store, { severities, ignoreUnfixed: values.ignoreUnfixed, baseLayers: values.baseLayers, suppress: { ...suppress, imagePurl: imagePurl(model.image) } });
-    const report = scanReport(result);
-    await recordSeenEcosystems(path.dirname(dbPath), result.ecosystems).catch((error: unknown) => {
-      io.stderr.write(`shipshape: warning: could not record the ecosystems scanned (${messageOf(error)})\n`);
-    });
+    const ruleSets = filterBySeverity(await ruleFindingSets(scanners, result, secretConfig, values), severities);
+    const report = scanReport(result, ruleSets);
+    if (store) {
+      await recordSeenEcosystems(path.dirname(dbPath), result.ecosystems).catch((error: unknown) => {
+        io.stderr.write(`shipshape: warning: could not record the ecosystems scanned (${messageOf(error)})\n`);
+      });
+    }
     const width = io.stdout.isTTY ? (io.stdout.columns ?? 120) : 200;
     const text =
       values.format === 'json'
         ? `${JSON.stringify(report, null, 2)}\n`
         : values.format === 'sarif'
-          ? sarifJson(report, version, values.dockerfile ? await dockerfileFor(values.dockerfile, result) : undefined)
+          ? sarifJson(report, version, values.dockerfile ? await dockerfileFor(values.dockerfile, result) : undefined, ruleSets)
           : values.format === 'cyclonedx'
             ? cyclonedxJson(
                 { image: model.image, inventory: result.inventory, toolVersion: version, timestamp: new Date(), reproducible: false, randomUuid: randomUUID() },
                 result.findings,
               )
-            : renderScan(report, width);
+            : renderScan(report, width, ruleSets);
     await writeOutput(io, values.output, text);
-    return result.findings.length > 0 && values.exitCode !== 0 ? values.exitCode : ExitCode.ok;
+    const found = result.findings.length + ruleSets.reduce((n, set) => n + set.findings.length, 0);
+    return found > 0 && values.exitCode !== 0 ? values.exitCode : ExitCode.ok;
   } finally {
-    store.close();
+    store?.close();
   }
+}
+
+function warnIfStale(store: AdvisoryStore, maxAgeMs: number, maxAge: string, io: CliIo): void {
+  const status = store.status();
+  const age = status.updatedAt ? Date.now() - Date.parse(status.updatedAt) : Number.POSITIVE_INFINITY;
+  if (age > maxAgeMs) {
+    io.stderr.write(`shipshape: warning: the advisory database was last updated ${status.updatedAt ?? 'never'}, more than ${maxAge} ago; run shipshape db update or db import\n`);
+  }
+}
+
+function customisesLayerScan(config: SecretConfig): boolean {
+  return config.allowValues.length > 0 || config.maxFileBytes !== defaultSecretConfig.maxFileBytes;
+}
+
+/** The secret and configuration findings the chosen scanners make. */
+async function ruleFindingSets(scanners: ReadonlySet<string>, result: ScanResult, secretConfig: SecretConfig, values: ScanValues): Promise<RuleFindingSet[]> {
+  const sets: RuleFindingSet[] = [];
+  if (scanners.has('secret')) {
+    sets.push({
+      scanner: 'secret',
+      rules: secretRules.map((rule) => rule.meta),
+      findings: secretFindings(result.model, { disable: secretConfig.disable, allowPaths: secretConfig.allowPaths, allowValues: secretConfig.allowValues }),
+    });
+  }
+  if (scanners.has('config')) {
+    sets.push({ scanner: 'image-config', rules: imageRules.map((rule) => rule.meta), findings: checkImage(result.model, { baseLayers: result.baseLayers }) });
+    if (values.dockerfile) sets.push(await dockerfileFindings(values.dockerfile));
+  }
+  return sets;
+}
+
+function filterBySeverity(sets: RuleFindingSet[], severities: readonly SeverityLevel[] | undefined): RuleFindingSet[] {
+  if (!severities) return sets;
+  return sets.map((set) => ({ ...set, findings: set.findings.filter((f: RuleFinding) => severities.includes(f.severity)) }));
+}
+
+async function readText(file: string, what: string): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  return readFile(file, 'utf8').catch((error: unknown) => {
+    throw new NotFoundError(`cannot read ${what} ${file}: ${messageOf(error)}`);
+  });
+}
+
+/** Lints the `--dockerfile` given with the scan. */
+async function dockerfileFindings(file: string): Promise<RuleFindingSet> {
+  const { existsSync } = await import('node:fs');
+  const { lintDockerfile } = await import('../../build/dockerfile/lint.js');
+  const { dockerfileRules } = await import('../../build/dockerfile/registry.js');
+  const content = await readText(file, 'the Dockerfile');
+  const findings = lintDockerfile(content, { file: relativeUri(file), hasDockerignore: existsSync(path.join(path.dirname(file), '.dockerignore')) });
+  return { scanner: 'dockerfile', rules: dockerfileRules.map((rule) => rule.meta), findings };
 }
 
 /** Reads `--ignorefile` (or `./.shipshapeignore` when present) and `--vex` documents. */
 async function suppressionsFor(values: ScanValues, io: CliIo): Promise<SuppressOptions> {
-  const { readFile } = await import('node:fs/promises');
   const { existsSync } = await import('node:fs');
-  const read = async (file: string): Promise<string> =>
-    readFile(file, 'utf8').catch((error: unknown) => {
-      throw new NotFoundError(`cannot read ${file}: ${messageOf(error)}`);
-    });
   const ignorefile = values.ignorefile ?? (existsSync('.shipshapeignore') ? '.shipshapeignore' : undefined);
   return {
-    ignores: ignorefile ? parseIgnoreFile(await read(ignorefile), ignorefile) : [],
-    vex: await Promise.all((values.vex ?? []).map(async (file) => parseOpenVex(await read(file), file))),
+    ignores: ignorefile ? parseIgnoreFile(await readText(ignorefile, 'the ignore file'), ignorefile) : [],
+    vex: await Promise.all((values.vex ?? []).map(async (file) => parseOpenVex(await readText(file, 'the VEX document'), file))),
     now: new Date(),
     warn: (message) => io.stderr.write(`shipshape: warning: ${message}\n`),
   };
 }
 
+/** A path as code scanning resolves it: relative to the working directory, with forward slashes. */
+function relativeUri(file: string): string {
+  return path.relative(process.cwd(), path.resolve(file)).split(path.sep).join('/');
+}
+
 /** Reads `--dockerfile` and ties the image's build layers to its instructions. */
 async function dockerfileFor(file: string, result: ScanResult): Promise<SarifDockerfile> {
-  const { readFile } = await import('node:fs/promises');
   const { dockerfileLayers } = await import('../../build/dockerfile-layers.js');
-  const content = await readFile(file, 'utf8').catch((error: unknown) => {
-    throw new NotFoundError(`cannot read the Dockerfile ${file}: ${messageOf(error)}`);
-  });
+  const content = await readText(file, 'the Dockerfile');
   const firstBuildLayer = result.baseLayers ?? 0;
   const buildLayers = result.model.layers.slice(firstBuildLayer).map((layer) => layer.history?.created_by);
-  return { uri: path.relative(process.cwd(), path.resolve(file)).split(path.sep).join('/'), layers: dockerfileLayers(content, buildLayers), firstBuildLayer };
+  return { uri: relativeUri(file), layers: dockerfileLayers(content, buildLayers), firstBuildLayer };
 }

@@ -15,6 +15,8 @@ export interface ScanValues extends ImageOptionValues {
   maxDbAge: string;
   ignorefile?: string;
   dockerfile?: string;
+  scanners: string;
+  secretConfig?: string;
   vex?: string[];
 }
 
@@ -29,10 +31,21 @@ export function parseSeverities(text: string | undefined): SeverityLevel[] | und
   return levels as SeverityLevel[];
 }
 
-/** `shipshape scan image <image>`: inventory + vulnerabilities, with CI gates. */
+export const scannerNames = ['vuln', 'secret', 'config'] as const;
+export type ScannerName = (typeof scannerNames)[number];
+
+/** `--scanners vuln,secret` → the scanners, checked. */
+export function parseScanners(text: string): Set<ScannerName> {
+  const names = text.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const bad = names.filter((name) => !scannerNames.includes(name as ScannerName));
+  if (bad.length > 0 || names.length === 0) throw new UsageError(`unknown scanner ${bad.join(', ') || '(none)'}: use ${scannerNames.join(', ')}`);
+  return new Set(names as ScannerName[]);
+}
+
+/** `shipshape scan image <image>`: vulnerabilities, secrets and misconfiguration, with CI gates. */
 export function scanCommand(io: CliIo, done: (code: number) => void): Command {
   const image = new Command('image')
-    .description('find the vulnerabilities of every package in an image, with the layer that brought each')
+    .description('find vulnerabilities, secrets (in every layer) and misconfiguration in an image, with the layer that brought each')
     .argument('<image>', 'docker-archive or OCI archive (.tar), OCI layout directory, or registry reference')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'sarif', 'cyclonedx']).default('table'))
     .option('-o, --output <file>', 'write to a file instead of stdout')
@@ -40,6 +53,8 @@ export function scanCommand(io: CliIo, done: (code: number) => void): Command {
     .option('--ignore-unfixed', 'leave out vulnerabilities that have no fixed version', false)
     .option('--exit-code <n>', 'exit with this code when any (reported) vulnerability is found', (t) => Number.parseInt(t, 10), 0)
     .option('--base-layers <n>', 'how many leading layers are the base image (default: read off the history)', parsePositiveInt)
+    .option('--scanners <list>', 'what to look for: vuln, secret, config (comma-separated)', 'vuln,secret,config')
+    .option('--secret-config <file>', 'secret scanner settings (JSON: disable, allowPaths, allowValues, maxFileBytes)')
     .option('--dockerfile <file>', 'the Dockerfile that built the image: SARIF results point at the instruction that brought each package')
     .option('--ignorefile <file>', 'ids to ignore, with a reason and optional exp:YYYY-MM-DD (default: ./.shipshapeignore if present)')
     .option('--vex <file...>', 'OpenVEX documents: not_affected/fixed statements suppress findings (the justification is shown)')
