@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { isShipshapeError, messageOf } from '../core/errors.js';
 import { imageInspectCommand } from './commands/image-inspect.js';
 import { dbCommand } from './commands/db.js';
+import { dockerfileCommand } from './commands/dockerfile.js';
 import { sbomCommand } from './commands/sbom.js';
 import { scanCommand } from './commands/scan.js';
 import { versionCommand } from './commands/version.js';
@@ -28,6 +29,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   program.addCommand(sbomCommand(io, done));
   program.addCommand(scanCommand(io, done));
   program.addCommand(dbCommand(io, done));
+  program.addCommand(dockerfileCommand(io, done));
   program.addCommand(versionCommand(io, done));
   for (const command of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
     command

@@ -51,6 +51,31 @@ describe('shipshape version compare', () => {
   });
 });
 
+describe.skipIf(!hasShared)('shipshape dockerfile lint', () => {
+  const recipe = () => sharedPath('images', 'recipes', 'bullseye-app', 'Dockerfile');
+
+  it('reports the recipe Dockerfile with file:line, and gates with --exit-code', async () => {
+    const { code, stdout } = await shipshape(['dockerfile', 'lint', recipe(), '--exit-code', '5']);
+    expect(code).toBe(5);
+    expect(stdout).toMatch(/SS-DF-003 .*Dockerfile:25 .*USER/);
+    const json = JSON.parse((await shipshape(['dockerfile', 'lint', recipe(), '-f', 'json'])).stdout) as { findings: { ruleId: string; location: { startLine: number } }[] };
+    expect(json.findings.map((f) => [f.ruleId, f.location.startLine])).toEqual(expect.arrayContaining([['SS-DF-003', 25], ['SS-DF-004', 18]]));
+  });
+
+  it('writes SARIF valid against the SARIF 2.1.0 schema, located at the lines', async () => {
+    const { stdout } = await shipshape(['dockerfile', 'lint', recipe(), '-f', 'sarif']);
+    const require = createRequire(import.meta.url);
+    const Ajv = require('ajv-draft-04') as typeof AjvModule.default.default;
+    const addFormats = require('ajv-formats') as typeof AjvFormatsModule.default.default;
+    const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
+    addFormats(ajv);
+    const validate = ajv.compile(JSON.parse(await readFile(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8')) as object);
+    const log = JSON.parse(stdout) as { runs: { results: { ruleId: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[] }[] };
+    expect(validate(log), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    expect(log.runs[0]?.results.find((r) => r.ruleId === 'SS-DF-003')?.locations[0]?.physicalLocation.region.startLine).toBe(25);
+  });
+});
+
 describe('shipshape scan image without a database', () => {
   it('says how to get one', async () => {
     const { code, stderr } = await shipshape(['scan', 'image', 'examples/demo-app.oci.tar', '--db', path.join(dir, 'none.sqlite')]);

@@ -95,6 +95,19 @@ function locationOf(f: ScanReport['findings'][number], report: ScanReport, docke
   };
 }
 
+/** A SARIF log of rule findings alone (`dockerfile lint`: there is no image). */
+export function ruleSarifJson(ruleSets: readonly RuleFindingSet[], toolVersion: string): string {
+  const rules = new Map<string, object>();
+  const results: object[] = [];
+  const noImage = { image: { name: '', reference: null } } as unknown as ScanReport;
+  for (const set of ruleSets) {
+    for (const meta of set.rules) if (!rules.has(meta.id)) rules.set(meta.id, ruleOf(meta));
+    for (const finding of set.findings) results.push(resultOf(finding, [...rules.keys()].indexOf(finding.ruleId), noImage));
+  }
+  const log = { $schema: 'https://json.schemastore.org/sarif-2.1.0.json', version: '2.1.0', runs: [{ tool: { driver: { name: 'shipshape', version: toolVersion, rules: [...rules.values()] } }, results }] };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}
+
 /** SARIF rule metadata of a Shipshape rule: help is its rationale and remediation. */
 function ruleOf(meta: RuleMeta): object {
   return {
@@ -113,13 +126,14 @@ function resultOf(finding: RuleFinding, ruleIndex: number, report: ScanReport): 
   const l = finding.location;
   const region = { startLine: l.startLine ?? 1, ...(l.startColumn ? { startColumn: l.startColumn } : {}), ...(l.endLine ? { endLine: l.endLine } : {}), ...(l.endColumn ? { endColumn: l.endColumn } : {}) };
   const uri = l.file ?? (l.path ? l.path.replace(/^\//, '') : 'image-config');
-  const inImage = l.layer ? `${report.image.reference ?? report.image.name} layer ${l.layer.index}` : (report.image.reference ?? report.image.name);
+  const image = report.image.reference ?? report.image.name;
+  const inImage = l.layer ? `${image} layer ${l.layer.index}` : image;
   return {
     ruleId: finding.ruleId,
     ruleIndex,
     level: levelOf[finding.severity],
     message: { text: finding.message },
-    locations: [{ physicalLocation: { artifactLocation: { uri }, region }, message: { text: inImage } }],
+    locations: [{ physicalLocation: { artifactLocation: { uri }, region }, ...(inImage ? { message: { text: inImage } } : {}) }],
     partialFingerprints: { 'shipshape/v1': finding.fingerprint },
   };
 }
