@@ -55,6 +55,8 @@ const MODES = [
   { id: 'trivy-warm', label: 'trivy warm (filled cache)' },
   { id: 'scan-cold', label: 'shipshape scan image cold (all advisories, --no-cache)', vsTrivy: 'trivy-cold' },
   { id: 'scan-cold-small', label: 'shipshape scan image cold (npm-only advisory DB)', vsTrivy: 'trivy-cold' },
+  { id: 'secret-cold', label: 'shipshape secret scan cold (--scanners secret, --no-cache)', vsTrivy: 'trivy-secret' },
+  { id: 'trivy-secret', label: 'trivy secret scan cold (--scanners secret, empty cache)' },
   { id: 'db-import', label: 'shipshape db import of all shared advisories (6777)' },
   { id: 'ship-startup', label: 'shipshape startup only (--version)' },
   { id: 'trivy-startup', label: 'trivy startup only (image --help)' },
@@ -252,6 +254,18 @@ async function trivyCold(ctx, paths, peer, image) {
   }
 }
 
+/** trivy's secret scanner (needs no vulnerability DB), with an empty cache every run. */
+async function trivySecret(ctx, paths, image) {
+  const cacheDir = join(ctx.tmp, 'trivy-secret');
+  rmSync(cacheDir, { recursive: true, force: true });
+  try {
+    const flags = ['--scanners', 'secret', '--format', 'json', '--offline-scan', '--skip-db-update', '--quiet'];
+    return await timed(ctx, `trivy secret scan on ${image.name}`, paths.peerScript, trivyArgs(image.peerInput, flags, cacheDir), { env: trivyEnv(image.peerNoConvert) });
+  } finally {
+    rmSync(cacheDir, { recursive: true, force: true });
+  }
+}
+
 function trivyWarm(ctx, paths, peer, image) {
   return timed(ctx, `trivy (warm) on ${image.name}`, paths.peerScript, trivyArgs(image.peerInput, peer.flags, image.trivyWarmCache), { env: trivyEnv(image.peerNoConvert) });
 }
@@ -392,6 +406,10 @@ function unitsFor(ctx, paths, peer, image) {
       },
     },
   ];
+  units.push({
+    modes: ['secret-cold'],
+    run: async () => [await timed(ctx, `shipshape secret scan on ${image.name}`, process.execPath, [paths.cli, 'scan', 'image', image.archive, '--scanners', 'secret', '--format', 'json', '--no-cache', '--quiet'])],
+  });
   units.push({ modes: ['scan-cold'], run: async () => [await shipshapeScan(ctx, paths, image, ctx.fullDb)] });
   units.push({ modes: ['scan-cold-small'], run: async () => [await shipshapeScan(ctx, paths, image, ctx.smallDb)] });
   units.push({ modes: ['sbom-cold'], run: async () => [await shipshapeSbom(ctx, paths, image, ['--no-cache'])] });
@@ -414,6 +432,7 @@ function unitsFor(ctx, paths, peer, image) {
   if (peer) {
     units.push({ modes: ['trivy-cold'], run: async () => [await trivyCold(ctx, paths, peer, image)] });
     units.push({ modes: ['trivy-warm'], run: async () => [await trivyWarm(ctx, paths, peer, image)] });
+    units.push({ modes: ['trivy-secret'], run: async () => [await trivySecret(ctx, paths, image)] });
   }
   return units;
 }
