@@ -36,7 +36,8 @@ export async function runScan(name: string, values: ScanValues, io: CliIo): Prom
     if (store) warnIfStale(store, maxAgeMs, values.maxDbAge, io);
     const suppress = await suppressionsFor(values, io);
     const secretConfig = values.secretConfig ? await loadSecretConfig(values.secretConfig) : defaultSecretConfig;
-    const visitors: LayerFileVisitor[] = [...analyzers];
+    // package analysers only when vulnerabilities are looked for: they cost time on every layer
+    const visitors: LayerFileVisitor[] = scanners.has('vuln') ? [...analyzers] : [];
     if (scanners.has('secret')) visitors.push(secretVisitor({ maxFileBytes: secretConfig.maxFileBytes, allowValues: secretConfig.allowValues }));
     // values filtered while a layer is read would be cached as if unfiltered: read every layer afresh then
     const layerOptions = customisesLayerScan(secretConfig) ? { ...values, cache: false } : values;

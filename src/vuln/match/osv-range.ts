@@ -19,7 +19,7 @@ type Parsed<V> = { kind: 'introduced' | 'fixed' | 'last_affected' | 'limit'; raw
  * it. A range includes a version when, walking its events in version order, the last event at or
  * below the version is an `introduced` (`fixed` and `last_affected` close the range: at and above
  * the fix, above the last affected), and the version is below one of the range's `limit`s if it
- * has any. `introduced: "0"` is below every version; `limit: "*"` above every version.
+ * has limits at all. `introduced: "0"` is below every version; `limit: "*"` above every version.
  */
 export function evaluateAffected(version: string, affected: OsvAffected, schemeFor: SchemeFor): RangeOutcome {
   if (affected.versions?.includes(version)) return { status: 'affected', how: 'versions', range: `version ${version} is listed`, fixed: undefined, lastAffected: undefined };

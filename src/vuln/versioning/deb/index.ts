@@ -33,7 +33,7 @@ const END = 2;
 const order = (c: number): number => (c === 126 ? TILDE : isAlpha(c) ? c : c + 256);
 
 // A digit run of up to 9 digits is one element, its value. A longer one is BIG + its length, then
-// its digits 9 at a time: any length, no precision lost, and a longer number always sorts higher.
+// its digits 9 at a time: no length limit, no precision lost, and a longer number always sorts higher.
 const BIG = 1_000_000_000;
 
 function value(text: string, from: number, to: number): number {

@@ -27,7 +27,7 @@ const END = 2;
 const CARET = 3;
 const ALPHA = 4;
 // A digit run of up to 9 digits is NUMBER + its value. A longer one is NUMBER + BIG + its length,
-// then its digits 9 at a time: any length, no precision lost, and a longer number always sorts higher.
+// then its digits 9 at a time: no length limit, no precision lost, and a longer number always sorts higher.
 const NUMBER = 16;
 const BIG = 1_000_000_000;
 
