@@ -8,6 +8,8 @@ import { imageDigest } from './sbom/document.js';
 /** `shipshape scan image --format json` (`schemaVersion` 1; fields are only added). */
 export interface ScanReport {
   schemaVersion: 1;
+  /** The scanners that ran: `vuln`, `secret`, `config`. */
+  scanners: string[];
   image: { name: string; reference: string | null; digest: string; platform: string };
   os: { id: string; version: string | null; advisoryEcosystem: string | null } | null;
   /** How many leading layers are the base image's, as read off the history (null: unknown). */
@@ -27,12 +29,13 @@ export interface ScanReport {
   diagnostics: Diagnostic[];
 }
 
-export function scanReport(result: ScanResult, ruleSets: readonly RuleFindingSet[] = []): ScanReport {
+export function scanReport(result: ScanResult, ruleSets: readonly RuleFindingSet[] = [], scanners: string[] = ['vuln']): ScanReport {
   const { model, inventory, findings, baseLayers } = result;
   const summary: Record<string, number> = { CRITICAL: 0, HIGH: 0, MEDIUM: 0, LOW: 0, UNKNOWN: 0 };
   for (const finding of findings) summary[finding.severity.level] = (summary[finding.severity.level] ?? 0) + 1;
   return {
     schemaVersion: 1,
+    scanners,
     image: {
       name: model.image.name,
       reference: model.image.reference ?? null,

@@ -14,7 +14,8 @@ export function renderScan(report: ScanReport, width: number, ruleSets: readonly
   const total = report.findings.length;
   const counts = Object.entries(report.summary).map(([level, n]) => `${level} ${n}`).join(', ');
   const extra = ruleSets.map((set) => `${set.findings.length} ${set.scanner === 'secret' ? 'secret' : `${set.scanner} finding`}${set.findings.length === 1 ? '' : 's'}`);
-  lines.push(`${report.image.reference ?? report.image.name} (${os}): ${report.packages} packages, ${total} ${total === 1 ? 'vulnerability' : 'vulnerabilities'} (${counts})${extra.length ? `; ${extra.join(', ')}` : ''}`);
+  const vulns = report.scanners.includes('vuln') ? [`${report.packages} packages, ${total} ${total === 1 ? 'vulnerability' : 'vulnerabilities'} (${counts})`] : [];
+  lines.push(`${report.image.reference ?? report.image.name} (${os}): ${[...vulns, ...extra].join('; ')}`);
 
   const byLayer = new Map<number, ScanReport['findings']>();
   for (const finding of report.findings) byLayer.set(finding.layer.index, [...(byLayer.get(finding.layer.index) ?? []), finding]);
@@ -30,7 +31,7 @@ export function renderScan(report: ScanReport, width: number, ruleSets: readonly
     const rows = findings.map((f) => [f.severity.level + (f.severity.score !== undefined ? ` ${f.severity.score.toFixed(1)}` : ''), f.id, f.package.name, f.installedVersion, f.fixedVersion ?? '(no fix)', f.summary ?? f.aliases.slice(0, 3).join(' ')]);
     lines.push(renderTable(['SEVERITY', 'VULNERABILITY', 'PACKAGE', 'INSTALLED', 'FIXED IN', 'TITLE'], rows, { width }));
   }
-  if (total === 0) lines.push('', 'No vulnerabilities found.');
+  if (total === 0 && report.scanners.includes('vuln')) lines.push('', 'No vulnerabilities found.');
   const rules = renderRuleFindings(ruleSets, width);
   if (rules) lines.push(rules.trimEnd());
   if (report.suppressed.length > 0) {

@@ -37,14 +37,14 @@ export async function runScan(name: string, values: ScanValues, io: CliIo): Prom
     const suppress = await suppressionsFor(values, io);
     const secretConfig = values.secretConfig ? await loadSecretConfig(values.secretConfig) : defaultSecretConfig;
     // package analysers only when vulnerabilities are looked for: they cost time on every layer
-    const visitors: LayerFileVisitor[] = scanners.has('vuln') ? [...analyzers] : [];
+    const visitors: LayerFileVisitor[] = scanners.has('vuln') ? [...analyzers] : analyzers.filter((a) => a.id === 'os');
     if (scanners.has('secret')) visitors.push(secretVisitor({ maxFileBytes: secretConfig.maxFileBytes, allowValues: secretConfig.allowValues }));
     // values filtered while a layer is read would be cached as if unfiltered: read every layer afresh then
     const layerOptions = customisesLayerScan(secretConfig) ? { ...values, cache: false } : values;
     const model = await readImageForCli(name, layerOptions, io, visitors);
     const result = scanImage(model, store, { severities, ignoreUnfixed: values.ignoreUnfixed, baseLayers: values.baseLayers, suppress: { ...suppress, imagePurl: imagePurl(model.image) } });
     const ruleSets = filterBySeverity(await ruleFindingSets(scanners, result, secretConfig, values), severities);
-    const report = scanReport(result, ruleSets);
+    const report = scanReport(result, ruleSets, [...scanners]);
     if (store) {
       await recordSeenEcosystems(path.dirname(dbPath), result.ecosystems).catch((error: unknown) => {
         io.stderr.write(`shipshape: warning: could not record the ecosystems scanned (${messageOf(error)})\n`);
