@@ -37,7 +37,7 @@ export function dbCommand(io: CliIo, done: (code: number) => void): Command {
           if (progress) io.stderr.write('\r\x1b[2K');
           for (const d of result.diagnostics.items.slice(0, 20)) io.stderr.write(`shipshape: ${d.level}: ${d.message}\n`);
           if (result.diagnostics.items.length > 20) io.stderr.write(`shipshape: ... ${result.diagnostics.items.length - 20} more skipped files\n`);
-          io.stdout.write(`Imported ${result.records} advisories (${result.withdrawn} withdrawn, ignored when matching; ${result.skipped} files skipped) into ${store.path}\n`);
+          io.stdout.write(`Imported ${result.records} ${result.records === 1 ? 'advisory' : 'advisories'} (${result.withdrawn} withdrawn, ignored when matching; ${result.skipped} files skipped) into ${store.path}\n`);
         } finally {
           store.close();
         }
