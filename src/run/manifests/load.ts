@@ -1,0 +1,236 @@
+import { isMap, isSeq, LineCounter, parseAllDocuments } from 'yaml';
+import type { Document, Node as YamlNode } from 'yaml';
+import type { Diagnostic } from '../../core/diagnostics.js';
+import { Diagnostics } from '../../core/diagnostics.js';
+import { messageOf } from '../../core/errors.js';
+import { defaultLimits } from '../../core/limits.js';
+
+/** One Kubernetes object found in the input, with where it was written. */
+export interface K8sObject {
+  /** The source name as the CLI gave it: a path, or `-` for stdin. */
+  file: string;
+  /** 1-based line where the object starts (its document, or its entry in a List's `items`). */
+  line: number;
+  apiVersion: string;
+  kind: string;
+  /** `metadata.namespace`; undefined means "the default namespace", resolved later. */
+  namespace: string | undefined;
+  /** `metadata.name`; undefined when missing (e.g. only `generateName`). */
+  name: string | undefined;
+  /** The object as parsed. */
+  raw: Record<string, unknown>;
+  /**
+   * The 1-based line of a field inside this object, e.g. `['spec', 'containers', 0, 'image']`;
+   * undefined when the path does not exist or its position is unknown.
+   */
+  lineOf: (path: readonly (string | number)[]) => number | undefined;
+}
+
+/** A manifest source handed over by the CLI: a file's text, or stdin's. */
+export interface ManifestSource {
+  name: string;
+  text: string;
+}
+
+/** Bounds on untrusted manifest input; the defaults suit any real cluster dump. */
+export interface LoadManifestsOptions {
+  /** Largest source text read, in UTF-8 bytes (default `defaultLimits.maxDocumentBytes`). */
+  maxSourceBytes?: number;
+  /** Most YAML documents read from one source (default 10,000). */
+  maxDocuments?: number;
+  /** Most objects loaded in total, List items included (default 100,000). */
+  maxObjects?: number;
+  /** The `yaml` package's alias-expansion bound against "billion laughs" (default 100). */
+  maxAliasCount?: number;
+}
+
+/** What `loadManifests` found: the objects, and diagnostics for everything it had to skip. */
+export interface LoadManifestsResult {
+  objects: K8sObject[];
+  diagnostics: Diagnostic[];
+}
+
+type Path = readonly (string | number)[];
+
+const maxListDepth = 4;
+
+/**
+ * Parses Kubernetes manifests: multi-document YAML, JSON, `kind: List` and `kubectl get -o
+ * json|yaml` dumps (`*List` with `items`). Never throws for bad content: a broken document
+ * becomes a diagnostic naming the file and line, and the other documents still load.
+ */
+export function loadManifests(sources: readonly ManifestSource[], options: LoadManifestsOptions = {}): LoadManifestsResult {
+  const limits = {
+    maxSourceBytes: options.maxSourceBytes ?? defaultLimits.maxDocumentBytes,
+    maxDocuments: options.maxDocuments ?? 10_000,
+    maxObjects: options.maxObjects ?? 100_000,
+    maxAliasCount: options.maxAliasCount ?? 100,
+  };
+  const diagnostics = new Diagnostics();
+  const objects: K8sObject[] = [];
+  for (const source of sources) {
+    if (objects.length >= limits.maxObjects) {
+      diagnostics.warn('manifest.too-many-objects', `more than ${limits.maxObjects} objects; the rest are not loaded`, source.name);
+      break;
+    }
+    try {
+      loadSource(source, limits, objects, diagnostics);
+    } catch (error) {
+      // A parser failure (e.g. stack exhaustion on absurd nesting) costs this source, not the run.
+      diagnostics.add('error', 'manifest.unreadable', `could not parse: ${messageOf(error)}`, source.name);
+    }
+  }
+  return { objects, diagnostics: diagnostics.items };
+}
+
+type Limits = Required<LoadManifestsOptions>;
+
+function loadSource(source: ManifestSource, limits: Limits, objects: K8sObject[], diagnostics: Diagnostics): void {
+  const bytes = Buffer.byteLength(source.text, 'utf8');
+  if (bytes > limits.maxSourceBytes) {
+    diagnostics.add(
+      'error',
+      'manifest.too-large',
+      `${bytes} bytes is more than the ${limits.maxSourceBytes}-byte limit; not loaded`,
+      source.name,
+    );
+    return;
+  }
+  const lineCounter = new LineCounter();
+  // YAML 1.1 like kubectl (go-yaml): `0644` is octal, as file modes are meant. Timestamps stay
+  // strings, as the API server sees them.
+  const parsed = parseAllDocuments(source.text, {
+    lineCounter,
+    version: '1.1',
+    prettyErrors: false,
+    customTags: (tags) => tags.filter((tag) => typeof tag !== 'object' || tag.tag !== 'tag:yaml.org,2002:timestamp'),
+  });
+  const lineAt = (offset: number): number => lineCounter.linePos(offset).line;
+  if ('empty' in parsed) {
+    for (const error of parsed.errors) {
+      diagnostics.add('error', 'manifest.yaml-error', error.message, `${source.name}:${lineAt(error.pos[0])}`);
+    }
+    return;
+  }
+  const documents: Document.Parsed[] = parsed;
+  if (documents.length > limits.maxDocuments) {
+    diagnostics.warn(
+      'manifest.too-many-documents',
+      `${documents.length} documents is more than the limit of ${limits.maxDocuments}; the rest are not loaded`,
+      source.name,
+    );
+  }
+  for (const document of documents.slice(0, limits.maxDocuments)) {
+    const contents = document.contents;
+    const start = contents?.range?.[0] ?? document.range[0];
+    const where = `${source.name}:${lineAt(start)}`;
+    const firstError = document.errors[0];
+    if (firstError !== undefined) {
+      const more = document.errors.length > 1 ? ` (and ${document.errors.length - 1} more errors)` : '';
+      diagnostics.add(
+        'error',
+        'manifest.yaml-error',
+        `invalid YAML; document skipped: ${firstError.message}${more}`,
+        `${source.name}:${lineAt(firstError.pos[0])}`,
+      );
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = document.toJS({ maxAliasCount: limits.maxAliasCount });
+    } catch (error) {
+      const code = /alias/i.test(messageOf(error)) ? 'manifest.alias-limit' : 'manifest.yaml-error';
+      diagnostics.add('error', code, `document skipped: ${messageOf(error)}`, where);
+      continue;
+    }
+    if (value === null || value === undefined) continue; // empty documents, e.g. Helm's skipped templates
+    const context: Context = { file: source.name, lineAt, objects, diagnostics, limits };
+    addValue(value, contents ?? undefined, [], lineAt(start), context, 0);
+  }
+}
+
+interface Context {
+  file: string;
+  lineAt: (offset: number) => number;
+  objects: K8sObject[];
+  diagnostics: Diagnostics;
+  limits: Limits;
+}
+
+/** Adds an object, or a List's items, found at `path` below the document's root node. */
+function addValue(value: unknown, root: YamlNode | undefined, path: Path, line: number, context: Context, depth: number): void {
+  const where = `${context.file}:${line}`;
+  if (!isRecord(value)) {
+    context.diagnostics.warn('manifest.not-an-object', 'a document that is not a mapping is ignored', where);
+    return;
+  }
+  const { apiVersion, kind } = value;
+  if (typeof kind !== 'string' || kind === '' || typeof apiVersion !== 'string' || apiVersion === '') {
+    context.diagnostics.warn('manifest.not-an-object', 'an object without apiVersion and kind is ignored', where);
+    return;
+  }
+  if (isList(kind, value) && Array.isArray(value.items)) {
+    if (depth >= maxListDepth) {
+      context.diagnostics.warn('manifest.nested-list', `Lists nested deeper than ${maxListDepth} are ignored`, where);
+      return;
+    }
+    value.items.forEach((item, index) => {
+      const itemPath = [...path, 'items', index];
+      const itemLine = lineOfPath(root, itemPath, context.lineAt) ?? line;
+      addValue(item, root, itemPath, itemLine, context, depth + 1);
+    });
+    return;
+  }
+  if (context.objects.length >= context.limits.maxObjects) {
+    if (context.objects.length === context.limits.maxObjects) {
+      context.diagnostics.warn(
+        'manifest.too-many-objects',
+        `more than ${context.limits.maxObjects} objects; the rest are not loaded`,
+        where,
+      );
+    }
+    return;
+  }
+  const metadata = isRecord(value.metadata) ? value.metadata : {};
+  const { lineAt } = context;
+  context.objects.push({
+    file: context.file,
+    line,
+    apiVersion,
+    kind,
+    namespace: nonEmptyString(metadata.namespace),
+    name: nonEmptyString(metadata.name),
+    raw: value,
+    lineOf: (fieldPath) => lineOfPath(root, [...path, ...fieldPath], lineAt),
+  });
+}
+
+/** `List`, and the typed lists kubectl prints (`PodList`, `DeploymentList`...). */
+function isList(kind: string, value: Record<string, unknown>): boolean {
+  return kind === 'List' || (kind.endsWith('List') && 'items' in value);
+}
+
+/** The line of the node at `path`, following the YAML tree (aliases are not followed). */
+function lineOfPath(root: YamlNode | undefined, path: Path, lineAt: (offset: number) => number): number | undefined {
+  let node: unknown = root;
+  for (const key of path) {
+    if (isMap(node)) node = node.get(key, true);
+    else if (isSeq(node) && typeof key === 'number') node = node.get(key, true);
+    else return undefined;
+  }
+  const range = isNodeWithRange(node) ? node.range : undefined;
+  return range === undefined || range === null ? undefined : lineAt(range[0]);
+}
+
+function isNodeWithRange(node: unknown): node is { range?: [number, number, number] | null } {
+  return typeof node === 'object' && node !== null && 'range' in node;
+}
+
+/** A plain JSON-style object (not an array, not null). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function nonEmptyString(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
