@@ -3,6 +3,7 @@ import { isShipshapeError, messageOf } from '../core/errors.js';
 import { imageInspectCommand } from './commands/image-inspect.js';
 import { dbCommand } from './commands/db.js';
 import { dockerfileCommand } from './commands/dockerfile.js';
+import { k8sCommand } from './commands/k8s.js';
 import { sbomCommand } from './commands/sbom.js';
 import { scanCommand } from './commands/scan.js';
 import { versionCommand } from './commands/version.js';
@@ -22,6 +23,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const program = new Command('shipshape')
     .description('Container security posture across the lifecycle: build, distribute, run.')
     .version(version, '-v, --version')
+    // options of the program only before the command: `k8s check --version v1.29` is the policy version
+    .enablePositionalOptions()
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
     .exitOverride();
@@ -30,6 +33,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   program.addCommand(scanCommand(io, done));
   program.addCommand(dbCommand(io, done));
   program.addCommand(dockerfileCommand(io, done));
+  program.addCommand(k8sCommand(io, done));
   program.addCommand(versionCommand(io, done));
   for (const command of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
     command

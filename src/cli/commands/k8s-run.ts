@@ -1,0 +1,66 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { NotFoundError, UsageError, messageOf } from '../../core/errors.js';
+import { renderTable } from '../../report/table.js';
+import { imageReferences } from '../../run/manifests/images.js';
+import { loadManifests, type ManifestSource } from '../../run/manifests/load.js';
+import { checkPodSecurity, type PodSecurityResult } from '../../run/pod-security.js';
+import { parseVersion } from '../../run/pss/types.js';
+import { ExitCode, type CliIo } from '../io.js';
+import { writeOutput } from '../read.js';
+import type { K8sCheckValues } from './k8s.js';
+
+/** The work of `shipshape k8s check`; returns the exit code. */
+export async function runK8sCheck(paths: readonly string[], values: K8sCheckValues, io: CliIo): Promise<number> {
+  const version = values.version ?? 'latest';
+  try {
+    parseVersion(version);
+  } catch {
+    throw new UsageError(`invalid --version ${JSON.stringify(version)}: use v1.N (e.g. v1.29) or latest`);
+  }
+  const sources: ManifestSource[] = [];
+  for (const given of paths) sources.push(...(await readSources(given, io)));
+  const { objects, diagnostics } = loadManifests(sources);
+  const results = checkPodSecurity(objects, { level: values.level ?? 'restricted', version, explicit: values.level !== undefined || values.version !== undefined });
+  const report = {
+    schemaVersion: 1,
+    results,
+    images: imageReferences(objects),
+    summary: { objects: results.length, allowed: results.filter((r) => r.allowed).length, denied: results.filter((r) => !r.allowed).length },
+    diagnostics,
+  };
+  const width = io.stdout.isTTY ? (io.stdout.columns ?? 120) : 200;
+  const text = values.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderResults(results, width, diagnostics.length);
+  await writeOutput(io, values.output, text);
+  return report.summary.denied > 0 && values.exitCode !== 0 ? values.exitCode : ExitCode.ok;
+}
+
+/** A file, every *.yaml/*.yml/*.json under a directory, or standard input for `-`. */
+async function readSources(given: string, io: CliIo): Promise<ManifestSource[]> {
+  if (given === '-') return [{ name: '(stdin)', text: await io.readStdin() }];
+  const info = await stat(given).catch(() => undefined);
+  if (!info) throw new NotFoundError(`${given}: no such file or directory`);
+  if (info.isFile()) return [{ name: given, text: await readFile(given, 'utf8') }];
+  const sources: ManifestSource[] = [];
+  for (const entry of (await readdir(given, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const child = path.join(given, entry.name);
+    if (entry.isDirectory()) sources.push(...(await readSources(child, io)));
+    else if (entry.isFile() && /\.(ya?ml|json)$/.test(entry.name)) {
+      sources.push({ name: child, text: await readFile(child, 'utf8').catch((error: unknown) => { throw new NotFoundError(`cannot read ${child}: ${messageOf(error)}`); }) });
+    }
+  }
+  return sources;
+}
+
+function renderResults(results: readonly PodSecurityResult[], width: number, diagnostics: number): string {
+  const rows = results.map((r) => [
+    r.allowed ? 'allowed' : 'DENIED',
+    `${r.level}@${r.version}`,
+    `${r.kind}/${r.namespace}/${r.name}`,
+    `${r.file}:${r.line}`,
+    r.violations.map((v) => `${v.check}: ${v.reason}${v.detail ? ` (${v.detail})` : ''}`).join('; ') || (r.rejectedAtRestricted ? '(would be denied at restricted)' : ''),
+  ]);
+  const denied = results.filter((r) => !r.allowed).length;
+  const head = `${results.length} workloads checked: ${results.length - denied} allowed, ${denied} denied${diagnostics ? `; ${diagnostics} manifest diagnostics (see --format json)` : ''}`;
+  return `${head}\n\n${rows.length ? renderTable(['RESULT', 'POLICY', 'WORKLOAD', 'WHERE', 'VIOLATIONS'], rows, { width }) : '(no pod-bearing objects found)'}\n`;
+}

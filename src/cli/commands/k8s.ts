@@ -1,0 +1,28 @@
+import { Command, Option } from 'commander';
+import type { CliIo } from '../io.js';
+
+export interface K8sCheckValues {
+  level?: 'privileged' | 'baseline' | 'restricted';
+  version?: string;
+  format: 'table' | 'json';
+  output?: string;
+  exitCode: number;
+}
+
+/** `shipshape k8s check <path...>`: Pod Security Standards, exactly as the admission controller applies them. */
+export function k8sCommand(io: CliIo, done: (code: number) => void): Command {
+  const check = new Command('check')
+    .description('check Kubernetes manifests against the Pod Security Standards (per version, as pod-security-admission does)')
+    .argument('<path...>', 'YAML/JSON files, directories (recursive), or - for standard input (e.g. helm template ... | shipshape k8s check -)')
+    .addOption(new Option('--level <level>', 'Pod Security Standards level (default: each namespace\'s enforce label, else restricted)').choices(['privileged', 'baseline', 'restricted']))
+    .option('--version <version>', 'policy version: v1.N or latest (default: each namespace\'s enforce-version label, else latest)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .option('--exit-code <n>', 'exit with this code when any object would be denied', (t) => Number.parseInt(t, 10), 0)
+    .action(async (paths: string[], values: K8sCheckValues) => {
+      const { runK8sCheck } = await import('./k8s-run.js');
+      done(await runK8sCheck(paths, values, io));
+    });
+  return new Command('k8s').description('Kubernetes workloads (run phase)').addCommand(check);
+}
+

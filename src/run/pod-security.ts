@@ -1,0 +1,70 @@
+import type { K8sObject } from './manifests/load.js';
+import { namespaceInfo, type PsaPolicy } from './manifests/kinds.js';
+import { podTemplateOf } from './manifests/pods.js';
+import { evaluatePod } from './pss/evaluate.js';
+import { parseVersion, type PssLevel, type PssViolation } from './pss/types.js';
+
+/** One pod-bearing object checked against the Pod Security Standards. */
+export interface PodSecurityResult {
+  /** The file it was read from, and the line its document or list item starts at. */
+  file: string;
+  line: number;
+  kind: string;
+  namespace: string;
+  name: string;
+  level: PssLevel;
+  version: string;
+  /** Where the level and version came from: the command line, or the namespace's PSA label. */
+  policySource: 'option' | `namespace ${string} enforce label`;
+  allowed: boolean;
+  violations: PssViolation[];
+  /** When checked below restricted: whether raising the label to restricted would reject it. */
+  rejectedAtRestricted?: boolean;
+}
+
+export interface PodSecurityOptions {
+  level: PssLevel;
+  version: string;
+  /**
+   * Whether the level/version were asked for explicitly. If not, a namespace that has a
+   * `pod-security.kubernetes.io/enforce` label is checked at its own level and version, as its
+   * admission controller would.
+   */
+  explicit: boolean;
+}
+
+/** Evaluates every pod-bearing object (Pod, Deployment, CronJob...) as pod-security-admission would. */
+export function checkPodSecurity(objects: readonly K8sObject[], options: PodSecurityOptions): PodSecurityResult[] {
+  parseVersion(options.version); // a bad --version fails before any work
+  const enforced = new Map<string, PsaPolicy>();
+  for (const object of objects) {
+    const info = namespaceInfo(object);
+    if (info?.name && info.podSecurity.enforce) enforced.set(info.name, info.podSecurity.enforce);
+  }
+  const results: PodSecurityResult[] = [];
+  for (const object of objects) {
+    const template = podTemplateOf(object);
+    if (!template) continue;
+    const namespace = object.namespace ?? 'default';
+    const label = options.explicit ? undefined : enforced.get(namespace);
+    const level = label?.level ?? options.level;
+    const version = label?.version ?? options.version;
+    const pod = { metadata: template.metadata, spec: template.spec };
+    const verdict = evaluatePod(pod, level, version);
+    const result: PodSecurityResult = {
+      file: object.file,
+      line: object.line,
+      kind: object.kind,
+      namespace,
+      name: object.name ?? '(unnamed)',
+      level,
+      version,
+      policySource: label ? `namespace ${namespace} enforce label` : 'option',
+      allowed: verdict.allowed,
+      violations: verdict.violations,
+    };
+    if (level !== 'restricted') result.rejectedAtRestricted = !evaluatePod(pod, 'restricted', 'latest').allowed;
+    results.push(result);
+  }
+  return results;
+}
