@@ -3,7 +3,7 @@
 // `gzip -dc` of the same layer blobs (the floor: every layer must be decompressed) and with trivy (the peer).
 // `npm run bench -- --help` for options. Helpers live in bench-lib.mjs.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, homedir, loadavg, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,7 @@ Times, on the shared images ($SHIPSHAPE_SHARED/images, default ../shared from th
   shipshape sbom --format cyclonedx              cold (--no-cache) and warm: the same job as trivy's SBOM run
   shipshape scan image                           cold, with all shared advisories and with npm's alone
   shipshape db import                            all shared advisories into a new database
+  shipshape k8s check                            10,000 generated Kubernetes objects
   trivy (shared/tools/peer-trivy.sh), cold (empty cache) and warm
 Each measurement runs N times, the tools interleaved within a repetition; it prints median and min wall time
 and peak RSS, ratios to gzip and to trivy, and whether the targets are met.
@@ -57,6 +58,7 @@ const MODES = [
   { id: 'scan-cold-small', label: 'shipshape scan image cold (npm-only advisory DB)', vsTrivy: 'trivy-cold' },
   { id: 'secret-cold', label: 'shipshape secret scan cold (--scanners secret, --no-cache)', vsTrivy: 'trivy-secret' },
   { id: 'trivy-secret', label: 'trivy secret scan cold (--scanners secret, empty cache)' },
+  { id: 'k8s-10k', label: 'shipshape k8s check of 10,000 generated objects' },
   { id: 'db-import', label: 'shipshape db import of all shared advisories (6777)' },
   { id: 'ship-startup', label: 'shipshape startup only (--version)' },
   { id: 'trivy-startup', label: 'trivy startup only (image --help)' },
@@ -213,6 +215,23 @@ function shipshape(ctx, paths, image, archive, cacheArgs, captureStdout = false)
 function shipshapeScan(ctx, paths, image, db) {
   const args = [paths.cli, 'scan', 'image', image.archive, '--format', 'json', '--no-cache', '--quiet', '--db', db, '--max-db-age', '10000d'];
   return timed(ctx, `shipshape scan on ${image.name}`, process.execPath, args);
+}
+
+const indent = (text, pad) => `${text.replace(/\n$/, '').replace(/^/gm, pad)}\n`;
+
+/** 10,000 objects in one multi-document YAML: Deployments, CronJobs, Pods and Namespaces, a mix of good and bad. */
+function writeManifestSet(file) {
+  const docs = [];
+  for (let i = 0; i < 10_000; i++) {
+    const ns = `team-${i % 50}`;
+    const secure = i % 3 === 0;
+    const container = `    - name: app\n      image: registry.example.com/${ns}/svc-${i}:1.${i % 7}\n` +
+      (secure ? '      securityContext:\n        allowPrivilegeEscalation: false\n        runAsNonRoot: true\n        capabilities: {drop: [ALL]}\n        seccompProfile: {type: RuntimeDefault}\n' : '      securityContext: {privileged: true}\n');
+    if (i % 200 === 0) docs.push(`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n  labels:\n    pod-security.kubernetes.io/enforce: baseline\n`);
+    else if (i % 4 === 0) docs.push(`apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: job-${i}, namespace: ${ns}}\nspec:\n  schedule: "0 * * * *"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n${indent(container, '      ')}`);
+    else docs.push(`apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: svc-${i}, namespace: ${ns}}\nspec:\n  template:\n    spec:\n      containers:\n${indent(container, '  ')}`);
+  }
+  writeFileSync(file, docs.join('---\n'));
 }
 
 /** A fresh database with every shared advisory: the import's own time. */
@@ -457,6 +476,7 @@ async function runRepetitions(ctx, paths, peer, images, runs) {
         unit.modes.forEach((mode, i) => record(image.name, mode, results[i]));
       }
     }
+    record(ANY_IMAGE, 'k8s-10k', await timed(ctx, 'shipshape k8s check', process.execPath, [paths.cli, 'k8s', 'check', ctx.manifests, '--format', 'json']));
     record(ANY_IMAGE, 'db-import', await dbImport(ctx, paths, join(ctx.tmp, 'import-timing.sqlite'), [join(paths.shared, 'advisories')]));
     // Each tool's fixed start-up cost (process start, module loading / init), to read the other rows against.
     record(ANY_IMAGE, 'ship-startup', await timed(ctx, 'shipshape --version', process.execPath, [paths.cli, '--version']));
@@ -610,6 +630,8 @@ async function main() {
 
   const images = await prepareImages(paths, ctx);
   // advisory databases for the scan rows: all shared advisories, and npm's alone (lookups must not grow with the DB)
+  ctx.manifests = join(ctx.tmp, 'manifests-10k.yaml');
+  writeManifestSet(ctx.manifests);
   ctx.fullDb = join(ctx.tmp, 'full.sqlite');
   ctx.smallDb = join(ctx.tmp, 'small.sqlite');
   await dbImport(ctx, paths, ctx.fullDb, [join(paths.shared, 'advisories')]);
