@@ -2,23 +2,11 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { PodSecurityResult } from '../run/pod-security.js';
-import type { CliIo } from './io.js';
-import { run } from './program.js';
+import { runCli } from '../test-support/cli.js';
 
 const estate = fileURLToPath(new URL('../../test/k8s/estate.yaml', import.meta.url));
 
-async function shipshape(args: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env: {},
-    readStdin: async () => stdin,
-    homedir: '/nonexistent',
-  };
-  return { code: await run(args, io), stdout, stderr };
-}
+const shipshape = (args: string[], stdin = '') => runCli(args, { stdin });
 
 interface Report {
   results: PodSecurityResult[];

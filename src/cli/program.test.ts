@@ -5,8 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InspectReport } from '../report/inspect-json.js';
 import { buildImage, dockerArchiveFiles, ociLayoutFiles, writeArchive, writeDirectory } from '../test-support/image-builder.js';
 import { hasShared, sharedPath } from '../test-support/shared.js';
-import type { CliIo } from './io.js';
-import { run } from './program.js';
+import { runCli } from '../test-support/cli.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -16,19 +15,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function shipshape(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env: { SHIPSHAPE_CACHE_DIR: path.join(dir, 'cache'), ...env },
-    readStdin: async () => 'secret-from-stdin\n',
-    homedir: path.join(dir, 'home'),
-  };
-  const code = await run(args, io);
-  return { code, stdout, stderr };
-}
+const shipshape = (args: string[], env: Record<string, string> = {}) =>
+  runCli(args, { env: { SHIPSHAPE_CACHE_DIR: path.join(dir, 'cache'), ...env }, stdin: 'secret-from-stdin\n', homedir: path.join(dir, 'home') });
 
 const spec = {
   layers: [

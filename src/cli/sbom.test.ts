@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InventoryReport } from '../report/inventory-json.js';
-import type { CliIo } from './io.js';
-import { run } from './program.js';
+import { runCli } from '../test-support/cli.js';
 
 const example = new URL('../../examples/demo-app.oci.tar', import.meta.url).pathname;
 let dir: string;
@@ -15,18 +14,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function shipshape(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env: { SHIPSHAPE_CACHE_DIR: path.join(dir, 'cache') },
-    readStdin: async () => '',
-    homedir: dir,
-  };
-  return { code: await run(args, io), stdout, stderr };
-}
+const shipshape = (args: string[]) => runCli(args, { env: { SHIPSHAPE_CACHE_DIR: path.join(dir, 'cache') }, homedir: dir });
 
 describe('shipshape sbom', () => {
   it('lists the example image: the OS, its packages, and the layer that brought each', async () => {

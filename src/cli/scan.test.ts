@@ -8,8 +8,7 @@ import type * as AjvFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScanReport } from '../report/vuln-json.js';
 import { hasShared, sharedMissing, sharedPath } from '../test-support/shared.js';
-import type { CliIo } from './io.js';
-import { run } from './program.js';
+import { runCli } from '../test-support/cli.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -19,18 +18,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function shipshape(args: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env: { SHIPSHAPE_CACHE_DIR: path.join(dir, 'cache') },
-    readStdin: async () => stdin,
-    homedir: dir,
-  };
-  return { code: await run(args, io), stdout, stderr };
-}
+const shipshape = (args: string[], stdin = '') => runCli(args, { env: { SHIPSHAPE_CACHE_DIR: path.join(dir, 'cache') }, stdin, homedir: dir });
 
 describe('shipshape version compare', () => {
   it('prints left, op, right; ? with the reason for an unparseable side', async () => {
