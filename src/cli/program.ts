@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isShipshapeError, messageOf } from '../core/errors.js';
 import { imageInspectCommand } from './commands/image-inspect.js';
+import { composeCommand } from './commands/compose.js';
 import { dbCommand } from './commands/db.js';
 import { dockerfileCommand } from './commands/dockerfile.js';
 import { k8sCommand } from './commands/k8s.js';
@@ -34,6 +35,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   program.addCommand(dbCommand(io, done));
   program.addCommand(dockerfileCommand(io, done));
   program.addCommand(k8sCommand(io, done));
+  program.addCommand(composeCommand(io, done));
   program.addCommand(versionCommand(io, done));
   for (const command of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
     command

@@ -4,7 +4,7 @@ import { renderTable, truncate } from './table.js';
 
 /** Findings of one rule-based scanner, with the rules that can produce them (for SARIF rule metadata). */
 export interface RuleFindingSet {
-  scanner: 'secret' | 'image-config' | 'dockerfile';
+  scanner: 'secret' | 'image-config' | 'dockerfile' | 'workload' | 'compose';
   rules: readonly RuleMeta[];
   findings: RuleFinding[];
 }
@@ -13,6 +13,8 @@ const titles: Record<RuleFindingSet['scanner'], string> = {
   secret: 'Secrets',
   'image-config': 'Image configuration',
   dockerfile: 'Dockerfile',
+  workload: 'Workload rules',
+  compose: 'Compose',
 };
 
 /** Where a finding is, for people: `Dockerfile:12`, `layer 3: /opt/x (line 2)`. */

@@ -1,7 +1,14 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { NotFoundError, UsageError, messageOf } from '../../core/errors.js';
+import { renderRuleFindings, type RuleFindingSet } from '../../report/rule-findings.js';
+import { ruleSarifJson } from '../../report/sarif.js';
 import { renderTable } from '../../report/table.js';
+import type { RuleFinding, RuleMeta } from '../../rules/rule.js';
+import { fingerprintOf } from '../../rules/fingerprint.js';
+import { checkWorkloads } from '../../run/rules/check.js';
+import { workloadRules } from '../../run/rules/registry.js';
+import { version as version_ } from '../version.js';
 import { imageReferences } from '../../run/manifests/images.js';
 import { loadManifests, type ManifestSource } from '../../run/manifests/load.js';
 import { checkPodSecurity, type PodSecurityResult } from '../../run/pod-security.js';
@@ -18,21 +25,40 @@ export async function runK8sCheck(paths: readonly string[], values: K8sCheckValu
   } catch {
     throw new UsageError(`invalid --version ${JSON.stringify(version)}: use v1.N (e.g. v1.29) or latest`);
   }
+  if (paths.length === 0 && !values.cluster && !values.inCluster) throw new UsageError('give manifest files or directories, - for standard input, or --cluster');
   const sources: ManifestSource[] = [];
   for (const given of paths) sources.push(...(await readSources(given, io)));
   const { objects, diagnostics } = loadManifests(sources);
+  let nodes: unknown[] = [];
+  if (values.cluster || values.inCluster) {
+    const { readCluster } = await import('../../run/cluster/read.js');
+    const kubeconfig = values.kubeconfig ?? io.env.KUBECONFIG?.split(path.delimiter)[0] ?? path.join(io.homedir, '.kube', 'config');
+    const live = await readCluster({ kubeconfig, context: values.context, inCluster: values.inCluster, namespaces: values.namespace });
+    objects.push(...live.objects);
+    diagnostics.push(...live.diagnostics);
+    nodes = live.nodes;
+  }
   const results = checkPodSecurity(objects, { level: values.level ?? 'restricted', version, explicit: values.level !== undefined || values.version !== undefined });
+  const findings = checkWorkloads(objects, { allowedRegistries: values.allowedRegistries });
   const report = {
     schemaVersion: 1,
     results,
+    findings,
     images: imageReferences(objects),
+    nodes,
     summary: { objects: results.length, allowed: results.filter((r) => r.allowed).length, denied: results.filter((r) => !r.allowed).length },
     diagnostics,
   };
   const width = io.stdout.isTTY ? (io.stdout.columns ?? 120) : 200;
-  const text = values.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderResults(results, width, diagnostics.length);
+  const sets: RuleFindingSet[] = [{ scanner: 'workload', rules: [...workloadRules.map((r) => r.meta), ...psaRuleMetas(results)], findings: [...psaFindings(results), ...findings] }];
+  const text =
+    values.format === 'json'
+      ? `${JSON.stringify(report, null, 2)}\n`
+      : values.format === 'sarif'
+        ? ruleSarifJson(sets, version_)
+        : `${renderResults(results, width, diagnostics.length)}${renderRuleFindings([{ scanner: 'workload', rules: [], findings }], width)}`;
   await writeOutput(io, values.output, text);
-  return report.summary.denied > 0 && values.exitCode !== 0 ? values.exitCode : ExitCode.ok;
+  return (report.summary.denied > 0 || findings.length > 0) && values.exitCode !== 0 ? values.exitCode : ExitCode.ok;
 }
 
 /** A file, every *.yaml/*.yml/*.json under a directory, or standard input for `-`. */
@@ -63,4 +89,31 @@ function renderResults(results: readonly PodSecurityResult[], width: number, dia
   const denied = results.filter((r) => !r.allowed).length;
   const head = `${results.length} workloads checked: ${results.length - denied} allowed, ${denied} denied${diagnostics ? `; ${diagnostics} manifest diagnostics (see --format json)` : ''}`;
   return `${head}\n\n${rows.length ? renderTable(['RESULT', 'POLICY', 'WORKLOAD', 'WHERE', 'VIOLATIONS'], rows, { width }) : '(no pod-bearing objects found)'}\n`;
+}
+
+/** Each PSS check that denied something, as a SARIF rule (`PSS-<check>`). */
+function psaRuleMetas(results: readonly PodSecurityResult[]): RuleMeta[] {
+  const checks = [...new Set(results.flatMap((r) => r.violations.map((v) => v.check)))].sort();
+  return checks.map((check) => ({
+    id: `PSS-${check}`,
+    title: `Pod Security Standards: ${check}`,
+    severity: 'HIGH',
+    rationale: `The pod-security-admission check "${check}" would deny this workload at the namespace's level and version.`,
+    remediation: 'Change the pod spec so that it meets the level, or run it in a namespace whose policy allows it (after review).',
+    references: ['https://kubernetes.io/docs/concepts/security/pod-security-standards/'],
+  }));
+}
+
+/** Denied workloads as findings, one per violated check, at the object's line. */
+function psaFindings(results: readonly PodSecurityResult[]): RuleFinding[] {
+  return results.flatMap((r) =>
+    r.violations.map((v) => ({
+      ruleId: `PSS-${v.check}`,
+      title: `Pod Security Standards: ${v.check}`,
+      severity: 'HIGH' as const,
+      message: `${r.kind} ${r.namespace}/${r.name} is denied at ${r.level}@${r.version}: ${v.reason}${v.detail ? ` (${v.detail})` : ''}`,
+      location: { file: r.file, startLine: r.line },
+      fingerprint: fingerprintOf('PSS', v.check, r.file, r.kind, r.namespace, r.name),
+    })),
+  );
 }

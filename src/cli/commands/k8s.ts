@@ -4,21 +4,33 @@ import type { CliIo } from '../io.js';
 export interface K8sCheckValues {
   level?: 'privileged' | 'baseline' | 'restricted';
   version?: string;
-  format: 'table' | 'json';
+  format: 'table' | 'json' | 'sarif';
   output?: string;
   exitCode: number;
+  allowedRegistries?: string[];
+  cluster: boolean;
+  kubeconfig?: string;
+  context?: string;
+  inCluster: boolean;
+  namespace?: string[];
 }
 
 /** `shipshape k8s check <path...>`: Pod Security Standards, exactly as the admission controller applies them. */
 export function k8sCommand(io: CliIo, done: (code: number) => void): Command {
   const check = new Command('check')
-    .description('check Kubernetes manifests against the Pod Security Standards (per version, as pod-security-admission does)')
-    .argument('<path...>', 'YAML/JSON files, directories (recursive), or - for standard input (e.g. helm template ... | shipshape k8s check -)')
+    .description('check Kubernetes manifests: the Pod Security Standards (per version, as pod-security-admission does) and workload hardening rules')
+    .argument('[path...]', 'YAML/JSON files, directories (recursive), or - for standard input (e.g. helm template ... | shipshape k8s check -)')
+    .option('--cluster', 'read the objects from the live cluster of the kubeconfig instead of (or as well as) files', false)
+    .option('--kubeconfig <file>', 'kubeconfig (default: $KUBECONFIG, else ~/.kube/config)')
+    .option('--context <name>', 'kubeconfig context (default: its current-context)')
+    .option('--in-cluster', 'use the service account of the pod Shipshape runs in', false)
+    .option('-n, --namespace <name...>', 'live cluster: only these namespaces (default: all)')
     .addOption(new Option('--level <level>', 'Pod Security Standards level (default: each namespace\'s enforce label, else restricted)').choices(['privileged', 'baseline', 'restricted']))
     .option('--version <version>', 'policy version: v1.N or latest (default: each namespace\'s enforce-version label, else latest)')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'sarif']).default('table'))
+    .option('--allowed-registries <registry...>', 'registries workloads may pull from (host, host/path prefix, *.domain)')
     .option('-o, --output <file>', 'write to a file instead of stdout')
-    .option('--exit-code <n>', 'exit with this code when any object would be denied', (t) => Number.parseInt(t, 10), 0)
+    .option('--exit-code <n>', 'exit with this code when any object would be denied or any workload rule finds something', (t) => Number.parseInt(t, 10), 0)
     .action(async (paths: string[], values: K8sCheckValues) => {
       const { runK8sCheck } = await import('./k8s-run.js');
       done(await runK8sCheck(paths, values, io));
