@@ -20,6 +20,9 @@ export interface PodSecurityResult {
   violations: PssViolation[];
   /** When checked below restricted: whether raising the label to restricted would reject it. */
   rejectedAtRestricted?: boolean;
+  /** The namespace's `audit` and `warn` labels, when it has them: whether the pod would be recorded / warned about. */
+  audit?: { level: PssLevel; version: string; allowed: boolean } | undefined;
+  warn?: { level: PssLevel; version: string; allowed: boolean } | undefined;
 }
 
 export interface PodSecurityOptions {
@@ -37,9 +40,12 @@ export interface PodSecurityOptions {
 export function checkPodSecurity(objects: readonly K8sObject[], options: PodSecurityOptions): PodSecurityResult[] {
   parseVersion(options.version); // a bad --version fails before any work
   const enforced = new Map<string, PsaPolicy>();
+  const other = new Map<string, { audit?: PsaPolicy | undefined; warn?: PsaPolicy | undefined }>();
   for (const object of objects) {
     const info = namespaceInfo(object);
-    if (info?.name && info.podSecurity.enforce) enforced.set(info.name, info.podSecurity.enforce);
+    if (!info?.name) continue;
+    if (info.podSecurity.enforce) enforced.set(info.name, info.podSecurity.enforce);
+    other.set(info.name, { audit: info.podSecurity.audit, warn: info.podSecurity.warn });
   }
   const results: PodSecurityResult[] = [];
   for (const object of objects) {
@@ -64,6 +70,10 @@ export function checkPodSecurity(objects: readonly K8sObject[], options: PodSecu
       violations: verdict.violations,
     };
     if (level !== 'restricted') result.rejectedAtRestricted = !evaluatePod(pod, 'restricted', 'latest').allowed;
+    for (const mode of ['audit', 'warn'] as const) {
+      const policy = other.get(namespace)?.[mode];
+      if (policy) result[mode] = { level: policy.level, version: policy.version, allowed: evaluatePod(pod, policy.level, policy.version).allowed };
+    }
     results.push(result);
   }
   return results;
