@@ -4,6 +4,7 @@ import { defaultNamespace } from './checks/default-namespace.js';
 import { envSecrets } from './checks/env-secrets.js';
 import { imageDigest } from './checks/image-digest.js';
 import { imageLatest } from './checks/image-latest.js';
+import { imagePullPolicy } from './checks/image-pull-policy.js';
 import { imageRegistry } from './checks/image-registry.js';
 import { missingNetworkPolicy } from './checks/missing-network-policy.js';
 import { netRaw } from './checks/net-raw.js';
@@ -28,4 +29,5 @@ export const workloadRules: readonly WorkloadRule[] = [
   adminBinding, // SS-K8S-011
   automountToken, // SS-K8S-012
   missingNetworkPolicy, // SS-K8S-013
+  imagePullPolicy, // SS-K8S-014
 ];
