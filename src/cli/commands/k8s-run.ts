@@ -33,7 +33,7 @@ export async function runK8sCheck(paths: readonly string[], values: K8sCheckValu
   if (values.cluster || values.inCluster) {
     const { readCluster } = await import('../../run/cluster/read.js');
     const kubeconfig = values.kubeconfig ?? io.env.KUBECONFIG?.split(path.delimiter)[0] ?? path.join(io.homedir, '.kube', 'config');
-    const live = await readCluster({ kubeconfig, context: values.context, inCluster: values.inCluster, namespaces: values.namespace });
+    const live = await readCluster({ kubeconfig, context: values.context, inCluster: values.inCluster, inPod: io.env.KUBERNETES_SERVICE_HOST !== undefined, namespaces: values.namespace });
     objects.push(...live.objects);
     diagnostics.push(...live.diagnostics);
     nodes = live.nodes;

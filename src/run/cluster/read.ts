@@ -18,6 +18,8 @@ export interface ReadClusterOptions {
   context?: string;
   /** Use the pod's service account (`KUBERNETES_SERVICE_HOST` and the mounted token). */
   inCluster?: boolean;
+  /** Whether the process runs in a pod (`KUBERNETES_SERVICE_HOST` is set): the CLI reads its environment, this module does not. */
+  inPod?: boolean;
   /** Namespaces to read; all when undefined or empty. Cluster-scoped kinds are always read. */
   namespaces?: string[];
   signal?: AbortSignal;
@@ -132,7 +134,7 @@ export async function readCluster(options: ReadClusterOptions = {}): Promise<Rea
 function loadConfig(options: ReadClusterOptions): KubeConfig {
   const config = new KubeConfig();
   if (options.inCluster === true) {
-    if (process.env['KUBERNETES_SERVICE_HOST'] === undefined) {
+    if (options.inPod !== true) {
       throw new UsageError('--in-cluster: KUBERNETES_SERVICE_HOST is not set; this is not running in a pod');
     }
     config.loadFromCluster();
