@@ -4,6 +4,7 @@ import { compareVersions } from '../scheme.js';
 import { expectPairs, loadPairs } from '../../../test-support/vectors.js';
 import { hasCommand, hasShared, sharedMissing } from '../../../test-support/shared.js';
 import { composerScheme } from './index.js';
+import { random } from '../../../test-support/random.js';
 
 const cmp = (a: string, b: string) => compareVersions(composerScheme, a, b).op;
 
@@ -59,17 +60,6 @@ describe('composerScheme', () => {
   });
 });
 
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Versions where osv-scalibr's reading and PHP's agree: numbers and known words (no unknown

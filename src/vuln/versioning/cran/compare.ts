@@ -1,3 +1,4 @@
+import { compareZeroPadded } from '../sort-key.js';
 import type { CranVersion } from './version.js';
 
 /**
@@ -7,12 +8,5 @@ import type { CranVersion } from './version.js';
 export function compareCran(a: CranVersion, b: CranVersion): number {
   const an = a.numbers;
   const bn = b.numbers;
-  const n = Math.max(an.length, bn.length);
-  for (let i = 0; i < n; i++) {
-    const x = an[i] ?? 0;
-    const y = bn[i] ?? 0;
-    if (x < y) return -1;
-    if (x > y) return 1;
-  }
-  return an.length === bn.length ? 0 : an.length < bn.length ? -1 : 1;
+  return compareZeroPadded(an, bn) || (an.length === bn.length ? 0 : an.length < bn.length ? -1 : 1);
 }

@@ -1,4 +1,5 @@
 import { invalid, ok, type ParseResult, type VersionScheme } from '../scheme.js';
+import { compareSortKeys, digitsValue } from '../sort-key.js';
 
 /**
  * A Debian version, `[epoch:]upstream[-revision]`, as dpkg 1.21 parses it (lib/dpkg/parseversion.c).
@@ -36,11 +37,6 @@ const order = (c: number): number => (c === 126 ? TILDE : isAlpha(c) ? c : c + 2
 // its digits 9 at a time: no length limit, no precision lost, and a longer number always sorts higher.
 const BIG = 1_000_000_000;
 
-function value(text: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = from; i < to; i++) n = n * 10 + text.charCodeAt(i) - 48;
-  return n;
-}
 
 /**
  * Appends the key of one part (upstream or revision), following verrevcmp's alternation of
@@ -57,25 +53,15 @@ function pushPart(key: number[], text: string): void {
     const start = i;
     while (i < text.length && isDigit(text.charCodeAt(i))) i++;
     if (i - start <= 9) {
-      key.push(value(text, start, i));
+      key.push(digitsValue(text, start, i));
     } else {
       key.push(BIG + (i - start));
-      for (let from = start; from < i; from += 9) key.push(value(text, from, Math.min(from + 9, i)));
+      for (let from = start; from < i; from += 9) key.push(digitsValue(text, from, Math.min(from + 9, i)));
     }
   } while (i < text.length);
   key.push(END);
 }
 
-/** Element by element; the first difference decides (keys are never proper prefixes of each other). */
-function compareKeys(a: readonly number[], b: readonly number[]): number {
-  const length = a.length < b.length ? a.length : b.length;
-  for (let i = 0; i < length; i++) {
-    const x = a[i] as number;
-    const y = b[i] as number;
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
-}
 
 /** dpkg's checks on the text after the epoch, with its messages (warnings included: dpkg would still compare). */
 function checkVersion(upstream: string, revision: string): string | undefined {
@@ -152,5 +138,5 @@ export const debScheme: VersionScheme<DebVersion> = {
   id: 'deb',
   description: 'Debian/Ubuntu package versions ([epoch:]upstream[-revision]), ordered as dpkg',
   parse,
-  compare: (a, b) => compareKeys(a.key, b.key),
+  compare: (a, b) => compareSortKeys(a.key, b.key),
 };

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { comparePep440, formatPep440, pep440Scheme, type Pep440Version } from './index.js';
+import { random } from '../../../test-support/random.js';
 
 // The oracle: packaging itself, when this machine's python3 has it. One process for the whole set.
 const hasPackaging = spawnSync('python3', ['-c', 'import packaging.version'], { stdio: 'ignore' }).status === 0;
@@ -29,17 +30,6 @@ interface OracleAnswer {
   rank: (number | null)[];
 }
 
-/** mulberry32: a small seeded generator, so a failure reproduces. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Versions built from PEP 440's parts in every spelling packaging accepts, plus mutations and noise. */
 function corpus(count: number, seed: number): string[] {

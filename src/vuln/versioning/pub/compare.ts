@@ -1,3 +1,4 @@
+import { compareZeroPadded } from '../sort-key.js';
 import type { PubNumber, PubVersion } from './version.js';
 
 function compareIdentifier(a: PubNumber | string, b: PubNumber | string): number {
@@ -13,15 +14,8 @@ function compareIdentifier(a: PubNumber | string, b: PubNumber | string): number
  * build first). Pub itself compares build identifiers like pre-release ones.
  */
 export function comparePub(a: PubVersion, b: PubVersion): number {
-  const an = a.numbers;
-  const bn = b.numbers;
-  const n = Math.max(an.length, bn.length);
-  for (let i = 0; i < n; i++) {
-    const x = an[i] ?? 0;
-    const y = bn[i] ?? 0;
-    if (x < y) return -1;
-    if (x > y) return 1;
-  }
+  const numbers = compareZeroPadded(a.numbers, b.numbers);
+  if (numbers !== 0) return numbers;
   const ap = a.prerelease;
   const bp = b.prerelease;
   if (ap.length === 0 && bp.length !== 0) return 1;

@@ -1,4 +1,5 @@
 import { invalid, ok, type ParseResult, type VersionScheme } from '../scheme.js';
+import { compareSortKeys, digitsValue } from '../sort-key.js';
 
 /**
  * An RPM `[epoch:]version[-release]`, split as rpm 4.18's `rpmverParse` splits it. `key` orders
@@ -34,11 +35,6 @@ const BIG = 1_000_000_000;
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 const isAlpha = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 
-function value(text: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = from; i < to; i++) n = n * 10 + text.charCodeAt(i) - 48;
-  return n;
-}
 
 /**
  * Appends the key of one rpmvercmp operand. Separators (anything but ASCII letters, digits, `~`,
@@ -61,10 +57,10 @@ function pushPart(key: number[], text: string): void {
       const start = i;
       while (i < text.length && isDigit(text.charCodeAt(i))) i++;
       if (i - start <= 9) {
-        key.push(NUMBER + value(text, start, i));
+        key.push(NUMBER + digitsValue(text, start, i));
       } else {
         key.push(NUMBER + BIG + (i - start));
-        for (let from = start; from < i; from += 9) key.push(value(text, from, Math.min(from + 9, i)));
+        for (let from = start; from < i; from += 9) key.push(digitsValue(text, from, Math.min(from + 9, i)));
       }
     } else if (isAlpha(c)) {
       key.push(ALPHA);
@@ -77,16 +73,6 @@ function pushPart(key: number[], text: string): void {
   key.push(END);
 }
 
-/** Element by element; the first difference decides, else the shorter key (no release) is older. */
-function compareKeys(a: readonly number[], b: readonly number[]): number {
-  const length = a.length < b.length ? a.length : b.length;
-  for (let i = 0; i < length; i++) {
-    const x = a[i] as number;
-    const y = b[i] as number;
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
-}
 
 function parse(raw: string): ParseResult<RpmVersion> {
   if (raw === '') return invalid('version string is empty');
@@ -123,5 +109,5 @@ export const rpmScheme: VersionScheme<RpmVersion> = {
   id: 'rpm',
   description: 'RPM package versions ([epoch:]version[-release]), ordered as rpm',
   parse,
-  compare: (a, b) => compareKeys(a.key, b.key),
+  compare: (a, b) => compareSortKeys(a.key, b.key),
 };
