@@ -1,0 +1,68 @@
+import type { Pipeline } from '../build/ci/model.js';
+import type { RegistryScanReport } from '../distribute/model.js';
+import type { RuleFinding } from '../rules/rule.js';
+import type { NodeInfo } from '../run/cluster/nodes.js';
+import type { WorkloadImage } from '../run/manifests/images.js';
+import type { K8sObject } from '../run/manifests/load.js';
+import type { PodSecurityResult } from '../run/pod-security.js';
+
+/**
+ * Everything read about an organisation's estate, phase by phase: the input of the lifecycle map
+ * (`buildLifecycleMap`) and of the posture assessment. `collectEstate` fills it from a
+ * `shipshape.yaml` or flags.
+ */
+export interface EstateEvidence {
+  build: BuildEvidence;
+  /** One report per registry scanned (distribute phase). */
+  registries: RegistryScanReport[];
+  run: RunEvidence | undefined;
+}
+
+export interface BuildEvidence {
+  /** Source roots read (directories as given). */
+  sources: string[];
+  /** Repositories found under the roots (directories holding a `.git`, a pipeline file or a Dockerfile), relative to their root, `/`-separated. */
+  repositories: string[];
+  pipelines: Pipeline[];
+  dockerfiles: DockerfileInfo[];
+}
+
+/** One FROM of a Dockerfile. */
+export interface DockerfileFrom {
+  line: number;
+  /** As written (`${BASE}:3.19`); after ARG defaults (`alpine:3.19`); names of ARGs with no default. */
+  raw: string;
+  resolved: string;
+  unknowns: string[];
+  /** `AS name` of this stage. */
+  stageName: string | undefined;
+  /** Set when the FROM names an earlier stage rather than an image. */
+  stageRef: string | undefined;
+  /** `--platform` as written. */
+  platform: string | undefined;
+}
+
+export interface DockerfileInfo {
+  /** Path relative to the source root it was found under, `/`-separated (prefixed with the root's name when several roots). */
+  file: string;
+  /** Its repository (see BuildEvidence.repositories). */
+  repository: string;
+  froms: DockerfileFrom[];
+  /** Index into `froms` of the final stage's base chain, from the final stage back to the image it starts from. */
+  finalChain: number[];
+  /** SS-DF-NNN findings of `dockerfile lint`. */
+  findings: RuleFinding[];
+}
+
+export interface RunEvidence {
+  /** Manifest paths read, or `cluster:<context>`. */
+  sources: string[];
+  /** The cluster's name: the kubeconfig context, or `manifests` when read from files. */
+  cluster: string;
+  objects: K8sObject[];
+  podSecurity: PodSecurityResult[];
+  /** SS-K8S-NNN / SS-CMP-NNN findings. */
+  findings: RuleFinding[];
+  images: WorkloadImage[];
+  nodes: NodeInfo[];
+}
