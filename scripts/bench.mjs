@@ -2,10 +2,10 @@
 // scripts/bench.mjs — how fast `shipshape image inspect` reads an image, measured in one run side by side with bare
 // `gzip -dc` of the same layer blobs (the floor: every layer must be decompressed) and with trivy (the peer).
 // `npm run bench -- --help` for options. Helpers live in bench-lib.mjs.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, homedir, loadavg, tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
@@ -31,6 +31,8 @@ Options:
   --runs N    repetitions (default 5)
   --json      machine-readable results on stdout (progress still goes to stderr)
   --no-peer   skip trivy
+  --no-registry      skip the registry scan benchmark (scripts/bench-registry.mjs, run after the rows above)
+  --only registry    run only the registry scan benchmark
   -h, --help  this text`;
 
 // The targets this benchmark exists to check.
@@ -98,6 +100,8 @@ function parseOptions() {
         runs: { type: 'string', default: '5' },
         json: { type: 'boolean', default: false },
         'no-peer': { type: 'boolean', default: false },
+        'no-registry': { type: 'boolean', default: false },
+        only: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }).values;
@@ -110,7 +114,8 @@ function parseOptions() {
   }
   const runs = Number(parsed.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new BenchError(`--runs wants a whole number >= 1, not "${parsed.runs}"`, 2);
-  return { runs, json: parsed.json, peer: !parsed['no-peer'] };
+  if (parsed.only !== undefined && parsed.only !== 'registry') throw new BenchError(`--only takes "registry", not "${parsed.only}"`, 2);
+  return { runs, json: parsed.json, peer: !parsed['no-peer'], registry: !parsed['no-registry'], onlyRegistry: parsed.only === 'registry' };
 }
 
 function resolvePaths() {
@@ -612,8 +617,18 @@ function printReport(meta, rows, targets, notes) {
 
 // ---------------------------------------------------------------------------------------------------- main
 
+/** The registry scan benchmark runs as its own script (it starts a registry and pushes 50 tags). */
+function runRegistryBench(opts) {
+  const args = [join(dirname(fileURLToPath(import.meta.url)), 'bench-registry.mjs'), '--runs', String(Math.min(opts.runs, 3))];
+  if (opts.json) args.push('--json');
+  if (!opts.peer) args.push('--no-peer');
+  const result = spawnSync(process.execPath, args, { stdio: 'inherit' });
+  if (result.status !== 0) process.exitCode = result.status ?? 1;
+}
+
 async function main() {
   const opts = parseOptions();
+  if (opts.onlyRegistry) return runRegistryBench(opts);
   const paths = resolvePaths();
   const notes = [];
   checkPrerequisites(paths, notes);
@@ -650,6 +665,7 @@ async function main() {
   } else {
     printReport(meta, rows, targets, notes);
   }
+  if (opts.registry) runRegistryBench(opts);
 }
 
 main().catch((err) => {

@@ -8,12 +8,20 @@ import type { CliIo } from './io.js';
 
 /** Options every command that reads images takes (the Trivy/skopeo conventions). */
 export function addImageOptions(command: Command): Command {
+  return addRegistryOptions(
+    command
+      .option('--image <name>', 'which image of an archive or layout holding several (name:tag or OCI ref name)')
+      .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image', 'linux/amd64'),
+    'layers read at once',
+  );
+}
+
+/** The options of commands that read from registries: cache, parallelism, TLS and credentials. */
+export function addRegistryOptions(command: Command, parallel: string): Command {
   return command
-    .option('--image <name>', 'which image of an archive or layout holding several (name:tag or OCI ref name)')
-    .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image', 'linux/amd64')
     .option('--cache-dir <dir>', 'cache directory (default: $SHIPSHAPE_CACHE_DIR, $XDG_CACHE_HOME/shipshape or ~/.cache/shipshape)')
     .option('--no-cache', 'read every layer, neither using nor filling the layer cache')
-    .option('--parallel <n>', 'layers read at once', parsePositiveInt, 3)
+    .option('--parallel <n>', parallel, parsePositiveInt, 3)
     .option('--max-layer-size <size>', 'refuse layers that decompress to more than this (e.g. 8GiB)', parseSize)
     .option('--insecure', 'registry: skip TLS certificate verification', false)
     .option('--ca-file <file...>', 'registry: extra CA certificates (PEM) to trust')
@@ -25,9 +33,12 @@ export function addImageOptions(command: Command): Command {
     .option('-q, --quiet', 'no progress display', false);
 }
 
-export interface ImageOptionValues {
+export interface ImageOptionValues extends RegistryOptionValues {
   image?: string;
   platform: string;
+}
+
+export interface RegistryOptionValues {
   cacheDir?: string;
   cache: boolean;
   parallel: number;
@@ -51,6 +62,11 @@ export interface ResolvedImageOptions {
 
 /** Turns flags and environment into the options the engine takes. */
 export async function resolveImageOptions(values: ImageOptionValues, io: CliIo): Promise<ResolvedImageOptions> {
+  return { ...(await resolveRegistryOptions(values, io)), platform: parsePlatform(values.platform) };
+}
+
+/** Turns the registry, cache and limit flags (and environment) into engine options. */
+export async function resolveRegistryOptions(values: RegistryOptionValues, io: CliIo): Promise<Omit<ResolvedImageOptions, 'platform'>> {
   const { env } = io;
   const password = values.passwordStdin ? (await io.readStdin()).replace(/\r?\n$/, '') : (values.password ?? env.SHIPSHAPE_PASSWORD);
   const username = values.username ?? env.SHIPSHAPE_USERNAME;
@@ -65,7 +81,6 @@ export async function resolveImageOptions(values: ImageOptionValues, io: CliIo):
     ...(password !== undefined ? { password } : {}),
   };
   return {
-    platform: parsePlatform(values.platform),
     cacheDir: values.cache ? (values.cacheDir ?? defaultCacheDir(io)) : undefined,
     limits: values.maxLayerSize ? { ...defaultLimits, maxLayerBytes: values.maxLayerSize } : defaultLimits,
     registry,

@@ -5,6 +5,7 @@ import { composeCommand } from './commands/compose.js';
 import { dbCommand } from './commands/db.js';
 import { dockerfileCommand } from './commands/dockerfile.js';
 import { k8sCommand } from './commands/k8s.js';
+import { historyCommand, registryCommand } from './commands/registry.js';
 import { sbomCommand } from './commands/sbom.js';
 import { scanCommand } from './commands/scan.js';
 import { versionCommand } from './commands/version.js';
@@ -36,6 +37,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   program.addCommand(dockerfileCommand(io, done));
   program.addCommand(k8sCommand(io, done));
   program.addCommand(composeCommand(io, done));
+  program.addCommand(registryCommand(io, done));
+  program.addCommand(historyCommand(io, done));
   program.addCommand(versionCommand(io, done));
   for (const command of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
     command

@@ -38,6 +38,11 @@ export class ProgressLine {
     this.write(`Layers ${done}/${this.total}${detail ? `  reading ${detail}` : ''}`);
   };
 
+  /** Shows a line of text (for work that is not reading one image's layers). */
+  readonly message = (text: string): void => {
+    this.write(text);
+  };
+
   private write(text: string): void {
     const width = (this.stream.columns ?? 80) - 1;
     this.stream.write(`\r\x1b[2K${text.slice(0, width)}`);

@@ -22,6 +22,17 @@ export interface RegistryScanReport {
   findings: RegistryFinding[];
   /** Non-fatal problems (a repository that could not be listed, an image that could not be read). */
   diagnostics: string[];
+  stats: RegistryScanStats;
+}
+
+/** How much was read: a layer shared by many images is read once (`layers.read` counts unique reads). */
+export interface RegistryScanStats {
+  repositories: number;
+  tags: number;
+  images: number;
+  platformImages: number;
+  layers: { read: number; fromDiskCache: number; shared: number };
+  durationMs: number;
 }
 
 /** How the registry is reached and who may pull. */

@@ -28,6 +28,39 @@ export interface ReadImageOptions {
   signal?: AbortSignal | undefined;
   onProgress?: ((event: ProgressEvent) => void) | undefined;
   diagnostics?: Diagnostics | undefined;
+  /** Layer scans shared by the images of one run (a registry scan): a layer they share is read once. */
+  sharedLayers?: SharedLayerScans | undefined;
+}
+
+/**
+ * Layer scans shared between the images read in one run, keyed by diffID and analysers: while one
+ * image reads a layer, another that has it waits for that read instead of streaming it again. Holds at
+ * most `maxEntries` finished scans (the oldest are dropped; the on-disk layer cache still has them).
+ */
+export class SharedLayerScans {
+  /** Layers streamed and scanned; layers taken from the disk cache; layers another image had already read. */
+  readonly counts = { read: 0, fromDiskCache: 0, shared: 0 };
+  private readonly scans = new Map<string, Promise<{ scan: LayerScan; fromCache: boolean }>>();
+
+  constructor(private readonly maxEntries = 256) {}
+
+  async once(key: string, read: () => Promise<{ scan: LayerScan; fromCache: boolean }>): Promise<{ scan: LayerScan; fromCache: boolean; shared: boolean }> {
+    const known = this.scans.get(key);
+    if (known) {
+      this.counts.shared++;
+      return { ...(await known), shared: true };
+    }
+    const pending = read().then((result) => {
+      if (result.fromCache) this.counts.fromDiskCache++;
+      else this.counts.read++;
+      return result;
+    });
+    this.scans.set(key, pending);
+    // a failed read is not remembered: the next image tries again and reports its own error
+    pending.catch(() => this.scans.delete(key));
+    while (this.scans.size > this.maxEntries) this.scans.delete(this.scans.keys().next().value as string);
+    return { ...(await pending), shared: false };
+  }
 }
 
 export interface ImageLayer {
@@ -59,7 +92,8 @@ export async function readImage(source: ImageSource, options: ReadImageOptions):
   const cache = options.cacheDir ? new LayerCache(options.cacheDir, diagnostics, visitorsKey(visitors)) : undefined;
   onProgress?.({ kind: 'resolved', image });
 
-  const scans = await mapConcurrently(image.layers, options.parallel ?? 3, async (blob) => {
+  const visitorKey = visitorsKey(visitors);
+  const readLayer = async (blob: LayerBlob): Promise<{ scan: LayerScan; fromCache: boolean }> => {
     const cached = await cache?.get(blob.diffId);
     onProgress?.({ kind: 'layer-start', index: blob.index, total: image.layers.length, size: blob.size, cached: cached !== undefined });
     const scan =
@@ -75,6 +109,12 @@ export async function readImage(source: ImageSource, options: ReadImageOptions):
     if (!cached) await cache?.put(scan);
     onProgress?.({ kind: 'layer-done', index: blob.index });
     return { scan, fromCache: cached !== undefined };
+  };
+  const shared = options.sharedLayers;
+  const scans = await mapConcurrently(image.layers, options.parallel ?? 3, async (blob) => {
+    if (!shared) return readLayer(blob);
+    const result = await shared.once(`${visitorKey}\0${blob.diffId}`, () => readLayer(blob));
+    return { scan: result.scan, fromCache: result.fromCache || result.shared };
   });
 
   for (const [index, { scan }] of scans.entries()) {

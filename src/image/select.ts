@@ -6,7 +6,7 @@ import type { Descriptor, ImageIndex } from './schema.js';
 export const refNameAnnotations = ['org.opencontainers.image.ref.name', 'io.containerd.image.name'] as const;
 
 /** BuildKit attestation manifests sit in indexes with platform unknown/unknown: never an image to scan. */
-function isAttestation(descriptor: Descriptor): boolean {
+export function isAttestation(descriptor: Descriptor): boolean {
   return (
     descriptor.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest' ||
     (descriptor.platform?.os === 'unknown' && descriptor.platform.architecture === 'unknown')

@@ -4,7 +4,7 @@ import { renderTable, truncate } from './table.js';
 
 /** Findings of one rule-based scanner, with the rules that can produce them (for SARIF rule metadata). */
 export interface RuleFindingSet {
-  scanner: 'secret' | 'image-config' | 'dockerfile' | 'workload' | 'compose';
+  scanner: 'secret' | 'image-config' | 'dockerfile' | 'workload' | 'compose' | 'registry' | 'lifecycle';
   rules: readonly RuleMeta[];
   findings: RuleFinding[];
 }
@@ -15,6 +15,8 @@ const titles: Record<RuleFindingSet['scanner'], string> = {
   dockerfile: 'Dockerfile',
   workload: 'Workload rules',
   compose: 'Compose',
+  registry: 'Registry',
+  lifecycle: 'Lifecycle',
 };
 
 /** Where a finding is, for people: `Dockerfile:12`, `layer 3: /opt/x (line 2)`. */

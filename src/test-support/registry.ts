@@ -121,6 +121,36 @@ export async function putManifest(
   }
 }
 
+/**
+ * Uploads a blob in one go (`POST /v2/<name>/blobs/uploads/`, then `PUT <location>&digest=`, the
+ * monolithic upload of the distribution spec) and returns its digest.
+ */
+export async function putBlob(registry: RunningRegistry, repository: string, data: Buffer | string, creds?: string): Promise<string> {
+  const body = typeof data === 'string' ? Buffer.from(data) : data;
+  const digest = digestOf(body);
+  const dispatcher = new Agent({ connect: { rejectUnauthorized: false } });
+  const authorization: Record<string, string> = creds ? { authorization: `Basic ${Buffer.from(creds).toString('base64')}` } : {};
+  try {
+    const started = await request(`${registry.url}/v2/${repository}/blobs/uploads/`, { method: 'POST', headers: authorization, dispatcher });
+    await started.body.text();
+    const location = started.headers.location;
+    if (started.statusCode !== 202 || typeof location !== 'string') throw new Error(`POST blob upload answered ${started.statusCode}`);
+    const target = new URL(location, registry.url);
+    target.searchParams.set('digest', digest);
+    const response = await request(target, {
+      method: 'PUT',
+      headers: { ...authorization, 'content-type': 'application/octet-stream', 'content-length': String(body.length) },
+      body,
+      dispatcher,
+    });
+    const text = await response.body.text();
+    if (response.statusCode !== 201) throw new Error(`PUT blob answered ${response.statusCode}: ${text}`);
+    return digest;
+  } finally {
+    await dispatcher.close();
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Small servers of our own on loopback
 

@@ -36,6 +36,9 @@ export function pullScope(repository: string): string {
   return `repository:${repository}:pull`;
 }
 
+/** The scope a Bearer token needs to list `/v2/_catalog` (the distribution token spec's `registry:catalog:*`). */
+export const catalogScope = 'registry:catalog:*';
+
 /**
  * Registry authentication as docker does it: probe `GET /v2/`; on a Bearer challenge get a token
  * from the realm for each scope (anonymously, with Basic credentials, or with an identity token

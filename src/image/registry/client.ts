@@ -13,10 +13,10 @@ import {
 } from '../../core/errors.js';
 import { defaultLimits } from '../../core/limits.js';
 import { DigestingStream, digestOf, isDigest, parseDigest, verifyBuffer } from '../digest.js';
-import { manifestAccept } from '../media-types.js';
+import { manifestAccept, MediaType } from '../media-types.js';
 import { registryEndpoint } from '../reference.js';
-import { parseManifestDocument, type ManifestDocument } from '../schema.js';
-import { Authenticator, pullScope } from './auth.js';
+import { indexSchema, parseManifestDocument, type Descriptor, type ImageIndex, type ManifestDocument } from '../schema.js';
+import { Authenticator, catalogScope, pullScope } from './auth.js';
 import { findCredentials } from './credentials.js';
 import { abandonBody, discardBody, headerValue, HttpTransport, readBody, transportError, type HttpRequest, type HttpResponse } from './http.js';
 import type { RegistryOptions } from './options.js';
@@ -55,6 +55,11 @@ const errorBodySchema = z.object({
 });
 const maxErrorBodyBytes = 64 * 1024;
 const maxTagPages = 10_000;
+const catalogSchema = z.object({ repositories: z.array(z.string()).nullish() });
+/** Repositories asked for per catalog page; distribution refuses more than 1000. */
+const defaultCatalogPageSize = 100;
+const maxCatalogPages = 10_000;
+const maxReferrerPages = 1_000;
 
 /**
  * A reader of one registry's OCI distribution API (`/v2/`): manifests, blobs and tags, with
@@ -173,28 +178,107 @@ export class RegistryClient {
     return verified;
   }
 
-  /** Every tag of a repository, following `Link: <…>; rel="next"` pagination. */
+  /**
+   * Every tag of a repository, page by page (see `readList`). Without `pageSize` no `n` is sent and
+   * only `Link` headers paginate.
+   */
   async listTags(repository: string, options: FetchOptions & { pageSize?: number | undefined } = {}): Promise<string[]> {
-    let url = new URL(`/v2/${repository}/tags/list`, this.baseUrl);
+    const url = new URL(`/v2/${repository}/tags/list`, this.baseUrl);
     if (options.pageSize !== undefined) url.searchParams.set('n', String(options.pageSize));
-    const tags: string[] = [];
-    for (let page = 0; page < maxTagPages; page++) {
-      const response = await this.send(repository, { method: 'GET', url, signal: options.signal });
-      if (response.status !== 200) throw await this.statusError(response, repository, undefined, 'tags');
-      const what = `tag list of ${this.name(repository)}`;
+    return this.readList({
+      url,
+      scope: pullScope(repository),
+      what: `tag list of ${this.name(repository)}`,
+      expected: 'a tag list',
+      items: (json) => {
+        const parsed = tagListSchema.safeParse(json);
+        return parsed.success ? (parsed.data.tags ?? []) : undefined;
+      },
+      pageSize: options.pageSize,
+      maxPages: maxTagPages,
+      fail: (response) => this.statusError(response, repository, undefined, 'tags'),
+      signal: options.signal,
+      maxBytes: options.maxBytes,
+    });
+  }
+
+  /**
+   * The registry's repositories (`GET /v2/_catalog`), page by page, with a token for the
+   * `registry:catalog:*` scope. `prefix` keeps a repository equal to it or below it at a path
+   * boundary: `team`, `team/` → `team`, `team/app`, `team/app/api`, never `teamx`. The API has no
+   * prefix parameter, and not every registry sorts its catalog, so the whole catalog is read and
+   * filtered here.
+   */
+  async listRepositories(
+    options: FetchOptions & { pageSize?: number | undefined; prefix?: string | undefined } = {},
+  ): Promise<string[]> {
+    const pageSize = options.pageSize ?? defaultCatalogPageSize;
+    const url = new URL('/v2/_catalog', this.baseUrl);
+    url.searchParams.set('n', String(pageSize));
+    const repositories = await this.readList({
+      url,
+      scope: catalogScope,
+      what: `catalog of ${this.registry}`,
+      expected: 'a repository catalog',
+      items: (json) => {
+        const parsed = catalogSchema.safeParse(json);
+        return parsed.success ? (parsed.data.repositories ?? []) : undefined;
+      },
+      pageSize,
+      maxPages: maxCatalogPages,
+      fail: (response) => this.catalogError(response),
+      signal: options.signal,
+      maxBytes: options.maxBytes,
+    });
+    const prefix = options.prefix?.replace(/\/+$/, '');
+    if (!prefix) return repositories;
+    return repositories.filter((name) => name === prefix || name.startsWith(`${prefix}/`));
+  }
+
+  /**
+   * The referrers of a manifest (`GET /v2/<name>/referrers/<digest>`, OCI distribution 1.1), all
+   * pages merged. undefined when the registry answers 404: it has no referrers API, and the caller
+   * falls back to the `sha256-<hex>` tag. With `artifactType`, a registry that did not filter
+   * (no `OCI-Filters-Applied`) is filtered here.
+   */
+  async getReferrers(
+    repository: string,
+    digest: string,
+    options: FetchOptions & { artifactType?: string | undefined } = {},
+  ): Promise<ImageIndex | undefined> {
+    parseDigest(digest); // a malformed digest never reaches a URL
+    const what = `referrers of ${this.name(repository, digest)}`;
+    let url = new URL(`/v2/${repository}/referrers/${digest}`, this.baseUrl);
+    if (options.artifactType !== undefined) url.searchParams.set('artifactType', options.artifactType);
+    const manifests: Descriptor[] = [];
+    let filtered = true;
+    for (let page = 0; page < maxReferrerPages; page++) {
+      const response = await this.send(repository, { method: 'GET', url, headers: { accept: MediaType.ociIndex }, signal: options.signal });
+      if (response.status === 404 && page === 0) {
+        await discardBody(response);
+        return undefined;
+      }
+      if (response.status === 401 || response.status === 403) throw await this.statusError(response, repository, digest, 'manifest');
+      if (response.status !== 200) {
+        throw new RegistryError(`${this.registry} answered HTTP ${response.status} for the ${what}${await errorDetail(response)}`);
+      }
       const body = await readBody(response, options.maxBytes ?? defaultLimits.maxDocumentBytes, what, options.signal);
-      checkIsJson(this.registry, what, body, headerValue(response, 'content-type'), 'a tag list');
-      const parsed = tagListSchema.safeParse(JSON.parse(body.toString('utf8')));
-      if (!parsed.success) throw new RegistryError(`${this.registry} answered the ${what} with an unexpected shape`);
-      tags.push(...(parsed.data.tags ?? []));
+      checkIsJson(this.registry, what, body, headerValue(response, 'content-type'), 'a referrers index');
+      const parsed = indexSchema.safeParse(JSON.parse(body.toString('utf8')));
+      if (!parsed.success) throw new RegistryError(`${this.registry} answered the ${what} with an unexpected shape (not an image index)`);
+      manifests.push(...parsed.data.manifests);
+      if (!/(^|,)\s*artifactType\s*(,|$)/i.test(headerValue(response, 'oci-filters-applied') ?? '')) filtered = false;
       const next = nextLink(headerValue(response, 'link'));
-      if (next === undefined) return tags;
+      if (next === undefined) {
+        const kept = options.artifactType === undefined || filtered ? manifests : manifests.filter((entry) => entry.artifactType === options.artifactType);
+        return { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: kept };
+      }
       url = new URL(next, response.url);
       if (url.origin !== this.baseUrl.origin) {
-        throw new RegistryError(`${this.registry}: the tag list of ${repository} continues at another origin (${url.origin}); not following`);
+        throw new RegistryError(`${this.registry}: the ${what} continue at another origin (${url.origin}); not following`);
       }
     }
-    throw new LimitExceededError(`the tag list of ${this.name(repository)} has more than ${maxTagPages} pages`);
+    throw new LimitExceededError(`the ${what} have more than ${maxReferrerPages} pages`);
   }
 
   async close(): Promise<void> {
@@ -218,13 +302,86 @@ export class RegistryClient {
   }
 
   /** Sends with authorization for the repository; on a 401 learns the challenge and tries once more. */
-  private async send(repository: string, request: Omit<HttpRequest, 'authorization'>): Promise<HttpResponse> {
-    const scope = pullScope(repository);
+  private send(repository: string, request: Omit<HttpRequest, 'authorization'>): Promise<HttpResponse> {
+    return this.sendScoped(pullScope(repository), request);
+  }
+
+  /** `send` authorised for any scope (the catalog's is not a repository's). */
+  private async sendScoped(scope: string, request: Omit<HttpRequest, 'authorization'>): Promise<HttpResponse> {
     const authorization = await this.auth.authorization(scope, request.signal);
     const response = await this.http.send({ ...request, authorization });
     if (response.status !== 401 || !this.auth.rejected(response, scope, authorization)) return response;
     await discardBody(response);
     return this.http.send({ ...request, authorization: await this.auth.authorization(scope, request.signal) });
+  }
+
+  /**
+   * Reads a paginated list (tags, repositories). Follows `Link: <…>; rel="next"` on the registry's
+   * origin. A registry that sends a full page of `n` and no Link (the spec makes Link optional) is
+   * asked again with `last=<the page's last item>`, until a page is short or brings nothing new —
+   * which also ends the loop for a registry that ignores `n` or `last` (Debian's docker-registry 2.8
+   * ignores both on tag lists and sends everything at once).
+   */
+  private async readList(request: {
+    url: URL;
+    scope: string;
+    what: string;
+    expected: string;
+    /** The page's items, or undefined when the JSON has the wrong shape. */
+    items: (json: unknown) => string[] | undefined;
+    pageSize: number | undefined;
+    maxPages: number;
+    fail: (response: HttpResponse) => Promise<Error>;
+    signal?: AbortSignal | undefined;
+    maxBytes?: number | undefined;
+  }): Promise<string[]> {
+    const { what, signal, pageSize } = request;
+    const all: string[] = [];
+    const seen = new Set<string>();
+    let url = request.url;
+    for (let page = 0; page < request.maxPages; page++) {
+      const response = await this.sendScoped(request.scope, { method: 'GET', url, signal });
+      if (response.status !== 200) throw await request.fail(response);
+      const body = await readBody(response, request.maxBytes ?? defaultLimits.maxDocumentBytes, what, signal);
+      checkIsJson(this.registry, what, body, headerValue(response, 'content-type'), request.expected);
+      const items = request.items(JSON.parse(body.toString('utf8')));
+      if (items === undefined) throw new RegistryError(`${this.registry} answered the ${what} with an unexpected shape`);
+      const fresh = items.filter((item) => !seen.has(item));
+      for (const item of fresh) seen.add(item);
+      all.push(...fresh);
+      // a page that only repeats what came before would repeat forever
+      if (items.length > 0 && fresh.length === 0) return all;
+      const next = nextLink(headerValue(response, 'link'));
+      if (next !== undefined) {
+        url = new URL(next, response.url);
+        if (url.origin !== this.baseUrl.origin) {
+          throw new RegistryError(`${this.registry}: the ${what} continues at another origin (${url.origin}); not following`);
+        }
+        continue;
+      }
+      const last = items[items.length - 1];
+      if (pageSize === undefined || items.length !== pageSize || last === undefined) return all;
+      url = new URL(url);
+      url.searchParams.set('n', String(pageSize));
+      url.searchParams.set('last', last);
+    }
+    throw new LimitExceededError(`the ${what} has more than ${request.maxPages} pages`);
+  }
+
+  private async catalogError(response: HttpResponse): Promise<Error> {
+    const detail = await errorDetail(response);
+    const { status } = response;
+    if (status === 401 || status === 403) {
+      return new AuthError(`${this.registry}: listing the catalog denied (HTTP ${status}) with ${this.auth.describe()}${detail}`, {
+        hint: 'the account needs the registry:catalog:* scope; name a repository (registry/repository) to scan it without the catalog',
+      });
+    }
+    if (status === 404) {
+      return new NotFoundError(`${this.registry} serves no catalog (GET /v2/_catalog answered 404)${detail}`, {
+        hint: 'name a repository (registry/repository) to scan it without the catalog',
+      });
+    }
+    return new RegistryError(`${this.registry} answered HTTP ${status} for the catalog${detail}`);
   }
 
   private async statusError(

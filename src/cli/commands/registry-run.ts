@@ -1,0 +1,118 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { NotFoundError, UsageError, messageOf } from '../../core/errors.js';
+import type { RegistryScanReport } from '../../distribute/model.js';
+import { registryRules } from '../../distribute/rules/registry.js';
+import { ruleSarifJson } from '../../report/sarif.js';
+import { renderRegistryScan } from '../../report/registry/table.js';
+import { renderTable } from '../../report/table.js';
+import { AdvisoryStore } from '../../vuln/advisories/store.js';
+import { ExitCode, type CliIo } from '../io.js';
+import { defaultCacheDir, resolveRegistryOptions } from '../options.js';
+import { ProgressLine } from '../progress.js';
+import { writeOutput } from '../read.js';
+import { version } from '../version.js';
+import type { HistoryValues, RegistryScanValues } from './registry.js';
+import { parseSeverities } from './scan.js';
+
+/** The work of `shipshape registry scan`; returns the exit code. */
+export async function runRegistryScan(target: string, values: RegistryScanValues, io: CliIo): Promise<number> {
+  const { parseRegistryTarget, scanRegistry } = await import('../../distribute/scan.js');
+  const { loadPublicKey } = await import('../../distribute/signatures/index.js');
+  const { ScanHistory } = await import('../../distribute/history.js');
+  const { registry, prefix, plainHttp } = parseRegistryTarget(target);
+  const scanners = new Set(values.scanners.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean));
+  const unknown = [...scanners].filter((s) => !['vuln', 'secret', 'none'].includes(s));
+  if (unknown.length > 0) throw new UsageError(`unknown scanner ${unknown.join(', ')}: use vuln, secret or none`);
+  const severities = parseSeverities(values.severity);
+  const options = await resolveRegistryOptions(values, io);
+  if (plainHttp !== undefined) options.registry.plainHttp = plainHttp;
+  const cacheDir = values.cacheDir ?? defaultCacheDir(io);
+  const keys = await Promise.all(
+    (values.key ?? []).map(async (file) => loadPublicKey(await readFile(file).catch((error: unknown) => { throw new NotFoundError(`cannot read the key ${file}: ${messageOf(error)}`); }), file)),
+  );
+
+  const dbPath = values.db ?? AdvisoryStore.defaultPath(cacheDir);
+  const advisories = scanners.has('vuln') && existsSync(dbPath) ? AdvisoryStore.open(dbPath, { create: false, readonly: true }) : undefined;
+  if (scanners.has('vuln') && !advisories) io.stderr.write(`shipshape: warning: no advisory database at ${dbPath}; vulnerabilities are not counted (run shipshape db update or db import)\n`);
+  const history = values.history ? ScanHistory.open(path.join(cacheDir, 'history.sqlite')) : undefined;
+  const progress = ProgressLine.for(io, values.quiet);
+  try {
+    const report = await scanRegistry(registry, prefix, {
+      registryOptions: options.registry,
+      limits: options.limits,
+      cacheDir: options.cacheDir,
+      now: new Date(),
+      parallel: values.parallel,
+      keys,
+      advisories,
+      secrets: scanners.has('secret'),
+      previous: history?.previous(registry, prefix),
+      maxImageAgeDays: values.maxImageAge,
+      onProgress: (event) => progress?.message(event.kind === 'repositories' ? `${event.count} repositories` : `Images ${event.done}/${event.total}  ${event.name}`),
+    });
+    progress?.finish();
+    history?.record(report);
+    const shown: RegistryScanReport = severities ? { ...report, findings: report.findings.filter((f) => severities.includes(f.severity)) } : report;
+    const width = io.stdout.isTTY ? (io.stdout.columns ?? 120) : 200;
+    const text =
+      values.format === 'json'
+        ? `${JSON.stringify(shown, null, 2)}\n`
+        : values.format === 'sarif'
+          ? ruleSarifJson([{ scanner: 'registry', rules: registryRules.map((r) => r.meta), findings: shown.findings.map((f) => ({ ...f, location: { file: targetUri(f.target) } })) }], version)
+          : renderRegistryScan(shown, width);
+    await writeOutput(io, values.output, text);
+    return shown.findings.length > 0 && values.exitCode !== 0 ? values.exitCode : ExitCode.ok;
+  } finally {
+    progress?.finish();
+    advisories?.close();
+    history?.close();
+  }
+}
+
+/** `docker://registry/repo:tag@digest`, the way skopeo names registry images: a SARIF artifact URI. */
+function targetUri(target: RegistryScanReport['findings'][number]['target']): string {
+  if (!target.repository) return `docker://${target.registry}`;
+  return `docker://${target.registry}/${target.repository}${target.tag ? `:${target.tag}` : ''}${target.digest ? `@${target.digest}` : ''}`;
+}
+
+/** The work of `shipshape history`: the scans recorded, or what changed in one of them. */
+export async function runHistory(registryArg: string | undefined, values: HistoryValues, io: CliIo): Promise<number> {
+  const { ScanHistory, diffScans } = await import('../../distribute/history.js');
+  const { parseRegistryTarget } = await import('../../distribute/scan.js');
+  const file = path.join(values.cacheDir ?? defaultCacheDir(io), 'history.sqlite');
+  if (!existsSync(file)) throw new NotFoundError(`no scan history at ${file}`, { hint: 'run shipshape registry scan first' });
+  const target = registryArg === undefined ? undefined : parseRegistryTarget(registryArg);
+  const history = ScanHistory.open(file);
+  try {
+    const scans = history.scans(target?.registry).filter((s) => target?.prefix === undefined || s.prefix === target.prefix);
+    if (scans.length === 0) throw new NotFoundError(`no scans recorded${registryArg ? ` for ${registryArg}` : ''}`);
+    const wanted = values.scan === undefined ? scans.reduce((a, b) => (b.id > a.id ? b : a)) : scans.find((s) => s.id === values.scan);
+    if (!wanted) throw new NotFoundError(`no scan ${values.scan ?? ''}${registryArg ? ` of ${registryArg}` : ''}`);
+    const before = scans.filter((s) => s.registry === wanted.registry && s.prefix === wanted.prefix && s.id < wanted.id).reduce<(typeof scans)[number] | undefined>((a, b) => (!a || b.id > a.id ? b : a), undefined);
+    const after = history.scan(wanted.id);
+    const previous = before ? history.scan(before.id) : undefined;
+    const changes = after && previous ? diffScans(previous, after) : undefined;
+    if (values.format === 'json') {
+      await writeOutput(io, values.output, `${JSON.stringify({ scans, scan: wanted, previous: before, changes }, null, 2)}\n`);
+      return ExitCode.ok;
+    }
+    const width = io.stdout.isTTY ? (io.stdout.columns ?? 120) : 200;
+    const lines = [renderTable(['ID', 'REGISTRY', 'PREFIX', 'SCANNED', 'IMAGES', 'FINDINGS'], scans.map((s) => [String(s.id), s.registry, s.prefix ?? '', s.scannedAt, String(s.images), String(s.findings)]), { width }), ''];
+    if (!changes) lines.push(`scan ${wanted.id} is the first of ${wanted.registry}${wanted.prefix ? `/${wanted.prefix}` : ''}: nothing to compare with`);
+    else {
+      lines.push(`Changes in scan ${wanted.id} since scan ${before?.id ?? ''} (${changes.previousScanAt}):`);
+      for (const t of changes.movedTags) lines.push(`  moved   ${t.repository}:${t.tag}  ${t.from} → ${t.to}`);
+      for (const i of changes.newImages) lines.push(`  new     ${i.repository}@${i.digest} ${i.tags.join(',')}`);
+      for (const t of changes.removedTags) lines.push(`  removed ${t.repository}:${t.tag} (was ${t.digest})`);
+      const added = after?.findings.filter((f) => changes.newFindings.includes(f.fingerprint)) ?? [];
+      for (const f of added) lines.push(`  finding ${f.ruleId} ${f.message}`);
+      if (changes.movedTags.length + changes.newImages.length + changes.removedTags.length + added.length === 0) lines.push('  nothing changed');
+    }
+    await writeOutput(io, values.output, `${lines.join('\n')}\n`);
+    return ExitCode.ok;
+  } finally {
+    history.close();
+  }
+}

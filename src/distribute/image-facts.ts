@@ -1,0 +1,106 @@
+import type { Limits } from '../core/limits.js';
+import { Diagnostics } from '../core/diagnostics.js';
+import { messageOf } from '../core/errors.js';
+import { formatPlatform } from '../image/platform.js';
+import type { LayerFileVisitor } from '../image/layer/visitor.js';
+import { readImage, type SharedLayerScans } from '../image/read-image.js';
+import { openRegistryImage } from '../image/registry/image-source.js';
+import type { RegistryOptions } from '../image/registry/options.js';
+import { analyzers } from '../inventory/analyzers/registry.js';
+import { endOfLife } from '../inventory/distros/eol.js';
+import { secretFindings, secretVisitor } from '../secrets/index.js';
+import type { AdvisoryLookup } from '../vuln/match/matcher.js';
+import { scanImage } from '../vuln/scan.js';
+import type { SeverityLevel } from '../vuln/severity.js';
+import type { PlatformImage, StoredImageOs } from './model.js';
+
+export interface ImageFactsOptions {
+  registry: string;
+  registryOptions: RegistryOptions;
+  limits: Limits;
+  cacheDir: string | undefined;
+  /** The advisory database; undefined: vulnerabilities are not counted. */
+  advisories: AdvisoryLookup | undefined;
+  secrets: boolean;
+  shared: SharedLayerScans;
+  now: Date;
+  /** Layers of one image read at once. */
+  layerParallel: number;
+  signal?: AbortSignal | undefined;
+}
+
+const dayMs = 24 * 3600 * 1000;
+const baseNameKeys = ['org.opencontainers.image.base.name'];
+const baseDigestKeys = ['org.opencontainers.image.base.digest'];
+const sourceKeys = ['org.opencontainers.image.source'];
+const revisionKeys = ['org.opencontainers.image.revision'];
+
+/**
+ * Reads one platform image of a registry completely (layers through the layer cache and the run's
+ * shared layer scans) and sums up what the distribute phase wants to know: age, OS and its end of
+ * life, vulnerability counts, secrets, root user, parent and source annotations.
+ */
+export async function platformImageFacts(repository: string, digest: string, platform: string, options: ImageFactsOptions): Promise<{ facts: PlatformImage; diagnostics: string[] }> {
+  const visitors: LayerFileVisitor[] = [...analyzers];
+  if (options.secrets) visitors.push(secretVisitor({}));
+  const source = openRegistryImage({ registry: options.registry, repository, tag: undefined, digest }, options.registryOptions);
+  const diagnostics = new Diagnostics();
+  try {
+    const model = await readImage(source, {
+      selection: {},
+      limits: options.limits,
+      cacheDir: options.cacheDir,
+      visitors,
+      parallel: options.layerParallel,
+      signal: options.signal,
+      diagnostics,
+      sharedLayers: options.shared,
+    });
+    const result = scanImage(model, options.advisories);
+    const { config, manifest } = model.image;
+    const labels = { ...(config.config?.Labels ?? {}), ...(manifest?.annotations ?? {}) };
+    const created = config.created;
+    const os = result.inventory.os;
+    const osFacts: StoredImageOs | undefined = os
+      ? { id: os.distro?.id ?? os.id, name: os.name, version: os.version, eolDate: undefined, endOfLife: undefined }
+      : undefined;
+    if (osFacts) {
+      osFacts.eolDate = endOfLife(osFacts.id, osFacts.version);
+      osFacts.endOfLife = osFacts.eolDate === undefined ? undefined : Date.parse(osFacts.eolDate) < options.now.getTime();
+    }
+    const vulnerabilities: Partial<Record<SeverityLevel, number>> | undefined = options.advisories ? {} : undefined;
+    if (vulnerabilities) for (const finding of result.findings) vulnerabilities[finding.severity.level] = (vulnerabilities[finding.severity.level] ?? 0) + 1;
+    const secrets = options.secrets
+      ? secretFindings(model, {}).map((f) => ({ ruleId: f.ruleId, title: f.title, path: f.location.path, layer: f.location.layer?.index }))
+      : undefined;
+    const user = config.config?.User?.trim() ?? '';
+    const facts: PlatformImage = {
+      platform: platform || formatPlatform(config),
+      digest,
+      created,
+      ageDays: created && !Number.isNaN(Date.parse(created)) ? Math.floor((options.now.getTime() - Date.parse(created)) / dayMs) : undefined,
+      os: osFacts,
+      vulnerabilities,
+      baseName: first(labels, baseNameKeys),
+      baseDigest: first(labels, baseDigestKeys),
+      source: first(labels, sourceKeys),
+      revision: first(labels, revisionKeys),
+      runsAsRoot: user === '' || user === 'root' || user === '0' || user.startsWith('root:') || user.startsWith('0:'),
+      secrets,
+    };
+    return { facts, diagnostics: [...model.diagnostics, ...result.diagnostics].filter((d) => d.level !== 'info').map((d) => `${repository}@${digest}: ${d.message}`) };
+  } catch (error) {
+    return { facts: unreadable(platform, digest), diagnostics: [`${repository}@${digest}: the image could not be read: ${messageOf(error)}`] };
+  } finally {
+    await source.close();
+  }
+}
+
+function unreadable(platform: string, digest: string): PlatformImage {
+  return { platform, digest, created: undefined, ageDays: undefined, os: undefined, vulnerabilities: undefined, baseName: undefined, baseDigest: undefined, source: undefined, revision: undefined, runsAsRoot: undefined, secrets: undefined };
+}
+
+function first(values: Record<string, string>, keys: readonly string[]): string | undefined {
+  for (const key of keys) if (values[key]) return values[key];
+  return undefined;
+}

@@ -1,0 +1,232 @@
+import type { KeyObject } from 'node:crypto';
+import type { Limits } from '../core/limits.js';
+import { messageOf, UsageError } from '../core/errors.js';
+import { formatPlatform } from '../image/platform.js';
+import { mapConcurrently, SharedLayerScans } from '../image/read-image.js';
+import { RegistryClient, type FetchedManifest } from '../image/registry/client.js';
+import type { RegistryOptions } from '../image/registry/options.js';
+import { isAttestation } from '../image/select.js';
+import type { AdvisoryLookup } from '../vuln/match/matcher.js';
+import { probeAccess } from './access.js';
+import { diffScans, type StoredScan } from './history.js';
+import { platformImageFacts } from './image-facts.js';
+import type { PlatformImage, RegistryScanReport, RepositoryReport, StoredImage, TagReport } from './model.js';
+import { checkRegistry } from './rules/check.js';
+import { discoverReferrers, isArtifactTag } from './signatures/index.js';
+import { resolveTags } from './tags.js';
+
+export interface RegistryScanOptions {
+  registryOptions: RegistryOptions;
+  limits: Limits;
+  cacheDir: string | undefined;
+  now: Date;
+  /** Images read at once. */
+  parallel: number;
+  /** cosign public keys to verify signatures with. */
+  keys: readonly KeyObject[];
+  /** The advisory database; undefined: no vulnerability counts. */
+  advisories: AdvisoryLookup | undefined;
+  secrets: boolean;
+  /** The previous scan of this registry and prefix, for moved tags, untagged images and changes. */
+  previous: StoredScan | undefined;
+  /** Policy knobs of the SS-REG rules. */
+  maxImageAgeDays: number;
+  onProgress?: ((event: RegistryScanProgress) => void) | undefined;
+  signal?: AbortSignal | undefined;
+  /** Layer scans shared across images (given by the caller to count reads in benchmarks). */
+  shared?: SharedLayerScans | undefined;
+}
+
+export type RegistryScanProgress =
+  | { kind: 'repositories'; count: number }
+  | { kind: 'image'; done: number; total: number; name: string };
+
+/** `registry.example:5000/team/app` → registry `registry.example:5000`, prefix `team/app`. A scheme says plain HTTP or not. */
+export function parseRegistryTarget(text: string): { registry: string; prefix: string | undefined; plainHttp: boolean | undefined } {
+  const scheme = /^(https?):\/\//i.exec(text);
+  const rest = (scheme ? text.slice(scheme[0].length) : text).replace(/\/+$/, '');
+  const slash = rest.indexOf('/');
+  const registry = slash < 0 ? rest : rest.slice(0, slash);
+  const prefix = slash < 0 ? undefined : rest.slice(slash + 1);
+  if (!/^(?:[a-zA-Z0-9.-]+|\[[0-9a-fA-F:]+\])(?::\d+)?$/.test(registry)) {
+    throw new UsageError(`invalid registry ${JSON.stringify(text)}`, { hint: 'write host[:port][/repository-prefix], e.g. registry.example.com:5000/team' });
+  }
+  return { registry: registry.toLowerCase(), prefix: prefix || undefined, plainHttp: scheme ? scheme[1]?.toLowerCase() === 'http' : undefined };
+}
+
+/**
+ * Scans one registry (or the repositories under a prefix): lists repositories and tags, resolves
+ * tags to digests, reads every image once per digest (platforms of an index each), finds
+ * signatures and attestations, probes who may pull, compares with the previous scan and applies the
+ * SS-REG rules.
+ */
+export async function scanRegistry(registry: string, prefix: string | undefined, options: RegistryScanOptions): Promise<RegistryScanReport> {
+  const started = Date.now();
+  const diagnostics: string[] = [];
+  const client = new RegistryClient(registry, options.registryOptions);
+  const shared = options.shared ?? new SharedLayerScans();
+  try {
+    const names = await repositoriesOf(client, prefix, diagnostics, options.signal);
+    options.onProgress?.({ kind: 'repositories', count: names.length });
+    const access = await probeAccess(registry, { ...options.registryOptions, sampleRepository: names[0], now: options.now, signal: options.signal, diagnostics });
+
+    const listed: { name: string; tags: string[]; artifactTags: Set<string> }[] = [];
+    for (const name of names) {
+      const all = await client.listTags(name, { signal: options.signal }).catch((error: unknown) => {
+        diagnostics.push(`${name}: tags could not be listed: ${messageOf(error)}`);
+        return [];
+      });
+      listed.push({ name, tags: all.filter((t) => !isArtifactTag(t)), artifactTags: new Set(all) });
+    }
+
+    // every image to read, across repositories, so that --parallel bounds the whole run
+    const repositories: RepositoryReport[] = [];
+    const work: { repository: string; image: StoredImage; fetched: FetchedManifest; allTags: Set<string> }[] = [];
+    for (const { name, tags, artifactTags } of listed) {
+      const resolved = await resolveTags(client, name, tags, { parallel: options.parallel, signal: options.signal });
+      diagnostics.push(...resolved.diagnostics);
+      const tagReports = resolved.resolved.map((tag) => withMovedFrom(tag, name, options.previous));
+      const byDigest = new Map<string, StoredImage>();
+      for (const tag of tagReports) {
+        const image = byDigest.get(tag.digest) ?? { digest: tag.digest, mediaType: tag.mediaType, tags: [], platforms: [], signatures: [], attestations: [] };
+        image.tags.push(tag.tag);
+        byDigest.set(tag.digest, image);
+      }
+      for (const digest of await untaggedDigests(client, name, byDigest, artifactTags, options.previous, options.signal)) {
+        byDigest.set(digest, { digest, mediaType: '', tags: [], platforms: [], signatures: [], attestations: [] });
+      }
+      const report: RepositoryReport = { name, tags: tagReports, images: [...byDigest.values()] };
+      repositories.push(report);
+      for (const image of report.images) {
+        try {
+          const fetched = await client.getManifest(name, image.digest, { signal: options.signal, maxBytes: options.limits.maxDocumentBytes });
+          image.mediaType = fetched.mediaType;
+          work.push({ repository: name, image, fetched, allTags: artifactTags });
+        } catch (error) {
+          diagnostics.push(`${name}@${image.digest}: the manifest could not be read: ${messageOf(error)}`);
+        }
+      }
+    }
+
+    // signatures and attestations first: the artefacts they name are not images to read
+    const artifacts = new Set<string>();
+    await mapConcurrently(work, Math.max(1, options.parallel), async ({ repository, image, fetched, allTags }) => {
+      const referrers = await discoverReferrers(client, repository, fetched, { tags: allTags, keys: options.keys, diagnostics, signal: options.signal });
+      image.signatures = referrers.signatures;
+      image.attestations = referrers.attestations;
+      for (const digest of referrers.artifactDigests) artifacts.add(digest);
+    });
+    const isImage = (image: StoredImage): boolean => image.tags.length > 0 || !artifacts.has(image.digest);
+    for (const repo of repositories) repo.images = repo.images.filter(isImage);
+    const images = work.filter((item) => isImage(item.image));
+    let done = 0;
+    await mapConcurrently(images, Math.max(1, options.parallel), async ({ repository, image, fetched }) => {
+      image.platforms = await platformsOf(registry, repository, fetched, options, shared, diagnostics);
+      done++;
+      options.onProgress?.({ kind: 'image', done, total: images.length, name: `${repository}@${image.digest}` });
+    });
+
+    const report: RegistryScanReport = {
+      schema: 'shipshape/registry-scan@1',
+      registry,
+      prefix,
+      scannedAt: options.now.toISOString(),
+      access,
+      repositories,
+      changes: undefined,
+      findings: [],
+      diagnostics,
+      stats: {
+        repositories: repositories.length,
+        tags: repositories.reduce((n, r) => n + r.tags.length, 0),
+        images: repositories.reduce((n, r) => n + r.images.length, 0),
+        platformImages: repositories.reduce((n, r) => n + r.images.reduce((m, i) => m + i.platforms.length, 0), 0),
+        layers: { ...shared.counts },
+        durationMs: Date.now() - started,
+      },
+    };
+    report.findings = checkRegistry(report, { now: options.now, maxImageAgeDays: options.maxImageAgeDays, keysGiven: options.keys.length > 0, previous: options.previous });
+    if (options.previous) report.changes = diffScans(options.previous, report);
+    return report;
+  } finally {
+    await client.close();
+  }
+}
+
+/** The repositories to scan: the catalog under the prefix; a prefix naming one repository works without the catalog. */
+async function repositoriesOf(client: RegistryClient, prefix: string | undefined, diagnostics: string[], signal: AbortSignal | undefined): Promise<string[]> {
+  try {
+    const names = await client.listRepositories({ prefix, signal });
+    if (names.length > 0 || prefix === undefined) return names;
+  } catch (error) {
+    if (prefix === undefined) throw error;
+    diagnostics.push(`the catalog could not be listed (${messageOf(error)}); scanning ${prefix} as one repository`);
+  }
+  return prefix === undefined ? [] : [prefix];
+}
+
+function withMovedFrom(tag: TagReport, repository: string, previous: StoredScan | undefined): TagReport {
+  const before = previous?.tags.find((t) => t.repository === repository && t.tag === tag.tag);
+  return { ...tag, movedFrom: before && before.digest !== tag.digest ? before.digest : undefined };
+}
+
+/**
+ * Images no tag points at: the registry API cannot list them, so they are found where they are named —
+ * subjects of cosign tags (`sha256-<hex>.sig`) and digests tags pointed at in the previous scan —
+ * and kept when the registry still has them.
+ */
+async function untaggedDigests(
+  client: RegistryClient,
+  repository: string,
+  tagged: ReadonlyMap<string, StoredImage>,
+  allTags: ReadonlySet<string>,
+  previous: StoredScan | undefined,
+  signal: AbortSignal | undefined,
+): Promise<string[]> {
+  const candidates = new Set<string>();
+  for (const tag of allTags) {
+    const subject = /^sha256-([0-9a-f]{64})(?:\.(?:sig|att|sbom))?$/.exec(tag);
+    if (subject) candidates.add(`sha256:${subject[1] as string}`);
+  }
+  for (const t of previous?.tags ?? []) if (t.repository === repository) candidates.add(t.digest);
+  const found: string[] = [];
+  for (const digest of candidates) {
+    if (tagged.has(digest)) continue;
+    const head = await client.headManifest(repository, digest, { signal }).catch(() => undefined);
+    if (head) found.push(digest);
+  }
+  return found.sort();
+}
+
+async function platformsOf(
+  registry: string,
+  repository: string,
+  fetched: FetchedManifest,
+  options: RegistryScanOptions,
+  shared: SharedLayerScans,
+  diagnostics: string[],
+): Promise<PlatformImage[]> {
+  const factsOptions = {
+    registry,
+    registryOptions: options.registryOptions,
+    limits: options.limits,
+    cacheDir: options.cacheDir,
+    advisories: options.advisories,
+    secrets: options.secrets,
+    shared,
+    now: options.now,
+    layerParallel: 3,
+    signal: options.signal,
+  };
+  const entries =
+    fetched.document.kind === 'index'
+      ? fetched.document.index.manifests.filter((d) => !isAttestation(d)).map((d) => ({ digest: d.digest, platform: d.platform ? formatPlatform(d.platform) : 'unknown' }))
+      : [{ digest: fetched.digest, platform: '' }];
+  const platforms: PlatformImage[] = [];
+  for (const entry of entries) {
+    const { facts, diagnostics: found } = await platformImageFacts(repository, entry.digest, entry.platform, factsOptions);
+    diagnostics.push(...found);
+    platforms.push(facts);
+  }
+  return platforms;
+}
