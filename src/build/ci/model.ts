@@ -28,7 +28,18 @@ export interface CiLocation {
   step: string | undefined;
 }
 
-export type BuildTool = 'docker' | 'docker-buildx' | 'docker-pipeline' | 'build-push-action' | 'buildah' | 'kaniko' | 'podman' | 'teamcity-docker' | 'jib' | 'other';
+export type BuildTool =
+  | 'docker'
+  | 'docker-buildx'
+  | 'docker-pipeline'
+  | 'build-push-action'
+  | 'buildah'
+  | 'kaniko'
+  | 'podman'
+  | 'teamcity-docker'
+  | 'jib'
+  | 'crane'
+  | 'other';
 
 export interface ImageBuildStep {
   kind: 'build';
@@ -41,8 +52,13 @@ export interface ImageBuildStep {
   context: CiValue;
   /** Image references it tags the result with. */
   tags: CiValue[];
-  /** The same step also pushes (`--push`, `push: true`, kaniko `--destination`, `docker.build(...).push()`). */
+  /**
+   * The same step also pushes (`--push`, `push: true`, kaniko `--destination`). The Docker Pipeline
+   * plugin's `img.push()` is a push step of its own.
+   */
   pushes: boolean;
+  /** When the push happens only under a condition the file does not settle (`push: ${{ github.event_name != 'pull_request' }}`), as written. */
+  pushCondition?: string;
 }
 
 export interface ImagePushStep {
@@ -84,10 +100,12 @@ export interface SecurityStep {
   tool: string;
   /** The image it looks at, when written. */
   image: CiValue | undefined;
+  /** What it looks at when that is not an image: a Dockerfile (hadolint), an SBOM or archive file. */
+  target?: CiValue;
   /**
    * For scans: does a finding fail the pipeline (`--exit-code 1`, `--fail-on`, `exit-code: 1`,
    * `--severity-threshold`…)? `false` when it provably does not (e.g. `|| true`, `continue-on-error`,
-   * `exit-code: 0`); undefined when unknown or not a scan.
+   * `exit-code: 0`); undefined when unknown or not a scan. Dockerfile linters count as scans here.
    */
   gating: boolean | undefined;
 }

@@ -1,0 +1,89 @@
+/** Paths relative to the repository, registry hosts and image names, on `CiValue`s. */
+import type { CiValue } from './model.js';
+import { unique } from './values.js';
+
+/** Posix-normalised path, no leading `./`, no trailing `/`; `.` for the root. */
+export function normalizePath(p: string): string {
+  if (p === '') return '.';
+  const absolute = p.startsWith('/');
+  const parts: string[] = [];
+  for (const part of p.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..' && parts.length > 0 && parts[parts.length - 1] !== '..') parts.pop();
+    else parts.push(part);
+  }
+  const joined = parts.join('/');
+  if (absolute) return `/${joined}`;
+  return joined === '' ? '.' : joined;
+}
+
+/** `base` joined with `rel` (kept as is when absolute or a URL). */
+export function joinPaths(base: CiValue, rel: CiValue): CiValue {
+  if (isAbsoluteOrUrl(rel.resolved) || base.resolved === '.') {
+    return { raw: rel.raw, resolved: isUrl(rel.resolved) ? rel.resolved : normalizePath(rel.resolved), unknowns: rel.unknowns };
+  }
+  return {
+    raw: rel.raw,
+    resolved: normalizePath(`${base.resolved}/${rel.resolved}`),
+    unknowns: unique([...base.unknowns, ...rel.unknowns]),
+  };
+}
+
+export function isUrl(s: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(s) || s.startsWith('git@');
+}
+
+function isAbsoluteOrUrl(s: string): boolean {
+  return s.startsWith('/') || isUrl(s);
+}
+
+/**
+ * Replaces a leading workspace variable (`${CI_PROJECT_DIR}`, `${GITHUB_WORKSPACE}`…) by the
+ * repository root: these variables are, by definition, the checkout directory.
+ */
+export function stripWorkspace(value: CiValue, workspaceVars: readonly string[]): CiValue {
+  for (const name of workspaceVars) {
+    const prefix = `\${${name}}`;
+    if (value.resolved === prefix || value.resolved.startsWith(`${prefix}/`)) {
+      const rest = value.resolved.slice(prefix.length);
+      const resolved = normalizePath(rest === '' ? '.' : `.${rest}`);
+      const unknowns = value.unknowns.filter((u) => u !== name || resolved.includes(prefix));
+      return { raw: value.raw, resolved, unknowns };
+    }
+  }
+  return value;
+}
+
+/** Registry host as people write it → as Docker names it (`https://index.docker.io/v1/` → `docker.io`). */
+export function registryHost(value: CiValue): CiValue {
+  let host = value.resolved.trim();
+  const url = /^[a-z][a-z0-9+.-]*:\/\/([^/]+)/i.exec(host);
+  if (url?.[1] !== undefined) host = url[1];
+  host = host.replace(/\/+$/, '');
+  if (/^(index\.docker\.io|registry-1\.docker\.io|registry\.hub\.docker\.com|docker\.io)(\/v1)?$/.test(host) || host === '') host = 'docker.io';
+  return { raw: value.raw, resolved: host, unknowns: value.unknowns };
+}
+
+/**
+ * Whether an image reference names a registry host (first path part with a `.` or `:`, or
+ * `localhost`); undefined when that part is not known.
+ */
+export function hasRegistryHost(image: CiValue): boolean | undefined {
+  const slash = image.resolved.indexOf('/');
+  if (slash < 0) return image.resolved.startsWith('${') ? undefined : false;
+  const first = image.resolved.slice(0, slash);
+  if (first.includes('${')) return undefined;
+  return first.includes('.') || first.includes(':') || first === 'localhost';
+}
+
+/** The repository part of a reference (tag and digest removed). */
+export function withoutTag(image: CiValue): CiValue {
+  const strip = (s: string): string => {
+    const at = s.indexOf('@');
+    const noDigest = at < 0 ? s : s.slice(0, at);
+    const colon = noDigest.lastIndexOf(':');
+    return colon > noDigest.lastIndexOf('/') ? noDigest.slice(0, colon) : noDigest;
+  };
+  const resolved = strip(image.resolved);
+  return { raw: strip(image.raw), resolved, unknowns: image.unknowns.filter((u) => resolved.includes(`\${${u}`)) };
+}
