@@ -1,4 +1,5 @@
 import type { Pipeline } from '../build/ci/model.js';
+import type { Diagnostic } from '../core/diagnostics.js';
 import type { RegistryScanReport } from '../distribute/model.js';
 import type { RuleFinding } from '../rules/rule.js';
 import type { NodeInfo } from '../run/cluster/nodes.js';
@@ -16,12 +17,17 @@ export interface EstateEvidence {
   /** One report per registry scanned (distribute phase). */
   registries: RegistryScanReport[];
   run: RunEvidence | undefined;
+  /** Non-fatal problems met while collecting (unreadable files, manifest errors); absent means none. */
+  diagnostics?: Diagnostic[];
 }
 
 export interface BuildEvidence {
   /** Source roots read (directories as given). */
   sources: string[];
-  /** Repositories found under the roots (directories holding a `.git`, a pipeline file or a Dockerfile), relative to their root, `/`-separated. */
+  /**
+   * Repositories found under the roots, relative to their root, `/`-separated: directories holding
+   * a `.git`, the pipelines' repositories, and `.` (the root) when a Dockerfile lies in none of those.
+   */
   repositories: string[];
   pipelines: Pipeline[];
   dockerfiles: DockerfileInfo[];

@@ -1,3 +1,4 @@
+import type { Diagnostic } from '../core/diagnostics.js';
 import type { RuleFinding } from '../rules/rule.js';
 
 /**
@@ -37,8 +38,12 @@ export interface LifecycleNode {
  * image (each FROM of the final stage's chain; `stage` says which). `pushes-to`: pipeline → image it
  * pushes (attributes.tag). `stored-in`: image → registry. `pulled-from`: workload → image
  * (attributes.tag / digest as written). `runs`: cluster → workload. `hosted-on`: cluster → node.
+ * `copied-from`: image → the image a pipeline retagged or copied it from when no known build made
+ * the source (`skopeo copy docker://nginx:1.27 docker://registry.example.com/mirror/nginx:1.27`).
+ * `builds` comes from the pipeline itself when the Dockerfile it builds is not known (jib, an
+ * unresolved `-f`).
  */
-export type LifecycleEdgeKind = 'contains' | 'uses' | 'builds' | 'based-on' | 'pushes-to' | 'stored-in' | 'pulled-from' | 'runs' | 'hosted-on';
+export type LifecycleEdgeKind = 'contains' | 'uses' | 'builds' | 'based-on' | 'pushes-to' | 'copied-from' | 'stored-in' | 'pulled-from' | 'runs' | 'hosted-on';
 
 export interface LifecycleEdge {
   from: string;
@@ -57,6 +62,8 @@ export interface LifecycleUnknown {
   variables: string[];
   /** file:line */
   where: string;
+  /** Why it stays unknown: `unresolved variable TAG in the image tag`, `the Dockerfile apps/x/Dockerfile is not in the sources`. */
+  reason: string;
 }
 
 /** Breaks in the chain: SS-MAP-NNN findings, each naming the nodes involved. */
@@ -73,6 +80,8 @@ export interface LifecycleMap {
   edges: LifecycleEdge[];
   findings: LifecycleFinding[];
   unknowns: LifecycleUnknown[];
+  /** Non-fatal problems met while reading the estate (manifest, pipeline, registry and source diagnostics). */
+  diagnostics: Diagnostic[];
 }
 
 /** One hop of a trace: the node reached and the edge (in its own direction) that led there. */

@@ -1,6 +1,5 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { NotFoundError, UsageError, messageOf } from '../../core/errors.js';
+import { UsageError } from '../../core/errors.js';
 import { renderRuleFindings, type RuleFindingSet } from '../../report/rule-findings.js';
 import { ruleSarifJson } from '../../report/sarif.js';
 import { renderTable } from '../../report/table.js';
@@ -11,6 +10,7 @@ import { workloadRules } from '../../run/rules/registry.js';
 import { version as version_ } from '../version.js';
 import { imageReferences } from '../../run/manifests/images.js';
 import { loadManifests, type ManifestSource } from '../../run/manifests/load.js';
+import { readManifestSources } from '../../run/manifests/sources.js';
 import { checkPodSecurity, type PodSecurityResult } from '../../run/pod-security.js';
 import { parseVersion } from '../../run/pss/types.js';
 import { ExitCode, type CliIo } from '../io.js';
@@ -27,7 +27,7 @@ export async function runK8sCheck(paths: readonly string[], values: K8sCheckValu
   }
   if (paths.length === 0 && !values.cluster && !values.inCluster) throw new UsageError('give manifest files or directories, - for standard input, or --cluster');
   const sources: ManifestSource[] = [];
-  for (const given of paths) sources.push(...(await readSources(given, io)));
+  for (const given of paths) sources.push(...(await readManifestSources(given, { readStdin: () => io.readStdin() })));
   const { objects, diagnostics } = loadManifests(sources);
   let nodes: unknown[] = [];
   if (values.cluster || values.inCluster) {
@@ -59,23 +59,6 @@ export async function runK8sCheck(paths: readonly string[], values: K8sCheckValu
         : `${renderResults(results, width, diagnostics.length)}${renderRuleFindings([{ scanner: 'workload', rules: [], findings }], width)}`;
   await writeOutput(io, values.output, text);
   return (report.summary.denied > 0 || findings.length > 0) && values.exitCode !== 0 ? values.exitCode : ExitCode.ok;
-}
-
-/** A file, every *.yaml/*.yml/*.json under a directory, or standard input for `-`. */
-async function readSources(given: string, io: CliIo): Promise<ManifestSource[]> {
-  if (given === '-') return [{ name: '(stdin)', text: await io.readStdin() }];
-  const info = await stat(given).catch(() => undefined);
-  if (!info) throw new NotFoundError(`${given}: no such file or directory`);
-  if (info.isFile()) return [{ name: given, text: await readFile(given, 'utf8') }];
-  const sources: ManifestSource[] = [];
-  for (const entry of (await readdir(given, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const child = path.join(given, entry.name);
-    if (entry.isDirectory()) sources.push(...(await readSources(child, io)));
-    else if (entry.isFile() && /\.(ya?ml|json)$/.test(entry.name)) {
-      sources.push({ name: child, text: await readFile(child, 'utf8').catch((error: unknown) => { throw new NotFoundError(`cannot read ${child}: ${messageOf(error)}`); }) });
-    }
-  }
-  return sources;
 }
 
 function renderResults(results: readonly PodSecurityResult[], width: number, diagnostics: number): string {

@@ -1,0 +1,112 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { NotFoundError, UsageError, messageOf } from '../../core/errors.js';
+import { defaultLimits } from '../../core/limits.js';
+import type { RegistryScanReport } from '../../distribute/model.js';
+import type { RegistryOptions } from '../../image/registry/options.js';
+import { collectEstate, type EstateConfig } from '../../lifecycle/collect.js';
+import { loadShipshapeConfig, type RegistryConfig, type ShipshapeConfig } from '../../lifecycle/config.js';
+import type { EstateEvidence } from '../../lifecycle/estate-model.js';
+import { buildLifecycleMap } from '../../lifecycle/map.js';
+import type { LifecycleMap } from '../../lifecycle/model.js';
+import { loadRegistryReport } from '../../lifecycle/registry-report.js';
+import type { AdvisoryLookup } from '../../vuln/match/matcher.js';
+import type { CliIo } from '../io.js';
+import { defaultCacheDir } from '../options.js';
+import { ProgressLine } from '../progress.js';
+import type { EstateOptionValues } from './map.js';
+
+export interface Estate {
+  config: ShipshapeConfig | undefined;
+  evidence: EstateEvidence;
+  map: LifecycleMap;
+}
+
+export interface EstateRunOptions {
+  /** The advisory database, for vulnerability counts of the images in scanned registries. */
+  advisories?: AdvisoryLookup | undefined;
+  /** Images older than this are stale (SS-REG-012). */
+  maxImageAgeDays?: number | undefined;
+}
+
+/**
+ * Flags and `--config` merged (flags add to the config's lists): the config's registries scanned
+ * live (and recorded in the scan history), reports given with `--registry-report` read, the estate
+ * collected and its lifecycle map built. Shared by `map`, `trace` and `posture`.
+ */
+export async function estateFromOptions(values: EstateOptionValues, io: CliIo, options: EstateRunOptions = {}): Promise<Estate> {
+  const config = values.config === undefined ? undefined : await loadShipshapeConfig(values.config);
+  const sources = [...(config?.sources ?? []), ...values.source];
+  const manifests = [...(config?.manifests ?? []), ...values.manifests];
+  const wantCluster = values.cluster || config?.cluster !== undefined;
+  const registries = config?.registries ?? [];
+  if (sources.length === 0 && manifests.length === 0 && values.registryReport.length === 0 && registries.length === 0 && !wantCluster) {
+    throw new UsageError('nothing to map', { hint: 'give --config shipshape.yaml, or --source DIR, --registry-report FILE, --manifests PATH, --cluster' });
+  }
+  const progress = ProgressLine.for(io, values.quiet);
+  try {
+    const registryReports: RegistryScanReport[] = [];
+    for (const file of values.registryReport) registryReports.push(await loadRegistryReport(file));
+    for (const registry of registries) registryReports.push(await scanConfiguredRegistry(registry, io, options, progress));
+    const kubeconfig = values.kubeconfig ?? config?.cluster?.kubeconfig ?? io.env.KUBECONFIG?.split(path.delimiter)[0] ?? path.join(io.homedir, '.kube', 'config');
+    const context = values.context ?? config?.cluster?.context;
+    const namespaces = values.namespace ?? config?.cluster?.namespaces;
+    const k8sVersion = values.k8sVersion ?? config?.k8sVersion;
+    const allowedRegistries = values.allowedRegistries ?? config?.allowedRegistries;
+    const estate: EstateConfig = {
+      sources,
+      registryReports,
+      manifests,
+      cluster: wantCluster ? { kubeconfig, ...(context !== undefined ? { context } : {}), ...(namespaces !== undefined ? { namespaces } : {}), inPod: io.env.KUBERNETES_SERVICE_HOST !== undefined } : undefined,
+      ...(k8sVersion !== undefined ? { k8sVersion } : {}),
+      ...(allowedRegistries !== undefined ? { allowedRegistries } : {}),
+    };
+    const evidence = await collectEstate(estate, { onProgress: progress?.message, readStdin: () => io.readStdin() });
+    return { config, evidence, map: buildLifecycleMap(evidence, new Date()) };
+  } finally {
+    progress?.finish();
+  }
+}
+
+/** Scans one registry of `shipshape.yaml` with its TLS, key and credential settings, and records the scan. */
+async function scanConfiguredRegistry(registry: RegistryConfig, io: CliIo, options: EstateRunOptions, progress: ProgressLine | undefined): Promise<RegistryScanReport> {
+  const { scanRegistry } = await import('../../distribute/scan.js');
+  const { ScanHistory } = await import('../../distribute/history.js');
+  const { loadPublicKey } = await import('../../distribute/signatures/index.js');
+  const cacheDir = defaultCacheDir(io);
+  const registryOptions: RegistryOptions = { plainHttp: registry.plainHttp, insecure: registry.insecure, ...(registry.caFile ? { caFiles: [registry.caFile] } : {}) };
+  const from = registry.credentialsFrom;
+  if (from && 'dockerConfig' in from) registryOptions.dockerConfigPath = path.join(from.dockerConfig, 'config.json');
+  else {
+    registryOptions.dockerConfigPath = path.join(io.env.DOCKER_CONFIG ?? path.join(io.homedir, '.docker'), 'config.json');
+    if (from) {
+      const username = io.env[from.env.username];
+      const password = io.env[from.env.password];
+      if (username === undefined || password === undefined) throw new UsageError(`${registry.name}: the credentials come from $${from.env.username} and $${from.env.password}, which are not both set`);
+      Object.assign(registryOptions, { username, password });
+    }
+  }
+  const keys = registry.key
+    ? [loadPublicKey(await readFile(registry.key).catch((error: unknown) => { throw new NotFoundError(`cannot read the key ${registry.key ?? ''}: ${messageOf(error)}`); }), registry.key)]
+    : [];
+  const history = ScanHistory.open(path.join(cacheDir, 'history.sqlite'));
+  try {
+    const report = await scanRegistry(registry.registry, registry.prefix, {
+      registryOptions,
+      limits: defaultLimits,
+      cacheDir,
+      now: new Date(),
+      parallel: 4,
+      keys,
+      advisories: options.advisories,
+      secrets: true,
+      previous: history.previous(registry.registry, registry.prefix),
+      maxImageAgeDays: options.maxImageAgeDays ?? 180,
+      onProgress: (event) => progress?.message(event.kind === 'repositories' ? `${registry.name}: ${event.count} repositories` : `${registry.name}: images ${event.done}/${event.total}`),
+    });
+    history.record(report);
+    return report;
+  } finally {
+    history.close();
+  }
+}

@@ -1,0 +1,226 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { discoverPipelines } from '../build/ci/discover.js';
+import type { Pipeline } from '../build/ci/model.js';
+import type { Diagnostic } from '../core/diagnostics.js';
+import { NotFoundError, UsageError, messageOf } from '../core/errors.js';
+import type { RegistryScanReport } from '../distribute/model.js';
+import { nodeInfoOf, type NodeInfo } from '../run/cluster/nodes.js';
+import { imageReferences } from '../run/manifests/images.js';
+import { loadManifests, type K8sObject, type ManifestSource } from '../run/manifests/load.js';
+import { readManifestSources } from '../run/manifests/sources.js';
+import { checkPodSecurity } from '../run/pod-security.js';
+import { parseVersion } from '../run/pss/types.js';
+import { checkWorkloads } from '../run/rules/check.js';
+import { isDockerfileName, readDockerfile } from './dockerfiles.js';
+import type { BuildEvidence, DockerfileInfo, EstateEvidence, RunEvidence } from './estate-model.js';
+
+/** What to read: from `shipshape.yaml` or the command line (registries are scanned by the caller). */
+export interface EstateConfig {
+  sources: string[];
+  registryReports: RegistryScanReport[];
+  manifests: string[];
+  cluster?: { kubeconfig: string; context?: string; namespaces?: string[]; inPod: boolean } | undefined;
+  /** Kubernetes version the Pod Security Standards are checked at (`v1.29`; default latest). */
+  k8sVersion?: string;
+  allowedRegistries?: string[];
+}
+
+export interface CollectHooks {
+  onProgress?(message: string): void;
+  /** Reads standard input for a `-` manifest path (the CLI passes its own). */
+  readStdin?: () => Promise<string>;
+}
+
+// Bounds on walking untrusted source trees.
+const maxDepth = 32;
+const maxEntries = 500_000;
+const maxDockerfileBytes = 1024 * 1024;
+const skippedDirectories = new Set(['node_modules', 'vendor', '.git']);
+
+/**
+ * Reads an estate: Dockerfiles, repositories and CI pipelines under the source roots; manifests
+ * and/or a live cluster (objects, nodes — Node objects in manifest dumps count too —, Pod Security
+ * results, workload findings, images); the registry reports as given. Missing inputs are errors;
+ * unreadable parts of them are diagnostics.
+ */
+export async function collectEstate(config: EstateConfig, hooks: CollectHooks = {}): Promise<EstateEvidence> {
+  if (config.k8sVersion !== undefined) {
+    try {
+      parseVersion(config.k8sVersion);
+    } catch {
+      throw new UsageError(`invalid Kubernetes version ${JSON.stringify(config.k8sVersion)}: use v1.N (e.g. v1.29) or latest`);
+    }
+  }
+  const diagnostics: Diagnostic[] = [];
+  const build = await collectBuild(config.sources, diagnostics, hooks);
+  const run = config.manifests.length > 0 || config.cluster !== undefined ? await collectRun(config, diagnostics, hooks) : undefined;
+  return { build, registries: config.registryReports, run, diagnostics };
+}
+
+async function collectBuild(roots: readonly string[], diagnostics: Diagnostic[], hooks: CollectHooks): Promise<BuildEvidence> {
+  const prefixes = rootPrefixes(roots);
+  const repositories = new Set<string>();
+  const pipelines: Pipeline[] = [];
+  const dockerfiles: DockerfileInfo[] = [];
+  for (const [index, root] of roots.entries()) {
+    const info = await stat(root).catch(() => undefined);
+    if (info === undefined) throw new NotFoundError(`source ${root}: no such directory`);
+    if (!info.isDirectory()) throw new UsageError(`source ${root} is not a directory`, { hint: 'give the directory holding the repositories (or one repository)' });
+    hooks.onProgress?.(`reading sources in ${root}`);
+    const prefix = prefixes[index] ?? '';
+    const found = await walk(root, diagnostics);
+    const ciDiagnostics: string[] = [];
+    const rootPipelines = (await discoverPipelines(root, { diagnostics: ciDiagnostics })).map((p) => prefixPipeline(p, prefix));
+    for (const message of ciDiagnostics) diagnostics.push({ level: 'warning', code: 'ci.discover', message, where: root });
+    const rootRepositories = [...found.gitDirectories, ...rootPipelines.map((p) => unprefix(p.repository, prefix))];
+    for (const file of found.dockerfiles) {
+      const text = await readBounded(path.join(root, file), diagnostics);
+      if (text === undefined) continue;
+      const repository = repositoryOf(file, rootRepositories);
+      if (!rootRepositories.includes(repository)) rootRepositories.push(repository);
+      const hasDockerignore = found.files.has(path.posix.join(path.posix.dirname(file), '.dockerignore'));
+      dockerfiles.push(readDockerfile(withPrefix(prefix, file), text, withPrefix(prefix, repository), { hasDockerignore }));
+    }
+    for (const repository of rootRepositories) repositories.add(withPrefix(prefix, repository));
+    pipelines.push(...rootPipelines);
+    hooks.onProgress?.(`${root}: ${found.dockerfiles.length} Dockerfiles, ${rootPipelines.length} pipelines`);
+  }
+  return { sources: [...roots], repositories: [...repositories].sort(), pipelines, dockerfiles };
+}
+
+interface WalkResult {
+  /** `/`-separated, relative to the root. */
+  dockerfiles: string[];
+  gitDirectories: string[];
+  files: Set<string>;
+}
+
+/** Every Dockerfile and `.git` below a root, without following symbolic links, bounded. */
+async function walk(root: string, diagnostics: Diagnostic[]): Promise<WalkResult> {
+  const result: WalkResult = { dockerfiles: [], gitDirectories: [], files: new Set() };
+  let entries = 0;
+  const visit = async (relative: string, depth: number): Promise<void> => {
+    if (depth > maxDepth) {
+      diagnostics.push({ level: 'warning', code: 'source.too-deep', message: `directories deeper than ${maxDepth} levels are not read`, where: path.join(root, relative) });
+      return;
+    }
+    let children;
+    try {
+      children = await readdir(path.join(root, relative), { withFileTypes: true });
+    } catch (error) {
+      diagnostics.push({ level: 'warning', code: 'source.unreadable', message: `cannot list: ${messageOf(error)}`, where: path.join(root, relative) });
+      return;
+    }
+    for (const child of children.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      if (++entries > maxEntries) {
+        if (entries === maxEntries + 1) diagnostics.push({ level: 'warning', code: 'source.too-many-files', message: `more than ${maxEntries} entries; the rest are not read`, where: root });
+        return;
+      }
+      const name = relative === '' ? child.name : `${relative}/${child.name}`;
+      if (child.isDirectory()) {
+        if (child.name === '.git') result.gitDirectories.push(relative === '' ? '.' : relative);
+        if (!skippedDirectories.has(child.name)) await visit(name, depth + 1);
+      } else if (child.isFile()) {
+        result.files.add(name);
+        if (isDockerfileName(child.name)) result.dockerfiles.push(name);
+      } else if (child.isSymbolicLink() && child.name === '.git') {
+        result.gitDirectories.push(relative === '' ? '.' : relative);
+      }
+    }
+  };
+  await visit('', 0);
+  return result;
+}
+
+async function readBounded(file: string, diagnostics: Diagnostic[]): Promise<string | undefined> {
+  try {
+    const info = await stat(file);
+    if (info.size > maxDockerfileBytes) {
+      diagnostics.push({ level: 'warning', code: 'source.too-large', message: `${info.size} bytes is more than the ${maxDockerfileBytes}-byte limit for a Dockerfile; not read`, where: file });
+      return undefined;
+    }
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    diagnostics.push({ level: 'warning', code: 'source.unreadable', message: `cannot read: ${messageOf(error)}`, where: file });
+    return undefined;
+  }
+}
+
+/** The deepest repository holding a file, else the root (`.`). */
+function repositoryOf(file: string, repositories: readonly string[]): string {
+  let best = '.';
+  for (const repository of repositories) {
+    if (repository === '.' || !file.startsWith(`${repository}/`)) continue;
+    if (best === '.' || repository.length > best.length) best = repository;
+  }
+  return best;
+}
+
+/** With several roots, paths and ids are prefixed with each root's name (made unique) so they cannot collide. */
+function rootPrefixes(roots: readonly string[]): string[] {
+  if (roots.length <= 1) return roots.map(() => '');
+  const used = new Map<string, number>();
+  return roots.map((root) => {
+    const base = path.basename(path.resolve(root)) || 'root';
+    const count = (used.get(base) ?? 0) + 1;
+    used.set(base, count);
+    return count === 1 ? base : `${base}-${count}`;
+  });
+}
+
+function withPrefix(prefix: string, relative: string): string {
+  if (prefix === '') return relative;
+  return relative === '.' ? prefix : `${prefix}/${relative}`;
+}
+
+function unprefix(relative: string, prefix: string): string {
+  if (prefix === '') return relative;
+  if (relative === prefix) return '.';
+  return relative.startsWith(`${prefix}/`) ? relative.slice(prefix.length + 1) : relative;
+}
+
+function prefixPipeline(pipeline: Pipeline, prefix: string): Pipeline {
+  if (prefix === '') return pipeline;
+  const colon = pipeline.id.indexOf(':');
+  return {
+    ...pipeline,
+    id: `${pipeline.id.slice(0, colon + 1)}${prefix}/${pipeline.id.slice(colon + 1)}`,
+    file: withPrefix(prefix, pipeline.file),
+    repository: withPrefix(prefix, pipeline.repository),
+    steps: pipeline.steps.map((step) => ({ ...step, location: { ...step.location, file: withPrefix(prefix, step.location.file) } })),
+  };
+}
+
+async function collectRun(config: EstateConfig, diagnostics: Diagnostic[], hooks: CollectHooks): Promise<RunEvidence> {
+  const sources: ManifestSource[] = [];
+  for (const given of config.manifests) {
+    hooks.onProgress?.(`reading manifests ${given}`);
+    sources.push(...(await readManifestSources(given, { readStdin: hooks.readStdin })));
+  }
+  const loaded = loadManifests(sources);
+  const objects: K8sObject[] = loaded.objects;
+  diagnostics.push(...loaded.diagnostics);
+  const nodes: NodeInfo[] = objects.filter((o) => o.kind === 'Node' && o.apiVersion === 'v1').map((o) => nodeInfoOf(o.raw));
+  const read = [...config.manifests];
+  let cluster = 'manifests';
+  if (config.cluster !== undefined) {
+    const { readCluster } = await import('../run/cluster/read.js');
+    hooks.onProgress?.(`reading cluster ${config.cluster.context ?? '(current context)'}`);
+    const live = await readCluster({ kubeconfig: config.cluster.kubeconfig, context: config.cluster.context, inPod: config.cluster.inPod, namespaces: config.cluster.namespaces });
+    objects.push(...live.objects);
+    diagnostics.push(...live.diagnostics);
+    for (const node of live.nodes) if (!nodes.some((n) => n.name === node.name)) nodes.push(node);
+    read.push(live.source);
+    cluster = live.source.replace(/^cluster:/, '');
+  }
+  return {
+    sources: read,
+    cluster,
+    objects,
+    podSecurity: checkPodSecurity(objects, { level: 'restricted', version: config.k8sVersion ?? 'latest', explicit: false }),
+    findings: checkWorkloads(objects, { allowedRegistries: config.allowedRegistries }),
+    images: imageReferences(objects),
+    nodes,
+  };
+}

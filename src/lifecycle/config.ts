@@ -1,0 +1,143 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { NotFoundError, UsageError, messageOf } from '../core/errors.js';
+
+/**
+ * `shipshape.yaml`: what an estate is made of — source trees, registries, manifests, a cluster —
+ * and the policy the posture is judged against. Strict: an unknown or misspelt key is an error
+ * naming the file, the key's path and its line. Relative paths are relative to the config file.
+ */
+
+const registryNamePattern = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::\d+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*\/?$/;
+const variableName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
+const nonEmpty = z.string().min(1, 'must not be empty');
+
+const credentialsSchema = z.union([
+  z.strictObject({ dockerConfig: nonEmpty }),
+  z.strictObject({ env: z.strictObject({ username: variableName, password: variableName }) }),
+], { error: 'either { dockerConfig: <dir> } or { env: { username: <VAR>, password: <VAR> } }' });
+
+const registrySchema = z.strictObject({
+  name: z.string().regex(registryNamePattern, 'a registry host[:port] with an optional /repository/prefix, e.g. registry.example.com/team'),
+  plainHttp: z.boolean().optional(),
+  insecure: z.boolean().optional(),
+  caFile: nonEmpty.optional(),
+  key: nonEmpty.optional(),
+  credentialsFrom: credentialsSchema.optional(),
+});
+
+const configSchema = z.strictObject({
+  sources: z.array(nonEmpty).optional(),
+  registries: z.array(registrySchema).optional(),
+  manifests: z.array(nonEmpty).optional(),
+  cluster: z
+    .strictObject({
+      context: nonEmpty.optional(),
+      kubeconfig: nonEmpty.optional(),
+      namespaces: z.array(nonEmpty).optional(),
+    })
+    .optional(),
+  allowedRegistries: z.array(nonEmpty).optional(),
+  /** Kubernetes version the Pod Security Standards are checked at (`v1.29`, default latest). */
+  k8sVersion: z.string().regex(/^(?:v1\.\d+|latest)$/, 'v1.N or latest').optional(),
+  policy: nonEmpty.optional(),
+});
+
+/** One registry to scan: `registry.example.com[:port][/prefix]` split, paths resolved. */
+export interface RegistryConfig {
+  /** As written. */
+  name: string;
+  /** Host[:port], lower-cased. */
+  registry: string;
+  /** The repository prefix (`team/`), undefined for the whole registry. */
+  prefix: string | undefined;
+  plainHttp: boolean;
+  insecure: boolean;
+  caFile: string | undefined;
+  /** Cosign public key to verify signatures with. */
+  key: string | undefined;
+  /** Where credentials come from: a Docker config directory, or two environment variables (read by the CLI). */
+  credentialsFrom: { dockerConfig: string } | { env: { username: string; password: string } } | undefined;
+}
+
+/** A checked `shipshape.yaml`, every path resolved against the config file's directory. */
+export interface ShipshapeConfig {
+  file: string;
+  sources: string[];
+  registries: RegistryConfig[];
+  manifests: string[];
+  cluster: { context: string | undefined; kubeconfig: string | undefined; namespaces: string[] | undefined } | undefined;
+  allowedRegistries: string[] | undefined;
+  k8sVersion: string | undefined;
+  policy: string | undefined;
+}
+
+/** Reads and checks a `shipshape.yaml`. Throws NotFoundError when unreadable, UsageError when invalid. */
+export async function loadShipshapeConfig(file: string): Promise<ShipshapeConfig> {
+  const text = await readFile(file, 'utf8').catch((error: unknown) => {
+    throw new NotFoundError(`cannot read the config ${file}: ${messageOf(error)}`);
+  });
+  return parseShipshapeConfig(text, file);
+}
+
+/** Checks the text of a `shipshape.yaml` read from `file` (used for messages and to resolve relative paths). */
+export function parseShipshapeConfig(text: string, file: string): ShipshapeConfig {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false });
+  const yamlError = document.errors[0];
+  if (yamlError !== undefined) {
+    throw new UsageError(`${file}:${lineCounter.linePos(yamlError.pos[0]).line}: invalid YAML: ${yamlError.message}`);
+  }
+  const value: unknown = document.toJS({ maxAliasCount: 100 }) ?? {};
+  const result = configSchema.safeParse(value);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const keys = issue.path.filter((key): key is string | number => typeof key !== 'symbol');
+      const node = keys.length === 0 ? document.contents : document.getIn(keys, true);
+      const range = typeof node === 'object' && node !== null && 'range' in node ? (node.range as [number, number, number] | undefined) : undefined;
+      const line = range === undefined ? '' : `:${lineCounter.linePos(range[0]).line}`;
+      return `${file}${line}: ${formatPath(keys)}: ${issue.message}`;
+    });
+    throw new UsageError(`invalid config:\n  ${problems.join('\n  ')}`, {
+      hint: 'keys: sources, registries (name, plainHttp, insecure, caFile, key, credentialsFrom), manifests, cluster (context, kubeconfig, namespaces), allowedRegistries, k8sVersion, policy',
+    });
+  }
+  const data = result.data;
+  const base = path.dirname(file);
+  const resolve = (p: string): string => (path.isAbsolute(p) ? p : path.join(base, p));
+  return {
+    file,
+    sources: (data.sources ?? []).map(resolve),
+    registries: (data.registries ?? []).map((r) => {
+      const slash = r.name.indexOf('/');
+      const prefix = slash < 0 ? '' : r.name.slice(slash + 1);
+      const credentials = r.credentialsFrom;
+      return {
+        name: r.name,
+        registry: (slash < 0 ? r.name : r.name.slice(0, slash)).toLowerCase(),
+        prefix: prefix === '' ? undefined : prefix,
+        plainHttp: r.plainHttp ?? false,
+        insecure: r.insecure ?? false,
+        caFile: r.caFile === undefined ? undefined : resolve(r.caFile),
+        key: r.key === undefined ? undefined : resolve(r.key),
+        credentialsFrom: credentials === undefined ? undefined : 'dockerConfig' in credentials ? { dockerConfig: resolve(credentials.dockerConfig) } : { env: credentials.env },
+      };
+    }),
+    manifests: (data.manifests ?? []).map((m) => (m === '-' ? m : resolve(m))),
+    cluster:
+      data.cluster === undefined
+        ? undefined
+        : { context: data.cluster.context, kubeconfig: data.cluster.kubeconfig === undefined ? undefined : resolve(data.cluster.kubeconfig), namespaces: data.cluster.namespaces },
+    allowedRegistries: data.allowedRegistries,
+    k8sVersion: data.k8sVersion,
+    policy: data.policy === undefined ? undefined : resolve(data.policy),
+  };
+}
+
+/** `registries[0].plainHttp`. */
+function formatPath(keys: readonly (string | number)[]): string {
+  if (keys.length === 0) return '(top level)';
+  return keys.map((key, i) => (typeof key === 'number' ? `[${key}]` : i === 0 ? key : `.${key}`)).join('');
+}

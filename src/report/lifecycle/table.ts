@@ -1,0 +1,107 @@
+import type { LifecycleEdge, LifecycleMap, LifecycleNode, Trace } from '../../lifecycle/model.js';
+import { renderTable, truncate } from '../table.js';
+
+/**
+ * The map as text: one row per container a workload runs, traced back to what pushed and built its
+ * image and the parents it starts from; the images built but not run; the breaks; the unknowns.
+ */
+export function mapTable(map: LifecycleMap, width: number): string {
+  const nodes = new Map(map.nodes.map((n) => [n.id, n]));
+  const out: string[] = [summary(map, width), ''];
+  const pulls = map.edges.filter((e) => e.kind === 'pulled-from');
+  if (pulls.length > 0) {
+    const rows = pulls.map((pull) => {
+      const image = nodes.get(pull.to);
+      return [
+        `${short(pull.from)}${pull.attributes.container ? ` [${String(pull.attributes.container)}]` : ''}`,
+        reference(image, pull),
+        String(image?.attributes.role ?? ''),
+        madeBy(map, pull.to).join(', ') || '-',
+        parentsOf(map, pull.to).join(', ') || '-',
+      ];
+    });
+    out.push('Running', renderTable(['WORKLOAD', 'IMAGE', 'ROLE', 'PUSHED/BUILT BY', 'FROM'], rows, { width }), '');
+  }
+  const unused = map.nodes.filter((n) => n.kind === 'image' && n.attributes.role === 'built' && !map.edges.some((e) => e.kind === 'pulled-from' && e.to === n.id));
+  if (unused.length > 0) {
+    const rows = unused.map((image) => [image.label, madeBy(map, image.id).join(', ') || '-', parentsOf(map, image.id).join(', ') || '-']);
+    out.push('Built, not run', renderTable(['IMAGE', 'PUSHED/BUILT BY', 'FROM'], rows, { width }), '');
+  }
+  if (map.findings.length > 0) {
+    const rows = map.findings.map((f) => [f.ruleId, f.severity, f.location.file ? `${f.location.file}${f.location.startLine ? `:${f.location.startLine}` : ''}` : '-', f.message]);
+    out.push('Breaks', renderTable(['RULE', 'SEVERITY', 'WHERE', 'MESSAGE'], rows, { width }), '');
+  }
+  if (map.unknowns.length > 0) {
+    const rows = map.unknowns.map((u) => [short(u.node), u.where, u.value, u.reason]);
+    out.push('Unknown (not guessed)', renderTable(['NODE', 'WHERE', 'VALUE', 'WHY'], rows, { width }), '');
+  }
+  if (map.diagnostics.length > 0) out.push(`${map.diagnostics.length} diagnostics (see --format json)`, '');
+  return `${out.join('\n').replace(/\n+$/, '')}\n`;
+}
+
+/** A trace as text: each upstream and downstream path hop by hop, then its breaks. */
+export function traceTable(trace: Trace, width: number): string {
+  const out = [`Trace of ${trace.query}: ${trace.start.id}`, ''];
+  for (const [title, paths] of [
+    ['Upstream (where it comes from)', trace.upstream],
+    ['Downstream (what depends on it)', trace.downstream],
+  ] as const) {
+    if (paths.length === 0) {
+      out.push(`${title}: none`, '');
+      continue;
+    }
+    const rows = paths.flatMap((path, index) =>
+      path.map((hop, step) => [step === 0 ? String(index + 1) : '', hop.via?.kind ?? '', hop.node.kind, hop.node.label + detail(hop.via), String(hop.via?.attributes.where ?? '')]),
+    );
+    out.push(title, renderTable(['PATH', 'VIA', 'KIND', 'NODE', 'WHERE'], rows, { width }), '');
+  }
+  if (trace.breaks.length > 0) {
+    const rows = trace.breaks.map((f) => [f.ruleId, f.severity, f.message]);
+    out.push('Breaks', renderTable(['RULE', 'SEVERITY', 'MESSAGE'], rows, { width }), '');
+  } else {
+    out.push('Breaks: none', '');
+  }
+  return `${out.join('\n').replace(/\n+$/, '')}\n`;
+}
+
+function summary(map: LifecycleMap, width: number): string {
+  const count = (kind: LifecycleNode['kind']): number => map.nodes.filter((n) => n.kind === kind).length;
+  return truncate(
+    `Lifecycle map: ${count('repository')} repositories, ${count('pipeline')} pipelines, ${count('dockerfile')} Dockerfiles, ${count('image')} images in ${count('registry')} registries, ${count('workload')} workloads on ${count('cluster')} clusters, ${count('node')} nodes; ${map.findings.length} breaks, ${map.unknowns.length} unknowns`,
+    Math.max(40, width),
+  );
+}
+
+/** `workload:prod/Deployment/api` → `prod/Deployment/api`. */
+function short(id: string): string {
+  return id.replace(/^[a-z]+:/, '');
+}
+
+function reference(image: LifecycleNode | undefined, edge: LifecycleEdge): string {
+  const tag = typeof edge.attributes.tag === 'string' ? `:${edge.attributes.tag}` : '';
+  const digest = typeof edge.attributes.digest === 'string' ? `@${edge.attributes.digest.slice(0, 19)}…` : '';
+  return `${image?.label ?? short(edge.to)}${tag}${digest}`;
+}
+
+function detail(edge: LifecycleEdge | undefined): string {
+  const tag = edge?.attributes.tag;
+  return typeof tag === 'string' && edge?.kind !== 'contains' ? ` (${tag})` : '';
+}
+
+/** The pipelines pushing an image, else what builds it, else `copy of X`. */
+function madeBy(map: LifecycleMap, image: string): string[] {
+  const pushers = [...new Set(map.edges.filter((e) => e.kind === 'pushes-to' && e.to === image).map((e) => short(e.from)))];
+  const builders = [...new Set(map.edges.filter((e) => e.kind === 'builds' && e.to === image).map((e) => short(e.from)))];
+  const copies = [...new Set(map.edges.filter((e) => e.kind === 'copied-from' && e.from === image).map((e) => `copy of ${short(e.to)}`))];
+  return [...pushers, ...builders.filter((b) => !pushers.includes(b)), ...copies];
+}
+
+/** The parent images of the Dockerfiles that build an image (final stage first). */
+function parentsOf(map: LifecycleMap, image: string): string[] {
+  const dockerfiles = new Set(map.edges.filter((e) => e.kind === 'builds' && e.to === image && e.from.startsWith('dockerfile:')).map((e) => e.from));
+  const parents = map.edges
+    .filter((e) => e.kind === 'based-on' && dockerfiles.has(e.from))
+    .sort((a, b) => Number(b.attributes.finalStage === true) - Number(a.attributes.finalStage === true))
+    .map((e) => `${short(e.to)}${typeof e.attributes.tag === 'string' ? `:${e.attributes.tag}` : ''}${e.attributes.digest ? '@…' : ''}`);
+  return [...new Set(parents)];
+}
