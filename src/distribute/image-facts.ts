@@ -69,7 +69,12 @@ export async function platformImageFacts(repository: string, digest: string, pla
       osFacts.endOfLife = osFacts.eolDate === undefined ? undefined : Date.parse(osFacts.eolDate) < options.now.getTime();
     }
     const vulnerabilities: Partial<Record<SeverityLevel, number>> | undefined = options.advisories ? {} : undefined;
-    if (vulnerabilities) for (const finding of result.findings) vulnerabilities[finding.severity.level] = (vulnerabilities[finding.severity.level] ?? 0) + 1;
+    const fixable: Partial<Record<SeverityLevel, number>> | undefined = options.advisories ? {} : undefined;
+    for (const finding of result.findings) {
+      const level = finding.severity.level;
+      if (vulnerabilities) vulnerabilities[level] = (vulnerabilities[level] ?? 0) + 1;
+      if (fixable && finding.fixedVersion !== undefined) fixable[level] = (fixable[level] ?? 0) + 1;
+    }
     const secrets = options.secrets
       ? secretFindings(model, {}).map((f) => ({ ruleId: f.ruleId, title: f.title, path: f.location.path, layer: f.location.layer?.index }))
       : undefined;
@@ -81,6 +86,10 @@ export async function platformImageFacts(repository: string, digest: string, pla
       ageDays: created && !Number.isNaN(Date.parse(created)) ? Math.floor((options.now.getTime() - Date.parse(created)) / dayMs) : undefined,
       os: osFacts,
       vulnerabilities,
+      fixable,
+      vulnerabilityList: options.advisories
+        ? result.findings.map((f) => ({ id: f.id, aliases: f.aliases, severity: f.severity.level, package: f.package.name, installed: f.installedVersion, fixed: f.fixedVersion, summary: f.summary }))
+        : undefined,
       baseName: first(labels, baseNameKeys),
       baseDigest: first(labels, baseDigestKeys),
       source: first(labels, sourceKeys),
@@ -97,7 +106,7 @@ export async function platformImageFacts(repository: string, digest: string, pla
 }
 
 function unreadable(platform: string, digest: string): PlatformImage {
-  return { platform, digest, created: undefined, ageDays: undefined, os: undefined, vulnerabilities: undefined, baseName: undefined, baseDigest: undefined, source: undefined, revision: undefined, runsAsRoot: undefined, secrets: undefined };
+  return { platform, digest, created: undefined, ageDays: undefined, os: undefined, vulnerabilities: undefined, fixable: undefined, vulnerabilityList: undefined, baseName: undefined, baseDigest: undefined, source: undefined, revision: undefined, runsAsRoot: undefined, secrets: undefined };
 }
 
 function first(values: Record<string, string>, keys: readonly string[]): string | undefined {

@@ -104,6 +104,10 @@ export interface PlatformImage {
   os: StoredImageOs | undefined;
   /** Counts by severity from the vulnerability scan; undefined when not scanned (no DB, `--skip-vulns`, error). */
   vulnerabilities: Partial<Record<SeverityLevel, number>> | undefined;
+  /** The part of `vulnerabilities` that has a fixed version (what `--ignore-unfixed` policies count). */
+  fixable: Partial<Record<SeverityLevel, number>> | undefined;
+  /** Each vulnerability found (what the counts count), for reports that list them. */
+  vulnerabilityList: StoredVulnerability[] | undefined;
   /** `org.opencontainers.image.base.name` / `.base.digest` annotations or labels (the parent image). */
   baseName: string | undefined;
   baseDigest: string | undefined;
@@ -114,6 +118,17 @@ export interface PlatformImage {
   runsAsRoot: boolean | undefined;
   /** Secrets found in the image's layers or config (masked); undefined when not scanned. */
   secrets: { ruleId: string; title: string; path: string | undefined; layer: number | undefined }[] | undefined;
+}
+
+export interface StoredVulnerability {
+  /** The advisory id (`CVE-…`, `DSA-…`, `GHSA-…`) and its aliases. */
+  id: string;
+  aliases: string[];
+  severity: SeverityLevel;
+  package: string;
+  installed: string;
+  fixed: string | undefined;
+  summary: string | undefined;
 }
 
 export interface StoredImageOs {

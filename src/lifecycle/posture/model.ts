@@ -25,7 +25,7 @@ export interface ControlMeta {
   /** How it is evaluated from the map and the findings, in a sentence (shown in the report). */
   evaluation: string;
   references: FrameworkReference[];
-  /** Weight in the phase score (1 = normal, 2 = critical control). */
+  /** Weight in the phase score (1 = normal, 2 = critical control; 0 = not required by the policy, left out of the score). */
   weight: number;
 }
 
@@ -66,7 +66,11 @@ export interface ControlResult {
 
 export interface PhaseScore {
   phase: Phase;
-  /** 0–100: weighted met = 1, partial = 0.5, gap = 0, accepted = 1; unknown controls are left out. */
+  /**
+   * 0–100: weighted met = 1, partial = 0.5, gap = 0, accepted = 1; unknown controls and controls of
+   * weight 0 (not required by the policy) are left out. 0 when nothing in the phase could be
+   * assessed: `counts` then shows only unknowns.
+   */
   score: number;
   counts: Record<ControlStatus, number>;
 }

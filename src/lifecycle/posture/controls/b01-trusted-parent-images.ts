@@ -1,0 +1,92 @@
+import type { RuleFinding } from '../../../rules/rule.js';
+import type { DockerfileFrom, DockerfileInfo } from '../../estate-model.js';
+import { nodeId, onMap } from '../support/ids.js';
+import { digestCommand, displayRef, findStored, parseImage, registryTrust } from '../support/images.js';
+import type { Check, ControlContext, PostureControl } from './control.js';
+import { at, change, check, outcomeOf, unknown } from './control.js';
+import type { ProposedChange } from '../model.js';
+
+/** SS-CTL-B01: every FROM names a parent from a trusted registry, pinned by digest. */
+export const trustedParentImages: PostureControl = {
+  meta: {
+    id: 'SS-CTL-B01',
+    phase: 'build',
+    title: 'Parent images come from trusted registries, pinned by digest',
+    objective: 'Every FROM names an image from an allowed (or the organisation\'s own) registry, by digest, so a build cannot silently pick up a different or untrusted base.',
+    evaluation: 'Each FROM of each Dockerfile (stage references and scratch aside): trusted and pinned is met, one of the two is partial, neither (or a registry outside allowedRegistries) is a gap.',
+    references: [
+      { framework: 'NIST SP 800-190', id: '4.1.5', title: 'Use of untrusted images' },
+      { framework: 'CIS Docker Benchmark', id: '4.2', title: 'Ensure that containers use only trusted base images' },
+    ],
+    weight: 2,
+  },
+  evaluate(context) {
+    const { dockerfiles } = context.evidence.build;
+    if (dockerfiles.length === 0) return unknown('no Dockerfiles were read');
+    const checks: Check[] = [];
+    const changes: ProposedChange[] = [];
+    for (const dockerfile of dockerfiles) {
+      for (const from of dockerfile.froms) {
+        if (from.stageRef !== undefined || from.resolved.trim().toLowerCase() === 'scratch') continue;
+        const result = judgeFrom(context, dockerfile, from);
+        checks.push(result.check);
+        changes.push(...result.changes);
+      }
+    }
+    return outcomeOf(checks, changes, { subject: 'parent images', met: 'are trusted and pinned by digest', notMet: 'are untrusted or not pinned by digest' }, 'the Dockerfiles read name no parent images');
+  },
+};
+
+function judgeFrom(context: ControlContext, dockerfile: DockerfileInfo, from: DockerfileFrom): { check: Check; changes: ProposedChange[] } {
+  const place = at(dockerfile.file, from.line);
+  const dockerfileNode = nodeId.dockerfile(dockerfile.file);
+  const findings = findingsAt(dockerfile.findings, from.line, ['SS-DF-001', 'SS-DF-002']);
+  if (from.unknowns.length > 0) {
+    const text = `FROM ${from.raw} depends on ${from.unknowns.map((name) => `ARG ${name}`).join(', ')} with no default: the parent cannot be judged`;
+    return { check: check('partial', text, place, onMap(context.map, [dockerfileNode]), findings), changes: [change(`give ${from.unknowns.join(', ')} a default that names a pinned parent`, { file: dockerfile.file, line: from.line, snippet: undefined, nodes: onMap(context.map, [dockerfileNode]) })] };
+  }
+  const ref = parseImage(from.resolved);
+  if (ref === undefined) {
+    return { check: check('gap', `FROM ${from.raw} is not a valid image reference`, place, onMap(context.map, [dockerfileNode]), findings), changes: [] };
+  }
+  const nodes = onMap(context.map, [dockerfileNode, nodeId.image(ref.registry, ref.repository)]);
+  const trust = registryTrust(context.policy, context.evidence, ref.registry, ref.repository);
+  const pinned = ref.digest !== undefined;
+  const denied = !trust.trusted && context.policy.allowedRegistries.length > 0;
+  const verdict = denied ? 'gap' : trust.trusted && pinned ? 'met' : trust.trusted || pinned ? 'partial' : 'gap';
+  const text = `${displayRef(ref)}: ${trust.why}; ${pinned ? 'pinned by digest' : 'not pinned by digest'}`;
+  const changes: ProposedChange[] = [];
+  if (!pinned) {
+    const stored = findStored(context.evidence.registries, ref.registry, ref.repository, ref.tag, undefined);
+    const digest = stored?.tag?.digest;
+    const platform = from.platform ? `--platform=${from.platform} ` : '';
+    const stage = from.stageName ? ` AS ${from.stageName}` : '';
+    changes.push(
+      digest
+        ? change(`pin the parent by digest: replace line ${from.line} of ${dockerfile.file}`, { file: dockerfile.file, line: from.line, snippet: `FROM ${platform}${from.resolved.split('@')[0]}@${digest}${stage}`, nodes })
+        : change(`pin the parent by digest: find the digest of ${from.resolved}, then write FROM ${from.resolved}@<digest> at line ${from.line}`, { file: dockerfile.file, line: from.line, snippet: digestCommand(from.resolved), nodes }),
+    );
+  }
+  if (!trust.trusted) {
+    const mirror = internalRegistry(context);
+    changes.push(
+      change(
+        mirror
+          ? `take the parent from a trusted registry: mirror it into ${mirror} and point line ${from.line} of ${dockerfile.file} at the copy`
+          : `take the parent from a trusted registry and list that registry in the policy's allowedRegistries`,
+        { file: dockerfile.file, line: from.line, snippet: mirror ? `skopeo copy docker://${from.resolved} docker://${mirror}/${ref.repository}:${ref.tag ?? 'latest'}` : undefined, nodes },
+      ),
+    );
+  }
+  return { check: check(verdict, text, place, nodes, findings), changes };
+}
+
+/** The registry to mirror parents into: an allow-list entry naming a plain registry, else the first registry scanned. */
+function internalRegistry(context: ControlContext): string | undefined {
+  const plain = context.policy.allowedRegistries.find((entry) => !entry.includes('*'));
+  return plain?.replace(/\/+$/, '') ?? context.evidence.registries[0]?.registry;
+}
+
+function findingsAt(findings: readonly RuleFinding[], line: number, ruleIds: readonly string[]): string[] {
+  return findings.filter((f) => ruleIds.includes(f.ruleId) && f.location.startLine === line).map((f) => f.ruleId);
+}

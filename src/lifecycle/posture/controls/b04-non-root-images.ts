@@ -1,0 +1,60 @@
+import type { ProposedChange } from '../model.js';
+import { nodeId, onMap } from '../support/ids.js';
+import { realImages } from '../support/images.js';
+import type { Check, PostureControl } from './control.js';
+import { at, change, check, outcomeOf } from './control.js';
+
+/** SS-CTL-B04: images run as an unprivileged user (Dockerfile USER, image config User). */
+export const nonRootImages: PostureControl = {
+  meta: {
+    id: 'SS-CTL-B04',
+    phase: 'build',
+    title: 'Images run as a non-root user',
+    objective: 'Every image\'s final stage sets an unprivileged USER, so a compromised process is not root in the container.',
+    evaluation: 'Dockerfiles with SS-DF-003 (final stage runs as root) and stored images whose config user is empty, root or 0 are gaps; the others are met.',
+    references: [
+      { framework: 'CIS Docker Benchmark', id: '4.1', title: 'Ensure that a user for the container has been created' },
+      { framework: 'NIST SP 800-190', id: '4.1.2', title: 'Image configuration defects' },
+    ],
+    weight: 1,
+  },
+  evaluate(context) {
+    const checks: Check[] = [];
+    const changes: ProposedChange[] = [];
+    for (const dockerfile of context.evidence.build.dockerfiles) {
+      const nodes = onMap(context.map, [nodeId.dockerfile(dockerfile.file)]);
+      const finding = dockerfile.findings.find((f) => f.ruleId === 'SS-DF-003');
+      if (!finding) {
+        checks.push(check('met', `${dockerfile.file}: the final stage sets a non-root USER`, dockerfile.file, nodes));
+        continue;
+      }
+      const line = finding.location.startLine;
+      checks.push(check('gap', `${dockerfile.file}: ${finding.message}`, at(dockerfile.file, line), nodes, [finding.ruleId, finding.fingerprint]));
+      const setsRoot = /last USER/.test(finding.message);
+      changes.push(
+        change(
+          setsRoot
+            ? `replace the root USER at ${at(dockerfile.file, line)} with an unprivileged uid`
+            : `the final stage (FROM at ${at(dockerfile.file, line)}) sets no USER: add this at its end, before CMD/ENTRYPOINT (create the user first if the base has none)`,
+          { file: dockerfile.file, line, snippet: 'USER 10001:10001', nodes },
+        ),
+      );
+    }
+    for (const report of context.evidence.registries) {
+      for (const repository of report.repositories) {
+        for (const image of realImages(repository)) {
+          for (const platform of image.platforms) {
+            if (platform.runsAsRoot === undefined) continue;
+            const place = `${report.registry}/${repository.name}@${platform.digest}`;
+            const nodes = onMap(context.map, [nodeId.image(report.registry, repository.name)]);
+            checks.push(check(platform.runsAsRoot ? 'gap' : 'met', `${place} (${platform.platform}) ${platform.runsAsRoot ? 'runs as root (config User empty, root or 0)' : 'runs as a non-root user'}`, place, nodes));
+            if (platform.runsAsRoot) {
+              changes.push(change(`${report.registry}/${repository.name} runs as root: end the Dockerfile that builds it with an unprivileged USER and rebuild (or set runAsUser/runAsNonRoot where it runs)`, { file: undefined, line: undefined, snippet: 'USER 10001:10001', nodes }));
+            }
+          }
+        }
+      }
+    }
+    return outcomeOf(checks, changes, { subject: 'Dockerfiles and images', met: 'run as a non-root user', notMet: 'run as root' }, 'no Dockerfiles were read and no image configuration was read from a registry');
+  },
+};

@@ -1,0 +1,86 @@
+import type { AdvisoryLookup } from '../../../vuln/match/matcher.js';
+import type { EstateEvidence } from '../../estate-model.js';
+import type { LifecycleMap } from '../../model.js';
+import type { ControlMeta, ControlStatus, Evidence, ProposedChange } from '../model.js';
+import type { Policy } from '../policy.js';
+
+/** What every control's evaluation reads. */
+export interface ControlContext {
+  evidence: EstateEvidence;
+  map: LifecycleMap;
+  policy: Policy;
+  now: Date;
+  advisories: AdvisoryLookup | undefined;
+}
+
+/** A control's verdict before the policy's accepted risks are applied. */
+export interface ControlOutcome {
+  status: Exclude<ControlStatus, 'accepted'>;
+  summary: string;
+  evidence: Evidence[];
+  changes: ProposedChange[];
+}
+
+/** One control of the catalogue: what it is and how it is evaluated. */
+export interface PostureControl {
+  meta: ControlMeta;
+  /** Signature controls: left out of the scores when the policy does not require signatures. */
+  signatures?: boolean;
+  evaluate(context: ControlContext): ControlOutcome;
+}
+
+/** One place's verdict: met there, half-met, or a gap there. */
+export type Verdict = 'met' | 'partial' | 'gap';
+
+/** A verdict with the evidence for it. */
+export interface Check {
+  verdict: Verdict;
+  evidence: Evidence;
+}
+
+export function evidenceOf(text: string, where: string | undefined, nodes: readonly string[], ok: boolean, findings: readonly string[] = []): Evidence {
+  return { text, where, nodes: [...new Set(nodes)], findings: [...new Set(findings)], ok };
+}
+
+export function check(verdict: Verdict, text: string, where: string | undefined, nodes: readonly string[], findings: readonly string[] = []): Check {
+  return { verdict, evidence: evidenceOf(text, where, nodes, verdict === 'met', findings) };
+}
+
+export function change(summary: string, fields: { file?: string | undefined; line?: number | undefined; snippet?: string | undefined; nodes?: readonly string[] }): ProposedChange {
+  return { summary, file: fields.file, line: fields.line, snippet: fields.snippet, nodes: [...new Set(fields.nodes ?? [])] };
+}
+
+/** Every place met → met; none → gap; otherwise partial. No places → unknown. */
+export function statusOf(checks: readonly Check[]): Exclude<ControlStatus, 'accepted'> {
+  if (checks.length === 0) return 'unknown';
+  if (checks.every((c) => c.verdict === 'met')) return 'met';
+  if (checks.every((c) => c.verdict === 'gap')) return 'gap';
+  return 'partial';
+}
+
+/** The usual outcome: status from the checks, a summary counting them, gaps first in the evidence. */
+export function outcomeOf(checks: readonly Check[], changes: readonly ProposedChange[], what: { subject: string; met: string; notMet: string }, unknownSummary: string): ControlOutcome {
+  const status = statusOf(checks);
+  if (status === 'unknown') return unknown(unknownSummary);
+  const met = checks.filter((c) => c.verdict === 'met').length;
+  const summary =
+    status === 'met'
+      ? `all ${checks.length} ${what.subject} ${what.met}`
+      : `${checks.length - met} of ${checks.length} ${what.subject} ${what.notMet}`;
+  const rank: Record<Verdict, number> = { gap: 0, partial: 1, met: 2 };
+  const evidence = [...checks].sort((a, b) => rank[a.verdict] - rank[b.verdict]).map((c) => c.evidence);
+  return { status, summary, evidence, changes: status === 'met' ? [] : [...changes] };
+}
+
+export function unknown(summary: string, evidence: Evidence[] = []): ControlOutcome {
+  return { status: 'unknown', summary, evidence, changes: [] };
+}
+
+/** `file:line`, or the file alone. */
+export function at(file: string, line: number | undefined): string {
+  return line === undefined ? file : `${file}:${line}`;
+}
+
+export function plural(count: number, word: string, words = `${word}s`): string {
+  return `${count} ${count === 1 ? word : words}`;
+}

@@ -1,0 +1,93 @@
+import type { K8sObject } from '../../../run/manifests/load.js';
+import { isRecord } from '../../../run/manifests/load.js';
+import type { ProposedChange } from '../model.js';
+import { onMap } from '../support/ids.js';
+import { teamWorkloads } from '../support/k8s.js';
+import type { Workload } from '../support/k8s.js';
+import type { Check, PostureControl } from './control.js';
+import { at, change, check, outcomeOf, unknown } from './control.js';
+
+/** Compose rules for the same escapes: privileged, host network / PID / IPC, the runtime socket. */
+const composeRules = new Set(['SS-CMP-001', 'SS-CMP-003', 'SS-CMP-004', 'SS-CMP-005', 'SS-CMP-006']);
+/** Capabilities that amount to root on the host. */
+const dangerousCapabilities = new Set(['ALL', 'SYS_ADMIN', 'SYS_PTRACE', 'SYS_MODULE', 'DAC_READ_SEARCH', 'NET_ADMIN', 'BPF']);
+const runtimeSockets = /(docker|containerd|crio|cri-dockerd)\.sock$|^\/var\/run\/?$|^\/run\/?$|^\/$/;
+
+/** One way a workload can reach the host, and the field that grants it. */
+interface Escape {
+  what: string;
+  path: (string | number)[];
+  fix: string;
+}
+
+/** SS-CTL-R06: no workload is privileged or shares the host's namespaces. */
+export const noPrivilegedWorkloads: PostureControl = {
+  meta: {
+    id: 'SS-CTL-R06',
+    phase: 'run',
+    title: 'No privileged workloads',
+    objective: 'No container runs privileged, adds root-equivalent capabilities, shares the host\'s PID / network / IPC namespaces or mounts the container runtime socket.',
+    evaluation: 'Per workload (system namespaces aside) and compose service: none of those is met; any is a gap, pointing at the field.',
+    references: [
+      { framework: 'CIS Docker Benchmark', id: '5.5', title: 'Ensure that privileged containers are not used' },
+      { framework: 'CIS Docker Benchmark', id: '5.16', title: "Ensure that the host's process namespace is not shared" },
+      { framework: 'Pod Security Standards', id: 'baseline', title: 'Privileged containers, host namespaces, capabilities' },
+    ],
+    weight: 2,
+  },
+  evaluate(context) {
+    const { run } = context.evidence;
+    if (run === undefined) return unknown('no workloads were read (no manifests, no cluster)');
+    const checks: Check[] = [];
+    const changes: ProposedChange[] = [];
+    for (const workload of teamWorkloads(run.objects)) {
+      const escapes = escapesOf(workload);
+      const label = `${workload.namespace}/${workload.object.kind}/${workload.name}`;
+      const nodes = onMap(context.map, [workload.node]);
+      if (escapes.length === 0) {
+        checks.push(check('met', `${label} is not privileged`, at(workload.object.file, workload.object.line), nodes));
+        continue;
+      }
+      const first = escapes[0] as Escape;
+      checks.push(check('gap', `${label}: ${escapes.map((e) => e.what).join('; ')}`, at(workload.object.file, lineOf(workload.object, first.path)), nodes));
+      for (const escape of escapes) changes.push(change(`${label}: ${escape.fix}`, { file: workload.object.file, line: lineOf(workload.object, escape.path), snippet: undefined, nodes }));
+    }
+    for (const finding of run.findings.filter((f) => composeRules.has(f.ruleId))) {
+      const place = at(finding.location.file ?? run.sources.join(', '), finding.location.startLine);
+      checks.push(check('gap', `${finding.title}: ${finding.message}`, place, [], [finding.ruleId, finding.fingerprint]));
+      changes.push(change(`${finding.title} at ${place}: remove it`, { file: finding.location.file, line: finding.location.startLine, snippet: undefined, nodes: [] }));
+    }
+    return outcomeOf(checks, changes, { subject: 'workloads', met: 'run unprivileged', notMet: 'run privileged or share the host' }, 'no workloads outside the system namespaces were read');
+  },
+};
+
+function lineOf(object: K8sObject, path: readonly (string | number)[]): number {
+  return object.lineOf(path) ?? object.line;
+}
+
+function escapesOf(workload: Workload): Escape[] {
+  const { spec, pathKeys } = workload.template;
+  const escapes: Escape[] = [];
+  for (const [field, name] of [['hostPID', 'host PID namespace'], ['hostNetwork', 'host network'], ['hostIPC', 'host IPC namespace']] as const) {
+    if (spec[field] === true) escapes.push({ what: `shares the ${name} (${field}: true)`, path: [...pathKeys, field], fix: `remove \`${field}: true\`` });
+  }
+  for (const list of ['initContainers', 'containers', 'ephemeralContainers'] as const) {
+    const containers = Array.isArray(spec[list]) ? spec[list] : [];
+    containers.forEach((container: unknown, index) => {
+      if (!isRecord(container)) return;
+      const name = typeof container.name === 'string' ? container.name : `#${index}`;
+      const context = isRecord(container.securityContext) ? container.securityContext : {};
+      const base = [...pathKeys, list, index, 'securityContext'];
+      if (context.privileged === true) escapes.push({ what: `container ${name} is privileged`, path: [...base, 'privileged'], fix: `set \`privileged: false\` on container ${name} and grant only the capabilities it needs` });
+      const add = isRecord(context.capabilities) && Array.isArray(context.capabilities.add) ? context.capabilities.add.filter((c): c is string => typeof c === 'string') : [];
+      const bad = add.filter((c) => dangerousCapabilities.has(c.toUpperCase().replace(/^CAP_/, '')));
+      if (bad.length > 0) escapes.push({ what: `container ${name} adds ${bad.join(', ')}`, path: [...base, 'capabilities', 'add'], fix: `drop ${bad.join(', ')} from container ${name}` });
+    });
+  }
+  const volumes = Array.isArray(spec.volumes) ? spec.volumes : [];
+  volumes.forEach((volume: unknown, index) => {
+    if (!isRecord(volume) || !isRecord(volume.hostPath) || typeof volume.hostPath.path !== 'string') return;
+    if (runtimeSockets.test(volume.hostPath.path)) escapes.push({ what: `mounts the host's ${volume.hostPath.path}`, path: [...pathKeys, 'volumes', index, 'hostPath', 'path'], fix: `remove the hostPath volume ${volume.hostPath.path}: it gives control of the node` });
+  });
+  return escapes;
+}
