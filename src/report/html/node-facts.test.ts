@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { indexMap } from './map-index.js';
+import { nodeFactsOf } from './node-facts.js';
+import { sampleReportInput } from './test-sample.js';
+
+describe('nodeFactsOf', () => {
+  const input = sampleReportInput();
+  const index = indexMap(input.map);
+  const facts = nodeFactsOf(input, index);
+  const of = (id: string) => {
+    const fact = facts[index.indexOf.get(id) ?? -1];
+    if (!fact) throw new Error(`no node ${id}`);
+    return fact;
+  };
+
+  it('counts gap and partial controls whose failing evidence or proposed change points at the node', () => {
+    const api = of('image:registry.example.com/team/api');
+    expect(api.controls.filter((c) => c.gap).map((c) => c.result.control.id)).toEqual(['SS-CTL-B03', 'SS-CTL-D01']);
+    expect(api.gapCount).toBe(2);
+    // met controls are listed but never marked
+    const registry = of('registry:registry.example.com');
+    expect(registry.controls.map((c) => [c.result.control.id, c.gap])).toEqual([
+      ['SS-CTL-D02', false],
+      ['SS-CTL-D03', false],
+    ]);
+    expect(registry.gapCount).toBe(0);
+    // partial control whose evidence here is ok: listed, not marked
+    const jenkins = of('pipeline:jenkins:apps/api/Jenkinsfile');
+    expect(jenkins.controls.find((c) => c.result.control.id === 'SS-CTL-B02')?.gap).toBe(false);
+    // accepted gaps are not marked
+    expect(of('cluster:prod-eu').gapCount).toBe(0);
+  });
+
+  it('adds lifecycle findings once, whether they come as report findings or only as map findings', () => {
+    const web = of('image:registry.example.com/team/web');
+    expect(web.gapCount).toBe(2); // SS-CTL-R02 + SS-MAP-002 (report finding; the map finding is the same)
+    expect(web.breaks).toEqual([]);
+    const gitlab = of('pipeline:gitlab:apps/worker/.gitlab-ci.yml');
+    expect(gitlab.breaks.map((b) => b.ruleId)).toEqual(['SS-MAP-004']);
+    expect(gitlab.unknowns).toHaveLength(1);
+    expect(gitlab.gapCount).toBe(1);
+  });
+
+  it('lists the findings on a node, most severe first', () => {
+    const api = of('image:registry.example.com/team/api');
+    expect(api.findings.map((f) => f.id)).toEqual(['CVE-2024-6387', 'SS-SEC-004', 'CVE-2023-44487', 'CVE-2024-24790', 'SS-REG-002', 'CVE-2023-52425']);
+    const total = facts.reduce((n, f) => n + f.findings.length, 0);
+    expect(total).toBe(input.findings.reduce((n, f) => n + f.nodes.length, 0));
+  });
+});

@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import type { ReportInput } from './input.js';
+import { renderHtmlReport } from './render.js';
+import { hostile, hostileReportInput, sampleReportInput } from './test-sample.js';
+
+/** The markup outside `<script>` and `<style>` bodies (escaped text never holds a raw `<`, so every `<x` left is a tag). */
+function markupOf(html: string): string {
+  return html.replace(/(<script\b[^>]*>)[\s\S]*?(<\/script>)/g, '$1$2').replace(/(<style\b[^>]*>)[\s\S]*?(<\/style>)/g, '$1$2');
+}
+
+interface Tag {
+  name: string;
+  attributes: Map<string, string>;
+}
+
+function tagsOf(html: string): Tag[] {
+  const tags: Tag[] = [];
+  for (const match of markupOf(html).matchAll(/<([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s=>/]+(?:="[^"]*")?)*)\s*\/?>/g)) {
+    const attributes = new Map<string, string>();
+    for (const a of (match[2] ?? '').matchAll(/([^\s=>/]+)(?:="([^"]*)")?/g)) attributes.set((a[1] ?? '').toLowerCase(), a[2] ?? '');
+    tags.push({ name: (match[1] ?? '').toLowerCase(), attributes });
+  }
+  return tags;
+}
+
+const count = (text: string, needle: string): number => text.split(needle).length - 1;
+
+describe('renderHtmlReport', () => {
+  it('is one self-contained document that fetches nothing', async () => {
+    const html = await renderHtmlReport(sampleReportInput());
+    expect(html.startsWith('<!doctype html>\n<html lang="en">')).toBe(true);
+    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:;`);
+    const tags = tagsOf(html);
+    const scripts = tags.filter((t) => t.name === 'script');
+    expect(scripts).toHaveLength(2);
+    expect(scripts.every((s) => !s.attributes.has('src'))).toBe(true);
+    expect(tags.filter((t) => ['img', 'iframe', 'object', 'embed', 'video', 'audio', 'source', 'base', 'form'].includes(t.name) && t.name !== 'form')).toEqual([]);
+    // every reference is in-page or a data: URL; the only URL-looking thing is the SVG namespace
+    for (const tag of tags) {
+      for (const name of ['src', 'href', 'action', 'xlink:href', 'poster', 'srcset']) {
+        const value = tag.attributes.get(name);
+        if (value !== undefined) expect(value, `${tag.name} ${name}`).toMatch(/^(#|data:)/);
+      }
+      for (const [name] of tag.attributes) expect(name.startsWith('on'), `${tag.name} has an inline handler ${name}`).toBe(false);
+    }
+    // URLs may appear as text (evidence says where a registry is), never in an attribute, a style or a script
+    for (const tag of tags) for (const [name, value] of tag.attributes) if (name !== 'xmlns') expect(value, `${tag.name} ${name}`).not.toMatch(/\/\//);
+    const bodies = [...html.matchAll(/<(script|style)\b[^>]*>([\s\S]*?)<\/\1>/g)].map((m) => m[2] ?? '').join('\n');
+    expect(bodies).not.toMatch(/https?:|\/\/[a-z]|@import|url\(\s*['"]?(?!#)|fetch\(|XMLHttpRequest|import\(/);
+  });
+
+  it('shows the scores, the summary, every control and every finding', async () => {
+    const input = sampleReportInput();
+    const html = await renderHtmlReport(input);
+    expect(html).toContain(`<span class="score-num big">${input.posture.overall}<span class="of">/100</span>`);
+    for (const phase of input.posture.phases) expect(html).toContain(`<h3 id="phase-${phase.phase}">`);
+    expect(html).toContain(input.posture.summary);
+    const controls = html.slice(html.indexOf('<section id="controls"'), html.indexOf('<section id="findings"'));
+    expect(count(controls, '<tr class="row-')).toBe(input.posture.controls.length);
+    for (const c of input.posture.controls) {
+      expect(controls).toContain(`<strong>${c.control.id}</strong>`);
+      for (const change of c.changes) if (change.snippet) expect(controls).toContain(`<pre><code>${change.snippet.replace(/'/g, '&#39;')}</code></pre>`);
+    }
+    for (const status of ['met', 'partial', 'gap', 'unknown', 'accepted']) expect(controls).toContain(`class="status st-${status}"`);
+    expect(controls).toContain('✗</span> Gap</span>'); // status in words, not colour alone
+
+    const findings = html.slice(html.indexOf('<section id="findings"'), html.indexOf('<footer>'));
+    expect(count(findings, '<tr data-sev=')).toBe(input.findings.length);
+    for (const category of ['vulnerability', 'secret', 'misconfiguration', 'lifecycle'] as const) {
+      const group = findings.slice(findings.indexOf(`data-category="${category}"`));
+      const own = input.findings.filter((f) => f.category === category);
+      expect(group).toContain(`data-total="${own.length}"`);
+      for (const f of own) expect(group).toContain(`<code>${f.id}</code>`);
+    }
+    expect(findings).toContain('<input type="search" id="f-text"');
+  });
+
+  it('draws every node and edge in stage columns, marks gaps, and has a panel for every node and stage', async () => {
+    const input = sampleReportInput();
+    const html = await renderHtmlReport(input);
+    const svg = html.slice(html.indexOf('<svg id="map-svg"'), html.indexOf('</svg>'));
+    expect(count(svg, '<g class="node ')).toBe(input.map.nodes.length);
+    expect(count(svg, '<path class="edge ')).toBe(input.map.edges.length);
+    expect(count(svg, '<g class="stage-head"')).toBe(7);
+    expect(svg).toMatch(/aria-label="image registry\.example\.com\/team\/api, 2 gaps, 6 findings"/);
+    expect(count(svg, 'class="badge"')).toBeGreaterThan(5);
+    expect(count(html, '<template id="panel-n')).toBe(input.map.nodes.length);
+    expect(count(html, '<template id="panel-stage-')).toBe(7);
+    const apiPanel = /<template id="panel-n13">([\s\S]*?)<\/template>/.exec(html)?.[1] ?? '';
+    expect(apiPanel).toContain('registry.example.com/team/api');
+    for (const id of ['SS-CTL-B03', 'SS-CTL-D01', 'CVE-2024-6387', 'SS-SEC-004']) expect(apiPanel).toContain(id);
+    expect(apiPanel).not.toContain('CVE-2024-31449'); // redis's, not api's
+  });
+
+  it('keeps hostile text as text everywhere', async () => {
+    const [plain, evil] = await Promise.all([renderHtmlReport(sampleReportInput()), renderHtmlReport(hostileReportInput())]);
+    expect(evil).not.toContain('<script>alert');
+    expect(evil).not.toContain('<img');
+    expect(evil).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt; &#39;q&#39;');
+    expect(count(evil, '</script>')).toBe(2);
+    expect(count(evil, '</svg>')).toBe(1);
+    // the same element types as the plain report: nothing was injected
+    const names = (html: string): string[] => [...new Set(tagsOf(html).map((t) => t.name))].sort();
+    expect(names(evil)).toEqual(names(plain));
+    for (const tag of tagsOf(evil)) for (const [name, value] of tag.attributes) expect(value, `${tag.name} ${name}`).not.toMatch(/[<>]/);
+    // the JSON data block holds numbers only
+    const data = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(evil)?.[1] ?? '';
+    expect(data).toMatch(/^\{"flows":\[[\d,[\]]*\]\}$/);
+    expect(hostile).toContain('<script>');
+  });
+
+  it('renders the same bytes for the same input, whatever order the map lists things in', async () => {
+    const first = await renderHtmlReport(sampleReportInput());
+    expect(await renderHtmlReport(sampleReportInput())).toBe(first);
+    const shuffled = sampleReportInput();
+    shuffled.map.nodes.reverse();
+    shuffled.map.edges.reverse();
+    expect(await renderHtmlReport(shuffled)).toBe(first);
+  });
+
+  it('renders an estate where nothing was read', async () => {
+    const sample = sampleReportInput();
+    const empty: ReportInput = {
+      ...sample,
+      map: { ...sample.map, nodes: [], edges: [{ from: 'workload:x', to: 'image:y', kind: 'pulled-from', attributes: {} }], findings: [], unknowns: [], diagnostics: [] },
+      posture: { ...sample.posture, controls: [], phases: [], overall: 0, summary: 'Nothing assessed.' },
+      findings: [],
+    };
+    const html = await renderHtmlReport(empty);
+    expect(count(html, 'nothing read</text>')).toBe(7);
+    expect(count(html, 'No controls for this phase.')).toBe(4);
+    expect(count(html, 'None found.')).toBe(4);
+    expect(html).toContain('edge pulled-from from workload:x to image:y names a node the map does not have; not drawn');
+  });
+});

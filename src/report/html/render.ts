@@ -1,0 +1,85 @@
+import { escapeHtml, jsonForScript } from './escape.js';
+import { plural } from './format.js';
+import type { ReportInput } from './input.js';
+import { layoutMap } from './layout.js';
+import { flowsOf, indexMap, type MapIndex } from './map-index.js';
+import { captionOf, renderMapSvg } from './map-svg.js';
+import { type NodeFacts, nodeFactsOf } from './node-facts.js';
+import { renderNodePanels, renderStagePanels } from './panels.js';
+import { reportScript } from './script.js';
+import { renderControls, renderFindings, renderHeader } from './sections.js';
+import { reportStyle } from './style.js';
+
+/** Nothing may be fetched: styles and scripts are inline, images only as data: URLs, no forms, no base. */
+export const reportCsp = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+
+/**
+ * The posture report as one self-contained HTML file: scores and summary, the lifecycle map (laid
+ * out here with ELK, drawn as SVG, with paths and side panels driven by a small inline script),
+ * per-phase control tables and filterable findings tables. Every input string is escaped; the output
+ * depends on the input only (no clock, no random ids), so the same input renders the same bytes.
+ */
+export async function renderHtmlReport(input: ReportInput): Promise<string> {
+  const index = indexMap(input.map);
+  const facts = nodeFactsOf(input, index);
+  const layout = await layoutMap(
+    index,
+    index.nodes.map((node, i) => captionOf(node.kind, facts[i])),
+  );
+  const data = { flows: flowsOf(index) };
+
+  return [
+    '<!doctype html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="${reportCsp}">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    '<meta name="referrer" content="no-referrer">',
+    `<meta name="generator" content="Shipshape ${escapeHtml(input.toolVersion)}">`,
+    '<link rel="icon" href="data:,">',
+    `<title>${escapeHtml(input.title)}</title>`,
+    `<style>${reportStyle}</style>`,
+    '</head>',
+    '<body>',
+    '<main>',
+    renderHeader(input),
+    renderMapSection(input, index, facts, renderMapSvg(index, layout, facts)),
+    renderControls(input.posture, index),
+    renderFindings(input.findings, index),
+    `<footer>Shipshape ${escapeHtml(input.toolVersion)} · posture ${escapeHtml(input.posture.generatedAt)} · map ${escapeHtml(input.map.generatedAt)}. This file is self-contained: it loads nothing from the network.</footer>`,
+    '</main>',
+    '<aside id="panel" role="dialog" aria-modal="false" aria-label="Details" hidden><div class="panel-bar"><button type="button" id="panel-close">Close <span aria-hidden="true">×</span></button></div><div id="panel-body"></div></aside>',
+    renderNodePanels(index, facts),
+    renderStagePanels(index, facts),
+    `<script type="application/json" id="report-data">${jsonForScript(data)}</script>`,
+    `<script>${reportScript}</script>`,
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}
+
+function renderMapSection(input: ReportInput, index: MapIndex, facts: readonly NodeFacts[], svg: string): string {
+  const gaps = facts.reduce((sum, f) => sum + f.gapCount, 0);
+  const notes = [
+    ...input.map.diagnostics.map((d) => `${d.level}: ${d.message}${d.where ? ` (${d.where})` : ''}`),
+    ...index.dangling.map((e) => `edge ${e.kind} from ${e.from} to ${e.to} names a node the map does not have; not drawn`),
+  ];
+  const inputs = input.map.inputs;
+  return (
+    '<section id="map" aria-labelledby="map-h"><h2 id="map-h">Lifecycle map</h2>' +
+    `<p>${plural(index.nodes.length, 'node')} and ${plural(index.edges.length, 'edge')} from source to host; ${plural(gaps, 'gap')} marked. ` +
+    'Select a node to light up its path and see its facts, controls and findings; select a stage heading for the stage.</p>' +
+    `<p class="muted small">Read from: ${escapeHtml([...inputs.sources, ...inputs.registries, ...inputs.workloads].join(', ') || 'nothing')}</p>` +
+    '<div class="map-tools" role="toolbar" aria-label="Map zoom"><button type="button" id="zoom-out" aria-label="Zoom out">−</button><span id="zoom-level" aria-live="polite">100%</span>' +
+    '<button type="button" id="zoom-in" aria-label="Zoom in">+</button><button type="button" id="zoom-fit">Fit</button><button type="button" id="zoom-reset">Actual size</button></div>' +
+    '<div class="legend" aria-hidden="true"><span><span class="swatch" style="background:#cf222e"></span>gap count (controls at gap/partial, lifecycle breaks)</span>' +
+    '<span><span class="swatch" style="background:#0969da"></span>selected path</span><span>dashed edge: not certain</span></div>' +
+    `<div id="map-scroll" role="region" aria-label="Lifecycle map (scrolls)" tabindex="0">${svg}</div>` +
+    (notes.length
+      ? `<details class="diagnostics"><summary>${plural(notes.length, 'note')} from reading the estate</summary><ul>${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul></details>`
+      : '') +
+    '</section>'
+  );
+}

@@ -1,0 +1,51 @@
+/**
+ * Markdown escaping for text from untrusted files and registries (CommonMark + GitHub tables):
+ * inline punctuation is backslash-escaped so no markup, link or raw HTML can form; cells also escape
+ * pipes and turn newlines into `<br>`.
+ */
+
+/** Inline text on one line. */
+export function mdText(value: string): string {
+  return value.replace(/\r\n?|\n/g, ' ').replace(/[\\`*_[\]<>|~&!]/g, (char) => `\\${char}`);
+}
+
+/** Text that starts a line (a paragraph, a list item's content): also escapes what would open a heading, list or rule there. */
+export function mdLine(value: string): string {
+  // leading spaces would make an indented code block
+  return mdText(value)
+    .trimStart()
+    .replace(/^([#+\-=]|\d+(?=[.)]))/, (lead: string) => (/^\d/.test(lead) ? `${lead}\\` : `\\${lead}`));
+}
+
+/** A table cell: text, pipes escaped, line breaks kept as `<br>`. */
+export function mdCell(value: string): string {
+  return value
+    .split(/\r\n?|\n/)
+    .map((line) => mdText(line))
+    .join('<br>');
+}
+
+/** Inline code on one line, with a backtick fence longer than any run inside; `inCell` also escapes pipes (GitHub splits cells on them even in code). */
+export function mdCode(value: string, inCell = false): string {
+  const flat = value.replace(/\r\n?|\n/g, ' ');
+  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = flat.startsWith('`') || flat.endsWith('`') || flat.startsWith(' ') ? ' ' : '';
+  const body = inCell ? flat.replace(/\|/g, '\\|') : flat;
+  return `${fence}${pad}${body}${pad}${fence}`;
+}
+
+/** A fenced code block whose fence no line of the content can close. */
+export function mdFence(content: string, language = ''): string {
+  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${fence}${language}\n${content.replace(/\r\n?/g, '\n').replace(/\n$/, '')}\n${fence}`;
+}
+
+/** A Mermaid label: everything but plain word characters written as `#<code>;` entities, so no quote, bracket or markup can break out. */
+export function mermaidLabel(value: string): string {
+  const flat = value.replace(/\s+/g, ' ').trim();
+  return Array.from(flat)
+    .map((char) => (/[A-Za-z0-9 .,:/@_+=-]/.test(char) ? char : `#${char.codePointAt(0) ?? 63};`))
+    .join('');
+}

@@ -1,0 +1,24 @@
+import type { ControlStatus, PostureReport } from '../lifecycle/posture/model.js';
+import { renderTable } from './table.js';
+
+const statusWords: Record<ControlStatus, string> = { met: 'MET', partial: 'PARTIAL', gap: 'GAP', unknown: 'UNKNOWN', accepted: 'ACCEPTED' };
+
+/** `shipshape posture` for a terminal: the summary, scores per phase, every control, then the changes to make. */
+export function renderPostureTable(posture: PostureReport, width: number): string {
+  const lines: string[] = [posture.summary, ''];
+  lines.push(renderTable(['PHASE', 'SCORE', 'MET', 'PARTIAL', 'GAP', 'UNKNOWN', 'ACCEPTED'], [
+    ...posture.phases.map((p) => [p.phase, String(p.score), ...(['met', 'partial', 'gap', 'unknown', 'accepted'] as const).map((s) => String(p.counts[s]))]),
+    ['overall', String(posture.overall), '', '', '', '', ''],
+  ], { width, align: ['left', 'right', 'right', 'right', 'right', 'right', 'right'] }));
+  lines.push('', renderTable(['CONTROL', 'PHASE', 'STATUS', 'TITLE', 'WHY'], posture.controls.map((c) => [c.control.id, c.control.phase, statusWords[c.status], c.control.title, c.summary]), { width }));
+  const withChanges = posture.controls.filter((c) => (c.status === 'gap' || c.status === 'partial') && c.changes.length > 0);
+  if (withChanges.length > 0) lines.push('', '== Proposed changes ==');
+  for (const control of withChanges) {
+    lines.push('', `${control.control.id} ${control.control.title}`);
+    for (const change of control.changes) {
+      lines.push(`  - ${change.summary}${change.file ? ` (${change.file}${change.line !== undefined ? `:${change.line}` : ''})` : ''}`);
+      if (change.snippet) lines.push(...change.snippet.split('\n').map((l) => `      ${l}`));
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
