@@ -5,7 +5,10 @@ import { composeCommand } from './commands/compose.js';
 import { dbCommand } from './commands/db.js';
 import { dockerfileCommand } from './commands/dockerfile.js';
 import { k8sCommand } from './commands/k8s.js';
+import { mapCommand, traceCommand } from './commands/map.js';
 import { historyCommand, registryCommand } from './commands/registry.js';
+import { postureCommand } from './commands/posture.js';
+import { demoCommand } from './commands/demo.js';
 import { sbomCommand } from './commands/sbom.js';
 import { scanCommand } from './commands/scan.js';
 import { versionCommand } from './commands/version.js';
@@ -39,6 +42,10 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   program.addCommand(composeCommand(io, done));
   program.addCommand(registryCommand(io, done));
   program.addCommand(historyCommand(io, done));
+  program.addCommand(postureCommand(io, done));
+  program.addCommand(mapCommand(io, done));
+  program.addCommand(traceCommand(io, done));
+  program.addCommand(demoCommand(io, done));
   program.addCommand(versionCommand(io, done));
   for (const command of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
     command

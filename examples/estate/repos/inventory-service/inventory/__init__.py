@@ -1,0 +1,1 @@
+"""Inventory service: stock levels of the shop's items."""

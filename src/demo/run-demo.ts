@@ -1,0 +1,107 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { defaultLimits } from '../core/limits.js';
+import type { RegistryScanReport } from '../distribute/model.js';
+import { scanRegistry } from '../distribute/scan.js';
+import { collectEstate } from '../lifecycle/collect.js';
+import { loadShipshapeConfig } from '../lifecycle/config.js';
+import type { EstateEvidence } from '../lifecycle/estate-model.js';
+import { buildLifecycleMap } from '../lifecycle/map.js';
+import type { LifecycleMap } from '../lifecycle/model.js';
+import { assessPosture } from '../lifecycle/posture/assess.js';
+import type { PostureReport } from '../lifecycle/posture/model.js';
+import { defaultPolicy } from '../lifecycle/posture/policy.js';
+import { estateFindings } from '../report/estate-findings.js';
+import { renderHtmlReport } from '../report/html/render.js';
+import type { ReportInput } from '../report/html/input.js';
+import { importOsv } from '../vuln/advisories/import.js';
+import { AdvisoryStore } from '../vuln/advisories/store.js';
+import { buildEstate } from './estate.js';
+import { pushEstate } from './push-estate.js';
+import { rewriteRegistry } from './registry-alias.js';
+import { startDemoRegistry } from './registry-server.js';
+
+export interface DemoOptions {
+  /** `examples/estate`. */
+  estateDir: string;
+  /** `examples/advisories`. */
+  advisoriesDir: string;
+  /** Where the HTML report goes. */
+  reportFile: string;
+  toolVersion: string;
+  now: Date;
+  /** A registry to push to and scan instead of the one served in this process (the tests use Debian's docker-registry). */
+  registry?: { host: string; plainHttp: boolean } | undefined;
+  onProgress?: ((message: string) => void) | undefined;
+}
+
+export interface DemoResult {
+  reportFile: string;
+  evidence: EstateEvidence;
+  map: LifecycleMap;
+  posture: PostureReport;
+  input: ReportInput;
+  /** Images built, tags pushed, advisories imported. */
+  counts: { images: number; tags: number; advisories: number };
+}
+
+/** The registry the estate's pipelines push to and its manifests pull from. */
+const estateRegistry = 'registry.shop.internal';
+
+/**
+ * The whole lifecycle on the example estate, offline: build its images with the project's image
+ * builder, push them to a registry served in this process, import the bundled advisories, scan the
+ * registry, read the sources and manifests, map, assess, and write the HTML report. Everything
+ * temporary lives in one temp directory, removed at the end.
+ */
+export async function runDemo(options: DemoOptions): Promise<DemoResult> {
+  const progress = options.onProgress ?? ((): void => undefined);
+  const work = await mkdtemp(path.join(tmpdir(), 'shipshape-demo-'));
+  const served = options.registry ? undefined : await startDemoRegistry();
+  const registry = options.registry ?? { host: served?.host ?? '', plainHttp: true };
+  const store = AdvisoryStore.open(path.join(work, 'osv.sqlite'), { create: true });
+  try {
+    progress('building the estate images');
+    const estate = await buildEstate(options.estateDir);
+    progress(`pushing ${estate.images.length} images to the demo registry ${registry.host}`);
+    const pushed = await pushEstate(estate, { registry: registry.host, plainHttp: registry.plainHttp }, estateRegistry);
+    progress('importing the bundled advisories');
+    const imported = await importOsv(store, [options.advisoriesDir], { now: options.now });
+    progress(`scanning the registry ${estateRegistry} (served on ${registry.host})`);
+    const scanned = await scanRegistry(registry.host, undefined, {
+      registryOptions: { plainHttp: registry.plainHttp },
+      limits: defaultLimits,
+      cacheDir: path.join(work, 'cache'),
+      now: options.now,
+      parallel: 4,
+      keys: [],
+      advisories: store,
+      secrets: true,
+      previous: undefined,
+      maxImageAgeDays: defaultPolicy.maxImageAgeDays,
+      onProgress: (event) => progress(event.kind === 'image' ? `scanning images ${event.done}/${event.total}` : `${event.count} repositories`),
+    });
+    const report: RegistryScanReport = rewriteRegistry(scanned, registry.host, estateRegistry);
+    progress('reading the sources and manifests, mapping the lifecycle');
+    const config = await loadShipshapeConfig(path.join(options.estateDir, 'shipshape.yaml'));
+    const evidence = await collectEstate({ sources: config.sources, registryReports: [report], manifests: config.manifests, ...(config.allowedRegistries ? { allowedRegistries: config.allowedRegistries } : {}) });
+    const map = buildLifecycleMap(evidence, options.now);
+    progress('assessing the posture');
+    const posture = assessPosture(evidence, map, { policy: { ...defaultPolicy, allowedRegistries: config.allowedRegistries ?? [] }, now: options.now, advisories: store });
+    const input: ReportInput = {
+      title: 'Shipshape posture report — example estate (shop)',
+      generatedAt: options.now.toISOString(),
+      toolVersion: options.toolVersion,
+      map,
+      posture,
+      findings: estateFindings(evidence, map),
+    };
+    await writeFile(options.reportFile, await renderHtmlReport(input));
+    return { reportFile: options.reportFile, evidence, map, posture, input, counts: { images: estate.images.length, tags: pushed.length, advisories: imported.records } };
+  } finally {
+    store.close();
+    await served?.close();
+    await rm(work, { recursive: true, force: true });
+  }
+}
