@@ -72,6 +72,13 @@ describe('OSV range evaluation', () => {
     expect(evaluateAffected('1.0', range({ introduced: '0' }, { fixed: 'two' }), schemeFor)).toMatchObject({ status: 'indeterminate', reason: expect.stringContaining('fixed version "two"') });
   });
 
+  it('a version both listed and in a range reports the range, which knows the fix (PYSEC records list versions too)', () => {
+    const affected: OsvAffected = { versions: ['2.2.2', '2.3.0'], ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '2.3.8' }] }] };
+    expect(evaluateAffected('2.2.2', affected, schemeFor)).toMatchObject({ status: 'affected', how: 'range', fixed: '2.3.8' });
+    const listedOnly: OsvAffected = { versions: ['9.9'], ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '2.3.8' }] }] };
+    expect(evaluateAffected('9.9', listedOnly, schemeFor)).toMatchObject({ status: 'affected', how: 'versions', fixed: undefined });
+  });
+
   it('SEMVER ranges compare installed versions without a leading v', () => {
     const affected: OsvAffected = { ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '1.2' }] }] };
     expect(status('v1.1', affected)).toBe('affected');

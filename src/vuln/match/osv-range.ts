@@ -22,15 +22,17 @@ type Parsed<V> = { kind: 'introduced' | 'fixed' | 'last_affected' | 'limit'; raw
  * has limits at all. `introduced: "0"` is below every version; `limit: "*"` above every version.
  */
 export function evaluateAffected(version: string, affected: OsvAffected, schemeFor: SchemeFor): RangeOutcome {
-  if (affected.versions?.includes(version)) return { status: 'affected', how: 'versions', range: `version ${version} is listed`, fixed: undefined, lastAffected: undefined };
+  const listed = affected.versions?.includes(version) === true;
   let indeterminate: string | undefined;
   for (const range of affected.ranges ?? []) {
     const scheme = schemeFor(range.type);
     if (!scheme) continue; // GIT ranges name commits, not versions
     const outcome = evaluateRange(version, range, scheme);
+    // a range that holds the version also says where it is fixed, which a `versions` list does not
     if (outcome.status === 'affected') return outcome;
     if (outcome.status === 'indeterminate') indeterminate ??= outcome.reason;
   }
+  if (listed) return { status: 'affected', how: 'versions', range: `version ${version} is listed`, fixed: undefined, lastAffected: undefined };
   return indeterminate ? { status: 'indeterminate', reason: indeterminate } : { status: 'not-affected' };
 }
 
