@@ -139,6 +139,16 @@ describe.skipIf(skipReason !== undefined)(`shipshape registry scan against Debia
     expect(results.map((r) => r.locations[0]?.physicalLocation.artifactLocation.uri)).toContain(`docker://${registry.host}/shop/forged:1@${bookworm}`);
   });
 
+  it('--scanners none reads manifests and configs only: age and user, no layers', async () => {
+    const result = await shipshape(['registry', 'scan', `${registry.host}/base`, '--plain-http', '--scanners', 'none', '--no-history', '-f', 'json']);
+    const report = JSON.parse(result.stdout) as RegistryScanReport;
+    expect(report.stats.layers).toEqual({ read: 0, fromDiskCache: 0, shared: 0 });
+    const [platform] = report.repositories[0]?.images[0]?.platforms ?? [];
+    expect(platform).toMatchObject({ platform: 'linux/amd64', runsAsRoot: true });
+    expect(platform?.created).toBeDefined();
+    expect(platform?.os).toBeUndefined();
+  });
+
   it('a prefix limits the scan; the table says what it found', async () => {
     const result = await shipshape(['registry', 'scan', `${registry.host}/base`, '--plain-http', '--scanners', 'none', '--no-history']);
     expect(result.code).toBe(0);

@@ -78,6 +78,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       keys: [],
       advisories: store,
       secrets: true,
+      readLayers: true,
       previous: undefined,
       maxImageAgeDays: defaultPolicy.maxImageAgeDays,
       onProgress: (event) => progress(event.kind === 'image' ? `scanning images ${event.done}/${event.total}` : `${event.count} repositories`),

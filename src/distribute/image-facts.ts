@@ -12,7 +12,8 @@ import { secretFindings, secretVisitor } from '../secrets/index.js';
 import type { AdvisoryLookup } from '../vuln/match/matcher.js';
 import { scanImage } from '../vuln/scan.js';
 import type { SeverityLevel } from '../vuln/severity.js';
-import type { PlatformImage, StoredImageOs } from './model.js';
+import type { ImageConfig } from '../image/schema.js';
+import type { PlatformImage } from './model.js';
 
 export interface ImageFactsOptions {
   registry: string;
@@ -22,6 +23,8 @@ export interface ImageFactsOptions {
   /** The advisory database; undefined: vulnerabilities are not counted. */
   advisories: AdvisoryLookup | undefined;
   secrets: boolean;
+  /** false: only the manifest and config are read (no OS, vulnerabilities or secrets). */
+  readLayers: boolean;
   shared: SharedLayerScans;
   now: Date;
   /** Layers of one image read at once. */
@@ -46,6 +49,10 @@ export async function platformImageFacts(repository: string, digest: string, pla
   const source = openRegistryImage({ registry: options.registry, repository, tag: undefined, digest }, options.registryOptions);
   const diagnostics = new Diagnostics();
   try {
+    if (!options.readLayers) {
+      const image = await source.resolve({}, { limits: options.limits, diagnostics, signal: options.signal });
+      return { facts: configFacts(platform, digest, image.config, image.manifest?.annotations, options.now), diagnostics: [] };
+    }
     const model = await readImage(source, {
       selection: {},
       limits: options.limits,
@@ -57,52 +64,50 @@ export async function platformImageFacts(repository: string, digest: string, pla
       sharedLayers: options.shared,
     });
     const result = scanImage(model, options.advisories);
-    const { config, manifest } = model.image;
-    const labels = { ...(config.config?.Labels ?? {}), ...(manifest?.annotations ?? {}) };
-    const created = config.created;
+    const facts = configFacts(platform, digest, model.image.config, model.image.manifest?.annotations, options.now);
     const os = result.inventory.os;
-    const osFacts: StoredImageOs | undefined = os
-      ? { id: os.distro?.id ?? os.id, name: os.name, version: os.version, eolDate: undefined, endOfLife: undefined }
-      : undefined;
-    if (osFacts) {
-      osFacts.eolDate = endOfLife(osFacts.id, osFacts.version);
-      osFacts.endOfLife = osFacts.eolDate === undefined ? undefined : Date.parse(osFacts.eolDate) < options.now.getTime();
+    if (os) {
+      const eolDate = endOfLife(os.distro?.id ?? os.id, os.version);
+      facts.os = { id: os.distro?.id ?? os.id, name: os.name, version: os.version, eolDate, endOfLife: eolDate === undefined ? undefined : Date.parse(eolDate) < options.now.getTime() };
     }
-    const vulnerabilities: Partial<Record<SeverityLevel, number>> | undefined = options.advisories ? {} : undefined;
-    const fixable: Partial<Record<SeverityLevel, number>> | undefined = options.advisories ? {} : undefined;
-    for (const finding of result.findings) {
-      const level = finding.severity.level;
-      if (vulnerabilities) vulnerabilities[level] = (vulnerabilities[level] ?? 0) + 1;
-      if (fixable && finding.fixedVersion !== undefined) fixable[level] = (fixable[level] ?? 0) + 1;
+    if (options.advisories) {
+      const vulnerabilities: Partial<Record<SeverityLevel, number>> = {};
+      const fixable: Partial<Record<SeverityLevel, number>> = {};
+      for (const finding of result.findings) {
+        const level = finding.severity.level;
+        vulnerabilities[level] = (vulnerabilities[level] ?? 0) + 1;
+        if (finding.fixedVersion !== undefined) fixable[level] = (fixable[level] ?? 0) + 1;
+      }
+      Object.assign(facts, {
+        vulnerabilities,
+        fixable,
+        vulnerabilityList: result.findings.map((f) => ({ id: f.id, aliases: f.aliases, severity: f.severity.level, package: f.package.name, installed: f.installedVersion, fixed: f.fixedVersion, summary: f.summary })),
+      });
     }
-    const secrets = options.secrets
-      ? secretFindings(model, {}).map((f) => ({ ruleId: f.ruleId, title: f.title, path: f.location.path, layer: f.location.layer?.index }))
-      : undefined;
-    const user = config.config?.User?.trim() ?? '';
-    const facts: PlatformImage = {
-      platform: platform || formatPlatform(config),
-      digest,
-      created,
-      ageDays: created && !Number.isNaN(Date.parse(created)) ? Math.floor((options.now.getTime() - Date.parse(created)) / dayMs) : undefined,
-      os: osFacts,
-      vulnerabilities,
-      fixable,
-      vulnerabilityList: options.advisories
-        ? result.findings.map((f) => ({ id: f.id, aliases: f.aliases, severity: f.severity.level, package: f.package.name, installed: f.installedVersion, fixed: f.fixedVersion, summary: f.summary }))
-        : undefined,
-      baseName: first(labels, baseNameKeys),
-      baseDigest: first(labels, baseDigestKeys),
-      source: first(labels, sourceKeys),
-      revision: first(labels, revisionKeys),
-      runsAsRoot: user === '' || user === 'root' || user === '0' || user.startsWith('root:') || user.startsWith('0:'),
-      secrets,
-    };
+    if (options.secrets) facts.secrets = secretFindings(model, {}).map((f) => ({ ruleId: f.ruleId, title: f.title, path: f.location.path, layer: f.location.layer?.index }));
     return { facts, diagnostics: [...model.diagnostics, ...result.diagnostics].filter((d) => d.level !== 'info').map((d) => `${repository}@${digest}: ${d.message}`) };
   } catch (error) {
     return { facts: unreadable(platform, digest), diagnostics: [`${repository}@${digest}: the image could not be read: ${messageOf(error)}`] };
   } finally {
     await source.close();
   }
+}
+
+/** What the manifest and config alone tell: age, parent and source annotations, root user. */
+function configFacts(platform: string, digest: string, config: ImageConfig, annotations: Record<string, string> | undefined, now: Date): PlatformImage {
+  const labels = { ...(config.config?.Labels ?? {}), ...(annotations ?? {}) };
+  const created = config.created;
+  const user = config.config?.User?.trim() ?? '';
+  return {
+    ...unreadable(platform || formatPlatform(config), digest),
+    created,
+    ageDays: created && !Number.isNaN(Date.parse(created)) ? Math.floor((now.getTime() - Date.parse(created)) / dayMs) : undefined,
+    baseName: first(labels, baseNameKeys),
+    baseDigest: first(labels, baseDigestKeys),
+    source: first(labels, sourceKeys),
+    revision: first(labels, revisionKeys),
+    runsAsRoot: user === '' || user === 'root' || user === '0' || user.startsWith('root:') || user.startsWith('0:'),
+  };
 }
 
 function unreadable(platform: string, digest: string): PlatformImage {

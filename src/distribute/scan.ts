@@ -27,6 +27,8 @@ export interface RegistryScanOptions {
   /** The advisory database; undefined: no vulnerability counts. */
   advisories: AdvisoryLookup | undefined;
   secrets: boolean;
+  /** false: only manifests and configs are read (no OS, vulnerabilities or secrets: fast). */
+  readLayers: boolean;
   /** The previous scan of this registry and prefix, for moved tags, untagged images and changes. */
   previous: StoredScan | undefined;
   /** Policy knobs of the SS-REG rules. */
@@ -213,6 +215,7 @@ async function platformsOf(
     cacheDir: options.cacheDir,
     advisories: options.advisories,
     secrets: options.secrets,
+    readLayers: options.readLayers,
     shared,
     now: options.now,
     layerParallel: 3,

@@ -100,6 +100,7 @@ async function scanConfiguredRegistry(registry: RegistryConfig, io: CliIo, optio
       keys,
       advisories: options.advisories,
       secrets: true,
+      readLayers: true,
       previous: history.previous(registry.registry, registry.prefix),
       maxImageAgeDays: options.maxImageAgeDays ?? 180,
       onProgress: (event) => progress?.message(event.kind === 'repositories' ? `${registry.name}: ${event.count} repositories` : `${registry.name}: images ${event.done}/${event.total}`),

@@ -48,6 +48,7 @@ export async function runRegistryScan(target: string, values: RegistryScanValues
       keys,
       advisories,
       secrets: scanners.has('secret'),
+      readLayers: scanners.has('vuln') || scanners.has('secret'),
       previous: history?.previous(registry, prefix),
       maxImageAgeDays: values.maxImageAge,
       onProgress: (event) => progress?.message(event.kind === 'repositories' ? `${event.count} repositories` : `Images ${event.done}/${event.total}  ${event.name}`),
