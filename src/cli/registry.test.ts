@@ -7,15 +7,9 @@ import type { RegistryScanReport, StoredImage } from '../distribute/model.js';
 import { runCli, type CliRun } from '../test-support/cli.js';
 import { attestImage, signImage } from '../test-support/cosign.js';
 import { pushImage, startRegistry, type RunningRegistry } from '../test-support/registry.js';
-import { hasCommand, hasShared, sharedMissing, sharedPath } from '../test-support/shared.js';
+import { realRegistryMissing, sharedPath } from '../test-support/shared.js';
 
-const skipReason = !hasShared
-  ? sharedMissing
-  : !hasCommand('docker-registry')
-    ? 'docker-registry is not installed (apt-get install docker-registry)'
-    : !hasCommand('skopeo')
-      ? 'skopeo is not installed (apt-get install skopeo)'
-      : undefined;
+const skipReason = realRegistryMissing();
 
 const bookwormArchive = (): string => sharedPath('images', 'debian-bookworm.oci.tar');
 const bullseyeArchive = (): string => sharedPath('images', 'bullseye-app.oci.tar');

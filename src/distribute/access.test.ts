@@ -16,7 +16,7 @@ import {
   startTokenServer,
   type RunningRegistry,
 } from '../test-support/registry.js';
-import { hasCommand, hasShared, sharedMissing } from '../test-support/shared.js';
+import { hasCommand, realRegistryMissing } from '../test-support/shared.js';
 import { daysLeft, probeAccess } from './access.js';
 
 const run = promisify(execFile);
@@ -165,7 +165,7 @@ describe('probeAccess against small servers', () => {
   });
 });
 
-const skipReason = !hasShared ? sharedMissing : !hasCommand('docker-registry') ? 'docker-registry is not installed (apt-get install docker-registry)' : undefined;
+const skipReason = realRegistryMissing({ skopeo: false });
 const user = 'tester';
 const password = 'probe-pass-1';
 

@@ -9,10 +9,10 @@ import { RegistryClient } from '../image/registry/client.js';
 import { openRegistryImage } from '../image/registry/image-source.js';
 import { buildImage, type BuiltImage } from '../test-support/image-builder.js';
 import { startRegistry, startServer, type RunningRegistry, type TestServer } from '../test-support/registry.js';
-import { hasCommand, hasShared, sharedMissing } from '../test-support/shared.js';
+import { realRegistryMissing } from '../test-support/shared.js';
 import { pushImage, pushIndex, putManifest, RegistryPusher, type PushableImage } from './push.js';
 
-const skipReason = !hasShared ? sharedMissing : !hasCommand('docker-registry') ? 'docker-registry is not installed (apt-get install docker-registry)' : undefined;
+const skipReason = realRegistryMissing({ skopeo: false });
 
 function pushable(image: BuiltImage): PushableImage {
   return {

@@ -1,13 +1,10 @@
-import { readFile } from 'node:fs/promises';
-import { rootCertificates } from 'node:tls';
-import { Agent, request, type Dispatcher } from 'undici';
-import { AuthError, NotFoundError, RegistryError, UsageError, messageOf } from '../core/errors.js';
+import { request } from 'undici';
+import { AuthError, NotFoundError, RegistryError, UsageError } from '../core/errors.js';
 import { digestOf, isDigest, parseDigest } from '../image/digest.js';
-import { registryEndpoint } from '../image/reference.js';
-import { Authenticator } from '../image/registry/auth.js';
-import { findCredentials } from '../image/registry/credentials.js';
-import { discardBody, headerValue, HttpTransport, readBody, transportError, type HttpResponse } from '../image/registry/http.js';
-import { defaultTimeoutMs, defaultUserAgent, type RegistryOptions } from '../image/registry/options.js';
+import type { Authenticator } from '../image/registry/auth.js';
+import { connectRegistry } from '../image/registry/client.js';
+import { discardBody, headerValue, readBody, transportError, type HttpResponse, type HttpTransport } from '../image/registry/http.js';
+import { defaultUserAgent, type RegistryOptions } from '../image/registry/options.js';
 
 /** Where to push and how to authenticate: the registry client's options plus the registry. */
 export interface PushOptions extends RegistryOptions {
@@ -49,28 +46,9 @@ export class RegistryPusher {
   readonly baseUrl: URL;
   private readonly http: HttpTransport;
   private readonly auth: Authenticator;
-  private agents: { registry: Dispatcher; other: Dispatcher } | undefined;
 
   constructor(private readonly options: PushOptions) {
-    if ((options.username === undefined) !== (options.password === undefined)) {
-      throw new UsageError('give both a registry username and a password, or neither');
-    }
-    this.baseUrl = new URL(`${options.plainHttp ? 'http' : 'https'}://${registryEndpoint(options.registry)}`);
-    this.http = new HttpTransport({
-      registryHost: this.baseUrl.host,
-      insecure: options.insecure,
-      caFiles: options.caFiles,
-      timeoutMs: options.timeoutMs,
-      userAgent: options.userAgent,
-    });
-    this.auth = new Authenticator({
-      registry: options.registry,
-      baseUrl: this.baseUrl,
-      http: this.http,
-      plainHttp: options.plainHttp === true,
-      credentials: () =>
-        findCredentials(options.registry, { username: options.username, password: options.password, dockerConfigPath: options.dockerConfigPath }),
-    });
+    ({ baseUrl: this.baseUrl, http: this.http, auth: this.auth } = connectRegistry(options.registry, options));
   }
 
   /** Pushes the blobs that are missing, then the manifest under `tag` (a tag or the manifest's digest). */
@@ -150,7 +128,7 @@ export class RegistryPusher {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.http.close(), this.agents?.registry.close(), this.agents?.other.close()]);
+    await this.http.close();
   }
 
   /** Sends with push authorization; on a 401 learns the challenge and tries once more. */
@@ -165,7 +143,6 @@ export class RegistryPusher {
 
   /** A PUT with a body. Never follows redirects: a registry that redirects a write is answered as an error. */
   private async put(url: URL, body: Buffer, contentType: string, authorization: string | undefined, signal: AbortSignal | undefined): Promise<HttpResponse> {
-    const agents = await this.dispatchers();
     const headers: Record<string, string> = { 'user-agent': this.options.userAgent ?? defaultUserAgent, 'content-type': contentType, 'content-length': String(body.length) };
     if (authorization !== undefined) headers.authorization = authorization;
     try {
@@ -174,24 +151,13 @@ export class RegistryPusher {
         headers,
         body,
         signal,
-        dispatcher: url.host === this.baseUrl.host ? agents.registry : agents.other,
+        // the transport's pools: its TLS settings, `insecure` for the registry host only
+        dispatcher: this.http.dispatcherFor(url),
       });
       return { status: response.statusCode, url, headers: response.headers, body: response.body };
     } catch (error) {
       throw transportError(error, url, signal);
     }
-  }
-
-  /** Agents for PUTs with the transport's TLS settings (`insecure` relaxes the registry host only). */
-  private async dispatchers(): Promise<{ registry: Dispatcher; other: Dispatcher }> {
-    if (this.agents) return this.agents;
-    const ca = this.options.caFiles?.length ? [...rootCertificates, ...(await Promise.all(this.options.caFiles.map(readCaFile)))] : undefined;
-    const timeout = this.options.timeoutMs ?? defaultTimeoutMs;
-    const make = (rejectUnauthorized: boolean): Agent =>
-      new Agent({ connect: { timeout, rejectUnauthorized, ...(ca ? { ca } : {}) }, headersTimeout: timeout, bodyTimeout: timeout });
-    const other = make(true);
-    this.agents = { registry: this.options.insecure ? make(false) : other, other };
-    return this.agents;
   }
 
   private async statusError(response: HttpResponse, what: string): Promise<Error> {
@@ -260,15 +226,4 @@ export async function putManifest(options: PushOptions, repository: string, refe
 function withQuery(url: URL, name: string, value: string): URL {
   const pair = `${name}=${encodeURIComponent(value)}`;
   return new URL(url.search ? `${url.href}&${pair}` : `${url.href.replace(/\?$/, '')}?${pair}`);
-}
-
-async function readCaFile(file: string): Promise<string> {
-  let pem: string;
-  try {
-    pem = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read CA file ${file}: ${messageOf(error)}`, { cause: error });
-  }
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`CA file ${file} holds no PEM certificate`);
-  return pem;
 }

@@ -5,7 +5,7 @@ import { digestOf } from '../image/digest.js';
 import { MediaType } from '../image/media-types.js';
 import { RegistryClient } from '../image/registry/client.js';
 import { FakeRegistry, putBlob, putManifest, startRegistry, startServer, type RunningRegistry } from '../test-support/registry.js';
-import { hasCommand, hasShared, sharedMissing } from '../test-support/shared.js';
+import { realRegistryMissing } from '../test-support/shared.js';
 import { resolveTags } from './tags.js';
 
 const open: { close(): Promise<void> }[] = [];
@@ -131,7 +131,7 @@ describe('resolveTags', () => {
   });
 });
 
-const skipReason = !hasShared ? sharedMissing : !hasCommand('docker-registry') ? 'docker-registry is not installed (apt-get install docker-registry)' : undefined;
+const skipReason = realRegistryMissing({ skopeo: false });
 
 describe.skipIf(skipReason !== undefined)(`resolveTags against Debian's docker-registry${skipReason ? ` — skipped: ${skipReason}` : ''}`, () => {
   let registry: RunningRegistry;

@@ -22,3 +22,14 @@ export function sharedPath(...parts: string[]): string {
 export function hasCommand(command: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 }
+
+/**
+ * Why the tests against Debian's real docker-registry cannot run here (undefined: they can): they
+ * need the shared data (start-registry.sh, images), the registry, and skopeo when they push images.
+ */
+export function realRegistryMissing(options: { skopeo: boolean } = { skopeo: true }): string | undefined {
+  if (!hasShared) return sharedMissing;
+  if (!hasCommand('docker-registry')) return 'docker-registry is not installed (apt-get install docker-registry)';
+  if (options.skopeo && !hasCommand('skopeo')) return 'skopeo is not installed (apt-get install skopeo)';
+  return undefined;
+}

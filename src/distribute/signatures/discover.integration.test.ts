@@ -12,18 +12,12 @@ import {
   type Subject,
 } from '../../test-support/cosign.js';
 import { pushImage, startRegistry, type RunningRegistry } from '../../test-support/registry.js';
-import { hasCommand, hasShared, sharedMissing, sharedPath } from '../../test-support/shared.js';
+import { realRegistryMissing, sharedPath } from '../../test-support/shared.js';
 import { discoverReferrers, type ReferrerDiscovery } from './discover.js';
 import { loadPublicKey } from './keys.js';
 import { isArtifactTag, referrersTag } from './tags.js';
 
-const skipReason = !hasShared
-  ? sharedMissing
-  : !hasCommand('docker-registry')
-    ? 'docker-registry is not installed (apt-get install docker-registry)'
-    : !hasCommand('skopeo')
-      ? 'skopeo is not installed (apt-get install skopeo)'
-      : undefined;
+const skipReason = realRegistryMissing();
 
 const repo = 'team/app';
 const elsewhere = `sha256:${'e'.repeat(64)}`;

@@ -12,7 +12,7 @@ import {
   type RunningRegistry,
   type TestServer,
 } from '../../test-support/registry.js';
-import { hasCommand, hasShared, sharedMissing } from '../../test-support/shared.js';
+import { realRegistryMissing } from '../../test-support/shared.js';
 import { RegistryClient } from './client.js';
 
 const open: { close(): Promise<void> }[] = [];
@@ -187,7 +187,7 @@ describe('listTags pagination', () => {
   });
 });
 
-const skipReason = !hasShared ? sharedMissing : !hasCommand('docker-registry') ? 'docker-registry is not installed (apt-get install docker-registry)' : undefined;
+const skipReason = realRegistryMissing({ skopeo: false });
 
 describe.skipIf(skipReason !== undefined)(`catalog and tags against Debian's docker-registry${skipReason ? ` — skipped: ${skipReason}` : ''}`, () => {
   let registry: RunningRegistry;

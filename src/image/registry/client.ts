@@ -61,6 +61,32 @@ const defaultCatalogPageSize = 100;
 const maxCatalogPages = 10_000;
 const maxReferrerPages = 1_000;
 
+/** A registry's base URL, HTTP transport and authenticator, set up from the user's options (shared by reading and pushing). */
+export function connectRegistry(registry: string, options: RegistryOptions, internals: ClientInternals = {}): { baseUrl: URL; http: HttpTransport; auth: Authenticator } {
+  if ((options.username === undefined) !== (options.password === undefined)) {
+    throw new UsageError('give both a registry username and a password, or neither');
+  }
+  const baseUrl = new URL(`${options.plainHttp ? 'http' : 'https'}://${registryEndpoint(registry)}`);
+  const http = new HttpTransport({
+    registryHost: baseUrl.host,
+    insecure: options.insecure,
+    caFiles: options.caFiles,
+    timeoutMs: options.timeoutMs,
+    userAgent: options.userAgent,
+    maxAttempts: internals.maxAttempts,
+    retryDelayMs: internals.retryDelayMs,
+  });
+  const auth = new Authenticator({
+    registry,
+    baseUrl,
+    http,
+    plainHttp: options.plainHttp === true,
+    credentials: () =>
+      findCredentials(registry, { username: options.username, password: options.password, dockerConfigPath: options.dockerConfigPath, diagnostics: internals.diagnostics }),
+  });
+  return { baseUrl, http, auth };
+}
+
 /**
  * A reader of one registry's OCI distribution API (`/v2/`): manifests, blobs and tags, with
  * authentication, digest verification and bounded reads. One client per registry host; it keeps
@@ -73,33 +99,8 @@ export class RegistryClient {
   private readonly auth: Authenticator;
 
   constructor(registry: string, options: RegistryOptions = {}, internals: ClientInternals = {}) {
-    if ((options.username === undefined) !== (options.password === undefined)) {
-      throw new UsageError('give both a registry username and a password, or neither');
-    }
     this.registry = registry;
-    this.baseUrl = new URL(`${options.plainHttp ? 'http' : 'https'}://${registryEndpoint(registry)}`);
-    this.http = new HttpTransport({
-      registryHost: this.baseUrl.host,
-      insecure: options.insecure,
-      caFiles: options.caFiles,
-      timeoutMs: options.timeoutMs,
-      userAgent: options.userAgent,
-      maxAttempts: internals.maxAttempts,
-      retryDelayMs: internals.retryDelayMs,
-    });
-    this.auth = new Authenticator({
-      registry,
-      baseUrl: this.baseUrl,
-      http: this.http,
-      plainHttp: options.plainHttp === true,
-      credentials: () =>
-        findCredentials(registry, {
-          username: options.username,
-          password: options.password,
-          dockerConfigPath: options.dockerConfigPath,
-          diagnostics: internals.diagnostics,
-        }),
-    });
+    ({ baseUrl: this.baseUrl, http: this.http, auth: this.auth } = connectRegistry(registry, options, internals));
   }
 
   /**

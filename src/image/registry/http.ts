@@ -79,6 +79,11 @@ export class HttpTransport {
     this.retryDelayMs = options.retryDelayMs ?? 250;
   }
 
+  /** The connection pool for a URL: the registry's (relaxed by `insecure`) or the strict one for any other host. */
+  dispatcherFor(url: URL): Agent {
+    return url.host === this.options.registryHost ? this.registryAgent : this.strictAgent;
+  }
+
   /** Sends a request, following redirects and retrying idempotent ones. The caller consumes or discards the body. */
   async send(req: HttpRequest): Promise<HttpResponse> {
     const idempotent = req.method !== 'POST';
@@ -133,7 +138,7 @@ export class HttpTransport {
         headers,
         body: req.body,
         signal: req.signal,
-        dispatcher: url.host === this.options.registryHost ? this.registryAgent : this.strictAgent,
+        dispatcher: this.dispatcherFor(url),
       });
       return { status: response.statusCode, url, headers: response.headers, body: response.body };
     } catch (error) {

@@ -18,18 +18,12 @@ import {
   type RunningRegistry,
   type TokenServer,
 } from '../../test-support/registry.js';
-import { hasCommand, hasShared, sharedMissing, sharedPath } from '../../test-support/shared.js';
+import { realRegistryMissing, sharedPath } from '../../test-support/shared.js';
 import { openRegistryImage } from './image-source.js';
 import { RegistryClient } from './client.js';
 import type { RegistryOptions } from './options.js';
 
-const skipReason = !hasShared
-  ? sharedMissing
-  : !hasCommand('docker-registry')
-    ? 'docker-registry is not installed (apt-get install docker-registry)'
-    : !hasCommand('skopeo')
-      ? 'skopeo is not installed (apt-get install skopeo)'
-      : undefined;
+const skipReason = realRegistryMissing();
 
 interface Expected {
   manifest_digest: string;
