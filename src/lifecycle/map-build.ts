@@ -27,7 +27,7 @@ export function addBuildPhase(graph: GraphBuilder, build: BuildEvidence): void {
       const key = keyOrUnknown(graph, pipelineId(pipeline), step.image, step.location, 'the pushed image');
       if (key === undefined) continue;
       imageNode(graph, key, whereOf(step.location.file, step.location.line));
-      graph.edge(pipelineId(pipeline), imageId(key), 'pushes-to', { tag: tagOf(key, step.image), digest: key.digest, where: whereOf(step.location.file, step.location.line), step: step.location.step });
+      graph.edge(pipelineId(pipeline), imageId(key), 'pushes-to', { tag: tagOf(key, step.image), digest: key.digest, where: whereOf(step.location.file, step.location.line), step: step.location.step, ...assumption(step.image) });
     }
   }
 }
@@ -133,22 +133,25 @@ function addBuild(graph: GraphBuilder, pipeline: Pipeline, step: ImageBuildStep,
   const id = pipelineId(pipeline);
   const where = whereOf(step.location.file, step.location.line);
   const dockerfile = resolveDockerfile(graph, pipeline, step, dockerfiles);
-  if (dockerfile !== undefined) graph.edge(id, dockerfile, 'uses', { where, step: step.location.step });
+  if (dockerfile !== undefined) graph.edge(id, dockerfile, 'uses', { where, step: step.location.step, ...assumption(step.dockerfile, step.context) });
   const artefact: Artefact = { pipeline: id, dockerfile };
   for (const tag of step.tags) {
     const key = keyOrUnknown(graph, id, tag, step.location, 'the build tag');
     if (key === undefined) continue;
     artefacts.add(artefact, id, tag, key);
     builtFrom(graph, artefact, key, tag, id, step.location);
-    if (step.pushes) graph.edge(id, imageId(key), 'pushes-to', { tag: tagOf(key, tag), digest: key.digest, where, step: step.location.step });
+    if (step.pushes) graph.edge(id, imageId(key), 'pushes-to', { tag: tagOf(key, tag), digest: key.digest, where, step: step.location.step, ...assumption(tag) });
   }
 }
 
-/** The `builds` edge: from the Dockerfile when known, else from the pipeline itself. */
-function builtFrom(graph: GraphBuilder, artefact: Artefact, key: ResolvedImageKey, value: CiValue, pipeline: string, location: CiLocation): void {
+/**
+ * The `builds` edge: from the Dockerfile when known, else from the pipeline itself. `source`: the
+ * name a retag found the build under (when its value rests on a default, so does the edge).
+ */
+function builtFrom(graph: GraphBuilder, artefact: Artefact, key: ResolvedImageKey, value: CiValue, pipeline: string, location: CiLocation, source?: CiValue): void {
   const where = whereOf(location.file, location.line);
   imageNode(graph, key, where);
-  const attributes = { tag: tagOf(key, value), pipeline: artefact.pipeline, where, via: pipeline === artefact.pipeline ? undefined : pipeline };
+  const attributes = { tag: tagOf(key, value), pipeline: artefact.pipeline, where, via: pipeline === artefact.pipeline ? undefined : pipeline, ...assumption(value, ...(source === undefined ? [] : [source])) };
   graph.edge(artefact.dockerfile ?? artefact.pipeline, imageId(key), 'builds', attributes);
 }
 
@@ -170,11 +173,11 @@ function addRetags(graph: GraphBuilder, pipelines: readonly Pipeline[], artefact
       keyOrUnknown(graph, id, step.to, step.location, 'the retag target'); // names an unresolved tag
       for (const artefact of sources) {
         artefacts.add(artefact, id, step.to, to);
-        builtFrom(graph, artefact, to, step.to, id, step.location);
+        builtFrom(graph, artefact, to, step.to, id, step.location, step.from);
       }
       // The promotion itself: the new name is a copy of the built one (trace walks it back to its build).
-      if (from.key !== to.key) graph.edge(imageId(to), imageId(from), 'copied-from', { tag: to.tag, fromTag: from.tag, fromDigest: from.digest, pipeline: id, where: whereOf(step.location.file, step.location.line) });
-      if (step.pushes) graph.edge(id, imageId(to), 'pushes-to', { tag: tagOf(to, step.to), digest: to.digest, where: whereOf(step.location.file, step.location.line), step: step.location.step });
+      if (from.key !== to.key) graph.edge(imageId(to), imageId(from), 'copied-from', { tag: to.tag, fromTag: from.tag, fromDigest: from.digest, pipeline: id, where: whereOf(step.location.file, step.location.line), ...assumption(step.to, step.from) });
+      if (step.pushes) graph.edge(id, imageId(to), 'pushes-to', { tag: tagOf(to, step.to), digest: to.digest, where: whereOf(step.location.file, step.location.line), step: step.location.step, ...assumption(step.to) });
     });
     if (!learnt) break;
   }
@@ -188,7 +191,7 @@ function addRetags(graph: GraphBuilder, pipelines: readonly Pipeline[], artefact
     if (!from.ok) graph.unknown({ node: id, value: step.from.raw, variables: from.variables.length > 0 ? from.variables : step.from.unknowns, where, reason: `the retag source ${step.from.raw}: ${from.reason}` });
     if (to === undefined) return;
     imageNode(graph, to, where);
-    if (step.pushes) graph.edge(id, imageId(to), 'pushes-to', { tag: tagOf(to, step.to), digest: to.digest, where, step: step.location.step });
+    if (step.pushes) graph.edge(id, imageId(to), 'pushes-to', { tag: tagOf(to, step.to), digest: to.digest, where, step: step.location.step, ...assumption(step.to) });
     if (!from.ok) return;
     if (from.tagVariables.length > 0) {
       // `docker tag api:${TAG} …` in a pipeline that did not build `api:${TAG}`: which build it is cannot be told.
@@ -196,8 +199,17 @@ function addRetags(graph: GraphBuilder, pipelines: readonly Pipeline[], artefact
       return;
     }
     imageNode(graph, from, where);
-    graph.edge(imageId(to), imageId(from), 'copied-from', { tag: to.tag, fromTag: from.tag, fromDigest: from.digest, pipeline: id, where });
+    graph.edge(imageId(to), imageId(from), 'copied-from', { tag: to.tag, fromTag: from.tag, fromDigest: from.digest, pipeline: id, where, ...assumption(step.to, step.from) });
   });
+}
+
+/**
+ * `certain: false` and the variables it rests on, when a value came from a default the run may
+ * override (a Jenkins parameter's defaultValue) — like a FROM resting on an ARG default; `{}` otherwise.
+ */
+function assumption(...values: readonly CiValue[]): { certain?: false; assumed?: string[] } {
+  const assumed = [...new Set(values.flatMap((v) => v.assumed ?? []))];
+  return assumed.length === 0 ? {} : { certain: false, assumed };
 }
 
 /** The Dockerfile a build step builds, looked up relative to the repository and to the build context. */

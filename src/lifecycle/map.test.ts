@@ -197,6 +197,36 @@ describe('buildLifecycleMap: never a wrong edge', () => {
     ]);
   });
 
+  it('marks edges whose name or tag rests on a parameter default the run may override: certain false, naming the defaults', () => {
+    const assumed = (raw: string, resolved: string, names: string[]) => ({ raw, resolved, unknowns: [], assumed: names });
+    const steps = [
+      { ...buildStep(0, at(3), 'Dockerfile', '.', [assumed('app:${params.V}', 'r.example/team/app:1.0', ['params.V']), ciValue('r.example/team/app:latest')], true), context: assumed('${params.DIR}', 'svc', ['params.DIR']) },
+      { kind: 'push' as const, order: 1, location: at(4), tool: 'docker' as const, image: assumed('r.example/${params.TEAM}/app:2', 'r.example/team/app:2', ['params.TEAM']) },
+      // a retag of the build found under a name that rests on the default: so does the copy
+      { kind: 'tag' as const, order: 2, location: at(5), from: assumed('r.example/team/app:${params.V}', 'r.example/team/app:1.0', ['params.V']), to: ciValue('r.example/prod/app:stable'), pushes: true },
+      // a mirror copy no build made
+      { kind: 'tag' as const, order: 3, location: at(6), from: ciValue('nginx:1.27'), to: assumed('r.example/mirror/nginx:${params.N}', 'r.example/mirror/nginx:1.27', ['params.N']), pushes: true },
+    ];
+    const map = buildLifecycleMap(estate({ dockerfiles: { 'svc/Dockerfile': 'FROM alpine:3.20@sha256:' + '1'.repeat(64) + '\n' }, steps }), now);
+    const lines = map.edges
+      .filter((e) => ['uses', 'builds', 'pushes-to', 'copied-from'].includes(e.kind))
+      .map((e) => `${e.kind} ${e.to} [${String(e.attributes.tag)}] ${e.attributes.certain === false ? `assumed ${JSON.stringify(e.attributes.assumed)}` : 'certain' in e.attributes || 'assumed' in e.attributes ? 'WRONG' : 'exact'}`);
+    expect(lines).toEqual([
+      'uses dockerfile:svc/Dockerfile [undefined] assumed ["params.DIR"]',
+      'builds image:r.example/team/app [1.0] assumed ["params.V"]',
+      'pushes-to image:r.example/team/app [1.0] assumed ["params.V"]',
+      'builds image:r.example/team/app [latest] exact',
+      'pushes-to image:r.example/team/app [latest] exact',
+      'builds image:r.example/prod/app [stable] assumed ["params.V"]',
+      'copied-from image:r.example/team/app [stable] assumed ["params.V"]',
+      // the name pushed is exact, whichever build it was found under
+      'pushes-to image:r.example/prod/app [stable] exact',
+      'pushes-to image:r.example/mirror/nginx [1.27] assumed ["params.N"]',
+      'copied-from image:docker.io/library/nginx [1.27] assumed ["params.N"]',
+      'pushes-to image:r.example/team/app [2] assumed ["params.TEAM"]',
+    ]);
+  });
+
   it('collapses pods into the workload that controls them and checks the digests they run', () => {
     const manifests = `apiVersion: apps/v1
 kind: Deployment

@@ -49,7 +49,7 @@ export interface LifecycleEdge {
   from: string;
   to: string;
   kind: LifecycleEdgeKind;
-  /** tag, digest, file:line of the step or field that makes the edge, `certain: false` for edges resting on a resolved default. */
+  /** tag, digest, file:line of the step or field that makes the edge, `certain: false` for edges resting on a resolved default (a Dockerfile ARG default, a Jenkins parameter default: `assumed` names them). */
   attributes: Record<string, unknown>;
 }
 

@@ -46,7 +46,7 @@ describe('Jenkinsfile reader', () => {
   it('reads a messy pipeline: kaniko in a container, escapes, stage environment, retagging, scans after the push', () => {
     const pipeline = parseJenkinsfile('messy.Jenkinsfile', read('messy.Jenkinsfile'), 'orders');
     expect(brief(pipeline)).toEqual([
-      '0 L29 [Kaniko] build kaniko file=build/Dockerfile.release ctx=app tags=[harbor.example.com/orders/service:${GIT_COMMIT} ?{GIT_COMMIT} | harbor.example.com/orders/service:${params.CHANNEL} ?{params.CHANNEL}] push=true',
+      '0 L29 [Kaniko] build kaniko file=build/Dockerfile.release ctx=app tags=[harbor.example.com/orders/service:${GIT_COMMIT} ?{GIT_COMMIT} | harbor.example.com/orders/service:beta ~{params.CHANNEL}] push=true',
       '1 L46 [Promote] tag harbor.example.com/orders/service:${GIT_COMMIT} ?{GIT_COMMIT} -> harbor.example.com/orders/service:stable push=false',
       '2 L46 [Promote] push docker harbor.example.com/orders/service:stable',
       '3 L47 [Promote] tag harbor.example.com/orders/service:stable -> harbor.example.com/orders/service:promoted push=true',
@@ -58,7 +58,8 @@ describe('Jenkinsfile reader', () => {
     ]);
     const kaniko = pipeline.steps[0];
     expect(kaniko?.kind === 'build' && [kaniko.dockerfile.raw, kaniko.context.raw]).toEqual(['$WORKSPACE/${DOCKERFILE}', '$WORKSPACE/app']);
-    expect(pipeline.unknownVariables).toEqual(['GIT_COMMIT', 'params.CHANNEL']);
+    // params.CHANNEL has a declared default: resolved, but marked as assumed
+    expect(pipeline.unknownVariables).toEqual(['GIT_COMMIT']);
     expect(pipeline.repository).toBe('orders');
   });
 
@@ -78,6 +79,76 @@ describe('Jenkinsfile reader', () => {
     const extra = parseJenkinsfile('Jenkinsfile', "}\nnode { sh 'docker login' }\n}", '.');
     expect(brief(extra)).toEqual(['0 L2 [] login docker.io']);
     expect(extra.diagnostics).toEqual(["line 1: unbalanced '}'", "line 3: unbalanced '}'"]);
+  });
+
+  it('resolves declarative parameters from their defaults, marked as assumed; passwords and missing defaults stay unknown', () => {
+    const pipeline = parseJenkinsfile('Jenkinsfile', read('parameters.Jenkinsfile'), '.');
+    expect(brief(pipeline)).toEqual([
+      // params.X, env.X (trimmed with trim: true), an environment block read before the parameters block
+      '0 L22 [Build] build docker file=Dockerfile ctx=. tags=[registry.example.com/team/app:1.0.0 ~{params.VERSION} | registry.example.com/team/app:1.0.0-rc1 ~{params.VERSION,params.SUFFIX}] push=false',
+      // $VERSION in a single-quoted sh script: the environment variable, through a shell assignment; the first choice
+      '1 L23 [Build] push docker registry.example.com/team/app:1.0.0-staging ~{params.VERSION,params.ENV}',
+      // a bare Groovy name; booleans with and without a default
+      '2 L24 [Build] push docker registry.example.com/staging/app:debug-true-false ~{params.ENV,params.DEBUG,params.QUIET}',
+      // no default: unknown
+      '3 L25 [Build] push docker registry.example.com/team/app:${params.BRANCH} ?{params.BRANCH}',
+      // a password is a secret: its default is never used
+      '4 L26 [Build] push docker registry.example.com/team/app:${params.TOKEN} ?{params.TOKEN}',
+      '5 L27 [Build] push docker registry.example.com/team/app:notes-${params.COMPUTED} ?{params.COMPUTED} ~{params.NOTES}',
+      '6 L33 [Plugin] build docker-pipeline file=Dockerfile ctx=. tags=[registry.example.com/team/tool:1.0.0 ~{params.VERSION}] push=false',
+      // pushed under another tag: the name no longer rests on the parameter
+      '7 L34 [Plugin] push docker-pipeline registry.example.com/team/tool:latest',
+      '8 L35 [Plugin] push docker-pipeline registry.example.com/team/tool:1.0.0 ~{params.VERSION}',
+    ]);
+    const build = pipeline.steps[0];
+    expect(build?.kind === 'build' && build.tags[0]).toEqual({ raw: '${IMAGE}', resolved: 'registry.example.com/team/app:1.0.0', unknowns: [], assumed: ['params.VERSION'] });
+    // exact values carry no `assumed` field at all
+    expect(pipeline.steps[7]?.kind === 'push' && Object.keys(pipeline.steps[7].image)).toEqual(['raw', 'resolved', 'unknowns']);
+    expect(pipeline.unknownVariables).toEqual(['params.BRANCH', 'params.COMPUTED', 'params.TOKEN']);
+    expect(pipeline.diagnostics).toEqual(['line 17: the default of parameter COMPUTED is not a value the file settles; params.COMPUTED stays unknown']);
+  });
+
+  it('resolves scripted properties([parameters([...])]) declarations, the $class form and choices as lines', () => {
+    const text = [
+      'properties([',
+      '  buildDiscarder(logRotator(numToKeepStr: "10")),',
+      '  parameters([',
+      "    string(name: 'VERSION', defaultValue: '2.1'),",
+      "    choice(name: 'ENV', choices: 'qa\\nprod', description: 'target'),",
+      "    booleanParam(name: 'SIGN', defaultValue: false),",
+      "    text(name: 'SUFFIX', defaultValue: \"-${env.VERSION}\"),",
+      "    [$class: 'StringParameterDefinition', name: 'LEGACY', defaultValue: 'old'],",
+      "    [$class: 'PasswordParameterDefinition', name: 'SECRET', defaultValue: 'x'],",
+      "    password(name: 'PW', defaultValue: 'hunter2'),",
+      '  ])',
+      '])',
+      'node {',
+      '  sh "docker build -t r.example.com/${params.ENV}/app:${params.VERSION}${params.SUFFIX} ."',
+      '  sh "docker push r.example.com/app:${params.LEGACY}-sign-${SIGN}"',
+      '  sh \'docker push r.example.com/app:$SECRET-$PW\'',
+      '}',
+    ].join('\n');
+    const pipeline = parseJenkinsfile('Jenkinsfile', text, '.');
+    expect(brief(pipeline)).toEqual([
+      // a default that reads another parameter rests on both
+      '0 L14 [] build docker file=Dockerfile ctx=. tags=[r.example.com/qa/app:2.1-2.1 ~{params.ENV,params.VERSION,params.SUFFIX}] push=false',
+      '1 L15 [] push docker r.example.com/app:old-sign-false ~{params.LEGACY,params.SIGN}',
+      '2 L16 [] push docker r.example.com/app:${SECRET}-${PW} ?{SECRET,PW}',
+    ]);
+    expect(pipeline.diagnostics).toEqual([]);
+  });
+
+  it('keeps params unknown when nothing declares them, and lets the environment block override a parameter', () => {
+    const text = [
+      'pipeline {',
+      "  parameters { string(name: 'TAG', defaultValue: 'p') }",
+      "  environment { TAG = 'e' }",
+      '  stages { stage(\'s\') { steps {',
+      '    sh "docker push r.example.com/a:${params.TAG}-${env.TAG}-${params.OTHER}"',
+      '  } } }',
+      '}',
+    ].join('\n');
+    expect(brief(parseJenkinsfile('Jenkinsfile', text, '.'))).toEqual(['0 L5 [s] push docker r.example.com/a:p-e-${params.OTHER} ?{params.OTHER} ~{params.TAG}']);
   });
 
   it('survives an unterminated string and a lone comment opener', () => {

@@ -21,7 +21,7 @@ function splitAtEquals(value: CiValue): [string, CiValue] {
   const at = value.resolved.indexOf('=');
   const rawAt = value.raw.indexOf('=');
   const name = value.resolved.slice(0, at);
-  return [name, { raw: rawAt < 0 ? value.raw : value.raw.slice(rawAt + 1), resolved: value.resolved.slice(at + 1), unknowns: value.unknowns }];
+  return [name, { ...value, raw: rawAt < 0 ? value.raw : value.raw.slice(rawAt + 1), resolved: value.resolved.slice(at + 1) }];
 }
 
 /** Parses options; `valued` names the options that take a value (both `--x v` and `--x=v` work). */
@@ -61,7 +61,7 @@ export function parseArgs(args: readonly CiValue[], valued: ReadonlySet<string>,
       } else if (valued.has(short) && text.length > 2) {
         // `-tapp:1` / `-t=app:1`
         const attached = text.slice(2).startsWith('=') ? 3 : 2;
-        addOption(short, { raw: arg.raw.slice(attached), resolved: text.slice(attached), unknowns: arg.unknowns });
+        addOption(short, { ...arg, raw: arg.raw.slice(attached), resolved: text.slice(attached) });
       } else if (text.includes('=')) {
         const [name, value] = splitAtEquals(arg);
         addOption(name, value);

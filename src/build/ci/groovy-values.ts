@@ -17,14 +17,12 @@ export interface ExprContext {
 
 /** The value of one template expression in a string (`${env.TAG}`, `$name`). */
 export function templateValue(raw: string, ctx: ExprContext): CiValue {
-  const { resolved, unknowns } = resolveText(raw, [ctx.syntax], ctx.scope);
-  return { raw, resolved, unknowns };
+  return { raw, ...resolveText(raw, [ctx.syntax], ctx.scope) };
 }
 
 function textValue(text: string, ctx: ExprContext): CiValue {
   if (ctx.textSyntaxes.length === 0) return { raw: text, resolved: text, unknowns: [] };
-  const { resolved, unknowns } = resolveText(text, ctx.textSyntaxes, ctx.scope);
-  return { raw: text, resolved, unknowns };
+  return { raw: text, ...resolveText(text, ctx.textSyntaxes, ctx.scope) };
 }
 
 /** A string token's value, templates resolved. */
@@ -66,14 +64,15 @@ function applyTrim(text: string, trim: Trim | undefined): string {
 }
 
 /**
- * The value of an expression: strings, identifiers (`lang` then `env`), `env.X`, `params.X`
- * (always unknown: set when the build is started) and `+`. Undefined when it is anything else.
+ * The value of an expression: strings, identifiers (`lang` then `env`), `env.X`, `params.X` (set
+ * when the build is started: known only as a declared default, marked assumed) and `+`. Undefined
+ * when it is anything else.
  */
 export function expressionValue(tokens: readonly Token[], ctx: ExprContext): CiValue | undefined {
   const { tokens: body, trim } = trailingTrim(tokens.filter((t) => t.kind !== 'newline'));
   const value = plainExpressionValue(body, ctx);
   if (value === undefined || trim === undefined) return value;
-  return { raw: value.raw, resolved: applyTrim(value.resolved, trim), unknowns: value.unknowns };
+  return { ...value, resolved: applyTrim(value.resolved, trim) };
 }
 
 function plainExpressionValue(tokens: readonly Token[], ctx: ExprContext): CiValue | undefined {

@@ -3,17 +3,20 @@
  * scripted (`node { … }`): `sh` scripts through the shell analysis (Groovy interpolation first),
  * and the Docker Pipeline plugin (`docker.build`, `img.push()`, `docker.image('x').push()`,
  * `docker.withRegistry(url, creds) { … }`). Variables come from `environment {}` blocks, `def x =`,
- * `env.X =` and `withEnv([...])`; what else a Jenkinsfile reads (`BUILD_NUMBER`, `params.X`) is unknown.
+ * `env.X =` and `withEnv([...])`; build parameters (`params.X`, also `env.X` and `X`) from their declared
+ * defaults, marked `assumed` (a run may set another value); what else a Jenkinsfile reads
+ * (`BUILD_NUMBER`, a parameter without a default) is unknown.
  */
 import { blockTree, isIdent, isPunct, matchingParen, namedArg, splitArgs, stringText, tokenize, type Block, type Item, type Token } from './brace-lang.js';
 import { expressionValue, shellSourceOf, type ExprContext } from './groovy-values.js';
+import { bindDeclaredParameters } from './jenkins-parameters.js';
 import type { CiValue, Pipeline } from './model.js';
 import { ShellSession, wordValue } from './shell.js';
 import { recognizeCommand } from './shell-tools.js';
 import { commandsOf, type ShellSource } from './shell-words.js';
 import { PipelineBuilder, type StepDraft } from './steps.js';
 import { repoPath, type ToolContext } from './tool-context.js';
-import { literal, Scope, unknownValue } from './values.js';
+import { assumedField, concatValues, literal, Scope, unknownValue, type Binding } from './values.js';
 import { hasRegistryHost, registryHost, withoutTag } from './names.js';
 
 const workspaceVars = ['WORKSPACE'];
@@ -43,6 +46,8 @@ class JenkinsReader {
 
   read(text: string): Pipeline {
     const items = blockTree(tokenize(text, 'groovy'), this.builder.diagnostics);
+    // parameters hold for the whole run, wherever they are declared
+    bindDeclaredParameters(items, this.root, this.builder.diagnostics);
     this.walk(items, { scope: this.root, stage: undefined, cwd: literal('.'), registry: undefined, ignoreFailure: false });
     return this.builder.build(undefined);
   }
@@ -124,7 +129,7 @@ class JenkinsReader {
       if (value === undefined) continue;
       const eq = value.resolved.indexOf('=');
       if (eq <= 0) continue;
-      ctx.scope.set(value.resolved.slice(0, eq), { kind: 'value', resolved: value.resolved.slice(eq + 1), unknowns: value.unknowns });
+      ctx.scope.set(value.resolved.slice(0, eq), { kind: 'value', resolved: value.resolved.slice(eq + 1), unknowns: value.unknowns, ...assumedField(value) });
     }
   }
 
@@ -145,7 +150,7 @@ class JenkinsReader {
     if (nameToken?.kind !== 'ident' || !isPunct(tokens[k + 1], '=')) return false;
     const rhs = tokens.slice(k + 2);
     const value = expressionValue(rhs, this.expr(ctx));
-    const binding = value === undefined ? ({ kind: 'unknown' } as const) : ({ kind: 'value', resolved: value.resolved, unknowns: value.unknowns } as const);
+    const binding: Binding = value === undefined ? { kind: 'unknown' } : { kind: 'value', resolved: value.resolved, unknowns: value.unknowns, ...assumedField(value) };
     // `def` is local to its block; a bare assignment or `env.X` is global from here on
     const scope = env && where === 'env-block' ? ctx.scope : k > 0 && isIdent(tokens[0], 'def') ? ctx.scope : this.root;
     scope.set(nameToken.text, binding, env ? 'env' : 'lang');
@@ -225,14 +230,14 @@ class JenkinsReader {
     let image = name;
     if (tag !== undefined) {
       const repo = withoutTag(name);
-      image = { raw: `${repo.raw}:${tag.raw}`, resolved: `${repo.resolved}:${tag.resolved}`, unknowns: [...new Set([...repo.unknowns, ...tag.unknowns])] };
+      image = concatValues([repo, literal(':'), tag]);
     }
     const registry = ctx.registry;
     if (registry !== undefined && registry.resolved !== 'docker.io') {
       // the plugin re-tags with the registry host when the name has none
       const hasHost = hasRegistryHost(image);
       if (hasHost === false) {
-        image = { raw: image.raw, resolved: `${registry.resolved}/${image.resolved}`, unknowns: [...new Set([...registry.unknowns, ...image.unknowns])] };
+        image = { raw: image.raw, resolved: `${registry.resolved}/${image.resolved}`, unknowns: [...new Set([...registry.unknowns, ...image.unknowns])], ...assumedField(registry, image) };
       } else if (hasHost === undefined) {
         this.builder.diagnostics.push(`line ${line}: push of ${image.raw} inside withRegistry(${registry.raw}): whether the name has a registry host is unknown; recorded as written`);
       }

@@ -18,6 +18,11 @@ export interface CiValue {
   resolved: string;
   /** Names of variables that could not be resolved (empty: `resolved` is exact). */
   unknowns: string[];
+  /**
+   * Names of variables whose value came from a default the run may override (Jenkins parameter
+   * defaults, `params.VERSION`): `resolved` holds what a run with the defaults gets. Absent when none.
+   */
+  assumed?: string[];
 }
 
 /** A place in the pipeline file (1-based). */

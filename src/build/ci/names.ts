@@ -1,6 +1,6 @@
 /** Paths relative to the repository, registry hosts and image names, on `CiValue`s. */
 import type { CiValue } from './model.js';
-import { unique } from './values.js';
+import { assumedField, unique } from './values.js';
 
 /** Posix-normalised path, no leading `./`, no trailing `/`; `.` for the root. */
 export function normalizePath(p: string): string {
@@ -20,12 +20,13 @@ export function normalizePath(p: string): string {
 /** `base` joined with `rel` (kept as is when absolute or a URL). */
 export function joinPaths(base: CiValue, rel: CiValue): CiValue {
   if (isAbsoluteOrUrl(rel.resolved) || base.resolved === '.') {
-    return { raw: rel.raw, resolved: isUrl(rel.resolved) ? rel.resolved : normalizePath(rel.resolved), unknowns: rel.unknowns };
+    return { ...rel, resolved: isUrl(rel.resolved) ? rel.resolved : normalizePath(rel.resolved) };
   }
   return {
     raw: rel.raw,
     resolved: normalizePath(`${base.resolved}/${rel.resolved}`),
     unknowns: unique([...base.unknowns, ...rel.unknowns]),
+    ...assumedField(base, rel),
   };
 }
 
@@ -48,7 +49,7 @@ export function stripWorkspace(value: CiValue, workspaceVars: readonly string[])
       const rest = value.resolved.slice(prefix.length);
       const resolved = normalizePath(rest === '' ? '.' : `.${rest}`);
       const unknowns = value.unknowns.filter((u) => u !== name || resolved.includes(prefix));
-      return { raw: value.raw, resolved, unknowns };
+      return { ...value, resolved, unknowns };
     }
   }
   return value;
@@ -61,7 +62,7 @@ export function registryHost(value: CiValue): CiValue {
   if (url?.[1] !== undefined) host = url[1];
   host = host.replace(/\/+$/, '');
   if (/^(index\.docker\.io|registry-1\.docker\.io|registry\.hub\.docker\.com|docker\.io)(\/v1)?$/.test(host) || host === '') host = 'docker.io';
-  return { raw: value.raw, resolved: host, unknowns: value.unknowns };
+  return { ...value, resolved: host };
 }
 
 /**
@@ -76,7 +77,10 @@ export function hasRegistryHost(image: CiValue): boolean | undefined {
   return first.includes('.') || first.includes(':') || first === 'localhost';
 }
 
-/** The repository part of a reference (tag and digest removed). */
+/**
+ * The repository part of a reference (tag and digest removed). Assumed defaults are kept unless the
+ * repository part as written holds no variable at all (then only the dropped tag rested on them).
+ */
 export function withoutTag(image: CiValue): CiValue {
   const strip = (s: string): string => {
     const at = s.indexOf('@');
@@ -85,5 +89,7 @@ export function withoutTag(image: CiValue): CiValue {
     return colon > noDigest.lastIndexOf('/') ? noDigest.slice(0, colon) : noDigest;
   };
   const resolved = strip(image.resolved);
-  return { raw: strip(image.raw), resolved, unknowns: image.unknowns.filter((u) => resolved.includes(`\${${u}`)) };
+  const raw = strip(image.raw);
+  const unknowns = image.unknowns.filter((u) => resolved.includes(`\${${u}`));
+  return { raw, resolved, unknowns, ...(/[$%]/.test(raw) ? assumedField(image) : {}) };
 }

@@ -22,7 +22,7 @@ import {
 } from './shell-security.js';
 import type { StepDraft } from './steps.js';
 import { defaultDockerfile, prefixOf, repoPath, stripPrefix, type ToolContext } from './tool-context.js';
-import { literal } from './values.js';
+import { concatValues, literal } from './values.js';
 import { normalizePath, registryHost, stripWorkspace, withoutTag } from './names.js';
 
 type Recognizer = (args: CiValue[], ctx: ToolContext) => StepDraft[];
@@ -271,7 +271,7 @@ function crane(args: CiValue[], ctx: ToolContext): StepDraft[] {
     case 'tag': {
       if (a === undefined || b === undefined) return [];
       const repo = withoutTag(a);
-      return [{ kind: 'tag', line: ctx.line, from: a, to: { raw: `${repo.raw}:${b.raw}`, resolved: `${repo.resolved}:${b.resolved}`, unknowns: [...new Set([...repo.unknowns, ...b.unknowns])] }, pushes: true }];
+      return [{ kind: 'tag', line: ctx.line, from: a, to: concatValues([repo, literal(':'), b]), pushes: true }];
     }
     case 'push':
       return b === undefined ? [] : [{ kind: 'push', line: ctx.line, tool: 'crane', image: b }];

@@ -11,7 +11,7 @@ import { commandsOf, plainSource, type ShellSource, type SimpleCommand, type Wor
 import type { StepDraft } from './steps.js';
 import type { ToolContext } from './tool-context.js';
 import { repoPath } from './tool-context.js';
-import { literal, resolveRef, Scope, segmentsOf, unique, type Binding } from './values.js';
+import { assumedField, literal, resolveRef, Scope, segmentsOf, unique, type Binding, type Resolved } from './values.js';
 
 export interface ShellOptions {
   /** What the script's environment holds (a child scope takes the script's own assignments). */
@@ -185,9 +185,9 @@ export class ShellSession {
     let value = wordValue(rest, source, scope);
     if (append) {
       const before = wordValue({ parts: [{ kind: 'expansion', text: `\${${name}}` }] }, source, scope);
-      value = { raw: value.raw, resolved: before.resolved + value.resolved, unknowns: unique([...before.unknowns, ...value.unknowns]) };
+      value = { raw: value.raw, resolved: before.resolved + value.resolved, unknowns: unique([...before.unknowns, ...value.unknowns]), ...assumedField(before, value) };
     }
-    const binding: Binding = { kind: 'value', resolved: value.resolved, unknowns: value.unknowns };
+    const binding: Binding = { kind: 'value', resolved: value.resolved, unknowns: value.unknowns, ...assumedField(value) };
     scope.set(name, binding);
   }
 
@@ -274,6 +274,7 @@ export function wordValue(word: Word, source: ShellSource, scope: Scope): CiValu
   let raw = '';
   let resolved = '';
   const unknowns: string[] = [];
+  const used: Resolved[] = [];
   for (const part of word.parts) {
     if (part.kind === 'text') {
       raw += part.text;
@@ -284,6 +285,7 @@ export function wordValue(word: Word, source: ShellSource, scope: Scope): CiValu
       raw += marker.raw;
       resolved += marker.resolved;
       unknowns.push(...marker.unknowns);
+      used.push(marker);
     } else {
       raw += part.text;
       if (part.text.startsWith('`')) {
@@ -299,10 +301,11 @@ export function wordValue(word: Word, source: ShellSource, scope: Scope): CiValu
         const value = resolveRef(segment.ref, ['shell'], scope);
         resolved += value.resolved;
         unknowns.push(...value.unknowns);
+        used.push(value);
       }
     }
   }
-  return { raw, resolved, unknowns: unique(unknowns) };
+  return { raw, resolved, unknowns: unique(unknowns), ...assumedField(...used) };
 }
 
 /** Steps of a plain script (no pre-substituted values), for tests and simple callers. */

@@ -2,10 +2,12 @@
 import type { CiValue, Pipeline, PipelineStep } from './model.js';
 import type { StepDraft } from './steps.js';
 
-/** `resolved` and, when some variables stayed unknown, `?{A,B}`. */
+/** `resolved`; when some variables stayed unknown, `?{A,B}`; when it rests on defaults a run may override, `~{params.X}`. */
 export function v(value: CiValue | undefined): string {
   if (value === undefined) return '-';
-  return value.unknowns.length === 0 ? value.resolved : `${value.resolved} ?{${value.unknowns.join(',')}}`;
+  const unknowns = value.unknowns.length === 0 ? '' : ` ?{${value.unknowns.join(',')}}`;
+  const assumed = value.assumed === undefined ? '' : ` ~{${value.assumed.join(',')}}`;
+  return `${value.resolved}${unknowns}${assumed}`;
 }
 
 function body(step: PipelineStep | StepDraft): string {

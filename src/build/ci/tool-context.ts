@@ -1,6 +1,7 @@
 /** What a command recogniser knows about where it runs, and helpers for paths and image names. */
 import type { CiValue } from './model.js';
 import { joinPaths, normalizePath, stripWorkspace } from './names.js';
+import { assumedField } from './values.js';
 
 export interface ToolContext {
   /** File line of the command. */
@@ -30,6 +31,7 @@ export function defaultDockerfile(context: CiValue): CiValue {
     raw: context.raw === '.' || context.raw === '' ? 'Dockerfile' : `${context.raw.replace(/\/+$/, '')}/Dockerfile`,
     resolved: normalizePath(`${context.resolved}/Dockerfile`),
     unknowns: context.unknowns,
+    ...assumedField(context),
   };
 }
 
@@ -37,9 +39,9 @@ export function defaultDockerfile(context: CiValue): CiValue {
 export function stripPrefix(value: CiValue, prefix: string): CiValue {
   if (!value.resolved.startsWith(prefix)) return value;
   return {
+    ...value,
     raw: value.raw.startsWith(prefix) ? value.raw.slice(prefix.length) : value.raw,
     resolved: value.resolved.slice(prefix.length),
-    unknowns: value.unknowns,
   };
 }
 

@@ -26,8 +26,11 @@ export type Binding =
       /** Resolved where it is read rather than where it is defined (GitLab expands all variables of a job together). */
       dynamic?: boolean;
     }
-  /** Already resolved where it was assigned (shell and Groovy assignments run in order). */
-  | { kind: 'value'; resolved: string; unknowns: string[] }
+  /**
+   * Already resolved where it was assigned (shell and Groovy assignments run in order). `assumed`:
+   * the value rests on defaults a run may override (a Jenkins parameter's `defaultValue`).
+   */
+  | { kind: 'value'; resolved: string; unknowns: string[]; assumed?: string[] }
   /** Assigned something the file cannot tell (command output, credentials, loop variables). */
   | { kind: 'unknown' };
 
@@ -67,6 +70,20 @@ export class Scope {
 export interface Resolved {
   resolved: string;
   unknowns: string[];
+  /** See `CiValue.assumed`; absent when none. */
+  assumed?: string[];
+}
+
+/** Anything that may rest on assumed defaults. */
+type MaybeAssumed = { assumed?: readonly string[] | undefined } | undefined;
+
+/**
+ * `{ assumed }` with the union of the parts' assumed names, or `{}` when there are none: spread it
+ * into a value so the field stays absent when empty.
+ */
+export function assumedField(...parts: readonly MaybeAssumed[]): { assumed?: string[] } {
+  const names = unique(parts.flatMap((p) => p?.assumed ?? []));
+  return names.length === 0 ? {} : { assumed: names };
 }
 
 /** A value with no variables in it. */
@@ -84,13 +101,13 @@ export function concatValues(values: readonly CiValue[]): CiValue {
     raw: values.map((v) => v.raw).join(''),
     resolved: values.map((v) => v.resolved).join(''),
     unknowns: unique(values.flatMap((v) => v.unknowns)),
+    ...assumedField(...values),
   };
 }
 
 /** Resolves `raw` written in `syntaxes` against `scope`. */
 export function resolveValue(raw: string, syntaxes: readonly RefSyntax[], scope: Scope): CiValue {
-  const { resolved, unknowns } = resolveText(raw, syntaxes, scope);
-  return { raw, resolved, unknowns };
+  return { raw, ...resolveText(raw, syntaxes, scope) };
 }
 
 export function unique(items: readonly string[]): string[] {
@@ -232,6 +249,9 @@ function matchGroovy(text: string, i: number): RefMatch | undefined {
 function groovyRef(raw: string, expr: string): VarRef {
   const env = /^env\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(expr);
   if (env?.[1] !== undefined) return { raw, key: env[1], namespaces: ['env'], name: env[1] };
+  // Jenkins build parameters: known only through a declared default, named `params.X` when unknown
+  const param = /^params\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(expr);
+  if (param?.[1] !== undefined) return { raw, key: param[1], namespaces: ['param'], name: expr };
   if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(expr)) return { raw, key: expr, namespaces: ['lang', 'env'], name: expr };
   return { raw, key: undefined, namespaces: [], name: expr };
 }
@@ -323,6 +343,7 @@ function shellBraced(raw: string, inner: string, full: boolean): VarRef {
 export function resolveText(text: string, syntaxes: readonly RefSyntax[], scope: Scope, guard: ReadonlySet<Binding> = new Set()): Resolved {
   let resolved = '';
   const unknowns: string[] = [];
+  const parts: Resolved[] = [];
   for (const segment of segmentsOf(text, syntaxes)) {
     if (segment.kind === 'text') {
       resolved += segment.text;
@@ -331,8 +352,9 @@ export function resolveText(text: string, syntaxes: readonly RefSyntax[], scope:
     const part = resolveRef(segment.ref, syntaxes, scope, guard);
     resolved += part.resolved;
     unknowns.push(...part.unknowns);
+    parts.push(part);
   }
-  return { resolved, unknowns: unique(unknowns) };
+  return { resolved, unknowns: unique(unknowns), ...assumedField(...parts) };
 }
 
 /** The value of one reference. */
@@ -347,14 +369,18 @@ export function resolveRef(ref: VarRef, syntaxes: readonly RefSyntax[], scope: S
       // set: its value wins unless it is empty and the operator has `:`
       const knownNonEmpty = value.resolved.replace(/\$\{[^}]*\}/g, '') !== '';
       if (!fallback.whenEmpty || knownNonEmpty) return value;
-      if (value.unknowns.length === 0) return resolveText(fallback.text, syntaxes, scope, guard);
+      if (value.unknowns.length === 0) {
+        // the fallback is used because the (perhaps assumed) value is empty
+        const used = resolveText(fallback.text, syntaxes, scope, guard);
+        return { ...used, ...assumedField(value, used) };
+      }
     } else if (scope.get(ref.name, ref.namespaces) !== undefined) {
       return { resolved: ref.raw, unknowns: [ref.name] };
     }
     // unset in the file (or unknowably empty), but the CI system may set it: keep the expression
     const inner = resolveText(fallback.text, syntaxes, scope, guard);
     const op = `${fallback.whenEmpty ? ':' : ''}${fallback.op}`;
-    return { resolved: `\${${ref.name}${op}${inner.resolved}}`, unknowns: unique([ref.name, ...inner.unknowns]) };
+    return { resolved: `\${${ref.name}${op}${inner.resolved}}`, unknowns: unique([ref.name, ...inner.unknowns]), ...assumedField(inner) };
   }
   if (value !== undefined) return value;
   if (ref.passThrough === true) return { resolved: ref.raw, unknowns: [] };
@@ -366,9 +392,7 @@ function lookup(ref: VarRef, scope: Scope, guard: ReadonlySet<Binding>): Resolve
   if (ref.key === undefined) return undefined;
   const binding = scope.get(ref.key, ref.namespaces);
   if (binding === undefined || binding.kind === 'unknown') return undefined;
-  if (binding.kind === 'value') {
-    return binding.unknowns.length === 0 ? binding : { resolved: binding.resolved, unknowns: binding.unknowns };
-  }
+  if (binding.kind === 'value') return { resolved: binding.resolved, unknowns: binding.unknowns, ...assumedField(binding) };
   if (guard.has(binding)) return undefined;
   const inner = new Set(guard);
   inner.add(binding);
