@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { NotFoundError, UsageError, messageOf } from '../../core/errors.js';
+import { NotFoundError, ShipshapeError, UsageError, messageOf } from '../../core/errors.js';
 import { defaultLimits } from '../../core/limits.js';
 import type { RegistryScanReport } from '../../distribute/model.js';
 import type { RegistryOptions } from '../../image/registry/options.js';
@@ -27,6 +27,8 @@ export interface EstateRunOptions {
   advisories?: AdvisoryLookup | undefined;
   /** Images older than this are stale (SS-REG-012). */
   maxImageAgeDays?: number | undefined;
+  /** `--config` already loaded by the caller. */
+  config?: ShipshapeConfig | undefined;
 }
 
 /**
@@ -35,7 +37,7 @@ export interface EstateRunOptions {
  * collected and its lifecycle map built. Shared by `map`, `trace` and `posture`.
  */
 export async function estateFromOptions(values: EstateOptionValues, io: CliIo, options: EstateRunOptions = {}): Promise<Estate> {
-  const config = values.config === undefined ? undefined : await loadShipshapeConfig(values.config);
+  const config = options.config ?? (values.config === undefined ? undefined : await loadShipshapeConfig(values.config));
   const sources = [...(config?.sources ?? []), ...values.source];
   const manifests = [...(config?.manifests ?? []), ...values.manifests];
   const wantCluster = values.cluster || config?.cluster !== undefined;
@@ -47,7 +49,15 @@ export async function estateFromOptions(values: EstateOptionValues, io: CliIo, o
   try {
     const registryReports: RegistryScanReport[] = [];
     for (const file of values.registryReport) registryReports.push(await loadRegistryReport(file));
-    for (const registry of registries) registryReports.push(await scanConfiguredRegistry(registry, io, options, progress));
+    for (const registry of registries) {
+      // one unreachable registry should not lose the rest of the estate: the distribute phase is then assessed without it
+      const report = await scanConfiguredRegistry(registry, io, options, progress).catch((error: unknown) => {
+        if (!(error instanceof ShipshapeError) || error instanceof UsageError) throw error;
+        io.stderr.write(`shipshape: warning: the registry ${registry.name} could not be scanned (${messageOf(error)}); the estate is assessed without it\n`);
+        return undefined;
+      });
+      if (report) registryReports.push(report);
+    }
     const kubeconfig = values.kubeconfig ?? config?.cluster?.kubeconfig ?? io.env.KUBECONFIG?.split(path.delimiter)[0] ?? path.join(io.homedir, '.kube', 'config');
     const context = values.context ?? config?.cluster?.context;
     const namespaces = values.namespace ?? config?.cluster?.namespaces;

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { EstateEvidence } from '../../lifecycle/estate-model.js';
+import { loadShipshapeConfig } from '../../lifecycle/config.js';
 import { assessPosture } from '../../lifecycle/posture/assess.js';
 import { postureControlIds } from '../../lifecycle/posture/controls/registry.js';
 import type { PostureReport } from '../../lifecycle/posture/model.js';
@@ -21,9 +22,11 @@ export async function runPosture(values: PostureValues, io: CliIo): Promise<numb
   const dbPath = values.db ?? AdvisoryStore.defaultPath(defaultCacheDir(io));
   const advisories = values.db !== undefined || existsSync(dbPath) ? AdvisoryStore.open(dbPath, { create: false, readonly: true }) : undefined;
   try {
-    const estate = await estateFromOptions(values, io, { advisories });
-    const policyFile = values.policy ?? estate.config?.policy;
+    // the policy first: a mistake in it should not wait for registry scans
+    const config = values.config === undefined ? undefined : await loadShipshapeConfig(values.config);
+    const policyFile = values.policy ?? config?.policy;
     const policy = policyFile ? await loadPolicy(policyFile, postureControlIds()) : defaultPolicy;
+    const estate = await estateFromOptions(values, io, { advisories, config, maxImageAgeDays: policy.maxImageAgeDays });
     const now = new Date();
     const posture = assessPosture(estate.evidence, estate.map, { policy, now, ...(advisories ? { advisories } : {}) });
     const title = values.title ?? `Shipshape posture report — ${estate.config ? path.basename(path.dirname(path.resolve(estate.config.file))) : 'estate'}`;

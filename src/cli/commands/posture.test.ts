@@ -1,0 +1,66 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../test-support/cli.js';
+
+const estate = fileURLToPath(new URL('../../../examples/estate/', import.meta.url));
+
+describe('shipshape posture', () => {
+  let dir: string;
+  let config: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'shipshape-posture-'));
+    config = path.join(dir, 'shipshape.yaml');
+    // the example estate's sources and manifests; its registry is unreachable here (connection refused at once)
+    await writeFile(config, `sources: [${path.join(estate, 'repos')}]\nmanifests: [${path.join(estate, 'k8s')}]\nregistries:\n  - name: 127.0.0.1:1\n    plainHttp: true\n`);
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const posture = (...args: string[]) => runCli(['posture', '--config', config, ...args], { env: { SHIPSHAPE_CACHE_DIR: path.join(dir, 'cache') } });
+
+  it('assesses what it can read and says which registry it could not scan', async () => {
+    const { code, stdout, stderr } = await posture();
+    expect(stderr).toMatch(/^shipshape: warning: the registry 127\.0\.0\.1:1 could not be scanned \(.*\); the estate is assessed without it\n$/);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^The container estate scores \d+ out of 100 \(build \d+, run \d+, host \d+; not assessed: distribute\)/);
+    expect(stdout).toMatch(/SS-CTL-B02\s+build\s+PARTIAL/);
+    expect(stdout).toContain('== Proposed changes ==');
+    expect(stdout).toContain('kubectl label namespace shop-staging pod-security.kubernetes.io/enforce=baseline');
+  });
+
+  it('writes JSON, Markdown, SARIF and HTML', async () => {
+    const json = JSON.parse((await posture('-f', 'json')).stdout) as { schema: string; posture: { controls: unknown[] }; map: { nodes: unknown[] }; findings: unknown[] };
+    expect(json.schema).toBe('shipshape/posture-report@1');
+    expect(json.posture.controls.length).toBeGreaterThanOrEqual(25);
+    expect(json.map.nodes.length).toBeGreaterThan(20);
+    expect((await posture('-f', 'markdown')).stdout).toMatch(/^# /);
+    const sarif = JSON.parse((await posture('-f', 'sarif')).stdout) as { runs: { results: { ruleId: string }[] }[] };
+    expect(sarif.runs[0]?.results.map((r) => r.ruleId)).toEqual(expect.arrayContaining(['SS-MAP-004', 'SS-DF-003']));
+    const html = path.join(dir, 'report.html');
+    expect((await posture('-f', 'html', '-o', html)).code).toBe(0);
+  });
+
+  it('a policy accepts a risk until it expires; a bad policy is a clear error', async () => {
+    const policy = path.join(dir, 'policy.yaml');
+    await writeFile(policy, 'acceptedRisks:\n  - control: SS-CTL-R04\n    reason: admission control arrives with the cluster upgrade\n    expires: 2099-01-31\n');
+    const accepted = JSON.parse((await posture('--policy', policy, '-f', 'json')).stdout) as { posture: { controls: { control: { id: string }; status: string; acceptance?: { reason: string } }[] } };
+    expect(accepted.posture.controls.find((c) => c.control.id === 'SS-CTL-R04')).toMatchObject({ status: 'accepted', acceptance: { reason: 'admission control arrives with the cluster upgrade' } });
+    await writeFile(policy, 'acceptedRisks:\n  - control: SS-CTL-R04\n    expires: someday\n');
+    const bad = await posture('--policy', policy);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^shipshape: error: the policy .*policy\.yaml is not valid: acceptedRisks/);
+  });
+
+  it('gates CI: --exit-code when a control is a gap, --fail-under on the score', async () => {
+    expect((await posture('--exit-code', '3')).code).toBe(3);
+    expect((await posture('--fail-under', '99')).code).toBe(1);
+    expect((await posture('--fail-under', '1')).code).toBe(0);
+    expect((await posture('--fail-under', '101')).code).toBe(2);
+  });
+});
