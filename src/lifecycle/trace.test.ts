@@ -15,8 +15,8 @@ describe('traceLifecycle', () => {
       start: 'workload:prod/Deployment/api',
       upstream: [
         'pulled-from>image:prod.example.com/payments/api stored-in>registry:prod.example.com pushes-to>pipeline:gitlab-ci:platform/release/.gitlab-ci.yml contains>repository:platform/release',
-        'pulled-from>image:prod.example.com/payments/api stored-in>registry:prod.example.com copied-from>image:registry.example.com/team/api stored-in>registry:registry.example.com pushes-to>pipeline:jenkins:apps/api/Jenkinsfile builds>dockerfile:apps/api/Dockerfile based-on>image:docker.io/library/golang stored-in>registry:docker.io',
         'pulled-from>image:prod.example.com/payments/api stored-in>registry:prod.example.com copied-from>image:registry.example.com/team/api stored-in>registry:registry.example.com pushes-to>pipeline:jenkins:apps/api/Jenkinsfile builds>dockerfile:apps/api/Dockerfile based-on>image:gcr.io/distroless/static-debian12 stored-in>registry:gcr.io',
+        'pulled-from>image:prod.example.com/payments/api stored-in>registry:prod.example.com copied-from>image:registry.example.com/team/api stored-in>registry:registry.example.com pushes-to>pipeline:jenkins:apps/api/Jenkinsfile builds>dockerfile:apps/api/Dockerfile based-on>image:docker.io/library/golang stored-in>registry:docker.io',
       ],
       downstream: ['runs>cluster:manifests hosted-on>node:ip-10-0-1-5'],
       // the debug image's SS-MAP-003 names the same pipeline but is not on these paths

@@ -164,8 +164,8 @@ class Adjacency {
   private hops(edges: readonly LifecycleEdge[], end: 'from' | 'to' | ((edge: LifecycleEdge) => string)): TraceHop[] {
     const seen = new Set<string>();
     const hops: TraceHop[] = [];
-    // Of several edges to the same node, show the one with a resolved tag (`1.4.2` rather than `${BUILD_NUMBER}`).
-    const resolvedFirst = [...edges].sort((a, b) => Number(hasVariableTag(a)) - Number(hasVariableTag(b)));
+    // Of several edges to the same node, show the final stage's FROM, then one with a resolved tag (`1.4.2` rather than `${BUILD_NUMBER}`).
+    const resolvedFirst = [...edges].sort((a, b) => Number(a.attributes.finalStage === false) - Number(b.attributes.finalStage === false) || Number(hasVariableTag(a)) - Number(hasVariableTag(b)));
     for (const edge of resolvedFirst) {
       const id = typeof end === 'function' ? end(edge) : edge[end];
       const node = this.nodes.get(id);
