@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defaultLimits } from '../core/limits.js';
 import type { RegistryScanReport } from '../distribute/model.js';
+import { ScanHistory } from '../distribute/history.js';
 import { scanRegistry } from '../distribute/scan.js';
 import { collectEstate } from '../lifecycle/collect.js';
 import { loadShipshapeConfig } from '../lifecycle/config.js';
@@ -64,25 +65,40 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   try {
     progress('building the estate images');
     const estate = await buildEstate(options.estateDir);
-    progress(`pushing ${estate.images.length} images to the demo registry ${registry.host}`);
-    const pushed = await pushEstate(estate, { registry: registry.host, plainHttp: registry.plainHttp }, estateRegistry);
     progress('importing the bundled advisories');
     const imported = await importOsv(store, [options.advisoriesDir], { now: options.now });
-    progress(`scanning the registry ${estateRegistry} (served on ${registry.host})`);
-    const scanned = await scanRegistry(registry.host, undefined, {
-      registryOptions: { plainHttp: registry.plainHttp },
-      limits: defaultLimits,
-      cacheDir: path.join(work, 'cache'),
-      now: options.now,
-      parallel: 4,
-      keys: [],
-      advisories: store,
-      secrets: true,
-      readLayers: true,
-      previous: undefined,
-      maxImageAgeDays: defaultPolicy.maxImageAgeDays,
-      onProgress: (event) => progress(event.kind === 'image' ? `scanning images ${event.done}/${event.total}` : `${event.count} repositories`),
-    });
+    // as it happened: everything but the last build is pushed and scanned, then the last build moves
+    // its tag (inventory-service:2.3.1) and the registry is scanned again, against the first scan
+    const history = ScanHistory.open(path.join(work, 'history.sqlite'));
+    const scan = (now: Date): Promise<RegistryScanReport> =>
+      scanRegistry(registry.host, undefined, {
+        registryOptions: { plainHttp: registry.plainHttp },
+        limits: defaultLimits,
+        cacheDir: path.join(work, 'cache'),
+        now,
+        parallel: 4,
+        keys: [],
+        advisories: store,
+        secrets: true,
+        readLayers: true,
+        previous: history.previous(registry.host, undefined),
+        maxImageAgeDays: defaultPolicy.maxImageAgeDays,
+        onProgress: (event) => progress(event.kind === 'image' ? `scanning images ${event.done}/${event.total}` : `${event.count} repositories`),
+      });
+    let scanned: RegistryScanReport;
+    let pushed: number;
+    try {
+      const last = estate.images.length - 1;
+      progress(`pushing ${last} images to the registry ${registry.host}`);
+      pushed = (await pushEstate({ ...estate, images: estate.images.slice(0, last) }, { registry: registry.host, plainHttp: registry.plainHttp }, estateRegistry)).length;
+      progress(`scanning the registry ${estateRegistry} (served on ${registry.host})`);
+      history.record(await scan(new Date(options.now.getTime() - 24 * 3600 * 1000)));
+      pushed += (await pushEstate({ ...estate, images: estate.images.slice(last) }, { registry: registry.host, plainHttp: registry.plainHttp }, estateRegistry)).length;
+      progress(`scanning the registry ${estateRegistry} again`);
+      scanned = await scan(options.now);
+    } finally {
+      history.close();
+    }
     const report: RegistryScanReport = rewriteRegistry(scanned, registry.host, estateRegistry);
     progress('reading the sources and manifests, mapping the lifecycle');
     const config = await loadShipshapeConfig(path.join(options.estateDir, 'shipshape.yaml'));
@@ -99,7 +115,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       findings: estateFindings(evidence, map),
     };
     await writeFile(options.reportFile, await renderHtmlReport(input));
-    return { reportFile: options.reportFile, evidence, map, posture, input, counts: { images: estate.images.length, tags: pushed.length, advisories: imported.records } };
+    return { reportFile: options.reportFile, evidence, map, posture, input, counts: { images: estate.images.length, tags: pushed, advisories: imported.records } };
   } finally {
     store.close();
     await served?.close();

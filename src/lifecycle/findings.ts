@@ -1,8 +1,8 @@
-import type { RegistryScanReport } from '../distribute/model.js';
+import type { RegistryScanReport, RepositoryReport } from '../distribute/model.js';
 import { fingerprintOf } from '../rules/fingerprint.js';
 import type { RuleMeta } from '../rules/rule.js';
 import { locationOf } from './graph.js';
-import { repositoryEvidence, isStored, sameImage } from './map-run.js';
+import { isStored, isTagged, repositoryEvidence, sameImage } from './map-run.js';
 import type { LifecycleEdge, LifecycleFinding, LifecycleNode } from './model.js';
 
 /**
@@ -146,16 +146,23 @@ function driftFindings(input: FindingInput, edge: LifecycleEdge, image: Lifecycl
     const what = running.length > 0 ? `pods of ${who} run` : `${who} pins`;
     if (repository === undefined || !isStored(repository, digest)) {
       // a scan lists what tags point at: an untagged manifest may still be stored, so say what is known
-      const where = repository === undefined ? 'which is not in the registry' : `which no tag in the registry points at (${repository.tags.map((t) => `${t.tag} → ${t.digest.slice(0, 19)}…`).join(', ') || 'no tags'})`;
+      const where = repository === undefined ? 'which is not in the registry' : `which no tag in the registry points at (${tagList(repository)})`;
       findings.push(finding(runtimeDrift, `${what} ${image.label}@${digest}, ${where} (${scan})`, edge.attributes.where, nodes, [...detail, digest, 'missing']));
       continue;
     }
     const tagged = tag === undefined ? undefined : repository.tags.find((t) => t.tag === tag);
     if (tagged !== undefined && !sameImage(repository, tagged.digest, digest)) {
       findings.push(finding(runtimeDrift, `${what} ${image.label}@${digest}, but the tag ${tag} now points at ${tagged.digest} (${scan})`, edge.attributes.where, nodes, [...detail, digest, tagged.digest]));
+    } else if (!isTagged(repository, digest)) {
+      findings.push(finding(runtimeDrift, `${what} ${image.label}@${digest}, which the registry still holds but no tag points at any more (${tagList(repository)}) (${scan})`, edge.attributes.where, nodes, [...detail, digest, 'untagged']));
     }
   }
   return findings;
+}
+
+/** `2.3.1 → sha256:dbf2cd808974…, latest → …` */
+function tagList(repository: RepositoryReport): string {
+  return repository.tags.map((t) => `${t.tag} → ${t.digest.slice(0, 19)}…`).join(', ') || 'no tags';
 }
 
 function finding(rule: RuleMeta, message: string, where: unknown, nodes: string[], detail: string[]): LifecycleFinding {

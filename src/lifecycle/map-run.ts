@@ -36,6 +36,11 @@ export function isStored(repository: RepositoryReport, digest: string): boolean 
   return repository.images.some((image) => image.digest === digest || image.platforms.some((p) => p.digest === digest));
 }
 
+/** Whether a tag points at `digest` (or at the index holding it): an untagged manifest is left behind by a moved tag. */
+export function isTagged(repository: RepositoryReport, digest: string): boolean {
+  return repository.images.some((image) => image.tags.length > 0 && (image.digest === digest || image.platforms.some((p) => p.digest === digest)));
+}
+
 /** Whether `digest` is what `tagDigest` points at, or one of its platform manifests. */
 export function sameImage(repository: RepositoryReport, tagDigest: string, digest: string): boolean {
   if (tagDigest === digest) return true;

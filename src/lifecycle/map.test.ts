@@ -267,6 +267,17 @@ spec: { containers: [ { name: sh, image: "r.example/team/api@${digests.web}" } ]
     expect(map.findings.filter((f) => f.ruleId === 'SS-MAP-005')).toEqual([]);
   });
 
+  it('a pinned digest the registry still holds, but no tag points at any more, is drift (the tag moved on)', () => {
+    const manifests = `apiVersion: v1\nkind: Pod\nmetadata: { name: p }\nspec: { containers: [ { name: c, image: "r.example/team/api@${digests.web}" } ] }\n`;
+    const untagged = { digest: digests.web, mediaType: 'm', tags: [], platforms: [], signatures: [], attestations: [] };
+    const current = { digest: digests.apiProdTagged, mediaType: 'm', tags: ['2.0'], platforms: [], signatures: [], attestations: [] };
+    const registries = [registryReport('r.example', [{ name: 'team/api', tags: [{ tag: '2.0', digest: digests.apiProdTagged, mediaType: 'm', movedFrom: digests.web }], images: [current, untagged] }])];
+    const map = buildLifecycleMap(estate({ dockerfiles: {}, steps: [buildStep(0, at(3), 'Dockerfile', '.', [ciValue('r.example/team/api:2.0')], true)], manifests, registries }), now);
+    expect(map.findings.filter((f) => f.ruleId === 'SS-MAP-005').map((f) => f.message)).toEqual([
+      `Pod/p (container c) pins r.example/team/api@${digests.web}, which the registry still holds but no tag points at any more (2.0 → ${digests.apiProdTagged.slice(0, 19)}…) (the scan of r.example at 2026-01-02T03:04:05.000Z)`,
+    ]);
+  });
+
   it('a registry scan of another prefix says nothing; without run evidence nothing is "unused"; without sources nothing is "unknown provenance"', () => {
     const manifests = `apiVersion: v1\nkind: Pod\nmetadata: { name: p }\nspec: { containers: [ { name: c, image: "r.example/other/x@${digests.web}" } ] }\n`;
     const registries = [registryReport('r.example', [], 'team')];

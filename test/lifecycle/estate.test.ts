@@ -90,7 +90,11 @@ describe.skipIf(skipReason !== undefined)(`the example estate, end to end${skipR
     ]);
     const drift = result.map.findings.find((f) => f.ruleId === 'SS-MAP-005');
     const tagged = result.evidence.registries[0]?.repositories.find((r) => r.name === 'shop/inventory-service')?.tags.find((t) => t.tag === '2.3.1');
-    expect(drift?.message).toContain(`2.3.1 → ${tagged?.digest.slice(0, 19) ?? '?'}`);
+    expect(drift?.message).toContain(`which the registry still holds but no tag points at any more (2.3.1 → ${tagged?.digest.slice(0, 19) ?? '?'}`);
+    // the registry scan saw the tag move between its two scans
+    const registry = result.evidence.registries[0];
+    expect(registry?.changes?.movedTags).toEqual([{ repository: 'shop/inventory-service', tag: '2.3.1', from: expect.any(String) as unknown, to: tagged?.digest }]);
+    expect(registry?.findings.map((f) => f.ruleId)).toEqual(expect.arrayContaining(['SS-REG-010', 'SS-REG-015']));
   });
 
   it('traces a workload back to the parent registry, and a parent forward to what runs on it', () => {
