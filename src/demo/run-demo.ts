@@ -1,10 +1,13 @@
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defaultLimits } from '../core/limits.js';
 import type { RegistryScanReport } from '../distribute/model.js';
 import { ScanHistory } from '../distribute/history.js';
+import { RegistryPusher } from '../distribute/push.js';
 import { scanRegistry } from '../distribute/scan.js';
+import { RegistryClient } from '../image/registry/client.js';
 import { collectEstate } from '../lifecycle/collect.js';
 import { loadShipshapeConfig } from '../lifecycle/config.js';
 import type { EstateEvidence } from '../lifecycle/estate-model.js';
@@ -18,6 +21,7 @@ import { renderHtmlReport } from '../report/html/render.js';
 import type { ReportInput } from '../report/html/input.js';
 import { importOsv } from '../vuln/advisories/import.js';
 import { AdvisoryStore } from '../vuln/advisories/store.js';
+import { signWithCosign } from './cosign.js';
 import { buildEstate } from './estate.js';
 import { pushEstate } from './push-estate.js';
 import { rewriteRegistry } from './registry-alias.js';
@@ -49,6 +53,22 @@ export interface DemoResult {
 
 /** The registry the estate's pipelines push to and its manifests pull from. */
 const estateRegistry = 'registry.shop.internal';
+/** The repository whose pipeline signs what it pushes. */
+const signedRepository = 'shop/payments-api';
+
+/** Signs every tag of the repository, as `cosign sign --key` in its pipeline does. */
+async function signAsThePipelineDoes(registry: { host: string; plainHttp: boolean }, repository: string, privateKey: KeyObject): Promise<void> {
+  const pusher = new RegistryPusher({ registry: registry.host, plainHttp: registry.plainHttp });
+  const client = new RegistryClient(registry.host, { plainHttp: registry.plainHttp });
+  try {
+    for (const tag of await client.listTags(repository)) {
+      const { digest } = await client.getManifest(repository, tag);
+      await signWithCosign(pusher, repository, digest, `${estateRegistry}/${repository}`, privateKey);
+    }
+  } finally {
+    await Promise.all([pusher.close(), client.close()]);
+  }
+}
 
 /**
  * The whole lifecycle on the example estate, offline: build its images with the project's image
@@ -70,6 +90,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     // as it happened: everything but the last build is pushed and scanned, then the last build moves
     // its tag (inventory-service:2.3.1) and the registry is scanned again, against the first scan
     const history = ScanHistory.open(path.join(work, 'history.sqlite'));
+    // payments-api's Jenkinsfile runs `cosign sign` after its push: a key made for this run stands in for the team's
+    const signer = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
     const scan = (now: Date): Promise<RegistryScanReport> =>
       scanRegistry(registry.host, undefined, {
         registryOptions: { plainHttp: registry.plainHttp },
@@ -77,7 +99,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         cacheDir: path.join(work, 'cache'),
         now,
         parallel: 4,
-        keys: [],
+        keys: [signer.publicKey],
         advisories: store,
         secrets: true,
         readLayers: true,
@@ -94,6 +116,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       progress(`scanning the registry ${estateRegistry} (served on ${registry.host})`);
       history.record(await scan(new Date(options.now.getTime() - 24 * 3600 * 1000)));
       pushed += (await pushEstate({ ...estate, images: estate.images.slice(last) }, { registry: registry.host, plainHttp: registry.plainHttp }, estateRegistry)).length;
+      await signAsThePipelineDoes(registry, signedRepository, signer.privateKey);
       progress(`scanning the registry ${estateRegistry} again`);
       scanned = await scan(options.now);
     } finally {

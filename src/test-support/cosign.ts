@@ -2,7 +2,10 @@ import { createHash, sign, type KeyObject } from 'node:crypto';
 import { Agent, request } from 'undici';
 import { digestOf, isDigest, parseDigest } from '../image/digest.js';
 import { MediaType } from '../image/media-types.js';
+import { cosignConfig, cosignSignature as cosignSign, cosignSignatureAnnotation, simpleSigningMediaType, cosignTagOf, simpleSigningPayload } from '../demo/cosign.js';
 import { putBlob, type FakeRegistry, type RunningRegistry } from './registry.js';
+
+export { cosignConfig, cosignSign, cosignTagOf, simpleSigningPayload };
 
 /**
  * Writes signatures and attestations into a registry the way the real tools do — cosign's legacy
@@ -29,10 +32,10 @@ export interface PushedArtifact {
   tag: string | undefined;
 }
 
-const simpleSigning = 'application/vnd.dev.cosign.simplesigning.v1+json';
+
 const dsse = 'application/vnd.dsse.envelope.v1+json';
 const inToto = 'application/vnd.in-toto+json';
-const signatureAnnotation = 'dev.cosignproject.cosign/signature';
+
 const emptyJson = Buffer.from('{}');
 const emptyMediaType = 'application/vnd.oci.empty.v1+json';
 
@@ -127,26 +130,7 @@ interface CosignManifest {
   layers: Layer[];
 }
 
-/** The tag cosign stores `digest`'s signatures, attestations or SBOMs under. */
-export function cosignTagOf(digest: string, suffix: 'sig' | 'att' | 'sbom'): string {
-  const { algorithm, hex } = parseDigest(digest);
-  return `${algorithm}-${hex}.${suffix}`;
-}
 
-/**
- * cosign's config for a signature image: go-containerregistry's empty image with the layers
- * appended (zero times, one history entry per layer, diff_ids = the uncompressed layer digests).
- */
-export function cosignConfig(layerDigests: string[]): Buffer {
-  return json({
-    architecture: '',
-    created: '0001-01-01T00:00:00Z',
-    history: layerDigests.map(() => ({ created: '0001-01-01T00:00:00Z' })),
-    os: '',
-    rootfs: { type: 'layers', diff_ids: layerDigests },
-    config: {},
-  });
-}
 
 /** Adds a layer to the manifest under a cosign tag (creating it), as `cosign sign/attest` append. */
 async function appendCosignLayer(store: Store, tag: string, layer: Layer, replace: boolean): Promise<PushedArtifact> {
@@ -166,15 +150,7 @@ async function appendCosignLayer(store: Store, tag: string, layer: Layer, replac
   return { digest, size: body.length, tag };
 }
 
-/** cosign's Simple Signing payload for an image digest. */
-export function simpleSigningPayload(digest: string, dockerReference: string, type = 'cosign container image signature', optional: unknown = null): Buffer {
-  return json({ critical: { identity: { 'docker-reference': dockerReference }, image: { 'docker-manifest-digest': digest }, type }, optional });
-}
 
-/** How cosign signs with a key: SHA-256, DER-encoded ECDSA (PKCS#1 v1.5 for RSA). */
-export function cosignSign(privateKey: KeyObject, data: Buffer): Buffer {
-  return sign(privateKey.asymmetricKeyType === 'ed25519' ? null : 'sha256', data, privateKey);
-}
 
 export interface SignOptions {
   /** `critical.identity.docker-reference` (default: the repository). */
@@ -203,7 +179,7 @@ export async function signImage(
   const payload = options.payload ?? simpleSigningPayload(options.namedDigest ?? digest, options.dockerReference ?? repository, options.payloadType);
   const signature = cosignSign(privateKey, options.signedPayload ?? payload);
   const payloadDigest = await store.putBlob(payload);
-  const layer: Layer = { mediaType: simpleSigning, size: payload.length, digest: payloadDigest, annotations: { [signatureAnnotation]: signature.toString('base64') } };
+  const layer: Layer = { mediaType: simpleSigningMediaType, size: payload.length, digest: payloadDigest, annotations: { [cosignSignatureAnnotation]: signature.toString('base64') } };
   const pushed = await appendCosignLayer(store, cosignTagOf(digest, 'sig'), layer, options.replace === true);
   return { ...pushed, payloadDigest };
 }
@@ -246,7 +222,7 @@ export async function attestImage(
   const store = storeFor(target, repository);
   const envelope = options.envelope ?? dsseEnvelope(privateKey, inTotoStatement(repository, digest, options.predicateType, options.predicate ?? {}));
   const envelopeDigest = await store.putBlob(envelope);
-  const annotations: Record<string, string> = { [signatureAnnotation]: '' };
+  const annotations: Record<string, string> = { [cosignSignatureAnnotation]: '' };
   if (options.annotate !== false) annotations.predicateType = options.predicateType;
   const layer: Layer = { mediaType: dsse, size: envelope.length, digest: envelopeDigest, annotations };
   return appendCosignLayer(store, cosignTagOf(digest, 'att'), layer, options.replace === true);

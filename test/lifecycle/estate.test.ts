@@ -95,6 +95,10 @@ describe.skipIf(skipReason !== undefined)(`the example estate, end to end${skipR
     const registry = result.evidence.registries[0];
     expect(registry?.changes?.movedTags).toEqual([{ repository: 'shop/inventory-service', tag: '2.3.1', from: expect.any(String) as unknown, to: tagged?.digest }]);
     expect(registry?.findings.map((f) => f.ruleId)).toEqual(expect.arrayContaining(['SS-REG-010', 'SS-REG-015']));
+    // payments-api's pipeline signs after its push (cosign, key-based): found in the registry and verified
+    const signed = registry?.repositories.find((r) => r.name === 'shop/payments-api')?.images.flatMap((i) => i.signatures);
+    expect(signed).toEqual([expect.objectContaining({ format: 'cosign', source: 'cosign-tag', verified: true })]);
+    expect([...new Set(registry?.findings.filter((f) => f.ruleId === 'SS-REG-006').map((f) => f.target.repository))].sort()).toEqual(['platform/base', 'shop/inventory-service', 'shop/web-frontend']);
   });
 
   it('traces a workload back to the parent registry, and a parent forward to what runs on it', () => {
