@@ -64,6 +64,18 @@ export function addRegistryReports(graph: GraphBuilder, reports: readonly Regist
   }
 }
 
+/** The repositories a registry scan found that no pipeline, Dockerfile or workload names: they are on the map too. */
+export function addStoredImages(graph: GraphBuilder, reports: readonly RegistryScanReport[]): void {
+  for (const report of reports) {
+    const host = normaliseRegistry(report.registry);
+    for (const repository of report.repositories) {
+      const id = `image:${host}/${repository.name}`;
+      if (graph.nodes.has(id)) continue;
+      graph.node(id, 'image', 'registry', `${host}/${repository.name}`, `registry scan ${report.registry} at ${report.scannedAt}`, { registry: host, repository: repository.name, public: isPublicRegistry(host) });
+    }
+  }
+}
+
 /** Each image repository: `stored-in` its registry, with the tags and digests its scan knows. */
 export function connectImagesToRegistries(graph: GraphBuilder, reports: readonly RegistryScanReport[]): void {
   for (const node of [...graph.nodes.values()]) {

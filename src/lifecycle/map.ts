@@ -3,10 +3,10 @@ import type { EstateEvidence } from './estate-model.js';
 import { lifecycleFindings } from './findings.js';
 import { GraphBuilder } from './graph.js';
 import { addBuildPhase } from './map-build.js';
-import { addRegistryReports, addRunPhase, connectImagesToRegistries } from './map-run.js';
+import { addRegistryReports, addRunPhase, addStoredImages, connectImagesToRegistries } from './map-run.js';
 import type { LifecycleMap, LifecycleNode, LifecycleNodeKind } from './model.js';
 
-export type ImageRole = 'parent' | 'built' | 'both' | 'run-only';
+export type ImageRole = 'parent' | 'built' | 'both' | 'run-only' | 'stored-only';
 
 const kindOrder: readonly LifecycleNodeKind[] = ['repository', 'pipeline', 'dockerfile', 'image', 'registry', 'cluster', 'workload', 'node'];
 
@@ -21,6 +21,7 @@ export function buildLifecycleMap(evidence: EstateEvidence, now: Date): Lifecycl
   addBuildPhase(graph, evidence.build);
   addRegistryReports(graph, evidence.registries);
   if (evidence.run !== undefined) addRunPhase(graph, evidence.run, evidence.registries);
+  addStoredImages(graph, evidence.registries);
   connectImagesToRegistries(graph, evidence.registries);
   assignRoles(graph);
 
@@ -50,7 +51,8 @@ export function buildLifecycleMap(evidence: EstateEvidence, now: Date): Lifecycl
 
 /**
  * Each image's role from its edges — parent (a FROM, or the source of a mirror copy), built (a build or
- * push), both, or run-only — and its stage; a registry holding parents only is a parent registry.
+ * push), both, run-only (pulled by a workload), or stored-only (in a scanned registry, nothing known
+ * builds, uses or runs it) — and its stage; a registry holding parents only is a parent registry.
  */
 function assignRoles(graph: GraphBuilder): void {
   const roles = new Map<string, ImageRole>();
@@ -60,7 +62,8 @@ function assignRoles(graph: GraphBuilder): void {
     const built = incoming.some((e) => e.kind === 'builds' || e.kind === 'pushes-to');
     // The source of a mirror copy is a parent; the source of a promotion (a built image retagged) is not.
     const parent = incoming.some((e) => e.kind === 'based-on') || (!built && incoming.some((e) => e.kind === 'copied-from'));
-    const role: ImageRole = parent && built ? 'both' : parent ? 'parent' : built ? 'built' : 'run-only';
+    const run = incoming.some((e) => e.kind === 'pulled-from');
+    const role: ImageRole = parent && built ? 'both' : parent ? 'parent' : built ? 'built' : run ? 'run-only' : 'stored-only';
     roles.set(node.id, role);
     node.attributes.role = role;
     node.attributes.pushed = incoming.some((e) => e.kind === 'pushes-to');

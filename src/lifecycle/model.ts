@@ -28,7 +28,7 @@ export interface LifecycleNode {
   label: string;
   /** Where it was read from: file[:line], registry URL, cluster context. */
   evidence: string[];
-  /** Kind-specific facts (image: { registry, repository, tags, digests, public, role: 'parent'|'built'|'both'|'run-only' }; node: { osImage, kernelVersion, containerRuntimeVersion, kubeletVersion, cloud }; …). */
+  /** Kind-specific facts (image: { registry, repository, tags, digests, public, role: 'parent'|'built'|'both'|'run-only'|'stored-only' }; node: { osImage, kernelVersion, containerRuntimeVersion, kubeletVersion, cloud }; …). */
   attributes: Record<string, unknown>;
 }
 

@@ -126,6 +126,18 @@ describe.skipIf(skipReason !== undefined)(`the example estate, end to end${skipR
     expect(result.posture.overall).toBeLessThan(60);
   });
 
+  it('shipshape map --config scans the registries it lists, live, with the config\'s settings', async () => {
+    const config = path.join(dir, 'shipshape.yaml');
+    writeFileSync(config, `registries:\n  - name: ${registry.host}/shop\n    plainHttp: true\n`);
+    const { code, stdout, stderr } = await runCli(['map', '--config', config, '-f', 'json'], { env: { SHIPSHAPE_CACHE_DIR: path.join(dir, 'cache') } });
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const map = JSON.parse(stdout) as LifecycleMap;
+    expect(map.inputs.registries).toEqual([`${registry.host}/shop`]);
+    const image = map.nodes.find((n) => n.id === `image:${registry.host}/shop/payments-api`);
+    expect(image?.attributes).toMatchObject({ role: 'stored-only', tags: { '142': expect.stringMatching(/^sha256:/) as unknown } });
+  });
+
   it('writes one self-contained HTML report with the map and every finding', async () => {
     const html = await readFile(path.join(dir, 'report.html'), 'utf8');
     expect(html).toContain('<svg');
