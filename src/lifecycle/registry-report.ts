@@ -4,11 +4,12 @@ import { NotFoundError, UsageError, messageOf } from '../core/errors.js';
 import type { RegistryScanReport } from '../distribute/model.js';
 
 /**
- * Reads a `shipshape registry scan -f json` report for the map. Only the fields the map reads are
- * checked (registry, prefix, scan time, access, repositories with tags, images and platforms);
- * the rest is kept as written.
+ * Reads a `shipshape registry scan -f json` report for the map and the posture. The fields they
+ * read are checked, and the lists they walk default to empty (a report trimmed by hand must not
+ * crash them); the rest is kept as written.
  */
-const platformSchema = z.looseObject({ digest: z.string() });
+const platformSchema = z.looseObject({ digest: z.string(), platform: z.string().default('') });
+const evidenceSchema = z.looseObject({ manifestDigest: z.string() });
 const reportSchema = z.looseObject({
   schema: z.literal('shipshape/registry-scan@1'),
   registry: z.string().min(1),
@@ -19,10 +20,18 @@ const reportSchema = z.looseObject({
     z.looseObject({
       name: z.string(),
       tags: z.array(z.looseObject({ tag: z.string(), digest: z.string() })),
-      images: z.array(z.looseObject({ digest: z.string(), tags: z.array(z.string()), platforms: z.array(platformSchema) })),
+      images: z.array(
+        z.looseObject({
+          digest: z.string(),
+          tags: z.array(z.string()),
+          platforms: z.array(platformSchema).default([]),
+          signatures: z.array(evidenceSchema).default([]),
+          attestations: z.array(evidenceSchema).default([]),
+        }),
+      ),
     }),
   ),
-  findings: z.array(z.unknown()).default([]),
+  findings: z.array(z.looseObject({ ruleId: z.string(), fingerprint: z.string(), target: z.looseObject({ registry: z.string() }) })).default([]),
   diagnostics: z.array(z.string()).default([]),
 });
 

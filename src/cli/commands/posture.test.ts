@@ -57,6 +57,17 @@ describe('shipshape posture', () => {
     expect(bad.stderr).toMatch(/^shipshape: error: the policy .*policy\.yaml is not valid: acceptedRisks/);
   });
 
+  it('a registry report trimmed by hand is read with empty lists, not a crash', async () => {
+    const report = path.join(dir, 'trimmed.json');
+    const digest = `sha256:${'a'.repeat(64)}`;
+    await writeFile(report, JSON.stringify({ schema: 'shipshape/registry-scan@1', registry: 'registry.example', scannedAt: '2026-11-01T00:00:00Z', access: { scheme: 'https', authScheme: 'bearer' }, repositories: [{ name: 'team/app', tags: [{ tag: '1.0', digest }], images: [{ digest, tags: ['1.0'] }] }] }));
+    const { code, stdout, stderr } = await runCli(['posture', '--registry-report', report, '-f', 'json']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const controls = (JSON.parse(stdout) as { posture: { controls: { control: { id: string }; status: string }[] } }).posture.controls;
+    expect(controls.filter((c) => c.control.id.startsWith('SS-CTL-D'))).toHaveLength(6);
+  });
+
   it('gates CI: --exit-code when a control is a gap, --fail-under on the score', async () => {
     expect((await posture('--exit-code', '3')).code).toBe(3);
     expect((await posture('--fail-under', '99')).code).toBe(1);
