@@ -157,10 +157,10 @@ describe.skipIf(skipReason !== undefined)('shipshape registry scan of registries
     const registry = await startRegistry({ htpasswd: 'scanner:s3cret' });
     try {
       await pushImage(bookwormArchive(), registry, 'base/debian:12', 'scanner:s3cret');
-      const denied = await runCli(['registry', 'scan', registry.host, '--plain-http', '--scanners', 'none', '--no-history']);
+      const denied = await runCli(['registry', 'scan', registry.host, '--plain-http', '--scanners', 'none', '--no-history', '--no-cache']);
       expect(denied.code).toBe(2);
       expect(denied.stderr).toMatch(/^shipshape: .*(401|credentials|authenticat)/i);
-      const result = await runCli(['registry', 'scan', registry.host, '--plain-http', '--scanners', 'none', '--no-history', '--username', 'scanner', '--password-stdin', '-f', 'json'], { stdin: 's3cret\n' });
+      const result = await runCli(['registry', 'scan', registry.host, '--plain-http', '--scanners', 'none', '--no-history', '--no-cache', '--username', 'scanner', '--password-stdin', '-f', 'json'], { stdin: 's3cret\n' });
       expect(result.stderr).toBe('');
       const report = JSON.parse(result.stdout) as RegistryScanReport;
       expect(report.access).toMatchObject({ authScheme: 'basic', anonymousPull: false, anonymousCatalog: false });
@@ -175,13 +175,13 @@ describe.skipIf(skipReason !== undefined)('shipshape registry scan of registries
     const registry = await startRegistry({ tls: true });
     try {
       await pushImage(bookwormArchive(), registry, 'base/debian:12');
-      const trusted = await runCli(['registry', 'scan', registry.host, '--ca-file', registry.caFile ?? '', '--scanners', 'none', '--no-history', '-f', 'json']);
+      const trusted = await runCli(['registry', 'scan', registry.host, '--ca-file', registry.caFile ?? '', '--scanners', 'none', '--no-history', '--no-cache', '-f', 'json']);
       expect(trusted.code).toBe(0);
       const report = JSON.parse(trusted.stdout) as RegistryScanReport;
       expect(report.access.scheme).toBe('https');
       expect(report.access.tls).toMatchObject({ trusted: true, selfSigned: true });
       expect(report.access.tls?.daysLeft).toBeGreaterThan(0);
-      const untrusted = await runCli(['registry', 'scan', registry.host, '--scanners', 'none', '--no-history']);
+      const untrusted = await runCli(['registry', 'scan', registry.host, '--scanners', 'none', '--no-history', '--no-cache']);
       expect(untrusted.code).toBe(2);
       expect(untrusted.stderr).toMatch(/certificate/i);
     } finally {
