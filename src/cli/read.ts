@@ -36,6 +36,6 @@ export async function writeOutput(io: CliIo, output: string | undefined, text: s
     io.stdout.write(text);
     return;
   }
-  const { writeFile } = await import('node:fs/promises');
-  await writeFile(output, text);
+  const { writeOutputFile } = await import('../core/output.js');
+  await writeOutputFile(output, text);
 }

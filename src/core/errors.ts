@@ -6,6 +6,7 @@
 export type ErrorCode =
   | 'E_USAGE'
   | 'E_NOT_FOUND'
+  | 'E_OUTPUT'
   | 'E_DIGEST_MISMATCH'
   | 'E_SIZE_MISMATCH'
   | 'E_CORRUPT'
@@ -49,6 +50,13 @@ export class UsageError extends ShipshapeError {
 export class NotFoundError extends ShipshapeError {
   constructor(message: string, options?: ErrorOptions) {
     super('E_NOT_FOUND', message, options);
+  }
+}
+
+/** An output file that cannot be written (`-o` into a missing directory, no permission). */
+export class OutputError extends ShipshapeError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('E_OUTPUT', message, options);
   }
 }
 

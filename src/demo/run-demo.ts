@@ -1,8 +1,9 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defaultLimits } from '../core/limits.js';
+import { writeOutputFile } from '../core/output.js';
 import type { RegistryScanReport } from '../distribute/model.js';
 import { ScanHistory } from '../distribute/history.js';
 import { RegistryPusher } from '../distribute/push.js';
@@ -137,7 +138,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       posture,
       findings: estateFindings(evidence, map),
     };
-    await writeFile(options.reportFile, await renderHtmlReport(input));
+    await writeOutputFile(options.reportFile, await renderHtmlReport(input));
     return { reportFile: options.reportFile, evidence, map, posture, input, counts: { images: estate.images.length, tags: pushed, advisories: imported.records } };
   } finally {
     store.close();

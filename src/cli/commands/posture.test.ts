@@ -75,3 +75,11 @@ describe('shipshape posture', () => {
     expect((await posture('--fail-under', '101')).code).toBe(2);
   });
 });
+
+describe('output files', () => {
+  it('an output path that cannot be written is a clear error', async () => {
+    const { code, stderr } = await runCli(['map', '--manifests', path.join(estate, 'k8s'), '-o', '/proc/no-such-dir/out.txt']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^shipshape: error: cannot write \/proc\/no-such-dir\/out\.txt: /);
+  });
+});
