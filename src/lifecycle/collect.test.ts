@@ -1,7 +1,7 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError, UsageError } from '../core/errors.js';
 import { collectEstate } from './collect.js';
 import { buildLifecycleMap } from './map.js';
@@ -60,6 +60,10 @@ items:
 
 describe('collectEstate', () => {
   let root: string;
+  const others: string[] = [];
+  afterAll(async () => {
+    for (const dir of [root, ...others]) await rm(dir, { recursive: true, force: true });
+  });
   beforeAll(async () => {
     root = await mkdtemp(path.join(os.tmpdir(), 'shipshape-estate-'));
     await put(path.join(root, 'src'), {
@@ -123,6 +127,7 @@ describe('collectEstate', () => {
 
   it('prefixes paths with each root\'s name when there are several roots', async () => {
     const other = await mkdtemp(path.join(os.tmpdir(), 'shipshape-estate-'));
+    others.push(other);
     await put(path.join(other, 'src'), { 'svc/Dockerfile': 'FROM alpine:3.20\n' });
     const evidence = await collectEstate({ sources: [path.join(root, 'src'), path.join(other, 'src')], registryReports: [], manifests: [] });
     expect(evidence.build.dockerfiles.map((d) => [d.file, d.repository])).toEqual([

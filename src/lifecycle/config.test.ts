@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -76,5 +76,6 @@ describe('shipshape.yaml', () => {
     await writeFile(path.join(dir, 'shipshape.yaml'), 'sources: [src]\n');
     expect((await loadShipshapeConfig(path.join(dir, 'shipshape.yaml'))).sources).toEqual([path.join(dir, 'src')]);
     await expect(loadShipshapeConfig(path.join(dir, 'nope.yaml'))).rejects.toThrow(/cannot read the config/);
+    await rm(dir, { recursive: true, force: true });
   });
 });

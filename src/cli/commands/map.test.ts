@@ -1,12 +1,16 @@
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LifecycleMap } from '../../lifecycle/model.js';
 import { digests, registryReport } from '../../lifecycle/test-estate.js';
 import { runCli } from '../../test-support/cli.js';
 
 let dir: string;
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'shipshape-map-cli-'));
