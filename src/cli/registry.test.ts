@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RegistryScanReport, StoredImage } from '../distribute/model.js';
 import { runCli, type CliRun } from '../test-support/cli.js';
 import { attestImage, signImage } from '../test-support/cosign.js';
+import { sarifErrors } from '../test-support/sarif.js';
 import { pushImage, startRegistry, type RunningRegistry } from '../test-support/registry.js';
 import { realRegistryMissing, sharedPath } from '../test-support/shared.js';
 
@@ -128,6 +129,7 @@ describe.skipIf(skipReason !== undefined)(`shipshape registry scan against Debia
     const result = await shipshape(['registry', 'scan', `${registry.host}/shop`, '--plain-http', '--scanners', 'none', '--no-history', '-f', 'sarif']);
     expect(result.code).toBe(0);
     const log = JSON.parse(result.stdout) as { runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
+    expect(await sarifErrors(log)).toBeUndefined();
     const results = log.runs[0]?.results ?? [];
     expect(results.map((r) => r.ruleId)).toContain('SS-REG-006');
     expect(results.map((r) => r.locations[0]?.physicalLocation.artifactLocation.uri)).toContain(`docker://${registry.host}/shop/forged:1@${bookworm}`);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../test-support/cli.js';
+import { sarifErrors } from '../../test-support/sarif.js';
 
 const estate = fileURLToPath(new URL('../../../examples/estate/', import.meta.url));
 
@@ -41,6 +42,7 @@ describe('shipshape posture', () => {
     expect(json.map.nodes.length).toBeGreaterThan(20);
     expect((await posture('-f', 'markdown')).stdout).toMatch(/^# /);
     const sarif = JSON.parse((await posture('-f', 'sarif')).stdout) as { runs: { results: { ruleId: string }[] }[] };
+    expect(await sarifErrors(sarif)).toBeUndefined();
     expect(sarif.runs[0]?.results.map((r) => r.ruleId)).toEqual(expect.arrayContaining(['SS-MAP-004', 'SS-DF-003']));
     const html = path.join(dir, 'report.html');
     expect((await posture('-f', 'html', '-o', html)).code).toBe(0);

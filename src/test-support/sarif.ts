@@ -1,0 +1,16 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import type * as AjvModule from 'ajv';
+import type * as AjvFormatsModule from 'ajv-formats';
+
+/** Checks a SARIF log against the official SARIF 2.1.0 schema; returns the first errors, or undefined when valid. */
+export async function sarifErrors(log: unknown): Promise<string | undefined> {
+  const require = createRequire(import.meta.url);
+  // the SARIF schema is JSON Schema draft-04; its `language` pattern is not valid with the u flag
+  const Ajv = require('ajv-draft-04') as typeof AjvModule.default.default;
+  const addFormats = require('ajv-formats') as typeof AjvFormatsModule.default.default;
+  const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
+  addFormats(ajv);
+  const validate = ajv.compile(JSON.parse(await readFile(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8')) as object);
+  return validate(log) ? undefined : JSON.stringify(validate.errors?.slice(0, 3));
+}
