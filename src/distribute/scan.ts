@@ -72,43 +72,10 @@ export async function scanRegistry(registry: string, prefix: string | undefined,
     options.onProgress?.({ kind: 'repositories', count: names.length });
     const access = await probeAccess(registry, { ...options.registryOptions, sampleRepository: names[0], now: options.now, signal: options.signal, diagnostics });
 
-    const listed: { name: string; tags: string[]; artifactTags: Set<string> }[] = [];
-    for (const name of names) {
-      const all = await client.listTags(name, { signal: options.signal }).catch((error: unknown) => {
-        diagnostics.push(`${name}: tags could not be listed: ${messageOf(error)}`);
-        return [];
-      });
-      listed.push({ name, tags: all.filter((t) => !isArtifactTag(t)), artifactTags: new Set(all) });
-    }
-
-    // every image to read, across repositories, so that --parallel bounds the whole run
-    const repositories: RepositoryReport[] = [];
-    const work: { repository: string; image: StoredImage; fetched: FetchedManifest; allTags: Set<string> }[] = [];
-    for (const { name, tags, artifactTags } of listed) {
-      const resolved = await resolveTags(client, name, tags, { parallel: options.parallel, signal: options.signal });
-      diagnostics.push(...resolved.diagnostics);
-      const tagReports = resolved.resolved.map((tag) => withMovedFrom(tag, name, options.previous));
-      const byDigest = new Map<string, StoredImage>();
-      for (const tag of tagReports) {
-        const image = byDigest.get(tag.digest) ?? { digest: tag.digest, mediaType: tag.mediaType, tags: [], platforms: [], signatures: [], attestations: [] };
-        image.tags.push(tag.tag);
-        byDigest.set(tag.digest, image);
-      }
-      for (const digest of await untaggedDigests(client, name, byDigest, artifactTags, options.previous, options.signal)) {
-        byDigest.set(digest, { digest, mediaType: '', tags: [], platforms: [], signatures: [], attestations: [] });
-      }
-      const report: RepositoryReport = { name, tags: tagReports, images: [...byDigest.values()] };
-      repositories.push(report);
-      for (const image of report.images) {
-        try {
-          const fetched = await client.getManifest(name, image.digest, { signal: options.signal, maxBytes: options.limits.maxDocumentBytes });
-          image.mediaType = fetched.mediaType;
-          work.push({ repository: name, image, fetched, allTags: artifactTags });
-        } catch (error) {
-          diagnostics.push(`${name}@${image.digest}: the manifest could not be read: ${messageOf(error)}`);
-        }
-      }
-    }
+    // the repositories' inventories (tags, digests, manifests) are read concurrently, bounded by --parallel
+    const inventories = await mapConcurrently(names, Math.max(1, options.parallel), (name) => inventoryOf(client, name, options, diagnostics));
+    const repositories = inventories.map((inventory) => inventory.report);
+    const work = inventories.flatMap((inventory) => inventory.work);
 
     // signatures and attestations first: the artefacts they name are not images to read
     const artifacts = new Set<string>();
@@ -153,6 +120,46 @@ export async function scanRegistry(registry: string, prefix: string | undefined,
   } finally {
     await client.close();
   }
+}
+
+interface ImageWork {
+  repository: string;
+  image: StoredImage;
+  fetched: FetchedManifest;
+  allTags: Set<string>;
+}
+
+/** One repository's tags resolved to digests, its stored images (untagged ones too) and their manifests. */
+async function inventoryOf(client: RegistryClient, name: string, options: RegistryScanOptions, diagnostics: string[]): Promise<{ report: RepositoryReport; work: ImageWork[] }> {
+  const all = await client.listTags(name, { signal: options.signal }).catch((error: unknown) => {
+    diagnostics.push(`${name}: tags could not be listed: ${messageOf(error)}`);
+    return [];
+  });
+  const allTags = new Set(all);
+  const resolved = await resolveTags(client, name, all.filter((t) => !isArtifactTag(t)), { parallel: options.parallel, signal: options.signal });
+  diagnostics.push(...resolved.diagnostics);
+  const tagReports = resolved.resolved.map((tag) => withMovedFrom(tag, name, options.previous));
+  const byDigest = new Map<string, StoredImage>();
+  for (const tag of tagReports) {
+    const image = byDigest.get(tag.digest) ?? { digest: tag.digest, mediaType: tag.mediaType, tags: [], platforms: [], signatures: [], attestations: [] };
+    image.tags.push(tag.tag);
+    byDigest.set(tag.digest, image);
+  }
+  for (const digest of await untaggedDigests(client, name, byDigest, allTags, options.previous, options.signal)) {
+    byDigest.set(digest, { digest, mediaType: '', tags: [], platforms: [], signatures: [], attestations: [] });
+  }
+  const report: RepositoryReport = { name, tags: tagReports, images: [...byDigest.values()] };
+  const work: ImageWork[] = [];
+  for (const image of report.images) {
+    try {
+      const fetched = await client.getManifest(name, image.digest, { signal: options.signal, maxBytes: options.limits.maxDocumentBytes });
+      image.mediaType = fetched.mediaType;
+      work.push({ repository: name, image, fetched, allTags });
+    } catch (error) {
+      diagnostics.push(`${name}@${image.digest}: the manifest could not be read: ${messageOf(error)}`);
+    }
+  }
+  return { report, work };
 }
 
 /** The repositories to scan: the catalog under the prefix; a prefix naming one repository works without the catalog. */
