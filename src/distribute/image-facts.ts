@@ -4,6 +4,7 @@ import { messageOf } from '../core/errors.js';
 import { formatPlatform } from '../image/platform.js';
 import type { LayerFileVisitor } from '../image/layer/visitor.js';
 import { readImage, type SharedLayerScans } from '../image/read-image.js';
+import type { RegistryClient } from '../image/registry/client.js';
 import { openRegistryImage } from '../image/registry/image-source.js';
 import type { RegistryOptions } from '../image/registry/options.js';
 import { analyzers } from '../inventory/analyzers/registry.js';
@@ -17,6 +18,8 @@ import type { PlatformImage } from './model.js';
 
 export interface ImageFactsOptions {
   registry: string;
+  /** The scan's client of that registry: its connections and tokens serve every image. */
+  client: RegistryClient;
   registryOptions: RegistryOptions;
   limits: Limits;
   cacheDir: string | undefined;
@@ -46,7 +49,7 @@ const revisionKeys = ['org.opencontainers.image.revision'];
 export async function platformImageFacts(repository: string, digest: string, platform: string, options: ImageFactsOptions): Promise<{ facts: PlatformImage; diagnostics: string[] }> {
   const visitors: LayerFileVisitor[] = [...analyzers];
   if (options.secrets) visitors.push(secretVisitor({}));
-  const source = openRegistryImage({ registry: options.registry, repository, tag: undefined, digest }, options.registryOptions);
+  const source = openRegistryImage({ registry: options.registry, repository, tag: undefined, digest }, options.registryOptions, options.client);
   const diagnostics = new Diagnostics();
   try {
     if (!options.readLayers) {

@@ -90,7 +90,7 @@ export async function scanRegistry(registry: string, prefix: string | undefined,
     const images = work.filter((item) => isImage(item.image));
     let done = 0;
     await mapConcurrently(images, Math.max(1, options.parallel), async ({ repository, image, fetched }) => {
-      image.platforms = await platformsOf(registry, repository, fetched, options, shared, diagnostics);
+      image.platforms = await platformsOf(client, repository, fetched, options, shared, diagnostics);
       done++;
       options.onProgress?.({ kind: 'image', done, total: images.length, name: `${repository}@${image.digest}` });
     });
@@ -208,7 +208,7 @@ async function untaggedDigests(
 }
 
 async function platformsOf(
-  registry: string,
+  client: RegistryClient,
   repository: string,
   fetched: FetchedManifest,
   options: RegistryScanOptions,
@@ -216,7 +216,8 @@ async function platformsOf(
   diagnostics: string[],
 ): Promise<PlatformImage[]> {
   const factsOptions = {
-    registry,
+    registry: client.registry,
+    client,
     registryOptions: options.registryOptions,
     limits: options.limits,
     cacheDir: options.cacheDir,

@@ -8,9 +8,12 @@ import type { ImageSelection, ImageSource, LayerBlob, ResolvedImage, SourceConte
 import { RegistryClient, type ClientInternals, type FetchedManifest } from './client.js';
 import type { RegistryOptions } from './options.js';
 
-/** An image in a registry, read through the OCI distribution API. */
-export function openRegistryImage(ref: ImageReference, options: RegistryOptions): ImageSource {
-  return new RegistryImageSource(ref, options);
+/**
+ * An image in a registry, read through the OCI distribution API. `client`: a client of that registry
+ * to share (its connections and tokens), e.g. across the images of a registry scan; it stays open.
+ */
+export function openRegistryImage(ref: ImageReference, options: RegistryOptions, client?: RegistryClient): ImageSource {
+  return new RegistryImageSource(ref, options, {}, client);
 }
 
 /**
@@ -26,7 +29,10 @@ export class RegistryImageSource implements ImageSource {
     private readonly ref: ImageReference,
     private readonly options: RegistryOptions,
     private readonly internals: Omit<ClientInternals, 'diagnostics'> = {},
-  ) {}
+    private readonly sharedClient?: RegistryClient,
+  ) {
+    this.client = sharedClient;
+  }
 
   // `selection.image` names an image inside an archive; a reference already names exactly one.
   async resolve(selection: ImageSelection, context: SourceContext): Promise<ResolvedImage> {
@@ -93,6 +99,7 @@ export class RegistryImageSource implements ImageSource {
   async close(): Promise<void> {
     const client = this.client;
     this.client = undefined;
-    await client?.close();
+    // a shared client belongs to whoever shared it
+    if (client !== this.sharedClient) await client?.close();
   }
 }
