@@ -42,7 +42,7 @@ export class SharedLayerScans {
   readonly counts = { read: 0, fromDiskCache: 0, shared: 0 };
   private readonly scans = new Map<string, Promise<{ scan: LayerScan; fromCache: boolean }>>();
 
-  constructor(private readonly maxEntries = 256) {}
+  constructor(private readonly maxEntries = 32) {}
 
   async once(key: string, read: () => Promise<{ scan: LayerScan; fromCache: boolean }>): Promise<{ scan: LayerScan; fromCache: boolean; shared: boolean }> {
     const known = this.scans.get(key);
