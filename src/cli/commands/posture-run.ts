@@ -25,7 +25,10 @@ export async function runPosture(values: PostureValues, io: CliIo): Promise<numb
     // the policy first: a mistake in it should not wait for registry scans
     const config = values.config === undefined ? undefined : await loadShipshapeConfig(values.config);
     const policyFile = values.policy ?? config?.policy;
-    const policy = policyFile ? await loadPolicy(policyFile, postureControlIds()) : defaultPolicy;
+    const loaded = policyFile ? await loadPolicy(policyFile, postureControlIds()) : defaultPolicy;
+    // the estate's allowed registries stand for the policy's when the policy names none
+    const estateAllowed = values.allowedRegistries ?? config?.allowedRegistries ?? [];
+    const policy = loaded.allowedRegistries.length > 0 ? loaded : { ...loaded, allowedRegistries: estateAllowed };
     const estate = await estateFromOptions(values, io, { advisories, config, maxImageAgeDays: policy.maxImageAgeDays });
     const now = new Date();
     const posture = assessPosture(estate.evidence, estate.map, { policy, now, ...(advisories ? { advisories } : {}) });
