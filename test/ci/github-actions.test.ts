@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { listItems, parseGithubWorkflow } from '../../src/build/ci/github-actions.js';
+import { listItems, metadataImageNames, parseGithubWorkflow } from '../../src/build/ci/github-actions.js';
 import { brief } from '../../src/build/ci/test-brief.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -15,16 +15,15 @@ describe('GitHub Actions reader', () => {
     expect(brief(pipeline)).toEqual([
       '0 L23 [lint/hadolint/hadolint-action@v3.1.0] dockerfile-lint hadolint image=- target=deploy/Dockerfile gating=true',
       '1 L32 [build/Log in to GHCR] login ghcr.io',
-      "2 L44 [build/Build and push] build build-push-action file=deploy/Dockerfile ctx=. tags=[${steps.meta.outputs.tags} ?{steps.meta.outputs.tags}] push=true when ${{ github.event_name != 'pull_request' }}",
-      '3 L44 [build/Build and push] sbom buildkit image=${steps.meta.outputs.tags} ?{steps.meta.outputs.tags} gating=undefined',
+      // the repository from metadata-action's images input; the tag it computes at run time stays a named unknown
+      "2 L44 [build/Build and push] build build-push-action file=deploy/Dockerfile ctx=. tags=[ghcr.io/acme/storefront:${steps.meta.outputs.tags} ?{steps.meta.outputs.tags}] push=true when ${{ github.event_name != 'pull_request' }}",
+      '3 L44 [build/Build and push] sbom buildkit image=ghcr.io/acme/storefront:${steps.meta.outputs.tags} ?{steps.meta.outputs.tags} gating=undefined',
       '4 L53 [build/Scan] scan trivy image=ghcr.io/acme/storefront:${github.sha} ?{github.sha} gating=true',
       '5 L61 [build/Sign] sign cosign image=ghcr.io/acme/storefront@${steps.push.outputs.digest} ?{steps.push.outputs.digest} gating=undefined',
       '6 L62 [build/Attest provenance] provenance github-attestations image=ghcr.io/acme/storefront@${steps.push.outputs.digest} ?{steps.push.outputs.digest} gating=undefined',
     ]);
     expect(pipeline.unknownVariables).toEqual(['github.sha', 'steps.meta.outputs.tags', 'steps.push.outputs.digest']);
-    expect(pipeline.diagnostics).toEqual([
-      'line 38: steps.meta.outputs.tags are computed by docker/metadata-action from images: ${{ env.REGISTRY }}/${{ env.IMAGE_NAME }}',
-    ]);
+    expect(pipeline.diagnostics).toEqual(['line 38: the tags of steps.meta.outputs.tags are computed by docker/metadata-action at run time (images: ghcr.io/acme/storefront)']);
     const scan = pipeline.steps[4];
     expect(scan?.kind === 'security' && scan.image).toEqual({
       raw: '${{ env.REGISTRY }}/${{ env.IMAGE_NAME }}:${{ github.sha }}',
@@ -100,5 +99,10 @@ describe('GitHub Actions reader', () => {
     for (let i = 1; i < 9; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
     const pipeline = parseGithubWorkflow('bomb.yml', lines.join('\n'), '.');
     expect(pipeline.diagnostics.some((d) => d.includes('more than 200000 nodes'))).toBe(true);
+  });
+
+  it('metadata-action images: one per line, plain or name=…, disabled ones left out', () => {
+    expect(metadataImageNames('ghcr.io/acme/app\n  name=docker.io/acme/app,enable=true\nname=quay.io/acme/app,enable=false\n')).toEqual(['ghcr.io/acme/app', 'docker.io/acme/app']);
+    expect(metadataImageNames('')).toEqual([]);
   });
 });

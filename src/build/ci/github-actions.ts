@@ -12,7 +12,7 @@ import { commandsOf, markerText, type ShellSource } from './shell-words.js';
 import { PipelineBuilder, type StepDraft } from './steps.js';
 import { defaultDockerfile, repoPath, type ToolContext } from './tool-context.js';
 import { bool, contentLine, entries, get, items, loadYaml, text, type YNode } from './yaml-tree.js';
-import { concatValues, literal, resolveRef, resolveValue, Scope, segmentsOf } from './values.js';
+import { concatValues, literal, resolveRef, resolveValue, Scope, segmentsOf, unique } from './values.js';
 import { registryHost, stripWorkspace } from './names.js';
 
 const workspaceVars = ['GITHUB_WORKSPACE', 'github.workspace'];
@@ -38,6 +38,8 @@ function bindEnv(scope: Scope, env: YNode | undefined): void {
 
 class WorkflowReader {
   readonly builder: PipelineBuilder;
+  /** `docker/metadata-action` steps by id: the images its `tags` output names (the tags themselves are computed at run time). */
+  private readonly metadataImages = new Map<string, CiValue[]>();
 
   constructor(file: string, repository: string) {
     this.builder = new PipelineBuilder('github-actions', file, repository);
@@ -132,11 +134,14 @@ class WorkflowReader {
         this.add(ctx, { kind: 'login', line: ctx.line, registry: { raw: `\${{ ${name} }}`, resolved: `\${${name}}`, unknowns: [name] } });
         return;
       }
-      case 'docker/metadata-action':
+      case 'docker/metadata-action': {
+        const images = metadataImageNames(text(get(inputs, 'images')) ?? '').map((raw) => resolveValue(raw, ['github'], ctx.scope));
+        if (id !== undefined) this.metadataImages.set(id, images);
         this.builder.diagnostics.push(
-          `line ${ctx.line}: ${id === undefined ? 'docker/metadata-action' : `steps.${id}.outputs.tags`} are computed by docker/metadata-action from images: ${(input('images')?.raw ?? '').replace(/\s+/g, ' ').trim()}`,
+          `line ${ctx.line}: the tags of ${id === undefined ? 'docker/metadata-action' : `steps.${id}.outputs.tags`} are computed by docker/metadata-action at run time (images: ${images.map((i) => i.resolved).join(', ') || 'none'})`,
         );
         return;
+      }
       case 'aquasecurity/trivy-action': {
         const scanType = input('scan-type')?.resolved ?? 'image';
         const format = input('format')?.resolved ?? '';
@@ -203,7 +208,7 @@ class WorkflowReader {
     const fileInput = this.input(ctx, inputs, 'file');
     const dockerfile = fileInput === undefined ? defaultDockerfile(context) : repoPath(fileInput, tc);
     const tagsRaw = text(get(inputs, 'tags')) ?? '';
-    const tags = listItems(tagsRaw).map((raw) => resolveValue(raw, ['github'], ctx.scope));
+    const tags = listItems(tagsRaw).flatMap((raw) => this.metadataTags(raw) ?? [resolveValue(raw, ['github'], ctx.scope)]);
     const pushNode = get(inputs, 'push');
     const outputs = this.input(ctx, inputs, 'outputs')?.resolved ?? '';
     let pushes = bool(pushNode) === true || /(^|,)type=registry(,|$)|(^|,)push=true(,|$)/.test(outputs);
@@ -225,6 +230,18 @@ class WorkflowReader {
     };
     if (enabled('sbom')) this.security(ctx, 'sbom', 'buildkit', tags[0], undefined);
     if (enabled('provenance')) this.security(ctx, 'provenance', 'buildkit', tags[0], undefined);
+  }
+
+  /**
+   * `${{ steps.meta.outputs.tags }}` of a `docker/metadata-action` step: one tag per image it was given,
+   * the repository exact and the tag a named unknown (metadata-action computes it from the event).
+   */
+  private metadataTags(raw: string): CiValue[] | undefined {
+    const match = /^\$\{\{\s*steps\.([\w-]+)\.outputs\.tags\s*\}\}$/.exec(raw.trim());
+    const images = match ? this.metadataImages.get(match[1] ?? '') : undefined;
+    if (!match || images === undefined || images.length === 0) return undefined;
+    const tag = `steps.${match[1] ?? ''}.outputs.tags`;
+    return images.map((image) => ({ raw, resolved: `${image.resolved}:\${${tag}}`, unknowns: unique([...image.unknowns, tag]) }));
   }
 
   /** Reusable workflows: the SLSA container generator makes provenance. */
@@ -289,6 +306,21 @@ function gatingWith(gating: boolean | undefined, ctx: StepContext): boolean | un
 }
 
 /** A list input: one item per line or comma (`tags: |` or `tags: a,b`), expressions kept whole. */
+/** The image names of metadata-action's `images` input: one per line, plain or `name=<image>,enable=…` (disabled ones left out). */
+export function metadataImageNames(raw: string): string[] {
+  const names: string[] = [];
+  for (const line of raw.split('\n').map((l) => l.trim()).filter(Boolean)) {
+    if (!line.includes('name=')) {
+      names.push(...listItems(line).map((item) => item.trim()).filter(Boolean));
+      continue;
+    }
+    const attributes = new Map(listItems(line).map((pair) => [pair.slice(0, pair.indexOf('=')).trim(), pair.slice(pair.indexOf('=') + 1).trim()]));
+    const name = attributes.get('name');
+    if (name && attributes.get('enable') !== 'false') names.push(name);
+  }
+  return names;
+}
+
 export function listItems(raw: string): string[] {
   const out: string[] = [];
   for (const line of raw.split('\n')) {
