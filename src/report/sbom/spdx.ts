@@ -12,14 +12,14 @@ interface SpdxPackage {
   licenseConcluded: string;
   licenseDeclared: string;
   copyrightText: string;
-  primaryPackagePurpose: 'CONTAINER' | 'OPERATING-SYSTEM' | 'LIBRARY';
+  primaryPackagePurpose: 'CONTAINER' | 'OPERATING_SYSTEM' | 'LIBRARY';
   sourceInfo?: string;
   externalRefs?: { referenceCategory: 'PACKAGE-MANAGER'; referenceType: 'purl'; referenceLocator: string }[];
   annotations?: { annotationType: 'OTHER'; annotator: string; annotationDate: string; comment: string }[];
 }
 
 /**
- * SPDX 2.3 JSON: the image as the described `CONTAINER` package, the OS as an `OPERATING-SYSTEM`
+ * SPDX 2.3 JSON: the image as the described `CONTAINER` package, the OS as an `OPERATING_SYSTEM`
  * package that CONTAINS the OS packages, and the other packages CONTAINED by the image. Where each
  * package was found and the layer that introduced it are annotations (`shipshape:layer:index=2`).
  * Licenses that are not SPDX expressions become `LicenseRef-` entries with their text kept.
@@ -56,7 +56,7 @@ export function spdxJson(input: SbomInput): string {
       licenseConcluded: 'NOASSERTION',
       licenseDeclared: 'NOASSERTION',
       copyrightText: 'NOASSERTION',
-      primaryPackagePurpose: 'OPERATING-SYSTEM',
+      primaryPackagePurpose: 'OPERATING_SYSTEM',
     });
     relationships.push({ spdxElementId: 'SPDXRef-Image', relationshipType: 'CONTAINS', relatedSpdxElement: 'SPDXRef-OperatingSystem' });
   }
