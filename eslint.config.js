@@ -16,6 +16,18 @@ export default tseslint.config(
     },
   },
   {
+    // Every skip says what it needs, for the test summary to list: skipWhen(reason) from src/test-support/skip.ts.
+    files: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...['describe', 'it', 'test', 'suite'].flatMap((object) =>
+          ['skip', 'skipIf', 'runIf', 'todo'].map((property) => ({ object, property, message: 'Skip with skipWhen(reason) from src/test-support/skip.ts: the summary lists the reason.' })),
+        ),
+      ],
+    },
+  },
+  {
     files: ['scripts/**/*.mjs', '*.js'],
     languageOptions: { globals: globals.node },
   },

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import tar from 'tar-stream';
+import { createViteServer } from 'vitest/node';
 import { detectRssMethod, formatTable, measure, median, stopChildren } from './bench-lib.mjs';
 
 const root = resolve(fileURLToPath(import.meta.url), '..', '..');
@@ -46,10 +47,11 @@ for (const [what, ok] of [
 }
 
 const tmp = mkdtempSync(join(tmpdir(), 'shipshape-bench-registry-'));
-let registryPid;
+let registry;
 process.on('exit', () => {
   stopChildren();
-  if (registryPid) run('bash', [join(shared, 'tools', 'stop-registry.sh'), registryPid]);
+  // the registry process itself goes with this one (docker-registry.ts kills what it started at exit)
+  if (registry) rmSync(registry.storage, { recursive: true, force: true });
   rmSync(tmp, { recursive: true, force: true });
 });
 process.on('SIGINT', () => process.exit(130));
@@ -100,11 +102,23 @@ async function derive(dir, n) {
   return base.layers.length + 1;
 }
 
+/**
+ * The tests' own starter of Debian's docker-registry (src/test-support/docker-registry.ts). Test
+ * support is not built into dist/, so it is loaded from source through Vite (vitest's), as the tests load it.
+ */
+async function registryStarter() {
+  const server = await createViteServer({ configFile: false, appType: 'custom', logLevel: 'silent', server: { middlewareMode: true, hmr: false, ws: false } });
+  try {
+    return await server.ssrLoadModule(join(root, 'src', 'test-support', 'docker-registry.ts'));
+  } finally {
+    await server.close();
+  }
+}
+
 async function main() {
-  const port = 15000 + Math.floor(Math.random() * 20000);
-  const url = run('bash', [join(shared, 'tools', 'start-registry.sh'), '--port', String(port), '--storage', join(tmp, 'registry')]).trim();
-  registryPid = join(tmp, 'registry', '_registry', 'registry.pid');
-  const host = `127.0.0.1:${port}`;
+  const { startRegistry } = await registryStarter();
+  registry = await startRegistry();
+  const { host, url } = registry;
   log(`registry at ${url}`);
 
   const bases = [join(tmp, 'bookworm'), join(tmp, 'bullseye-app'), join(tmp, 'alpine')];
@@ -180,7 +194,10 @@ async function main() {
   if (!readOnce) process.exitCode = 1;
 }
 
-main().catch((error) => {
-  log(error.stack ?? String(error));
-  process.exit(1);
-});
+main().then(
+  () => registry?.stop(),
+  (error) => {
+    log(error.stack ?? String(error));
+    process.exit(1);
+  },
+);

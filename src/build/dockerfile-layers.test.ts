@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { hasShared, sharedPath } from '../test-support/shared.js';
+import { sharedAbsent, sharedPath } from '../test-support/shared.js';
+import { skipWhen } from '../test-support/skip.js';
 import { dockerfileLayers } from './dockerfile-layers.js';
 
 describe('dockerfileLayers', () => {
@@ -18,7 +19,7 @@ describe('dockerfileLayers', () => {
     expect(dockerfileLayers(content, ['/bin/sh -c make']).layers).toEqual([undefined]);
   });
 
-  it.skipIf(!hasShared)('ties the real bullseye-app layers to its recipe Dockerfile', () => {
+  it('ties the real bullseye-app layers to its recipe Dockerfile', skipWhen(sharedAbsent), () => {
     const content = readFileSync(sharedPath('images', 'recipes', 'bullseye-app', 'Dockerfile'), 'utf8');
     const expected = JSON.parse(readFileSync(sharedPath('images', 'bullseye-app.expected.json'), 'utf8')) as { layers: { created_by: string }[] };
     const result = dockerfileLayers(content, expected.layers.slice(1).map((l) => l.created_by));

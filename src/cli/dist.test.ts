@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasShared, sharedPath } from '../test-support/shared.js';
+import { sharedAbsent, sharedPath } from '../test-support/shared.js';
+import { fileMissing, skipWhen } from '../test-support/skip.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const cli = path.join(root, 'dist/cli/main.js');
@@ -17,7 +17,7 @@ const exec = promisify(execFile);
  * The built CLI, run as users run it: plain Node, no test-runner module interop. (A CommonJS
  * dependency whose named exports Node cannot see once passed every in-process test and failed here.)
  */
-describe.skipIf(!existsSync(cli))('the built CLI (dist/, made by npm ci / npm run build)', () => {
+describe('the built CLI (dist/, made by npm ci / npm run build)', skipWhen(fileMissing(cli, 'the built CLI (npm run build)')), () => {
   let dir: string;
   const run = (...args: string[]) => exec(process.execPath, [cli, ...args], { env: { ...process.env, SHIPSHAPE_CACHE_DIR: path.join(dir, 'cache') } });
   beforeAll(async () => {
@@ -33,7 +33,7 @@ describe.skipIf(!existsSync(cli))('the built CLI (dist/, made by npm ci / npm ru
     expect((await run('version', 'compare', '--scheme', 'rpm', '1.0^git1', '1.0')).stdout).toBe('1.0^git1\t>\t1.0\n');
   });
 
-  it.skipIf(!hasShared)('imports advisories and scans', async () => {
+  it('imports advisories and scans', skipWhen(sharedAbsent), async () => {
     const db = path.join(dir, 'osv.sqlite');
     await run('db', 'import', sharedPath('advisories', 'npm'), '--db', db);
     const { stdout } = await run('scan', 'image', example, '--db', db, '-f', 'json');

@@ -6,6 +6,8 @@ export interface CliIo {
   /** Reads all of standard input (for `--password-stdin`, `-` arguments). */
   readStdin(): Promise<string>;
   homedir: string;
+  /** The working directory: where `shipshape.yaml` and `.shipshapeignore` are looked for. */
+  cwd: string;
 }
 
 /** Exit codes: 0 success; 1 the scan found what `--exit-code` asks to fail on; 2 an error. */

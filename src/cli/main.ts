@@ -15,5 +15,6 @@ const exitCode = await run(process.argv.slice(2), {
   env: process.env,
   readStdin: () => text(process.stdin),
   homedir: homedir(),
+  cwd: process.cwd(),
 });
 process.exitCode = exitCode;

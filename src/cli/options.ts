@@ -4,6 +4,7 @@ import { UsageError } from '../core/errors.js';
 import { defaultLimits, type Limits } from '../core/limits.js';
 import { parsePlatform, type Platform } from '../image/platform.js';
 import type { RegistryOptions } from '../image/registry/index.js';
+import { parsePositiveInt, parseSize } from './flags.js';
 import type { CliIo } from './io.js';
 
 /** Options every command that reads images takes (the Trivy/skopeo conventions). */
@@ -11,7 +12,7 @@ export function addImageOptions(command: Command): Command {
   return addRegistryOptions(
     command
       .option('--image <name>', 'which image of an archive or layout holding several (name:tag or OCI ref name)')
-      .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image', 'linux/amd64'),
+      .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image (default: linux/amd64); when given, a single-platform image must be it'),
     'layers read at once',
   );
 }
@@ -35,7 +36,8 @@ export function addRegistryOptions(command: Command, parallel: string): Command 
 
 export interface ImageOptionValues extends RegistryOptionValues {
   image?: string;
-  platform: string;
+  /** As given; undefined when not given (an index is then read for linux/amd64, a single image as it is). */
+  platform?: string;
 }
 
 export interface RegistryOptionValues {
@@ -54,7 +56,8 @@ export interface RegistryOptionValues {
 }
 
 export interface ResolvedImageOptions {
-  platform: Platform;
+  /** The platform the user asked for; undefined when they did not. */
+  platform: Platform | undefined;
   cacheDir: string | undefined;
   limits: Limits;
   registry: RegistryOptions;
@@ -62,7 +65,7 @@ export interface ResolvedImageOptions {
 
 /** Turns flags and environment into the options the engine takes. */
 export async function resolveImageOptions(values: ImageOptionValues, io: CliIo): Promise<ResolvedImageOptions> {
-  return { ...(await resolveRegistryOptions(values, io)), platform: parsePlatform(values.platform) };
+  return { ...(await resolveRegistryOptions(values, io)), platform: values.platform === undefined ? undefined : parsePlatform(values.platform) };
 }
 
 /** Turns the registry, cache and limit flags (and environment) into engine options. */
@@ -91,20 +94,4 @@ export function defaultCacheDir(io: CliIo): string {
   const { env } = io;
   if (env.SHIPSHAPE_CACHE_DIR) return env.SHIPSHAPE_CACHE_DIR;
   return path.join(env.XDG_CACHE_HOME || path.join(io.homedir, '.cache'), 'shipshape');
-}
-
-export function parsePositiveInt(text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new UsageError(`expected a positive whole number, got ${JSON.stringify(text)}`);
-  return value;
-}
-
-const units: Record<string, number> = { '': 1, b: 1, k: 1e3, kb: 1e3, kib: 1024, m: 1e6, mb: 1e6, mib: 1024 ** 2, g: 1e9, gb: 1e9, gib: 1024 ** 3, t: 1e12, tb: 1e12, tib: 1024 ** 4 };
-
-/** `1048576`, `512MiB`, `8GB`, `1.5GiB` → bytes. */
-export function parseSize(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
-  const factor = match ? units[(match[2] ?? '').toLowerCase()] : undefined;
-  if (!match || factor === undefined) throw new UsageError(`invalid size ${JSON.stringify(text)}: use bytes or a unit, e.g. 512MiB, 8GiB`);
-  return Math.floor(Number(match[1]) * factor);
 }

@@ -12,27 +12,20 @@ import { demoCommand } from './commands/demo.js';
 import { sbomCommand } from './commands/sbom.js';
 import { scanCommand } from './commands/scan.js';
 import { versionCommand } from './commands/version.js';
+import { escapeControls } from '../core/format.js';
 import { ExitCode, type CliIo } from './io.js';
 import { version } from './version.js';
 
 /**
- * Runs the CLI with the given arguments (without `node` and the script) and returns the exit code.
- * Errors are printed as one clear message (with a hint when there is one), never a stack trace,
- * unless SHIPSHAPE_DEBUG is set.
+ * The whole command tree. `done` receives the exit code a command's action decides on. Exported so
+ * a contract test can walk every command and option.
  */
-export async function run(argv: readonly string[], io: CliIo): Promise<number> {
-  let exitCode: number = ExitCode.ok;
-  const done = (code: number): void => {
-    exitCode = code;
-  };
+export function createProgram(io: CliIo, done: (code: number) => void): Command {
   const program = new Command('shipshape')
     .description('Container security posture across the lifecycle: build, distribute, run.')
     .version(version, '-v, --version')
     // options of the program only before the command: `k8s check --version v1.29` is the policy version
-    .enablePositionalOptions()
-    .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
-    .exitOverride();
+    .enablePositionalOptions();
   program.addCommand(new Command('image').description('read container images').addCommand(imageInspectCommand(io, done)));
   program.addCommand(sbomCommand(io, done));
   program.addCommand(scanCommand(io, done));
@@ -47,19 +40,42 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   program.addCommand(traceCommand(io, done));
   program.addCommand(demoCommand(io, done));
   program.addCommand(versionCommand(io, done));
-  for (const command of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
-    command
-      .exitOverride()
-      .showHelpAfterError('(run with --help for usage)')
-      .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
-  }
+  configureOutput(program, io);
+  return program;
+}
 
+/**
+ * Runs the CLI with the given arguments (without `node` and the script) and returns the exit code.
+ * Errors are printed as one clear message (with a hint when there is one), never a stack trace,
+ * unless SHIPSHAPE_DEBUG is set.
+ */
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  const program = createProgram(io, (code) => {
+    exitCode = code;
+  });
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (error) {
     return reportError(error, io);
   }
+}
+
+/**
+ * Commander's own errors (unknown option, missing argument, invalid choice or value) look like ours:
+ * `shipshape: error: …` and a hint, control characters of the input escaped; they exit 2 (reportError).
+ */
+function configureOutput(command: Command, io: CliIo): void {
+  command
+    .exitOverride()
+    .showHelpAfterError('  hint: run with --help for usage')
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: (text, write) => write(`shipshape: ${text.startsWith('error: ') ? '' : 'error: '}${escapeControls(text, { keepNewlines: true })}`),
+    });
+  for (const sub of command.commands) configureOutput(sub, io);
 }
 
 function reportError(error: unknown, io: CliIo): number {
@@ -71,11 +87,11 @@ function reportError(error: unknown, io: CliIo): number {
   }
   const debug = Boolean(io.env.SHIPSHAPE_DEBUG);
   if (isShipshapeError(error)) {
-    io.stderr.write(`shipshape: error: ${error.message}\n`);
-    if (error.hint) io.stderr.write(`  hint: ${error.hint}\n`);
+    io.stderr.write(`shipshape: error: ${escapeControls(error.message, { keepNewlines: true })}\n`);
+    if (error.hint) io.stderr.write(`  hint: ${escapeControls(error.hint, { keepNewlines: true })}\n`);
     if (debug && error.cause) io.stderr.write(`  cause: ${messageOf(error.cause)}\n`);
   } else {
-    io.stderr.write(`shipshape: internal error: ${messageOf(error)}\n  (this is a bug; set SHIPSHAPE_DEBUG=1 for details and report it)\n`);
+    io.stderr.write(`shipshape: internal error: ${escapeControls(messageOf(error), { keepNewlines: true })}\n  (this is a bug; set SHIPSHAPE_DEBUG=1 for details and report it)\n`);
   }
   if (debug && error instanceof Error) io.stderr.write(`${error.stack ?? ''}\n`);
   return ExitCode.error;

@@ -3,15 +3,16 @@ import type { ResolvedImage } from '../image/source.js';
 import type { CliIo } from './io.js';
 import { ProgressLine } from './progress.js';
 
-const io = (isTTY: boolean): CliIo & { written: string[] } => {
+const io = (isTTY: boolean, columns = 80): CliIo & { written: string[] } => {
   const written: string[] = [];
   return {
     written,
     stdout: { write: () => true },
-    stderr: { write: (text: string) => written.push(text), isTTY, columns: 80 },
+    stderr: { write: (text: string) => written.push(text), isTTY, columns },
     env: {},
     readStdin: async () => '',
     homedir: '/nonexistent',
+    cwd: '/nonexistent',
   };
 };
 
@@ -35,5 +36,15 @@ describe('ProgressLine', () => {
     expect(terminal.written).toContain('\r\x1b[2KLayers 1/2  reading #1 0 B/4.0 KiB');
     expect(terminal.written.every((line) => line.startsWith('\r\x1b[2K'))).toBe(true);
     expect(terminal.written.at(-1)).toBe('\r\x1b[2K');
+  });
+
+  it('fits the line to the terminal; a terminal reporting 0 columns gets all of it', () => {
+    const text = 'Images 3/12  team/a-repository-with-a-long-name@sha256:0123456789abcdef';
+    const narrow = io(true, 20);
+    new ProgressLine(narrow.stderr).message(text);
+    expect(narrow.written).toEqual([`\r\x1b[2K${text.slice(0, 19)}`]);
+    const unknown = io(true, 0);
+    new ProgressLine(unknown.stderr).message(text);
+    expect(unknown.written).toEqual([`\r\x1b[2K${text}`]);
   });
 });

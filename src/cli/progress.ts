@@ -44,8 +44,9 @@ export class ProgressLine {
   };
 
   private write(text: string): void {
-    const width = (this.stream.columns ?? 80) - 1;
-    this.stream.write(`\r\x1b[2K${text.slice(0, width)}`);
+    // one column short of the terminal, so the line never wraps; a terminal reporting no width gets it all
+    const columns = this.stream.columns ?? 80;
+    this.stream.write(`\r\x1b[2K${columns > 1 ? text.slice(0, columns - 1) : text}`);
     this.drawn = true;
   }
 

@@ -7,15 +7,14 @@ import type { RegistryScanReport, StoredImage } from '../distribute/model.js';
 import { runCli, type CliRun } from '../test-support/cli.js';
 import { attestImage, signImage } from '../test-support/cosign.js';
 import { sarifErrors } from '../test-support/sarif.js';
-import { pushImage, startRegistry, type RunningRegistry } from '../test-support/registry.js';
-import { realRegistryMissing, sharedPath } from '../test-support/shared.js';
-
-const skipReason = realRegistryMissing();
+import { pushImage, registryMissing, startRegistry, type RunningRegistry } from '../test-support/registry.js';
+import { sharedAbsent, sharedPath } from '../test-support/shared.js';
+import { skipWhen } from '../test-support/skip.js';
 
 const bookwormArchive = (): string => sharedPath('images', 'debian-bookworm.oci.tar');
 const bullseyeArchive = (): string => sharedPath('images', 'bullseye-app.oci.tar');
 
-describe.skipIf(skipReason !== undefined)(`shipshape registry scan against Debian's docker-registry${skipReason ? ` — skipped: ${skipReason}` : ''}`, () => {
+describe("shipshape registry scan against Debian's docker-registry", skipWhen(sharedAbsent, registryMissing({ skopeo: true })), () => {
   let registry: RunningRegistry;
   let dir: string;
   let bullseye: string;
@@ -26,7 +25,8 @@ describe.skipIf(skipReason !== undefined)(`shipshape registry scan against Debia
   const shipshape = (args: string[]): Promise<CliRun> => runCli(args, { env: { SHIPSHAPE_CACHE_DIR: path.join(dir, 'cache') } });
   const scan = async (extra: string[] = []): Promise<RegistryScanReport> => {
     const result = await shipshape(['registry', 'scan', registry.host, '--plain-http', '--key', path.join(dir, 'cosign.pub'), '--db', path.join(dir, 'osv.sqlite'), '-f', 'json', ...extra]);
-    expect(result.stderr).toBe('');
+    // the shared advisories hold no Debian 12 records: each bookworm image is said not to be fully checked, nothing else is said
+    for (const line of result.stderr.split('\n').filter(Boolean)) expect(line).toMatch(/^shipshape: warning: [a-z/]+:[\w.,]+ \(linux\/amd64\): 88 Debian:12 packages \(the advisory database holds no Debian:12 advisories; shipshape db update --ecosystem Debian\) not checked for vulnerabilities$/);
     expect(result.code).toBe(0);
     return JSON.parse(result.stdout) as RegistryScanReport;
   };
@@ -88,6 +88,12 @@ describe.skipIf(skipReason !== undefined)(`shipshape registry scan against Debia
     const [base] = imageOf(first, 'base/debian', bookworm)?.platforms ?? [];
     expect(base?.os).toMatchObject({ id: 'debian', version: '12.15' });
     expect(base?.secrets).toEqual([]);
+    // unknown is never clean: the bookworm image's packages were not checked, and that is a finding
+    expect(platform?.coverage?.complete).toBe(true);
+    expect(base?.vulnerabilities).toEqual({});
+    expect(base?.coverage).toMatchObject({ complete: false, ecosystems: [{ ecosystem: 'Debian:12', covered: false, packages: 88 }] });
+    expect(rulesAt(first, 'base/debian')).toContain('SS-REG-018');
+    expect(rulesAt(first, 'shop/app')).not.toContain('SS-REG-018');
   });
 
   it('finds and verifies signatures and attestations; a signature by another key fails', () => {
@@ -152,9 +158,38 @@ describe.skipIf(skipReason !== undefined)(`shipshape registry scan against Debia
     expect(result.stdout).toMatch(/base\/debian\s+12\s/);
     expect(result.stdout).not.toContain('shop/app');
   });
+
+  it('history: a tag moving off a digest it shared is one moved change with nothing new on the image left; table and history count alike', async () => {
+    const pair = `${registry.host}/pair`;
+    const scanPair = (...extra: string[]): Promise<CliRun> => shipshape(['registry', 'scan', pair, '--plain-http', '--scanners', 'none', ...extra]);
+    await pushImage(bookwormArchive(), registry, 'pair/app:a');
+    await pushImage(bookwormArchive(), registry, 'pair/app:b');
+    expect((await scanPair()).code).toBe(0);
+    const moved = await pushImage(bullseyeArchive(), registry, 'pair/app:b');
+
+    const second = JSON.parse((await scanPair('-f', 'json')).stdout) as RegistryScanReport;
+    expect(second.changes?.movedTags).toEqual([{ repository: 'pair/app', tag: 'b', from: bookworm, to: moved }]);
+    expect(second.changes?.removedTags).toEqual([]);
+    expect(second.findings.filter((f) => f.target.digest === bookworm).map((f) => f.ruleId)).toContain('SS-REG-006');
+    const fresh = second.findings.filter((f) => second.changes?.newFindings.includes(f.fingerprint));
+    expect(fresh.map((f) => f.ruleId)).toContain('SS-REG-010');
+    expect(fresh.filter((f) => f.target.digest !== moved)).toEqual([]);
+
+    // nothing changed since: no new finding; the numbers of the scan table are those of shipshape history
+    const table = await scanPair('--severity', 'CRITICAL');
+    const images = /^== Images: (\d+)/m.exec(table.stdout)?.[1];
+    const findings = /^== Findings: (\d+)/m.exec(table.stdout)?.[1];
+    expect(table.stdout).toContain('0 new finding(s)');
+    const history = await shipshape(['history', pair]);
+    const latest = history.stdout.split('\n').filter((line) => line.includes(registry.host)).at(-1)?.trim().split(/\s+/);
+    expect([latest?.at(-2), latest?.at(-1)]).toEqual([images, findings]);
+    // the same images and findings as the scan before, but for the move it reported
+    expect([images, findings]).toEqual([String(second.stats.images), String(second.findings.filter((f) => f.ruleId !== 'SS-REG-010').length)]);
+    expect(history.stdout).toContain('nothing changed');
+  }, 120_000);
 });
 
-describe.skipIf(skipReason !== undefined)('shipshape registry scan of registries that require auth or TLS', () => {
+describe('shipshape registry scan of registries that require auth or TLS', skipWhen(sharedAbsent, registryMissing({ auth: true, tls: true, skopeo: true })), () => {
   it('Basic auth: no anonymous pull; credentials from the flags; a clear error without them', async () => {
     const registry = await startRegistry({ htpasswd: 'scanner:s3cret' });
     try {

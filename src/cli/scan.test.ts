@@ -1,10 +1,11 @@
 import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScanReport } from '../report/vuln-json.js';
-import { hasShared, sharedMissing, sharedPath } from '../test-support/shared.js';
+import { sharedAbsent, sharedPath } from '../test-support/shared.js';
+import { skipWhen } from '../test-support/skip.js';
 import { runCli } from '../test-support/cli.js';
 import { sarifErrors } from '../test-support/sarif.js';
 
@@ -37,7 +38,7 @@ describe('shipshape version compare', () => {
   });
 });
 
-describe.skipIf(!hasShared)('shipshape dockerfile lint', () => {
+describe('shipshape dockerfile lint', skipWhen(sharedAbsent), () => {
   const recipe = () => sharedPath('images', 'recipes', 'bullseye-app', 'Dockerfile');
 
   it('reports the recipe Dockerfile with file:line, and gates with --exit-code', async () => {
@@ -64,7 +65,7 @@ describe('shipshape scan image without a database', () => {
   });
 });
 
-describe.skipIf(!hasShared)(`shipshape db and scan on the shared data ${hasShared ? '' : `(${sharedMissing})`}`, () => {
+describe('shipshape db and scan on the shared data', skipWhen(sharedAbsent), () => {
   const db = () => ['--db', path.join(dir, 'osv.sqlite')];
   const app = sharedPath('images', 'bullseye-app.oci.tar');
 
@@ -120,6 +121,14 @@ describe.skipIf(!hasShared)(`shipshape db and scan on the shared data ${hasShare
     expect(report.findings.every((f) => f.severity.level === 'UNKNOWN' && f.fixedVersion !== undefined)).toBe(true);
     expect(none.code).toBe(report.findings.length > 0 ? 3 : 0);
     expect((await shipshape(['scan', 'image', app, ...db(), '--severity', 'SEVERE'])).stderr).toMatch(/unknown severity SEVERE/);
+  });
+
+  it('takes the .shipshapeignore of the working directory', async () => {
+    const project = path.join(dir, 'project');
+    await mkdir(project, { recursive: true });
+    await writeFile(path.join(project, '.shipshapeignore'), 'x_NSWG-ECO-516  # dev only\n');
+    const { stdout } = await runCli(['scan', 'image', app, ...db(), '-f', 'json'], { cwd: project, env: { SHIPSHAPE_CACHE_DIR: path.join(dir, 'cache') } });
+    expect((JSON.parse(stdout) as ScanReport).suppressed.map((s) => [s.id, s.by])).toContainEqual(['x_NSWG-ECO-516', 'ignorefile']);
   });
 
   it('SARIF output is valid against the SARIF 2.1.0 schema', async () => {

@@ -31,3 +31,9 @@ export const defaultLimits: Limits = {
   maxSymlinkHops: 40,
   maxDocumentBytes: 16 * MiB,
 };
+
+/**
+ * Largest Dockerfile read, in bytes (`dockerfile lint`, `scan image --dockerfile`, the Dockerfiles of
+ * a source tree). Real ones are a few KiB; past this a file is refused, not parsed.
+ */
+export const maxDockerfileBytes = 1 * MiB;

@@ -10,7 +10,7 @@ import { parseReference } from '../image/reference.js';
 import { RegistryClient } from '../image/registry/client.js';
 import { openRegistryImage } from '../image/registry/image-source.js';
 import { pushImage, putManifest, RegistryPusher } from '../distribute/push.js';
-import { hasCommand } from '../test-support/shared.js';
+import { commandMissing, skipWhen } from '../test-support/skip.js';
 import { assembleImage, makeLayer, type BuiltImage } from './image.js';
 import { emptyChanges } from './file-tree.js';
 import { startDemoRegistry, type DemoRegistry } from './registry-server.js';
@@ -144,7 +144,7 @@ describe('the demo registry, read by the project\'s own client', () => {
     }
   });
 
-  it.skipIf(!hasCommand('skopeo'))('is readable by skopeo', async () => {
+  it('is readable by skopeo', skipWhen(commandMissing('skopeo')), async () => {
     const { stdout } = await run('skopeo', ['inspect', '--tls-verify=false', `docker://${registry.host}/team/a:v1`], { timeout: 60_000 });
     const inspected = JSON.parse(stdout) as { Digest: string; Layers: string[]; RepoTags: string[] };
     expect(inspected.Digest).toBe(image.digest);

@@ -126,8 +126,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const report: RegistryScanReport = rewriteRegistry(scanned, registry.host, estateRegistry);
     progress('reading the sources and manifests, mapping the lifecycle');
     const config = await loadShipshapeConfig(path.join(options.estateDir, 'shipshape.yaml'));
-    const evidence = await collectEstate({ sources: config.sources, registryReports: [report], manifests: config.manifests, ...(config.allowedRegistries ? { allowedRegistries: config.allowedRegistries } : {}) });
-    const map = buildLifecycleMap(evidence, options.now);
+    const evidence = await collectEstate({ sources: config.sources, registryReports: [report], manifests: config.manifests, gitlab: config.gitlab, ...(config.allowedRegistries ? { allowedRegistries: config.allowedRegistries } : {}) });
+    const map = buildLifecycleMap(evidence, options.now, { config: config.file });
     progress('assessing the posture');
     const posture = assessPosture(evidence, map, { policy: { ...defaultPolicy, allowedRegistries: config.allowedRegistries ?? [] }, now: options.now, advisories: store });
     const input: ReportInput = {

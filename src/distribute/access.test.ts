@@ -11,12 +11,13 @@ import {
   makeSelfSignedCert,
   putBlob,
   putManifest,
+  registryMissing,
   startRegistry,
   startServer,
   startTokenServer,
   type RunningRegistry,
 } from '../test-support/registry.js';
-import { hasCommand, realRegistryMissing } from '../test-support/shared.js';
+import { commandMissing, skipWhen } from '../test-support/skip.js';
 import { daysLeft, probeAccess } from './access.js';
 
 const run = promisify(execFile);
@@ -144,7 +145,7 @@ describe('probeAccess against small servers', () => {
     expect(untrusted.authScheme).toBe('none');
   });
 
-  it.skipIf(!hasCommand('openssl'))('reports an expired certificate with negative days left, even with its CA trusted', async () => {
+  it('reports an expired certificate with negative days left, even with its CA trusted', skipWhen(commandMissing('openssl')), async () => {
     const expired = await makeExpiredCert();
     const fake = new FakeRegistry();
     const server = await startServer(fake.handler, expired);
@@ -165,11 +166,10 @@ describe('probeAccess against small servers', () => {
   });
 });
 
-const skipReason = realRegistryMissing({ skopeo: false });
 const user = 'tester';
 const password = 'probe-pass-1';
 
-describe.skipIf(skipReason !== undefined)(`probeAccess against Debian's docker-registry${skipReason ? ` — skipped: ${skipReason}` : ''}`, () => {
+describe("probeAccess against Debian's docker-registry", skipWhen(registryMissing({ auth: true, tls: true })), () => {
   let plain: RunningRegistry;
   let basic: RunningRegistry;
   let tls: RunningRegistry;

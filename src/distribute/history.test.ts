@@ -9,6 +9,7 @@ import { CorruptInputError, ShipshapeError } from '../core/errors.js';
 import { digestOf } from '../image/digest.js';
 import { diffScans, ScanHistory } from './history.js';
 import type { RegistryFinding, RegistryScanReport } from './model.js';
+import { registryFingerprintScheme } from './rules/check.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -109,6 +110,7 @@ describe('ScanHistory', () => {
         registry: 'registry.example:5000',
         prefix: undefined,
         scannedAt: '2026-01-01T10:00:00.000Z',
+        fingerprints: registryFingerprintScheme,
         tags: [
           { repository: 'team/app', tag: 'latest', digest: d('a') },
           { repository: 'team/app', tag: 'old', digest: d('b') },
@@ -195,6 +197,36 @@ describe('ScanHistory', () => {
     }
   });
 
+  it('brings a schema 1 history up, keeping its scans and saying they were fingerprinted by scheme 1', () => {
+    const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
+    const file = path.join(dir, 'history.sqlite');
+    const raw = new Database(file);
+    // the tables as schema 1 made them
+    raw.exec(`
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE scans (id INTEGER PRIMARY KEY AUTOINCREMENT, registry TEXT NOT NULL, prefix TEXT, scanned_at TEXT NOT NULL);
+      CREATE TABLE scan_tags (scan_id INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE, repository TEXT NOT NULL, tag TEXT NOT NULL, digest TEXT NOT NULL, PRIMARY KEY (scan_id, repository, tag));
+      CREATE TABLE scan_images (scan_id INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE, repository TEXT NOT NULL, digest TEXT NOT NULL, PRIMARY KEY (scan_id, repository, digest));
+      CREATE TABLE scan_findings (scan_id INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE, fingerprint TEXT NOT NULL, rule_id TEXT NOT NULL, message TEXT NOT NULL, repository TEXT, tag TEXT, digest TEXT, PRIMARY KEY (scan_id, fingerprint));
+      INSERT INTO meta (key, value) VALUES ('kind', 'shipshape-scan-history'), ('schema', '1');
+      INSERT INTO scans (registry, prefix, scanned_at) VALUES ('registry.example:5000', NULL, '2026-01-01T10:00:00.000Z');
+      INSERT INTO scan_images VALUES (1, 'team/app', '${d('a')}');
+      INSERT INTO scan_findings VALUES (1, 'fp-old', 'SS-REG-006', 'team/app:v1,latest has no signature', 'team/app', 'v1', '${d('a')}');
+    `);
+    raw.close();
+    const history = ScanHistory.open(file);
+    try {
+      expect(history.scan(1)).toMatchObject({ fingerprints: 1, images: [{ repository: 'team/app', digest: d('a') }], findings: [{ fingerprint: 'fp-old', ruleId: 'SS-REG-006' }] });
+      const id = history.record(second);
+      expect(history.scan(id)?.fingerprints).toBe(registryFingerprintScheme);
+    } finally {
+      history.close();
+    }
+    const check = new Database(file, { readonly: true });
+    expect(check.prepare(`SELECT value FROM meta WHERE key = 'schema'`).get()).toEqual({ value: '2' });
+    check.close();
+  });
+
   it('refuses a file that is not SQLite, with a clear error', async () => {
     const file = path.join(dir, 'history.sqlite');
     await writeFile(file, 'this is a text file, not a database\n'.repeat(200));
@@ -232,7 +264,7 @@ describe('ScanHistory', () => {
 
 describe('diffScans', () => {
   it('counts an image as new per repository, and lists every tag pointing at it', () => {
-    const before = { id: 1, registry: 'r', prefix: undefined, scannedAt: '2026-01-01T00:00:00.000Z', tags: [], images: [{ repository: 'a', digest: d('x') }], findings: [] };
+    const before = { id: 1, registry: 'r', prefix: undefined, scannedAt: '2026-01-01T00:00:00.000Z', fingerprints: registryFingerprintScheme, tags: [], images: [{ repository: 'a', digest: d('x') }], findings: [] };
     const after = report('2026-01-02T00:00:00Z', { a: { one: 'x' }, b: { two: 'x', three: 'x' } }, ['f', 'f']);
     expect(diffScans(before, after)).toEqual({
       previousScanAt: '2026-01-01T00:00:00.000Z',

@@ -2,11 +2,18 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
+import { uniqueBy } from '../core/collections.js';
 import { CorruptInputError, ShipshapeError, UsageError, messageOf } from '../core/errors.js';
 import type { RegistryChanges, RegistryScanReport } from './model.js';
+import { registryFingerprintScheme } from './rules/check.js';
 
-/** Bump when the tables change: an older history is then refused with a clear message. */
-const schemaVersion = 1;
+/** Bump when the tables change; `migrations` brings older histories up, newer ones are refused. */
+const schemaVersion = 2;
+/** SQL that takes a history from schema N - 1 to N (index N - 2). */
+const migrations: readonly string[] = [
+  // 2: each scan says how its findings were fingerprinted; the scans before were fingerprinted by scheme 1
+  'ALTER TABLE scans ADD COLUMN fingerprints INTEGER NOT NULL DEFAULT 1;',
+];
 /** Marks a SQLite file as ours, so another database (the advisory DB) is never written into. */
 const kind = 'shipshape-scan-history';
 
@@ -16,6 +23,8 @@ export interface StoredScan {
   registry: string;
   prefix: string | undefined;
   scannedAt: string;
+  /** How the scan's findings were fingerprinted (`registryFingerprintScheme` when it was recorded). */
+  fingerprints: number;
   tags: { repository: string; tag: string; digest: string }[];
   images: { repository: string; digest: string }[];
   findings: { fingerprint: string; ruleId: string; message: string; repository?: string; tag?: string; digest?: string }[];
@@ -35,6 +44,7 @@ interface ScanRow {
   registry: string;
   prefix: string | null;
   scanned_at: string;
+  fingerprints: number;
 }
 
 /**
@@ -82,12 +92,22 @@ export class ScanHistory {
         hint: 'give another --cache-dir, or move the file away so that a new history can be created',
       });
     }
-    if (meta.get('schema') !== String(schemaVersion)) {
+    const schema = Number(meta.get('schema'));
+    if (Number.isInteger(schema) && schema >= 1 && schema < schemaVersion) this.migrate(schema);
+    else if (meta.get('schema') !== String(schemaVersion)) {
       throw new ShipshapeError('E_UNSUPPORTED', `the scan history ${this.path} has schema ${meta.get('schema') ?? 'unknown'}, not ${schemaVersion}`, {
         hint: `move it away to start a new history: mv ${this.path} ${this.path}.old`,
       });
     }
     this.db.pragma('foreign_keys = ON');
+  }
+
+  /** Brings a history of an older schema up to this one, in one transaction. */
+  private migrate(from: number): void {
+    this.db.transaction(() => {
+      for (const sql of migrations.slice(from - 1)) this.db.exec(sql);
+      this.db.prepare(`UPDATE meta SET value = ? WHERE key = 'schema'`).run(String(schemaVersion));
+    }).immediate();
   }
 
   private create(): void {
@@ -97,7 +117,8 @@ export class ScanHistory {
       CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
       CREATE TABLE scans (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
-        registry TEXT NOT NULL, prefix TEXT, scanned_at TEXT NOT NULL);
+        registry TEXT NOT NULL, prefix TEXT, scanned_at TEXT NOT NULL,
+        fingerprints INTEGER NOT NULL DEFAULT 1);
       CREATE INDEX scans_by_target ON scans (registry, prefix, scanned_at);
       CREATE TABLE scan_tags (
         scan_id INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
@@ -133,7 +154,7 @@ export class ScanHistory {
   /** Records a scan in one transaction; returns its id. */
   record(report: RegistryScanReport): number {
     const scannedAt = normaliseTime(report.scannedAt);
-    const insertScan = this.db.prepare('INSERT INTO scans (registry, prefix, scanned_at) VALUES (?, ?, ?)');
+    const insertScan = this.db.prepare('INSERT INTO scans (registry, prefix, scanned_at, fingerprints) VALUES (?, ?, ?, ?)');
     // ON CONFLICT, not OR IGNORE: only a repeated key is skipped, a NULL where none belongs still fails
     const insertTag = this.db.prepare(
       'INSERT INTO scan_tags (scan_id, repository, tag, digest) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET digest = excluded.digest',
@@ -143,7 +164,7 @@ export class ScanHistory {
       'INSERT INTO scan_findings (scan_id, fingerprint, rule_id, message, repository, tag, digest) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
     );
     const write = this.db.transaction((): number => {
-      const id = Number(insertScan.run(report.registry, report.prefix ?? null, scannedAt).lastInsertRowid);
+      const id = Number(insertScan.run(report.registry, report.prefix ?? null, scannedAt, registryFingerprintScheme).lastInsertRowid);
       for (const repository of report.repositories) {
         for (const tag of repository.tags) insertTag.run(id, repository.name, tag.tag, tag.digest);
         for (const image of repository.images) insertImage.run(id, repository.name, image.digest);
@@ -166,7 +187,7 @@ export class ScanHistory {
            (SELECT COUNT(*) FROM scan_findings f WHERE f.scan_id = s.id) AS findings
          FROM scans s WHERE ? IS NULL OR s.registry = ? ORDER BY s.scanned_at, s.id`,
       )
-      .all(registry ?? null, registry ?? null) as (ScanRow & { images: number; findings: number })[];
+      .all(registry ?? null, registry ?? null) as (Omit<ScanRow, 'fingerprints'> & { images: number; findings: number })[];
     return rows.map((row) => ({
       id: row.id,
       registry: row.registry,
@@ -178,7 +199,7 @@ export class ScanHistory {
   }
 
   scan(id: number): StoredScan | undefined {
-    const row = this.db.prepare('SELECT id, registry, prefix, scanned_at FROM scans WHERE id = ?').get(id) as ScanRow | undefined;
+    const row = this.db.prepare('SELECT id, registry, prefix, scanned_at, fingerprints FROM scans WHERE id = ?').get(id) as ScanRow | undefined;
     if (row === undefined) return undefined;
     const tags = this.db
       .prepare('SELECT repository, tag, digest FROM scan_tags WHERE scan_id = ? ORDER BY repository, tag')
@@ -194,6 +215,7 @@ export class ScanHistory {
       registry: row.registry,
       prefix: row.prefix ?? undefined,
       scannedAt: row.scanned_at,
+      fingerprints: row.fingerprints,
       tags,
       images,
       findings: findings.map((f) => ({
@@ -220,12 +242,13 @@ function normaliseTime(time: string): string {
 }
 
 /** What the history needs of a scan, from a stored scan or a fresh report. */
-function contentOf(scan: StoredScan | RegistryScanReport): Pick<StoredScan, 'tags' | 'images'> & { fingerprints: string[] } {
-  if (!('repositories' in scan)) return { tags: scan.tags, images: scan.images, fingerprints: scan.findings.map((f) => f.fingerprint) };
+function contentOf(scan: StoredScan | RegistryScanReport): Pick<StoredScan, 'tags' | 'images' | 'findings' | 'fingerprints'> {
+  if (!('repositories' in scan)) return scan;
   return {
     tags: scan.repositories.flatMap((r) => r.tags.map((t) => ({ repository: r.name, tag: t.tag, digest: t.digest }))),
     images: scan.repositories.flatMap((r) => r.images.map((i) => ({ repository: r.name, digest: i.digest }))),
-    fingerprints: scan.findings.map((f) => f.fingerprint),
+    findings: scan.findings.map((f) => ({ fingerprint: f.fingerprint, ruleId: f.ruleId, message: f.message, repository: f.target.repository, tag: f.target.tag, digest: f.target.digest })),
+    fingerprints: registryFingerprintScheme,
   };
 }
 
@@ -233,17 +256,23 @@ const key = (...parts: string[]): string => parts.join('\0');
 
 /**
  * What changed from `before` to `after`: images (by repository and digest) not seen before, tags that
- * now point elsewhere, tags that are gone, and finding fingerprints that are new. Sorted, so that
- * the same two scans always give the same answer.
+ * now point elsewhere, tags that are gone, and findings that are new. Sorted, so that the same two
+ * scans always give the same answer. Findings are compared by fingerprint; when the two scans were
+ * fingerprinted differently (a history older than the fingerprint scheme), by rule, repository and
+ * digest — a finding on an image that was there before is not new either way.
  */
 export function diffScans(before: StoredScan, after: StoredScan | RegistryScanReport): RegistryChanges {
   const now = contentOf(after);
   const tagsBefore = new Map(before.tags.map((t) => [key(t.repository, t.tag), t]));
   const tagsAfter = new Map(now.tags.map((t) => [key(t.repository, t.tag), t]));
   const imagesBefore = new Set(before.images.map((i) => key(i.repository, i.digest)));
-  const findingsBefore = new Set(before.findings.map((f) => f.fingerprint));
+  const findingKey =
+    before.fingerprints === now.fingerprints
+      ? (f: StoredScan['findings'][number]): string => f.fingerprint
+      : (f: StoredScan['findings'][number]): string => key(f.ruleId, f.repository ?? '', f.digest ?? '');
+  const findingsBefore = new Set(before.findings.map(findingKey));
 
-  const newImages = dedupe(now.images, (i) => key(i.repository, i.digest))
+  const newImages = uniqueBy(now.images, (i) => key(i.repository, i.digest))
     .filter((image) => !imagesBefore.has(key(image.repository, image.digest)))
     .map((image) => ({
       repository: image.repository,
@@ -260,7 +289,7 @@ export function diffScans(before: StoredScan, after: StoredScan | RegistryScanRe
   const removedTags = [...tagsBefore.entries()]
     .filter(([id]) => !tagsAfter.has(id))
     .map(([, tag]) => ({ repository: tag.repository, tag: tag.tag, digest: tag.digest }));
-  const newFindings = [...new Set(now.fingerprints)].filter((fingerprint) => !findingsBefore.has(fingerprint));
+  const newFindings = [...new Set(now.findings.filter((f) => !findingsBefore.has(findingKey(f))).map((f) => f.fingerprint))];
 
   const byPlace = (a: { repository: string; tag?: string; digest?: string }, b: typeof a): number =>
     compare(a.repository, b.repository) || compare(a.tag ?? '', b.tag ?? '') || compare(a.digest ?? '', b.digest ?? '');
@@ -276,14 +305,4 @@ export function diffScans(before: StoredScan, after: StoredScan | RegistryScanRe
 /** Code-point order: the same in every locale. */
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function dedupe<T>(items: readonly T[], keyOf: (item: T) => string): T[] {
-  const seen = new Set<string>();
-  return items.filter((item) => {
-    const k = keyOf(item);
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
 }

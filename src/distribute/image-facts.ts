@@ -84,6 +84,7 @@ export async function platformImageFacts(repository: string, digest: string, pla
       Object.assign(facts, {
         vulnerabilities,
         fixable,
+        coverage: result.coverage && { complete: result.coverage.complete, ecosystems: result.coverage.ecosystems },
         vulnerabilityList: result.findings.map((f) => ({ id: f.id, aliases: f.aliases, severity: f.severity.level, package: f.package.name, installed: f.installedVersion, fixed: f.fixedVersion, summary: f.summary })),
       });
     }
@@ -114,7 +115,7 @@ function configFacts(platform: string, digest: string, config: ImageConfig, anno
 }
 
 function unreadable(platform: string, digest: string): PlatformImage {
-  return { platform, digest, created: undefined, ageDays: undefined, os: undefined, vulnerabilities: undefined, fixable: undefined, vulnerabilityList: undefined, baseName: undefined, baseDigest: undefined, source: undefined, revision: undefined, runsAsRoot: undefined, secrets: undefined };
+  return { platform, digest, created: undefined, ageDays: undefined, os: undefined, vulnerabilities: undefined, fixable: undefined, vulnerabilityList: undefined, coverage: undefined, baseName: undefined, baseDigest: undefined, source: undefined, revision: undefined, runsAsRoot: undefined, secrets: undefined };
 }
 
 function first(values: Record<string, string>, keys: readonly string[]): string | undefined {

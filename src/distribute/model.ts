@@ -1,4 +1,5 @@
 import type { RuleFinding } from '../rules/rule.js';
+import type { EcosystemCoverage } from '../vuln/coverage.js';
 import type { SeverityLevel } from '../vuln/severity.js';
 
 /**
@@ -108,6 +109,12 @@ export interface PlatformImage {
   fixable: Partial<Record<SeverityLevel, number>> | undefined;
   /** Each vulnerability found (what the counts count), for reports that list them. */
   vulnerabilityList: StoredVulnerability[] | undefined;
+  /**
+   * Which of the image's ecosystems the advisory database covered, when vulnerabilities were looked
+   * for. Not complete: the counts say nothing about the packages not checked. undefined in reports
+   * written before coverage was recorded: whether they were complete is not known.
+   */
+  coverage: { complete: boolean; ecosystems: EcosystemCoverage[] } | undefined;
   /** `org.opencontainers.image.base.name` / `.base.digest` annotations or labels (the parent image). */
   baseName: string | undefined;
   baseDigest: string | undefined;

@@ -8,11 +8,10 @@ import { parseReference } from '../image/reference.js';
 import { RegistryClient } from '../image/registry/client.js';
 import { openRegistryImage } from '../image/registry/image-source.js';
 import { buildImage, type BuiltImage } from '../test-support/image-builder.js';
-import { startRegistry, startServer, type RunningRegistry, type TestServer } from '../test-support/registry.js';
-import { realRegistryMissing } from '../test-support/shared.js';
+import { registryMissing, startRegistry, startServer, type RunningRegistry, type TestServer } from '../test-support/registry.js';
+import { skipWhen } from '../test-support/skip.js';
 import { pushImage, pushIndex, putManifest, RegistryPusher, type PushableImage } from './push.js';
 
-const skipReason = realRegistryMissing({ skopeo: false });
 
 function pushable(image: BuiltImage): PushableImage {
   return {
@@ -35,7 +34,7 @@ beforeAll(async () => {
   second = await buildImage({ layers: [{ createdBy: 'ADD other', items: [{ name: 'x', content: 'second\n' }] }], platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } });
 });
 
-describe.skipIf(skipReason !== undefined)(`pushing to Debian's docker-registry${skipReason ? ` (${skipReason})` : ''}`, () => {
+describe("pushing to Debian's docker-registry", skipWhen(registryMissing({ auth: true })), () => {
   let plain: RunningRegistry;
   let locked: RunningRegistry;
   beforeAll(async () => {

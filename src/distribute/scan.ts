@@ -174,7 +174,8 @@ async function repositoriesOf(client: RegistryClient, prefix: string | undefined
   return prefix === undefined ? [] : [prefix];
 }
 
-function withMovedFrom(tag: TagReport, repository: string, previous: StoredScan | undefined): TagReport {
+/** The tag with the digest it pointed at in the previous scan, when that was another one. */
+export function withMovedFrom(tag: TagReport, repository: string, previous: StoredScan | undefined): TagReport {
   const before = previous?.tags.find((t) => t.repository === repository && t.tag === tag.tag);
   return { ...tag, movedFrom: before && before.digest !== tag.digest ? before.digest : undefined };
 }

@@ -4,8 +4,8 @@ import { AbortedError } from '../core/errors.js';
 import { digestOf } from '../image/digest.js';
 import { MediaType } from '../image/media-types.js';
 import { RegistryClient } from '../image/registry/client.js';
-import { FakeRegistry, putBlob, putManifest, startRegistry, startServer, type RunningRegistry } from '../test-support/registry.js';
-import { realRegistryMissing } from '../test-support/shared.js';
+import { FakeRegistry, putBlob, putManifest, registryMissing, startRegistry, startServer, type RunningRegistry } from '../test-support/registry.js';
+import { skipWhen } from '../test-support/skip.js';
 import { resolveTags } from './tags.js';
 
 const open: { close(): Promise<void> }[] = [];
@@ -131,9 +131,8 @@ describe('resolveTags', () => {
   });
 });
 
-const skipReason = realRegistryMissing({ skopeo: false });
 
-describe.skipIf(skipReason !== undefined)(`resolveTags against Debian's docker-registry${skipReason ? ` — skipped: ${skipReason}` : ''}`, () => {
+describe("resolveTags against Debian's docker-registry", skipWhen(registryMissing()), () => {
   let registry: RunningRegistry;
   const expected = new Map<string, { digest: string; mediaType: string }>();
 

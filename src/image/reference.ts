@@ -1,5 +1,6 @@
 import { UsageError } from '../core/errors.js';
 import { isDigest } from './digest.js';
+import { dockerHub, dockerHubApiHost, dockerHubRepository, isDockerHub } from './registry-hosts.js';
 
 /**
  * A Docker / OCI image reference, normalised the way `docker pull` does
@@ -16,9 +17,6 @@ export interface ImageReference {
   digest: string | undefined;
 }
 
-const defaultRegistry = 'docker.io';
-const legacyDefaultRegistry = 'index.docker.io';
-const officialRepoPrefix = 'library/';
 const nameTotalLengthMax = 255;
 
 // The grammar of distribution/reference (reference.go), which the OCI distribution spec shares.
@@ -84,17 +82,16 @@ export function parseReference(text: string): ImageReference {
 /**
  * The first path component is a registry when it looks like a host (has `.` or `:`, is
  * `localhost`, or has upper-case letters, which repository names cannot); otherwise the
- * reference is on Docker Hub, where single-component names live under `library/`.
+ * reference is on Docker Hub, where single-component names live under `library/`. Each of Docker
+ * Hub's host names (`index.docker.io`, `registry-1.docker.io`…) is Docker Hub.
  */
 function splitRegistry(name: string): { registry: string; remainder: string } {
   const slash = name.indexOf('/');
   const first = slash < 0 ? '' : name.slice(0, slash);
   const isHost = slash >= 0 && (/[.:]/.test(first) || first === 'localhost' || first.toLowerCase() !== first);
-  let registry = isHost ? first : defaultRegistry;
-  let remainder = isHost ? name.slice(slash + 1) : name;
-  if (registry === legacyDefaultRegistry) registry = defaultRegistry;
-  if (registry === defaultRegistry && !remainder.includes('/')) remainder = officialRepoPrefix + remainder;
-  return { registry, remainder };
+  const registry = !isHost || isDockerHub(first) ? dockerHub : first;
+  const remainder = isHost ? name.slice(slash + 1) : name;
+  return { registry, remainder: registry === dockerHub ? dockerHubRepository(remainder) : remainder };
 }
 
 /** The canonical form: `docker.io/library/alpine:latest`, `host:5000/a/b:1@sha256:…`. */
@@ -106,5 +103,5 @@ export function formatReference(ref: ImageReference): string {
 
 /** The host that serves a registry's API: Docker Hub's is `registry-1.docker.io`. */
 export function registryEndpoint(registry: string): string {
-  return registry === defaultRegistry ? 'registry-1.docker.io' : registry;
+  return registry === dockerHub ? dockerHubApiHost : registry;
 }

@@ -28,6 +28,18 @@ export function selectByPlatform(what: string, index: ImageIndex, wanted: Platfo
   });
 }
 
+/**
+ * A single-platform image (no index to choose from) must be the platform the user asked for, when
+ * they asked for one: reading amd64 for `--platform linux/arm64` would report on an image that does
+ * not run there. Without a wanted platform the image is read as it is, as docker and trivy do.
+ */
+export function requirePlatform(what: string, image: Platform, wanted: Platform | undefined): void {
+  if (wanted === undefined || platformMatches(wanted, image)) return;
+  throw new NotFoundError(`${what} has no image for platform ${formatPlatform(wanted)}; it is a single-platform ${formatPlatform(image)} image`, {
+    hint: 'leave out --platform to read it as it is',
+  });
+}
+
 /** The name an index entry carries, if any. */
 export function refNameOf(descriptor: Descriptor): string | undefined {
   for (const key of refNameAnnotations) {

@@ -47,7 +47,10 @@ export interface ResolvedImage {
 export interface ImageSelection {
   /** A name:tag (docker-archive RepoTags) or an OCI `org.opencontainers.image.ref.name`. */
   image?: string | undefined;
-  /** Wanted platform when the source has an index; defaults to linux/amd64. */
+  /**
+   * The platform asked for: picked from an index (linux/amd64 when none is asked for), and required
+   * of a single-platform image when asked for (see `requirePlatform`).
+   */
   platform?: Platform | undefined;
 }
 

@@ -143,6 +143,24 @@ describe('collectEstate', () => {
     expect(evidence.build.repositories).toEqual(['src', 'src-2', 'src/apps/api', 'src/apps/web']);
   });
 
+  it("gives GitLab pipelines the project the config's gitlab: names for their repository, prefixes included, and says which names no repository has", async () => {
+    const other = await mkdtemp(path.join(os.tmpdir(), 'shipshape-estate-'));
+    others.push(other);
+    const gitlabCi = 'build:\n  script:\n    - docker push "$CI_REGISTRY_IMAGE:1"\n';
+    await put(path.join(other, 'src'), { 'cart/.git/HEAD': 'ref: refs/heads/main\n', 'cart/.gitlab-ci.yml': gitlabCi, 'web/.git/HEAD': 'x\n', 'web/.gitlab-ci.yml': gitlabCi });
+    const gitlab = { registry: 'registry.example.com', projects: { 'src-2/cart': 'Shop/Cart', 'src-2/nope': 'shop/nope' } };
+    const evidence = await collectEstate({ sources: [path.join(root, 'src'), path.join(other, 'src')], registryReports: [], manifests: [], gitlab });
+    const pushes = evidence.build.pipelines.filter((p) => p.system === 'gitlab-ci').map((p) => [p.repository, p.steps[0]?.kind === 'push' ? p.steps[0].image.resolved : undefined]);
+    // web has no project path: its image stays a named unknown
+    expect(pushes).toEqual([
+      ['src-2/cart', 'registry.example.com/shop/cart:1'],
+      ['src-2/web', '${CI_REGISTRY_IMAGE}:1'],
+    ]);
+    expect(evidence.diagnostics?.filter((d) => d.code === 'config.gitlab-project').map((d) => d.message)).toEqual([
+      expect.stringMatching(/^gitlab\.projects names src-2\/nope, which is not a repository of the sources/),
+    ]);
+  });
+
   it('a missing source or manifest is an error; a bad version too', async () => {
     await expect(collectEstate({ sources: [path.join(root, 'nope')], registryReports: [], manifests: [] })).rejects.toThrow(NotFoundError);
     await expect(collectEstate({ sources: [path.join(root, 'k8s', 'prod.yaml')], registryReports: [], manifests: [] })).rejects.toThrow(/is not a directory/);

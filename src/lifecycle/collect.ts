@@ -1,9 +1,11 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { discoverPipelines } from '../build/ci/discover.js';
+import type { GitlabProject } from '../build/ci/gitlab-ci.js';
 import type { Pipeline } from '../build/ci/model.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import { NotFoundError, UsageError, messageOf } from '../core/errors.js';
+import { maxDockerfileBytes } from '../core/limits.js';
 import type { RegistryScanReport } from '../distribute/model.js';
 import { nodeInfoOf, type NodeInfo } from '../run/cluster/nodes.js';
 import { imageReferences } from '../run/manifests/images.js';
@@ -13,7 +15,9 @@ import { checkPodSecurity } from '../run/pod-security.js';
 import { parseVersion } from '../run/pss/types.js';
 import { checkWorkloads } from '../run/rules/check.js';
 import { isDockerfileName, readDockerfile } from './dockerfiles.js';
+import type { GitlabEstate } from './config.js';
 import type { BuildEvidence, DockerfileInfo, EstateEvidence, RunEvidence } from './estate-model.js';
+import { withInheritedConfig, type DockerfileSource } from './inheritance.js';
 
 /** What to read: from `shipshape.yaml` or the command line (registries are scanned by the caller). */
 export interface EstateConfig {
@@ -24,6 +28,8 @@ export interface EstateConfig {
   /** Kubernetes version the Pod Security Standards are checked at (`v1.29`; default latest). */
   k8sVersion?: string;
   allowedRegistries?: string[];
+  /** The GitLab registry and project paths, for GitLab's predefined variables (`$CI_REGISTRY_IMAGE`). */
+  gitlab?: GitlabEstate | undefined;
 }
 
 export interface CollectHooks {
@@ -35,11 +41,11 @@ export interface CollectHooks {
 // Bounds on walking untrusted source trees.
 const maxDepth = 32;
 const maxEntries = 500_000;
-const maxDockerfileBytes = 1024 * 1024;
 const skippedDirectories = new Set(['node_modules', 'vendor', '.git']);
 
 /**
- * Reads an estate: Dockerfiles, repositories and CI pipelines under the source roots; manifests
+ * Reads an estate: Dockerfiles, repositories and CI pipelines under the source roots (a Dockerfile
+ * whose parent image another Dockerfile builds is read through it: see inheritance.ts); manifests
  * and/or a live cluster (objects, nodes — Node objects in manifest dumps count too —, Pod Security
  * results, workload findings, images); the registry reports as given. Missing inputs are errors;
  * unreadable parts of them are diagnostics.
@@ -53,16 +59,17 @@ export async function collectEstate(config: EstateConfig, hooks: CollectHooks = 
     }
   }
   const diagnostics: Diagnostic[] = [];
-  const build = await collectBuild(config.sources, diagnostics, hooks);
+  const build = await collectBuild(config.sources, diagnostics, hooks, config.gitlab);
   const run = config.manifests.length > 0 || config.cluster !== undefined ? await collectRun(config, diagnostics, hooks) : undefined;
   return { build, registries: config.registryReports, run, diagnostics };
 }
 
-async function collectBuild(roots: readonly string[], diagnostics: Diagnostic[], hooks: CollectHooks): Promise<BuildEvidence> {
+async function collectBuild(roots: readonly string[], diagnostics: Diagnostic[], hooks: CollectHooks, gitlab: GitlabEstate | undefined): Promise<BuildEvidence> {
   const prefixes = rootPrefixes(roots);
   const repositories = new Set<string>();
   const pipelines: Pipeline[] = [];
   const dockerfiles: DockerfileInfo[] = [];
+  const texts = new Map<string, DockerfileSource>();
   for (const [index, root] of roots.entries()) {
     const info = await stat(root).catch(() => undefined);
     if (info === undefined) throw new NotFoundError(`source ${root}: no such directory`);
@@ -71,7 +78,8 @@ async function collectBuild(roots: readonly string[], diagnostics: Diagnostic[],
     const prefix = prefixes[index] ?? '';
     const found = await walk(root, diagnostics);
     const ciDiagnostics: string[] = [];
-    const rootPipelines = (await discoverPipelines(root, { diagnostics: ciDiagnostics })).map((p) => prefixPipeline(p, prefix));
+    const gitlabProject = (repository: string): GitlabProject | undefined => (gitlab === undefined ? undefined : { registry: gitlab.registry, path: gitlab.projects[withPrefix(prefix, repository)] });
+    const rootPipelines = (await discoverPipelines(root, { diagnostics: ciDiagnostics, gitlabProject })).map((p) => prefixPipeline(p, prefix));
     for (const message of ciDiagnostics) diagnostics.push({ level: 'warning', code: 'ci.discover', message, where: root });
     const rootRepositories = [...found.gitDirectories, ...rootPipelines.map((p) => unprefix(p.repository, prefix))];
     for (const file of found.dockerfiles) {
@@ -81,12 +89,17 @@ async function collectBuild(roots: readonly string[], diagnostics: Diagnostic[],
       if (!rootRepositories.includes(repository)) rootRepositories.push(repository);
       const hasDockerignore = found.files.has(path.posix.join(path.posix.dirname(file), '.dockerignore'));
       dockerfiles.push(readDockerfile(withPrefix(prefix, file), text, withPrefix(prefix, repository), { hasDockerignore }));
+      texts.set(withPrefix(prefix, file), { text, hasDockerignore });
     }
     for (const repository of rootRepositories) repositories.add(withPrefix(prefix, repository));
     pipelines.push(...rootPipelines);
     hooks.onProgress?.(`${root}: ${found.dockerfiles.length} Dockerfiles, ${rootPipelines.length} pipelines`);
   }
-  return { sources: [...roots], repositories: [...repositories].sort(), pipelines, dockerfiles };
+  for (const repository of Object.keys(gitlab?.projects ?? {}).filter((r) => !repositories.has(r))) {
+    diagnostics.push({ level: 'warning', code: 'config.gitlab-project', message: `gitlab.projects names ${repository}, which is not a repository of the sources (${[...repositories].sort().join(', ') || 'none'}): its project path is not used` });
+  }
+  const build: BuildEvidence = { sources: [...roots], repositories: [...repositories].sort(), pipelines, dockerfiles };
+  return { ...build, dockerfiles: withInheritedConfig(build, texts) };
 }
 
 interface WalkResult {

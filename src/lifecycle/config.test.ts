@@ -17,6 +17,7 @@ registries:
 manifests: [k8s/prod.yaml, "-"]
 cluster: { context: prod-eu, kubeconfig: kube/config, namespaces: [payments] }
 allowedRegistries: [registry.example.com]
+gitlab: { registry: Registry.Example.com:5050, projects: { apps/web: Shop/web } }
 k8sVersion: v1.29
 policy: policy.yaml
 `;
@@ -43,6 +44,7 @@ describe('shipshape.yaml', () => {
       manifests: ['/estate/conf/k8s/prod.yaml', '-'],
       cluster: { context: 'prod-eu', kubeconfig: '/estate/conf/kube/config', namespaces: ['payments'] },
       allowedRegistries: ['registry.example.com'],
+      gitlab: { registry: 'registry.example.com:5050', projects: { 'apps/web': 'Shop/web' } },
       k8sVersion: 'v1.29',
       policy: '/estate/conf/policy.yaml',
     });
@@ -69,6 +71,12 @@ describe('shipshape.yaml', () => {
     expect(() => parseShipshapeConfig('registries: [{ name: r.example, credentialsFrom: { password: x } }]', 's.yaml')).toThrow(/registries\[0\]\.credentialsFrom: either/);
     expect(() => parseShipshapeConfig('sources: [a\n', 's.yaml')).toThrow(/s\.yaml:\d+: invalid YAML/);
     expect(() => parseShipshapeConfig('- a\n- b\n', 's.yaml')).toThrow(/s\.yaml:1: \(top level\)/);
+    expect(() => parseShipshapeConfig('gitlab: { registry: "https://r.example", projects: { web: web } }', 's.yaml')).toThrow(/gitlab\.registry: the container registry[\s\S]*gitlab\.projects\.web: a GitLab project path/);
+  });
+
+  it('refuses a "billion laughs" of aliases as invalid YAML, a usage error rather than a crash', () => {
+    const laughs = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...'bcdefg'.split('').map((name, i) => `${name}: &${name} [${Array(10).fill(`*${'abcdefg'[i]}`).join(', ')}]`)].join('\n');
+    expect(() => parseShipshapeConfig(`${laughs}\n`, 's.yaml')).toThrow(expect.objectContaining({ code: 'E_USAGE', message: expect.stringMatching(/^s\.yaml: invalid YAML: .*alias/i) }));
   });
 
   it('reads the file from disk and says when it is missing', async () => {

@@ -11,6 +11,8 @@ import { NotFoundError, UsageError, messageOf } from '../core/errors.js';
  */
 
 const registryNamePattern = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::\d+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*\/?$/;
+const registryHostPattern = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::\d+)?$/;
+const projectPathPattern = /^[A-Za-z0-9_][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9_][A-Za-z0-9_.-]*)+$/;
 const variableName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
 const nonEmpty = z.string().min(1, 'must not be empty');
 
@@ -28,6 +30,11 @@ const registrySchema = z.strictObject({
   credentialsFrom: credentialsSchema.optional(),
 });
 
+const gitlabSchema = z.strictObject({
+  registry: z.string().regex(registryHostPattern, 'the container registry of the GitLab instance, host[:port] (its $CI_REGISTRY)').optional(),
+  projects: z.record(nonEmpty, z.string().regex(projectPathPattern, 'a GitLab project path, group[/subgroup…]/project (its $CI_PROJECT_PATH)')).optional(),
+});
+
 const configSchema = z.strictObject({
   sources: z.array(nonEmpty).optional(),
   registries: z.array(registrySchema).optional(),
@@ -40,6 +47,7 @@ const configSchema = z.strictObject({
     })
     .optional(),
   allowedRegistries: z.array(nonEmpty).optional(),
+  gitlab: gitlabSchema.optional(),
   /** Kubernetes version the Pod Security Standards are checked at (`v1.29`, default latest). */
   k8sVersion: z.string().regex(/^(?:v1\.\d+|latest)$/, 'v1.N or latest').optional(),
   policy: nonEmpty.optional(),
@@ -62,6 +70,13 @@ export interface RegistryConfig {
   credentialsFrom: { dockerConfig: string } | { env: { username: string; password: string } } | undefined;
 }
 
+/** `gitlab:` of `shipshape.yaml`. */
+export interface GitlabEstate {
+  registry: string | undefined;
+  /** Repository (relative to the sources, as the map names it) → GitLab project path. */
+  projects: Record<string, string>;
+}
+
 /** A checked `shipshape.yaml`, every path resolved against the config file's directory. */
 export interface ShipshapeConfig {
   file: string;
@@ -70,6 +85,11 @@ export interface ShipshapeConfig {
   manifests: string[];
   cluster: { context: string | undefined; kubeconfig: string | undefined; namespaces: string[] | undefined } | undefined;
   allowedRegistries: string[] | undefined;
+  /**
+   * What the GitLab pipelines' predefined variables are: the instance's registry (`$CI_REGISTRY`)
+   * and, per repository as the map names it, its project path (`$CI_PROJECT_PATH`).
+   */
+  gitlab: GitlabEstate | undefined;
   k8sVersion: string | undefined;
   policy: string | undefined;
 }
@@ -90,7 +110,13 @@ export function parseShipshapeConfig(text: string, file: string): ShipshapeConfi
   if (yamlError !== undefined) {
     throw new UsageError(`${file}:${lineCounter.linePos(yamlError.pos[0]).line}: invalid YAML: ${yamlError.message}`);
   }
-  const value: unknown = document.toJS({ maxAliasCount: 100 }) ?? {};
+  let value: unknown;
+  try {
+    // bounded alias expansion: a config is small, a "billion laughs" is not
+    value = document.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (error) {
+    throw new UsageError(`${file}: invalid YAML: ${messageOf(error)}`);
+  }
   const result = configSchema.safeParse(value);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
@@ -101,7 +127,7 @@ export function parseShipshapeConfig(text: string, file: string): ShipshapeConfi
       return `${file}${line}: ${formatPath(keys)}: ${issue.message}`;
     });
     throw new UsageError(`invalid config:\n  ${problems.join('\n  ')}`, {
-      hint: 'keys: sources, registries (name, plainHttp, insecure, caFile, key, credentialsFrom), manifests, cluster (context, kubeconfig, namespaces), allowedRegistries, k8sVersion, policy',
+      hint: 'keys: sources, registries (name, plainHttp, insecure, caFile, key, credentialsFrom), manifests, cluster (context, kubeconfig, namespaces), allowedRegistries, gitlab (registry, projects), k8sVersion, policy',
     });
   }
   const data = result.data;
@@ -131,6 +157,7 @@ export function parseShipshapeConfig(text: string, file: string): ShipshapeConfi
         ? undefined
         : { context: data.cluster.context, kubeconfig: data.cluster.kubeconfig === undefined ? undefined : resolve(data.cluster.kubeconfig), namespaces: data.cluster.namespaces },
     allowedRegistries: data.allowedRegistries,
+    gitlab: data.gitlab === undefined ? undefined : { registry: data.gitlab.registry?.toLowerCase(), projects: data.gitlab.projects ?? {} },
     k8sVersion: data.k8sVersion,
     policy: data.policy === undefined ? undefined : resolve(data.policy),
   };

@@ -1,3 +1,4 @@
+import { imageConfigOf, type InheritedConfig } from '../build/dockerfile/image-config.js';
 import { lintDockerfile } from '../build/dockerfile/lint.js';
 import { parseDockerfile } from '../build/dockerfile/parse.js';
 import { finalChain } from '../build/dockerfile/stages.js';
@@ -17,16 +18,20 @@ export function isDockerfileName(name: string): boolean {
 export interface ReadDockerfileOptions {
   /** Whether a `.dockerignore` sits next to it (for the lint rule that asks). */
   hasDockerignore?: boolean;
+  /** Its final stage's parent image, when another Dockerfile of the estate builds it (see inheritance.ts). */
+  inherited?: InheritedConfig | undefined;
 }
 
 /**
  * Reads a Dockerfile for the lifecycle map: every FROM as written and resolved through the global
  * `ARG` defaults (ARGs before the first FROM, `$X`, `${X}`, `${X:-d}`), the variables left
  * unresolved, stage names and references to earlier stages, `--platform`; the final stage's
- * chain; and the `dockerfile lint` findings. `file` is the path shown and used as the map id.
+ * chain; the final image's configuration (user, health check, entrypoint, ports) with where each
+ * value is set; and the `dockerfile lint` findings — both through the parent's Dockerfile when
+ * `inherited` is given. `file` is the path shown and used as the map id.
  */
 export function readDockerfile(file: string, text: string, repository: string, options: ReadDockerfileOptions = {}): DockerfileInfo {
-  const parsed = parseDockerfile(text, { file, hasDockerignore: options.hasDockerignore });
+  const parsed = { ...parseDockerfile(text, { file, hasDockerignore: options.hasDockerignore }), inherited: options.inherited };
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
   const froms: DockerfileFrom[] = parsed.stages.map((stage) => {
     const parent = stage.parent === undefined ? undefined : parsed.stages[stage.parent];
@@ -46,7 +51,8 @@ export function readDockerfile(file: string, text: string, repository: string, o
     repository,
     froms,
     finalChain: finalChain(parsed).map((stage) => stage.index),
-    findings: lintDockerfile(text, { file, hasDockerignore: options.hasDockerignore }),
+    findings: lintDockerfile(text, { file, hasDockerignore: options.hasDockerignore, inherited: options.inherited }),
+    config: imageConfigOf(parsed),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Pipeline } from '../build/ci/model.js';
+import type { ImageConfigFacts } from '../build/dockerfile/image-config.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { RegistryScanReport } from '../distribute/model.js';
 import type { RuleFinding } from '../rules/rule.js';
@@ -17,8 +18,17 @@ export interface EstateEvidence {
   /** One report per registry scanned (distribute phase). */
   registries: RegistryScanReport[];
   run: RunEvidence | undefined;
+  /** Registries the estate names that could not be scanned, and why: what they hold is not known (absent means none). */
+  unscannedRegistries?: UnscannedRegistry[];
   /** Non-fatal problems met while collecting (unreadable files, manifest errors); absent means none. */
   diagnostics?: Diagnostic[];
+}
+
+export interface UnscannedRegistry {
+  /** `registry.example.com` or `registry.example.com/team`, as the config names it. */
+  registry: string;
+  /** Why it could not be scanned, in our words (`connection refused`, `authentication failed`). */
+  reason: string;
 }
 
 export interface BuildEvidence {
@@ -56,8 +66,14 @@ export interface DockerfileInfo {
   froms: DockerfileFrom[];
   /** Index into `froms` of the final stage's base chain, from the final stage back to the image it starts from. */
   finalChain: number[];
-  /** SS-DF-NNN findings of `dockerfile lint`. */
+  /** SS-DF-NNN findings of `dockerfile lint` (through the estate parent's Dockerfile when there is one). */
   findings: RuleFinding[];
+  /**
+   * The final image's user, health check, entrypoint, command and ports, each with the Dockerfile
+   * line that sets it — in this file or the estate Dockerfiles its parent images are built from
+   * (`config.files`) — or unknown from a parent image not read. Absent when it has no stage.
+   */
+  config?: ImageConfigFacts | undefined;
 }
 
 export interface RunEvidence {

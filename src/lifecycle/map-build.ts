@@ -1,8 +1,9 @@
 import path from 'node:path';
 import type { CiLocation, CiValue, ImageBuildStep, Pipeline } from '../build/ci/model.js';
+import { isPublicRegistry } from '../image/registry-hosts.js';
 import type { BuildEvidence, DockerfileInfo } from './estate-model.js';
 import { type GraphBuilder, whereOf } from './graph.js';
-import { imageKey, isPublicRegistry, variablesIn, type ResolvedImageKey } from './references.js';
+import { imageKey, variablesIn, type ResolvedImageKey } from './references.js';
 
 /**
  * The build phase of the map: repositories, Dockerfiles and their parent images, pipelines and the

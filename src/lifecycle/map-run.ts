@@ -1,4 +1,5 @@
 import type { RegistryScanReport, RepositoryReport } from '../distribute/model.js';
+import { isPublicRegistry, normaliseRegistryHost } from '../image/registry-hosts.js';
 import type { K8sObject } from '../run/manifests/load.js';
 import { isRecord } from '../run/manifests/load.js';
 import { isPodBearing } from '../run/manifests/pods.js';
@@ -6,7 +7,7 @@ import type { WorkloadImage } from '../run/manifests/images.js';
 import type { RunEvidence } from './estate-model.js';
 import { type GraphBuilder, whereOf } from './graph.js';
 import { imageId, imageNode } from './map-build.js';
-import { imageKey, isPublicRegistry, normaliseRegistry, variablesIn } from './references.js';
+import { imageKey, variablesIn } from './references.js';
 
 /**
  * The distribute and run phases of the map: registries with what their scans say about each image
@@ -23,7 +24,7 @@ export interface RepositoryEvidence {
 /** The scan covering `registry/repository` (the registry's prefix, if any, must cover the name). */
 export function repositoryEvidence(reports: readonly RegistryScanReport[], registry: string, repository: string): RepositoryEvidence | undefined {
   for (const report of reports) {
-    if (normaliseRegistry(report.registry) !== registry) continue;
+    if (normaliseRegistryHost(report.registry) !== registry) continue;
     const prefix = report.prefix?.replace(/\/+$/, '');
     if (prefix !== undefined && prefix !== '' && repository !== prefix && !repository.startsWith(`${prefix}/`)) continue;
     return { report, repository: report.repositories.find((r) => r.name === repository) };
@@ -49,7 +50,7 @@ export function sameImage(repository: RepositoryReport, tagDigest: string, diges
 
 export function addRegistryReports(graph: GraphBuilder, reports: readonly RegistryScanReport[]): void {
   for (const report of reports) {
-    const host = normaliseRegistry(report.registry);
+    const host = normaliseRegistryHost(report.registry);
     graph.node(`registry:${host}`, 'registry', 'registry', host, `registry scan ${report.registry}${report.prefix ? `/${report.prefix}` : ''} at ${report.scannedAt}`, {
       host,
       public: isPublicRegistry(host),
@@ -67,7 +68,7 @@ export function addRegistryReports(graph: GraphBuilder, reports: readonly Regist
 /** The repositories a registry scan found that no pipeline, Dockerfile or workload names: they are on the map too. */
 export function addStoredImages(graph: GraphBuilder, reports: readonly RegistryScanReport[]): void {
   for (const report of reports) {
-    const host = normaliseRegistry(report.registry);
+    const host = normaliseRegistryHost(report.registry);
     for (const repository of report.repositories) {
       const id = `image:${host}/${repository.name}`;
       if (graph.nodes.has(id)) continue;

@@ -139,8 +139,12 @@ describe('buildLifecycleMap on a messy estate', () => {
     expect([map.schema, map.generatedAt, map.inputs]).toEqual([
       'shipshape/lifecycle-map@1',
       '2026-01-03T00:00:00.000Z',
-      { sources: ['estate'], registries: ['prod.example.com', 'registry.example.com'], workloads: ['k8s/prod.yaml'] },
+      { sources: ['estate'], registries: ['prod.example.com', 'registry.example.com'], unscannedRegistries: [], workloads: ['k8s/prod.yaml'], config: null },
     ]);
+  });
+
+  it('names the config file the estate was described by', () => {
+    expect(buildLifecycleMap(messyEstate(), now, { config: 'estate/shipshape.yaml' }).inputs.config).toBe('estate/shipshape.yaml');
   });
 });
 

@@ -15,8 +15,9 @@ const kindOrder: readonly LifecycleNodeKind[] = ['repository', 'pipeline', 'dock
  * pipelines (CI), parent images and their registries, the images pipelines build and push and the
  * registries storing them, clusters with their workloads and nodes; then the SS-MAP findings.
  * Anything the evidence does not resolve becomes a LifecycleUnknown — never a guessed edge.
+ * `options.config`: the config file the estate was described by, named in the map's inputs.
  */
-export function buildLifecycleMap(evidence: EstateEvidence, now: Date): LifecycleMap {
+export function buildLifecycleMap(evidence: EstateEvidence, now: Date, options: { config?: string | undefined } = {}): LifecycleMap {
   const graph = new GraphBuilder();
   addBuildPhase(graph, evidence.build);
   addRegistryReports(graph, evidence.registries);
@@ -39,7 +40,9 @@ export function buildLifecycleMap(evidence: EstateEvidence, now: Date): Lifecycl
     inputs: {
       sources: [...evidence.build.sources],
       registries: evidence.registries.map((r) => (r.prefix ? `${r.registry}/${r.prefix}` : r.registry)),
+      unscannedRegistries: evidence.unscannedRegistries ?? [],
       workloads: evidence.run?.sources ?? [],
+      config: options.config ?? null,
     },
     nodes,
     edges: graph.edges,

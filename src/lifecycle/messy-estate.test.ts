@@ -16,7 +16,7 @@ let map: LifecycleMap;
 
 beforeAll(async () => {
   const config = await loadShipshapeConfig(path.join(estate, 'shipshape.yaml'));
-  const evidence = await collectEstate({ sources: config.sources, manifests: config.manifests, registryReports: [] });
+  const evidence = await collectEstate({ sources: config.sources, manifests: config.manifests, registryReports: [], gitlab: config.gitlab });
   map = buildLifecycleMap(evidence, new Date('2026-01-03T00:00:00Z'));
 });
 
@@ -81,13 +81,41 @@ describe('the lifecycle map of examples/estate-messy', () => {
 
   it('shows the rest of what the README names: the ARG default, and the unknowns it cannot resolve', () => {
     expect(map.edges.filter((e) => e.kind === 'based-on').map((e) => [e.from, e.to, e.attributes.stage, e.attributes.tag, e.attributes.certain])).toEqual([
+      ['dockerfile:cart/Dockerfile', 'image:registry.shop.internal/platform/base', '0', '1.4', undefined],
       ['dockerfile:checkout/Dockerfile', 'image:registry.shop.internal/platform/base', 'deps', '1.4', false],
+      ['dockerfile:ledger/Dockerfile', 'image:registry.shop.internal/platform/base', '0', '1.4', undefined],
     ]);
     expect(map.unknowns.map((u) => [u.node, u.variables])).toEqual([
       ['dockerfile:checkout/Dockerfile', ['RUNTIME_IMAGE']],
       ['dockerfile:search/Dockerfile', ['BASE_IMAGE']],
+      // the tags of the cart image (built, then pushed) are the commit's; its repository is known ($CI_REGISTRY_IMAGE from gitlab:)
+      ['pipeline:gitlab-ci:cart/.gitlab-ci.yml', ['CI_COMMIT_SHORT_SHA']],
       ['pipeline:github-actions:search/.github/workflows/build.yml', ['github.ref_name']],
+      ['pipeline:gitlab-ci:cart/.gitlab-ci.yml', ['CI_COMMIT_SHORT_SHA']],
       ['workload:shop-prod/Deployment/recommendations', ['IMAGE']],
     ]);
+  });
+
+  it('names the image docker.build builds inside docker.withRegistry in that registry, and no Docker Hub image', () => {
+    const ledger = 'image:registry.shop.internal/shop/ledger';
+    const pipeline = 'pipeline:jenkins:ledger/Jenkinsfile';
+    expect(edges('builds', ledger).map((e) => [e.from, e.attributes.tag])).toEqual([
+      ['dockerfile:ledger/Dockerfile', '2.4.0'],
+      ['dockerfile:ledger/Dockerfile', 'stable'],
+    ]);
+    expect(edges('pushes-to', ledger).map((e) => [e.from, e.attributes.tag])).toEqual([
+      [pipeline, 'stable'],
+      [pipeline, '2.4.0'],
+    ]);
+    expect(map.nodes.filter((n) => n.kind === 'image' && n.label.includes('ledger')).map((n) => n.id)).toEqual([ledger]);
+    expect(map.findings.filter((f) => f.nodes.includes(ledger)).map((f) => f.ruleId)).toEqual([]);
+  });
+
+  it("resolves the GitLab pipeline's $CI_REGISTRY_IMAGE from the estate's gitlab: registry and project path", () => {
+    const cart = 'image:registry.shop.internal/shop/cart';
+    expect(edges('pushes-to', cart).map((e) => [e.from, e.attributes.tag])).toEqual([['pipeline:gitlab-ci:cart/.gitlab-ci.yml', '${CI_COMMIT_SHORT_SHA}']]);
+    expect(edges('builds', cart).map((e) => e.from)).toEqual(['dockerfile:cart/Dockerfile']);
+    expect(edges('pulled-from', cart).map((e) => e.from)).toEqual(['workload:shop-prod/Deployment/cart']);
+    expect(map.findings.filter((f) => f.nodes.includes(cart)).map((f) => f.ruleId)).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { RuleFinding } from '../rules/rule.js';
+import type { UnscannedRegistry } from './estate-model.js';
 
 /**
  * The lifecycle map: a typed graph of how containers are built (repository → Dockerfile / pipeline
@@ -74,8 +75,11 @@ export interface LifecycleFinding extends RuleFinding {
 export interface LifecycleMap {
   schema: 'shipshape/lifecycle-map@1';
   generatedAt: string;
-  /** What was read: source roots, registry scans, manifest paths or cluster contexts. */
-  inputs: { sources: string[]; registries: string[]; workloads: string[] };
+  /**
+   * What was read: source roots, registry scans, manifest paths or cluster contexts, and the config
+   * file (null: none was read); and the registries that could not be scanned, with why.
+   */
+  inputs: { sources: string[]; registries: string[]; unscannedRegistries: UnscannedRegistry[]; workloads: string[]; config: string | null };
   nodes: LifecycleNode[];
   edges: LifecycleEdge[];
   findings: LifecycleFinding[];

@@ -1,5 +1,6 @@
 import { messageOf } from '../core/errors.js';
 import { parseReference } from '../image/reference.js';
+import { normaliseRegistryHost } from '../image/registry-hosts.js';
 
 /**
  * Matching keys for image references across the lifecycle: a Dockerfile's FROM, a pipeline's
@@ -57,7 +58,7 @@ export function variablesIn(text: string): string[] {
 
 /**
  * The matching key of an image reference: `nginx` → `docker.io/library/nginx` (tag `latest`),
- * `INDEX.docker.io/x/y` → `docker.io/x/y`, `Registry.Example.com:5000/a/b:1` →
+ * `INDEX.docker.io/x/y` (any of Docker Hub's names) → `docker.io/x/y`, `Registry.Example.com:5000/a/b:1` →
  * `registry.example.com:5000/a/b` (ports kept, host lower-cased). A variable in the registry or
  * repository makes the reference unresolved; a variable in the tag keeps the repository and drops
  * the tag.
@@ -77,7 +78,7 @@ export function imageKey(text: string): ImageKey {
   const lowered = lowerHost(name);
   try {
     const ref = parseReference(lowered);
-    const registry = ref.registry.toLowerCase();
+    const registry = normaliseRegistryHost(ref.registry);
     return {
       ok: true,
       key: `${registry}/${ref.repository}`,
@@ -109,45 +110,6 @@ function lowerHost(text: string): string {
   const first = text.slice(0, slash);
   const isHost = /[.:]/.test(first) || first.toLowerCase() === 'localhost' || first.toLowerCase() !== first;
   return isHost ? first.toLowerCase() + text.slice(slash) : text;
-}
-
-/** `registry.example.com`, `registry.example.com:5000` → as given, lower-cased, Docker Hub's aliases folded. */
-export function normaliseRegistry(registry: string): string {
-  const host = registry.trim().replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, '').toLowerCase();
-  return host === 'index.docker.io' || host === 'registry-1.docker.io' || host === 'registry.hub.docker.com' ? 'docker.io' : host;
-}
-
-// Registries anyone on the internet publishes to and pulls from: third-party content.
-const publicRegistries = new Set([
-  'docker.io',
-  'ghcr.io',
-  'quay.io',
-  'gcr.io',
-  'k8s.gcr.io',
-  'registry.k8s.io',
-  'public.ecr.aws',
-  'mcr.microsoft.com',
-  'registry.access.redhat.com',
-  'registry.redhat.io',
-  'registry.gitlab.com',
-  'docker.elastic.co',
-  'nvcr.io',
-  'cgr.dev',
-  'lscr.io',
-  'registry.suse.com',
-  'container-registry.oracle.com',
-]);
-
-/**
- * Whether a registry is a public, third-party one (Docker Hub, GHCR, Quay, GCR and its regional
- * mirrors, registry.k8s.io, ECR Public, MCR, Red Hat's…); anything else counts as private /
- * internal.
- */
-export function isPublicRegistry(registry: string): boolean {
-  const host = normaliseRegistry(registry);
-  if (publicRegistries.has(host)) return true;
-  // us.gcr.io, eu.gcr.io, asia.gcr.io
-  return /^[a-z]+\.gcr\.io$/.test(host);
 }
 
 function plural(word: string, items: readonly unknown[]): string {

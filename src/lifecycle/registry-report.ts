@@ -8,7 +8,8 @@ import type { RegistryScanReport } from '../distribute/model.js';
  * read are checked, and the lists they walk default to empty (a report trimmed by hand must not
  * crash them); the rest is kept as written.
  */
-const platformSchema = z.looseObject({ digest: z.string(), platform: z.string().default('') });
+const coverageSchema = z.looseObject({ complete: z.boolean(), ecosystems: z.array(z.looseObject({ ecosystem: z.string(), covered: z.boolean(), packages: z.number() })) });
+const platformSchema = z.looseObject({ digest: z.string(), platform: z.string().default(''), coverage: coverageSchema.optional() });
 const evidenceSchema = z.looseObject({ manifestDigest: z.string() });
 const reportSchema = z.looseObject({
   schema: z.literal('shipshape/registry-scan@1'),

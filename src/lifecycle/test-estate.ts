@@ -4,7 +4,8 @@ import { imageReferences } from '../run/manifests/images.js';
 import { loadManifests } from '../run/manifests/load.js';
 import { nodeInfoOf } from '../run/cluster/nodes.js';
 import { readDockerfile } from './dockerfiles.js';
-import type { EstateEvidence } from './estate-model.js';
+import type { BuildEvidence, EstateEvidence } from './estate-model.js';
+import type { DockerfileSource } from './inheritance.js';
 
 /**
  * A small, messy estate built by hand for the lifecycle tests (map, trace, renderers): variables in
@@ -183,4 +184,39 @@ export function messyEstate(): EstateEvidence {
     ],
     run,
   };
+}
+
+/**
+ * An estate whose images inherit from internal base images, for the FROM-chain tests: a base that
+ * switches to `app` (and exposes 22, and has a HEALTHCHECK), promoted to a production registry; a
+ * base that ends on `USER root`; services built FROM them, one two levels down, one switching back
+ * to root itself; and one on a public image only. `texts` are what `withInheritedConfig` reads again.
+ */
+export function inheritingEstate(): { build: BuildEvidence; texts: Map<string, DockerfileSource> } {
+  const files: Record<string, { repository: string; text: string; builds: string[]; promote?: string }> = {
+    'platform/base/Dockerfile': {
+      repository: 'platform/base',
+      text: 'FROM debian:bookworm\nRUN useradd --uid 10001 app\nHEALTHCHECK CMD curl -f http://localhost:8080/health || exit 1\nEXPOSE 22\nUSER app\n',
+      builds: ['registry.example.com/platform/base:1'],
+      promote: 'prod.example.com/platform/base:1',
+    },
+    'platform/rootbase/Dockerfile': { repository: 'platform/rootbase', text: 'FROM debian:bookworm\nUSER app\nRUN apt-get update\nUSER root\n', builds: ['registry.example.com/platform/rootbase:1'] },
+    'apps/svc/Dockerfile': { repository: 'apps/svc', text: 'FROM registry.example.com/platform/base:1 AS runtime\nCOPY app /app\nFROM runtime\nCMD ["/app"]\n', builds: ['registry.example.com/team/svc:1'] },
+    'apps/svc-debug/Dockerfile': { repository: 'apps/svc-debug', text: 'FROM registry.example.com/team/svc:1\nRUN true\n', builds: ['registry.example.com/team/svc-debug:1'] },
+    'apps/worker/Dockerfile': { repository: 'apps/worker', text: 'FROM prod.example.com/platform/base:1\nCMD ["/worker"]\n', builds: ['registry.example.com/team/worker:1'] },
+    'apps/admin/Dockerfile': { repository: 'apps/admin', text: 'FROM registry.example.com/platform/base:1\nUSER root\nCMD ["/admin"]\n', builds: ['registry.example.com/team/admin:1'] },
+    'apps/job/Dockerfile': { repository: 'apps/job', text: 'FROM registry.example.com/platform/rootbase:1\nCMD ["/job"]\n', builds: ['registry.example.com/team/job:1'] },
+    'apps/legacy/Dockerfile': { repository: 'apps/legacy', text: 'FROM debian:bookworm\nCMD ["/legacy"]\n', builds: ['registry.example.com/team/legacy:1'] },
+  };
+  const texts = new Map<string, DockerfileSource>();
+  const pipelines: Pipeline[] = [];
+  const dockerfiles = Object.entries(files).map(([file, { repository, text, builds, promote }]) => {
+    texts.set(file, { text, hasDockerignore: true });
+    const ci = `${repository}/Jenkinsfile`;
+    const steps: PipelineStep[] = [buildStep(0, at(ci, 5, 'Build'), 'Dockerfile', '.', builds.map((tag) => ciValue(tag)), true)];
+    if (promote !== undefined && builds[0] !== undefined) steps.push(tagStep(1, at(ci, 9, 'Promote'), ciValue(builds[0]), ciValue(promote), true));
+    pipelines.push(pipeline('jenkins', ci, repository, steps));
+    return readDockerfile(file, text, repository, { hasDockerignore: true });
+  });
+  return { build: { sources: ['estate'], repositories: Object.values(files).map((f) => f.repository).sort(), pipelines, dockerfiles }, texts };
 }

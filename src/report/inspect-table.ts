@@ -2,7 +2,9 @@ import { formatBytes, shortDigest } from '../core/format.js';
 import type { FileEntry } from '../image/layer/entry.js';
 import type { ImageModel } from '../image/read-image.js';
 import type { InspectReport } from './inspect-json.js';
-import { renderTable, truncate } from './table.js';
+import { printable, renderTable, truncate } from './table.js';
+
+const freeText = new Set(['Entrypoint', 'Cmd', 'Env', 'Ports', 'Labels']);
 
 /** The human view of `image inspect`: a summary of the image, then one row per layer. */
 export function renderInspect(report: InspectReport, width: number): string {
@@ -23,7 +25,8 @@ export function renderInspect(report: InspectReport, width: number): string {
     ['Labels', Object.entries(config.labels).map(([k, v]) => `${k}=${v}`).join(', ') || '-'],
   ];
   const labelWidth = Math.max(...summary.map(([label]) => label.length));
-  const lines = summary.map(([label, value]) => `${label.padEnd(labelWidth)}  ${truncate(value, Math.max(20, width - labelWidth - 2))}`);
+  // names, digests, platform, user and paths are never cut; lists of free text are
+  const lines = summary.map(([label, value]) => `${label.padEnd(labelWidth)}  ${freeText.has(label) ? truncate(value, Math.max(20, width - labelWidth - 2)) : printable(value, 'id')}`);
 
   const rows = report.layers.map((layer) => [
     String(layer.index),
@@ -61,12 +64,13 @@ export function renderLayerChanges(model: ImageModel, report: InspectReport, ind
     `Layer ${index} of ${report.layers.length}: ${summary.digest}`,
     `diffID      ${summary.diffId}`,
     `size        ${formatBytes(summary.size)} stored, ${formatBytes(summary.uncompressedSize)} uncompressed`,
-    `created by  ${summary.createdBy ?? '-'}`,
+    `created by  ${printable(summary.createdBy ?? '-')}`,
     `changes     ${summary.counts.added} added, ${summary.counts.modified} modified, ${summary.counts.deleted} deleted` +
       (summary.counts.opaqueDirs ? `, ${summary.counts.opaqueDirs} opaque directories` : ''),
     '',
   ];
-  const table = rows.length > 0 ? renderTable(['', 'MODE', 'SIZE', 'PATH'], rows, { width, align: ['left', 'left', 'right', 'left'] }) : '(no changes)';
+  // paths in the image are exact: never shortened
+  const table = rows.length > 0 ? renderTable(['', 'MODE', 'SIZE', 'PATH'], rows, { width, align: ['left', 'left', 'right', 'left'], kinds: ['id', 'id', 'id', 'id'] }) : '(no changes)';
   return [...head, table].join('\n') + '\n';
 }
 

@@ -11,7 +11,7 @@ export function renderInventory(report: InventoryReport, width: number): string 
   const counts = new Map<string, number>();
   for (const pkg of report.packages) counts.set(pkg.type, (counts.get(pkg.type) ?? 0) + 1);
   const rows = report.packages.map((pkg) => [pkg.type, pkg.namespace ? `${pkg.namespace}/${pkg.name}` : pkg.name, displayVersion(pkg), String(pkg.layer.index), pkg.location ?? pkg.path]);
-  const table = rows.length > 0 ? renderTable(['TYPE', 'NAME', 'VERSION', 'LAYER', 'FOUND IN'], rows, { width, align: ['left', 'left', 'left', 'right', 'left'] }) : '(no packages found)';
+  const table = rows.length > 0 ? renderTable(['TYPE', 'NAME', 'VERSION', 'LAYER', 'FOUND IN'], rows, { width, align: ['left', 'left', 'left', 'right', 'left'], kinds: ['id', 'id', 'id', 'id', 'path'] }) : '(no packages found)';
   // one line per layer that brought packages: the build step a person can act on
   const byLayer = new Map<number, { count: number; createdBy: string | undefined }>();
   for (const pkg of report.packages) {

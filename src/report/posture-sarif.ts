@@ -19,5 +19,5 @@ export function postureSarif(evidence: EstateEvidence, map: LifecycleMap, toolVe
     { scanner: 'workload', rules: workloadRules.map((r) => r.meta), findings: evidence.run?.findings ?? [] },
     { scanner: 'lifecycle', rules: lifecycleRules, findings: map.findings },
   ];
-  return ruleSarifJson(sets, toolVersion);
+  return ruleSarifJson(sets, toolVersion, map.inputs.unscannedRegistries.map((r) => `The registry ${r.registry} could not be scanned (${r.reason}): what it stores was not assessed`));
 }

@@ -7,10 +7,10 @@ const statusWords: Record<ControlStatus, string> = { met: 'MET', partial: 'PARTI
 export function renderPostureTable(posture: PostureReport, width: number): string {
   const lines: string[] = [posture.summary, ''];
   lines.push(renderTable(['PHASE', 'SCORE', 'MET', 'PARTIAL', 'GAP', 'UNKNOWN', 'ACCEPTED'], [
-    ...posture.phases.map((p) => [p.phase, String(p.score), ...(['met', 'partial', 'gap', 'unknown', 'accepted'] as const).map((s) => String(p.counts[s]))]),
-    ['overall', String(posture.overall), '', '', '', '', ''],
-  ], { width, align: ['left', 'right', 'right', 'right', 'right', 'right', 'right'] }));
-  lines.push('', renderTable(['CONTROL', 'PHASE', 'STATUS', 'TITLE', 'WHY'], posture.controls.map((c) => [c.control.id, c.control.phase, statusWords[c.status], c.control.title, c.summary]), { width }));
+    ...posture.phases.map((p) => [p.phase, p.score === null ? 'not assessed' : String(p.score), ...(['met', 'partial', 'gap', 'unknown', 'accepted'] as const).map((s) => String(p.counts[s]))]),
+    ['overall', posture.overall === null ? 'not assessed' : String(posture.overall), '', '', '', '', ''],
+  ], { width, align: ['left', 'right', 'right', 'right', 'right', 'right', 'right'], kinds: ['id', 'id', 'id', 'id', 'id', 'id', 'id'] }));
+  lines.push('', renderTable(['CONTROL', 'PHASE', 'STATUS', 'TITLE', 'WHY'], posture.controls.map((c) => [c.control.id, c.control.phase, statusWords[c.status], c.control.title, c.summary]), { width, kinds: ['id', 'id', 'id', 'text', 'text'] }));
   const withChanges = posture.controls.filter((c) => (c.status === 'gap' || c.status === 'partial') && c.changes.length > 0);
   if (withChanges.length > 0) lines.push('', '== Proposed changes ==');
   for (const control of withChanges) {

@@ -1,6 +1,6 @@
 import type { RuleFinding, RuleMeta } from '../rules/rule.js';
 import { compareSeverity } from '../vuln/severity.js';
-import { renderTable, truncate } from './table.js';
+import { renderTable } from './table.js';
 
 /** Findings of one rule-based scanner, with the rules that can produce them (for SARIF rule metadata). */
 export interface RuleFindingSet {
@@ -34,8 +34,8 @@ export function renderRuleFindings(sets: readonly RuleFindingSet[], width: numbe
     lines.push('', `== ${titles[set.scanner]}: ${set.findings.length} finding${set.findings.length === 1 ? '' : 's'} ==`);
     if (set.findings.length === 0) continue;
     const sorted = [...set.findings].sort((a, b) => -compareSeverity(a.severity, b.severity) || a.ruleId.localeCompare(b.ruleId));
-    const rows = sorted.map((f) => [f.severity, f.ruleId, truncate(placeOf(f), 60), f.message]);
-    lines.push(renderTable(['SEVERITY', 'RULE', 'WHERE', 'FINDING'], rows, { width }));
+    const rows = sorted.map((f) => [f.severity, f.ruleId, placeOf(f), f.message]);
+    lines.push(renderTable(['SEVERITY', 'RULE', 'WHERE', 'FINDING'], rows, { width, kinds: ['id', 'id', 'path', 'text'] }));
   }
   return lines.length ? `${lines.join('\n')}\n` : '';
 }

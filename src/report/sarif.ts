@@ -1,5 +1,6 @@
 import type { DockerfileLayers } from '../build/dockerfile-layers.js';
 import type { RuleFinding, RuleMeta } from '../rules/rule.js';
+import { coverageGaps } from '../vuln/coverage.js';
 import type { RuleFindingSet } from './rule-findings.js';
 import type { ScanReport } from './vuln-json.js';
 
@@ -66,12 +67,26 @@ export function sarifJson(report: ScanReport, toolVersion: string, dockerfile?: 
     runs: [
       {
         tool: { driver: { name: 'shipshape', version: toolVersion, rules: [...rules.values()] } },
+        ...notCheckedInvocation(coverageGaps(report.coverage ?? undefined).map((gap) => `Not checked for vulnerabilities: ${gap}`)),
         results,
         properties: { image: report.image.reference ?? report.image.name, digest: report.image.digest },
       },
     ],
   };
   return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+/**
+ * What the run could not check, as tool notifications: code scanning shows them as warnings of the
+ * run, so an empty result list is not read as a clean bill of health.
+ */
+function notCheckedInvocation(texts: readonly string[]): { invocations?: object[] } {
+  if (texts.length === 0) return {};
+  return {
+    invocations: [
+      { executionSuccessful: true, toolExecutionNotifications: texts.map((text) => ({ level: 'warning', descriptor: { id: 'shipshape/not-checked' }, message: { text } })) },
+    ],
+  };
 }
 
 /**
@@ -96,7 +111,7 @@ function locationOf(f: ScanReport['findings'][number], report: ScanReport, docke
 }
 
 /** A SARIF log of rule findings alone (`dockerfile lint`: there is no image). */
-export function ruleSarifJson(ruleSets: readonly RuleFindingSet[], toolVersion: string): string {
+export function ruleSarifJson(ruleSets: readonly RuleFindingSet[], toolVersion: string, notChecked: readonly string[] = []): string {
   const rules = new Map<string, object>();
   const results: object[] = [];
   const noImage = { image: { name: '', reference: null } } as unknown as ScanReport;
@@ -104,7 +119,7 @@ export function ruleSarifJson(ruleSets: readonly RuleFindingSet[], toolVersion: 
     for (const meta of set.rules) if (!rules.has(meta.id)) rules.set(meta.id, ruleOf(meta));
     for (const finding of set.findings) results.push(resultOf(finding, [...rules.keys()].indexOf(finding.ruleId), noImage));
   }
-  const log = { $schema: 'https://json.schemastore.org/sarif-2.1.0.json', version: '2.1.0', runs: [{ tool: { driver: { name: 'shipshape', version: toolVersion, rules: [...rules.values()] } }, results }] };
+  const log = { $schema: 'https://json.schemastore.org/sarif-2.1.0.json', version: '2.1.0', runs: [{ tool: { driver: { name: 'shipshape', version: toolVersion, rules: [...rules.values()] } }, ...notCheckedInvocation(notChecked), results }] };
   return `${JSON.stringify(log, null, 2)}\n`;
 }
 

@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { RuleFinding } from '../rules/rule.js';
+import type { AdvisoryCoverage } from '../vuln/coverage.js';
 import type { ScanResult } from '../vuln/scan.js';
 import type { RuleFindingSet } from './rule-findings.js';
 import type { VulnerabilityFinding } from '../vuln/finding.js';
@@ -15,6 +16,12 @@ export interface ScanReport {
   /** How many leading layers are the base image's, as read off the history (null: unknown). */
   baseLayers: number | null;
   packages: number;
+  /**
+   * Which packages the advisory database could check (null when vulnerabilities were not looked
+   * for). Packages of an ecosystem the database holds no advisories for were not checked: no
+   * finding there means nothing.
+   */
+  coverage: AdvisoryCoverage | null;
   summary: Record<string, number>;
   findings: (Omit<VulnerabilityFinding, 'package'> & {
     package: { name: string; version: string; type: string; purl: string; path: string; location: string | null };
@@ -45,6 +52,7 @@ export function scanReport(result: ScanResult, ruleSets: readonly RuleFindingSet
     os: inventory.os ? { id: inventory.os.id, version: inventory.os.version ?? null, advisoryEcosystem: inventory.os.distro?.advisoryEcosystem(inventory.os.version) ?? null } : null,
     baseLayers: baseLayers ?? null,
     packages: inventory.packages.length,
+    coverage: result.coverage ?? null,
     summary,
     findings: findings.map(({ package: pkg, ...finding }) => ({
       ...finding,

@@ -1,4 +1,5 @@
 import { instructionOf } from '../image/history.js';
+import { coverageGaps } from '../vuln/coverage.js';
 import { renderRuleFindings, type RuleFindingSet } from './rule-findings.js';
 import type { ScanReport } from './vuln-json.js';
 import { renderTable, truncate } from './table.js';
@@ -14,7 +15,8 @@ export function renderScan(report: ScanReport, width: number, ruleSets: readonly
   const total = report.findings.length;
   const counts = Object.entries(report.summary).map(([level, n]) => `${level} ${n}`).join(', ');
   const extra = ruleSets.map((set) => `${set.findings.length} ${set.scanner === 'secret' ? 'secret' : `${set.scanner} finding`}${set.findings.length === 1 ? '' : 's'}`);
-  const vulns = report.scanners.includes('vuln') ? [`${report.packages} packages, ${total} ${total === 1 ? 'vulnerability' : 'vulnerabilities'} (${counts})`] : [];
+  const unchecked = report.coverage && !report.coverage.complete ? ` (${report.coverage.notChecked.length} not checked)` : '';
+  const vulns = report.scanners.includes('vuln') ? [`${report.packages} packages${unchecked}, ${total} ${total === 1 ? 'vulnerability' : 'vulnerabilities'} (${counts})`] : [];
   lines.push(`${report.image.reference ?? report.image.name} (${os}): ${[...vulns, ...extra].join('; ')}`);
 
   const byLayer = new Map<number, ScanReport['findings']>();
@@ -31,7 +33,9 @@ export function renderScan(report: ScanReport, width: number, ruleSets: readonly
     const rows = findings.map((f) => [f.severity.level + (f.severity.score !== undefined ? ` ${f.severity.score.toFixed(1)}` : ''), f.id, f.package.name, f.installedVersion, f.fixedVersion ?? '(no fix)', f.summary ?? f.aliases.slice(0, 3).join(' ')]);
     lines.push(renderTable(['SEVERITY', 'VULNERABILITY', 'PACKAGE', 'INSTALLED', 'FIXED IN', 'TITLE'], rows, { width }));
   }
-  if (total === 0 && report.scanners.includes('vuln')) lines.push('', 'No vulnerabilities found.');
+  const gaps = coverageGaps(report.coverage ?? undefined);
+  if (total === 0 && report.scanners.includes('vuln')) lines.push('', gaps.length === 0 ? 'No vulnerabilities found.' : 'No vulnerabilities found in the packages that were checked.');
+  if (gaps.length > 0) lines.push('', `Not checked for vulnerabilities (${report.coverage?.notChecked.length} of ${report.packages} packages) — unknown, not clean:`, ...gaps.map((gap) => `  ${gap}`));
   const rules = renderRuleFindings(ruleSets, width);
   if (rules) lines.push(rules.trimEnd());
   if (report.suppressed.length > 0) {

@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ImageModel } from '../image/read-image.js';
 import type { RuleFinding } from '../rules/rule.js';
 import { readOciArchive } from '../test-support/images.js';
-import { hasShared, sharedMissing, sharedPath } from '../test-support/shared.js';
+import { sharedAbsent, sharedPath } from '../test-support/shared.js';
+import { skipWhen } from '../test-support/skip.js';
 import { secretFindings } from './assemble.js';
 import { secretVisitor } from './visitor.js';
 
@@ -14,7 +15,7 @@ interface PlantedSecrets {
 
 const ruleOfKind: Record<string, string> = { 'aws-access-key-id': 'SS-SEC-001', 'aws-secret-access-key': 'SS-SEC-002', 'private-key': 'SS-SEC-013' };
 
-describe.skipIf(!hasShared)(`secrets in the real bullseye-app image${hasShared ? '' : ` (${sharedMissing})`}`, () => {
+describe('secrets in the real bullseye-app image', skipWhen(sharedAbsent), () => {
   let model: ImageModel;
   let findings: RuleFinding[];
   let planted: PlantedSecrets;

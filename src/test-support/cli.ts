@@ -13,6 +13,8 @@ export interface CliRunOptions {
   /** What `readStdin` returns (`--password-stdin`, `-` arguments). */
   stdin?: string;
   homedir?: string;
+  /** The working directory the command sees (default: the test process's). */
+  cwd?: string;
 }
 
 /** Runs the CLI in-process with captured output, as a user would run `shipshape <args>`. */
@@ -25,6 +27,7 @@ export async function runCli(args: string[], options: CliRunOptions = {}): Promi
     env: options.env ?? {},
     readStdin: async () => options.stdin ?? '',
     homedir: options.homedir ?? '/nonexistent',
+    cwd: options.cwd ?? process.cwd(),
   };
   return { code: await run(args, io), stdout, stderr };
 }

@@ -1,75 +1,23 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createServer as createHttpServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Agent, request } from 'undici';
 import { digestOf } from '../image/digest.js';
 import { MediaType } from '../image/media-types.js';
-import { sharedPath } from './shared.js';
+import type { RunningRegistry } from './docker-registry.js';
 
 const run = promisify(execFile);
 
-/** A free TCP port on 127.0.0.1 (free when asked; start-up retries cover the race). */
-export async function freePort(): Promise<number> {
-  const server = createHttpServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 // ---------------------------------------------------------------------------------------------
-// Real registries: Debian's docker-registry through shared/tools/start-registry.sh
+// Real registries: Debian's docker-registry, started by ./docker-registry.ts
 
-export interface RegistryVariant {
-  /** `user:password`: require HTTP Basic auth. */
-  htpasswd?: string;
-  /** Serve HTTPS with a fresh self-signed certificate (`caFile`). */
-  tls?: boolean;
-}
-
-export interface RunningRegistry {
-  /** `http://127.0.0.1:PORT` or `https://…`. */
-  url: string;
-  /** `127.0.0.1:PORT`, the registry part of references. */
-  host: string;
-  storage: string;
-  /** The self-signed certificate of a TLS registry, to trust as a CA. */
-  caFile: string | undefined;
-  stop(): Promise<void>;
-}
-
-/** Starts a registry on a free port with its storage in a temp dir; `stop()` ends it and removes the storage. */
-export async function startRegistry(variant: RegistryVariant = {}): Promise<RunningRegistry> {
-  const storage = await mkdtemp(path.join(tmpdir(), 'shipshape-registry-'));
-  const state = path.join(storage, '_registry');
-  const extra = [...(variant.htpasswd ? ['--htpasswd', variant.htpasswd] : []), ...(variant.tls ? ['--tls'] : [])];
-  for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
-    try {
-      const { stdout } = await run('bash', [sharedPath('tools', 'start-registry.sh'), '--port', String(port), '--storage', storage, ...extra], {
-        timeout: 60_000,
-      });
-      const stop = async (): Promise<void> => {
-        await run('bash', [sharedPath('tools', 'stop-registry.sh'), path.join(state, 'registry.pid')], { timeout: 30_000 }).catch(
-          () => undefined,
-        );
-        await rm(storage, { recursive: true, force: true });
-      };
-      return { url: stdout.trim(), host: `127.0.0.1:${port}`, storage, caFile: variant.tls ? path.join(state, 'tls.crt') : undefined, stop };
-    } catch (error) {
-      // Another process may have taken the port between freePort() and the registry's bind.
-      if (attempt < 3 && String((error as { stderr?: unknown }).stderr).includes('already in use')) continue;
-      await rm(storage, { recursive: true, force: true });
-      throw error;
-    }
-  }
-}
+export { freePort, makeSelfSignedCert, registryMissing, startRegistry } from './docker-registry.js';
+export type { RegistryNeeds, RegistryVariant, RunningRegistry, SelfSignedCert } from './docker-registry.js';
 
 /**
  * Pushes an oci-archive to `registry` as `repoTag` with skopeo and returns the manifest digest
@@ -186,18 +134,6 @@ export async function startServer(handler: Handler, tls?: { key: string; cert: s
         server.close(() => resolve());
       }),
   };
-}
-
-/** A self-signed certificate for 127.0.0.1 and localhost, made with openssl in a temp dir. */
-export async function makeSelfSignedCert(): Promise<{ key: string; cert: string; certFile: string; dir: string }> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'shipshape-tls-'));
-  const keyFile = path.join(dir, 'key.pem');
-  const certFile = path.join(dir, 'cert.pem');
-  await run('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
-    '-keyout', keyFile, '-out', certFile, '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-  ]);
-  return { key: await readFile(keyFile, 'utf8'), cert: await readFile(certFile, 'utf8'), certFile, dir };
 }
 
 // ---------------------------------------------------------------------------------------------

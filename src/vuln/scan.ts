@@ -5,6 +5,7 @@ import type { Inventory } from '../inventory/inventory.js';
 import type { AdvisoryLookup } from './match/matcher.js';
 import { matchInventory } from './match/matcher.js';
 import { lookupTarget } from './match/targets.js';
+import { advisoryCoverage, type AdvisoryCoverage } from './coverage.js';
 import type { VulnerabilityFinding } from './finding.js';
 import { baseLayerCount } from './base-layers.js';
 import { compareSeverity, type SeverityLevel } from './severity.js';
@@ -25,6 +26,8 @@ export interface ScanResult {
   model: ImageModel;
   inventory: Inventory;
   findings: VulnerabilityFinding[];
+  /** Which packages the advisory database could check (undefined: vulnerabilities were not looked for). */
+  coverage: AdvisoryCoverage | undefined;
   /** The advisory ecosystems the packages were looked up in (what `db update` should fetch). */
   ecosystems: string[];
   /** Findings taken out by the ignore file or VEX, with why. */
@@ -48,6 +51,7 @@ export function scanImage(model: ImageModel, store: AdvisoryLookup | undefined, 
     model,
     inventory,
     findings,
+    coverage: store ? advisoryCoverage(inventory, store) : undefined,
     ecosystems: [...new Set(inventory.packages.flatMap((pkg) => lookupTarget(pkg, inventory.os)?.ecosystems ?? []))].sort(),
     suppressed,
     baseLayers: baseLayerCount(model, options.baseLayers),

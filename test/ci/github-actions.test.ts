@@ -101,6 +101,27 @@ describe('GitHub Actions reader', () => {
     expect(pipeline.diagnostics.some((d) => d.includes('more than 200000 nodes'))).toBe(true);
   });
 
+  it('applies no login registry to tags: docker/login-action only logs in, a tag without a registry is Docker Hub', () => {
+    const text = [
+      'jobs:',
+      '  image:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - uses: docker/login-action@v3',
+      '        with: { registry: ghcr.io, username: x, password: y }',
+      '      - uses: docker/build-push-action@v6',
+      '        with:',
+      '          push: true',
+      '          tags: |',
+      '            acme/app:1',
+      '            ghcr.io/acme/app:1',
+    ].join('\n');
+    expect(brief(parseGithubWorkflow('.github/workflows/w.yml', text, '.'))).toEqual([
+      '0 L5 [image/docker/login-action@v3] login ghcr.io',
+      '1 L7 [image/docker/build-push-action@v6] build build-push-action file=Dockerfile ctx=. tags=[acme/app:1 | ghcr.io/acme/app:1] push=true',
+    ]);
+  });
+
   it('metadata-action images: one per line, plain or name=…, disabled ones left out', () => {
     expect(metadataImageNames('ghcr.io/acme/app\n  name=docker.io/acme/app,enable=true\nname=quay.io/acme/app,enable=false\n')).toEqual(['ghcr.io/acme/app', 'docker.io/acme/app']);
     expect(metadataImageNames('')).toEqual([]);

@@ -2,15 +2,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseGitlabCi } from '../../src/build/ci/gitlab-ci.js';
+import { parseGitlabCi, type GitlabProject } from '../../src/build/ci/gitlab-ci.js';
 import { brief } from '../../src/build/ci/test-brief.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-function readCase(name: string): ReturnType<typeof parseGitlabCi> {
+function readCase(name: string, project?: GitlabProject): ReturnType<typeof parseGitlabCi> {
   const dir = path.join(here, 'gitlab', name);
   const readFile = (p: string): string | undefined => (existsSync(path.join(dir, p)) ? readFileSync(path.join(dir, p), 'utf8') : undefined);
-  return parseGitlabCi(`${name}/.gitlab-ci.yml`, readFileSync(path.join(dir, '.gitlab-ci.yml'), 'utf8'), name, { readFile });
+  return parseGitlabCi(`${name}/.gitlab-ci.yml`, readFileSync(path.join(dir, '.gitlab-ci.yml'), 'utf8'), name, { readFile, project });
 }
 
 describe('GitLab CI reader', () => {
@@ -27,6 +27,34 @@ describe('GitLab CI reader', () => {
     ]);
     expect(pipeline.unknownVariables).toEqual(['CI_COMMIT_SHORT_SHA', 'CI_REGISTRY', 'CI_REGISTRY_IMAGE']);
     expect(pipeline.diagnostics).toEqual([]);
+  });
+
+  it('resolves $CI_REGISTRY_IMAGE as $CI_REGISTRY/$CI_PROJECT_PATH (path lower-cased) when the estate tells both', () => {
+    const pipeline = readCase('clean', { registry: 'registry.example.com:5050', path: 'Shop/Web-App' });
+    expect(brief(pipeline).slice(0, 3)).toEqual([
+      '0 L17 [build-image] login registry.example.com:5050',
+      '1 L19 [build-image] build docker file=Dockerfile ctx=. tags=[registry.example.com:5050/shop/web-app:${CI_COMMIT_SHORT_SHA} ?{CI_COMMIT_SHORT_SHA}] push=false',
+      '2 L20 [build-image] push docker registry.example.com:5050/shop/web-app:${CI_COMMIT_SHORT_SHA} ?{CI_COMMIT_SHORT_SHA}',
+    ]);
+    expect(pipeline.unknownVariables).toEqual(['CI_COMMIT_SHORT_SHA']);
+    // the registry alone does not make the image: which project is not known
+    const registryOnly = readCase('clean', { registry: 'registry.example.com:5050', path: undefined });
+    expect(brief(registryOnly)[1]).toBe('1 L19 [build-image] build docker file=Dockerfile ctx=. tags=[${CI_REGISTRY_IMAGE}:${CI_COMMIT_SHORT_SHA} ?{CI_REGISTRY_IMAGE,CI_COMMIT_SHORT_SHA}] push=false');
+    expect(registryOnly.unknownVariables).toEqual(['CI_COMMIT_SHORT_SHA', 'CI_REGISTRY_IMAGE']);
+  });
+
+  it("lets the file's own variables override the predefined ones, also in a job that inherits no global variables", () => {
+    const text = [
+      'variables:',
+      '  CI_REGISTRY_IMAGE: mirror.example.com/web',
+      'a:',
+      '  script: [docker push "$CI_REGISTRY_IMAGE:1"]',
+      'b:',
+      '  inherit: { variables: false }',
+      '  script: [docker push "$CI_REGISTRY_IMAGE:2", docker push "$CI_REGISTRY/$CI_PROJECT_NAMESPACE/$CI_PROJECT_NAME:3"]',
+    ].join('\n');
+    const pipeline = parseGitlabCi('.gitlab-ci.yml', text, '.', { project: { registry: 'registry.example.com', path: 'shop/web' } });
+    expect(brief(pipeline)).toEqual(['0 L4 [a] push docker mirror.example.com/web:1', '1 L7 [b] push docker registry.example.com/shop/web:2', '2 L7 [b] push docker registry.example.com/shop/web:3']);
   });
 
   it('reads a messy configuration: includes, extends, anchors, !reference, kaniko, buildah, stage order, allow_failure', () => {

@@ -31,16 +31,58 @@ describe('Jenkinsfile reader', () => {
     expect(brief(pipeline)).toEqual([
       '0 L14 [Build] build docker-pipeline file=services/web/build/Dockerfile ctx=services/web tags=[acme/web:${shortSha} ?{shortSha}] push=false',
       '1 L15 [Build] login registry.example.com:5000',
-      // the plugin re-tags with the registry host: the name has none
-      '2 L16 [Build] push docker-pipeline registry.example.com:5000/acme/web:${shortSha} ?{shortSha}',
-      '3 L17 [Build] push docker-pipeline registry.example.com:5000/acme/web:latest',
+      // built outside withRegistry, pushed inside: the plugin runs `docker tag` to the name in that registry, then pushes it
+      '2 L16 [Build] tag acme/web:${shortSha} ?{shortSha} -> registry.example.com:5000/acme/web:${shortSha} ?{shortSha} push=true',
+      '3 L17 [Build] tag acme/web:${shortSha} ?{shortSha} -> registry.example.com:5000/acme/web:latest push=true',
       '4 L23 [Publish to Hub] login docker.io',
-      '5 L24 [Publish to Hub] push docker-pipeline acme/web:stable',
+      // withRegistry('') is Docker Hub: the name is not qualified; another tag is a retag of the build
+      '5 L24 [Publish to Hub] tag acme/web:${shortSha} ?{shortSha} -> acme/web:stable push=true',
       '6 L31 [Security] sbom trivy image=registry.example.com:5000/acme/web:latest gating=undefined',
       '7 L32 [Security] scan grype image=registry.example.com:5000/acme/web:latest gating=false',
       '8 L33 [Security] sign cosign image=registry.example.com:5000/acme/web:latest gating=undefined',
     ]);
     expect(pipeline.unknownVariables).toEqual(['shortSha']);
+  });
+
+  it('names what docker.build builds inside docker.withRegistry in that registry, exactly as push does', () => {
+    const text = [
+      'node {',
+      "  docker.withRegistry('https://registry.example.com', 'creds') {",
+      "    def app = docker.build('shop/ledger:1.2')",
+      '    app.push()',
+      "    app.push('latest')",
+      "    docker.build('registry.example.com/shop/audit:3').push()",
+      '  }',
+      "  docker.withRegistry('https://mirror.example.com:5000/v2/') {",
+      "    docker.image('shop/ledger:1.2').push()",
+      "    docker.image('nginx:1.27').push()",
+      '  }',
+      "  docker.withRegistry(env.REGISTRY_URL) { docker.build('shop/report').push() }",
+      "  withDockerRegistry(url: 'https://registry.example.com') { docker.build('shop/plain:1').push() }",
+      '}',
+    ].join('\n');
+    expect(brief(parseJenkinsfile('Jenkinsfile', text, '.'))).toEqual([
+      '0 L2 [] login registry.example.com',
+      // not a Docker Hub image: the build is known by its name in the registry, and pushed under it
+      '1 L3 [] build docker-pipeline file=Dockerfile ctx=. tags=[registry.example.com/shop/ledger:1.2] push=false',
+      '2 L4 [] push docker-pipeline registry.example.com/shop/ledger:1.2',
+      '3 L5 [] tag registry.example.com/shop/ledger:1.2 -> registry.example.com/shop/ledger:latest push=true',
+      // a name already starting with the registry is kept (the plugin does not prefix it twice)
+      '4 L6 [] build docker-pipeline file=Dockerfile ctx=. tags=[registry.example.com/shop/audit:3] push=false',
+      '5 L6 [] push docker-pipeline registry.example.com/shop/audit:3',
+      '6 L8 [] login mirror.example.com:5000',
+      // the image built in the first registry, copied into the second; an image nothing built is a mirror of Docker Hub's
+      '7 L9 [] tag registry.example.com/shop/ledger:1.2 -> mirror.example.com:5000/shop/ledger:1.2 push=true',
+      '8 L10 [] tag nginx:1.27 -> mirror.example.com:5000/nginx:1.27 push=true',
+      // a registry the file does not settle: the name is unknown, never a Docker Hub guess
+      '9 L12 [] login ${REGISTRY_URL} ?{REGISTRY_URL}',
+      '10 L12 [] build docker-pipeline file=Dockerfile ctx=. tags=[${REGISTRY_URL}/shop/report ?{REGISTRY_URL}] push=false',
+      '11 L12 [] push docker-pipeline ${REGISTRY_URL}/shop/report ?{REGISTRY_URL}',
+      // withDockerRegistry logs in only: names are used as written
+      '12 L13 [] login registry.example.com',
+      '13 L13 [] build docker-pipeline file=Dockerfile ctx=. tags=[shop/plain:1] push=false',
+      '14 L13 [] push docker-pipeline shop/plain:1',
+    ]);
   });
 
   it('reads a messy pipeline: kaniko in a container, escapes, stage environment, retagging, scans after the push', () => {
@@ -96,14 +138,14 @@ describe('Jenkinsfile reader', () => {
       '4 L26 [Build] push docker registry.example.com/team/app:${params.TOKEN} ?{params.TOKEN}',
       '5 L27 [Build] push docker registry.example.com/team/app:notes-${params.COMPUTED} ?{params.COMPUTED} ~{params.NOTES}',
       '6 L33 [Plugin] build docker-pipeline file=Dockerfile ctx=. tags=[registry.example.com/team/tool:1.0.0 ~{params.VERSION}] push=false',
-      // pushed under another tag: the name no longer rests on the parameter
-      '7 L34 [Plugin] push docker-pipeline registry.example.com/team/tool:latest',
+      // pushed under another tag (`docker tag` then push): the new name no longer rests on the parameter
+      '7 L34 [Plugin] tag registry.example.com/team/tool:1.0.0 ~{params.VERSION} -> registry.example.com/team/tool:latest push=true',
       '8 L35 [Plugin] push docker-pipeline registry.example.com/team/tool:1.0.0 ~{params.VERSION}',
     ]);
     const build = pipeline.steps[0];
     expect(build?.kind === 'build' && build.tags[0]).toEqual({ raw: '${IMAGE}', resolved: 'registry.example.com/team/app:1.0.0', unknowns: [], assumed: ['params.VERSION'] });
     // exact values carry no `assumed` field at all
-    expect(pipeline.steps[7]?.kind === 'push' && Object.keys(pipeline.steps[7].image)).toEqual(['raw', 'resolved', 'unknowns']);
+    expect(pipeline.steps[7]?.kind === 'tag' && Object.keys(pipeline.steps[7].to)).toEqual(['raw', 'resolved', 'unknowns']);
     expect(pipeline.unknownVariables).toEqual(['params.BRANCH', 'params.COMPUTED', 'params.TOKEN']);
     expect(pipeline.diagnostics).toEqual(['line 17: the default of parameter COMPUTED is not a value the file settles; params.COMPUTED stays unknown']);
   });

@@ -80,4 +80,26 @@ describe('TeamCity Kotlin DSL reader', () => {
     expect(pipelines.map((p) => brief(p))).toEqual([['0 L3 [dockerCommand] push teamcity-docker r.io/a:1']]);
     expect(pipelines[0]?.diagnostics).toEqual(["3 unclosed '{' (first opened at line 1)"]);
   });
+  it('applies no registry connection to image names: the dockerSupport feature only logs in', () => {
+    const text = [
+      'project {',
+      '  features { dockerRegistry { id = "HUB"; url = "https://registry.example.com" } }',
+      '  buildType(Build)',
+      '}',
+      'object Build : BuildType({',
+      '  steps {',
+      '    dockerCommand { commandType = build { namesAndTags = "team/app:1" } }',
+      '    dockerCommand { commandType = push { namesAndTags = "team/app:1" } }',
+      '  }',
+      '  features { dockerSupport { loginToRegistry = on { dockerRegistryId = "HUB" } } }',
+      '})',
+    ].join('\n');
+    expect(parseTeamcity('.teamcity/settings.kts', text, '.').map((p) => brief(p))).toEqual([
+      [
+        '0 L10 [dockerSupport] login registry.example.com',
+        '1 L7 [dockerCommand] build teamcity-docker file=Dockerfile ctx=. tags=[team/app:1] push=false',
+        '2 L8 [dockerCommand] push teamcity-docker team/app:1',
+      ],
+    ]);
+  });
 });

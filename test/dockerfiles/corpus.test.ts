@@ -3,7 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { lintDockerfile } from '../../src/build/dockerfile/lint.js';
-import { hasShared, sharedMissing, sharedPath } from '../../src/test-support/shared.js';
+import { sharedAbsent, sharedPath } from '../../src/test-support/shared.js';
+import { skipWhen } from '../../src/test-support/skip.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const goldenPath = path.join(here, 'golden.json');
@@ -35,9 +36,8 @@ describe('Dockerfile corpus (golden findings)', () => {
   });
 });
 
-describe.skipIf(!hasShared)('bullseye-app recipe Dockerfile', () => {
+describe('bullseye-app recipe Dockerfile', skipWhen(sharedAbsent), () => {
   it('finds root user, ADD, missing HEALTHCHECK, ENV secret and unpinned apt packages', () => {
-    if (!hasShared) throw new Error(sharedMissing);
     const content = readFileSync(sharedPath('images', 'recipes', 'bullseye-app', 'Dockerfile'), 'utf8');
     const findings = lintDockerfile(content, { file: 'Dockerfile', hasDockerignore: false });
     const at = (ruleId: string) => findings.filter((f) => f.ruleId === ruleId).map((f) => f.location.startLine);

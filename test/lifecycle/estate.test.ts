@@ -8,8 +8,8 @@ import { runDemo, type DemoResult } from '../../src/demo/run-demo.js';
 import type { LifecycleMap } from '../../src/lifecycle/model.js';
 import { traceLifecycle } from '../../src/lifecycle/trace.js';
 import { runCli } from '../../src/test-support/cli.js';
-import { startRegistry, type RunningRegistry } from '../../src/test-support/registry.js';
-import { hasCommand } from '../../src/test-support/shared.js';
+import { registryMissing, startRegistry, type RunningRegistry } from '../../src/test-support/registry.js';
+import { skipWhen } from '../../src/test-support/skip.js';
 
 /**
  * The example estate end to end, as issue 8 asks: its images built by the project's own builder and
@@ -20,7 +20,6 @@ import { hasCommand } from '../../src/test-support/shared.js';
  */
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const golden = path.join(root, 'test', 'lifecycle', 'estate-graph.golden.txt');
-const skipReason = hasCommand('docker-registry') ? undefined : 'docker-registry is not installed (apt-get install docker-registry)';
 
 const base = 'image:registry.shop.internal/platform/base';
 const payments = 'image:registry.shop.internal/shop/payments-api';
@@ -33,7 +32,7 @@ function graphLines(map: LifecycleMap): string[] {
   return [...new Set([...nodes, ...edges, ...unknowns])].sort();
 }
 
-describe.skipIf(skipReason !== undefined)(`the example estate, end to end${skipReason ? ` — skipped: ${skipReason}` : ''}`, () => {
+describe('the example estate, end to end', skipWhen(registryMissing()), () => {
   let registry: RunningRegistry;
   let dir: string;
   let result: DemoResult;

@@ -11,7 +11,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { parseGithubWorkflow } from './github-actions.js';
-import { parseGitlabCi } from './gitlab-ci.js';
+import { parseGitlabCi, type GitlabOptions, type GitlabProject } from './gitlab-ci.js';
 import { parseJenkinsfile } from './jenkins.js';
 import type { CiSystem, CiValue, Pipeline } from './model.js';
 import { parseTeamcity, teamcityRegistryConnections } from './teamcity.js';
@@ -25,6 +25,8 @@ export interface DiscoverOptions {
   maxFileBytes?: number;
   /** Most directory entries looked at (default 200,000). */
   maxEntries?: number;
+  /** The GitLab project of a repository (relative to `root`), when the estate tells it. */
+  gitlabProject?: (repository: string) => GitlabProject | undefined;
 }
 
 export interface ParseOptions {
@@ -32,6 +34,8 @@ export interface ParseOptions {
   readFile?: (repoPath: string) => string | undefined;
   /** TeamCity Docker registry connections defined in sibling files. */
   registryConnections?: ReadonlyMap<string, CiValue>;
+  /** The repository's GitLab project, for GitLab's predefined registry variables. */
+  gitlabProject?: GitlabProject | undefined;
 }
 
 const skippedDirs = new Set(['node_modules', '.git', 'vendor']);
@@ -44,8 +48,11 @@ export function parsePipelines(system: CiSystem, file: string, text: string, rep
       return [parseJenkinsfile(file, text, repository)];
     case 'github-actions':
       return [parseGithubWorkflow(file, text, repository)];
-    case 'gitlab-ci':
-      return [parseGitlabCi(file, text, repository, options.readFile === undefined ? {} : { readFile: options.readFile })];
+    case 'gitlab-ci': {
+      const gitlab: GitlabOptions = { project: options.gitlabProject };
+      if (options.readFile !== undefined) gitlab.readFile = options.readFile;
+      return [parseGitlabCi(file, text, repository, gitlab)];
+    }
     case 'teamcity':
       return parseTeamcity(file, text, repository, options.registryConnections === undefined ? {} : { registryConnections: options.registryConnections });
   }
@@ -176,7 +183,7 @@ export async function discoverPipelines(root: string, options: DiscoverOptions =
     const text = texts.get(entry.file);
     if (text === undefined) continue;
     const repositoryDir = path.join(root, entry.repository);
-    const parseOptions: ParseOptions = { readFile: (p) => readRepositoryFile(repositoryDir, p, maxFileBytes, diagnostics) };
+    const parseOptions: ParseOptions = { readFile: (p) => readRepositoryFile(repositoryDir, p, maxFileBytes, diagnostics), gitlabProject: options.gitlabProject?.(entry.repository) };
     const group = entry.group === undefined ? undefined : connections.get(entry.group);
     if (group !== undefined) parseOptions.registryConnections = group;
     try {

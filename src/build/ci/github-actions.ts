@@ -25,6 +25,8 @@ interface StepContext {
   continueOnError: boolean | undefined;
   cwd: CiValue;
   jobId: string;
+  /** The step's `id:`. */
+  stepId: string | undefined;
 }
 
 /** Environment entries as lazy bindings in `scope` (they may refer to each other through `${{ env.X }}`). */
@@ -82,6 +84,7 @@ class WorkflowReader {
         continueOnError: jobContinue === true || stepContinue === true ? true : jobContinue === undefined || stepContinue === undefined ? undefined : false,
         cwd: dir === undefined ? literal('.') : stripWorkspace(resolveValue(dir, ['github'], stepScope), workspaceVars),
         jobId,
+        stepId: text(get(step, 'id')),
       };
       const run = get(step, 'run');
       const action = text(get(step, 'uses'));
@@ -97,7 +100,7 @@ class WorkflowReader {
   }
 
   private add(ctx: StepContext, draft: StepDraft): void {
-    this.builder.add(draft, ctx.label);
+    this.builder.add(draft, ctx.label, undefined, ctx.stepId === undefined ? {} : { id: ctx.stepId });
   }
 
   private security(ctx: StepContext, securityKind: SecurityStepKind, tool: string, image: CiValue | undefined, gating: boolean | undefined, target?: CiValue): void {
@@ -248,7 +251,7 @@ class WorkflowReader {
   private reusableWorkflow(jobId: string, job: YNode, uses: YNode, scope: Scope): void {
     const workflow = (text(uses) ?? '').toLowerCase();
     if (!workflow.startsWith('slsa-framework/slsa-github-generator/')) return;
-    const ctx: StepContext = { scope, line: uses.line, label: jobId, continueOnError: false, cwd: literal('.'), jobId };
+    const ctx: StepContext = { scope, line: uses.line, label: jobId, continueOnError: false, cwd: literal('.'), jobId, stepId: undefined };
     const image = this.input(ctx, get(job, 'with'), 'image');
     const digest = this.input(ctx, get(job, 'with'), 'digest');
     const subject = image === undefined ? undefined : digest === undefined ? image : concatValues([image, literal('@'), digest]);

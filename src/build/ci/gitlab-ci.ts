@@ -3,7 +3,8 @@
  * templates), `extends` and `default:` merged as GitLab merges them, local `include:` files,
  * `!reference` tags, global and job `variables:`, jobs ordered by `stages:`. `before_script` and
  * `script` share a shell; `after_script` has its own. Predefined variables (`$CI_REGISTRY_IMAGE`,
- * `$CI_COMMIT_SHA`…) are unknown, named.
+ * `$CI_COMMIT_SHA`…) are unknown, named — but for the registry and project ones the estate tells
+ * (`GitlabProject`): `$CI_REGISTRY_IMAGE` is `$CI_REGISTRY/$CI_PROJECT_PATH`, never a guess.
  */
 import type { Pipeline } from './model.js';
 import { ShellSession } from './shell.js';
@@ -16,6 +17,33 @@ import { bool, contentLine, entries, get, items, loadYaml, text, type YNode } fr
 export interface GitlabOptions {
   /** Reads a file of the repository (path relative to its root) for `include: local:`; undefined when absent. */
   readFile?: (path: string) => string | undefined;
+  /** What the estate says about the repository's GitLab project. */
+  project?: GitlabProject | undefined;
+}
+
+/** The GitLab project a `.gitlab-ci.yml` runs in, as the estate describes it (`shipshape.yaml`'s `gitlab:`). */
+export interface GitlabProject {
+  /** `$CI_REGISTRY`: the GitLab instance's container registry, host[:port]. */
+  registry: string | undefined;
+  /** `$CI_PROJECT_PATH`: `group[/subgroup…]/project`. */
+  path: string | undefined;
+}
+
+/**
+ * GitLab's predefined variables the project facts settle. `$CI_REGISTRY_IMAGE` is the registry and
+ * the project path lower-cased (GitLab lower-cases the path, not the host), only when both are known.
+ */
+function predefinedVariables(project: GitlabProject | undefined): Map<string, string> {
+  const values = new Map<string, string>();
+  if (project?.registry !== undefined) values.set('CI_REGISTRY', project.registry);
+  if (project?.path !== undefined) {
+    const slash = project.path.lastIndexOf('/');
+    values.set('CI_PROJECT_PATH', project.path);
+    values.set('CI_PROJECT_NAMESPACE', project.path.slice(0, Math.max(slash, 0)));
+    values.set('CI_PROJECT_NAME', project.path.slice(slash + 1));
+    if (project.registry !== undefined) values.set('CI_REGISTRY_IMAGE', `${project.registry}/${project.path.toLowerCase()}`);
+  }
+  return values;
 }
 
 const keywords = new Set(['image', 'services', 'stages', 'types', 'before_script', 'after_script', 'variables', 'cache', 'include', 'default', 'workflow', 'spec']);
@@ -37,6 +65,8 @@ export function deepMerge(base: YNode, over: YNode): YNode {
 
 class GitlabReader {
   readonly builder: PipelineBuilder;
+  /** GitLab's predefined variables the estate settles; a `variables:` entry of the file overrides them. */
+  private readonly predefined = new Scope();
   private root: YNode | undefined;
   private includes = 0;
 
@@ -46,6 +76,7 @@ class GitlabReader {
     private readonly options: GitlabOptions,
   ) {
     this.builder = new PipelineBuilder('gitlab-ci', file, repository);
+    for (const [name, value] of predefinedVariables(options.project)) this.predefined.set(name, { kind: 'value', resolved: value, unknowns: [] });
   }
 
   /** Path of a repository file relative to the scanned root. */
@@ -94,11 +125,11 @@ class GitlabReader {
     const root = this.load(source, this.builder.file, new Set());
     if (root === undefined) return this.builder.build(undefined);
     this.root = root;
-    const globalScope = new Scope();
+    const globalScope = this.predefined.child();
     bindVariables(globalScope, get(root, 'variables'));
     const stages = items(get(root, 'stages')).map((s) => text(s) ?? '');
     const stageOrder = stages.length > 0 ? ['.pre', ...stages, '.post'] : defaultStages;
-    const jobs: { name: string; job: YNode; stage: number; position: number }[] = [];
+    const jobs: { name: string; job: YNode; stage: number; stageName: string; position: number }[] = [];
     let position = 0;
     for (const [name, node] of entries(root)) {
       if (keywords.has(name) || name.startsWith('.') || node.kind !== 'map') continue;
@@ -110,10 +141,10 @@ class GitlabReader {
         this.builder.diagnostics.push(`job ${name}: stage ${stageName} is not in stages`);
         stage = stageOrder.length;
       }
-      jobs.push({ name, job, stage, position: position++ });
+      jobs.push({ name, job, stage, stageName, position: position++ });
     }
     jobs.sort((a, b) => a.stage - b.stage || a.position - b.position);
-    for (const { name, job } of jobs) this.job(name, job, globalScope);
+    for (const { name, job, stageName } of jobs) this.job(name, job, stageName, globalScope);
     return this.builder.build(undefined);
   }
 
@@ -177,9 +208,10 @@ class GitlabReader {
     return own === undefined ? undefined : this.resolveJob(name, new Set(['(reference)']));
   }
 
-  private job(name: string, job: YNode, globalScope: Scope): void {
+  private job(name: string, job: YNode, stage: string, globalScope: Scope): void {
+    const place = { stage, conditions: ['rules', 'only', 'except'].filter((key) => get(job, key) !== undefined) };
     const inheritVariables = bool(get(get(job, 'inherit'), 'variables'));
-    const scope = (inheritVariables === false ? new Scope() : globalScope).child();
+    const scope = (inheritVariables === false ? this.predefined : globalScope).child();
     bindVariables(scope, get(job, 'variables'));
     const allowFailure = get(job, 'allow_failure');
     const ignoreFailure = bool(allowFailure) === true;
@@ -192,7 +224,7 @@ class GitlabReader {
         for (const step of steps) {
           // allow_failure: exit_codes: […] lets some exit codes pass: cannot tell which the scan uses
           if (step.kind === 'security' && partial && step.gating === true) step.gating = undefined;
-          this.builder.add(step, name, line.file);
+          this.builder.add(step, name, line.file, place);
         }
       }
     };

@@ -2,11 +2,13 @@
  * Jenkinsfiles, declarative (`pipeline { environment {…} stages { stage('x') { steps {…} } } }`) and
  * scripted (`node { … }`): `sh` scripts through the shell analysis (Groovy interpolation first),
  * and the Docker Pipeline plugin (`docker.build`, `img.push()`, `docker.image('x').push()`,
- * `docker.withRegistry(url, creds) { … }`). Variables come from `environment {}` blocks, `def x =`,
+ * `docker.withRegistry(url, creds) { … }`, whose registry names the images built and pushed inside
+ * it as the plugin's `imageName()` does). Variables come from `environment {}` blocks, `def x =`,
  * `env.X =` and `withEnv([...])`; build parameters (`params.X`, also `env.X` and `X`) from their declared
  * defaults, marked `assumed` (a run may set another value); what else a Jenkinsfile reads
  * (`BUILD_NUMBER`, a parameter without a default) is unknown.
  */
+import { dockerHub } from '../../image/registry-hosts.js';
 import { blockTree, isIdent, isPunct, matchingParen, namedArg, splitArgs, stringText, tokenize, type Block, type Item, type Token } from './brace-lang.js';
 import { expressionValue, shellSourceOf, type ExprContext } from './groovy-values.js';
 import { bindDeclaredParameters } from './jenkins-parameters.js';
@@ -16,8 +18,8 @@ import { recognizeCommand } from './shell-tools.js';
 import { commandsOf, type ShellSource } from './shell-words.js';
 import { PipelineBuilder, type StepDraft } from './steps.js';
 import { repoPath, type ToolContext } from './tool-context.js';
-import { assumedField, concatValues, literal, Scope, unknownValue, type Binding } from './values.js';
-import { hasRegistryHost, registryHost, withoutTag } from './names.js';
+import { assumedField, concatValues, literal, Scope, unique, unknownValue, type Binding } from './values.js';
+import { registryHost, withoutTag } from './names.js';
 
 const workspaceVars = ['WORKSPACE'];
 
@@ -25,10 +27,23 @@ interface Context {
   scope: Scope;
   stage: string | undefined;
   cwd: CiValue;
-  /** Registry host of the enclosing `docker.withRegistry` (Docker Hub: `docker.io`). */
+  /**
+   * Registry host of the enclosing `docker.withRegistry` (Docker Hub: `docker.io`): the plugin's
+   * `DOCKER_REGISTRY_URL`, which qualifies the names of the images built and pushed inside it.
+   */
   registry: CiValue | undefined;
   /** Inside `catchError(buildResult: 'SUCCESS')` / `warnError`: failures do not fail the build. */
   ignoreFailure: boolean;
+}
+
+/**
+ * An image object of the Docker Pipeline plugin: `id` as written (`docker.build(id)`,
+ * `docker.image(id)`), `known` the name the pipeline's steps know it by (a build inside
+ * `withRegistry` is known by its qualified name; an image the pipeline built, by that build's name).
+ */
+interface PluginImage {
+  id: CiValue;
+  known: CiValue;
 }
 
 /** Blocks whose bodies say nothing about images. */
@@ -37,8 +52,10 @@ const skippedBlocks = new Set(['agent', 'when', 'options', 'parameters', 'trigge
 class JenkinsReader {
   private readonly builder: PipelineBuilder;
   private readonly root = new Scope();
-  /** `def img = docker.build('x')` / `docker.image('x')`: variable → image name. */
-  private readonly images = new Map<string, CiValue>();
+  /** `def img = docker.build('x')` / `docker.image('x')`: variable → image object. */
+  private readonly images = new Map<string, PluginImage>();
+  /** What each `docker.build` id (resolved) is known as, for `docker.image(id)` of a built image. */
+  private readonly built = new Map<string, CiValue>();
 
   constructor(file: string, repository: string) {
     this.builder = new PipelineBuilder('jenkins', file, repository);
@@ -98,10 +115,11 @@ class JenkinsReader {
       const value = result === undefined ? undefined : stringText(result[0]);
       if (name === 'warnError' || value === 'SUCCESS' || value === 'UNSTABLE' || (result !== undefined && isIdent(result[0], 'null'))) ctx.ignoreFailure = true;
     } else if (name === 'withDockerRegistry' || name === 'withRegistry') {
+      // a login only: image names inside are used as written (the step sets no DOCKER_REGISTRY_URL)
       this.registryBlock(args, ctx, block.line, 'url');
     } else if (isIdent(head[0], 'docker') && isPunct(head[1], '.') && isIdent(head[2], 'withRegistry')) {
       const open = 3;
-      this.registryBlock(splitArgs(head.slice(open + 1, matchingParen(head, open))), ctx, block.line, 0);
+      ctx.registry = this.registryBlock(splitArgs(head.slice(open + 1, matchingParen(head, open))), ctx, block.line, 0);
     } else if (head.length > 0) {
       // `docker.image('x').inside { … }`, `docker.build(…).inside { … }`
       this.statement(head, outer);
@@ -109,8 +127,8 @@ class JenkinsReader {
     this.walk(block.body, ctx);
   }
 
-  /** `docker.withRegistry(url, creds)` / `withDockerRegistry(url: …)`: a login, and pushes go there. */
-  private registryBlock(args: Token[][], ctx: Context, line: number, urlArg: number | 'url'): void {
+  /** `docker.withRegistry(url, creds)` / `withDockerRegistry(url: …)`: a login; the registry's host. */
+  private registryBlock(args: Token[][], ctx: Context, line: number, urlArg: number | 'url'): CiValue {
     let urlTokens = urlArg === 'url' ? namedArg(args, 'url') : args[urlArg];
     if (urlTokens === undefined && urlArg === 'url' && args[0]?.[0]?.kind === 'punct') {
       // withDockerRegistry([credentialsId: 'x', url: 'y'])
@@ -119,8 +137,8 @@ class JenkinsReader {
     }
     const url = urlTokens === undefined ? literal('') : (expressionValue(urlTokens, this.expr(ctx)) ?? unknownValue('registry-url'));
     const registry = registryHost(url);
-    ctx.registry = registry;
     this.builder.add({ kind: 'login', line, registry }, ctx.stage);
+    return registry;
   }
 
   private withEnv(tokens: Token[], ctx: Context): void {
@@ -176,15 +194,16 @@ class JenkinsReader {
         if (close < 0) continue;
         const args = splitArgs(tokens.slice(open + 1, close));
         if (isIdent(method, 'build')) {
-          const name = this.dockerBuild(args, ctx, token.line);
-          this.bindImage(tokens, k, name);
-          this.chainedPush(tokens, close, name, ctx);
+          const image = this.dockerBuild(args, ctx, token.line);
+          this.bindImage(tokens, k, image);
+          this.chainedPush(tokens, close, image, ctx);
           handled = true;
         } else if (isIdent(method, 'image')) {
-          const name = args[0] === undefined ? undefined : (expressionValue(args[0], this.expr(ctx)) ?? unknownValue(args[0].map(tokenText).join('')));
-          if (name !== undefined) {
-            this.bindImage(tokens, k, name);
-            this.chainedPush(tokens, close, name, ctx);
+          const id = args[0] === undefined ? undefined : (expressionValue(args[0], this.expr(ctx)) ?? unknownValue(args[0].map(tokenText).join('')));
+          if (id !== undefined) {
+            const image = { id, known: this.built.get(id.resolved) ?? id };
+            this.bindImage(tokens, k, image);
+            this.chainedPush(tokens, close, image, ctx);
           }
           handled = true;
         }
@@ -202,14 +221,14 @@ class JenkinsReader {
   }
 
   /** `def img = docker.build(…)`: remembers which image the variable holds. */
-  private bindImage(tokens: readonly Token[], dockerIndex: number, name: CiValue): void {
+  private bindImage(tokens: readonly Token[], dockerIndex: number, image: PluginImage): void {
     const eq = tokens[dockerIndex - 1];
     const variable = tokens[dockerIndex - 2];
-    if (isPunct(eq, '=') && variable?.kind === 'ident') this.images.set(variable.text, name);
+    if (isPunct(eq, '=') && variable?.kind === 'ident') this.images.set(variable.text, image);
   }
 
   /** `….push()` / `….push('tag')` right after index `at` (the closing paren or the variable). */
-  private chainedPush(tokens: readonly Token[], at: number, name: CiValue, ctx: Context): void {
+  private chainedPush(tokens: readonly Token[], at: number, image: PluginImage, ctx: Context): void {
     let k = at + 1;
     while (isPunct(tokens[k], '.') && tokens[k + 1]?.kind === 'ident') {
       const method = tokens[k + 1] as Extract<Token, { kind: 'ident' }>;
@@ -220,35 +239,45 @@ class JenkinsReader {
       if (method.text === 'push') {
         const args = splitArgs(tokens.slice(open + 1, close));
         const tag = args[0] === undefined ? undefined : expressionValue(args[0], this.expr(ctx));
-        this.push(name, tag, ctx, method.line);
+        this.push(image, tag, ctx, method.line);
       }
       k = close + 1;
     }
   }
 
-  private push(name: CiValue, tag: CiValue | undefined, ctx: Context, line: number): void {
-    let image = name;
-    if (tag !== undefined) {
-      const repo = withoutTag(name);
-      image = concatValues([repo, literal(':'), tag]);
-    }
-    const registry = ctx.registry;
-    if (registry !== undefined && registry.resolved !== 'docker.io') {
-      // the plugin re-tags with the registry host when the name has none
-      const hasHost = hasRegistryHost(image);
-      if (hasHost === false) {
-        image = { raw: image.raw, resolved: `${registry.resolved}/${image.resolved}`, unknowns: [...new Set([...registry.unknowns, ...image.unknowns])], ...assumedField(registry, image) };
-      } else if (hasHost === undefined) {
-        this.builder.diagnostics.push(`line ${line}: push of ${image.raw} inside withRegistry(${registry.raw}): whether the name has a registry host is unknown; recorded as written`);
-      }
-    }
-    this.builder.add({ kind: 'push', line, tool: 'docker-pipeline', image }, ctx.stage);
+  /**
+   * `img.push([tag])`: the plugin runs `docker tag <id> <qualified name:tag>` and pushes that name.
+   * Pushing the name the image is known by is a push; any other name is a retag that pushes.
+   */
+  private push(image: PluginImage, tag: CiValue | undefined, ctx: Context, line: number): void {
+    const name = tag === undefined ? image.id : concatValues([withoutTag(image.id), literal(':'), tag]);
+    const target = this.qualify(name, ctx, line);
+    if (target.resolved === image.known.resolved) this.builder.add({ kind: 'push', line, tool: 'docker-pipeline', image: target }, ctx.stage);
+    else this.builder.add({ kind: 'tag', line, from: image.known, to: target, pushes: true }, ctx.stage);
   }
 
-  /** `docker.build(name[, args])`: `docker build -t name args` (the context is the last of args). */
-  private dockerBuild(args: Token[][], ctx: Context, line: number): CiValue {
+  /**
+   * The plugin's `imageName()` inside `docker.withRegistry(url)`: the name prefixed with the URL's
+   * host[:port] unless it already starts with it (Docker Hub's names need no prefix).
+   */
+  private qualify(name: CiValue, ctx: Context, line: number): CiValue {
+    const registry = ctx.registry;
+    if (registry === undefined || registry.resolved === dockerHub || name.resolved.startsWith(registry.resolved)) return name;
+    if (name.resolved.startsWith('$') && registry.unknowns.length === 0) {
+      this.builder.diagnostics.push(`line ${line}: ${name.raw} inside withRegistry(${registry.raw}): whether the name already starts with ${registry.resolved} is unknown; recorded as written`);
+      return name;
+    }
+    return { raw: name.raw, resolved: `${registry.resolved}/${name.resolved}`, unknowns: unique([...registry.unknowns, ...name.unknowns]), ...assumedField(registry, name) };
+  }
+
+  /**
+   * `docker.build(name[, args])`: `docker build -t name args` (the context is the last of args).
+   * Inside `docker.withRegistry` the image is known by its name in that registry, as `push` names it.
+   */
+  private dockerBuild(args: Token[][], ctx: Context, line: number): PluginImage {
     const nameTokens = args[0] ?? [];
-    const name = expressionValue(nameTokens, this.expr(ctx)) ?? unknownValue(nameTokens.map(tokenText).join(''));
+    const id = expressionValue(nameTokens, this.expr(ctx)) ?? unknownValue(nameTokens.map(tokenText).join(''));
+    const name = this.qualify(id, ctx, line);
     let extra: CiValue[] = [literal('.')];
     if (args[1] !== undefined) {
       const source = shellSourceOf(args[1], this.expr(ctx));
@@ -260,7 +289,8 @@ class JenkinsReader {
       if (step.kind === 'build') step.tool = 'docker-pipeline';
       this.builder.add(step, ctx.stage);
     }
-    return name;
+    this.built.set(id.resolved, name);
+    return { id, known: name };
   }
 
   private words(source: ShellSource, ctx: Context): CiValue[] {

@@ -31,6 +31,12 @@ export interface CiLocation {
   line: number;
   /** The job / stage / step name when the format has one. */
   step: string | undefined;
+  /** GitHub Actions: the step's `id`, when it has one (its outputs are `steps.<id>.outputs.*`). */
+  id?: string;
+  /** GitLab CI: the job's stage. */
+  stage?: string;
+  /** GitLab CI: which of `rules`, `only`, `except` the job has (a job that `needs` it must run under the same ones). */
+  conditions?: string[];
 }
 
 export type BuildTool =

@@ -1,4 +1,5 @@
 /** Paths relative to the repository, registry hosts and image names, on `CiValue`s. */
+import { dockerHub, hostOfAddress, isDockerHub } from '../../image/registry-hosts.js';
 import type { CiValue } from './model.js';
 import { assumedField, unique } from './values.js';
 
@@ -55,26 +56,13 @@ export function stripWorkspace(value: CiValue, workspaceVars: readonly string[])
   return value;
 }
 
-/** Registry host as people write it → as Docker names it (`https://index.docker.io/v1/` → `docker.io`). */
-export function registryHost(value: CiValue): CiValue {
-  let host = value.resolved.trim();
-  const url = /^[a-z][a-z0-9+.-]*:\/\/([^/]+)/i.exec(host);
-  if (url?.[1] !== undefined) host = url[1];
-  host = host.replace(/\/+$/, '');
-  if (/^(index\.docker\.io|registry-1\.docker\.io|registry\.hub\.docker\.com|docker\.io)(\/v1)?$/.test(host) || host === '') host = 'docker.io';
-  return { ...value, resolved: host };
-}
-
 /**
- * Whether an image reference names a registry host (first path part with a `.` or `:`, or
- * `localhost`); undefined when that part is not known.
+ * Registry host as people write it → as Docker names it (`https://index.docker.io/v1/` →
+ * `docker.io`, `https://r.example.com:5000/v2/` → `r.example.com:5000`; blank is Docker Hub).
  */
-export function hasRegistryHost(image: CiValue): boolean | undefined {
-  const slash = image.resolved.indexOf('/');
-  if (slash < 0) return image.resolved.startsWith('${') ? undefined : false;
-  const first = image.resolved.slice(0, slash);
-  if (first.includes('${')) return undefined;
-  return first.includes('.') || first.includes(':') || first === 'localhost';
+export function registryHost(value: CiValue): CiValue {
+  const host = hostOfAddress(value.resolved);
+  return { ...value, resolved: host === '' || isDockerHub(host) ? dockerHub : host };
 }
 
 /**

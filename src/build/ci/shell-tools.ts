@@ -3,6 +3,7 @@
  * skopeo, crane), tools run as containers (`docker run aquasec/trivy image …`), and the dispatch
  * from a command's name to its recogniser.
  */
+import { withoutDockerHubHost } from '../../image/registry-hosts.js';
 import { hasFlag, lastOption, optionValues, parseArgs } from './args.js';
 import type { BuildTool, CiValue } from './model.js';
 import {
@@ -310,7 +311,7 @@ const toolImages: Record<string, { entrypoint?: string; defaultCommand?: string[
 
 /** The repository of an image name, without `docker.io/` and tag: the key of `toolImages`. */
 export function toolImageKey(image: string): string {
-  return withoutTag(literal(image)).resolved.replace(/^(docker\.io|index\.docker\.io)\//, '');
+  return withoutDockerHubHost(withoutTag(literal(image)).resolved);
 }
 
 /** `docker run [opts] IMAGE [ARGS…]` of a known tool image: what that tool does. */

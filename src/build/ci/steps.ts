@@ -36,10 +36,13 @@ export class PipelineBuilder {
     readonly repository: string,
   ) {}
 
-  /** Adds a step found at `line` of this builder's file (or of `file`, for included files). */
-  add(draft: StepDraft, step: string | undefined, file: string = this.file): void {
+  /**
+   * Adds a step found at `line` of this builder's file (or of `file`, for included files); `place`
+   * adds what the format says of where it runs (GitHub step id, GitLab stage and conditions).
+   */
+  add(draft: StepDraft, step: string | undefined, file: string = this.file, place: Pick<CiLocation, 'id' | 'stage' | 'conditions'> = {}): void {
     const { line, ...rest } = draft;
-    const location: CiLocation = { file, line, step };
+    const location: CiLocation = { file, line, step, ...place };
     this.steps.push({ ...rest, order: this.steps.length, location } as PipelineStep);
   }
 

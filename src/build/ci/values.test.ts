@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { concatValues, literal, resolveValue, Scope, type Binding } from './values.js';
-import { hasRegistryHost, joinPaths, normalizePath, registryHost, stripWorkspace, withoutTag } from './names.js';
+import { joinPaths, normalizePath, registryHost, stripWorkspace, withoutTag } from './names.js';
 
 describe('variable references', () => {
   it('resolves GitHub expressions: env from the scope, other contexts unknown and named', () => {
@@ -100,10 +100,6 @@ describe('paths and image names', () => {
     expect(registryHost(literal('https://registry.example.com:5000/v2/')).resolved).toBe('registry.example.com:5000');
     expect(registryHost(literal('registry-1.docker.io')).resolved).toBe('docker.io');
     expect(registryHost(literal('')).resolved).toBe('docker.io');
-    expect(hasRegistryHost(literal('acme/web:1'))).toBe(false);
-    expect(hasRegistryHost(literal('localhost/web'))).toBe(true);
-    expect(hasRegistryHost(literal('r.io:5000/web'))).toBe(true);
-    expect(hasRegistryHost({ raw: '$R/web', resolved: '${R}/web', unknowns: ['R'] })).toBe(undefined);
     expect(withoutTag(literal('r.io:5000/web:1.2@sha256:abc')).resolved).toBe('r.io:5000/web');
     expect(withoutTag({ raw: 'a:$T', resolved: 'a:${T}', unknowns: ['T'] })).toEqual({ raw: 'a', resolved: 'a', unknowns: [] });
     // the tag alone rested on the default: the repository does not; a variable repository keeps it

@@ -1,5 +1,6 @@
 import type { RuleFinding } from '../../rules/rule.js';
 import { fingerprintOf } from '../../rules/fingerprint.js';
+import type { InheritedConfig } from './image-config.js';
 import type { ParsedDockerfile } from './model.js';
 import { parseDockerfile } from './parse.js';
 import { dockerfileRules } from './registry.js';
@@ -15,6 +16,12 @@ export interface LintOptions {
   buildArgs?: Readonly<Record<string, string>> | undefined;
   /** The rules to run; all of them by default. */
   rules?: readonly DockerfileRule[] | undefined;
+  /**
+   * The final stage's parent image as its Dockerfile gives it, when that Dockerfile was read (in an
+   * estate): rules about the final image (user, health check, exposed ports) then use the values it
+   * inherits. Without it the parent is not read, and the rules say so where it matters.
+   */
+  inherited?: InheritedConfig | undefined;
 }
 
 /**
@@ -25,7 +32,7 @@ export interface LintOptions {
 export function lintDockerfile(content: string, options: LintOptions): RuleFinding[] {
   let dockerfile: ParsedDockerfile;
   try {
-    dockerfile = parseDockerfile(content, options);
+    dockerfile = { ...parseDockerfile(content, options), inherited: options.inherited };
   } catch (error) {
     return [fingerprinted(failure(options.file, `the Dockerfile could not be parsed: ${messageOf(error)}`))];
   }

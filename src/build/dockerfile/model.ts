@@ -1,3 +1,5 @@
+import type { InheritedConfig } from './image-config.js';
+
 /** 1-based, end column exclusive (SARIF-style). */
 export interface SourceRange {
   startLine: number;
@@ -83,4 +85,6 @@ export interface ParsedDockerfile {
   /** Whether a `.dockerignore` sits next to the Dockerfile (the caller checks the disk). */
   hasDockerignore: boolean;
   problems: ParseProblem[];
+  /** The configuration the final stage's parent image gives it, when the estate read the Dockerfile that builds it. */
+  inherited?: InheritedConfig | undefined;
 }

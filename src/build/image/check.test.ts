@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { baseLayerCount } from '../../vuln/base-layers.js';
 import { readOciArchive } from '../../test-support/images.js';
-import { hasShared, sharedMissing, sharedPath } from '../../test-support/shared.js';
+import { sharedAbsent, sharedPath } from '../../test-support/shared.js';
+import { skipWhen } from '../../test-support/skip.js';
 import { checkImage } from './check.js';
 import { goodConfig, readSpec, twoLayers } from './testing.js';
 
@@ -34,7 +35,7 @@ describe('checkImage', () => {
   });
 });
 
-describe.skipIf(!hasShared)(`checkImage on bullseye-app ${hasShared ? '' : sharedMissing}`, () => {
+describe('checkImage on bullseye-app', skipWhen(sharedAbsent), () => {
   it('reports root, no HEALTHCHECK, the `latest` base, and only the base image\'s setuid files (LOW)', async () => {
     const model = await readOciArchive(sharedPath('images', 'bullseye-app.oci.tar'));
     const baseLayers = baseLayerCount(model);

@@ -1,5 +1,7 @@
 import { Command, Option } from 'commander';
+import { parseExitCode } from '../flags.js';
 import type { CliIo } from '../io.js';
+import { outputWidth } from '../width.js';
 
 interface ComposeValues {
   format: 'table' | 'json' | 'sarif';
@@ -11,33 +13,34 @@ interface ComposeValues {
 export function composeCommand(io: CliIo, done: (code: number) => void): Command {
   const check = new Command('check')
     .description('check docker-compose files (v2/v3, Compose Specification): privileged, host namespaces, socket mounts, limits, secrets...')
-    .argument('<file...>', 'compose files')
+    .argument('<path...>', 'compose files, or directories holding compose.yaml, compose.yml, docker-compose.yaml or docker-compose.yml')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'sarif']).default('table'))
     .option('-o, --output <file>', 'write to a file instead of stdout')
-    .option('--exit-code <n>', 'exit with this code when any finding remains', (t) => Number.parseInt(t, 10), 0)
-    .action(async (files: string[], values: ComposeValues) => {
-      const [{ readFile }, { checkCompose }, { composeRules }, { renderRuleFindings }, { ruleSarifJson }, { version }, { NotFoundError, messageOf }, { writeOutput }] = await Promise.all([
-        import('node:fs/promises'),
+    .option('--exit-code <n>', 'exit with this code when any finding remains', parseExitCode, 0)
+    .action(async (paths: string[], values: ComposeValues) => {
+      const [{ readComposeSources }, { checkCompose }, { composeRules }, { renderRuleFindings }, { ruleSarifJson }, { version }, { failClosed }, { writeOutput }] = await Promise.all([
+        import('../../run/compose/sources.js'),
         import('../../run/compose/check.js'),
         import('../../run/compose/registry.js'),
         import('../../report/rule-findings.js'),
         import('../../report/sarif.js'),
         import('../version.js'),
-        import('../../core/errors.js'),
+        import('../errors.js'),
         import('../read.js'),
       ]);
+      const files: string[] = [];
       const findings = [];
       const diagnostics = [];
-      for (const file of files) {
-        const text = await readFile(file, 'utf8').catch((error: unknown) => {
-          throw new NotFoundError(`cannot read ${file}: ${messageOf(error)}`);
-        });
-        const result = checkCompose(file, text);
-        findings.push(...result.findings);
-        diagnostics.push(...result.diagnostics);
+      for (const given of paths) {
+        for (const source of await readComposeSources(given)) {
+          const result = checkCompose(source.name, source.text);
+          files.push(source.name);
+          findings.push(...result.findings);
+          diagnostics.push(...result.diagnostics);
+        }
       }
       const set = { scanner: 'compose' as const, rules: composeRules.map((rule) => rule.meta), findings };
-      const width = io.stdout.isTTY ? (io.stdout.columns ?? 120) : 200;
+      const width = outputWidth(io, values.output);
       const text =
         values.format === 'json'
           ? `${JSON.stringify({ schemaVersion: 1, files, findings, diagnostics }, null, 2)}\n`
@@ -45,7 +48,9 @@ export function composeCommand(io: CliIo, done: (code: number) => void): Command
             ? ruleSarifJson([set], version)
             : renderRuleFindings([set], width).replace(/^\n/, '') + diagnostics.map((d) => `${d.level}: ${d.message}${d.where ? ` (${d.where})` : ''}\n`).join('');
       await writeOutput(io, values.output, text);
-      done(findings.length > 0 && values.exitCode !== 0 ? values.exitCode : 0);
+      // files (or parts of them) that could not be read fail the check, whatever was found in the rest
+      const unread = diagnostics.filter((d) => d.level === 'error');
+      done(failClosed(io, unread, findings.length > 0 && values.exitCode !== 0 ? values.exitCode : 0));
     });
   return new Command('compose').description('docker-compose files (run phase)').addCommand(check);
 }

@@ -1,8 +1,11 @@
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
+import { renderTable } from '../../report/table.js';
 import { ExitCode, type CliIo } from '../io.js';
 import { defaultCacheDir } from '../options.js';
+import { outputWidth } from '../width.js';
 
 interface DbValues {
   db?: string;
@@ -30,7 +33,9 @@ export function dbCommand(io: CliIo, done: (code: number) => void): Command {
       .option('-q, --quiet', 'no progress', false)
       .action(async (sources: string[], values: DbValues) => {
         const [{ AdvisoryStore }, { importOsv }] = await Promise.all([import('../../vuln/advisories/store.js'), import('../../vuln/advisories/import.js')]);
-        const store = AdvisoryStore.open(await pathOf(values), { create: true });
+        const file = await pathOf(values);
+        const existed = existsSync(file);
+        const store = AdvisoryStore.open(file, { create: true });
         try {
           const progress = !values.quiet && io.stderr.isTTY ? (n: number) => io.stderr.write(`\r\x1b[2KImported ${n} records`) : undefined;
           const result = await importOsv(store, sources, { now: new Date(), onProgress: progress });
@@ -38,6 +43,11 @@ export function dbCommand(io: CliIo, done: (code: number) => void): Command {
           for (const d of result.diagnostics.items.slice(0, 20)) io.stderr.write(`shipshape: ${d.level}: ${d.message}\n`);
           if (result.diagnostics.items.length > 20) io.stderr.write(`shipshape: ... ${result.diagnostics.items.length - 20} more skipped files\n`);
           io.stdout.write(`Imported ${result.records} ${result.records === 1 ? 'advisory' : 'advisories'} (${result.withdrawn} withdrawn, ignored when matching; ${result.skipped} files skipped) into ${store.path}\n`);
+        } catch (error) {
+          store.close();
+          // the import was rolled back; a database this import created would be empty: scans must not find one
+          if (!existed) for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+          throw error;
         } finally {
           store.close();
         }
@@ -89,7 +99,8 @@ export function dbCommand(io: CliIo, done: (code: number) => void): Command {
           } else {
             const age = status.updatedAt ? `${((Date.now() - Date.parse(status.updatedAt)) / 3_600_000).toFixed(1)} hours ago` : 'never';
             io.stdout.write(`Database  ${status.path}\nUpdated   ${status.updatedAt ?? '-'} (${age})\nRecords   ${status.advisories} (+${status.withdrawn} withdrawn)\n\n`);
-            io.stdout.write(`${status.ecosystems.map((e) => `  ${e.ecosystem.padEnd(24)} ${e.advisories}`).join('\n')}\n\nSources:\n`);
+            // an ecosystem not listed has no advisories here: scans report its packages as not checked
+            io.stdout.write(`Covered ecosystems and releases:\n${renderTable(['ECOSYSTEM', 'ADVISORIES', 'NEWEST MODIFIED'], status.ecosystems.map((e) => [e.ecosystem, String(e.advisories), e.newestModified]), { width: outputWidth(io, undefined), kinds: ['id', 'id', 'id'] })}\nSources:\n`);
             io.stdout.write(`${status.sources.map((s) => `  ${s.location}  (${s.records} records, ${s.importedAt})`).join('\n')}\n`);
           }
         } finally {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { ExitCode, type CliIo } from '../io.js';
+import { outputWidth } from '../width.js';
 import { ProgressLine } from '../progress.js';
 import { version } from '../version.js';
 
@@ -22,6 +23,8 @@ export function demoCommand(io: CliIo, done: (code: number) => void): Command {
     .action(async (values: DemoValues) => {
       const { runDemo } = await import('../../demo/run-demo.js');
       const { renderPostureTable } = await import('../../report/posture-table.js');
+      const { printable } = await import('../../report/table.js');
+      const { uncheckedImage } = await import('../../distribute/rules/images.js');
       const progress = ProgressLine.for(io, values.quiet);
       const result = await runDemo({
         estateDir: path.join(root, 'examples', 'estate'),
@@ -36,7 +39,10 @@ export function demoCommand(io: CliIo, done: (code: number) => void): Command {
         `Built ${counts.images} images of the example estate, pushed ${counts.tags} tags to a local registry, imported ${counts.advisories} advisories;\n` +
           `mapped ${map.nodes.length} nodes and ${map.edges.length} edges from source to host, with ${map.findings.length} breaks in the chain and ${input.findings.length} findings.\n\n`,
       );
-      io.stdout.write(renderPostureTable(result.posture, io.stdout.isTTY ? (io.stdout.columns ?? 120) : 200).split('\n== Proposed changes ==')[0] ?? '');
+      // the bundled advisories are a sample: what they do not cover is said, not passed off as clean
+      const unchecked = result.evidence.registries.flatMap((report) => report.findings.filter((f) => f.ruleId === uncheckedImage.meta.id));
+      if (unchecked.length > 0) io.stdout.write(`Not fully checked for vulnerabilities — the bundled advisories do not cover them (unknown, not clean):\n${unchecked.map((f) => `  ${printable(f.message)}\n`).join('')}\n`);
+      io.stdout.write(renderPostureTable(result.posture, outputWidth(io)).split('\n== Proposed changes ==')[0] ?? '');
       io.stdout.write(`\nThe report: ${result.reportFile}\n(open it in a browser; it is one self-contained file)\n`);
       done(ExitCode.ok);
     });

@@ -1,5 +1,7 @@
 import { Command, Option } from 'commander';
+import { parseExitCode } from '../flags.js';
 import { ExitCode, type CliIo } from '../io.js';
+import { outputWidth } from '../width.js';
 import { writeOutput } from '../read.js';
 import { parseSeverities } from './scan.js';
 
@@ -19,11 +21,11 @@ export function dockerfileCommand(io: CliIo, done: (code: number) => void): Comm
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'sarif']).default('table'))
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .option('-s, --severity <levels>', 'report only these severities (comma-separated)')
-    .option('--exit-code <n>', 'exit with this code when any (reported) finding remains', (t) => Number.parseInt(t, 10), 0)
+    .option('--exit-code <n>', 'exit with this code when any (reported) finding remains', parseExitCode, 0)
     .option('--build-arg <name=value...>', 'values for ARGs, as docker build --build-arg')
     .action(async (files: string[], values: LintValues) => {
-      const [{ readFile }, { existsSync }, path, { lintDockerfile }, { dockerfileRules }, { renderRuleFindings }, { ruleSarifJson }] = await Promise.all([
-        import('node:fs/promises'),
+      const [{ readDockerfileFile }, { existsSync }, path, { lintDockerfile }, { dockerfileRules }, { renderRuleFindings }, { ruleSarifJson }] = await Promise.all([
+        import('../../build/dockerfile/read.js'),
         import('node:fs'),
         import('node:path'),
         import('../../build/dockerfile/lint.js'),
@@ -31,19 +33,17 @@ export function dockerfileCommand(io: CliIo, done: (code: number) => void): Comm
         import('../../report/rule-findings.js'),
         import('../../report/sarif.js'),
       ]);
-      const { NotFoundError, messageOf } = await import('../../core/errors.js');
       const severities = parseSeverities(values.severity);
       const buildArgs = Object.fromEntries((values.buildArg ?? []).map((pair) => [pair.split('=')[0] ?? pair, pair.slice(pair.indexOf('=') + 1)]));
       const findings = [];
       for (const file of files) {
-        const content = await readFile(file, 'utf8').catch((error: unknown) => {
-          throw new NotFoundError(`cannot read ${file}: ${messageOf(error)}`);
-        });
+        const content = await readDockerfileFile(file);
         const hasDockerignore = existsSync(path.join(path.dirname(file), '.dockerignore'));
-        findings.push(...lintDockerfile(content, { file, hasDockerignore, buildArgs }).filter((f) => !severities || severities.includes(f.severity)));
+        // one by one: a spread of a text file's half a million findings would overflow the stack
+        for (const finding of lintDockerfile(content, { file, hasDockerignore, buildArgs })) if (!severities || severities.includes(finding.severity)) findings.push(finding);
       }
       const set = { scanner: 'dockerfile' as const, rules: dockerfileRules.map((rule) => rule.meta), findings };
-      const width = io.stdout.isTTY ? (io.stdout.columns ?? 120) : 200;
+      const width = outputWidth(io, values.output);
       const text =
         values.format === 'json'
           ? `${JSON.stringify({ schemaVersion: 1, files, findings }, null, 2)}\n`

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { NotFoundError, ShipshapeError, UsageError, messageOf } from '../../core/errors.js';
@@ -6,7 +7,7 @@ import type { RegistryScanReport } from '../../distribute/model.js';
 import type { RegistryOptions } from '../../image/registry/options.js';
 import { collectEstate, type EstateConfig } from '../../lifecycle/collect.js';
 import { loadShipshapeConfig, type RegistryConfig, type ShipshapeConfig } from '../../lifecycle/config.js';
-import type { EstateEvidence } from '../../lifecycle/estate-model.js';
+import type { EstateEvidence, UnscannedRegistry } from '../../lifecycle/estate-model.js';
 import { buildLifecycleMap } from '../../lifecycle/map.js';
 import type { LifecycleMap } from '../../lifecycle/model.js';
 import { loadRegistryReport } from '../../lifecycle/registry-report.js';
@@ -27,8 +28,19 @@ export interface EstateRunOptions {
   advisories?: AdvisoryLookup | undefined;
   /** Images older than this are stale (SS-REG-012). */
   maxImageAgeDays?: number | undefined;
-  /** `--config` already loaded by the caller. */
+  /** The config already loaded by the caller (`loadEstateConfig`); undefined when none is read. */
   config?: ShipshapeConfig | undefined;
+}
+
+/** The config file discovered in the working directory, as Trivy reads `trivy.yaml`. */
+export const configFileName = 'shipshape.yaml';
+
+/** `--config FILE`, else `./shipshape.yaml` when there is one (unless `--no-config`); undefined when none is read. */
+export async function loadEstateConfig(values: EstateOptionValues, io: CliIo): Promise<ShipshapeConfig | undefined> {
+  if (values.config === false) return undefined;
+  if (values.config !== undefined) return loadShipshapeConfig(values.config);
+  const found = path.join(io.cwd, configFileName);
+  return existsSync(found) ? loadShipshapeConfig(found) : undefined;
 }
 
 /**
@@ -37,23 +49,26 @@ export interface EstateRunOptions {
  * collected and its lifecycle map built. Shared by `map`, `trace` and `posture`.
  */
 export async function estateFromOptions(values: EstateOptionValues, io: CliIo, options: EstateRunOptions = {}): Promise<Estate> {
-  const config = options.config ?? (values.config === undefined ? undefined : await loadShipshapeConfig(values.config));
+  const config = 'config' in options ? options.config : await loadEstateConfig(values, io);
   const sources = [...(config?.sources ?? []), ...values.source];
   const manifests = [...(config?.manifests ?? []), ...values.manifests];
   const wantCluster = values.cluster || config?.cluster !== undefined;
   const registries = config?.registries ?? [];
   if (sources.length === 0 && manifests.length === 0 && values.registryReport.length === 0 && registries.length === 0 && !wantCluster) {
-    throw new UsageError('nothing to map', { hint: 'give --config shipshape.yaml, or --source DIR, --registry-report FILE, --manifests PATH, --cluster' });
+    throw new UsageError('nothing to map', { hint: `run it where ${configFileName} is, or give --config FILE, --source DIR, --registry-report FILE, --manifests PATH, --cluster` });
   }
   const progress = ProgressLine.for(io, values.quiet);
   try {
     const registryReports: RegistryScanReport[] = [];
+    const unscannedRegistries: UnscannedRegistry[] = [];
     for (const file of values.registryReport) registryReports.push(await loadRegistryReport(file));
     for (const registry of registries) {
-      // one unreachable registry should not lose the rest of the estate: the distribute phase is then assessed without it
+      // one unreachable registry should not lose the rest of the estate: the distribute phase is then
+      // assessed without it, and every report says which registry was not read and why
       const report = await scanConfiguredRegistry(registry, io, options, progress).catch((error: unknown) => {
         if (!(error instanceof ShipshapeError) || error instanceof UsageError) throw error;
         io.stderr.write(`shipshape: warning: the registry ${registry.name} could not be scanned (${messageOf(error)}); the estate is assessed without it\n`);
+        unscannedRegistries.push({ registry: registry.prefix ? `${registry.registry}/${registry.prefix}` : registry.registry, reason: messageOf(error) });
         return undefined;
       });
       if (report) registryReports.push(report);
@@ -70,9 +85,11 @@ export async function estateFromOptions(values: EstateOptionValues, io: CliIo, o
       cluster: wantCluster ? { kubeconfig, ...(context !== undefined ? { context } : {}), ...(namespaces !== undefined ? { namespaces } : {}), inPod: io.env.KUBERNETES_SERVICE_HOST !== undefined } : undefined,
       ...(k8sVersion !== undefined ? { k8sVersion } : {}),
       ...(allowedRegistries !== undefined ? { allowedRegistries } : {}),
+      gitlab: config?.gitlab,
     };
     const evidence = await collectEstate(estate, { onProgress: progress?.message, readStdin: () => io.readStdin() });
-    return { config, evidence, map: buildLifecycleMap(evidence, new Date()) };
+    if (unscannedRegistries.length > 0) evidence.unscannedRegistries = unscannedRegistries;
+    return { config, evidence, map: buildLifecycleMap(evidence, new Date(), { config: config?.file }) };
   } finally {
     progress?.finish();
   }

@@ -3,7 +3,9 @@ import { NotFoundError } from '../../core/errors.js';
 import { inspectReport } from '../../report/inspect-json.js';
 import { renderInspect, renderLayerChanges } from '../../report/inspect-table.js';
 import { ExitCode, type CliIo } from '../io.js';
-import { addImageOptions, parsePositiveInt, type ImageOptionValues } from '../options.js';
+import { outputWidth } from '../width.js';
+import { parseIndex } from '../flags.js';
+import { addImageOptions, type ImageOptionValues } from '../options.js';
 import { readImageForCli } from '../read.js';
 
 interface InspectValues extends ImageOptionValues {
@@ -18,7 +20,7 @@ export function imageInspectCommand(io: CliIo, done: (code: number) => void): Co
     .description('show an image: digest, platform, config, and the files each layer added, modified and deleted')
     .argument('<image>', 'docker-archive or OCI archive (.tar), OCI layout directory, or registry reference (host/repo:tag, repo@sha256:...)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
-    .option('--layer <n>', 'list the changes of layer N (0 = base)', (text) => parsePositiveInt(String(Number(text) + 1)) - 1)
+    .option('--layer <n>', 'list the changes of layer N (0 = base)', parseIndex)
     .option('--files', 'JSON: include the added/modified/deleted path lists of every layer', false);
   addImageOptions(command).action(async (name: string, values: InspectValues) => {
     const model = await readImageForCli(name, values, io);
@@ -26,7 +28,7 @@ export function imageInspectCommand(io: CliIo, done: (code: number) => void): Co
       throw new NotFoundError(`the image has ${model.layers.length} layers (0 to ${model.layers.length - 1}); there is no layer ${values.layer}`);
     }
     const report = inspectReport(model, { files: values.files || values.layer !== undefined });
-    const width = io.stdout.isTTY ? (io.stdout.columns ?? 120) : 160;
+    const width = outputWidth(io);
     if (values.format === 'json') {
       const output = values.layer === undefined ? report : { ...report, layers: report.layers.filter((l) => l.index === values.layer) };
       io.stdout.write(`${JSON.stringify(output, null, 2)}\n`);

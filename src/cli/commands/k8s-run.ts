@@ -13,7 +13,9 @@ import { loadManifests, type ManifestSource } from '../../run/manifests/load.js'
 import { readManifestSources } from '../../run/manifests/sources.js';
 import { checkPodSecurity, type PodSecurityResult } from '../../run/pod-security.js';
 import { parseVersion } from '../../run/pss/types.js';
+import { failClosed } from '../errors.js';
 import { ExitCode, type CliIo } from '../io.js';
+import { outputWidth } from '../width.js';
 import { writeOutput } from '../read.js';
 import type { K8sCheckValues } from './k8s.js';
 
@@ -29,6 +31,8 @@ export async function runK8sCheck(paths: readonly string[], values: K8sCheckValu
   const sources: ManifestSource[] = [];
   for (const given of paths) sources.push(...(await readManifestSources(given, { readStdin: () => io.readStdin() })));
   const { objects, diagnostics } = loadManifests(sources);
+  // manifests (or parts of them) that could not be read: reported below, and the exit code is 2
+  const unread = diagnostics.filter((d) => d.level === 'error');
   let nodes: unknown[] = [];
   if (values.cluster || values.inCluster) {
     const { readCluster } = await import('../../run/cluster/read.js');
@@ -49,7 +53,7 @@ export async function runK8sCheck(paths: readonly string[], values: K8sCheckValu
     summary: { objects: results.length, allowed: results.filter((r) => r.allowed).length, denied: results.filter((r) => !r.allowed).length },
     diagnostics,
   };
-  const width = io.stdout.isTTY ? (io.stdout.columns ?? 120) : 200;
+  const width = outputWidth(io, values.output);
   const sets: RuleFindingSet[] = [{ scanner: 'workload', rules: [...workloadRules.map((r) => r.meta), ...psaRuleMetas(results)], findings: [...psaFindings(results), ...findings] }];
   const text =
     values.format === 'json'
@@ -58,7 +62,7 @@ export async function runK8sCheck(paths: readonly string[], values: K8sCheckValu
         ? ruleSarifJson(sets, version_)
         : `${renderResults(results, width, diagnostics.length)}${renderRuleFindings([{ scanner: 'workload', rules: [], findings }], width)}`;
   await writeOutput(io, values.output, text);
-  return (report.summary.denied > 0 || findings.length > 0) && values.exitCode !== 0 ? values.exitCode : ExitCode.ok;
+  return failClosed(io, unread, (report.summary.denied > 0 || findings.length > 0) && values.exitCode !== 0 ? values.exitCode : ExitCode.ok);
 }
 
 function renderResults(results: readonly PodSecurityResult[], width: number, diagnostics: number): string {
@@ -71,7 +75,7 @@ function renderResults(results: readonly PodSecurityResult[], width: number, dia
   ]);
   const denied = results.filter((r) => !r.allowed).length;
   const head = `${results.length} workloads checked: ${results.length - denied} allowed, ${denied} denied${diagnostics ? `; ${diagnostics} manifest diagnostics (see --format json)` : ''}`;
-  return `${head}\n\n${rows.length ? renderTable(['RESULT', 'POLICY', 'WORKLOAD', 'WHERE', 'VIOLATIONS'], rows, { width }) : '(no pod-bearing objects found)'}\n`;
+  return `${head}\n\n${rows.length ? renderTable(['RESULT', 'POLICY', 'WORKLOAD', 'WHERE', 'VIOLATIONS'], rows, { width, kinds: ['id', 'id', 'id', 'path', 'text'] }) : '(no pod-bearing objects found)'}\n`;
 }
 
 /** Each PSS check that denied something, as a SARIF rule (`PSS-<check>`). */

@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { parseExitCode } from '../flags.js';
 import type { CliIo } from '../io.js';
 
 export interface K8sCheckValues {
@@ -30,7 +31,7 @@ export function k8sCommand(io: CliIo, done: (code: number) => void): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'sarif']).default('table'))
     .option('--allowed-registries <registry...>', 'registries workloads may pull from (host, host/path prefix, *.domain)')
     .option('-o, --output <file>', 'write to a file instead of stdout')
-    .option('--exit-code <n>', 'exit with this code when any object would be denied or any workload rule finds something', (t) => Number.parseInt(t, 10), 0)
+    .option('--exit-code <n>', 'exit with this code when any object would be denied or any workload rule finds something', parseExitCode, 0)
     .action(async (paths: string[], values: K8sCheckValues) => {
       const { runK8sCheck } = await import('./k8s-run.js');
       done(await runK8sCheck(paths, values, io));

@@ -5,13 +5,14 @@ import { mapJson, traceJson } from '../../report/lifecycle/json.js';
 import { mapMermaid } from '../../report/lifecycle/mermaid.js';
 import { mapTable, traceTable } from '../../report/lifecycle/table.js';
 import { ExitCode, type CliIo } from '../io.js';
+import { outputWidth } from '../width.js';
 import { writeOutput } from '../read.js';
 import type { EstateOptionValues, MapValues, TraceValues } from './map.js';
 
 /** The work of `shipshape map`. */
 export async function runMap(values: MapValues, io: CliIo): Promise<number> {
   const map = await mapFromOptions(values, io);
-  const width = io.stdout.isTTY ? (io.stdout.columns ?? 120) : 200;
+  const width = outputWidth(io, values.output);
   const text = values.format === 'json' ? mapJson(map) : values.format === 'mermaid' ? mapMermaid(map) : values.format === 'dot' ? mapDot(map) : mapTable(map, width);
   await writeOutput(io, values.output, text);
   return ExitCode.ok;
@@ -21,7 +22,7 @@ export async function runMap(values: MapValues, io: CliIo): Promise<number> {
 export async function runTrace(query: string, values: TraceValues, io: CliIo): Promise<number> {
   const map = await mapFromOptions(values, io);
   const trace = traceLifecycle(map, query);
-  const width = io.stdout.isTTY ? (io.stdout.columns ?? 120) : 200;
+  const width = outputWidth(io, values.output);
   await writeOutput(io, values.output, values.format === 'json' ? traceJson(trace) : traceTable(trace, width));
   return ExitCode.ok;
 }

@@ -70,7 +70,21 @@ describe('shipshape map', () => {
     const { code, stdout } = await runCli(['map', '--config', path.join(dir, 'shipshape.yaml'), '-f', 'json']);
     expect(code).toBe(0);
     const map = JSON.parse(stdout) as LifecycleMap;
-    expect(map.inputs).toEqual({ sources: [path.join(dir, 'src')], registries: [], workloads: [path.join(dir, 'k8s/prod.yaml')] });
+    expect(map.inputs).toEqual({ sources: [path.join(dir, 'src')], registries: [], unscannedRegistries: [], workloads: [path.join(dir, 'k8s/prod.yaml')], config: path.join(dir, 'shipshape.yaml') });
+  });
+
+  it('reads the shipshape.yaml of the working directory unless --config names another or --no-config is given, and says which it read', async () => {
+    const found = await runCli(['map', '-f', 'json'], { cwd: dir });
+    expect([found.code, found.stderr]).toEqual([0, '']);
+    expect((JSON.parse(found.stdout) as LifecycleMap).inputs).toMatchObject({ sources: [path.join(dir, 'src')], workloads: [path.join(dir, 'k8s/prod.yaml')], config: path.join(dir, 'shipshape.yaml') });
+    const other = path.join(dir, 'other', 'shipshape.yaml');
+    await mkdir(path.dirname(other), { recursive: true });
+    await writeFile(other, 'manifests: [../k8s/prod.yaml]\n');
+    const overridden = JSON.parse((await runCli(['map', '--config', other, '-f', 'json'], { cwd: dir })).stdout) as LifecycleMap;
+    expect(overridden.inputs).toMatchObject({ sources: [], config: other });
+    const flagsOnly = JSON.parse((await runCli(['map', '--no-config', '--source', path.join(dir, 'src'), '-f', 'json'], { cwd: dir })).stdout) as LifecycleMap;
+    expect(flagsOnly.inputs).toMatchObject({ sources: [path.join(dir, 'src')], workloads: [], config: null });
+    expect((await runCli(['map', '--no-config'], { cwd: dir })).stderr).toMatch(/^shipshape: error: nothing to map\n/);
   });
 
   it('reads manifests from standard input with --manifests -', async () => {
@@ -82,8 +96,8 @@ describe('shipshape map', () => {
   });
 
   it('exits 2 with a clear message on bad input', async () => {
-    const none = await runCli(['map']);
-    expect([none.code, none.stderr]).toEqual([2, 'shipshape: error: nothing to map\n  hint: give --config shipshape.yaml, or --source DIR, --registry-report FILE, --manifests PATH, --cluster\n']);
+    const none = await runCli(['map'], { cwd: path.join(dir, 'src') });
+    expect([none.code, none.stderr]).toEqual([2, 'shipshape: error: nothing to map\n  hint: run it where shipshape.yaml is, or give --config FILE, --source DIR, --registry-report FILE, --manifests PATH, --cluster\n']);
     const bad = await runCli(['map', '--config', path.join(dir, 'bad.yaml')]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain(`${path.join(dir, 'bad.yaml')}:1: (top level): Unrecognized key: "manifest"`);

@@ -3,7 +3,8 @@ import type { CliIo } from '../io.js';
 
 /** The estate inputs `map` and `trace` share. */
 export interface EstateOptionValues {
-  config?: string;
+  /** `--config FILE`; false with `--no-config`; undefined: `./shipshape.yaml` when there is one. */
+  config?: string | false;
   source: string[];
   registryReport: string[];
   manifests: string[];
@@ -29,7 +30,8 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 
 export function addEstateOptions(command: Command): Command {
   return command
-    .option('--config <file>', 'shipshape.yaml describing the estate (sources, registries, manifests, cluster)')
+    .option('--config <file>', 'shipshape.yaml describing the estate (sources, registries, manifests, cluster) (default: ./shipshape.yaml when there is one)')
+    .option('--no-config', 'do not read ./shipshape.yaml')
     .option('--source <dir>', 'a source tree: repositories with Dockerfiles and CI pipelines (repeatable)', collect, [])
     .option('--registry-report <file>', 'a registry scan report (shipshape registry scan -f json) (repeatable)', collect, [])
     .option('--manifests <path>', 'Kubernetes manifests: a file, a directory, or - for standard input (repeatable)', collect, [])

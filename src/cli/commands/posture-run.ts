@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { EstateEvidence } from '../../lifecycle/estate-model.js';
-import { loadShipshapeConfig } from '../../lifecycle/config.js';
 import { assessPosture } from '../../lifecycle/posture/assess.js';
 import { postureControlIds } from '../../lifecycle/posture/controls/registry.js';
 import type { PostureReport } from '../../lifecycle/posture/model.js';
@@ -10,11 +9,14 @@ import { estateFindings } from '../../report/estate-findings.js';
 import type { ReportInput } from '../../report/html/input.js';
 import { renderPostureTable } from '../../report/posture-table.js';
 import { AdvisoryStore } from '../../vuln/advisories/store.js';
+import { escapeControls } from '../../core/format.js';
+import { failClosed } from '../errors.js';
 import { ExitCode, type CliIo } from '../io.js';
+import { outputWidth } from '../width.js';
 import { defaultCacheDir } from '../options.js';
 import { writeOutput } from '../read.js';
 import { version } from '../version.js';
-import { estateFromOptions } from './estate-run.js';
+import { estateFromOptions, loadEstateConfig } from './estate-run.js';
 import type { PostureValues } from './posture.js';
 
 /** The work of `shipshape posture`; returns the exit code. */
@@ -23,7 +25,7 @@ export async function runPosture(values: PostureValues, io: CliIo): Promise<numb
   const advisories = values.db !== undefined || existsSync(dbPath) ? AdvisoryStore.open(dbPath, { create: false, readonly: true }) : undefined;
   try {
     // the policy first: a mistake in it should not wait for registry scans
-    const config = values.config === undefined ? undefined : await loadShipshapeConfig(values.config);
+    const config = await loadEstateConfig(values, io);
     const policyFile = values.policy ?? config?.policy;
     const loaded = policyFile ? await loadPolicy(policyFile, postureControlIds()) : defaultPolicy;
     // the estate's allowed registries stand for the policy's when the policy names none
@@ -33,27 +35,36 @@ export async function runPosture(values: PostureValues, io: CliIo): Promise<numb
     const now = new Date();
     const posture = assessPosture(estate.evidence, estate.map, { policy, now, ...(advisories ? { advisories } : {}) });
     const title = values.title ?? `Shipshape posture report — ${estate.config ? path.basename(path.dirname(path.resolve(estate.config.file))) : 'estate'}`;
-    const text = await renderPosture(values.format, { title, generatedAt: now.toISOString(), toolVersion: version, map: estate.map, posture, findings: estateFindings(estate.evidence, estate.map) }, estate.evidence, io);
+    const text = await renderPosture(values.format, { title, generatedAt: now.toISOString(), toolVersion: version, map: estate.map, posture, findings: estateFindings(estate.evidence, estate.map) }, estate.evidence, outputWidth(io, values.output));
     await writeOutput(io, values.output, text);
-    return exitCodeOf(posture, values);
+    // manifests that could not be read: the run phase was assessed without them, so the gate fails
+    const unread = (estate.evidence.diagnostics ?? []).filter((d) => d.level === 'error' && d.code.startsWith('manifest.'));
+    return failClosed(io, unread, exitCodeOf(posture, values));
   } finally {
     advisories?.close();
   }
 }
 
 /** The report in the asked format. */
-export async function renderPosture(format: PostureValues['format'], input: ReportInput, evidence: EstateEvidence, io: Pick<CliIo, 'stdout'>): Promise<string> {
+export async function renderPosture(format: PostureValues['format'], input: ReportInput, evidence: EstateEvidence, width: number): Promise<string> {
   if (format === 'html') return (await import('../../report/html/render.js')).renderHtmlReport(input);
   if (format === 'markdown') return (await import('../../report/markdown/posture.js')).renderMarkdownReport(input);
   if (format === 'json') return `${JSON.stringify({ schema: 'shipshape/posture-report@1', title: input.title, generatedAt: input.generatedAt, toolVersion: input.toolVersion, posture: input.posture, map: input.map, findings: input.findings }, null, 2)}\n`;
   if (format === 'sarif') return (await import('../../report/posture-sarif.js')).postureSarif(evidence, input.map, version);
-  return renderPostureTable(input.posture, io.stdout.isTTY ? (io.stdout.columns ?? 120) : 200);
+  const unscanned = input.map.inputs.unscannedRegistries.map((r) => `Not scanned: ${escapeControls(r.registry)} (${escapeControls(r.reason)}): not assessed\n`).join('');
+  return `Config: ${escapeControls(input.map.inputs.config ?? 'none read')}\n${unscanned}\n${renderPostureTable(input.posture, width)}`;
 }
 
+/**
+ * The gates: `--exit-code` fails on a gap, and on a control whose places could not be assessed (its
+ * evidence names them: an image whose packages were not checked); `--fail-under` on a score below
+ * the bar, or on no score at all (nothing assessed is not a pass).
+ */
 function exitCodeOf(posture: PostureReport, values: PostureValues): number {
-  const failing = posture.controls.some((c) => c.status === 'gap') || (values.failUnder !== undefined && posture.overall < values.failUnder);
+  const underBar = values.failUnder !== undefined && (posture.overall === null || posture.overall < values.failUnder);
+  const failing = posture.controls.some((c) => c.status === 'gap' || (c.status === 'unknown' && c.evidence.length > 0)) || underBar;
   if (!failing) return ExitCode.ok;
   if (values.exitCode !== 0) return values.exitCode;
-  return values.failUnder !== undefined && posture.overall < values.failUnder ? 1 : ExitCode.ok;
+  return underBar ? 1 : ExitCode.ok;
 }
 

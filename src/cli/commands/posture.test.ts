@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +29,9 @@ describe('shipshape posture', () => {
     const { code, stdout, stderr } = await posture();
     expect(stderr).toMatch(/^shipshape: warning: the registry 127\.0\.0\.1:1 could not be scanned \(.*\); the estate is assessed without it\n$/);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^The container estate scores \d+ out of 100 \(build \d+, run \d+, host \d+; not assessed: distribute\)/);
+    expect(stdout).toMatch(new RegExp(`^Config: ${config}\nNot scanned: 127\\.0\\.0\\.1:1 \\(.+\\): not assessed\n\n`));
+    expect(stdout).toMatch(/\nThe container estate scores \d+ out of 100 \(build \d+, run \d+, host \d+; not assessed: distribute\)/);
+    expect(stdout).toMatch(/\ndistribute +not assessed +0 +0 +0 +6 +0\n/);
     expect(stdout).toMatch(/SS-CTL-B02\s+build\s+PARTIAL/);
     expect(stdout).toContain('== Proposed changes ==');
     expect(stdout).toContain('kubectl label namespace shop-staging pod-security.kubernetes.io/enforce=baseline');
@@ -48,6 +50,42 @@ describe('shipshape posture', () => {
     expect((await posture('-f', 'html', '-o', html)).code).toBe(0);
   });
 
+  it('records the registry it could not scan in every format; a phase with no evidence is not assessed, never scored', async () => {
+    const json = JSON.parse((await posture('-f', 'json')).stdout) as {
+      posture: { phases: { phase: string; score: number | null }[]; overall: number | null; controls: { control: { id: string }; status: string; evidence: { text: string; ok: boolean }[] }[] };
+      map: { inputs: { unscannedRegistries: { registry: string; reason: string }[] } };
+    };
+    expect(json.map.inputs.unscannedRegistries).toEqual([{ registry: '127.0.0.1:1', reason: expect.stringMatching(/./) as unknown }]);
+    expect(json.posture.phases.find((p) => p.phase === 'distribute')?.score).toBeNull();
+    expect(json.posture.overall).toEqual(expect.any(Number));
+    for (const control of json.posture.controls.filter((c) => c.control.id.startsWith('SS-CTL-D'))) {
+      expect(control.status).toBe('unknown');
+      expect(control.evidence).toContainEqual(expect.objectContaining({ ok: false, text: expect.stringContaining('the registry 127.0.0.1:1 could not be scanned') as unknown }));
+    }
+    const markdown = (await posture('-f', 'markdown')).stdout;
+    expect(markdown).toContain('**Not assessed — registries that could not be scanned:** `127.0.0.1:1` (');
+    expect(markdown).toMatch(/\| Distribute \| not assessed \|/);
+    const sarif = JSON.parse((await posture('-f', 'sarif')).stdout) as { runs: { invocations: { toolExecutionNotifications: { message: { text: string } }[] }[] }[] };
+    expect(sarif.runs[0]?.invocations[0]?.toolExecutionNotifications[0]?.message.text).toMatch(/^The registry 127\.0\.0\.1:1 could not be scanned \(.+\): what it stores was not assessed$/);
+    const html = path.join(dir, 'unscanned.html');
+    await posture('-f', 'html', '-o', html);
+    const page = await readFile(html, 'utf8');
+    expect(page).toContain('Not assessed — registries that could not be scanned:</strong><ul><li><code>127.0.0.1:1</code>');
+    expect(page).toMatch(/Distribute<\/span><span class="score-num not-assessed">not assessed<\/span>/);
+    expect((await runCli(['map', '--config', config], { env: { SHIPSHAPE_CACHE_DIR: path.join(dir, 'cache') } })).stdout).toMatch(/\nNot scanned: 127\.0\.0\.1:1 \(.+\): what it stores is not on the map\n/);
+  });
+
+  it('nothing assessed is not a pass: --fail-under fails without a score', async () => {
+    const nothing = path.join(dir, 'nothing');
+    await mkdir(nothing, { recursive: true });
+    await writeFile(path.join(nothing, 'notes.txt'), 'no Dockerfile, no pipeline\n');
+    const { code, stdout } = await runCli(['posture', '--no-config', '--source', nothing, '--fail-under', '1', '-f', 'json']);
+    const report = JSON.parse(stdout) as { posture: { overall: number | null; phases: { score: number | null }[] } };
+    expect(report.posture.overall).toBeNull();
+    expect(report.posture.phases.map((p) => p.score)).toEqual([null, null, null, null]);
+    expect(code).toBe(1);
+  });
+
   it('a policy accepts a risk until it expires; a bad policy is a clear error', async () => {
     const policy = path.join(dir, 'policy.yaml');
     await writeFile(policy, 'acceptedRisks:\n  - control: SS-CTL-R04\n    reason: admission control arrives with the cluster upgrade\n    expires: 2099-01-31\n');
@@ -57,6 +95,32 @@ describe('shipshape posture', () => {
     const bad = await posture('--policy', policy);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^shipshape: error: the policy .*policy\.yaml is not valid: acceptedRisks/);
+  });
+
+  it('reads the shipshape.yaml of the working directory, and every format names it', async () => {
+    const inDir = (...args: string[]) => runCli(['posture', ...args], { cwd: dir, env: { SHIPSHAPE_CACHE_DIR: path.join(dir, 'cache') } });
+    const json = JSON.parse((await inDir('-f', 'json')).stdout) as { map: { inputs: { config: string | null; sources: string[] } } };
+    expect(json.map.inputs).toMatchObject({ config, sources: [path.join(estate, 'repos')] });
+    expect((await inDir('-f', 'markdown')).stdout).toContain(`from config \`${config}\``);
+    const html = path.join(dir, 'found.html');
+    expect((await inDir('-f', 'html', '-o', html)).code).toBe(0);
+    expect(await readFile(html, 'utf8')).toContain(`config <code>${config}</code>`);
+    const none = await inDir('--no-config', '--manifests', path.join(estate, 'k8s'), '-f', 'markdown');
+    expect(none.stdout).toContain('(no config file read)');
+  });
+
+  it('fails closed on manifests it cannot read: the report is written, the exit code is 2 and the file:line named', async () => {
+    const manifests = path.join(dir, 'broken');
+    await mkdir(manifests, { recursive: true });
+    await writeFile(path.join(manifests, 'app.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: { name: a }\nspec: { containers: [ { name: c, image: "nginx:1" } ] }\n---\napiVersion: v1\nkind: Pod\nmetadata: [\n');
+    const broken = await runCli(['posture', '--no-config', '--manifests', manifests, '--exit-code', '0', '-f', 'json']);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(new RegExp(`^shipshape: error: ${manifests}/app\\.yaml:9: invalid YAML`));
+    expect((JSON.parse(broken.stdout) as { map: { nodes: { id: string }[] } }).map.nodes.map((n) => n.id)).toContain('workload:default/Pod/a');
+    const empty = path.join(dir, 'empty');
+    await mkdir(empty, { recursive: true });
+    const nothing = await runCli(['posture', '--no-config', '--manifests', empty]);
+    expect([nothing.code, nothing.stderr]).toEqual([2, `shipshape: error: ${empty}: no manifests found (no *.yaml, *.yml or *.json files in it or below)\n`]);
   });
 
   it('a registry report trimmed by hand is read with empty lists, not a crash', async () => {

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { UsageError } from '../../core/errors.js';
+import { parseExitCode, parseScore } from '../flags.js';
 import type { CliIo } from '../io.js';
 import { addEstateOptions, type EstateOptionValues } from './map.js';
 
@@ -12,12 +12,6 @@ export interface PostureValues extends EstateOptionValues {
   failUnder?: number;
 }
 
-const score = (text: string): number => {
-  const value = Number(text);
-  if (!Number.isFinite(value) || value < 0 || value > 100) throw new UsageError(`expected a score from 0 to 100, got ${JSON.stringify(text)}`);
-  return value;
-};
-
 /** `shipshape posture`: controls per lifecycle phase, met or not, with evidence and proposed changes. */
 export function postureCommand(io: CliIo, done: (code: number) => void): Command {
   return addEstateOptions(
@@ -27,8 +21,8 @@ export function postureCommand(io: CliIo, done: (code: number) => void): Command
     .option('--policy <file>', 'policy file (YAML): failOn, ignoreUnfixed, allowedRegistries, requiredPssLevel, maxImageAgeDays, requireSignatures, trustedKeys, acceptedRisks (default: the config\'s policy)')
     .option('--db <file>', 'advisory database for image and host-runtime vulnerabilities (default: <cache-dir>/osv.sqlite when it exists)')
     .option('--title <text>', 'report title (default: from the config file\'s directory)')
-    .option('--exit-code <n>', 'exit with this code when any control is a gap', (t) => Number.parseInt(t, 10), 0)
-    .option('--fail-under <score>', 'exit with --exit-code (or 1) when the overall score is below this', score)
+    .option('--exit-code <n>', 'exit with this code when any control is a gap', parseExitCode, 0)
+    .option('--fail-under <score>', 'exit with --exit-code (or 1) when the overall score is below this', parseScore)
     .action(async (values: PostureValues) => {
       const { runPosture } = await import('./posture-run.js');
       done(await runPosture(values, io));

@@ -3,12 +3,14 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { NotFoundError, UsageError, messageOf } from '../../core/errors.js';
 import type { RegistryScanReport } from '../../distribute/model.js';
+import { uncheckedImage } from '../../distribute/rules/images.js';
 import { registryRules } from '../../distribute/rules/registry.js';
 import { ruleSarifJson } from '../../report/sarif.js';
 import { renderRegistryScan } from '../../report/registry/table.js';
-import { renderTable } from '../../report/table.js';
+import { printable, renderTable } from '../../report/table.js';
 import { AdvisoryStore } from '../../vuln/advisories/store.js';
 import { ExitCode, type CliIo } from '../io.js';
+import { outputWidth } from '../width.js';
 import { defaultCacheDir, resolveRegistryOptions } from '../options.js';
 import { ProgressLine } from '../progress.js';
 import { writeOutput } from '../read.js';
@@ -56,15 +58,19 @@ export async function runRegistryScan(target: string, values: RegistryScanValues
     progress?.finish();
     history?.record(report);
     const shown: RegistryScanReport = severities ? { ...report, findings: report.findings.filter((f) => severities.includes(f.severity)) } : report;
-    const width = io.stdout.isTTY ? (io.stdout.columns ?? 120) : 200;
+    const width = outputWidth(io, values.output);
     const text =
       values.format === 'json'
         ? `${JSON.stringify(shown, null, 2)}\n`
         : values.format === 'sarif'
           ? ruleSarifJson([{ scanner: 'registry', rules: registryRules.map((r) => r.meta), findings: shown.findings.map((f) => ({ ...f, location: { file: targetUri(f.target) } })) }], version)
-          : renderRegistryScan(shown, width);
+          : renderRegistryScan(report, width, severities);
     await writeOutput(io, values.output, text);
-    return shown.findings.length > 0 && values.exitCode !== 0 ? values.exitCode : ExitCode.ok;
+    // images not fully checked for vulnerabilities: said on stderr, and a gate never passes on them, whatever --severity shows
+    const unchecked = report.findings.filter((f) => f.ruleId === uncheckedImage.meta.id);
+    for (const f of unchecked) io.stderr.write(`shipshape: warning: ${f.message}\n`);
+    if (values.exitCode === 0) return ExitCode.ok;
+    return shown.findings.length > 0 || unchecked.length > 0 ? values.exitCode : ExitCode.ok;
   } finally {
     progress?.finish();
     advisories?.close();
@@ -99,8 +105,9 @@ export async function runHistory(registryArg: string | undefined, values: Histor
       await writeOutput(io, values.output, `${JSON.stringify({ scans, scan: wanted, previous: before, changes }, null, 2)}\n`);
       return ExitCode.ok;
     }
-    const width = io.stdout.isTTY ? (io.stdout.columns ?? 120) : 200;
-    const lines = [renderTable(['ID', 'REGISTRY', 'PREFIX', 'SCANNED', 'IMAGES', 'FINDINGS'], scans.map((s) => [String(s.id), s.registry, s.prefix ?? '', s.scannedAt, String(s.images), String(s.findings)]), { width }), ''];
+    const width = outputWidth(io, values.output);
+    const rows = scans.map((s) => [String(s.id), s.registry, s.prefix ?? '', s.scannedAt, String(s.images), String(s.findings)]);
+    const lines = [renderTable(['ID', 'REGISTRY', 'PREFIX', 'SCANNED', 'IMAGES', 'FINDINGS'], rows, { width, kinds: ['id', 'id', 'id', 'id', 'id', 'id'], align: ['right', 'left', 'left', 'left', 'right', 'right'] }), ''];
     if (!changes) lines.push(`scan ${wanted.id} is the first of ${wanted.registry}${wanted.prefix ? `/${wanted.prefix}` : ''}: nothing to compare with`);
     else {
       lines.push(`Changes in scan ${wanted.id} since scan ${before?.id ?? ''} (${changes.previousScanAt}):`);
@@ -108,8 +115,8 @@ export async function runHistory(registryArg: string | undefined, values: Histor
       for (const i of changes.newImages) lines.push(`  new     ${i.repository}@${i.digest} ${i.tags.join(',')}`);
       for (const t of changes.removedTags) lines.push(`  removed ${t.repository}:${t.tag} (was ${t.digest})`);
       const added = after?.findings.filter((f) => changes.newFindings.includes(f.fingerprint)) ?? [];
-      for (const f of added) lines.push(`  finding ${f.ruleId} ${f.message}`);
       if (changes.movedTags.length + changes.newImages.length + changes.removedTags.length + added.length === 0) lines.push('  nothing changed');
+      else lines.push(`  ${added.length} new finding(s)`, ...added.map((f) => `  finding ${f.ruleId} ${printable(f.message)}`));
     }
     await writeOutput(io, values.output, `${lines.join('\n')}\n`);
     return ExitCode.ok;

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import type { CliIo } from '../io.js';
-import { addRegistryOptions, parsePositiveInt, type RegistryOptionValues } from '../options.js';
+import { parseExitCode, parsePositiveInt } from '../flags.js';
+import { addRegistryOptions, type RegistryOptionValues } from '../options.js';
 
 export interface RegistryScanValues extends RegistryOptionValues {
   format: 'table' | 'json' | 'sarif';
@@ -35,7 +36,7 @@ export function registryCommand(io: CliIo, done: (code: number) => void): Comman
       .option('--max-image-age <days>', 'images built longer ago than this are stale (SS-REG-012)', parsePositiveInt, 180)
       .option('--no-history', 'do not compare with, nor record into, the scan history')
       .option('-s, --severity <levels>', 'report only findings of these severities (comma-separated)')
-      .option('--exit-code <n>', 'exit with this code when any finding is reported', (t) => Number.parseInt(t, 10), 0),
+      .option('--exit-code <n>', 'exit with this code when any finding is reported', parseExitCode, 0),
     'images read at once',
   ).action(async (target: string, values: RegistryScanValues) => {
     const { runRegistryScan } = await import('./registry-run.js');

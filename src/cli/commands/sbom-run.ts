@@ -7,6 +7,7 @@ import { cyclonedxJson } from '../../report/sbom/cyclonedx.js';
 import type { SbomInput } from '../../report/sbom/document.js';
 import { spdxJson } from '../../report/sbom/spdx.js';
 import type { CliIo } from '../io.js';
+import { outputWidth } from '../width.js';
 import { readImageForCli, writeOutput } from '../read.js';
 import { version } from '../version.js';
 import type { SbomValues } from './sbom.js';
@@ -25,7 +26,7 @@ export async function runSbom(name: string, values: SbomValues, io: CliIo): Prom
     randomUuid: randomUUID(),
   };
   const report = inventoryReport(model, inventory);
-  const width = io.stdout.isTTY ? (io.stdout.columns ?? 120) : 200;
+  const width = outputWidth(io, values.output);
   const text =
     values.format === 'cyclonedx'
       ? cyclonedxJson(input)

@@ -4,6 +4,7 @@ import { NotFoundError, messageOf } from '../../core/errors.js';
 import type { LayerFileVisitor } from '../../image/layer/visitor.js';
 import { checkImage } from '../../build/image/check.js';
 import { imageRules } from '../../build/image/registry.js';
+import { readDockerfileFile } from '../../build/dockerfile/read.js';
 import { analyzers } from '../../inventory/analyzers/registry.js';
 import type { RuleFindingSet } from '../../report/rule-findings.js';
 import { imagePurl } from '../../report/sbom/document.js';
@@ -15,21 +16,23 @@ import type { RuleFinding } from '../../rules/rule.js';
 import { defaultSecretConfig, loadSecretConfig, secretFindings, secretRules, secretVisitor, type SecretConfig } from '../../secrets/index.js';
 import { recordSeenEcosystems } from '../../vuln/advisories/seen.js';
 import { AdvisoryStore } from '../../vuln/advisories/store.js';
+import { coverageGaps } from '../../vuln/coverage.js';
 import { scanImage, type ScanResult } from '../../vuln/scan.js';
 import type { SeverityLevel } from '../../vuln/severity.js';
 import { parseIgnoreFile, parseOpenVex, type SuppressOptions } from '../../vuln/suppress.js';
+import { durationMs } from '../flags.js';
 import { ExitCode, type CliIo } from '../io.js';
+import { outputWidth } from '../width.js';
 import { defaultCacheDir } from '../options.js';
 import { readImageForCli, writeOutput } from '../read.js';
 import { version } from '../version.js';
-import { parseDuration } from './durations.js';
 import { parseScanners, parseSeverities, type ScanValues } from './scan.js';
 
 /** The work of `shipshape scan image`; returns the exit code (`--exit-code` when findings remain). */
 export async function runScan(name: string, values: ScanValues, io: CliIo): Promise<number> {
   const scanners = parseScanners(values.scanners);
   const severities = parseSeverities(values.severity);
-  const maxAgeMs = parseDuration(values.maxDbAge);
+  const maxAgeMs = durationMs(values.maxDbAge);
   const dbPath = values.db ?? AdvisoryStore.defaultPath(values.cacheDir ?? defaultCacheDir(io));
   const store = scanners.has('vuln') ? AdvisoryStore.open(dbPath, { create: false, readonly: true }) : undefined;
   try {
@@ -50,7 +53,7 @@ export async function runScan(name: string, values: ScanValues, io: CliIo): Prom
         io.stderr.write(`shipshape: warning: could not record the ecosystems scanned (${messageOf(error)})\n`);
       });
     }
-    const width = io.stdout.isTTY ? (io.stdout.columns ?? 120) : 200;
+    const width = outputWidth(io, values.output);
     const text =
       values.format === 'json'
         ? `${JSON.stringify(report, null, 2)}\n`
@@ -60,11 +63,18 @@ export async function runScan(name: string, values: ScanValues, io: CliIo): Prom
             ? cyclonedxJson(
                 { image: model.image, inventory: result.inventory, toolVersion: version, timestamp: new Date(), reproducible: false, randomUuid: randomUUID() },
                 result.findings,
+                result.coverage,
               )
             : renderScan(report, width, ruleSets);
     await writeOutput(io, values.output, text);
+    const gaps = coverageGaps(result.coverage);
+    for (const gap of gaps) io.stderr.write(`shipshape: warning: ${gap}\n`);
     const found = result.findings.length + ruleSets.reduce((n, set) => n + set.findings.length, 0);
-    return found > 0 && values.exitCode !== 0 ? values.exitCode : ExitCode.ok;
+    if (values.exitCode === 0) return ExitCode.ok;
+    if (found > 0) return values.exitCode;
+    // a gate never passes on what was not checked
+    if (gaps.length > 0) io.stderr.write(`shipshape: the --exit-code gate fails: ${result.coverage?.notChecked.length} packages could not be checked for vulnerabilities\n`);
+    return gaps.length > 0 ? values.exitCode : ExitCode.ok;
   } finally {
     store?.close();
   }
@@ -116,7 +126,7 @@ async function dockerfileFindings(file: string): Promise<RuleFindingSet> {
   const { existsSync } = await import('node:fs');
   const { lintDockerfile } = await import('../../build/dockerfile/lint.js');
   const { dockerfileRules } = await import('../../build/dockerfile/registry.js');
-  const content = await readText(file, 'the Dockerfile');
+  const content = await readDockerfileFile(file);
   const findings = lintDockerfile(content, { file: relativeUri(file), hasDockerignore: existsSync(path.join(path.dirname(file), '.dockerignore')) });
   return { scanner: 'dockerfile', rules: dockerfileRules.map((rule) => rule.meta), findings };
 }
@@ -124,7 +134,8 @@ async function dockerfileFindings(file: string): Promise<RuleFindingSet> {
 /** Reads `--ignorefile` (or `./.shipshapeignore` when present) and `--vex` documents. */
 async function suppressionsFor(values: ScanValues, io: CliIo): Promise<SuppressOptions> {
   const { existsSync } = await import('node:fs');
-  const ignorefile = values.ignorefile ?? (existsSync('.shipshapeignore') ? '.shipshapeignore' : undefined);
+  const found = path.join(io.cwd, '.shipshapeignore');
+  const ignorefile = values.ignorefile ?? (existsSync(found) ? found : undefined);
   return {
     ignores: ignorefile ? parseIgnoreFile(await readText(ignorefile, 'the ignore file'), ignorefile) : [],
     vex: await Promise.all((values.vex ?? []).map(async (file) => parseOpenVex(await readText(file, 'the VEX document'), file))),
@@ -141,7 +152,7 @@ function relativeUri(file: string): string {
 /** Reads `--dockerfile` and ties the image's build layers to its instructions. */
 async function dockerfileFor(file: string, result: ScanResult): Promise<SarifDockerfile> {
   const { dockerfileLayers } = await import('../../build/dockerfile-layers.js');
-  const content = await readText(file, 'the Dockerfile');
+  const content = await readDockerfileFile(file);
   const firstBuildLayer = result.baseLayers ?? 0;
   const buildLayers = result.model.layers.slice(firstBuildLayer).map((layer) => layer.history?.created_by);
   return { uri: relativeUri(file), layers: dockerfileLayers(content, buildLayers), firstBuildLayer };

@@ -2,7 +2,8 @@ import { Command, Option } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import type { SeverityLevel } from '../../vuln/severity.js';
 import type { CliIo } from '../io.js';
-import { addImageOptions, parsePositiveInt, type ImageOptionValues } from '../options.js';
+import { parseDuration, parseExitCode, parsePositiveInt } from '../flags.js';
+import { addImageOptions, type ImageOptionValues } from '../options.js';
 
 export interface ScanValues extends ImageOptionValues {
   format: 'table' | 'json' | 'sarif' | 'cyclonedx';
@@ -51,7 +52,7 @@ export function scanCommand(io: CliIo, done: (code: number) => void): Command {
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .option('-s, --severity <levels>', 'report only these severities (comma-separated: CRITICAL,HIGH,MEDIUM,LOW,UNKNOWN)')
     .option('--ignore-unfixed', 'leave out vulnerabilities that have no fixed version', false)
-    .option('--exit-code <n>', 'exit with this code when any (reported) vulnerability is found', (t) => Number.parseInt(t, 10), 0)
+    .option('--exit-code <n>', 'exit with this code when any (reported) vulnerability is found', parseExitCode, 0)
     .option('--base-layers <n>', 'how many leading layers are the base image (default: read off the history)', parsePositiveInt)
     .option('--scanners <list>', 'what to look for: vuln, secret, config (comma-separated)', 'vuln,secret,config')
     .option('--secret-config <file>', 'secret scanner settings (JSON: disable, allowPaths, allowValues, maxFileBytes)')
@@ -59,7 +60,7 @@ export function scanCommand(io: CliIo, done: (code: number) => void): Command {
     .option('--ignorefile <file>', 'ids to ignore, with a reason and optional exp:YYYY-MM-DD (default: ./.shipshapeignore if present)')
     .option('--vex <file...>', 'OpenVEX documents: not_affected/fixed statements suppress findings (the justification is shown)')
     .option('--db <file>', 'advisory database (default: <cache dir>/advisories/osv.sqlite)')
-    .option('--max-db-age <duration>', 'warn when the advisory database is older than this (e.g. 72h, 7d)', '7d');
+    .option('--max-db-age <duration>', 'warn when the advisory database is older than this (e.g. 72h, 7d)', parseDuration, '7d');
   addImageOptions(image).action(async (name: string, values: ScanValues) => {
     const { runScan } = await import('./scan-run.js');
     done(await runScan(name, values, io));

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { ExitCode, type CliIo } from '../io.js';
+import { version as toolVersion } from '../version.js';
 
 interface CompareValues {
   scheme: string;
@@ -10,7 +11,8 @@ interface CompareValues {
 /**
  * `shipshape version compare --scheme S A B` prints `A<TAB>op<TAB>B` (`<`, `=`, `>`, or `?` and the
  * reason); with `--stdin`, one answer per `left<TAB>right` line — fast enough to check a scheme
- * against the real tool on 100,000 pairs.
+ * against the real tool on 100,000 pairs. `shipshape version` alone prints Shipshape's version, as
+ * `--version` does.
  */
 export function versionCommand(io: CliIo, done: (code: number) => void): Command {
   const compare = new Command('compare')
@@ -42,5 +44,11 @@ export function versionCommand(io: CliIo, done: (code: number) => void): Command
       }
       done(ExitCode.ok);
     });
-  return new Command('version').description('version schemes').addCommand(compare);
+  return new Command('version')
+    .description("print Shipshape's version; `version compare` compares two versions with an ecosystem's scheme")
+    .addCommand(compare)
+    .action(() => {
+      io.stdout.write(`${toolVersion}\n`);
+      done(ExitCode.ok);
+    });
 }

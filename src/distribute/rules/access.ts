@@ -70,6 +70,7 @@ export const certificateExpiry: RegistryRule = {
     const tls = report.access.tls;
     if (!tls || tls.daysLeft > 30) return [];
     const message = tls.daysLeft < 0 ? `the certificate of ${report.registry} expired on ${tls.validTo}` : `the certificate of ${report.registry} expires on ${tls.validTo} (${tls.daysLeft} days)`;
-    return [{ message, target: registryTarget, severity: tls.daysLeft < 0 ? 'HIGH' : 'MEDIUM' }];
+    // the certificate (by its end date), not the days left: the same certificate is the same finding
+    return [{ message, target: registryTarget, severity: tls.daysLeft < 0 ? 'HIGH' : 'MEDIUM', identity: [tls.validTo] }];
   },
 };

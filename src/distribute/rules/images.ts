@@ -61,6 +61,24 @@ export const vulnerableImage: RegistryRule = {
     }),
 };
 
+export const uncheckedImage: RegistryRule = {
+  meta: {
+    id: 'SS-REG-018',
+    title: 'Stored image not fully checked for vulnerabilities',
+    severity: 'HIGH',
+    rationale: 'The advisory database holds no advisories for some of the image’s OS release or language ecosystems: its packages there were not checked, so "no vulnerabilities" means "no data", and critical ones may hide there.',
+    remediation: 'Fetch the advisories the message names (`shipshape db update --ecosystem …`, or `db import` of an OSV dump) and scan again; for an OS with no advisory source, move to a base whose distribution publishes one.',
+    references: [nist('4.1.1', 'Image vulnerabilities'), nist('4.2.1', 'Image vulnerabilities')],
+  },
+  check: ({ report }) =>
+    [...platformImages(report)].flatMap(({ repository, image, platform }) => {
+      const gaps = platform.coverage?.ecosystems.filter((e) => !e.covered) ?? [];
+      if (gaps.length === 0) return [];
+      const what = gaps.map((e) => `${e.packages} ${e.ecosystem} packages (${e.reason}${e.fix ? `; ${e.fix}` : ''})`).join(', ');
+      return [{ message: `${label(imageName(repository, image), platform.platform)}: ${what} not checked for vulnerabilities`, target: imageTarget(repository, image, platform.digest), identity: [platform.digest, ...gaps.map((e) => e.ecosystem)] }];
+    }),
+};
+
 export const secretInImage: RegistryRule = {
   meta: {
     id: 'SS-REG-016',
@@ -75,6 +93,7 @@ export const secretInImage: RegistryRule = {
       (platform.secrets ?? []).map((secret) => ({
         message: `${label(imageName(repository, image), platform.platform)}: ${secret.title}${secret.path ? ` in ${secret.path}` : ''}${secret.layer !== undefined ? ` (layer ${secret.layer})` : ''}`,
         target: imageTarget(repository, image, platform.digest),
+        identity: [platform.digest, secret.ruleId, secret.path, secret.layer],
       })),
     ),
 };

@@ -1,5 +1,5 @@
 import { anonymousCatalog, anonymousPull, certificateExpiry, plainHttp, untrustedCertificate } from './access.js';
-import { endOfLifeOs, rootImage, secretInImage, staleImage, vulnerableImage } from './images.js';
+import { endOfLifeOs, rootImage, secretInImage, staleImage, uncheckedImage, vulnerableImage } from './images.js';
 import type { RegistryRule } from './rule.js';
 import { badSignature, noProvenance, noSbom, unsigned } from './signing.js';
 import { latestTag, movedTag, untagged } from './tags.js';
@@ -23,4 +23,5 @@ export const registryRules: readonly RegistryRule[] = [
   untagged,
   secretInImage,
   rootImage,
+  uncheckedImage,
 ];

@@ -19,6 +19,12 @@ export interface RegistryFindingDraft {
   target: Omit<RegistryTarget, 'registry'>;
   /** Overrides the rule's severity (e.g. the worst vulnerability found). */
   severity?: RegistryFinding['severity'] | undefined;
+  /**
+   * What tells this finding apart from the rule's others in the same repository (default: the
+   * target's digest). The fingerprint is made of it, so it holds nothing that changes while the
+   * image does not: no tag grouping, age or count.
+   */
+  identity?: readonly (string | number | undefined)[];
 }
 
 export interface RegistryRule {

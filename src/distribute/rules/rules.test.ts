@@ -10,7 +10,9 @@ function platform(overrides: Partial<PlatformImage> = {}): PlatformImage {
   return {
     platform: 'linux/amd64', digest: digest(1), created: '2026-11-01T00:00:00Z', ageDays: 28,
     os: { id: 'debian', name: 'Debian GNU/Linux', version: '12', eolDate: '2028-06-10', endOfLife: false },
-    vulnerabilities: { LOW: 2 }, fixable: { LOW: 1 }, vulnerabilityList: [], baseName: undefined, baseDigest: undefined, source: undefined, revision: undefined, runsAsRoot: false, secrets: [],
+    vulnerabilities: { LOW: 2 }, fixable: { LOW: 1 }, vulnerabilityList: [],
+    coverage: { complete: true, ecosystems: [{ ecosystem: 'Debian:12', kind: 'os', covered: true, advisories: 900, packages: 88, reason: undefined, fix: undefined }] },
+    baseName: undefined, baseDigest: undefined, source: undefined, revision: undefined, runsAsRoot: false, secrets: [],
     ...overrides,
   };
 }

@@ -17,6 +17,7 @@ export const movedTag: RegistryRule = {
         .map((tag) => ({
           message: `${repository.name}:${tag.tag} moved from ${tag.movedFrom ?? ''} to ${tag.digest} since the previous scan`,
           target: { repository: repository.name, tag: tag.tag, digest: tag.digest },
+          identity: [tag.tag, tag.movedFrom, tag.digest],
         })),
     ),
 };
@@ -33,7 +34,8 @@ export const latestTag: RegistryRule = {
   check: ({ report }) =>
     report.repositories
       .filter((repository) => repository.tags.some((tag) => tag.tag === 'latest'))
-      .map((repository) => ({ message: `${repository.name} has a latest tag`, target: { repository: repository.name, tag: 'latest', digest: repository.tags.find((t) => t.tag === 'latest')?.digest } })),
+      // one finding per repository, wherever latest points
+      .map((repository) => ({ message: `${repository.name} has a latest tag`, target: { repository: repository.name, tag: 'latest', digest: repository.tags.find((t) => t.tag === 'latest')?.digest }, identity: ['latest'] })),
 };
 
 export const untagged: RegistryRule = {

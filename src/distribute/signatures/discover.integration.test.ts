@@ -11,18 +11,17 @@ import {
   signImage,
   type Subject,
 } from '../../test-support/cosign.js';
-import { pushImage, startRegistry, type RunningRegistry } from '../../test-support/registry.js';
-import { realRegistryMissing, sharedPath } from '../../test-support/shared.js';
+import { pushImage, registryMissing, startRegistry, type RunningRegistry } from '../../test-support/registry.js';
+import { sharedAbsent, sharedPath } from '../../test-support/shared.js';
+import { skipWhen } from '../../test-support/skip.js';
 import { discoverReferrers, type ReferrerDiscovery } from './discover.js';
 import { loadPublicKey } from './keys.js';
 import { isArtifactTag, referrersTag } from './tags.js';
 
-const skipReason = realRegistryMissing();
-
 const repo = 'team/app';
 const elsewhere = `sha256:${'e'.repeat(64)}`;
 
-describe.skipIf(skipReason !== undefined)(`signatures and attestations in a real registry${skipReason ? ` — skipped: ${skipReason}` : ''}`, () => {
+describe('signatures and attestations in a real registry', skipWhen(sharedAbsent, registryMissing({ skopeo: true })), () => {
   const signer = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const stranger = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   // The key as a user gives it: a PEM file read back through loadPublicKey.

@@ -6,13 +6,14 @@ import {
   FakeRegistry,
   putBlob,
   putManifest,
+  registryMissing,
   startRegistry,
   startServer,
   startTokenServer,
   type RunningRegistry,
   type TestServer,
 } from '../../test-support/registry.js';
-import { realRegistryMissing } from '../../test-support/shared.js';
+import { skipWhen } from '../../test-support/skip.js';
 import { RegistryClient } from './client.js';
 
 const open: { close(): Promise<void> }[] = [];
@@ -187,9 +188,7 @@ describe('listTags pagination', () => {
   });
 });
 
-const skipReason = realRegistryMissing({ skopeo: false });
-
-describe.skipIf(skipReason !== undefined)(`catalog and tags against Debian's docker-registry${skipReason ? ` — skipped: ${skipReason}` : ''}`, () => {
+describe("catalog and tags against Debian's docker-registry", skipWhen(registryMissing()), () => {
   let registry: RunningRegistry;
   const repositories = ['alpha', 'team/api', 'team/web', 'team/web/admin', 'teamster/x'];
   const tags = ['1.0', '1.1', '2.0', 'latest', 'stable', 'edge', 'beta'];

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { Diagnostics } from '../../core/diagnostics.js';
 import { UsageError, messageOf } from '../../core/errors.js';
+import { dockerHub, dockerHubAliases, dockerHubCredentialsKey } from '../registry-hosts.js';
 
 /** What we can authenticate with. `source` says where it came from, for messages (never the secret). */
 export type Credentials =
@@ -38,10 +39,6 @@ type AuthEntry = NonNullable<DockerConfig['auths']>[string];
 const helperOutputSchema = z.object({ Username: z.string(), Secret: z.string() });
 const maxHelperOutput = 1024 * 1024;
 
-/** Docker Hub's credentials are stored under its legacy index URL. */
-const dockerHubServerUrl = 'https://index.docker.io/v1/';
-const dockerHubAliases = ['docker.io', 'index.docker.io', 'registry-1.docker.io'];
-
 /**
  * Finds credentials for `registry` (`docker.io`, `host:port`): explicit username/password first,
  * else the Docker config file the way `docker` reads it: `credHelpers[host]`, then `credsStore`,
@@ -58,11 +55,12 @@ export async function findCredentials(registry: string, options: CredentialOptio
   if (options.dockerConfigPath === undefined) return undefined;
   const config = await readDockerConfig(options.dockerConfigPath, options.diagnostics);
   if (config === undefined) return undefined;
-  const hosts = registry === 'docker.io' ? dockerHubAliases : [registry];
+  const hosts = registry === dockerHub ? dockerHubAliases : [registry];
 
   const helper = hosts.map((host) => config.credHelpers?.[host]).find(Boolean) ?? config.credsStore;
   if (helper) {
-    const serverUrl = registry === 'docker.io' ? dockerHubServerUrl : registry;
+    // Docker Hub's credentials are stored under its legacy index URL
+    const serverUrl = registry === dockerHub ? dockerHubCredentialsKey : registry;
     const found = await runCredentialHelper(helper, serverUrl, options);
     if (found) return found;
   }
@@ -101,7 +99,7 @@ function hostOfKey(key: string): string {
   return withoutScheme.split('/')[0] ?? '';
 }
 
-function findAuthEntry(config: DockerConfig, hosts: string[]): { key: string; value: AuthEntry } | undefined {
+function findAuthEntry(config: DockerConfig, hosts: readonly string[]): { key: string; value: AuthEntry } | undefined {
   const entries = Object.entries(config.auths ?? {});
   for (const host of hosts) {
     const match = entries.find(([key, value]) => hostOfKey(key) === host && hasSecret(value));

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AbortedError, LimitExceededError, NetworkError, RegistryError, TlsError, UsageError } from '../../core/errors.js';
 import { freePort, makeSelfSignedCert, startServer, type TestServer } from '../../test-support/registry.js';
-import { hasCommand } from '../../test-support/shared.js';
+import { commandMissing, skipWhen } from '../../test-support/skip.js';
 import { HttpTransport, readBody, type TransportOptions } from './http.js';
 
 const open: { close(): Promise<void> }[] = [];
@@ -144,7 +144,7 @@ describe('readBody', () => {
   });
 });
 
-describe.skipIf(!hasCommand('openssl'))('TLS', () => {
+describe('TLS', skipWhen(commandMissing('openssl')), () => {
   let tls: Awaited<ReturnType<typeof makeSelfSignedCert>>;
   beforeAll(async () => {
     tls = await makeSelfSignedCert();

@@ -155,12 +155,14 @@ describe('RegistryImageSource', () => {
     );
   });
 
-  it('warns when a platform was asked for but the image is a single other-platform manifest', async () => {
+  it('refuses an asked-for platform that a single-platform image is not, and reads it as it is when none is asked for', async () => {
     const { fake, host } = await setup();
     fake.addImage('team/app', 'v1', layers);
-    const ctx = context();
-    await source(`${host}/team/app:v1`).resolve({ platform: { os: 'linux', architecture: 'arm64' } }, ctx);
-    expect(ctx.diagnostics.items.map((d) => d.code)).toEqual(['registry.platform-mismatch']);
+    await expect(source(`${host}/team/app:v1`).resolve({ platform: { os: 'linux', architecture: 'arm64' } }, context())).rejects.toThrow(
+      /has no image for platform linux\/arm64; it is a single-platform linux\/amd64 image/,
+    );
+    expect((await source(`${host}/team/app:v1`).resolve({ platform: { os: 'linux', architecture: 'amd64' } }, context())).config.architecture).toBe('amd64');
+    expect((await source(`${host}/team/app:v1`).resolve({}, context())).config.architecture).toBe('amd64');
   });
 
   it('passes the signal of open() on, so a read can be cancelled', async () => {

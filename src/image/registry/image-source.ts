@@ -1,9 +1,8 @@
 import { ManifestError } from '../../core/errors.js';
 import { parseDigest } from '../digest.js';
-import { formatPlatform, platformMatches } from '../platform.js';
 import { formatReference, type ImageReference } from '../reference.js';
 import { imageConfigSchema, parseJson, validate } from '../schema.js';
-import { selectByPlatform } from '../select.js';
+import { requirePlatform, selectByPlatform } from '../select.js';
 import type { ImageSelection, ImageSource, LayerBlob, ResolvedImage, SourceContext } from '../source.js';
 import { RegistryClient, type ClientInternals, type FetchedManifest } from './client.js';
 import type { RegistryOptions } from './options.js';
@@ -19,7 +18,8 @@ export function openRegistryImage(ref: ImageReference, options: RegistryOptions,
 /**
  * Resolves a reference to a verified manifest and config: by digest when the reference has one
  * (the tag is then only for display), else by tag; an index is narrowed to the wanted platform
- * (linux/amd64 unless chosen). Layers stream straight from the registry, verified as they flow.
+ * (linux/amd64 unless chosen); a single-platform image must be the platform chosen, if one was.
+ * Layers stream straight from the registry, verified as they flow.
  */
 export class RegistryImageSource implements ImageSource {
   readonly kind = 'registry' as const;
@@ -65,14 +65,7 @@ export class RegistryImageSource implements ImageSource {
         `${name}: the manifest lists ${manifest.layers.length} layers but the config has ${diffIds.length} rootfs.diff_ids`,
       );
     }
-    const wanted = selection.platform;
-    if (wanted && indexDigest === undefined && !platformMatches(wanted, config)) {
-      context.diagnostics.warn(
-        'registry.platform-mismatch',
-        `${formatPlatform(wanted)} was asked for, but ${name} is a single ${formatPlatform(config)} image`,
-        name,
-      );
-    }
+    if (indexDigest === undefined) requirePlatform(name, config, selection.platform);
 
     const layers = manifest.layers.map((descriptor, index): LayerBlob => ({
       index,

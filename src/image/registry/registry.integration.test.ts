@@ -13,17 +13,17 @@ import type { ImageSelection, ResolvedImage } from '../source.js';
 import {
   pushImage,
   putManifest,
+  registryMissing,
   startRegistry,
   startTokenServer,
   type RunningRegistry,
   type TokenServer,
 } from '../../test-support/registry.js';
-import { realRegistryMissing, sharedPath } from '../../test-support/shared.js';
+import { sharedAbsent, sharedPath } from '../../test-support/shared.js';
+import { skipWhen } from '../../test-support/skip.js';
 import { openRegistryImage } from './image-source.js';
 import { RegistryClient } from './client.js';
 import type { RegistryOptions } from './options.js';
-
-const skipReason = realRegistryMissing();
 
 interface Expected {
   manifest_digest: string;
@@ -41,7 +41,7 @@ function image(name: string): { archive: string; expected: Expected } {
 const user = 'tester';
 const password = 'test-pass-1';
 
-describe.skipIf(skipReason !== undefined)(`registry client against real registries${skipReason ? ` — skipped: ${skipReason}` : ''}`, () => {
+describe('registry client against real registries', skipWhen(sharedAbsent, registryMissing({ auth: true, tls: true, skopeo: true })), () => {
   // Loaded in beforeAll: a skipped describe still runs its body to collect tests.
   let bookworm: ReturnType<typeof image>;
   let bullseye: ReturnType<typeof image>;

@@ -6,7 +6,7 @@ import { parseDigest } from '../digest.js';
 import { MediaType, type Compression } from '../media-types.js';
 import { sniffCompression } from '../layer/decompress.js';
 import { dockerArchiveManifestSchema, parseJson, validate } from '../schema.js';
-import { refNameMatches } from '../select.js';
+import { refNameMatches, requirePlatform } from '../select.js';
 import type { ImageSelection, ImageSource, LayerBlob, ResolvedImage, SourceContext } from '../source.js';
 import type { ArchiveFiles } from './archive-files.js';
 import { openVerified, parseImageConfig } from './blobs.js';
@@ -51,6 +51,7 @@ export class DockerArchiveSource implements ImageSource {
       throw new DigestMismatchError(`config ${entry.Config}`, expectedConfigDigest, configDigest);
     }
     const config = parseImageConfig(`config ${entry.Config}`, configData);
+    requirePlatform(files.location, config, selection.platform);
     checkLayerCount(files.location, entry.Layers.length, config);
 
     const layers: LayerBlob[] = [];

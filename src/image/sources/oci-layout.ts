@@ -1,7 +1,7 @@
 import { ManifestError, NotFoundError, UnsupportedError } from '../../core/errors.js';
 import { imageManifestMediaTypes, MediaType } from '../media-types.js';
 import { ociLayoutSchema, parseJson, parseManifestDocument, validate, type Descriptor, type ImageManifest } from '../schema.js';
-import { refNameOf, selectByPlatform, selectFromLayoutIndex } from '../select.js';
+import { refNameOf, requirePlatform, selectByPlatform, selectFromLayoutIndex } from '../select.js';
 import type { ImageSelection, ImageSource, LayerBlob, ResolvedImage, SourceContext } from '../source.js';
 import type { ArchiveFiles } from './archive-files.js';
 import { blobPath, openVerified, parseImageConfig, readVerifiedBlob } from './blobs.js';
@@ -36,7 +36,12 @@ export class OciLayoutSource implements ImageSource {
       if (depth > maxIndexDepth) throw new ManifestError(`${files.location}: image indexes nested more than ${maxIndexDepth} deep`);
       const data = await readVerifiedBlob(files, descriptor, 'manifest', maxDocumentBytes);
       const document = parseManifestDocument(`manifest ${descriptor.digest}`, data, descriptor.mediaType);
-      if (document.kind === 'manifest') return this.resolveManifest(descriptor, document.manifest, document.mediaType, reference, indexDigest, context);
+      if (document.kind === 'manifest') {
+        const image = await this.resolveManifest(descriptor, document.manifest, document.mediaType, reference, indexDigest, context);
+        // chosen from an image index, it matched the platform there; listed alone in index.json, it must be the one asked for
+        if (indexDigest === undefined) requirePlatform(files.location, image.config, selection.platform);
+        return image;
+      }
       indexDigest ??= descriptor.digest;
       descriptor = selectByPlatform(`index ${descriptor.digest}`, document.index, selection.platform);
     }

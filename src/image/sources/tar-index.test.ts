@@ -5,7 +5,7 @@ import path from 'node:path';
 import { text } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultLimits } from '../../core/limits.js';
-import { hasCommand } from '../../test-support/shared.js';
+import { commandMissing, skipWhen } from '../../test-support/skip.js';
 import { TarIndex } from './tar-index.js';
 
 let dir: string;
@@ -22,7 +22,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe.skipIf(!hasCommand('tar'))('TarIndex on archives written by GNU tar', () => {
+describe('TarIndex on archives written by GNU tar', skipWhen(commandMissing('tar')), () => {
   it.each(['gnu', 'pax', 'ustar'])('indexes members of a %s archive, long names and symlinks included', async (format) => {
     const file = path.join(dir, `${format}.tar`);
     const members = format === 'ustar' ? ['small.json', 'alias.json'] : ['small.json', 'alias.json', longName];

@@ -29,7 +29,7 @@ function fixed(id: string, phase: PostureControl['meta']['phase'], weight: numbe
   return {
     meta: { id, phase, title: `Control ${id}`, objective: 'o', evaluation: 'e', references: [], weight },
     signatures,
-    evaluate: (_context: ControlContext) => ({ status, summary: `${id} is ${status}`, evidence: status === 'met' ? [] : [{ text: 'here', where: `place of ${id}`, nodes: [], findings: [], ok: false }], changes: [{ summary: `fix ${id}`, file: undefined, line: undefined, snippet: undefined, nodes: [] }] }),
+    evaluate: (_context: ControlContext) => ({ status, summary: `${id} is ${status}`, evidence: status === 'met' ? [] : [{ text: 'here', where: `place of ${id}`, nodes: [], findings: [], ok: false }], changes: [{ summary: `fix ${id}`, file: undefined, line: undefined, snippet: undefined, edits: [], nodes: [] }] }),
   };
 }
 
@@ -43,7 +43,7 @@ describe('assessPosture', () => {
     const status = Object.fromEntries(report.controls.map((c) => [c.control.id, c.status]));
     expect(status).toMatchObject({ 'SS-CTL-B01': 'met', 'SS-CTL-B02': 'gap', 'SS-CTL-B06': 'met', 'SS-CTL-D03': 'met', 'SS-CTL-R01': 'gap', 'SS-CTL-R05': 'gap', 'SS-CTL-H01': 'partial', 'SS-CTL-H04': 'unknown' });
     const b02 = report.controls.find((c) => c.control.id === 'SS-CTL-B02');
-    expect(b02?.changes[0]).toMatchObject({ file: 'apps/api/Jenkinsfile', line: 17 });
+    expect(b02?.changes[0]).toMatchObject({ file: 'apps/api/Jenkinsfile', line: 18 });
     expect(b02?.evidence[0]?.nodes).toEqual(['pipeline:jenkins:apps/api/Jenkinsfile', `image:${image}`]);
     expect(report.phases.map((p) => p.phase)).toEqual(['build', 'distribute', 'run', 'host']);
     for (const phase of report.phases) expect(phase.score).toBeGreaterThanOrEqual(0);
@@ -86,7 +86,9 @@ describe('assessPosture', () => {
   it('says so when nothing could be assessed', () => {
     const report = assessPosture(estate(), mapOf(), { policy: policy(), now: testNow });
     expect(report.controls.every((c) => c.status === 'unknown')).toBe(true);
-    expect(report.overall).toBe(0);
+    // not assessed is neither a failing 0 nor a passing 100
+    expect(report.overall).toBeNull();
+    expect(report.phases.map((p) => p.score)).toEqual([null, null, null, null]);
     expect(report.summary).toContain('Nothing could be assessed');
   });
 

@@ -1,9 +1,9 @@
 import { messageOf } from '../../core/errors.js';
 import type { AdvisoryLookup } from '../../vuln/match/matcher.js';
-import type { EstateEvidence } from '../estate-model.js';
+import type { EstateEvidence, UnscannedRegistry } from '../estate-model.js';
 import type { LifecycleMap } from '../model.js';
 import { applyAcceptedRisks } from './acceptance.js';
-import type { ControlContext, ControlOutcome, PostureControl } from './controls/control.js';
+import { evidenceOf, type ControlContext, type ControlOutcome, type PostureControl } from './controls/control.js';
 import { postureControls } from './controls/registry.js';
 import type { ControlResult, PostureReport } from './model.js';
 import type { Policy } from './policy.js';
@@ -30,7 +30,7 @@ export function assessPosture(evidence: EstateEvidence, map: LifecycleMap, optio
   const controls = (options.controls ?? postureControls).map((control) => {
     const optional = control.signatures === true && !options.policy.requireSignatures;
     const meta = optional ? { ...control.meta, weight: 0 } : control.meta;
-    const outcome = evaluateSafely(control, context);
+    const outcome = withUnscannedRegistries(control, evaluateSafely(control, context), evidence.unscannedRegistries ?? []);
     const result: ControlResult = {
       control: meta,
       status: outcome.status,
@@ -49,9 +49,21 @@ export function assessPosture(evidence: EstateEvidence, map: LifecycleMap, optio
     policy: options.policy.source,
     controls,
     phases,
-    overall: overall ?? 0,
+    overall: overall ?? null,
     summary: managerSummary(controls, phases, overall),
   };
+}
+
+/**
+ * The distribute phase's controls judge the registries that were read; a registry that could not be
+ * read may break any of them. Each names it as a place not assessed, and none is met while one is unread.
+ */
+function withUnscannedRegistries(control: PostureControl, outcome: ControlOutcome, unscanned: readonly UnscannedRegistry[]): ControlOutcome {
+  if (control.meta.phase !== 'distribute' || unscanned.length === 0) return outcome;
+  const places = unscanned.map((r) => evidenceOf(`the registry ${r.registry} could not be scanned (${r.reason}): not assessed there`, r.registry, [], false));
+  const names = unscanned.map((r) => r.registry).join(', ');
+  if (outcome.status !== 'met') return { ...outcome, evidence: [...outcome.evidence, ...places], summary: `${outcome.summary}; not assessed in ${names} (could not be scanned)` };
+  return { ...outcome, status: 'unknown', evidence: [...places, ...outcome.evidence], summary: `${outcome.summary}, but ${names} could not be scanned: not known there` };
 }
 
 /** A control that throws is a bug; the report says so for that control instead of losing every other one. */

@@ -42,14 +42,48 @@ export interface Evidence {
   ok: boolean;
 }
 
+/**
+ * One mechanical edit of a file, placed by what the readers know (a line, the step or statement
+ * holding a line, the YAML mapping holding a line), so it can be applied to the file as it is
+ * (`applyEdits`, src/lifecycle/posture/apply.ts). Inserted text is written unindented: it takes the
+ * indentation of the place it goes.
+ */
+export type FileEdit =
+  /**
+   * Lines before or after line `line` (after line 0: the top of the file). With `within`, the
+   * place is the whole item holding that line directly inside the nearest enclosing `within`
+   * block or YAML key (`steps`: a Jenkins/TeamCity/GitHub Actions step; `script`: a GitLab script
+   * line; `*`: the innermost Groovy/Kotlin statement). The text never lands above line
+   * `notBefore`: the applier refuses when the build that must come first shares that item.
+   */
+  | { kind: 'insert'; file: string; line: number; position: 'before' | 'after'; within?: string; notBefore?: number; text: string }
+  /** The first `find` on line `line` replaced by `replace` (a digest after a tag, flags after a program). */
+  | { kind: 'substitute'; file: string; line: number; find: string; replace: string }
+  /** Text appended at the end of the file, after a blank line. */
+  | { kind: 'append'; file: string; text: string }
+  /** An import line (Kotlin, Groovy) added among the file's imports unless it or a wildcard covering it is there. */
+  | { kind: 'import'; file: string; text: string }
+  /**
+   * A YAML mapping merged into the mapping of the item holding line `line` directly inside
+   * `within` (a key: `steps` for a GitHub Actions step; `(root)` for a top-level entry such as a
+   * GitLab job): missing keys are added, lists extended, mappings merged, scalars set.
+   */
+  | { kind: 'yaml-merge'; file: string; line: number; within: string; text: string };
+
 /** A change concrete for this estate. */
 export interface ProposedChange {
   summary: string;
   /** The file to change and the line to change it at (insert after), when it is a file. */
   file: string | undefined;
   line: number | undefined;
-  /** The exact text to add or the command to run (a Jenkinsfile stage, `FROM x@sha256:…`, a label). */
+  /** The text to show: what to add (a Jenkinsfile stage, `FROM x@sha256:…`) or the command to run, every estate name in it quoted. */
   snippet: string | undefined;
+  /**
+   * How to make the change in the files, when it can be made mechanically (empty: a command to run,
+   * or a change that needs judgement; the summary says which). Applying them is what makes the
+   * control see the step it looks for: the tests apply the example estates' edits and re-read.
+   */
+  edits: FileEdit[];
   nodes: string[];
 }
 
@@ -68,10 +102,10 @@ export interface PhaseScore {
   phase: Phase;
   /**
    * 0–100: weighted met = 1, partial = 0.5, gap = 0, accepted = 1; unknown controls and controls of
-   * weight 0 (not required by the policy) are left out. 0 when nothing in the phase could be
-   * assessed: `counts` then shows only unknowns.
+   * weight 0 (not required by the policy) are left out. null when nothing in the phase could be
+   * assessed ("not assessed": neither a failing 0 nor a passing 100); `counts` then shows only unknowns.
    */
-  score: number;
+  score: number | null;
   counts: Record<ControlStatus, number>;
 }
 
@@ -81,7 +115,8 @@ export interface PostureReport {
   policy: string | undefined;
   controls: ControlResult[];
   phases: PhaseScore[];
-  overall: number;
+  /** The weighted score over every phase; null when nothing could be assessed. */
+  overall: number | null;
   /** A short paragraph a manager can read: the score, the three biggest gaps, what to do first. */
   summary: string;
 }

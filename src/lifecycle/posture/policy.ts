@@ -16,7 +16,7 @@ export interface Policy {
   failOn: SeverityLevel[];
   /** Leave out vulnerabilities that have no fix yet (where the evidence says which have one). */
   ignoreUnfixed: boolean;
-  /** Registries (`registry.example.com`) or repository prefixes (`ghcr.io/acme/`, `docker.io/library/*`) trusted for parent and running images. Empty: no allow-list. */
+  /** Registries (`registry.example.com`, `*.example.com`) or repository prefixes (`ghcr.io/acme`, `docker.io/library/`) trusted for parent and running images, in the syntax of `parseAllowListEntry`. Empty: no allow-list. */
   allowedRegistries: string[];
   requiredPssLevel: 'baseline' | 'restricted';
   maxImageAgeDays: number;

@@ -22,6 +22,6 @@ export function phaseScores(results: readonly ControlResult[]): PhaseScore[] {
     const mine = results.filter((r) => r.control.phase === phase);
     const counts: Record<ControlStatus, number> = { met: 0, partial: 0, gap: 0, unknown: 0, accepted: 0 };
     for (const result of mine) counts[result.status]++;
-    return { phase, score: weightedScore(mine) ?? 0, counts };
+    return { phase, score: weightedScore(mine) ?? null, counts };
   });
 }

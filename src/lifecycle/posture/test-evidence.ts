@@ -53,8 +53,12 @@ export function dockerfile(file: string, froms: [number, string, string?][], fin
   };
 }
 
+/** What a scan records when the advisory database held advisories for every package of the image. */
+export const fullCoverage: PlatformImage['coverage'] = { complete: true, ecosystems: [{ ecosystem: 'Debian:11', kind: 'os', covered: true, advisories: 410, packages: 96, reason: undefined, fix: undefined }] };
+
+/** A platform image; one with vulnerability counts was fully covered unless `coverage` says otherwise. */
 export function platform(digest: string, fields: Partial<PlatformImage> = {}): PlatformImage {
-  return { platform: 'linux/amd64', digest, created: undefined, ageDays: undefined, os: undefined, vulnerabilities: undefined, fixable: undefined, vulnerabilityList: undefined, baseName: undefined, baseDigest: undefined, source: undefined, revision: undefined, runsAsRoot: undefined, secrets: undefined, ...fields };
+  return { platform: 'linux/amd64', digest, created: undefined, ageDays: undefined, os: undefined, vulnerabilities: undefined, fixable: undefined, vulnerabilityList: undefined, coverage: fields.vulnerabilities ? fullCoverage : undefined, baseName: undefined, baseDigest: undefined, source: undefined, revision: undefined, runsAsRoot: undefined, secrets: undefined, ...fields };
 }
 
 export function stored(digest: string, tags: string[], fields: { signatures?: SignatureEvidence[]; attestations?: AttestationEvidence[]; platform?: Partial<PlatformImage> } = {}): StoredImage {
@@ -110,7 +114,7 @@ export function mapOf(ids: string[] = []): LifecycleMap {
   return {
     schema: 'shipshape/lifecycle-map@1',
     generatedAt: testNow.toISOString(),
-    inputs: { sources: [], registries: [], workloads: [] },
+    inputs: { sources: [], registries: [], unscannedRegistries: [], workloads: [], config: null },
     nodes: ids.map((id) => ({ id, kind: id.split(':')[0] as LifecycleNodeKind, stage: 'build', label: id, evidence: [], attributes: {} })),
     edges: [],
     findings: [],

@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileMissing, skipWhen } from '../../test-support/skip.js';
 import { flowsOf, indexMap, lifecyclePath } from './map-index.js';
 import { renderHtmlReport } from './render.js';
 import { sampleReportInput } from './test-sample.js';
@@ -25,7 +25,7 @@ interface Watch {
   errors: string[];
 }
 
-describe.skipIf(!existsSync(chromiumPath))(`the HTML report in Chromium (${chromiumPath}; skipped when it is not installed)`, () => {
+describe('the HTML report in Chromium', skipWhen(fileMissing(chromiumPath, 'Chromium', 'chromium')), () => {
   let browser: Browser;
   let dir: string;
   let url: string;

@@ -59,8 +59,15 @@ function safeJson(value: unknown): string {
 }
 
 /** Score band for colour (the number is always printed too). */
-export function scoreBand(score: number): 'good' | 'fair' | 'poor' {
+/** The colour band of a score; `none` when not assessed (no evidence: neither good nor poor). */
+export function scoreBand(score: number | null): 'good' | 'fair' | 'poor' | 'none' {
+  if (score === null) return 'none';
   return score >= 80 ? 'good' : score >= 50 ? 'fair' : 'poor';
+}
+
+/** A score as people read it: `72/100`, or "not assessed" when there was no evidence to score. */
+export function scoreText(score: number | null): string {
+  return score === null ? 'not assessed' : `${score}/100`;
 }
 
 export function plural(count: number, word: string, words = `${word}s`): string {

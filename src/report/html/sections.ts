@@ -1,6 +1,6 @@
 import type { ControlResult, PostureReport } from '../../lifecycle/posture/model.js';
 import { escapeHtml } from './escape.js';
-import { changePlace, phaseOrder, phaseTitles, plural, scoreBand, severityBadge, severityRank, statusBadge, statusLabels } from './format.js';
+import { changePlace, phaseOrder, phaseTitles, plural, scoreBand, scoreText, severityBadge, severityRank, statusBadge, statusLabels } from './format.js';
 import type { ReportFinding, ReportFindingCategory, ReportInput } from './input.js';
 import type { MapIndex } from './map-index.js';
 import { bySeverity } from './node-facts.js';
@@ -17,21 +17,36 @@ export function renderHeader(input: ReportInput): string {
       .join(' · ');
     return (
       `<li class="phase-score band-${scoreBand(score.score)}"><a href="#phase-${phase}"><span class="phase-name">${phaseTitles[phase]}</span>` +
-      `<span class="score-num">${score.score}<span class="of">/100</span></span></a>${meter(score.score, `${phaseTitles[phase]} score`)}<span class="muted counts">${escapeHtml(counts || 'no controls')}</span></li>`
+      `${scoreNumber(score.score, '')}</a>${meter(score.score, `${phaseTitles[phase]} score`)}<span class="muted counts">${escapeHtml(counts || 'no controls')}</span></li>`
     );
   });
   return (
     `<header class="top"><h1>${escapeHtml(input.title)}</h1>` +
-    `<p class="muted">Generated ${escapeHtml(input.generatedAt)} by Shipshape ${escapeHtml(input.toolVersion)}${posture.policy ? ` · policy <code>${escapeHtml(posture.policy)}</code>` : ''}</p>` +
+    `<p class="muted">Generated ${escapeHtml(input.generatedAt)} by Shipshape ${escapeHtml(input.toolVersion)}${input.map.inputs.config ? ` · config <code>${escapeHtml(input.map.inputs.config)}</code>` : ' · no config file read'}${posture.policy ? ` · policy <code>${escapeHtml(posture.policy)}</code>` : ''}</p>` +
     `<nav aria-label="Sections"><a href="#map">Lifecycle map</a><a href="#controls">Controls</a><a href="#findings">Findings</a></nav></header>` +
     `<section class="scores" aria-labelledby="scores-h"><h2 id="scores-h" class="sr-only">Scores</h2>` +
-    `<div class="overall band-${scoreBand(posture.overall)}"><span class="overall-label">Overall posture</span><span class="score-num big">${posture.overall}<span class="of">/100</span></span>${meter(posture.overall, 'Overall score')}</div>` +
+    `<div class="overall band-${scoreBand(posture.overall)}"><span class="overall-label">Overall posture</span>${scoreNumber(posture.overall, ' big')}${meter(posture.overall, 'Overall score')}</div>` +
     `<ul class="phase-scores plain">${phases.join('')}</ul>` +
-    `<div class="summary"><h3>Summary</h3><p>${escapeHtml(posture.summary)}</p></div></section>`
+    `<div class="summary"><h3>Summary</h3><p>${escapeHtml(posture.summary)}</p>${unscannedNote(input)}</div></section>`
   );
 }
 
-function meter(score: number, label: string): string {
+/** Registries named in the estate that could not be scanned: what they hold is not assessed, and the report says so. */
+function unscannedNote(input: ReportInput): string {
+  const unscanned = input.map.inputs.unscannedRegistries;
+  if (unscanned.length === 0) return '';
+  const items = unscanned.map((r) => `<li><code>${escapeHtml(r.registry)}</code>: ${escapeHtml(r.reason)}</li>`).join('');
+  return `<div class="not-assessed" role="note"><strong>Not assessed — registries that could not be scanned:</strong><ul>${items}</ul></div>`;
+}
+
+/** The score in big digits, or "not assessed" in words: no evidence is neither a failing 0 nor a passing 100. */
+function scoreNumber(score: number | null, size: string): string {
+  if (score === null) return `<span class="score-num${size} not-assessed">not assessed</span>`;
+  return `<span class="score-num${size}">${score}<span class="of">/100</span></span>`;
+}
+
+function meter(score: number | null, label: string): string {
+  if (score === null) return '';
   const clamped = Math.max(0, Math.min(100, score));
   return `<div class="meter" role="meter" aria-valuemin="0" aria-valuemax="100" aria-valuenow="${clamped}" aria-label="${escapeHtml(label)}"><div style="width:${clamped}%"></div></div>`;
 }
@@ -76,7 +91,7 @@ export function renderControls(posture: PostureReport, index: MapIndex): string 
   const sections = phaseOrder.map((phase) => {
     const rows = posture.controls.filter((c) => c.control.phase === phase).sort((a, b) => (a.control.id < b.control.id ? -1 : a.control.id > b.control.id ? 1 : 0));
     const score = posture.phases.find((p) => p.phase === phase);
-    const heading = `<h3 id="phase-${phase}">${phaseTitles[phase]}${score ? ` <span class="muted">${score.score}/100</span>` : ''}</h3>`;
+    const heading = `<h3 id="phase-${phase}">${phaseTitles[phase]}${score ? ` <span class="muted">${scoreText(score.score)}</span>` : ''}</h3>`;
     if (!rows.length) return `<section class="phase">${heading}<p class="muted">No controls for this phase.</p></section>`;
     return (
       `<section class="phase">${heading}<div class="table-wrap"><table class="tbl controls"><caption class="sr-only">${phaseTitles[phase]} controls</caption>` +

@@ -33,6 +33,7 @@ button.link { background: none; border: 0; padding: 0; color: var(--accent); tex
 .overall-label, .phase-name { display: block; font-weight: 600; }
 .score-num { font-size: 1.5rem; font-weight: 700; display: block; }
 .score-num.big { font-size: 2.6rem; line-height: 1.1; }
+.score-num.not-assessed { font-size: 1.1rem; font-weight: 600; color: var(--muted); }
 .of { font-size: 0.9rem; font-weight: 400; color: var(--muted); }
 .phase-scores { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 12px; margin: 0; }
 .phase-score { border: 1px solid var(--line); border-radius: 8px; padding: 10px; margin: 0 !important; }
@@ -42,6 +43,7 @@ button.link { background: none; border: 0; padding: 0; color: var(--accent); tex
 .meter > div { height: 100%; }
 .band-good .meter > div { background: var(--met); } .band-fair .meter > div { background: #d4a72c; } .band-poor .meter > div { background: var(--gap); }
 .summary { grid-column: 1 / -1; background: var(--soft); border-radius: 8px; padding: 4px 14px; }
+.not-assessed { border-left: 4px solid #d4a72c; padding: 2px 10px; margin: 8px 0; } .not-assessed ul { margin: 4px 0; padding-left: 18px; }
 .status { display: inline-block; white-space: nowrap; border-radius: 12px; padding: 0 8px; font-weight: 600; font-size: 12px; color: #fff; }
 .st-met { background: var(--met); } .st-partial { background: var(--partial); } .st-gap { background: var(--gap); } .st-unknown { background: var(--unknown); } .st-accepted { background: var(--accepted); }
 .sev { display: inline-block; border-radius: 4px; padding: 0 6px; font-weight: 700; font-size: 11px; color: #fff; letter-spacing: 0.02em; }

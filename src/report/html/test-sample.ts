@@ -1,5 +1,6 @@
 import type { LifecycleEdge, LifecycleEdgeKind, LifecycleFinding, LifecycleMap, LifecycleNode, LifecycleNodeKind, LifecycleStage } from '../../lifecycle/model.js';
-import type { ControlResult, ControlStatus, Evidence, Phase, PhaseScore, PostureReport, ProposedChange } from '../../lifecycle/posture/model.js';
+import { phaseScores, weightedScore } from '../../lifecycle/posture/score.js';
+import type { ControlResult, ControlStatus, Evidence, Phase, PostureReport, ProposedChange } from '../../lifecycle/posture/model.js';
 import type { SeverityLevel } from '../../vuln/severity.js';
 import type { ReportFinding, ReportInput } from './input.js';
 
@@ -112,7 +113,7 @@ export function sampleMap(): LifecycleMap {
   return {
     schema: 'shipshape/lifecycle-map@1',
     generatedAt: at,
-    inputs: { sources: ['src/apps'], registries: ['registry.example.com'], workloads: ['k8s/prod', 'k8s/staging'] },
+    inputs: { sources: ['src/apps'], registries: ['registry.example.com'], unscannedRegistries: [{ registry: 'mirror.example.com', reason: 'connect ECONNREFUSED 10.0.0.9:443' }], workloads: ['k8s/prod', 'k8s/staging'], config: 'estate/shipshape.yaml' },
     nodes,
     edges,
     findings: [
@@ -141,7 +142,7 @@ function ev(text: string, where: string | undefined, nodes: string[], ok: boolea
 }
 
 function change(summary: string, file: string | undefined, line: number | undefined, snippet: string | undefined, nodes: string[]): ProposedChange {
-  return { summary, file, line, snippet, nodes };
+  return { summary, file, line, snippet, edits: [], nodes };
 }
 
 const phaseOfPrefix: Record<string, Phase> = { B: 'build', D: 'distribute', R: 'run', H: 'host' };
@@ -209,22 +210,6 @@ export function sampleControls(): ControlResult[] {
   return specs.map(control);
 }
 
-function phaseScores(controls: ControlResult[]): PhaseScore[] {
-  return (['build', 'distribute', 'run', 'host'] as const).map((phase) => {
-    const own = controls.filter((c) => c.control.phase === phase);
-    const counts: Record<ControlStatus, number> = { met: 0, partial: 0, gap: 0, unknown: 0, accepted: 0 };
-    let got = 0;
-    let total = 0;
-    for (const c of own) {
-      counts[c.status] += 1;
-      if (c.status === 'unknown') continue;
-      total += c.control.weight;
-      got += c.control.weight * (c.status === 'partial' ? 0.5 : c.status === 'gap' ? 0 : 1);
-    }
-    return { phase, score: total ? Math.round((100 * got) / total) : 0, counts };
-  });
-}
-
 export function samplePosture(): PostureReport {
   const controls = sampleControls();
   const phases = phaseScores(controls);
@@ -234,7 +219,7 @@ export function samplePosture(): PostureReport {
     policy: 'shipshape.yaml',
     controls,
     phases,
-    overall: Math.round(phases.reduce((sum, p) => sum + p.score, 0) / phases.length),
+    overall: weightedScore(controls) ?? null,
     summary:
       'acme-payments scores 49/100. The biggest gaps: images are not signed (SS-CTL-D01), parent images are not pinned (SS-CTL-B01) and a private key ships in team/api (SS-CTL-B03). Start by removing the key and rotating it, then add signing to the three pipelines.',
   };
@@ -287,7 +272,7 @@ export function hostileReportInput(): ReportInput {
   if (first) {
     first.summary = `Control ${hostile}`;
     first.evidence.push({ text: hostile, where: hostile, nodes: [evil], findings: [hostile], ok: false });
-    first.changes.push({ summary: hostile, file: hostile, line: 3, snippet: `${hostile}\n\`\`\`\nafter fence`, nodes: [evil] });
+    first.changes.push({ summary: hostile, file: hostile, line: 3, snippet: `${hostile}\n\`\`\`\nafter fence`, edits: [], nodes: [evil] });
   }
   input.findings.push({ category: 'secret', id: `SS-SEC-999 ${hostile}`, severity: 'HIGH', title: hostile, where: hostile, phase: 'build', nodes: [evil], detail: hostile });
   return input;
@@ -335,5 +320,5 @@ export function generatedMap(teams: number, rng: () => number): LifecycleMap {
       edges.push(edge(workload, 'pulled-from', image), edge('cluster:prod', 'runs', workload));
     }
   }
-  return { schema: 'shipshape/lifecycle-map@1', generatedAt: at, inputs: { sources: [], registries: [], workloads: [] }, nodes, edges, findings: [], unknowns: [], diagnostics: [] };
+  return { schema: 'shipshape/lifecycle-map@1', generatedAt: at, inputs: { sources: [], registries: [], unscannedRegistries: [], workloads: [], config: null }, nodes, edges, findings: [], unknowns: [], diagnostics: [] };
 }

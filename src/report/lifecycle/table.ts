@@ -1,5 +1,5 @@
 import type { LifecycleEdge, LifecycleMap, LifecycleNode, Trace } from '../../lifecycle/model.js';
-import { renderTable, truncate } from '../table.js';
+import { printable, renderTable, wrap } from '../table.js';
 
 /**
  * The map as text: one row per container a workload runs, traced back to what pushed and built its
@@ -20,20 +20,20 @@ export function mapTable(map: LifecycleMap, width: number): string {
         parentsOf(map, pull.to).join(', ') || '-',
       ];
     });
-    out.push('Running', renderTable(['WORKLOAD', 'IMAGE', 'ROLE', 'PUSHED/BUILT BY', 'FROM'], rows, { width }), '');
+    out.push('Running', renderTable(['WORKLOAD', 'IMAGE', 'ROLE', 'PUSHED/BUILT BY', 'FROM'], rows, { width, kinds: ['id', 'id', 'id', 'text', 'id'] }), '');
   }
   const unused = map.nodes.filter((n) => n.kind === 'image' && n.attributes.role === 'built' && !map.edges.some((e) => e.kind === 'pulled-from' && e.to === n.id));
   if (unused.length > 0) {
     const rows = unused.map((image) => [image.label, madeBy(map, image.id).join(', ') || '-', parentsOf(map, image.id).join(', ') || '-']);
-    out.push('Built, not run', renderTable(['IMAGE', 'PUSHED/BUILT BY', 'FROM'], rows, { width }), '');
+    out.push('Built, not run', renderTable(['IMAGE', 'PUSHED/BUILT BY', 'FROM'], rows, { width, kinds: ['id', 'text', 'id'] }), '');
   }
   if (map.findings.length > 0) {
     const rows = map.findings.map((f) => [f.ruleId, f.severity, f.location.file ? `${f.location.file}${f.location.startLine ? `:${f.location.startLine}` : ''}` : '-', f.message]);
-    out.push('Breaks', renderTable(['RULE', 'SEVERITY', 'WHERE', 'MESSAGE'], rows, { width }), '');
+    out.push('Breaks', renderTable(['RULE', 'SEVERITY', 'WHERE', 'MESSAGE'], rows, { width, kinds: ['id', 'id', 'path', 'text'] }), '');
   }
   if (map.unknowns.length > 0) {
     const rows = map.unknowns.map((u) => [short(u.node), u.where, u.value, u.reason]);
-    out.push('Unknown (not guessed)', renderTable(['NODE', 'WHERE', 'VALUE', 'WHY'], rows, { width }), '');
+    out.push('Unknown (not guessed)', renderTable(['NODE', 'WHERE', 'VALUE', 'WHY'], rows, { width, kinds: ['id', 'path', 'id', 'text'] }), '');
   }
   if (map.diagnostics.length > 0) out.push(`${map.diagnostics.length} diagnostics (see --format json)`, '');
   return `${out.join('\n').replace(/\n+$/, '')}\n`;
@@ -53,7 +53,7 @@ export function traceTable(trace: Trace, width: number): string {
     const rows = paths.flatMap((path, index) =>
       path.map((hop, step) => [step === 0 ? String(index + 1) : '', hop.via?.kind ?? '', hop.node.kind, hop.node.label + detail(hop.via), String(hop.via?.attributes.where ?? '')]),
     );
-    out.push(title, renderTable(['PATH', 'VIA', 'KIND', 'NODE', 'WHERE'], rows, { width }), '');
+    out.push(title, renderTable(['PATH', 'VIA', 'KIND', 'NODE', 'WHERE'], rows, { width, kinds: ['id', 'id', 'id', 'id', 'path'] }), '');
   }
   if (trace.breaks.length > 0) {
     const rows = trace.breaks.map((f) => [f.ruleId, f.severity, f.message]);
@@ -66,10 +66,13 @@ export function traceTable(trace: Trace, width: number): string {
 
 function summary(map: LifecycleMap, width: number): string {
   const count = (kind: LifecycleNode['kind']): number => map.nodes.filter((n) => n.kind === kind).length;
-  return truncate(
+  // wrapped, not cut: every count stays
+  return wrap(
     `Lifecycle map: ${count('repository')} repositories, ${count('pipeline')} pipelines, ${count('dockerfile')} Dockerfiles, ${count('image')} images in ${count('registry')} registries, ${count('workload')} workloads on ${count('cluster')} clusters, ${count('node')} nodes; ${map.findings.length} breaks, ${map.unknowns.length} unknowns`,
     Math.max(40, width),
-  );
+  )
+    .concat(map.inputs.unscannedRegistries.map((r) => `Not scanned: ${printable(r.registry)} (${printable(r.reason)}): what it stores is not on the map`))
+    .join('\n');
 }
 
 /** `workload:prod/Deployment/api` → `prod/Deployment/api`. */
@@ -79,8 +82,13 @@ function short(id: string): string {
 
 function reference(image: LifecycleNode | undefined, edge: LifecycleEdge): string {
   const tag = typeof edge.attributes.tag === 'string' ? `:${edge.attributes.tag}` : '';
-  const digest = typeof edge.attributes.digest === 'string' ? `@${edge.attributes.digest.slice(0, 19)}…` : '';
-  return `${image?.label ?? short(edge.to)}${tag}${digest}`;
+  return `${image?.label ?? short(edge.to)}${tag}${digestSuffix(edge)}`;
+}
+
+/** `@sha256:` and the first 12 hex digits: the digest abbreviated as image tables do, never dropped. */
+function digestSuffix(edge: LifecycleEdge): string {
+  const digest = edge.attributes.digest;
+  return typeof digest === 'string' && digest ? `@${digest.slice(0, 19)}…` : '';
 }
 
 function detail(edge: LifecycleEdge | undefined): string {
@@ -102,6 +110,6 @@ function parentsOf(map: LifecycleMap, image: string): string[] {
   const parents = map.edges
     .filter((e) => e.kind === 'based-on' && dockerfiles.has(e.from))
     .sort((a, b) => Number(b.attributes.finalStage === true) - Number(a.attributes.finalStage === true))
-    .map((e) => `${short(e.to)}${typeof e.attributes.tag === 'string' ? `:${e.attributes.tag}` : ''}${e.attributes.digest ? '@…' : ''}`);
+    .map((e) => `${short(e.to)}${typeof e.attributes.tag === 'string' ? `:${e.attributes.tag}` : ''}${digestSuffix(e)}`);
   return [...new Set(parents)];
 }

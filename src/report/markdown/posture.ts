@@ -1,5 +1,5 @@
 import type { ControlResult, ControlStatus } from '../../lifecycle/posture/model.js';
-import { changePlace, phaseOrder, phaseTitles, statusLabels } from '../html/format.js';
+import { changePlace, phaseOrder, phaseTitles, scoreText, statusLabels } from '../html/format.js';
 import type { ReportFinding, ReportInput } from '../html/input.js';
 import type { LifecycleEdgeKind } from '../../lifecycle/model.js';
 import { indexMap, stageIndex, stageOrder, stageTitles } from '../html/map-index.js';
@@ -20,8 +20,10 @@ const statusRank: Record<ControlStatus, number> = { gap: 0, partial: 1, unknown:
 export function renderMarkdownReport(input: ReportInput): string {
   const { posture } = input;
   const out: string[] = [];
-  out.push(`# ${mdText(input.title)}`, '', `Generated ${mdText(input.generatedAt)} by Shipshape ${mdText(input.toolVersion)}${posture.policy ? ` with policy ${mdCode(posture.policy)}` : ''}.`, '');
-  out.push('## Summary', '', `**Overall posture: ${posture.overall}/100**`, '', mdLine(posture.summary), '');
+  out.push(`# ${mdText(input.title)}`, '', `Generated ${mdText(input.generatedAt)} by Shipshape ${mdText(input.toolVersion)}${input.map.inputs.config ? ` from config ${mdCode(input.map.inputs.config)}` : ' (no config file read)'}${posture.policy ? ` with policy ${mdCode(posture.policy)}` : ''}.`, '');
+  out.push('## Summary', '', `**Overall posture: ${scoreText(posture.overall)}**`, '', mdLine(posture.summary), '');
+  const unscanned = input.map.inputs.unscannedRegistries;
+  if (unscanned.length > 0) out.push(`**Not assessed — registries that could not be scanned:** ${unscanned.map((r) => `${mdCode(r.registry)} (${mdText(r.reason)})`).join('; ')}.`, '');
 
   out.push('## Scores', '', '| Phase | Score | Met | Partial | Gap | Unknown | Accepted |', '|---|---:|---:|---:|---:|---:|---:|');
   for (const phase of phaseOrder) {
@@ -31,9 +33,9 @@ export function renderMarkdownReport(input: ReportInput): string {
       continue;
     }
     const c = score.counts;
-    out.push(`| ${phaseTitles[phase]} | ${score.score} | ${c.met} | ${c.partial} | ${c.gap} | ${c.unknown} | ${c.accepted} |`);
+    out.push(`| ${phaseTitles[phase]} | ${score.score ?? 'not assessed'} | ${c.met} | ${c.partial} | ${c.gap} | ${c.unknown} | ${c.accepted} |`);
   }
-  out.push(`| **Overall** | **${posture.overall}** | | | | | |`, '');
+  out.push(`| **Overall** | **${posture.overall ?? 'not assessed'}** | | | | | |`, '');
 
   out.push(...gapsSection(posture.controls));
   out.push(...mapSection(input));

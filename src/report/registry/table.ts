@@ -1,10 +1,15 @@
 import { shortDigest } from '../../core/format.js';
 import type { PlatformImage, RegistryScanReport, StoredImage } from '../../distribute/model.js';
-import { compareSeverity } from '../../vuln/severity.js';
+import { compareSeverity, type SeverityLevel } from '../../vuln/severity.js';
 import { renderTable } from '../table.js';
 
-/** `shipshape registry scan` for people: access, one row per image (and platform), findings, changes. */
-export function renderRegistryScan(report: RegistryScanReport, width: number): string {
+/**
+ * `shipshape registry scan` for people: access, one row per image (and platform), findings, changes.
+ * The counts are those the scan history records (`shipshape history`): images are stored images
+ * (one per repository and digest, however many platforms), findings all of the scan's — `severities`
+ * only chooses which are listed.
+ */
+export function renderRegistryScan(report: RegistryScanReport, width: number, severities?: readonly SeverityLevel[]): string {
   const lines: string[] = [];
   const { access } = report;
   const where = `${report.registry}${report.prefix ? `/${report.prefix}` : ''}`;
@@ -30,11 +35,14 @@ export function renderRegistryScan(report: RegistryScanReport, width: number): s
       }
     }
   }
-  lines.push('', `== Images: ${rows.length} ==`);
-  if (rows.length > 0) lines.push(renderTable(['REPOSITORY', 'TAGS', 'DIGEST', 'PLATFORM', 'AGE', 'OS', 'VULNS C/H/M/L', 'SIGNED / ATTESTED'], rows, { width }));
+  const images = report.repositories.reduce((n, r) => n + r.images.length, 0);
+  lines.push('', `== Images: ${images}${rows.length !== images ? ` (${rows.length} platform images)` : ''} ==`);
+  const kinds = ['id', 'id', 'id', 'id', 'id', 'text', 'id', 'text'] as const;
+  if (rows.length > 0) lines.push(renderTable(['REPOSITORY', 'TAGS', 'DIGEST', 'PLATFORM', 'AGE', 'OS', 'VULNS C/H/M/L', 'SIGNED / ATTESTED'], rows, { width, kinds }));
 
-  lines.push('', `== Findings: ${report.findings.length} ==`);
-  const findings = [...report.findings].sort((a, b) => -compareSeverity(a.severity, b.severity) || a.ruleId.localeCompare(b.ruleId));
+  const shown = severities ? report.findings.filter((f) => severities.includes(f.severity)) : report.findings;
+  lines.push('', `== Findings: ${report.findings.length}${shown.length !== report.findings.length ? ` (${shown.length} shown: ${severities?.join(',') ?? ''})` : ''} ==`);
+  const findings = [...shown].sort((a, b) => -compareSeverity(a.severity, b.severity) || a.ruleId.localeCompare(b.ruleId));
   if (findings.length > 0) lines.push(renderTable(['SEVERITY', 'RULE', 'FINDING'], findings.map((f) => [f.severity, f.ruleId, f.message]), { width }));
 
   const changes = report.changes;
@@ -62,7 +70,9 @@ function osOf(platform: PlatformImage | undefined): string {
 function vulnsOf(platform: PlatformImage | undefined): string {
   const v = platform?.vulnerabilities;
   if (!v) return '-';
-  return `${v.CRITICAL ?? 0}/${v.HIGH ?? 0}/${v.MEDIUM ?? 0}/${v.LOW ?? 0}`;
+  // counts over packages the advisory database did not all cover are a floor, not an answer
+  const partial = platform?.coverage?.complete === false ? ' + not checked' : platform?.coverage === undefined ? ' (coverage unknown)' : '';
+  return `${v.CRITICAL ?? 0}/${v.HIGH ?? 0}/${v.MEDIUM ?? 0}/${v.LOW ?? 0}${partial}`;
 }
 
 function signingOf(image: StoredImage): string {

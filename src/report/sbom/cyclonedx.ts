@@ -1,5 +1,6 @@
 import { Contrib, Enums, Models, Serialize, Spec } from '@cyclonedx/cyclonedx-library';
 import type { Package } from '../../inventory/inventory.js';
+import type { AdvisoryCoverage } from '../../vuln/coverage.js';
 import type { VulnerabilityFinding } from '../../vuln/finding.js';
 import { displayVersion, documentUuid, imageDigest, imagePurl, isSpdxExpression, packageProperties, type SbomInput } from './document.js';
 
@@ -13,7 +14,7 @@ const licenseFactory = new Contrib.License.Factories.LicenseFactory(isSpdxExpres
  * Lists are sorted by the library's normaliser, so two runs give the same document (apart from
  * timestamp and serial number, which `--reproducible` fixes).
  */
-export function cyclonedxJson(input: SbomInput, findings: readonly VulnerabilityFinding[] = []): string {
+export function cyclonedxJson(input: SbomInput, findings: readonly VulnerabilityFinding[] = [], coverage?: AdvisoryCoverage): string {
   const { image, inventory } = input;
   const subject = new Models.Component(Enums.ComponentType.Container, image.reference ?? image.name, {
     bomRef: 'image',
@@ -32,11 +33,13 @@ export function cyclonedxJson(input: SbomInput, findings: readonly Vulnerability
       timestamp: input.timestamp,
       component: subject,
       tools: new Models.Tools({ components: new Models.ComponentRepository([new Models.Component(Enums.ComponentType.Application, 'shipshape', { version: input.toolVersion })]) }),
+      properties: new Models.PropertyRepository(coverageProperties(coverage)),
     }),
   });
+  const notChecked = new Map((coverage?.notChecked ?? []).map((entry) => [entry.purl, entry.ecosystem]));
 
   const refs = uniqueRefs(inventory.packages);
-  const components = inventory.packages.map((pkg) => packageComponent(pkg, refs.get(pkg) as string));
+  const components = inventory.packages.map((pkg) => packageComponent(pkg, refs.get(pkg) as string, notChecked.get(pkg.purl)));
   const os = inventory.os
     ? new Models.Component(Enums.ComponentType.OperatingSystem, inventory.os.id, {
         bomRef: 'os',
@@ -94,7 +97,21 @@ function vulnerabilityOf(finding: VulnerabilityFinding, ref: string): Record<str
   };
 }
 
-function packageComponent(pkg: Package, bomRef: string): Models.Component {
+/**
+ * With vulnerabilities: per ecosystem of the image, whether the advisory database covered it — a
+ * BOM without `vulnerabilities` for an ecosystem that was not checked means "unknown", not "none".
+ */
+function coverageProperties(coverage: AdvisoryCoverage | undefined): Models.Property[] {
+  if (!coverage) return [];
+  return [
+    new Models.Property('shipshape:vulnerabilities:coverage', coverage.complete ? 'complete' : 'incomplete'),
+    ...coverage.ecosystems.map(
+      (e) => new Models.Property(`shipshape:vulnerabilities:coverage:${e.ecosystem}`, e.covered ? `covered (${e.advisories} advisories, ${e.packages} packages)` : `not checked (${e.packages} packages): ${e.reason}`),
+    ),
+  ];
+}
+
+function packageComponent(pkg: Package, bomRef: string, notCheckedIn: string | undefined): Models.Component {
   const component = new Models.Component(Enums.ComponentType.Library, pkg.name, {
     bomRef,
     version: displayVersion(pkg),
@@ -103,6 +120,7 @@ function packageComponent(pkg: Package, bomRef: string): Models.Component {
   });
   for (const license of pkg.licenses ?? []) component.licenses.add(licenseFactory.makeFromString(license));
   for (const [name, value] of packageProperties(pkg)) component.properties.add(new Models.Property(name, value));
+  if (notCheckedIn) component.properties.add(new Models.Property('shipshape:vulnerabilities:not-checked', `no ${notCheckedIn} advisories in the database`));
   return component;
 }
 

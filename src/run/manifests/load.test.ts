@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { hasShared, sharedMissing, sharedPath } from '../../test-support/shared.js';
+import { sharedAbsent, sharedPath } from '../../test-support/shared.js';
+import { skipWhen } from '../../test-support/skip.js';
 import { loadManifests } from './load.js';
 
 const multiDoc = `apiVersion: apps/v1
@@ -233,7 +234,7 @@ spec:
 
     const docs = loadManifests([{ name: 'many.yaml', text }], { maxDocuments: 3 });
     expect(docs.objects.map((o) => o.name)).toEqual(['c0', 'c1', 'c2']);
-    expect(docs.diagnostics[0]).toMatchObject({ code: 'manifest.too-many-documents' });
+    expect(docs.diagnostics[0]).toMatchObject({ level: 'error', code: 'manifest.too-many-documents' });
 
     const objs = loadManifests(
       [
@@ -243,7 +244,7 @@ spec:
       { maxObjects: 4 },
     );
     expect(objs.objects).toHaveLength(4);
-    expect(objs.diagnostics.map((d) => d.code)).toEqual(['manifest.too-many-objects', 'manifest.too-many-objects']);
+    expect(objs.diagnostics.map((d) => `${d.level} ${d.code}`)).toEqual(['error manifest.too-many-objects', 'error manifest.too-many-objects']);
   });
 
   it('reports documents that are not Kubernetes objects, without throwing', () => {
@@ -268,7 +269,7 @@ spec:
     expect(loadManifests([{ name: 'e', text: '' }])).toEqual({ objects: [], diagnostics: [] });
   });
 
-  it.skipIf(!hasShared)('loads one Pod from each PSS restricted v1.30 pass fixture', () => {
+  it('loads one Pod from each PSS restricted v1.30 pass fixture', skipWhen(sharedAbsent), () => {
     const dir = sharedPath('pss', 'testdata', 'restricted', 'v1.30', 'pass');
     const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
     expect(files.length).toBeGreaterThan(0);
@@ -279,5 +280,4 @@ spec:
       expect(objects[0]?.line, file).toBeGreaterThanOrEqual(1);
     }
   });
-  if (!hasShared) it.skip(sharedMissing, () => undefined);
 });

@@ -57,7 +57,8 @@ const maxListDepth = 4;
 /**
  * Parses Kubernetes manifests: multi-document YAML, JSON, `kind: List` and `kubectl get -o
  * json|yaml` dumps (`*List` with `items`). Never throws for bad content: a broken document
- * becomes a diagnostic naming the file and line, and the other documents still load.
+ * becomes a diagnostic naming the file and line, and the other documents still load. What could
+ * not be read (bad YAML, over a limit) is an `error` diagnostic: callers that gate fail on those.
  */
 export function loadManifests(sources: readonly ManifestSource[], options: LoadManifestsOptions = {}): LoadManifestsResult {
   const limits = {
@@ -70,7 +71,7 @@ export function loadManifests(sources: readonly ManifestSource[], options: LoadM
   const objects: K8sObject[] = [];
   for (const source of sources) {
     if (objects.length >= limits.maxObjects) {
-      diagnostics.warn('manifest.too-many-objects', `more than ${limits.maxObjects} objects; the rest are not loaded`, source.name);
+      diagnostics.add('error', 'manifest.too-many-objects', `more than ${limits.maxObjects} objects; the rest are not loaded`, source.name);
       break;
     }
     try {
@@ -110,7 +111,7 @@ function loadSource(source: ManifestSource, limits: Limits, objects: K8sObject[]
   let count = 0;
   for (const document of composer.compose(new Parser(lineCounter.addNewLine).parse(source.text), true)) {
     if (++count > limits.maxDocuments) {
-      diagnostics.warn('manifest.too-many-documents', `more than ${limits.maxDocuments} documents; the rest are not loaded`, source.name);
+      diagnostics.add('error', 'manifest.too-many-documents', `more than ${limits.maxDocuments} documents; the rest are not loaded`, source.name);
       return;
     }
     const contents = document.contents;
@@ -163,7 +164,7 @@ function addValue(value: unknown, root: YamlNode | undefined, path: Path, line: 
   }
   if (isList(kind, value) && Array.isArray(value.items)) {
     if (depth >= maxListDepth) {
-      context.diagnostics.warn('manifest.nested-list', `Lists nested deeper than ${maxListDepth} are ignored`, where);
+      context.diagnostics.add('error', 'manifest.nested-list', `Lists nested deeper than ${maxListDepth} are ignored`, where);
       return;
     }
     value.items.forEach((item, index) => {
@@ -175,7 +176,8 @@ function addValue(value: unknown, root: YamlNode | undefined, path: Path, line: 
   }
   if (context.objects.length >= context.limits.maxObjects) {
     if (context.objects.length === context.limits.maxObjects) {
-      context.diagnostics.warn(
+      context.diagnostics.add(
+        'error',
         'manifest.too-many-objects',
         `more than ${context.limits.maxObjects} objects; the rest are not loaded`,
         where,

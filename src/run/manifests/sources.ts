@@ -11,7 +11,8 @@ export interface ReadManifestSourcesOptions {
 /**
  * The manifest texts behind a path as given by the user: a file, every `*.yaml` / `*.yml` /
  * `*.json` under a directory (recursively, sorted by name), or standard input for `-`. Used by
- * `k8s check` and by the lifecycle map, so both read the same files the same way.
+ * `k8s check` and by the lifecycle map, so both read the same files the same way. A directory
+ * holding none is a NotFoundError.
  */
 export async function readManifestSources(given: string, options: ReadManifestSourcesOptions = {}): Promise<ManifestSource[]> {
   if (given === '-') {
@@ -21,10 +22,20 @@ export async function readManifestSources(given: string, options: ReadManifestSo
   const info = await stat(given).catch(() => undefined);
   if (!info) throw new NotFoundError(`${given}: no such file or directory`);
   if (info.isFile()) return [{ name: given, text: await readText(given) }];
+  const sources = await readDirectory(given);
+  // an empty directory checked is not a directory that passed
+  if (sources.length === 0) throw new NotFoundError(`${given}: no manifests found (no *.yaml, *.yml or *.json files in it or below)`);
+  return sources;
+}
+
+async function readDirectory(directory: string): Promise<ManifestSource[]> {
   const sources: ManifestSource[] = [];
-  for (const entry of (await readdir(given, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const child = path.join(given, entry.name);
-    if (entry.isDirectory()) sources.push(...(await readManifestSources(child, options)));
+  const entries = await readdir(directory, { withFileTypes: true }).catch((error: unknown) => {
+    throw new NotFoundError(`cannot list ${directory}: ${messageOf(error)}`);
+  });
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const child = path.join(directory, entry.name);
+    if (entry.isDirectory()) sources.push(...(await readDirectory(child)));
     else if (entry.isFile() && /\.(ya?ml|json)$/.test(entry.name)) sources.push({ name: child, text: await readText(child) });
   }
   return sources;

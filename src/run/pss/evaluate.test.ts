@@ -1,17 +1,18 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { hasShared, sharedPath } from '../../test-support/shared.js';
+import { sharedAbsent, sharedPath } from '../../test-support/shared.js';
+import { fileMissing, skipWhen } from '../../test-support/skip.js';
 import { evaluatePod } from './evaluate.js';
 import { parseVersion, type PssLevel } from './types.js';
 
 const root = sharedPath('pss', 'testdata');
-const present = hasShared && existsSync(root);
+const fixturesMissing = sharedAbsent ?? fileMissing(root, 'the PSA conformance fixtures');
 
 /** `v1.N` folders of a level, in numeric order. */
 function versions(level: string): string[] {
-  if (!present) return [];
+  if (fixturesMissing !== undefined) return [];
   return readdirSync(path.join(root, level))
     .filter((d) => /^v1\.\d+$/.test(d))
     .sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
@@ -28,7 +29,7 @@ const REPLACED_BY: Record<string, string> = {
 /** Counts asserted files across all folders, checked in the last test. */
 let asserted = 0;
 
-describe.skipIf(!present)('PSA conformance fixtures (shared/pss/testdata)', () => {
+describe('PSA conformance fixtures (shared/pss/testdata)', skipWhen(fixturesMissing), () => {
   for (const level of ['baseline', 'restricted'] as const satisfies readonly PssLevel[]) {
     for (const version of versions(level)) {
       it(`${level} ${version}`, () => {

@@ -47,12 +47,24 @@ export async function importOsv(store: AdvisoryStore, locations: readonly string
         if (record.withdrawn) result.withdrawn++;
         if (result.records % 1000 === 0) options.onProgress?.(result.records, location);
       };
+      const skippedBefore = result.skipped;
       await readLocation(location, accept);
+      // a source with no record is a mistake (a README, `{}`, an empty dump): were it imported, scans
+      // would read the empty result as "no advisories, so nothing vulnerable"
+      if (result.records === before) throw noRecords(location, result.skipped - skippedBefore, result.diagnostics);
       writer.source(path.resolve(location), options.now.toISOString(), result.records - before);
     }
   });
   options.onProgress?.(result.records, '');
   return result;
+}
+
+function noRecords(location: string, skipped: number, diagnostics: Diagnostics): CorruptInputError {
+  const last = (diagnostics.items.at(-1)?.message ?? '').replace(/; skipped$/, '');
+  const why = skipped === 0 ? 'no .json or .zip file was found' : skipped === 1 ? last : `none of its ${skipped} files is one (the last: ${last})`;
+  return new CorruptInputError(`${location} holds no OSV record: ${why}; nothing was imported`, {
+    hint: 'give OSV JSON records (https://ossf.github.io/osv-schema/), directories of them, or osv.dev all.zip dumps',
+  });
 }
 
 function parseRecord(name: string, data: string, diagnostics: Diagnostics): OsvRecord | undefined {

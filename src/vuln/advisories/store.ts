@@ -31,7 +31,8 @@ export interface StoreStatus {
   path: string;
   advisories: number;
   withdrawn: number;
-  ecosystems: { ecosystem: string; advisories: number }[];
+  /** Per ecosystem as OSV names it (`Debian:12` is a release's): advisories held (withdrawn left out) and the newest `modified`. */
+  ecosystems: { ecosystem: string; advisories: number; newestModified: string }[];
   sources: SourceInfo[];
   /** When the last import finished. */
   updatedAt: string | undefined;
@@ -168,6 +169,22 @@ export class AdvisoryStore {
     }));
   }
 
+  private readonly counts = new Map<string, number>();
+
+  /** Advisories held for one ecosystem (withdrawn ones not counted); remembered for the store's life. */
+  advisoryCount(ecosystem: string): number {
+    let count = this.counts.get(ecosystem);
+    if (count === undefined) {
+      count = (
+        this.db
+          .prepare('SELECT COUNT(DISTINCT f.advisory_id) AS n FROM affected f JOIN advisories a ON a.id = f.advisory_id WHERE f.ecosystem = ? AND a.withdrawn IS NULL')
+          .get(ecosystem) as { n: number }
+      ).n;
+      this.counts.set(ecosystem, count);
+    }
+    return count;
+  }
+
   status(): StoreStatus {
     const count = (sql: string): number => (this.db.prepare(sql).get() as { n: number }).n;
     return {
@@ -175,8 +192,11 @@ export class AdvisoryStore {
       advisories: count('SELECT COUNT(*) AS n FROM advisories WHERE withdrawn IS NULL'),
       withdrawn: count('SELECT COUNT(*) AS n FROM advisories WHERE withdrawn IS NOT NULL'),
       ecosystems: this.db
-        .prepare('SELECT ecosystem, COUNT(DISTINCT advisory_id) AS advisories FROM affected GROUP BY ecosystem ORDER BY ecosystem')
-        .all() as { ecosystem: string; advisories: number }[],
+        .prepare(
+          `SELECT f.ecosystem, COUNT(DISTINCT f.advisory_id) AS advisories, MAX(a.modified) AS newestModified
+           FROM affected f JOIN advisories a ON a.id = f.advisory_id WHERE a.withdrawn IS NULL GROUP BY f.ecosystem ORDER BY f.ecosystem`,
+        )
+        .all() as StoreStatus['ecosystems'],
       sources: (this.db.prepare('SELECT location, imported_at AS importedAt, records FROM sources ORDER BY imported_at').all() as SourceInfo[]),
       updatedAt: (this.db.prepare(`SELECT value FROM meta WHERE key = 'updated_at'`).get() as { value: string } | undefined)?.value,
     };

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Diagnostics } from '../../core/diagnostics.js';
 import type { Inventory, Package } from '../../inventory/inventory.js';
 import { ecosystemBase } from '../advisories/osv.js';
+import type { AdvisoryCounts } from '../coverage.js';
 import type { StoredAdvisory } from '../advisories/store.js';
 import type { VulnerabilityFinding } from '../finding.js';
 import { compareSeverity, severityOf } from '../severity.js';
@@ -10,8 +11,8 @@ import { compareVersions } from '../versioning/scheme.js';
 import { evaluateAffected } from './osv-range.js';
 import { lookupTarget } from './targets.js';
 
-/** What matching needs of the advisory database. */
-export interface AdvisoryLookup {
+/** What matching needs of the advisory database: the advisories of a package, and how many an ecosystem has (its coverage). */
+export interface AdvisoryLookup extends AdvisoryCounts {
   lookup(ecosystem: string, name: string): StoredAdvisory[];
 }
 

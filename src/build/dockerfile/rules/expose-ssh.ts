@@ -1,6 +1,8 @@
 import type { DockerfileRule, DockerfileRuleMeta } from '../rule.js';
 import { findingAt } from '../rule.js';
+import { whereSet } from '../image-config.js';
 import { portsOf } from '../ports.js';
+import { finalStage } from '../stages.js';
 
 const meta: DockerfileRuleMeta = {
   id: 'SS-DF-022',
@@ -20,12 +22,21 @@ export const exposeSsh: DockerfileRule = {
     good: ['FROM debian:12\nEXPOSE 80 443\n', 'FROM debian:12\nEXPOSE 2222\n'],
   },
   check(dockerfile) {
-    return dockerfile.instructions
-      .filter((i) => i.keyword === 'EXPOSE')
-      .filter((i) => i.arguments.some((a) => {
-        const port = portsOf(a);
-        return port !== undefined && port.protocol === 'tcp' && port.from <= 22 && port.to >= 22;
-      }))
+    const own = dockerfile.instructions
+      .filter((i) => i.keyword === 'EXPOSE' && i.arguments.some(isSsh))
       .map((i) => findingAt(meta, dockerfile, i, 'EXPOSE includes port 22 (SSH)'));
+    // The ports the parent image exposes (when the estate read its Dockerfile) stay exposed in this one.
+    const stage = finalStage(dockerfile);
+    const parent = dockerfile.inherited;
+    if (!stage || !parent) return own;
+    const inherited = parent.config.expose
+      .filter((port) => isSsh(port.value))
+      .map((port) => findingAt(meta, dockerfile, stage.from, `the parent image ${parent.image} exposes port 22 (SSH): EXPOSE ${port.value} at ${whereSet(port)}`));
+    return [...own, ...inherited];
   },
 };
+
+function isSsh(argument: string): boolean {
+  const port = portsOf(argument);
+  return port !== undefined && port.protocol === 'tcp' && port.from <= 22 && port.to >= 22;
+}

@@ -1,5 +1,6 @@
 import type { DockerfileRule, DockerfileRuleMeta } from '../rule.js';
 import { findingAt } from '../rule.js';
+import { estateParents, imageConfigOf, whereSet } from '../image-config.js';
 import { finalInstructions, finalStage } from '../stages.js';
 
 const meta: DockerfileRuleMeta = {
@@ -24,8 +25,20 @@ export const healthcheckMissing: DockerfileRule = {
     const stage = finalStage(dockerfile);
     if (!stage) return [];
     const last = finalInstructions(dockerfile).filter((i) => i.keyword === 'HEALTHCHECK').at(-1);
-    if (!last) return [findingAt(meta, dockerfile, stage.from, 'the final stage has no HEALTHCHECK instruction')];
-    if ((last.arguments[0] ?? '').toUpperCase() === 'NONE') return [findingAt(meta, dockerfile, last, 'HEALTHCHECK NONE disables the health check')];
-    return [];
+    if (last) return isNone(last.arguments[0] ?? '') ? [findingAt(meta, dockerfile, last, 'HEALTHCHECK NONE disables the health check')] : [];
+    // None in this file: the image keeps its parent's.
+    const config = imageConfigOf(dockerfile);
+    const check = config?.healthcheck;
+    const parent = dockerfile.inherited;
+    if (check?.kind === 'set') {
+      return isNone(check.value) ? [findingAt(meta, dockerfile, stage.from, `the final stage has no HEALTHCHECK and its parent image ${parent?.image ?? ''} disables it (HEALTHCHECK NONE at ${whereSet(check)})`)] : [];
+    }
+    if (config === undefined || check?.kind !== 'unknown' || parent === undefined) return [findingAt(meta, dockerfile, stage.from, 'the final stage has no HEALTHCHECK instruction')];
+    return [findingAt(meta, dockerfile, stage.from, `no HEALTHCHECK in the final stage or ${estateParents(config)}; the base image ${check.parent} (not read) may define one`)];
   },
 };
+
+/** `HEALTHCHECK NONE` (the value's first word). */
+function isNone(healthcheck: string): boolean {
+  return (healthcheck.split(' ')[0] ?? '').toUpperCase() === 'NONE';
+}

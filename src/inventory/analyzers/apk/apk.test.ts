@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzeContent } from '../../../test-support/analyze.js';
-import { hasShared, sharedPath } from '../../../test-support/shared.js';
+import { sharedAbsent, sharedPath } from '../../../test-support/shared.js';
+import { skipWhen } from '../../../test-support/skip.js';
 import { apkAnalyzer } from './index.js';
 
 const installed = (text: string) => analyzeContent(apkAnalyzer, '/lib/apk/db/installed', text);
@@ -20,7 +21,7 @@ describe('apkAnalyzer', () => {
     ]);
   });
 
-  describe.skipIf(!hasShared)('the osv-scalibr fixtures in shared/fixtures/apk', () => {
+  describe('the osv-scalibr fixtures in shared/fixtures/apk', skipWhen(sharedAbsent), () => {
     it('installed: a real Alpine database', () => {
       const output = installed(fixture('installed'));
       expect(output?.packages).toHaveLength(15);

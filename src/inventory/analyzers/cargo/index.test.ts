@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeContent } from '../../../test-support/analyze.js';
-import { hasCommand } from '../../../test-support/shared.js';
+import { commandMissing, fileMissing, skipWhen } from '../../../test-support/skip.js';
 import { buildElf } from '../elf/test-elf.js';
 import { cargoAuditableAnalyzer } from './index.js';
 
@@ -63,7 +63,7 @@ describe('cargoAuditableAnalyzer', () => {
 
 // cargo-auditable itself cannot be installed here (no crates.io): real binaries get the section
 // the way it adds it, with objcopy.
-describe.skipIf(!hasCommand('objcopy'))('cargoAuditableAnalyzer on real binaries given a .dep-v0 section by objcopy', () => {
+describe('cargoAuditableAnalyzer on real binaries given a .dep-v0 section by objcopy', skipWhen(commandMissing('objcopy', 'binutils')), () => {
   let dir: string;
   const addSection = (input: string, output: string): Buffer => {
     const result = spawnSync('objcopy', ['--add-section', `.dep-v0=${path.join(dir, 'dep.z')}`, '--set-section-flags', '.dep-v0=noload,readonly', input, output], { encoding: 'utf8' });
@@ -77,14 +77,14 @@ describe.skipIf(!hasCommand('objcopy'))('cargoAuditableAnalyzer on real binaries
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it.skipIf(!existsSync('/bin/true'))('a C binary (/bin/true)', () => {
+  it('a C binary (/bin/true)', skipWhen(fileMissing('/bin/true', 'a C binary')), () => {
     copyFileSync('/bin/true', path.join(dir, 'true'));
     const binary = addSection(path.join(dir, 'true'), path.join(dir, 'true-audited'));
     expect(analyzeContent(cargoAuditableAnalyzer, '/usr/bin/true', binary, 0o755)).toEqual({ packages: expected });
     expect(analyzeContent(cargoAuditableAnalyzer, '/usr/bin/true', readFileSync('/bin/true'), 0o755)).toEqual({});
   });
 
-  it.skipIf(!hasCommand('rustc'))('a Rust binary built by rustc', () => {
+  it('a Rust binary built by rustc', skipWhen(commandMissing('rustc')), () => {
     writeFileSync(path.join(dir, 'hello.rs'), 'fn main() { println!("hello"); }\n');
     const build = spawnSync('rustc', ['-O', '-o', path.join(dir, 'hello'), path.join(dir, 'hello.rs')], { encoding: 'utf8' });
     if (build.status !== 0) throw new Error(`rustc: ${build.stderr}`);

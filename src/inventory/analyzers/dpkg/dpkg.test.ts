@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzeContent } from '../../../test-support/analyze.js';
-import { hasShared, sharedPath } from '../../../test-support/shared.js';
+import { sharedAbsent, sharedPath } from '../../../test-support/shared.js';
+import { skipWhen } from '../../../test-support/skip.js';
 import { dpkgAnalyzer } from './index.js';
 
 const status = (text: string, path = '/var/lib/dpkg/status') => analyzeContent(dpkgAnalyzer, path, text);
@@ -47,7 +48,7 @@ describe('dpkgAnalyzer', () => {
     expect(output?.ownedFiles).toEqual([{ owner: 'python3-yaml', files: ['/usr', '/usr/lib/python3/dist-packages/PyYAML-5.3.1.egg-info'] }]);
   });
 
-  describe.skipIf(!hasShared)('the osv-scalibr fixtures in shared/fixtures/dpkg', () => {
+  describe('the osv-scalibr fixtures in shared/fixtures/dpkg', skipWhen(sharedAbsent), () => {
     it('valid: every package of a real status file', () => {
       expect(names(fixture('valid'))).toHaveLength(7);
     });
@@ -75,7 +76,7 @@ describe('dpkgAnalyzer', () => {
     });
   });
 
-  it.skipIf(!hasShared)('agrees with dpkg-query on the real bullseye-app status file (ground truth)', () => {
+  it('agrees with dpkg-query on the real bullseye-app status file (ground truth)', skipWhen(sharedAbsent), () => {
     const expected = JSON.parse(readFileSync(sharedPath('images', 'bullseye-app.expected.json'), 'utf8')) as {
       dpkg: { packages: { name: string; version: string; source_name: string; source_version: string; architecture: string }[] };
     };

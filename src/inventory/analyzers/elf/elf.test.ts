@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { hasCommand } from '../../../test-support/shared.js';
+import { commandMissing, skipWhen } from '../../../test-support/skip.js';
 import { bytesAtAddress, findSection, isExecutableFile, parseElf, sectionBytes, SHT_NOBITS } from './elf.js';
 import type { ElfFile } from './elf.js';
 import { buildElf } from './test-elf.js';
@@ -122,7 +122,7 @@ describe('parseElf', () => {
   });
 });
 
-describe.skipIf(!hasCommand('readelf'))('parseElf on real binaries', () => {
+describe('parseElf on real binaries', skipWhen(commandMissing('readelf', 'binutils')), () => {
   it.each(['/bin/true', process.execPath].filter((f) => existsSync(f)))('%s: the sections readelf lists', (file) => {
     const listing = spawnSync('readelf', ['-SW', file], { encoding: 'utf8', maxBuffer: 16 << 20 }).stdout;
     // "  [ 1] .interp   PROGBITS   0000000000000318 000318 00001c 00   A  0   0  1"

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { FileEntry } from '../../../image/layer/entry.js';
 import { analyzeContent } from '../../../test-support/analyze.js';
-import { hasCommand } from '../../../test-support/shared.js';
+import { commandMissing, skipWhen } from '../../../test-support/skip.js';
 import type { AnalyzerOutput } from '../../model.js';
 import { gemAnalyzer, isInstalledGemspec } from './index.js';
 
@@ -163,9 +163,11 @@ function hostGemspecs(): string[] {
   return found;
 }
 
-const hostSpecs = hasCommand('ruby') ? hostGemspecs() : [];
+const rubyMissing = commandMissing('ruby');
+const hostSpecs = rubyMissing === undefined ? hostGemspecs() : [];
+const specsMissing = rubyMissing ?? (hostSpecs.length === 0 ? 'no gemspecs in /usr/lib/ruby/gems or /usr/share/rubygems-integration' : undefined);
 
-describe.skipIf(hostSpecs.length === 0)('gemAnalyzer against Ruby itself (Gem::Specification.load of the host Ruby gemspecs)', () => {
+describe('gemAnalyzer against Ruby itself (Gem::Specification.load of the host Ruby gemspecs)', skipWhen(specsMissing), () => {
   it(`reads what Ruby reads from each of the ${hostSpecs.length} gemspecs`, () => {
     const script = 'require "json"; puts JSON.generate(ARGV.map { |f| s = Gem::Specification.load(f); [s.name, s.version.to_s, s.licenses, s.platform.to_s] })';
     const ruby = spawnSync('ruby', ['-e', script, ...hostSpecs], { encoding: 'utf8' });

@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalyzerOutput } from '../../model.js';
 import { analyzeContent } from '../../../test-support/analyze.js';
-import { hasCommand } from '../../../test-support/shared.js';
+import { commandMissing, fileMissing, hasCommand, skipWhen } from '../../../test-support/skip.js';
 import { buildZip } from '../java/test-zip.js';
 import { goBinaryAnalyzer, stdlibVersion } from './index.js';
 import { framedModinfo, inlineGoElf, pointerGoElf } from './test-go.js';
@@ -115,7 +115,7 @@ function goVersionM(file: string): string[] {
   return [...packages, `stdlib@v${first.slice(first.indexOf(': go') + 4)}`];
 }
 
-describe.skipIf(!hasCommand('go'))('goBinaryAnalyzer on binaries built by the Go toolchain', () => {
+describe('goBinaryAnalyzer on binaries built by the Go toolchain', skipWhen(commandMissing('go', 'golang-go')), () => {
   let dir: string;
   const binaries = new Map<string, Buffer>();
   const write = (file: string, text: string): void => {
@@ -206,15 +206,17 @@ describe.skipIf(!hasCommand('go'))('goBinaryAnalyzer on binaries built by the Go
     expect(summary(out)).toEqual(goVersionM(path.join(dir, 'bin/app')));
   });
 
-  it('reads stripped, external-linked and 32-bit big-endian builds alike', () => {
+  const readsAlike = (names: readonly string[]): void => {
     const expected = goVersionM(path.join(dir, 'bin/app'));
-    for (const name of ['app-stripped', 'app-mips', 'app-external']) {
-      const binary = binaries.get(name);
-      if (!binary) continue; // no gcc for the external link
-      expect(summary(analyzeContent(goBinaryAnalyzer, `/${name}`, binary, 0o755)), name).toEqual(expected);
+    for (const name of names) {
+      expect(summary(analyzeContent(goBinaryAnalyzer, `/${name}`, binaries.get(name)!, 0o755)), name).toEqual(expected);
       expect(goVersionM(path.join(dir, 'bin', name)), name).toEqual(expected);
     }
-  });
+  };
+
+  it('reads stripped and 32-bit big-endian builds alike', () => readsAlike(['app-stripped', 'app-mips']));
+
+  it('reads an external-linked build alike', skipWhen(commandMissing('gcc')), () => readsAlike(['app-external']));
 
   it('falls back to a search when the section headers are gone (as after sstrip)', () => {
     const binary = Buffer.from(binaries.get('app')!);
@@ -225,7 +227,7 @@ describe.skipIf(!hasCommand('go'))('goBinaryAnalyzer on binaries built by the Go
   });
 
   const registry = '/usr/bin/docker-registry';
-  it.skipIf(!existsSync(registry))('reads the Debian docker-registry binary as go version -m does', () => {
+  it('reads the Debian docker-registry binary as go version -m does', skipWhen(fileMissing(registry, 'the docker-registry binary', 'docker-registry')), () => {
     const out = analyzeContent(goBinaryAnalyzer, registry, readFileSync(registry), 0o755);
     expect(summary(out)).toEqual(goVersionM(registry));
     expect(out?.notes).toBeUndefined();

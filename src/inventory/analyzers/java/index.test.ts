@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FoundPackage } from '../../model.js';
 import { analyzeContent } from '../../../test-support/analyze.js';
-import { hasCommand } from '../../../test-support/shared.js';
+import { commandMissing, fileMissing, skipWhen } from '../../../test-support/skip.js';
 import { javaAnalyzer } from './index.js';
 import { buildZip, overlappingZip } from './test-zip.js';
 
@@ -125,7 +125,7 @@ describe('javaAnalyzer on synthetic archives', () => {
   });
 });
 
-describe.skipIf(!hasCommand('jar') || !hasCommand('javac'))('javaAnalyzer on archives made by the JDK', () => {
+describe('javaAnalyzer on archives made by the JDK', skipWhen(commandMissing('jar', 'openjdk-17-jdk-headless'), commandMissing('javac', 'openjdk-17-jdk-headless')), () => {
   let dir: string;
   const run = (command: string, args: string[], cwd = dir): void => {
     const result = spawnSync(command, args, { cwd, encoding: 'utf8' });
@@ -167,7 +167,7 @@ describe.skipIf(!hasCommand('jar') || !hasCommand('javac'))('javaAnalyzer on arc
 });
 
 const debianJars = '/usr/share/java';
-describe.skipIf(!existsSync(debianJars) || !hasCommand('unzip'))('javaAnalyzer on the jars of Debian packages', () => {
+describe('javaAnalyzer on the jars of Debian packages', skipWhen(fileMissing(debianJars, 'Debian jars', 'libcommons-lang3-java'), commandMissing('unzip')), () => {
   it('finds exactly the pom.properties artifacts unzip shows', () => {
     const jars = readdirSync(debianJars).filter((f) => f.endsWith('.jar') && lstatSync(path.join(debianJars, f)).isFile());
     let compared = 0;

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { FileEntry } from '../../../image/layer/entry.js';
 import { analyzeContent } from '../../../test-support/analyze.js';
-import { hasShared, sharedMissing, sharedPath } from '../../../test-support/shared.js';
+import { sharedAbsent, sharedPath } from '../../../test-support/shared.js';
+import { skipWhen } from '../../../test-support/skip.js';
 import { readOciArchive } from '../../../test-support/images.js';
 import type { AnalyzerOutput } from '../../model.js';
 import { isInstalledManifest, npmAnalyzer } from './index.js';
@@ -135,7 +136,7 @@ interface ExpectedNpm {
   npm: { count: number; packages: { name: string; version: string; path: string }[] };
 }
 
-describe.skipIf(!hasShared)(`npm packages of the real image bullseye-app ${hasShared ? '' : `(${sharedMissing})`}`, () => {
+describe('npm packages of the real image bullseye-app', skipWhen(sharedAbsent), () => {
   it('finds exactly the installed packages (oracle: every node_modules/[@scope/]<name>/package.json), not the app itself', async () => {
     const expected = (JSON.parse(readFileSync(sharedPath('images', 'bullseye-app.expected.json'), 'utf8')) as ExpectedNpm).npm;
     const archive = sharedPath('images', 'bullseye-app.oci.tar');

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { FileEntry } from '../../../image/layer/entry.js';
 import { analyzeContent } from '../../../test-support/analyze.js';
-import { hasShared, sharedMissing, sharedPath } from '../../../test-support/shared.js';
+import { sharedAbsent, sharedPath } from '../../../test-support/shared.js';
+import { skipWhen } from '../../../test-support/skip.js';
 import { readOciArchive } from '../../../test-support/images.js';
 import type { AnalyzerOutput } from '../../model.js';
 import { isDistributionMetadata, pythonAnalyzer } from './index.js';
@@ -170,7 +171,7 @@ interface ExpectedPython {
   python: { count: number; packages: { name: string; version: string; path: string }[] };
 }
 
-describe.skipIf(!hasShared)(`python packages of the real image bullseye-app ${hasShared ? '' : `(${sharedMissing})`}`, () => {
+describe('python packages of the real image bullseye-app', skipWhen(sharedAbsent), () => {
   it('finds exactly the distributions the oracle lists (PyYAML 5.3.1, a single-file egg-info in layer 1)', async () => {
     const expected = (JSON.parse(readFileSync(sharedPath('images', 'bullseye-app.expected.json'), 'utf8')) as ExpectedPython).python;
     const archive = sharedPath('images', 'bullseye-app.oci.tar');

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { hasShared, sharedPath } from '../../../test-support/shared.js';
+import { sharedAbsent, sharedPath } from '../../../test-support/shared.js';
+import { skipWhen } from '../../../test-support/skip.js';
 import { readBdb } from './bdb.js';
 import { analyzeRpmDb } from './index.js';
 
@@ -208,7 +209,7 @@ describe('analyzeRpmDb on built databases', () => {
   });
 });
 
-describe.skipIf(!hasShared)('readBdb on a corrupted copy of a real database', () => {
+describe('readBdb on a corrupted copy of a real database', skipWhen(sharedAbsent), () => {
   const real = (): Buffer => readFileSync(sharedPath('fixtures/rpmdb/libuuid-bdb/Packages'));
   const size = 4096; // the fixture's page size: page 2 is bucket 1 (libuuid), pages 3-22 its overflow chain
 

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzeContent } from '../../../test-support/analyze.js';
-import { hasShared, sharedPath } from '../../../test-support/shared.js';
+import { sharedAbsent, sharedPath } from '../../../test-support/shared.js';
+import { skipWhen } from '../../../test-support/skip.js';
 import type { FoundPackage } from '../../model.js';
 import { detectRpmDbFormat, rpmAnalyzer } from './index.js';
 
@@ -51,7 +52,7 @@ describe('rpmAnalyzer.required', () => {
   );
 });
 
-describe.skipIf(!hasShared)('rpm databases of real images', () => {
+describe('rpm databases of real images', skipWhen(sharedAbsent), () => {
   it.each(fixtures)('$dir: the packages are the ones rpm lists', ({ dir, file, path, format }) => {
     const content = fixture(dir, file);
     expect(detectRpmDbFormat(content)).toBe(format);
@@ -109,7 +110,7 @@ describe.skipIf(!hasShared)('rpm databases of real images', () => {
   });
 });
 
-describe.skipIf(!hasShared)('damaged databases', () => {
+describe('damaged databases', skipWhen(sharedAbsent), () => {
   // a small deterministic PRNG: the same damage on every run
   function random(seed: number): () => number {
     let state = seed;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { hasShared, sharedPath } from '../../../test-support/shared.js';
+import { sharedAbsent, sharedPath } from '../../../test-support/shared.js';
+import { skipWhen } from '../../../test-support/skip.js';
 import { analyzeRpmDb } from './index.js';
 import { readNdb } from './ndb.js';
 
@@ -20,7 +21,7 @@ describe('readNdb', () => {
   });
 });
 
-describe.skipIf(!hasShared)('readNdb on a corrupted copy of a real database', () => {
+describe('readNdb on a corrupted copy of a real database', skipWhen(sharedAbsent), () => {
   const all = (): string[] => (analyzeRpmDb(real()).packages ?? []).map((p) => p.name);
 
   it('notes blobs past the end of a truncated file and keeps the ones before', () => {

@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeContent } from '../../../test-support/analyze.js';
-import { hasCommand, hasShared, sharedPath } from '../../../test-support/shared.js';
+import { sharedAbsent, sharedPath } from '../../../test-support/shared.js';
+import { commandMissing, skipWhen } from '../../../test-support/skip.js';
 import type { AnalyzerOutput } from '../../model.js';
 import { rpmAnalyzer } from './index.js';
 
 // Ground truth from rpm itself (Debian's rpm 4.18): the analyser must agree with `rpm -qa` / `rpm -ql`.
-const hasRpm = hasCommand('rpm') && hasCommand('rpmbuild');
+const rpmMissing = commandMissing('rpm') ?? commandMissing('rpmbuild', 'rpm');
 const fieldsFormat = '@@%{NAME}\\t%{EPOCH}\\t%{VERSION}\\t%{RELEASE}\\t%{ARCH}\\t%{SOURCERPM}\\t%{LICENSE}\\t%{VENDOR}\\t%{MODULARITYLABEL}\\n[%{FILENAMES}\\n]';
 
 /** A writable copy of a shared fixture (rpm wants to lock and map the database). */
@@ -96,7 +97,7 @@ empty
 `,
 };
 
-describe.skipIf(!hasRpm)('agreement with rpm itself', () => {
+describe('agreement with rpm itself', skipWhen(rpmMissing), () => {
   let work = '';
   beforeAll(() => {
     work = mkdtempSync(path.join(tmpdir(), 'shipshape-rpm-'));
@@ -141,7 +142,7 @@ describe.skipIf(!hasRpm)('agreement with rpm itself', () => {
     expect(output?.ownedFiles?.some((o) => o.owner === 'shipshape-empty')).toBe(false);
   });
 
-  it.skipIf(!hasShared)('agrees with rpm on every field and file of the CBL-Mariner (SQLite) database', () => {
+  it('agrees with rpm on every field and file of the CBL-Mariner (SQLite) database', skipWhen(sharedAbsent), () => {
     const dir = path.join(work, 'mariner');
     const content = readFileSync(copyFixture('cbl-mariner-2.0-sqlite', dir, 'rpmdb.sqlite'));
     const expected = listingFromRpm(['--dbpath', dir]);
@@ -149,7 +150,7 @@ describe.skipIf(!hasRpm)('agreement with rpm itself', () => {
     expect(listingFromAnalyser(analyzeContent(rpmAnalyzer, '/var/lib/rpm/rpmdb.sqlite', content))).toEqual(expected);
   });
 
-  it.skipIf(!hasShared)('agrees with rpm on every field and file of the BerkeleyDB database', () => {
+  it('agrees with rpm on every field and file of the BerkeleyDB database', skipWhen(sharedAbsent), () => {
     const dir = path.join(work, 'bdb');
     const content = readFileSync(copyFixture('libuuid-bdb', dir, 'Packages'));
     const expected = listingFromRpm(['--dbpath', dir, '--define', '_db_backend bdb_ro']);

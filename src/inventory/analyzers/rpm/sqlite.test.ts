@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { hasShared, sharedPath } from '../../../test-support/shared.js';
+import { sharedAbsent, sharedPath } from '../../../test-support/shared.js';
+import { skipWhen } from '../../../test-support/skip.js';
 import { analyzeRpmDb } from './index.js';
 import { readSqlite } from './sqlite.js';
 
@@ -38,7 +39,7 @@ describe('readSqlite', () => {
   });
 });
 
-describe.skipIf(!hasShared)('readSqlite on real and corrupted databases', () => {
+describe('readSqlite on real and corrupted databases', skipWhen(sharedAbsent), () => {
   it('reads the WAL-mode fixture without changing the buffer it is given', () => {
     const content = real();
     const before = Buffer.from(content);

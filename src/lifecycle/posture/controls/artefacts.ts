@@ -1,8 +1,10 @@
 import type { Pipeline, SecurityStep } from '../../../build/ci/model.js';
 import type { StoredImage } from '../../../distribute/model.js';
-import type { ProposedChange } from '../model.js';
-import type { StepPurpose } from '../support/ci.js';
-import { buildkitFlags, imageText, pushesOf, securitySteps, stepSnippet, where } from '../support/ci.js';
+import type { FileEdit, ProposedChange } from '../model.js';
+import type { PushPoint } from '../support/ci.js';
+import { imageText, pushesOf, securitySteps, where } from '../support/ci.js';
+import { proposeStep } from '../support/ci-propose.js';
+import type { StepPurpose } from '../support/ci-steps.js';
 import { nodeId, onMap } from '../support/ids.js';
 import { findStored, parseImage, parseRepository, realImages } from '../support/images.js';
 import type { Check, ControlContext, ControlOutcome, Verdict } from './control.js';
@@ -70,23 +72,7 @@ function judgePipeline(context: ControlContext, rule: ArtefactRule, pipeline: Pi
     if (found?.verdict === 'met') return { check: check('met', `${ref.registry}/${ref.repository}:${ref.tag ?? ''} pushed by ${pipeline.file}: ${found.text}`, `${ref.registry}/${ref.repository}:${ref.tag ?? ''}`, nodes), changes: [] };
   }
   const last = pushes.at(-1);
-  const changes: ProposedChange[] = [];
-  if (last !== undefined) {
-    const flag = rule.purpose === 'sign' ? undefined : buildkitFlags(last.tool, rule.purpose);
-    const options = { failOn: context.policy.failOn, ignoreUnfixed: context.policy.ignoreUnfixed, tool: last.tool, buildJob: last.location.step };
-    if (flag !== undefined && last.withBuild && rule.purpose === 'sbom') {
-      changes.push(change(`let BuildKit attach ${rule.noun} to the image: add this to the build step at ${where(last.location)}`, { file: last.location.file, line: last.location.line, snippet: flag, nodes }));
-    } else {
-      changes.push(
-        change(pipeline.system === 'gitlab-ci' ? `add this job to ${last.location.file}, after the job that pushes (${last.location.step ?? `line ${last.location.line}`})` : `add ${rule.noun} step after the push at ${where(last.location)}`, {
-          file: last.location.file,
-          line: pipeline.system === 'gitlab-ci' ? undefined : last.location.line,
-          snippet: stepSnippet(pipeline.system, rule.purpose, imageText(last.image), options),
-          nodes,
-        }),
-      );
-    }
-  }
+  const changes: ProposedChange[] = last === undefined ? [] : [proposal(context, rule, pipeline, last, nodes)];
   if (step !== undefined) return { check: check(step.verdict, `${pipeline.file}: ${step.step.tool} at line ${step.step.location.line} gives only part of it`, where(step.step.location), nodes), changes };
   const partial = refs
     .map((ref) => findStored(context.evidence.registries, ref.registry, ref.repository, ref.tag, ref.digest)?.image)
@@ -94,6 +80,16 @@ function judgePipeline(context: ControlContext, rule: ArtefactRule, pipeline: Pi
     .find((found) => found !== undefined);
   if (partial) return { check: check(partial.verdict, `${pipeline.file}: ${partial.text}`, pipeline.file, nodes), changes };
   return { check: check('gap', `${pipeline.file} pushes ${pushes.map((p) => imageText(p.image)).join(', ')} without ${rule.noun}`, last ? where(last.location) : pipeline.file, nodes), changes };
+}
+
+/** The change for one pipeline: BuildKit's own SBOM on a buildx build that pushes, else a step acting on the pushed digest. */
+function proposal(context: ControlContext, rule: ArtefactRule, pipeline: Pipeline, last: PushPoint, nodes: string[]): ProposedChange {
+  if (rule.purpose === 'sbom' && last.tool === 'docker-buildx' && last.withBuild) {
+    const edits: FileEdit[] = [{ kind: 'substitute', file: last.location.file, line: last.location.line, find: 'buildx build', replace: 'buildx build --sbom=true' }];
+    return change(`let BuildKit attach ${rule.noun} to the image: add --sbom=true to the build at ${where(last.location)}`, { file: last.location.file, line: last.location.line, snippet: '--sbom=true', edits, nodes });
+  }
+  const step = proposeStep({ pipeline, purpose: rule.purpose, push: last, failOn: context.policy.failOn, ignoreUnfixed: context.policy.ignoreUnfixed });
+  return change(step.summary, { file: last.location.file, line: step.line, snippet: step.snippet || undefined, edits: step.edits, nodes });
 }
 
 export function firstStep(pipeline: Pipeline, ...kinds: SecurityStep['securityKind'][]): SecurityStep | undefined {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { readDockerfile } from '../../dockerfiles.js';
+import { applyEdits } from '../apply.js';
 import { context, digestOf, dockerfile, estate, finding, mapOf, registry, stored } from '../test-evidence.js';
 import { trustedParentImages } from './b01-trusted-parent-images.js';
 
@@ -33,6 +35,9 @@ describe('SS-CTL-B01 trusted, pinned parent images', () => {
     expect(internalCheck?.findings).toEqual(['SS-DF-001']);
     const pin = outcome.changes.find((c) => c.line === 1);
     expect(pin).toMatchObject({ file: 'apps/api/Dockerfile', line: 1, snippet: `FROM ${internal}/base/debian:12@${baseDigest} AS build` });
+    // applied to the Dockerfile, the reader sees the parent pinned
+    const pinned = applyEdits(`FROM ${internal}/base/debian:12 AS build\nRUN make\n`, 'apps/api/Dockerfile', pin?.edits ?? []);
+    expect(readDockerfile('apps/api/Dockerfile', pinned, '.').froms[0]?.resolved).toBe(`${internal}/base/debian:12@${baseDigest}`);
     const lookup = outcome.changes.find((c) => c.line === 5 && c.snippet?.startsWith('skopeo inspect'));
     expect(lookup?.snippet).toBe("skopeo inspect docker://alpine:3.19 --format '{{.Digest}}'");
     // the public parent is also untrusted: mirror it into the estate's registry

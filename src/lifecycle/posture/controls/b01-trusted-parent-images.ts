@@ -2,6 +2,7 @@ import type { RuleFinding } from '../../../rules/rule.js';
 import type { DockerfileFrom, DockerfileInfo } from '../../estate-model.js';
 import { nodeId, onMap } from '../support/ids.js';
 import { digestCommand, displayRef, findStored, parseImage, registryTrust } from '../support/images.js';
+import { shellCommand } from '../support/quote.js';
 import type { Check, ControlContext, PostureControl } from './control.js';
 import { at, change, check, outcomeOf, unknown } from './control.js';
 import type { ProposedChange } from '../model.js';
@@ -63,7 +64,14 @@ function judgeFrom(context: ControlContext, dockerfile: DockerfileInfo, from: Do
     const stage = from.stageName ? ` AS ${from.stageName}` : '';
     changes.push(
       digest
-        ? change(`pin the parent by digest: replace line ${from.line} of ${dockerfile.file}`, { file: dockerfile.file, line: from.line, snippet: `FROM ${platform}${from.resolved.split('@')[0]}@${digest}${stage}`, nodes })
+        ? change(`pin the parent by digest: replace line ${from.line} of ${dockerfile.file}`, {
+            file: dockerfile.file,
+            line: from.line,
+            snippet: `FROM ${platform}${from.resolved.split('@')[0]}@${digest}${stage}`,
+            // the reference as written is on the line when no ARG is in it
+            edits: from.raw === from.resolved ? [{ kind: 'substitute', file: dockerfile.file, line: from.line, find: from.raw, replace: `${from.raw}@${digest}` }] : [],
+            nodes,
+          })
         : change(`pin the parent by digest: find the digest of ${from.resolved}, then write FROM ${from.resolved}@<digest> at line ${from.line}`, { file: dockerfile.file, line: from.line, snippet: digestCommand(from.resolved), nodes }),
     );
   }
@@ -74,7 +82,7 @@ function judgeFrom(context: ControlContext, dockerfile: DockerfileInfo, from: Do
         mirror
           ? `take the parent from a trusted registry: mirror it into ${mirror} and point line ${from.line} of ${dockerfile.file} at the copy`
           : `take the parent from a trusted registry and list that registry in the policy's allowedRegistries`,
-        { file: dockerfile.file, line: from.line, snippet: mirror ? `skopeo copy docker://${from.resolved} docker://${mirror}/${ref.repository}:${ref.tag ?? 'latest'}` : undefined, nodes },
+        { file: dockerfile.file, line: from.line, snippet: mirror ? shellCommand(['skopeo', 'copy', `docker://${from.resolved}`, `docker://${mirror}/${ref.repository}:${ref.tag ?? 'latest'}`]) : undefined, nodes },
       ),
     );
   }

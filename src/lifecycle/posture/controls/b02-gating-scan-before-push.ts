@@ -1,7 +1,8 @@
 import type { Pipeline } from '../../../build/ci/model.js';
 import type { ProposedChange } from '../model.js';
 import type { PushPoint } from '../support/ci.js';
-import { imageText, pushesOf, securitySteps, stepCommand, stepSnippet, where } from '../support/ci.js';
+import { imageText, pushesOf, securitySteps, where } from '../support/ci.js';
+import { proposeStep } from '../support/ci-propose.js';
 import { nodeId, onMap } from '../support/ids.js';
 import { parseRepository } from '../support/images.js';
 import type { Check, ControlContext, PostureControl } from './control.js';
@@ -53,40 +54,21 @@ function judgePipeline(context: ControlContext, pipeline: Pipeline): { check: Ch
   }
   const before = scans.filter((scan) => scan.order < firstUngated.order);
   const after = scans.filter((scan) => scan.order > firstUngated.order);
-  const options = { failOn: context.policy.failOn, ignoreUnfixed: context.policy.ignoreUnfixed, tool: firstUngated.tool, buildJob: firstUngated.location.step };
   const image = imageText(firstUngated.image);
+  const step = proposeStep({ pipeline, purpose: 'scan', push: firstUngated, failOn: context.policy.failOn, ignoreUnfixed: context.policy.ignoreUnfixed });
+  const proposal = (summary: string): ProposedChange => change(summary, { file: firstUngated.location.file, line: step.line, snippet: step.snippet || undefined, edits: step.edits, nodes });
   if (before.length > 0) {
     const scan = before[0] as (typeof before)[number];
     const how = scan.gating === false ? 'does not fail the pipeline on findings' : 'may not fail the pipeline: no exit code or threshold is set';
     return {
       check: check('partial', `${pipeline.file}: ${scan.tool} scans before the push at line ${firstUngated.location.line} but ${how}`, where(scan.location), nodes),
-      changes: [
-        change(`make the ${scan.tool} scan at ${where(scan.location)} fail the pipeline (exit code 1 on ${context.policy.failOn.join('/')}; no \`|| true\` / continue-on-error)`, {
-          file: scan.location.file,
-          line: scan.location.line,
-          snippet: stepCommand('scan', image, options),
-          nodes,
-        }),
-      ],
+      changes: [proposal(`the ${scan.tool} scan at ${where(scan.location)} ${how}: make it fail on ${context.policy.failOn.join('/')} (exit code 1; no \`|| true\` / continue-on-error), or gate the push with this — ${step.summary}`)],
     };
   }
-  const insert = insertion(pipeline, firstUngated);
-  const snippet = stepSnippet(pipeline.system, 'scan', image, options);
-  const changes = [change(insert.summary, { file: firstUngated.location.file, line: insert.line, snippet, nodes })];
+  const changes = [proposal(step.summary)];
   if (after.length > 0) {
     const scan = after[0] as (typeof after)[number];
     return { check: check('partial', `${pipeline.file}: ${scan.tool} scans only after the push at line ${firstUngated.location.line}: vulnerable images are already in the registry`, where(scan.location), nodes), changes };
   }
   return { check: check('gap', `${pipeline.file}: pushes ${image} at line ${firstUngated.location.line} with no vulnerability scan`, where(firstUngated.location), nodes), changes };
-}
-
-/** Where the scan goes: just before the push; a build that pushes by itself must first be split. */
-function insertion(pipeline: Pipeline, push: PushPoint): { line: number | undefined; summary: string } {
-  if (pipeline.system === 'gitlab-ci') {
-    return { line: undefined, summary: `add this job to ${push.location.file} and make the job that pushes (${push.location.step ?? `line ${push.location.line}`}) need it, so nothing is pushed before the scan passes` };
-  }
-  if (push.withBuild) {
-    return { line: push.location.line, summary: `the step at ${where(push.location)} builds and pushes at once: make it build only (no --push / push: false), add this scan after it, then push` };
-  }
-  return { line: push.location.line - 1, summary: `scan before the push at ${where(push.location)}: insert after line ${push.location.line - 1}` };
 }

@@ -1,6 +1,7 @@
 import type { ProposedChange } from '../model.js';
 import { nodeId, onMap } from '../support/ids.js';
 import { realImages } from '../support/images.js';
+import { shellCommand } from '../support/quote.js';
 import type { Check, PostureControl } from './control.js';
 import { at, change, check, outcomeOf } from './control.js';
 
@@ -68,7 +69,7 @@ export const noSecretsInImages: PostureControl = {
               change(`rotate the secrets found in ${place}, rebuild the image without them, and delete this image: every layer keeps them`, {
                 file: undefined,
                 line: undefined,
-                snippet: `skopeo delete docker://${report.registry}/${repository.name}@${image.digest}`,
+                snippet: shellCommand(['skopeo', 'delete', `docker://${report.registry}/${repository.name}@${image.digest}`]),
                 nodes,
               }),
             );

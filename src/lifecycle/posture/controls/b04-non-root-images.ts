@@ -1,6 +1,7 @@
+import { whereSet } from '../../../build/dockerfile/image-config.js';
 import type { ProposedChange } from '../model.js';
 import { nodeId, onMap } from '../support/ids.js';
-import { realImages } from '../support/images.js';
+import { nonRootByRegistry, realImages } from '../support/images.js';
 import type { Check, PostureControl } from './control.js';
 import { at, change, check, outcomeOf } from './control.js';
 
@@ -11,7 +12,7 @@ export const nonRootImages: PostureControl = {
     phase: 'build',
     title: 'Images run as a non-root user',
     objective: 'Every image\'s final stage sets an unprivileged USER, so a compromised process is not root in the container.',
-    evaluation: 'Dockerfiles with SS-DF-003 (final stage runs as root) and stored images whose config user is empty, root or 0 are gaps; the others are met.',
+    evaluation: 'Per Dockerfile, the user its final image runs as along the FROM chain (its own USER, else the one the estate Dockerfile building its parent image sets, cited by file:line): SS-DF-003 is a gap, unless the user is left to a base image that was not read and the registry scan read the built image\'s config as non-root. Stored images whose config user is empty, root or 0 are gaps; the others are met.',
     references: [
       { framework: 'CIS Docker Benchmark', id: '4.1', title: 'Ensure that a user for the container has been created' },
       { framework: 'NIST SP 800-190', id: '4.1.2', title: 'Image configuration defects' },
@@ -22,10 +23,20 @@ export const nonRootImages: PostureControl = {
     const checks: Check[] = [];
     const changes: ProposedChange[] = [];
     for (const dockerfile of context.evidence.build.dockerfiles) {
-      const nodes = onMap(context.map, [nodeId.dockerfile(dockerfile.file)]);
+      // The user along the FROM chain: set in this file, or in the estate Dockerfile of a parent image.
+      const user = dockerfile.config?.user;
+      const setAt = user?.kind === 'set' ? user : undefined;
+      const nodes = onMap(context.map, [nodeId.dockerfile(dockerfile.file), ...(setAt ? [nodeId.dockerfile(setAt.file)] : [])]);
       const finding = dockerfile.findings.find((f) => f.ruleId === 'SS-DF-003');
       if (!finding) {
-        checks.push(check('met', `${dockerfile.file}: the final stage sets a non-root USER`, dockerfile.file, nodes));
+        const text = setAt ? `${dockerfile.file}: runs as \`${setAt.value}\` (USER at ${whereSet(setAt)}${setAt.file === dockerfile.file ? '' : ', the Dockerfile of its parent image'})` : `${dockerfile.file}: the final stage sets a non-root USER`;
+        checks.push(check('met', text, setAt ? whereSet(setAt) : dockerfile.file, nodes));
+        continue;
+      }
+      const read = nonRootByRegistry(context.map, context.evidence.registries, dockerfile);
+      if (read) {
+        const places = read.map((r) => r.place);
+        checks.push(check('met', `${dockerfile.file} leaves the user to its base image, and the image it builds runs as a non-root user (config read from the registry: ${places.join(', ')})`, places[0], [...nodes, ...onMap(context.map, read.map((r) => r.node))]));
         continue;
       }
       const line = finding.location.startLine;

@@ -23,9 +23,14 @@ describe('SS-CTL-B05 SBOM generated', () => {
     const gha = pipeline('github-actions', 'wf.yml', [build(0, 30, ['ghcr.io/acme/api:1'], { pushes: true, tool: 'build-push-action', file: 'wf.yml' })]);
     const outcome = sbomGenerated.evaluate(context(estate({ pipelines: [jenkins, gha] })));
     expect(outcome.status).toBe('gap');
-    expect(outcome.changes.find((c) => c.file === 'Jenkinsfile')).toMatchObject({ line: 9 });
-    expect(outcome.changes.find((c) => c.file === 'Jenkinsfile')?.snippet).toContain(`trivy image --format cyclonedx --output sbom.cdx.json ${image}`);
-    expect(outcome.changes.find((c) => c.file === 'wf.yml')).toMatchObject({ line: 30, snippet: '          sbom: true' });
+    const jenkinsChange = outcome.changes.find((c) => c.file === 'Jenkinsfile');
+    expect(jenkinsChange).toMatchObject({ line: 9 });
+    // on the digest the push recorded, never on the tag
+    expect(jenkinsChange?.snippet).toContain(`withEnv(["PUSHED_IMAGE=${image}", "PUSHED_REPOSITORY=registry.example.com/team/api"])`);
+    expect(jenkinsChange?.snippet).toContain('trivy image --format cyclonedx --output sbom.cdx.json "$ref"');
+    expect(jenkinsChange?.snippet).toContain('cosign attest --yes --key "$COSIGN_KEY" --type cyclonedx --predicate sbom.cdx.json "$ref"');
+    expect(jenkinsChange?.edits).toEqual([{ kind: 'insert', file: 'Jenkinsfile', line: 9, position: 'after', within: '*', text: jenkinsChange?.snippet }]);
+    expect(outcome.changes.find((c) => c.file === 'wf.yml')).toMatchObject({ line: 30, snippet: 'with:\n  sbom: true', edits: [{ kind: 'yaml-merge', file: 'wf.yml', line: 30, within: 'steps', text: 'with:\n  sbom: true' }] });
   });
 
   it('judges each tagged image when no pipeline pushes', () => {

@@ -1,8 +1,12 @@
 import type { PostureControl } from './control.js';
 import { evaluateArtefact, firstStep } from './artefacts.js';
 
-/** Provenance generators that sign what they produce (SLSA Build L2). BuildKit's own provenance is unsigned (L1). */
-const signingGenerators = /slsa|attest-build-provenance|cosign|witness|tekton-chains|in-toto/i;
+/**
+ * Provenance generators that sign what they produce (SLSA Build L2): GitHub artifact attestations
+ * (the readers name them `github-attestations`) are signed through Sigstore. BuildKit's own
+ * provenance is unsigned (L1).
+ */
+const signingGenerators = /slsa|attest-build-provenance|github-attestations|cosign|witness|tekton-chains|in-toto/i;
 
 /** SS-CTL-B07: build provenance is produced (SLSA Build L1) and signed (L2). */
 export const provenanceProduced: PostureControl = {

@@ -1,6 +1,7 @@
 import { dockerfileRule } from '../../../build/dockerfile/registry.js';
 import type { ProposedChange } from '../model.js';
 import { nodeId, onMap } from '../support/ids.js';
+import { nonRootByRegistry } from '../support/images.js';
 import type { Check, PostureControl } from './control.js';
 import { at, change, check, outcomeOf, unknown } from './control.js';
 
@@ -25,9 +26,12 @@ export const dockerfileRulesClean: PostureControl = {
     const changes: ProposedChange[] = [];
     for (const dockerfile of dockerfiles) {
       const nodes = onMap(context.map, [nodeId.dockerfile(dockerfile.file)]);
-      const serious = dockerfile.findings.filter((f) => f.severity === 'HIGH' || f.severity === 'CRITICAL');
+      // A user left to an unread base image is settled by the built image's config when a registry scan read it (as in B04).
+      const settled = nonRootByRegistry(context.map, context.evidence.registries, dockerfile) === undefined ? [] : dockerfile.findings.filter((f) => f.ruleId === 'SS-DF-003');
+      const serious = dockerfile.findings.filter((f) => (f.severity === 'HIGH' || f.severity === 'CRITICAL') && !settled.includes(f));
       if (serious.length === 0) {
-        checks.push(check('met', `${dockerfile.file}: no high or critical finding (${dockerfile.findings.length} lower)`, dockerfile.file, nodes));
+        const lower = `${dockerfile.findings.length - settled.length} lower${settled.length > 0 ? '; SS-DF-003 settled by the built image\'s config, read from the registry' : ''}`;
+        checks.push(check('met', `${dockerfile.file}: no high or critical finding (${lower})`, dockerfile.file, nodes));
         continue;
       }
       const critical = serious.some((f) => f.severity === 'CRITICAL');

@@ -1,7 +1,7 @@
 import type { AdvisoryLookup } from '../../../vuln/match/matcher.js';
 import type { EstateEvidence } from '../../estate-model.js';
 import type { LifecycleMap } from '../../model.js';
-import type { ControlMeta, ControlStatus, Evidence, ProposedChange } from '../model.js';
+import type { ControlMeta, ControlStatus, Evidence, FileEdit, ProposedChange } from '../model.js';
 import type { Policy } from '../policy.js';
 
 /** What every control's evaluation reads. */
@@ -29,8 +29,8 @@ export interface PostureControl {
   evaluate(context: ControlContext): ControlOutcome;
 }
 
-/** One place's verdict: met there, half-met, or a gap there. */
-export type Verdict = 'met' | 'partial' | 'gap';
+/** One place's verdict: met there, half-met, a gap there, or not known (what it rests on could not be checked). */
+export type Verdict = 'met' | 'partial' | 'gap' | 'unknown';
 
 /** A verdict with the evidence for it. */
 export interface Check {
@@ -46,28 +46,36 @@ export function check(verdict: Verdict, text: string, where: string | undefined,
   return { verdict, evidence: evidenceOf(text, where, nodes, verdict === 'met', findings) };
 }
 
-export function change(summary: string, fields: { file?: string | undefined; line?: number | undefined; snippet?: string | undefined; nodes?: readonly string[] }): ProposedChange {
-  return { summary, file: fields.file, line: fields.line, snippet: fields.snippet, nodes: [...new Set(fields.nodes ?? [])] };
+export function change(summary: string, fields: { file?: string | undefined; line?: number | undefined; snippet?: string | undefined; edits?: readonly FileEdit[]; nodes?: readonly string[] }): ProposedChange {
+  return { summary, file: fields.file, line: fields.line, snippet: fields.snippet, edits: [...(fields.edits ?? [])], nodes: [...new Set(fields.nodes ?? [])] };
 }
 
-/** Every place met → met; none → gap; otherwise partial. No places → unknown. */
+/**
+ * Every place met → met; none → gap; otherwise partial. No places → unknown. A place not known never
+ * lets the control be met: known gaps still count, but "all met" with places unknown is unknown.
+ */
 export function statusOf(checks: readonly Check[]): Exclude<ControlStatus, 'accepted'> {
-  if (checks.length === 0) return 'unknown';
-  if (checks.every((c) => c.verdict === 'met')) return 'met';
-  if (checks.every((c) => c.verdict === 'gap')) return 'gap';
+  const known = checks.filter((c) => c.verdict !== 'unknown');
+  if (known.length === 0) return 'unknown';
+  if (known.every((c) => c.verdict === 'met')) return known.length === checks.length ? 'met' : 'unknown';
+  if (known.every((c) => c.verdict === 'gap')) return 'gap';
   return 'partial';
 }
 
 /** The usual outcome: status from the checks, a summary counting them, gaps first in the evidence. */
 export function outcomeOf(checks: readonly Check[], changes: readonly ProposedChange[], what: { subject: string; met: string; notMet: string }, unknownSummary: string): ControlOutcome {
   const status = statusOf(checks);
-  if (status === 'unknown') return unknown(unknownSummary);
+  if (checks.length === 0) return unknown(unknownSummary);
   const met = checks.filter((c) => c.verdict === 'met').length;
+  const notKnown = checks.filter((c) => c.verdict === 'unknown').length;
+  const known = checks.length - notKnown;
   const summary =
     status === 'met'
       ? `all ${checks.length} ${what.subject} ${what.met}`
-      : `${checks.length - met} of ${checks.length} ${what.subject} ${what.notMet}`;
-  const rank: Record<Verdict, number> = { gap: 0, partial: 1, met: 2 };
+      : status === 'unknown'
+        ? `${notKnown} of ${checks.length} ${what.subject} could not be assessed${met > 0 ? ` (the other ${met} ${what.met})` : ''}`
+        : `${known - met} of ${checks.length} ${what.subject} ${what.notMet}${notKnown > 0 ? `; ${notKnown} could not be assessed` : ''}`;
+  const rank: Record<Verdict, number> = { gap: 0, partial: 1, unknown: 2, met: 3 };
   const evidence = [...checks].sort((a, b) => rank[a.verdict] - rank[b.verdict]).map((c) => c.evidence);
   return { status, summary, evidence, changes: status === 'met' ? [] : [...changes] };
 }

@@ -1,5 +1,6 @@
 import type { ProposedChange } from '../model.js';
 import { nodeId, onMap } from '../support/ids.js';
+import { shellCommand } from '../support/quote.js';
 import type { Check, PostureControl } from './control.js';
 import { change, check, outcomeOf, unknown } from './control.js';
 
@@ -38,7 +39,7 @@ export const registryTls: PostureControl = {
         changes.push(change(`replace the certificate of ${report.registry} with one issued by a CA the clients trust`, { file: undefined, line: undefined, snippet: tlsConfig, nodes }));
       } else if (tls.daysLeft < renewWithinDays) {
         checks.push(check('partial', `${report.registry}: the certificate expires on ${tls.validTo.slice(0, 10)} (${tls.daysLeft} days left)`, report.registry, nodes));
-        changes.push(change(`renew the certificate of ${report.registry} before ${tls.validTo.slice(0, 10)}`, { file: undefined, line: undefined, snippet: `openssl s_client -connect ${report.registry.includes(':') ? report.registry : `${report.registry}:443`} </dev/null | openssl x509 -noout -enddate`, nodes }));
+        changes.push(change(`renew the certificate of ${report.registry} before ${tls.validTo.slice(0, 10)}`, { file: undefined, line: undefined, snippet: `${shellCommand(['openssl', 's_client', '-connect', report.registry.includes(':') ? report.registry : `${report.registry}:443`])} </dev/null | openssl x509 -noout -enddate`, nodes }));
       } else {
         checks.push(check('met', `${report.registry}: trusted certificate valid until ${tls.validTo.slice(0, 10)}`, report.registry, nodes));
       }

@@ -1,6 +1,7 @@
 import type { ProposedChange } from '../model.js';
 import { nodeId, onMap } from '../support/ids.js';
 import { realImages } from '../support/images.js';
+import { shellCommand } from '../support/quote.js';
 import type { Check, PostureControl } from './control.js';
 import { change, check, outcomeOf, unknown } from './control.js';
 
@@ -37,14 +38,14 @@ export const imagesSignedVerifiable: PostureControl = {
             checks.push(check('met', `${label}: ${verified.format} signature verifies`, ref, nodes));
           } else if (image.signatures.length === 0) {
             checks.push(check('gap', `${label} is not signed`, ref, nodes));
-            changes.push(change(`sign ${label} (better: sign in the pipeline that pushes it, see SS-CTL-B06)`, { file: undefined, line: undefined, snippet: `cosign sign --yes --key cosign.key ${ref}`, nodes }));
+            changes.push(change(`sign ${label} (better: sign in the pipeline that pushes it, see SS-CTL-B06)`, { file: undefined, line: undefined, snippet: shellCommand(['cosign', 'sign', '--yes', '--key', 'cosign.key', ref]), nodes }));
           } else if (failed) {
             checks.push(check('gap', `${label}: the ${failed.format} signature does not verify (${failed.verifyError ?? 'no reason given'})`, ref, nodes));
-            changes.push(change(`find out who signed ${label} with another key, then re-sign it with the organisation's key`, { file: undefined, line: undefined, snippet: `cosign verify --key ${key} ${ref}`, nodes }));
+            changes.push(change(`find out who signed ${label} with another key, then re-sign it with the organisation's key`, { file: undefined, line: undefined, snippet: shellCommand(['cosign', 'verify', '--key', key, ref]), nodes }));
           } else {
             const why = context.policy.trustedKeys.length > 0 ? 'the registry scan did not verify it against the trusted keys' : 'no trusted keys were given to verify it';
             checks.push(check('partial', `${label}: signed (${image.signatures.map((s) => s.format).join(', ')}) but ${why}`, ref, nodes));
-            changes.push(change(`verify the signature of ${label} (rescan the registry with the key, or run:)`, { file: undefined, line: undefined, snippet: `cosign verify --key ${key} ${ref}`, nodes }));
+            changes.push(change(`verify the signature of ${label} (rescan the registry with the key, or run:)`, { file: undefined, line: undefined, snippet: shellCommand(['cosign', 'verify', '--key', key, ref]), nodes }));
           }
         }
       }

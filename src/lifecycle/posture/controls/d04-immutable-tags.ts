@@ -1,7 +1,9 @@
+import { sameRegistry } from '../../../image/registry-hosts.js';
 import type { WorkloadImage } from '../../../run/manifests/images.js';
 import type { ProposedChange } from '../model.js';
 import { nodeId, onMap } from '../support/ids.js';
-import { sameRegistry } from '../support/images.js';
+import { pinEdits } from '../support/k8s.js';
+import { yamlScalar } from '../support/quote.js';
 import type { Check, PostureControl } from './control.js';
 import { at, change, check, outcomeOf, unknown } from './control.js';
 
@@ -65,7 +67,8 @@ function pinWorkload(map: Parameters<typeof onMap>[0], image: WorkloadImage, dig
   return change(`${name} pulls the moving tag ${image.image}: pin it to the digest the tag points at now (${at(image.file, image.line)})`, {
     file: image.file,
     line: image.line,
-    snippet: `image: ${image.image.split('@')[0]}@${digest}`,
+    snippet: `image: ${yamlScalar(`${image.image.split('@')[0] ?? image.image}@${digest}`)}`,
+    edits: pinEdits(image, digest),
     nodes: onMap(map, [nodeId.workload(image.namespace ?? 'default', image.kind, image.workload ?? '(unnamed)')]),
   });
 }

@@ -1,6 +1,8 @@
+import { sameRegistry } from '../../../image/registry-hosts.js';
 import type { ProposedChange } from '../model.js';
 import { nodeId, onMap } from '../support/ids.js';
-import { realImages, sameRegistry } from '../support/images.js';
+import { realImages } from '../support/images.js';
+import { shellCommand } from '../support/quote.js';
 import type { Check, PostureControl } from './control.js';
 import { change, check, outcomeOf } from './control.js';
 
@@ -51,7 +53,7 @@ export const staleImagesPruned: PostureControl = {
           changes.push(
             inUse.length > 0
               ? change(`${label} is still run by ${inUse.map((w) => `${w.namespace ?? 'default'}/${w.kind}/${w.workload ?? '?'}`).join(', ')}: rebuild it on a current, supported base and redeploy`, { file: undefined, line: undefined, snippet: undefined, nodes })
-              : change(`delete ${label}: nothing that was read runs it`, { file: undefined, line: undefined, snippet: `skopeo delete docker://${ref}`, nodes }),
+              : change(`delete ${label}: nothing that was read runs it`, { file: undefined, line: undefined, snippet: shellCommand(['skopeo', 'delete', `docker://${ref}`]), nodes }),
           );
         }
       }

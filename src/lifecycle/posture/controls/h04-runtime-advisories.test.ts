@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasShared, sharedMissing, sharedPath } from '../../../test-support/shared.js';
+import { hasShared, sharedAbsent, sharedPath } from '../../../test-support/shared.js';
+import { skipWhen } from '../../../test-support/skip.js';
 import { importOsv } from '../../../vuln/advisories/import.js';
 import { AdvisoryStore } from '../../../vuln/advisories/store.js';
 import { context, estate, mapOf, node, run } from '../test-evidence.js';
@@ -118,7 +119,8 @@ describe('SS-CTL-H04 container runtime advisories', () => {
   });
 
   const shared = sharedRuntimeAdvisories();
-  it.skipIf(shared.length === 0)(`matches a runtime against the shared advisories (${hasShared ? (shared.length === 0 ? 'skipped: shared/advisories holds no Go advisories for containerd, runc, CRI-O or Docker' : `${shared.length} files`) : sharedMissing})`, async () => {
+  const noSharedRuntimeAdvisories = shared.length === 0 ? 'shared/advisories holds no Go advisories for containerd, runc, CRI-O or Docker' : undefined;
+  it('matches a runtime against the shared advisories', skipWhen(sharedAbsent, noSharedRuntimeAdvisories), async () => {
     const sharedStore = AdvisoryStore.open(path.join(dir, 'shared.sqlite'), { create: true });
     try {
       await importOsv(sharedStore, shared, { now: new Date('2026-11-29T00:00:00Z') });

@@ -1,6 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bashParses, shellWords } from '../support/test-shell.js';
 import { context, estate, mapOf, run } from '../test-evidence.js';
 import { namespacesEnforcePss } from './r01-namespaces-enforce-pss.js';
+
+/** Created only if a proposed command ran what a name holds. */
+const canaryDir = mkdtempSync(path.join(tmpdir(), 'shipshape-canary-'));
+const canary = path.join(canaryDir, 'pwned');
+afterAll(() => rmSync(canaryDir, { recursive: true, force: true }));
 
 const deployment = (namespace: string, extra = ''): string => `apiVersion: apps/v1
 kind: Deployment
@@ -32,7 +41,12 @@ describe('SS-CTL-R01 namespaces enforce a PSS level', () => {
     const outcome = namespacesEnforcePss.evaluate(context(estate({ run: run(yaml) })));
     expect(outcome.status).toBe('gap');
     expect(outcome.changes[0]?.snippet).toBe('kubectl label namespace shop pod-security.kubernetes.io/enforce=baseline');
-    expect(outcome.changes[1]).toMatchObject({ file: 'deploy.yaml', line: 4, snippet: '  labels:\n    pod-security.kubernetes.io/enforce: baseline' });
+    expect(outcome.changes[1]).toMatchObject({
+      file: 'deploy.yaml',
+      line: 4,
+      snippet: 'metadata:\n  labels:\n    pod-security.kubernetes.io/enforce: baseline',
+      edits: [{ kind: 'yaml-merge', file: 'deploy.yaml', line: 4, within: '(root)', text: 'labels:\n  pod-security.kubernetes.io/enforce: baseline' }],
+    });
   });
 
   it('treats a workload namespace with no Namespace object as a gap and names workloads the level would reject', () => {
@@ -48,7 +62,17 @@ describe('SS-CTL-R01 namespaces enforce a PSS level', () => {
     const outcome = namespacesEnforcePss.evaluate(context(estate({ run: run(yaml) }), { policy: { requiredPssLevel: 'restricted' } }));
     expect(outcome.status).toBe('partial');
     expect(outcome.changes[0]?.snippet).toBe('kubectl label --overwrite namespace shop pod-security.kubernetes.io/enforce=restricted');
-    expect(outcome.changes[1]).toMatchObject({ line: 6, snippet: '    pod-security.kubernetes.io/enforce: restricted' });
+    expect(outcome.changes[1]).toMatchObject({ line: 6, snippet: 'metadata:\n  labels:\n    pod-security.kubernetes.io/enforce: restricted', edits: [{ kind: 'yaml-merge', file: 'deploy.yaml', line: 4, within: '(root)', text: 'labels:\n  pod-security.kubernetes.io/enforce: restricted' }] });
+  });
+
+  it('quotes a hostile namespace name: the pasted command labels exactly that namespace and runs nothing else', () => {
+    const namespace = `prod$(touch ${canary})`;
+    const outcome = namespacesEnforcePss.evaluate(context(estate({ run: run(deployment(`'${namespace}'`)) })));
+    const command = outcome.changes[0]?.snippet ?? '';
+    expect(command).toBe(`kubectl label namespace 'prod$(touch ${canary})' pod-security.kubernetes.io/enforce=baseline`);
+    expect(bashParses(command)).toBe(true);
+    expect(shellWords(command)).toEqual(['kubectl', 'label', 'namespace', namespace, 'pod-security.kubernetes.io/enforce=baseline']);
+    expect(existsSync(canary)).toBe(false);
   });
 
   it('leaves the system namespaces out', () => {

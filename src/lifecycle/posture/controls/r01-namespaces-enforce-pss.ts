@@ -1,8 +1,10 @@
 import { namespaceInfo } from '../../../run/manifests/kinds.js';
 import { checkPodSecurity } from '../../../run/pod-security.js';
-import type { ProposedChange } from '../model.js';
+import type { K8sObject } from '../../../run/manifests/load.js';
+import type { FileEdit, ProposedChange } from '../model.js';
 import { onMap } from '../support/ids.js';
 import { byNamespace, namespaceObjects, teamWorkloads } from '../support/k8s.js';
+import { shellCommand } from '../support/quote.js';
 import type { Check, PostureControl } from './control.js';
 import { change, check, outcomeOf, unknown } from './control.js';
 
@@ -56,20 +58,24 @@ export const namespacesEnforcePss: PostureControl = {
       checks.push(check(enforce || observed ? 'partial' : 'gap', text, place, nodes));
       const rejected = atRequired.filter((r) => r.namespace === namespace && !r.allowed).map((r) => `${r.kind}/${r.name}`);
       const first = rejected.length > 0 ? ` First fix ${rejected.join(', ')}: ${required} would reject ${rejected.length === 1 ? 'it' : 'them'} (try with --dry-run=server to see the warnings).` : '';
-      changes.push(change(`enforce ${required} in namespace ${namespace}${first ? `.${first}` : ''}`, { file: undefined, line: undefined, snippet: `kubectl label${enforce ? ' --overwrite' : ''} namespace ${namespace} pod-security.kubernetes.io/enforce=${required}`, nodes }));
+      const label = `pod-security.kubernetes.io/enforce=${required}`;
+      changes.push(change(`enforce ${required} in namespace ${namespace}${first ? `.${first}` : ''}`, { file: undefined, line: undefined, snippet: shellCommand(['kubectl', 'label', ...(enforce ? ['--overwrite'] : []), 'namespace', namespace, label]), nodes }));
       if (object && !object.file.startsWith('cluster:')) {
-        const labelsLine = object.lineOf(['metadata', 'labels']);
-        const nameLine = object.lineOf(['metadata', 'name']);
-        const enforceLine = object.lineOf(['metadata', 'labels', 'pod-security.kubernetes.io/enforce']);
-        if (enforceLine !== undefined) {
-          changes.push(change(`and in the manifest: replace line ${enforceLine}, so the next apply keeps it`, { file: object.file, line: enforceLine, snippet: `    pod-security.kubernetes.io/enforce: ${required}`, nodes }));
-        } else if (labelsLine !== undefined) {
-          changes.push(change(`and in the manifest, so the next apply keeps it`, { file: object.file, line: labelsLine, snippet: `    pod-security.kubernetes.io/enforce: ${required}`, nodes }));
-        } else if (nameLine !== undefined) {
-          changes.push(change(`and in the manifest, so the next apply keeps it`, { file: object.file, line: nameLine, snippet: `  labels:\n    pod-security.kubernetes.io/enforce: ${required}`, nodes }));
-        }
+        const manifest = manifestChange(object, required, nodes);
+        if (manifest) changes.push(manifest);
       }
     }
     return outcomeOf(checks, changes, { subject: 'namespaces with workloads', met: `enforce ${required} or stricter`, notMet: `do not enforce ${required}` }, 'no namespaces with workloads');
   },
 };
+
+const enforceKey = 'pod-security.kubernetes.io/enforce';
+
+/** The same label in the Namespace's manifest, so the next apply keeps it (merged into its metadata). */
+function manifestChange(object: K8sObject, required: string, nodes: string[]): ProposedChange | undefined {
+  const line = object.lineOf(['metadata', 'name']);
+  if (line === undefined) return undefined;
+  const labels = `labels:\n  ${enforceKey}: ${required}`;
+  const edits: FileEdit[] = [{ kind: 'yaml-merge', file: object.file, line, within: '(root)', text: labels }];
+  return change(`and in the manifest: set the label in the metadata of the Namespace at ${object.file}:${object.line}, so the next apply keeps it`, { file: object.file, line: object.lineOf(['metadata', 'labels', enforceKey]) ?? line, snippet: `metadata:\n  ${labels.replace('\n', '\n  ')}`, edits, nodes });
+}

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { applyEdits } from '../apply.js';
 import { context, digestOf, estate, registry, run, stored } from '../test-evidence.js';
 import { imagesByDigestFromAllowed } from './r03-images-by-digest-allowed.js';
 
@@ -17,6 +18,9 @@ describe('SS-CTL-R03 images by digest from allowed registries', () => {
     const outcome = imagesByDigestFromAllowed.evaluate(context(estate({ registries: [reg], run: run(pod('r.example/team/api:1.0')) })));
     expect(outcome.status).toBe('partial');
     expect(outcome.changes[0]).toMatchObject({ file: 'deploy.yaml', line: 9, snippet: `image: r.example/team/api:1.0@${digest}` });
+    // applied to the manifest, the control finds the image pinned
+    const pinned = applyEdits(pod('r.example/team/api:1.0'), 'deploy.yaml', outcome.changes[0]?.edits ?? []);
+    expect(imagesByDigestFromAllowed.evaluate(context(estate({ registries: [reg], run: run(pinned) }))).status).toBe('met');
   });
 
   it('is a gap by tag from a registry outside the allow-list', () => {

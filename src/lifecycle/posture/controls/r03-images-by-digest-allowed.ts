@@ -1,7 +1,8 @@
 import type { ProposedChange } from '../model.js';
 import { nodeId, onMap } from '../support/ids.js';
 import { digestCommand, findStored, registryTrust } from '../support/images.js';
-import { systemNamespaces } from '../support/k8s.js';
+import { pinEdits, systemNamespaces } from '../support/k8s.js';
+import { yamlScalar } from '../support/quote.js';
 import type { Check, PostureControl } from './control.js';
 import { at, change, check, outcomeOf, unknown } from './control.js';
 
@@ -44,7 +45,7 @@ export const imagesByDigestFromAllowed: PostureControl = {
         const digest = findStored(context.evidence.registries, image.registry, image.repository, image.tag, undefined)?.tag?.digest;
         changes.push(
           digest
-            ? change(`pin ${label} to the digest its tag points at now: replace line ${image.line} of ${image.file}`, { file: image.file, line: image.line, snippet: `image: ${image.image}@${digest}`, nodes })
+            ? change(`pin ${label} to the digest its tag points at now: replace line ${image.line} of ${image.file}`, { file: image.file, line: image.line, snippet: `image: ${yamlScalar(`${image.image}@${digest}`)}`, edits: pinEdits(image, digest), nodes })
             : change(`pin ${label} by digest: get the digest, then write image: ${image.image}@<digest> at ${place}`, { file: image.file, line: image.line, snippet: digestCommand(image.image), nodes }),
         );
       }

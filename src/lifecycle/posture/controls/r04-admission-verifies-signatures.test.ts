@@ -1,3 +1,4 @@
+import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { context, estate, registry, run } from '../test-evidence.js';
 import { admissionVerifiesSignatures, detectAdmission } from './r04-admission-verifies-signatures.js';
@@ -34,7 +35,7 @@ describe('SS-CTL-R04 admission control verifies signatures', () => {
   it('is partial in Audit mode and proposes switching to Enforce at the line', () => {
     const outcome = admissionVerifiesSignatures.evaluate(context(estate({ run: run(`${kyverno('Audit')}---\n${app}`) })));
     expect(outcome.status).toBe('partial');
-    expect(outcome.changes[0]).toMatchObject({ file: 'deploy.yaml', line: 6, snippet: '  validationFailureAction: Enforce' });
+    expect(outcome.changes[0]).toMatchObject({ file: 'deploy.yaml', line: 6, snippet: '  validationFailureAction: Enforce', edits: [{ kind: 'substitute', file: 'deploy.yaml', line: 6, find: 'Audit', replace: 'Enforce' }] });
   });
 
   it('counts a Gatekeeper allowed-repos constraint as an allow-list only', () => {
@@ -68,7 +69,13 @@ describe('SS-CTL-R04 admission control verifies signatures', () => {
     const outcome = admissionVerifiesSignatures.evaluate(context(estate({ registries: [registry('r.example', [])], run: run(app) }), { policy: { trustedKeys: ['keys/cosign.pub'] } }));
     expect(outcome.status).toBe('gap');
     expect(outcome.summary).toContain('manifests only');
-    expect(outcome.changes[0]?.snippet).toContain('            - "r.example/*"');
+    expect(outcome.changes[0]?.snippet).toContain('            - r.example/*\n');
     expect(outcome.changes[0]?.snippet).toContain('<contents of keys/cosign.pub>');
+  });
+
+  it('turns each allow-list entry into the image globs that admit exactly what it admits', () => {
+    const outcome = admissionVerifiesSignatures.evaluate(context(estate({ run: run(app) }), { policy: { allowedRegistries: ['registry.shop.internal', 'nginx', 'ghcr.io/acme/', '*.pkg.dev'] } }));
+    const policy = parse(outcome.changes[0]?.snippet ?? '') as { spec: { rules: { verifyImages: { imageReferences: string[] }[] }[] } };
+    expect(policy.spec.rules[0]?.verifyImages[0]?.imageReferences).toEqual(['registry.shop.internal/*', 'docker.io/library/nginx:*', 'docker.io/library/nginx@*', 'docker.io/library/nginx/*', 'ghcr.io/acme:*', 'ghcr.io/acme@*', 'ghcr.io/acme/*', '*.pkg.dev/*']);
   });
 });

@@ -1,9 +1,11 @@
+import { parseAllowListEntry } from '../../../image/registry-hosts.js';
 import type { K8sObject } from '../../../run/manifests/load.js';
 import { isRecord } from '../../../run/manifests/load.js';
 import { apiGroupOf, podTemplateOf } from '../../../run/manifests/pods.js';
-import type { ProposedChange } from '../model.js';
+import type { FileEdit, ProposedChange } from '../model.js';
 import { nodeId, onMap } from '../support/ids.js';
 import { byNamespace, fromCluster, namespaceObjects, teamWorkloads } from '../support/k8s.js';
+import { shellCommand, yamlScalar } from '../support/quote.js';
 import type { Check, ControlContext, PostureControl, Verdict } from './control.js';
 import { change, check, unknown } from './control.js';
 
@@ -132,25 +134,39 @@ function policyControllerGaps(context: ControlContext, found: readonly Admission
     if (included) continue;
     const nodes = onMap(context.map, members.map((w) => w.node));
     checks.push(check('partial', `namespace ${namespace} is not opted in to policy-controller (label policy.sigstore.dev/include=true missing): its pods are not verified`, `namespace ${namespace}`, nodes));
-    changes.push(change(`opt namespace ${namespace} in to signature verification`, { file: undefined, line: undefined, snippet: `kubectl label namespace ${namespace} policy.sigstore.dev/include=true`, nodes }));
+    changes.push(change(`opt namespace ${namespace} in to signature verification`, { file: undefined, line: undefined, snippet: shellCommand(['kubectl', 'label', 'namespace', namespace, 'policy.sigstore.dev/include=true']), nodes }));
   }
   return { checks, changes };
 }
 
+/**
+ * The image globs (Kyverno `imageReferences`, policy-controller `glob`) admitting what an allow-list
+ * entry admits: the registry, or the repository and everything below it (`nginx` is
+ * `docker.io/library/nginx`, never `nginx/*`).
+ */
+function imageGlobs(raw: string): string[] {
+  const entry = parseAllowListEntry(raw);
+  if (!entry) return [];
+  if (entry.path === undefined) return [`${entry.host}/*`];
+  const repository = `${entry.host}/${entry.path}`;
+  return [`${repository}:*`, `${repository}@*`, `${repository}/*`];
+}
+
 /** A policy for the engine already installed (Kyverno when none is), covering the estate's registries. */
 function proposal(context: ControlContext, found: readonly Admission[], nodes: string[]): ProposedChange {
-  const registries = context.policy.allowedRegistries.length > 0 ? context.policy.allowedRegistries.map((r) => (r.includes('*') ? r : `${r.replace(/\/+$/, '')}/*`)) : context.evidence.registries.map((r) => `${r.registry}/*`);
+  const registries = context.policy.allowedRegistries.length > 0 ? context.policy.allowedRegistries.flatMap(imageGlobs) : context.evidence.registries.map((r) => `${r.registry}/*`);
   const references = registries.length > 0 ? registries : ['registry.example.com/*'];
-  const key = context.policy.trustedKeys[0] ?? 'cosign.pub';
+  // a key path is shown inside a block scalar: one line, no YAML to break out of
+  const key = (context.policy.trustedKeys[0] ?? 'cosign.pub').replace(/\s+/g, ' ');
   const warnOnly = found.find((a) => a.does === 'signatures' && !a.enforced);
   if (warnOnly?.engine === 'sigstore policy-controller') {
-    return change(`switch ClusterImagePolicy ${warnOnly.object.name ?? ''} from warn to enforce`, { file: warnOnly.object.file, line: warnOnly.object.lineOf(['spec', 'mode']) ?? warnOnly.object.line, snippet: '  mode: enforce', nodes });
+    return setting(warnOnly.object, ['spec', 'mode'], 'enforce', `switch ClusterImagePolicy ${warnOnly.object.name ?? ''} from warn to enforce`, nodes);
   }
   if (warnOnly?.engine === 'Kyverno') {
-    return change(`make Kyverno policy ${warnOnly.object.name ?? ''} reject unverified images`, { file: warnOnly.object.file, line: warnOnly.object.lineOf(['spec', 'validationFailureAction']) ?? warnOnly.object.line, snippet: '  validationFailureAction: Enforce', nodes });
+    return setting(warnOnly.object, ['spec', 'validationFailureAction'], 'Enforce', `make Kyverno policy ${warnOnly.object.name ?? ''} reject unverified images`, nodes);
   }
   if (found.some((a) => a.engine === 'sigstore policy-controller')) {
-    const snippet = ['apiVersion: policy.sigstore.dev/v1beta1', 'kind: ClusterImagePolicy', 'metadata:', '  name: verify-image-signatures', 'spec:', '  mode: enforce', '  images:', ...references.map((r) => `    - glob: "${r}"`), '  authorities:', '    - key:', '        data: |', `          <contents of ${key}>`].join('\n');
+    const snippet = ['apiVersion: policy.sigstore.dev/v1beta1', 'kind: ClusterImagePolicy', 'metadata:', '  name: verify-image-signatures', 'spec:', '  mode: enforce', '  images:', ...references.map((r) => `    - glob: ${yamlScalar(r)}`), '  authorities:', '    - key:', '        data: |', `          <contents of ${key}>`].join('\n');
     return change(`add a ClusterImagePolicy that requires signatures by ${key} for ${references.join(', ')}`, { file: undefined, line: undefined, snippet, nodes });
   }
   const snippet = [
@@ -169,7 +185,7 @@ function proposal(context: ControlContext, found: readonly Admission[], nodes: s
     '              kinds: [Pod]',
     '      verifyImages:',
     '        - imageReferences:',
-    ...references.map((r) => `            - "${r}"`),
+    ...references.map((r) => `            - ${yamlScalar(r)}`),
     '          failureAction: Enforce',
     '          attestors:',
     '            - entries:',
@@ -178,4 +194,15 @@ function proposal(context: ControlContext, found: readonly Admission[], nodes: s
     `                      <contents of ${key}>`,
   ].join('\n');
   return change(`install Kyverno if needed and apply this ClusterPolicy: pods whose images are not signed by ${key} are rejected`, { file: undefined, line: undefined, snippet, nodes });
+}
+
+/** Sets a scalar of a manifest in its file (the value as the file has it replaced on its line), when the file says where. */
+function setting(object: K8sObject, path: readonly string[], value: string, summary: string, nodes: string[]): ProposedChange {
+  const line = object.lineOf(path);
+  const current = path.reduce<unknown>((node, key) => (isRecord(node) ? node[key] : undefined), object.raw);
+  const name = path[path.length - 1] ?? '';
+  const snippet = `${'  '.repeat(path.length - 1)}${name}: ${value}`;
+  const known = line !== undefined && typeof current === 'string' && current !== '' && !name.includes(current) && !object.file.startsWith('cluster:');
+  const edits: FileEdit[] = known ? [{ kind: 'substitute', file: object.file, line, find: current, replace: value }] : [];
+  return change(summary, { file: object.file, line: line ?? object.line, snippet, edits, nodes });
 }

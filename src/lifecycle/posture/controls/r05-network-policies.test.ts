@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { context, estate, mapOf, run } from '../test-evidence.js';
 import { networkPolicies } from './r05-network-policies.js';
 
@@ -24,5 +25,12 @@ describe('SS-CTL-R05 network policies', () => {
     const outcome = networkPolicies.evaluate(context(estate({ run: run(workload('api', 'api')) })));
     expect(outcome.status).toBe('gap');
     expect(outcome.changes[0]?.snippet).toContain('  namespace: shop\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]');
+  });
+
+  it('escapes a hostile namespace name in the YAML it proposes', () => {
+    const namespace = 'shop\n  labels: {evil: "yes"} # \'';
+    const outcome = networkPolicies.evaluate(context(estate({ run: run(workload('api', 'api').replace('namespace: shop', `namespace: ${JSON.stringify(namespace)}`)) })));
+    const policy = parse(outcome.changes[0]?.snippet ?? '') as { metadata: Record<string, unknown> };
+    expect(policy.metadata).toEqual({ name: 'default-deny', namespace });
   });
 });

@@ -3,6 +3,7 @@ import type { NetworkPolicyInfo } from '../../../run/manifests/kinds.js';
 import type { ProposedChange } from '../model.js';
 import { onMap } from '../support/ids.js';
 import { byNamespace, podLabels, selects, teamWorkloads } from '../support/k8s.js';
+import { yamlScalar } from '../support/quote.js';
 import type { Check, PostureControl } from './control.js';
 import { change, check, outcomeOf, unknown } from './control.js';
 
@@ -49,7 +50,7 @@ export const networkPolicies: PostureControl = {
         change(`add a default-deny NetworkPolicy to namespace ${namespace}, then allow the flows its workloads need (kubectl apply -f this)`, {
           file: undefined,
           line: undefined,
-          snippet: ['apiVersion: networking.k8s.io/v1', 'kind: NetworkPolicy', 'metadata:', '  name: default-deny', `  namespace: ${namespace}`, 'spec:', '  podSelector: {}', '  policyTypes: [Ingress, Egress]'].join('\n'),
+          snippet: ['apiVersion: networking.k8s.io/v1', 'kind: NetworkPolicy', 'metadata:', '  name: default-deny', `  namespace: ${yamlScalar(namespace)}`, 'spec:', '  podSelector: {}', '  policyTypes: [Ingress, Egress]'].join('\n'),
           nodes,
         }),
       );

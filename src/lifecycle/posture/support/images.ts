@@ -1,8 +1,11 @@
-import type { RegistryScanReport, RepositoryReport, StoredImage, TagReport } from '../../../distribute/model.js';
+import type { PlatformImage, RegistryScanReport, RepositoryReport, StoredImage, TagReport } from '../../../distribute/model.js';
 import type { ImageReference } from '../../../image/reference.js';
 import { parseReference } from '../../../image/reference.js';
-import type { EstateEvidence } from '../../estate-model.js';
+import { allowListMatch, isPublicRegistry, sameRegistry } from '../../../image/registry-hosts.js';
+import type { DockerfileInfo, EstateEvidence } from '../../estate-model.js';
+import type { LifecycleMap } from '../../model.js';
 import type { Policy } from '../policy.js';
+import { shellCommand } from './quote.js';
 
 /** Parses an image reference as `docker pull` would; undefined when it is not one (or still holds `${VARIABLES}`). */
 export function parseImage(text: string): ImageReference | undefined {
@@ -28,27 +31,6 @@ export function parseRepository(text: string): ImageReference | undefined {
   return parsed === undefined ? undefined : { ...parsed, tag: undefined };
 }
 
-/** Registries anyone can push public images to, or that serve other organisations' images. */
-const publicRegistries = new Set(['docker.io', 'ghcr.io', 'quay.io', 'gcr.io', 'public.ecr.aws', 'mcr.microsoft.com', 'registry.k8s.io', 'k8s.gcr.io', 'registry.gitlab.com', 'cgr.dev', 'docker.elastic.co', 'nvcr.io', 'registry.access.redhat.com', 'registry.redhat.io']);
-
-export function isPublicRegistry(host: string): boolean {
-  return publicRegistries.has(host.toLowerCase());
-}
-
-/** Whether an allow-list entry (`registry.example.com`, `ghcr.io/acme/`, `docker.io/library/*`) admits an image. */
-export function allowedBy(entries: readonly string[], registry: string, repository: string): string | undefined {
-  const full = `${registry}/${repository}`.toLowerCase();
-  return entries.find((raw) => {
-    const entry = raw.toLowerCase().replace(/^[a-z]+:\/\//, '');
-    if (entry.includes('*')) {
-      const pattern = new RegExp(`^${entry.split('*').map(escapeRegExp).join('.*')}$`);
-      return pattern.test(full) || pattern.test(registry.toLowerCase());
-    }
-    const prefix = entry.replace(/\/+$/, '');
-    return full === prefix || full.startsWith(`${prefix}/`);
-  });
-}
-
 export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -58,20 +40,12 @@ export type RegistryTrust = { trusted: boolean; why: string };
 
 export function registryTrust(policy: Policy, evidence: EstateEvidence, registry: string, repository: string): RegistryTrust {
   if (policy.allowedRegistries.length > 0) {
-    const entry = allowedBy(policy.allowedRegistries, registry, repository);
+    const entry = allowListMatch(policy.allowedRegistries, registry, repository);
     return entry === undefined ? { trusted: false, why: `${registry} is not in the policy's allowedRegistries` } : { trusted: true, why: `allowed by ${entry}` };
   }
   if (evidence.registries.some((report) => sameRegistry(report.registry, registry))) return { trusted: true, why: `${registry} is one of the estate's own registries` };
   if (isPublicRegistry(registry)) return { trusted: false, why: `${registry} is a public registry and the policy has no allowedRegistries to vouch for it` };
   return { trusted: false, why: `${registry} is neither allow-listed (the policy has no allowedRegistries) nor one of the registries scanned` };
-}
-
-export function sameRegistry(a: string, b: string): boolean {
-  const norm = (host: string): string => {
-    const lower = host.toLowerCase().replace(/^[a-z]+:\/\//, '').replace(/\/+$/, '');
-    return lower === 'index.docker.io' || lower === 'registry-1.docker.io' ? 'docker.io' : lower;
-  };
-  return norm(a) === norm(b);
 }
 
 /** A stored image found in the registry scans, with where it was found. */
@@ -112,12 +86,52 @@ export function displayRef(ref: Pick<ImageReference, 'registry' | 'repository' |
   return `${ref.registry}/${ref.repository}${ref.digest ? `@${ref.digest}` : ref.tag ? `:${ref.tag}` : ''}`;
 }
 
-/** The command that prints a tag's digest, for when no registry scan knows it. */
+/** The command that prints a tag's digest, for when no registry scan knows it (the reference quoted). */
 export function digestCommand(reference: string): string {
-  return `skopeo inspect docker://${reference} --format '{{.Digest}}'`;
+  return shellCommand(['skopeo', 'inspect', `docker://${reference}`, '--format', '{{.Digest}}']);
 }
 
 /** Stored images that are real images (not signature / attestation manifests stored under cosign tags). */
 export function realImages(repository: RepositoryReport): StoredImage[] {
   return repository.images.filter((image) => !image.tags.some((tag) => /^sha256-[0-9a-f]{64}(\.(sig|att|sbom))?$/.test(tag)) && image.platforms.length > 0);
+}
+
+/** A platform image read by a registry scan, with where it is. */
+export interface ReadPlatform {
+  /** `registry/repository@digest`. */
+  place: string;
+  /** Its image repository's map node. */
+  node: string;
+  platform: PlatformImage;
+}
+
+/**
+ * The platform images a Dockerfile builds whose configuration a registry scan read: those stored in
+ * the image repositories its map `builds` edges lead to (retags and promotions included).
+ */
+function builtPlatformsRead(map: LifecycleMap, registries: readonly RegistryScanReport[], dockerfile: string): ReadPlatform[] {
+  const built = new Set(map.edges.filter((e) => e.kind === 'builds' && e.from === `dockerfile:${dockerfile}`).map((e) => e.to));
+  const read: ReadPlatform[] = [];
+  for (const node of map.nodes) {
+    if (!built.has(node.id)) continue;
+    const { registry, repository } = node.attributes;
+    for (const report of registries) {
+      if (typeof registry !== 'string' || !sameRegistry(report.registry, registry)) continue;
+      for (const image of report.repositories.filter((r) => r.name === repository).flatMap(realImages)) {
+        for (const platform of image.platforms) if (platform.runsAsRoot !== undefined) read.push({ place: `${report.registry}/${String(repository)}@${platform.digest}`, node: node.id, platform });
+      }
+    }
+  }
+  return read;
+}
+
+/**
+ * Whether the images a Dockerfile builds are read and all run as a non-root user, when the
+ * Dockerfile leaves the user to a base image that was not read: the image's configuration is then
+ * the authority. The read platforms, or undefined when they do not settle it.
+ */
+export function nonRootByRegistry(map: LifecycleMap, registries: readonly RegistryScanReport[], dockerfile: DockerfileInfo): ReadPlatform[] | undefined {
+  if (dockerfile.config?.user.kind !== 'unknown') return undefined;
+  const read = builtPlatformsRead(map, registries, dockerfile.file);
+  return read.length > 0 && read.every((r) => r.platform.runsAsRoot === false) ? read : undefined;
 }

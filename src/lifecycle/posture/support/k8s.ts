@@ -1,7 +1,9 @@
 import type { K8sObject } from '../../../run/manifests/load.js';
 import { isRecord } from '../../../run/manifests/load.js';
 import { classify } from '../../../run/manifests/kinds.js';
+import type { WorkloadImage } from '../../../run/manifests/images.js';
 import type { PodTemplate } from '../../../run/manifests/pods.js';
+import type { FileEdit } from '../model.js';
 import { workloadsOf } from '../../../run/rules/workload.js';
 import { nodeId } from './ids.js';
 
@@ -89,4 +91,11 @@ export function podLabels(template: PodTemplate): Record<string, string> {
 /** A live cluster read (`cluster:<context>`) or files. */
 export function fromCluster(sources: readonly string[]): boolean {
   return sources.some((source) => source.startsWith('cluster:'));
+}
+
+/** The image of a manifest pinned to a digest on its own line (nothing for a live cluster's objects). */
+export function pinEdits(image: Pick<WorkloadImage, 'file' | 'line' | 'image'>, digest: string): FileEdit[] {
+  if (image.file.startsWith('cluster:')) return [];
+  const name = image.image.split('@')[0] ?? image.image;
+  return [{ kind: 'substitute', file: image.file, line: image.line, find: image.image, replace: `${name}@${digest}` }];
 }

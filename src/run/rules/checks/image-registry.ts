@@ -1,3 +1,4 @@
+import { allowListMatch } from '../../../image/registry-hosts.js';
 import type { WorkloadRule, WorkloadRuleMeta } from '../rule.js';
 import { describeContainer, findingAt } from '../rule.js';
 import { containerImages } from '../images.js';
@@ -14,27 +15,7 @@ const meta: WorkloadRuleMeta = {
   kubescape: ['C-0078'],
 };
 
-/**
- * Whether `registry/repository` is allowed by an entry: a registry host (`ghcr.io`), a host and
- * path prefix (`ghcr.io/acme`), or a subdomain wildcard (`*.dkr.ecr.eu-west-1.amazonaws.com`).
- */
-export function registryAllowed(registry: string, repository: string, allowed: readonly string[]): boolean {
-  const host = registry.toLowerCase();
-  const full = `${host}/${repository}`;
-  return allowed.some((raw) => {
-    let entry = raw.trim().replace(/\/+$/, '');
-    if (entry === '') return false;
-    const slash = entry.indexOf('/');
-    const entryHost = (slash < 0 ? entry : entry.slice(0, slash)).toLowerCase();
-    // `docker pull` normalises these names to docker.io; an allow-list written either way means the same.
-    const normalisedHost = entryHost === 'index.docker.io' || entryHost === 'registry-1.docker.io' ? 'docker.io' : entryHost;
-    entry = normalisedHost + (slash < 0 ? '' : entry.slice(slash));
-    if (normalisedHost.startsWith('*.') && slash < 0) return host.endsWith(normalisedHost.slice(1));
-    return full === entry || full.startsWith(`${entry}/`) || host === entry;
-  });
-}
-
-/** SS-K8S-003: with `--allowed-registries`, every image must come from one of them. */
+/** SS-K8S-003: with `--allowed-registries`, every image must come from one of them (the syntax: `parseAllowListEntry`). */
 export const imageRegistry: WorkloadRule = {
   meta,
   examples: {
@@ -52,7 +33,7 @@ export const imageRegistry: WorkloadRule = {
     if (allowedRegistries === undefined) return [];
     const list = allowedRegistries.join(', ') || '(empty)';
     return containerImages(objects)
-      .filter(({ parsed }) => !registryAllowed(parsed.registry, parsed.repository, allowedRegistries))
+      .filter(({ parsed }) => allowListMatch(allowedRegistries, parsed.registry, parsed.repository) === undefined)
       .map(({ ref, image, imagePath, parsed }) =>
         findingAt(
           meta,

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compareVersions } from '../scheme.js';
 import { expectPairs, loadList, loadPairs } from '../../../test-support/vectors.js';
-import { hasShared, sharedMissing, sharedPath } from '../../../test-support/shared.js';
+import { sharedAbsent, sharedPath } from '../../../test-support/shared.js';
+import { skipWhen } from '../../../test-support/skip.js';
 import { apkFuzzyCompare, apkScheme, type ApkVersion } from './index.js';
 import { apkVersion, nearby, random, referenceCompare, referenceValid } from './test-apk.js';
 
@@ -14,7 +15,7 @@ const parse = (raw: string): ApkVersion => {
 const valid = (raw: string): boolean => apkScheme.parse(raw).ok;
 const op = (a: string, b: string) => compareVersions(apkScheme, a, b).op;
 
-describe.skipIf(!hasShared)(`apk vectors ${hasShared ? '' : `(${sharedMissing})`}`, () => {
+describe('apk vectors', skipWhen(sharedAbsent), () => {
   it('pairs.tsv (apk-tools test/unit/version.data): every pair, both ways', () => {
     const pairs = loadPairs('apk');
     expect(pairs).toHaveLength(736);

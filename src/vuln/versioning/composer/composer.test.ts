@@ -2,14 +2,15 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { compareVersions } from '../scheme.js';
 import { expectPairs, loadPairs } from '../../../test-support/vectors.js';
-import { hasCommand, hasShared, sharedMissing } from '../../../test-support/shared.js';
+import { sharedAbsent } from '../../../test-support/shared.js';
+import { commandMissing, skipWhen } from '../../../test-support/skip.js';
 import { composerScheme } from './index.js';
 import { random } from '../../../test-support/random.js';
 
 const cmp = (a: string, b: string) => compareVersions(composerScheme, a, b).op;
 
-describe(`composer vectors ${hasShared ? '' : `(${sharedMissing})`}`, () => {
-  it.skipIf(!hasShared)('osv-scalibr packagist-versions(-generated).txt (packagist/pairs.tsv)', () => {
+describe('composer vectors', () => {
+  it('osv-scalibr packagist-versions(-generated).txt (packagist/pairs.tsv)', skipWhen(sharedAbsent), () => {
     const pairs = loadPairs('packagist');
     expect(pairs).toHaveLength(10725);
     expectPairs(composerScheme, pairs, 'packagist/pairs.tsv');
@@ -94,8 +95,8 @@ function generatedPairs(count: number): [string, string][] {
 
 const PHP = 'while (($l = fgets(STDIN)) !== false) { [$a, $b] = explode("\\t", rtrim($l, "\\n")); echo version_compare($a, $b), "\\n"; }';
 
-describe(`composer against PHP's version_compare ${hasCommand('php') ? '' : '(php not on PATH)'}`, () => {
-  it.skipIf(!hasCommand('php'))('agrees on 5000 generated pairs where osv-scalibr follows PHP', () => {
+describe("composer against PHP's version_compare", () => {
+  it('agrees on 5000 generated pairs where osv-scalibr follows PHP', skipWhen(commandMissing('php', 'php-cli')), () => {
     const pairs = generatedPairs(5000);
     const run = spawnSync('php', ['-r', PHP], { input: pairs.map(([a, b]) => `${a}\t${b}\n`).join(''), encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { compareVersions } from '../scheme.js';
 import { expectPairs, loadPairs } from '../../../test-support/vectors.js';
-import { hasShared, sharedMissing } from '../../../test-support/shared.js';
+import { sharedAbsent } from '../../../test-support/shared.js';
+import { skipWhen } from '../../../test-support/skip.js';
 import { cranScheme } from './index.js';
 
 const cmp = (a: string, b: string) => compareVersions(cranScheme, a, b).op;
 
-describe(`cran vectors ${hasShared ? '' : `(${sharedMissing})`}`, () => {
-  it.skipIf(!hasShared)('osv-scalibr cran-versions(-generated).txt (pairs.tsv)', () => {
+describe('cran vectors', () => {
+  it('osv-scalibr cran-versions(-generated).txt (pairs.tsv)', skipWhen(sharedAbsent), () => {
     const pairs = loadPairs('cran');
     expect(pairs).toHaveLength(78);
     expectPairs(cranScheme, pairs, 'cran/pairs.tsv');

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { hasCommand } from '../../../test-support/shared.js';
+import { commandMissing, skipWhen } from '../../../test-support/skip.js';
 import { compareVersions } from '../scheme.js';
 import { debScheme } from './index.js';
 import { askDpkg, debVersion, dpkgAccepts, nearby, random, type Op } from './test-dpkg.js';
 
-const oracle = hasCommand('dpkg') && hasCommand('bash');
+const oracleMissing = commandMissing('dpkg') ?? commandMissing('bash');
 
 /** Odd strings dpkg has an opinion on: blanks, strtol's epoch, colons and hyphens, characters it refuses. */
 const edgeCases = [
@@ -20,7 +20,7 @@ function noisy(rng: () => number): string {
   return Array.from({ length }, () => alphabet[Math.floor(rng() * alphabet.length)]).join('');
 }
 
-describe.skipIf(!oracle)(`deb against the real dpkg --compare-versions${oracle ? '' : ' — skipped: dpkg or bash not on PATH'}`, () => {
+describe('deb against the real dpkg --compare-versions', skipWhen(oracleMissing), () => {
   it('3000 generated pairs (epochs, tildes, pluses, letters, long digit runs, hyphenated revisions) order as dpkg says', async () => {
     const rng = random(20240611);
     const triples: Array<[string, Op, string]> = [];

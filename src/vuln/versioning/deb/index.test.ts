@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { compareVersions } from '../scheme.js';
 import { expectPairs, loadList, loadPairs } from '../../../test-support/vectors.js';
-import { hasShared, sharedMissing } from '../../../test-support/shared.js';
+import { sharedAbsent } from '../../../test-support/shared.js';
+import { skipWhen } from '../../../test-support/skip.js';
 import { debScheme, type DebVersion } from './index.js';
 import { debVersion, nearby, random, verrevcmp } from './test-dpkg.js';
 
@@ -17,7 +18,7 @@ const error = (raw: string): string | undefined => {
 const op = (a: string, b: string) => compareVersions(debScheme, a, b).op;
 const sign = (n: number) => Math.sign(n);
 
-describe.skipIf(!hasShared)(`deb vectors ${hasShared ? '' : `(${sharedMissing})`}`, () => {
+describe('deb vectors', skipWhen(sharedAbsent), () => {
   it('pairs.tsv (dpkg Dpkg_Version.t and apt compareversion_test.cc): every pair, both ways', () => {
     const pairs = loadPairs('deb');
     expect(pairs).toHaveLength(107);

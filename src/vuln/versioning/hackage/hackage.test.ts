@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { compareVersions } from '../scheme.js';
 import { expectPairs, loadPairs } from '../../../test-support/vectors.js';
-import { hasShared, sharedMissing } from '../../../test-support/shared.js';
+import { sharedAbsent } from '../../../test-support/shared.js';
+import { skipWhen } from '../../../test-support/skip.js';
 import { hackageScheme } from './index.js';
 
 const cmp = (a: string, b: string) => compareVersions(hackageScheme, a, b).op;
 
-describe(`hackage vectors ${hasShared ? '' : `(${sharedMissing})`}`, () => {
-  it.skipIf(!hasShared)('osv-scalibr hackage-versions.txt (pairs.tsv)', () => {
+describe('hackage vectors', () => {
+  it('osv-scalibr hackage-versions.txt (pairs.tsv)', skipWhen(sharedAbsent), () => {
     const pairs = loadPairs('hackage');
     expect(pairs).toHaveLength(11);
     expectPairs(hackageScheme, pairs, 'hackage/pairs.tsv');

@@ -1,17 +1,18 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compareVersions } from '../scheme.js';
 import { expectPairs, loadPairs } from '../../../test-support/vectors.js';
-import { hasCommand, hasShared, sharedMissing } from '../../../test-support/shared.js';
+import { sharedAbsent } from '../../../test-support/shared.js';
+import { commandMissing, fileMissing, skipWhen } from '../../../test-support/skip.js';
 import { mavenScheme } from './index.js';
 
 const cmp = (a: string, b: string) => compareVersions(mavenScheme, a, b).op;
 
-describe(`maven vectors ${hasShared ? '' : `(${sharedMissing})`}`, () => {
-  it.skipIf(!hasShared)('osv-scalibr maven-versions(-generated).txt (pairs.tsv)', () => {
+describe('maven vectors', () => {
+  it('osv-scalibr maven-versions(-generated).txt (pairs.tsv)', skipWhen(sharedAbsent), () => {
     const pairs = loadPairs('maven');
     expect(pairs).toHaveLength(14854);
     expectPairs(mavenScheme, pairs, 'maven/pairs.tsv');
@@ -78,7 +79,7 @@ describe('mavenScheme', () => {
 
 // Debian's maven-artifact; MAVEN_ARTIFACT_JAR names another copy.
 const jar = process.env.MAVEN_ARTIFACT_JAR ?? '/usr/share/java/maven3-artifact.jar';
-const hasMaven = hasCommand('java') && existsSync(jar);
+const mavenMissing = commandMissing('java', 'openjdk-17-jdk-headless') ?? fileMissing(jar, 'maven-artifact (MAVEN_ARTIFACT_JAR)', 'libmaven3-core-java');
 
 const ORACLE = `import org.apache.maven.artifact.versioning.ComparableVersion;
 import java.io.*;
@@ -95,12 +96,12 @@ public class Oracle {
 }
 `;
 
-describe(`maven against maven-artifact's ComparableVersion ${hasMaven ? '' : `(java or ${jar} missing)`}`, () => {
+describe("maven against maven-artifact's ComparableVersion", () => {
   // Real versions only (every version of the vector files, paired at random): on made-up ones
   // Maven releases disagree with each other and with the POM reference. Versions with a
   // `.letter` are left out too: Maven 3.8.7 (MNG-7559) reads `1.0.0.RC1` as `1.0.0-RC1`, where
   // 3.8.6, which generated the vectors, and the specification do not.
-  it.skipIf(!hasShared || !hasMaven)('agrees on 6000 pairs of real versions', () => {
+  it('agrees on 6000 pairs of real versions', skipWhen(sharedAbsent, mavenMissing), () => {
     const versions = [...new Set(loadPairs('maven').flatMap((p) => [p.left, p.right]))].filter((v) => !/\.[a-z]/i.test(v));
     let seed = 42;
     const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % versions.length;

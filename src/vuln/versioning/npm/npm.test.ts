@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compareVersions, type VersionScheme } from '../scheme.js';
 import { expectPairs, loadPairs } from '../../../test-support/vectors.js';
-import { hasShared, sharedMissing, sharedPath } from '../../../test-support/shared.js';
+import { sharedAbsent, sharedPath } from '../../../test-support/shared.js';
+import { skipWhen } from '../../../test-support/skip.js';
 import { npmScheme, parseNpmVersion, satisfiesRange, type NpmOptions } from './index.js';
 
 /** The options column of the vector files: empty, or comma-separated node-semver option names. */
@@ -12,8 +13,8 @@ function options(column: string | undefined): NpmOptions {
   return { loose: names.includes('loose'), includePrerelease: names.includes('includePrerelease') };
 }
 
-describe(`npm vectors ${hasShared ? '' : `(${sharedMissing})`}`, () => {
-  it.skipIf(!hasShared)('strict pairs, osv-scalibr pairs and lenient pairs all agree', () => {
+describe('npm vectors', () => {
+  it('strict pairs, osv-scalibr pairs and lenient pairs all agree', skipWhen(sharedAbsent), () => {
     const files = [
       ['pairs.tsv', 40],
       ['pairs-osv-scalibr.tsv', 83],
@@ -26,7 +27,7 @@ describe(`npm vectors ${hasShared ? '' : `(${sharedMissing})`}`, () => {
     }
   });
 
-  it.skipIf(!hasShared)('pairs-lenient.tsv also holds with exactly the options of its 4th column', () => {
+  it('pairs-lenient.tsv also holds with exactly the options of its 4th column', skipWhen(sharedAbsent), () => {
     const pairs = loadPairs('semver', 'pairs-lenient.tsv');
     const byOptions = (column: string | undefined): VersionScheme => ({
       ...npmScheme,
@@ -37,13 +38,13 @@ describe(`npm vectors ${hasShared ? '' : `(${sharedMissing})`}`, () => {
     }
   });
 
-  it.skipIf(!hasShared)('rejected-osv-scalibr.tsv: node-semver rejects all three, so they are errors', () => {
+  it('rejected-osv-scalibr.tsv: node-semver rejects all three, so they are errors', skipWhen(sharedAbsent), () => {
     const rejected = loadPairs('semver', 'rejected-osv-scalibr.tsv');
     expect(rejected).toHaveLength(3);
     for (const p of rejected) expect(compareVersions(npmScheme, p.left, p.right).op, p.left).toBe('?');
   });
 
-  it.skipIf(!hasShared)('satisfies.tsv: node-semver range-include/range-exclude fixtures', () => {
+  it('satisfies.tsv: node-semver range-include/range-exclude fixtures', skipWhen(sharedAbsent), () => {
     const lines = readFileSync(sharedPath('vectors', 'semver', 'satisfies.tsv'), 'utf8').split('\n').filter((l) => l !== '');
     expect(lines).toHaveLength(222);
     const failures: string[] = [];

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { compareVersions } from '../scheme.js';
 import { expectPairs, loadPairs } from '../../../test-support/vectors.js';
-import { hasShared, sharedMissing } from '../../../test-support/shared.js';
+import { sharedAbsent } from '../../../test-support/shared.js';
+import { skipWhen } from '../../../test-support/skip.js';
 import { nugetScheme } from './index.js';
 
 const cmp = (a: string, b: string) => compareVersions(nugetScheme, a, b).op;
 
-describe(`nuget vectors ${hasShared ? '' : `(${sharedMissing})`}`, () => {
-  it.skipIf(!hasShared)('osv-scalibr nuget-versions.txt (pairs.tsv)', () => {
+describe('nuget vectors', () => {
+  it('osv-scalibr nuget-versions.txt (pairs.tsv)', skipWhen(sharedAbsent), () => {
     const pairs = loadPairs('nuget');
     expect(pairs).toHaveLength(35);
     expectPairs(nugetScheme, pairs, 'nuget/pairs.tsv');

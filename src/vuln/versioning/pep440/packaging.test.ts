@@ -2,9 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { comparePep440, formatPep440, pep440Scheme, type Pep440Version } from './index.js';
 import { random } from '../../../test-support/random.js';
+import { skipWhen } from '../../../test-support/skip.js';
 
 // The oracle: packaging itself, when this machine's python3 has it. One process for the whole set.
-const hasPackaging = spawnSync('python3', ['-c', 'import packaging.version'], { stdio: 'ignore' }).status === 0;
+const packagingMissing =
+  spawnSync('python3', ['-c', 'import packaging.version'], { stdio: 'ignore' }).status === 0 ? undefined : 'python3 with packaging is not installed (apt-get install python3-packaging)';
 
 const ORACLE = `
 import json, sys
@@ -62,7 +64,7 @@ function corpus(count: number, seed: number): string[] {
   });
 }
 
-describe.skipIf(!hasPackaging)(`pep440 against python3 packaging${hasPackaging ? '' : ' (python3 packaging not installed)'}`, () => {
+describe('pep440 against python3 packaging', skipWhen(packagingMissing), () => {
   it('agrees on validity, normalised form and order for a generated set', () => {
     const raws = corpus(6000, 440);
     const run = spawnSync('python3', ['-c', ORACLE], { input: JSON.stringify(raws), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });

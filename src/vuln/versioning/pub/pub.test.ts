@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { compareVersions } from '../scheme.js';
 import { expectPairs, loadPairs } from '../../../test-support/vectors.js';
-import { hasShared, sharedMissing } from '../../../test-support/shared.js';
+import { sharedAbsent } from '../../../test-support/shared.js';
+import { skipWhen } from '../../../test-support/skip.js';
 import { pubScheme } from './index.js';
 
 const cmp = (a: string, b: string) => compareVersions(pubScheme, a, b).op;
 
-describe(`pub vectors ${hasShared ? '' : `(${sharedMissing})`}`, () => {
-  it.skipIf(!hasShared)('osv-scalibr pub-versions.txt (pairs.tsv)', () => {
+describe('pub vectors', () => {
+  it('osv-scalibr pub-versions.txt (pairs.tsv)', skipWhen(sharedAbsent), () => {
     const pairs = loadPairs('pub');
     expect(pairs).toHaveLength(100);
     expectPairs(pubScheme, pairs, 'pub/pairs.tsv');

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { compareVersions } from '../scheme.js';
 import { expectPairs, loadPairs } from '../../../test-support/vectors.js';
-import { hasShared, sharedMissing } from '../../../test-support/shared.js';
+import { sharedAbsent } from '../../../test-support/shared.js';
+import { skipWhen } from '../../../test-support/skip.js';
 import { rpmScheme, type RpmVersion } from './index.js';
 import { nearby, random, rpmEvr, rpmString, rpmvercmp } from './test-rpm.js';
 
@@ -16,7 +17,7 @@ const error = (raw: string): string | undefined => {
 };
 const op = (a: string, b: string) => compareVersions(rpmScheme, a, b).op;
 
-describe.skipIf(!hasShared)(`rpm vectors ${hasShared ? '' : `(${sharedMissing})`}`, () => {
+describe('rpm vectors', skipWhen(sharedAbsent), () => {
   it('pairs.tsv (rpm tests/rpmvercmp.at, bare versions: rpmvercmp): every pair, both ways', () => {
     const pairs = loadPairs('rpm');
     expect(pairs).toHaveLength(91);

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { hasCommand } from '../../../test-support/shared.js';
+import { commandMissing, skipWhen } from '../../../test-support/skip.js';
 import { compareVersions } from '../scheme.js';
 import { rpmScheme } from './index.js';
 import { askRpm, nearby, random, rpmEvr, rpmString } from './test-rpm.js';
 
-const oracle = hasCommand('rpm');
 const value = { '<': -1, '=': 0, '>': 1, '?': NaN } as const;
 
 /** Generated pairs with our answer, and rpm's answer for each; the disagreements as text. */
@@ -15,7 +14,7 @@ async function disagreements(kind: 'vercmp' | 'evr', pairs: Array<[string, strin
   return pairs.flatMap(([a, b], i) => (ours[i] === theirs[i] ? [] : [`${a} vs ${b}: ours ${ours[i]}, rpm ${theirs[i]}`]));
 }
 
-describe.skipIf(!oracle)(`rpm against the real rpm 4.18 (rpm --eval %{lua:...})${oracle ? '' : ' — skipped: rpm not on PATH'}`, () => {
+describe('rpm against the real rpm 4.18 (rpm --eval %{lua:...})', skipWhen(commandMissing('rpm')), () => {
   it('10000 generated bare versions compare as rpm.vercmp (rpmvercmp)', async () => {
     const rng = random(424242);
     const pairs: Array<[string, string]> = [];

@@ -2,20 +2,21 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { compareVersions } from '../scheme.js';
 import { expectPairs, loadPairs } from '../../../test-support/vectors.js';
-import { hasCommand, hasShared, sharedMissing } from '../../../test-support/shared.js';
+import { sharedAbsent } from '../../../test-support/shared.js';
+import { commandMissing, skipWhen } from '../../../test-support/skip.js';
 import { rubygemsScheme } from './index.js';
 import { random } from '../../../test-support/random.js';
 
 const cmp = (a: string, b: string) => compareVersions(rubygemsScheme, a, b).op;
 
-describe(`rubygems vectors ${hasShared ? '' : `(${sharedMissing})`}`, () => {
-  it.skipIf(!hasShared)('osv-scalibr rubygems-versions(-generated).txt (pairs.tsv)', () => {
+describe('rubygems vectors', () => {
+  it('osv-scalibr rubygems-versions(-generated).txt (pairs.tsv)', skipWhen(sharedAbsent), () => {
     const pairs = loadPairs('rubygems');
     expect(pairs).toHaveLength(4121);
     expectPairs(rubygemsScheme, pairs, 'rubygems/pairs.tsv');
   });
 
-  it.skipIf(!hasShared)('rejected.tsv: what Ruby calls malformed is an error here too', () => {
+  it('rejected.tsv: what Ruby calls malformed is an error here too', skipWhen(sharedAbsent), () => {
     const rejected = loadPairs('rubygems', 'rejected.tsv');
     expect(rejected).toHaveLength(2);
     for (const p of rejected) expect(cmp(p.left, p.right), `${p.left} ${p.right}`).toBe('?');
@@ -101,8 +102,8 @@ const RUBY = `STDIN.each_line do |line|
   puts(va && vb ? (va <=> vb).to_s : "#{va ? 1 : 0}#{vb ? 1 : 0}")
 end`;
 
-describe(`rubygems against ruby's Gem::Version ${hasCommand('ruby') ? '' : '(ruby not on PATH)'}`, () => {
-  it.skipIf(!hasCommand('ruby'))('agrees on 4000 generated pairs, validity included', () => {
+describe("rubygems against ruby's Gem::Version", () => {
+  it('agrees on 4000 generated pairs, validity included', skipWhen(commandMissing('ruby')), () => {
     const pairs = generatedPairs(4000);
     const run = spawnSync('ruby', ['-e', RUBY], { input: pairs.map(([a, b]) => `${a}\t${b}\n`).join(''), encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
