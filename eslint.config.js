@@ -16,6 +16,22 @@ export default tseslint.config(
     },
   },
   {
+    // Spread arguments live on the call stack: past ~120,000 items (an inventory, a tag list) they throw RangeError.
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'TSEnumDeclaration', message: 'Use string unions, not enums.' },
+        ...[
+          "CallExpression[callee.property.name=/^(push|unshift)$/] > SpreadElement",
+          "CallExpression[callee.object.name='Math'][callee.property.name=/^(max|min)$/] > SpreadElement",
+          "CallExpression[callee.property.name=/^(fromCharCode|fromCodePoint)$/] > SpreadElement",
+        ].map((selector) => ({ selector, message: 'Spread arguments overflow the stack on long arrays: use pushAll / maxOf / minOf from src/core/collections.ts, or a loop.' })),
+      ],
+    },
+  },
+  {
     // Every skip says what it needs, for the test summary to list: skipWhen(reason) from src/test-support/skip.ts.
     files: ['**/*.test.ts'],
     rules: {

@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,4 +40,18 @@ describe('the built CLI (dist/, made by npm ci / npm run build)', skipWhen(fileM
     const report = JSON.parse(stdout) as { findings: { id: string; package: { name: string }; severity: { level: string } }[] };
     expect(report.findings.some((f) => f.package.name === 'lodash' && f.severity.level !== 'UNKNOWN')).toBe(true);
   });
+
+  it('refuses an endless standard input at its limit, with one error line', async () => {
+    const zero = await open('/dev/zero', 'r');
+    try {
+      const child = spawn(process.execPath, [cli, 'k8s', 'check', '-'], { stdio: [zero.fd, 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(stderr).toBe('shipshape: error: standard input is larger than 16777216 bytes (the maxStdinBytes limit)\n');
+      expect(code).toBe(2);
+    } finally {
+      await zero.close();
+    }
+  }, 30_000);
 });

@@ -14,8 +14,13 @@ const namedAtMost = 20;
  */
 export function failClosed(io: CliIo, unread: readonly Diagnostic[], exitCode: number): number {
   if (unread.length === 0) return exitCode;
-  for (const d of unread.slice(0, namedAtMost)) io.stderr.write(`shipshape: error: ${escapeControls(d.where ?? 'the input')}: ${escapeControls(d.message)}\n`);
+  for (const d of unread.slice(0, namedAtMost)) io.stderr.write(`shipshape: error: ${d.where === undefined ? '' : `${escapeControls(d.where)}: `}${escapeControls(d.message)}\n`);
   if (unread.length > namedAtMost) io.stderr.write(`shipshape: error: … and ${unread.length - namedAtMost} more\n`);
   io.stderr.write('  hint: the result covers only what could be read and checked; fix or leave out what is named above\n');
   return ExitCode.error;
+}
+
+/** A warning on stderr, `shipshape: warning: …`, on one line: the input text in it escaped. */
+export function warn(io: CliIo, message: string): void {
+  io.stderr.write(`shipshape: warning: ${escapeControls(message)}\n`);
 }

@@ -1,7 +1,16 @@
+/** Standard output or standard error. */
+export interface OutputStream {
+  write(text: string): unknown;
+  isTTY?: boolean | undefined;
+  columns?: number | undefined;
+  /** Below the terminal guard (`terminal.ts`), the stream itself: only a progress line's redraw writes to it. */
+  unguarded?: OutputStream | undefined;
+}
+
 /** Everything the CLI touches of its process, so commands can be run and tested in-process. */
 export interface CliIo {
-  stdout: { write(text: string): unknown; isTTY?: boolean | undefined; columns?: number | undefined };
-  stderr: { write(text: string): unknown; isTTY?: boolean | undefined; columns?: number | undefined };
+  stdout: OutputStream;
+  stderr: OutputStream;
   env: Record<string, string | undefined>;
   /** Reads all of standard input (for `--password-stdin`, `-` arguments). */
   readStdin(): Promise<string>;

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { homedir } from 'node:os';
-import { text } from 'node:stream/consumers';
 import { run } from './program.js';
+import { readBoundedText } from './stdin.js';
 
 // The only file that touches the real process: everything below takes a CliIo.
 // A reader that stops early (`| head`) is not an error.
@@ -13,7 +13,7 @@ const exitCode = await run(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,
-  readStdin: () => text(process.stdin),
+  readStdin: () => readBoundedText(process.stdin),
   homedir: homedir(),
   cwd: process.cwd(),
 });

@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { defaultLimits, type Limits } from '../core/limits.js';
 import { parsePlatform, type Platform } from '../image/platform.js';
+import { hostOfAddress } from '../image/registry-hosts.js';
 import type { RegistryOptions } from '../image/registry/index.js';
 import { parsePositiveInt, parseSize } from './flags.js';
 import type { CliIo } from './io.js';
@@ -31,6 +32,7 @@ export function addRegistryOptions(command: Command, parallel: string): Command 
     .addOption(new Option('--password <password>', 'registry: password (prefer --password-stdin or $SHIPSHAPE_PASSWORD)'))
     .option('--password-stdin', 'registry: read the password from standard input', false)
     .option('--docker-config <dir>', 'directory of the Docker config.json holding credentials (default: $DOCKER_CONFIG or ~/.docker)')
+    .option('--allow-realm <host...>', 'registry: a token service on another host (host[:port]) that may receive the credentials')
     .option('-q, --quiet', 'no progress display', false);
 }
 
@@ -52,6 +54,7 @@ export interface RegistryOptionValues {
   password?: string;
   passwordStdin: boolean;
   dockerConfig?: string;
+  allowRealm?: string[];
   quiet: boolean;
 }
 
@@ -82,12 +85,22 @@ export async function resolveRegistryOptions(values: RegistryOptionValues, io: C
     ...(values.caFile ? { caFiles: values.caFile } : {}),
     ...(username !== undefined ? { username } : {}),
     ...(password !== undefined ? { password } : {}),
+    ...(values.allowRealm ? { allowRealms: values.allowRealm.map(realmHost) } : {}),
   };
   return {
     cacheDir: values.cache ? (values.cacheDir ?? defaultCacheDir(io)) : undefined,
     limits: values.maxLayerSize ? { ...defaultLimits, maxLayerBytes: values.maxLayerSize } : defaultLimits,
     registry,
   };
+}
+
+/** `--allow-realm auth.example.com` (a scheme or path given with it is dropped) → `auth.example.com`: a host[:port] as a URL names it. */
+export function realmHost(text: string): string {
+  const host = hostOfAddress(text).toLowerCase();
+  if (!/^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::\d+)?$/.test(host)) {
+    throw new UsageError(`--allow-realm ${JSON.stringify(text)} is not a host[:port]`, { hint: 'name the host of the token realm, e.g. --allow-realm auth.example.com' });
+  }
+  return host;
 }
 
 export function defaultCacheDir(io: CliIo): string {

@@ -14,6 +14,7 @@ import { scanCommand } from './commands/scan.js';
 import { versionCommand } from './commands/version.js';
 import { escapeControls } from '../core/format.js';
 import { ExitCode, type CliIo } from './io.js';
+import { guardIo } from './terminal.js';
 import { version } from './version.js';
 
 /**
@@ -49,7 +50,9 @@ export function createProgram(io: CliIo, done: (code: number) => void): Command 
  * Errors are printed as one clear message (with a hint when there is one), never a stack trace,
  * unless SHIPSHAPE_DEBUG is set.
  */
-export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+export async function run(argv: readonly string[], given: CliIo): Promise<number> {
+  // nothing from the input reaches the terminal raw, whichever path it takes
+  const io = guardIo(given);
   let exitCode: number = ExitCode.ok;
   const program = createProgram(io, (code) => {
     exitCode = code;
@@ -73,9 +76,17 @@ function configureOutput(command: Command, io: CliIo): void {
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
-      outputError: (text, write) => write(`shipshape: ${text.startsWith('error: ') ? '' : 'error: '}${escapeControls(text, { keepNewlines: true })}`),
+      outputError: (text, write) => write(`shipshape: ${text.startsWith('error: ') ? '' : 'error: '}${shown(text)}\n`),
     });
   for (const sub of command.commands) configureOutput(sub, io);
+}
+
+/**
+ * A message as stderr shows it: control characters escaped, and every line after the first indented,
+ * so a line break in a name the message quotes cannot start a line that looks like one of ours.
+ */
+function shown(message: string): string {
+  return escapeControls(message.replace(/\n+$/, ''), { keepNewlines: true }).replaceAll('\n', '\n  ');
 }
 
 function reportError(error: unknown, io: CliIo): number {
@@ -87,11 +98,11 @@ function reportError(error: unknown, io: CliIo): number {
   }
   const debug = Boolean(io.env.SHIPSHAPE_DEBUG);
   if (isShipshapeError(error)) {
-    io.stderr.write(`shipshape: error: ${escapeControls(error.message, { keepNewlines: true })}\n`);
-    if (error.hint) io.stderr.write(`  hint: ${escapeControls(error.hint, { keepNewlines: true })}\n`);
+    io.stderr.write(`shipshape: error: ${shown(error.message)}\n`);
+    if (error.hint) io.stderr.write(`  hint: ${shown(error.hint)}\n`);
     if (debug && error.cause) io.stderr.write(`  cause: ${messageOf(error.cause)}\n`);
   } else {
-    io.stderr.write(`shipshape: internal error: ${escapeControls(messageOf(error), { keepNewlines: true })}\n  (this is a bug; set SHIPSHAPE_DEBUG=1 for details and report it)\n`);
+    io.stderr.write(`shipshape: internal error: ${shown(messageOf(error))}\n  (this is a bug; set SHIPSHAPE_DEBUG=1 for details and report it)\n`);
   }
   if (debug && error instanceof Error) io.stderr.write(`${error.stack ?? ''}\n`);
   return ExitCode.error;

@@ -1,6 +1,7 @@
-import { formatBytes, shortDigest } from '../core/format.js';
+import { escapeControls, formatBytes, shortDigest } from '../core/format.js';
 import type { ProgressEvent } from '../image/read-image.js';
 import type { CliIo } from './io.js';
+import { redraw } from './terminal.js';
 
 /**
  * A one-line progress display on stderr while layers are read, only when stderr is a terminal
@@ -46,12 +47,13 @@ export class ProgressLine {
   private write(text: string): void {
     // one column short of the terminal, so the line never wraps; a terminal reporting no width gets it all
     const columns = this.stream.columns ?? 80;
-    this.stream.write(`\r\x1b[2K${columns > 1 ? text.slice(0, columns - 1) : text}`);
+    const shown = escapeControls(text);
+    redraw(this.stream, columns > 1 ? shown.slice(0, columns - 1) : shown);
     this.drawn = true;
   }
 
   /** Clears the line before results are printed. */
   finish(): void {
-    if (this.drawn) this.stream.write('\r\x1b[2K');
+    if (this.drawn) redraw(this.stream, '');
   }
 }

@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'E_NETWORK'
   | 'E_SYMLINK_LOOP'
   | 'E_CACHE'
+  | 'E_LOCKED'
   | 'E_ABORTED';
 
 export interface ErrorOptions {

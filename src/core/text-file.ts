@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { LimitExceededError, NotFoundError, UsageError, messageOf } from './errors.js';
 
 export interface ReadTextFileOptions {
@@ -33,11 +33,9 @@ export async function readTextFile(file: string, options: ReadTextFileOptions): 
   }
   const nul = bytes.indexOf(0);
   if (nul >= 0) throw new UsageError(`${file} is not ${options.what}: it is binary (a NUL byte at offset ${nul}), not text`);
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new UsageError(`${file} is not ${options.what}: it is not UTF-8 text`);
-  }
+  const text = decodeUtf8(bytes);
+  if (text === undefined) throw new UsageError(`${file} is not ${options.what}: it is not UTF-8 text`);
+  return text;
 }
 
 async function readAtMost(handle: Awaited<ReturnType<typeof open>>, limit: number, file: string): Promise<Buffer> {
@@ -51,4 +49,26 @@ async function readAtMost(handle: Awaited<ReturnType<typeof open>>, limit: numbe
     filled += bytesRead;
   }
   return buffer.subarray(0, filled);
+}
+
+/** The text of UTF-8 bytes (a leading byte-order mark dropped); undefined when they are not UTF-8. */
+export function decodeUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A file of the input as text; bytes that are not UTF-8 make it `unreadable` (kubectl and docker
+ * compose refuse them too), never text with replacement characters. A file that cannot be read at
+ * all is a NotFoundError naming it.
+ */
+export async function readInputText(file: string): Promise<{ text: string; unreadable?: string }> {
+  const bytes = await readFile(file).catch((error: unknown) => {
+    throw new NotFoundError(`cannot read ${file}: ${messageOf(error)}`, { cause: error });
+  });
+  const text = decodeUtf8(bytes);
+  return text === undefined ? { text: '', unreadable: 'not UTF-8 text' } : { text };
 }

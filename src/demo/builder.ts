@@ -10,6 +10,7 @@ import { builderDataDir, globToRegExp, readContext } from './context.js';
 import { applyChanges, baseName, emptyChanges, hasChanges, normalisePath, parentOf, type FileNode, type FileTree, type LayerChanges } from './file-tree.js';
 import { assembleImage, makeLayer, type BuiltImage, type BuiltLayer, type ContainerSettings, type HistoryRecord } from './image.js';
 import { RecordedRuns } from './recorded-runs.js';
+import { pushAll } from '../core/collections.js';
 
 export type { BuiltImage } from './image.js';
 
@@ -247,7 +248,7 @@ class DockerfileBuild {
       const pattern = normalisePath(source);
       const found = pattern === '' ? [''] : [...origin.files.keys()].filter((p) => globToRegExp(pattern).test(p)).sort();
       if (found.length === 0) throw new UsageError(`${this.where(instruction)}: ${source} is not in the ${from === undefined ? 'build context' : `stage or image ${from}`}`);
-      matches.push(...found);
+      pushAll(matches, found);
     }
     const target = path.posix.resolve(state.config.WorkingDir ?? '/', destination);
     const toDirectory =

@@ -9,12 +9,12 @@ import { openRegistryImage } from '../image/registry/image-source.js';
 import type { RegistryOptions } from '../image/registry/options.js';
 import { analyzers } from '../inventory/analyzers/registry.js';
 import { endOfLife } from '../inventory/distros/eol.js';
-import { secretFindings, secretVisitor } from '../secrets/index.js';
+import { displayConfig, maskSecretsIn, secretFindings, secretVisitor } from '../secrets/index.js';
 import type { AdvisoryLookup } from '../vuln/match/matcher.js';
 import { scanImage } from '../vuln/scan.js';
 import type { SeverityLevel } from '../vuln/severity.js';
 import type { ImageConfig } from '../image/schema.js';
-import type { PlatformImage } from './model.js';
+import type { PlatformImage, UnreadItem } from './model.js';
 
 export interface ImageFactsOptions {
   registry: string;
@@ -44,9 +44,15 @@ const revisionKeys = ['org.opencontainers.image.revision'];
 /**
  * Reads one platform image of a registry completely (layers through the layer cache and the run's
  * shared layer scans) and sums up what the distribute phase wants to know: age, OS and its end of
- * life, vulnerability counts, secrets, root user, parent and source annotations.
+ * life, vulnerability counts, secrets, root user, parent and source annotations. An image that cannot
+ * be read (a blob that fails verification, a bad config) has unknown facts and says why in `unread`.
  */
-export async function platformImageFacts(repository: string, digest: string, platform: string, options: ImageFactsOptions): Promise<{ facts: PlatformImage; diagnostics: string[] }> {
+export async function platformImageFacts(
+  repository: string,
+  digest: string,
+  platform: string,
+  options: ImageFactsOptions,
+): Promise<{ facts: PlatformImage; diagnostics: string[]; unread?: UnreadItem | undefined }> {
   const visitors: LayerFileVisitor[] = [...analyzers];
   if (options.secrets) visitors.push(secretVisitor({}));
   const source = openRegistryImage({ registry: options.registry, repository, tag: undefined, digest }, options.registryOptions, options.client);
@@ -54,7 +60,7 @@ export async function platformImageFacts(repository: string, digest: string, pla
   try {
     if (!options.readLayers) {
       const image = await source.resolve({}, { limits: options.limits, diagnostics, signal: options.signal });
-      return { facts: configFacts(platform, digest, image.config, image.manifest?.annotations, options.now), diagnostics: [] };
+      return { facts: configFacts(platform, digest, displayConfig(image.config), image.manifest?.annotations, options.now), diagnostics: [] };
     }
     const model = await readImage(source, {
       selection: {},
@@ -67,7 +73,8 @@ export async function platformImageFacts(repository: string, digest: string, pla
       sharedLayers: options.shared,
     });
     const result = scanImage(model, options.advisories);
-    const facts = configFacts(platform, digest, model.image.config, model.image.manifest?.annotations, options.now);
+    // the facts quote labels (source, revision): secrets in them masked
+    const facts = configFacts(platform, digest, displayConfig(model.image.config), model.image.manifest?.annotations, options.now);
     const os = result.inventory.os;
     if (os) {
       const eolDate = endOfLife(os.distro?.id ?? os.id, os.version);
@@ -91,7 +98,7 @@ export async function platformImageFacts(repository: string, digest: string, pla
     if (options.secrets) facts.secrets = secretFindings(model, {}).map((f) => ({ ruleId: f.ruleId, title: f.title, path: f.location.path, layer: f.location.layer?.index }));
     return { facts, diagnostics: [...model.diagnostics, ...result.diagnostics].filter((d) => d.level !== 'info').map((d) => `${repository}@${digest}: ${d.message}`) };
   } catch (error) {
-    return { facts: unreadable(platform, digest), diagnostics: [`${repository}@${digest}: the image could not be read: ${messageOf(error)}`] };
+    return { facts: unreadable(platform, digest), diagnostics: [], unread: { where: `${repository}@${digest}`, message: `the image could not be read: ${messageOf(error)}` } };
   } finally {
     await source.close();
   }
@@ -99,7 +106,7 @@ export async function platformImageFacts(repository: string, digest: string, pla
 
 /** What the manifest and config alone tell: age, parent and source annotations, root user. */
 function configFacts(platform: string, digest: string, config: ImageConfig, annotations: Record<string, string> | undefined, now: Date): PlatformImage {
-  const labels = { ...(config.config?.Labels ?? {}), ...(annotations ?? {}) };
+  const labels = { ...(config.config?.Labels ?? {}), ...Object.fromEntries(Object.entries(annotations ?? {}).map(([key, value]) => [key, maskSecretsIn(value)])) };
   const created = config.created;
   const user = config.config?.User?.trim() ?? '';
   return {

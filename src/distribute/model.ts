@@ -23,7 +23,20 @@ export interface RegistryScanReport {
   findings: RegistryFinding[];
   /** Non-fatal problems (a repository that could not be listed, an image that could not be read). */
   diagnostics: string[];
+  /**
+   * What could not be read — a repository's tag list, a tag, a manifest, an image — each also in
+   * `diagnostics`. Unknown is never clean: `registry scan` exits 2 while this is not empty. Absent in
+   * reports written before it was recorded.
+   */
+  unread?: UnreadItem[] | undefined;
   stats: RegistryScanStats;
+}
+
+/** Something a registry scan could not read, and why. */
+export interface UnreadItem {
+  /** `team/app`, `team/app:1.0` or `team/app@sha256:…`. */
+  where: string;
+  message: string;
 }
 
 /** How much was read: a layer shared by many images is read once (`layers.read` counts unique reads). */

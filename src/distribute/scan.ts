@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import type { Limits } from '../core/limits.js';
-import { messageOf, UsageError } from '../core/errors.js';
+import { AbortedError, messageOf, UsageError } from '../core/errors.js';
 import { formatPlatform } from '../image/platform.js';
 import { mapConcurrently, SharedLayerScans } from '../image/read-image.js';
 import { RegistryClient, type FetchedManifest } from '../image/registry/client.js';
@@ -10,10 +10,11 @@ import type { AdvisoryLookup } from '../vuln/match/matcher.js';
 import { probeAccess } from './access.js';
 import { diffScans, type StoredScan } from './history.js';
 import { platformImageFacts } from './image-facts.js';
-import type { PlatformImage, RegistryScanReport, RepositoryReport, StoredImage, TagReport } from './model.js';
+import type { PlatformImage, RegistryScanReport, RepositoryReport, StoredImage, TagReport, UnreadItem } from './model.js';
 import { checkRegistry } from './rules/check.js';
 import { discoverReferrers, isArtifactTag } from './signatures/index.js';
 import { resolveTags } from './tags.js';
+import { pushAll } from '../core/collections.js';
 
 export interface RegistryScanOptions {
   registryOptions: RegistryOptions;
@@ -56,15 +57,33 @@ export function parseRegistryTarget(text: string): { registry: string; prefix: s
   return { registry: registry.toLowerCase(), prefix: prefix || undefined, plainHttp: scheme ? scheme[1]?.toLowerCase() === 'http' : undefined };
 }
 
+/** What a scan could not do: every diagnostic, and among them what could not be read. */
+class ScanProblems {
+  readonly diagnostics: string[] = [];
+  readonly unread: UnreadItem[] = [];
+
+  notRead(where: string, message: string): void {
+    this.unread.push({ where, message });
+    this.diagnostics.push(`${where}: ${message}`);
+  }
+}
+
+/** Cancellation stops the scan; any other failure of one repository or image is that one's problem. */
+function isCancellation(error: unknown, signal: AbortSignal | undefined): boolean {
+  return error instanceof AbortedError || signal?.aborted === true;
+}
+
 /**
  * Scans one registry (or the repositories under a prefix): lists repositories and tags, resolves
  * tags to digests, reads every image once per digest (platforms of an index each), finds
  * signatures and attestations, probes who may pull, compares with the previous scan and applies the
- * SS-REG rules.
+ * SS-REG rules. A repository or image that cannot be read is recorded as unread (and in the
+ * diagnostics); the others are scanned.
  */
 export async function scanRegistry(registry: string, prefix: string | undefined, options: RegistryScanOptions): Promise<RegistryScanReport> {
   const started = Date.now();
-  const diagnostics: string[] = [];
+  const problems = new ScanProblems();
+  const { diagnostics } = problems;
   const client = new RegistryClient(registry, options.registryOptions);
   const shared = options.shared ?? new SharedLayerScans();
   try {
@@ -73,24 +92,37 @@ export async function scanRegistry(registry: string, prefix: string | undefined,
     const access = await probeAccess(registry, { ...options.registryOptions, sampleRepository: names[0], now: options.now, signal: options.signal, diagnostics });
 
     // the repositories' inventories (tags, digests, manifests) are read concurrently, bounded by --parallel
-    const inventories = await mapConcurrently(names, Math.max(1, options.parallel), (name) => inventoryOf(client, name, options, diagnostics));
+    const inventories = await mapConcurrently(names, Math.max(1, options.parallel), async (name) => {
+      try {
+        return await inventoryOf(client, name, options, problems);
+      } catch (error) {
+        if (isCancellation(error, options.signal)) throw error;
+        problems.notRead(name, `the repository could not be read: ${messageOf(error)}`);
+        return { report: { name, tags: [], images: [] }, work: [] };
+      }
+    });
     const repositories = inventories.map((inventory) => inventory.report);
     const work = inventories.flatMap((inventory) => inventory.work);
 
     // signatures and attestations first: the artefacts they name are not images to read
     const artifacts = new Set<string>();
     await mapConcurrently(work, Math.max(1, options.parallel), async ({ repository, image, fetched, allTags }) => {
-      const referrers = await discoverReferrers(client, repository, fetched, { tags: allTags, keys: options.keys, diagnostics, signal: options.signal });
-      image.signatures = referrers.signatures;
-      image.attestations = referrers.attestations;
-      for (const digest of referrers.artifactDigests) artifacts.add(digest);
+      try {
+        const referrers = await discoverReferrers(client, repository, fetched, { tags: allTags, keys: options.keys, diagnostics, signal: options.signal });
+        image.signatures = referrers.signatures;
+        image.attestations = referrers.attestations;
+        for (const digest of referrers.artifactDigests) artifacts.add(digest);
+      } catch (error) {
+        if (isCancellation(error, options.signal)) throw error;
+        problems.notRead(`${repository}@${image.digest}`, `signatures and attestations could not be read: ${messageOf(error)}`);
+      }
     });
     const isImage = (image: StoredImage): boolean => image.tags.length > 0 || !artifacts.has(image.digest);
     for (const repo of repositories) repo.images = repo.images.filter(isImage);
     const images = work.filter((item) => isImage(item.image));
     let done = 0;
     await mapConcurrently(images, Math.max(1, options.parallel), async ({ repository, image, fetched }) => {
-      image.platforms = await platformsOf(client, repository, fetched, options, shared, diagnostics);
+      image.platforms = await platformsOf(client, repository, fetched, options, shared, problems);
       done++;
       options.onProgress?.({ kind: 'image', done, total: images.length, name: `${repository}@${image.digest}` });
     });
@@ -105,6 +137,7 @@ export async function scanRegistry(registry: string, prefix: string | undefined,
       changes: undefined,
       findings: [],
       diagnostics,
+      unread: problems.unread,
       stats: {
         repositories: repositories.length,
         tags: repositories.reduce((n, r) => n + r.tags.length, 0),
@@ -130,14 +163,16 @@ interface ImageWork {
 }
 
 /** One repository's tags resolved to digests, its stored images (untagged ones too) and their manifests. */
-async function inventoryOf(client: RegistryClient, name: string, options: RegistryScanOptions, diagnostics: string[]): Promise<{ report: RepositoryReport; work: ImageWork[] }> {
+async function inventoryOf(client: RegistryClient, name: string, options: RegistryScanOptions, problems: ScanProblems): Promise<{ report: RepositoryReport; work: ImageWork[] }> {
   const all = await client.listTags(name, { signal: options.signal }).catch((error: unknown) => {
-    diagnostics.push(`${name}: tags could not be listed: ${messageOf(error)}`);
+    if (isCancellation(error, options.signal)) throw error;
+    problems.notRead(name, `tags could not be listed: ${messageOf(error)}`);
     return [];
   });
   const allTags = new Set(all);
   const resolved = await resolveTags(client, name, all.filter((t) => !isArtifactTag(t)), { parallel: options.parallel, signal: options.signal });
-  diagnostics.push(...resolved.diagnostics);
+  pushAll(problems.diagnostics, resolved.diagnostics);
+  pushAll(problems.unread, resolved.unread);
   const tagReports = resolved.resolved.map((tag) => withMovedFrom(tag, name, options.previous));
   const byDigest = new Map<string, StoredImage>();
   for (const tag of tagReports) {
@@ -156,7 +191,8 @@ async function inventoryOf(client: RegistryClient, name: string, options: Regist
       image.mediaType = fetched.mediaType;
       work.push({ repository: name, image, fetched, allTags });
     } catch (error) {
-      diagnostics.push(`${name}@${image.digest}: the manifest could not be read: ${messageOf(error)}`);
+      if (isCancellation(error, options.signal)) throw error;
+      problems.notRead(`${name}@${image.digest}`, `the manifest could not be read: ${messageOf(error)}`);
     }
   }
   return { report, work };
@@ -214,7 +250,7 @@ async function platformsOf(
   fetched: FetchedManifest,
   options: RegistryScanOptions,
   shared: SharedLayerScans,
-  diagnostics: string[],
+  problems: ScanProblems,
 ): Promise<PlatformImage[]> {
   const factsOptions = {
     registry: client.registry,
@@ -236,8 +272,9 @@ async function platformsOf(
       : [{ digest: fetched.digest, platform: '' }];
   const platforms: PlatformImage[] = [];
   for (const entry of entries) {
-    const { facts, diagnostics: found } = await platformImageFacts(repository, entry.digest, entry.platform, factsOptions);
-    diagnostics.push(...found);
+    const { facts, diagnostics: found, unread } = await platformImageFacts(repository, entry.digest, entry.platform, factsOptions);
+    pushAll(problems.diagnostics, found);
+    if (unread) problems.notRead(unread.where, unread.message);
     platforms.push(facts);
   }
   return platforms;

@@ -47,6 +47,7 @@ describe('resolveTags', () => {
         { tag: 'multi', digest: index, mediaType: MediaType.ociIndex, movedFrom: undefined },
       ],
       diagnostics: [],
+      unread: [],
     });
     expect(methods(fake).every((m) => m.startsWith('HEAD '))).toBe(true);
   });
@@ -97,6 +98,8 @@ describe('resolveTags', () => {
     expect(result.diagnostics).toHaveLength(2);
     expect(result.diagnostics[0]).toMatch(/^team\/app:gone: .*not found/);
     expect(result.diagnostics[1]).toMatch(/^team\/app:broken: .*HTTP 500.*storage failure/);
+    // the tag that exists but could not be read is unread (the scan fails closed on it); the one gone since the listing is not
+    expect(result.unread).toEqual([{ where: 'team/app:broken', message: expect.stringMatching(/^the tag could not be resolved: .*storage failure/) as unknown }]);
     // a tag that is not there is not fetched again with GET
     expect(methods(fake).filter((m) => m.endsWith('/gone'))).toEqual(['HEAD /v2/team/app/manifests/gone']);
   });

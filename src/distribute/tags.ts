@@ -2,7 +2,7 @@ import { AbortedError, AuthError, NotFoundError, messageOf } from '../core/error
 import { indexMediaTypes, imageManifestMediaTypes } from '../image/media-types.js';
 import { mapConcurrently } from '../image/read-image.js';
 import type { RegistryClient } from '../image/registry/client.js';
-import type { TagReport } from './model.js';
+import type { TagReport, UnreadItem } from './model.js';
 
 export interface ResolveTagsOptions {
   /** Tags resolved at once. */
@@ -14,6 +14,12 @@ export interface ResolvedTags {
   /** In the order the tags were given; tags that could not be resolved are left out (see diagnostics). */
   resolved: TagReport[];
   diagnostics: string[];
+  /** The tags among them that exist but could not be read (a tag gone since it was listed is only a diagnostic). */
+  unread: UnreadItem[];
+}
+
+interface Unresolved extends UnreadItem {
+  gone: boolean;
 }
 
 const knownManifestTypes = new Set([...indexMediaTypes, ...imageManifestMediaTypes]);
@@ -31,18 +37,20 @@ export async function resolveTags(
   tags: readonly string[],
   options: ResolveTagsOptions,
 ): Promise<ResolvedTags> {
-  const results = await mapConcurrently(tags, Math.max(1, options.parallel), async (tag): Promise<TagReport | string> => {
+  const results = await mapConcurrently(tags, Math.max(1, options.parallel), async (tag): Promise<TagReport | Unresolved> => {
     try {
       return await resolveTag(client, repository, tag, options.signal);
     } catch (error) {
       if (error instanceof AbortedError || options.signal?.aborted) throw error;
-      return `${repository}:${tag}: the tag could not be resolved: ${messageOf(error)}`;
+      return { where: `${repository}:${tag}`, message: `the tag could not be resolved: ${messageOf(error)}`, gone: error instanceof NotFoundError };
     }
   });
   // diagnostics in tag order, whatever order the requests finished in
+  const unresolved = results.filter((result): result is Unresolved => 'where' in result);
   return {
-    resolved: results.filter((result): result is TagReport => typeof result !== 'string'),
-    diagnostics: results.filter((result): result is string => typeof result === 'string'),
+    resolved: results.filter((result): result is TagReport => !('where' in result)),
+    diagnostics: unresolved.map((u) => `${u.where}: ${u.message}`),
+    unread: unresolved.filter((u) => !u.gone).map(({ where, message }) => ({ where, message })),
   };
 }
 

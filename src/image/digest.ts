@@ -57,7 +57,8 @@ export class DigestingStream extends Transform {
     private readonly expected: { digest?: string; size?: number } = {},
   ) {
     super();
-    this.algorithm = expected.digest ? parseDigest(expected.digest).algorithm : 'sha256';
+    // an empty or malformed expected digest is an invalid document, never "nothing to verify"
+    this.algorithm = expected.digest !== undefined ? parseDigest(expected.digest).algorithm : 'sha256';
     this.hash = createHash(this.algorithm);
   }
 

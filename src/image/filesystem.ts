@@ -1,5 +1,6 @@
 import { SymlinkLoopError } from '../core/errors.js';
 import type { FileEntry, LayerScan } from './layer/entry.js';
+import { pushAll } from '../core/collections.js';
 
 /** A path as the squashed image shows it, with the layer that last wrote it. */
 export interface FileRecord {
@@ -90,7 +91,8 @@ export class FileView {
           trail.length = 1;
           names.length = 0;
         }
-        pending.unshift(...splitPath(target));
+        const rest = pending.splice(0);
+        pushAll(pushAll(pending, splitPath(target)), rest);
         continue;
       }
       trail.push(node);

@@ -24,22 +24,27 @@ const scan: LayerScan = {
   analyses: [],
 };
 
+const blob = `sha256:${'c'.repeat(64)}`;
+const other = `sha256:${'b'.repeat(64)}`;
+
 describe('LayerCache', () => {
-  it('returns what was put, by diffID, and nothing for other layers', async () => {
+  it('returns what was put only for the blob digest and diffID it was verified with', async () => {
     const cache = new LayerCache(dir, new Diagnostics());
-    await cache.put(scan);
-    expect(await cache.get(scan.diffId)).toEqual(scan);
-    expect(await cache.get(`sha256:${'b'.repeat(64)}`)).toBeUndefined();
+    await cache.put(blob, scan);
+    expect(await cache.get(blob, scan.diffId)).toEqual(scan);
+    expect(await cache.get(blob, other)).toBeUndefined();
+    // another blob claiming this layer's diffID finds nothing: its own bytes have to be read
+    expect(await cache.get(other, scan.diffId)).toBeUndefined();
   });
 
   it('treats a corrupt entry as a miss with a diagnostic, and removes it', async () => {
     const diagnostics = new Diagnostics();
     const cache = new LayerCache(dir, diagnostics);
-    await cache.put(scan);
+    await cache.put(blob, scan);
     const [shard] = await readdir(path.join(dir, 'layers'));
     const [file] = await readdir(path.join(dir, 'layers', shard ?? ''));
     await writeFile(path.join(dir, 'layers', shard ?? '', file ?? ''), 'not gzip');
-    expect(await cache.get(scan.diffId)).toBeUndefined();
+    expect(await cache.get(blob, scan.diffId)).toBeUndefined();
     expect(diagnostics.items.map((d) => d.code)).toEqual(['cache.corrupt']);
     expect(await readdir(path.join(dir, 'layers', shard ?? ''))).toEqual([]);
   });
@@ -48,7 +53,7 @@ describe('LayerCache', () => {
     const blocked = path.join(dir, 'blocked');
     await writeFile(blocked, 'a file where the cache directory should be');
     const diagnostics = new Diagnostics();
-    await new LayerCache(blocked, diagnostics).put(scan);
+    await new LayerCache(blocked, diagnostics).put(blob, scan);
     expect(diagnostics.items.map((d) => d.code)).toEqual(['cache.unwritable']);
   });
 });

@@ -8,10 +8,11 @@ import { messageOf } from '../core/errors.js';
 import type { LayerScan } from './layer/entry.js';
 
 /**
- * Version of what a layer scan records. Bump it whenever `scanLayer` records more or differently:
- * entries cached by an older version are then simply not found, and layers are read again.
+ * Version of what a layer scan records, and of how entries are keyed. Bump it whenever `scanLayer`
+ * records more or differently: entries cached by an older version are then simply not found, and
+ * layers are read again. (files-3: keyed by blob digest and diffID, no longer by the diffID alone.)
  */
-export const layerScanVersion = 'files-2';
+export const layerScanVersion = 'files-3';
 
 const fileEntrySchema = z.object({
   path: z.string(),
@@ -24,6 +25,7 @@ const fileEntrySchema = z.object({
 });
 
 const layerScanSchema = z.object({
+  blobDigest: z.string(),
   diffId: z.string(),
   uncompressedSize: z.number(),
   entries: z.array(fileEntrySchema),
@@ -34,10 +36,14 @@ const layerScanSchema = z.object({
 });
 
 /**
- * Layer scans on disk, keyed by diffID and scan version, so that a second scan of an image, or of
- * another image that shares its base layers, does not read those layers again. One gzip'd JSON file
- * per key, written to a temporary name and renamed, so concurrent scans never see half a file. File
- * names are hashes: nothing from an image ever becomes part of a path.
+ * Layer scans on disk, so that a second scan of an image, or of another image that shares its base
+ * layers, does not read those layers again. An entry is keyed by what was verified when it was
+ * written — the blob's digest (the bytes read hashed to it) and the diffID computed from them — never
+ * by what an image claims alone: a config that names another layer's diffID over its own blob finds
+ * nothing, and its blob is read and fails verification. `put` is only called with scans whose blob
+ * and diffID were both verified. One gzip'd JSON file per key, written to a temporary name and
+ * renamed, so concurrent scans never see half a file. File names are hashes: nothing from an image
+ * ever becomes part of a path.
  */
 export class LayerCache {
   private readonly dir: string;
@@ -54,13 +60,14 @@ export class LayerCache {
     this.dir = path.join(cacheDir, 'layers');
   }
 
-  private fileFor(diffId: string): string {
-    const key = createHash('sha256').update(`${layerScanVersion}\0${this.visitors}\0${diffId}`).digest('hex');
+  private fileFor(blobDigest: string, diffId: string): string {
+    const key = createHash('sha256').update(`${layerScanVersion}\0${this.visitors}\0${blobDigest}\0${diffId}`).digest('hex');
     return path.join(this.dir, key.slice(0, 2), `${key}.json.gz`);
   }
 
-  async get(diffId: string): Promise<LayerScan | undefined> {
-    const file = this.fileFor(diffId);
+  /** The scan of the blob `blobDigest` whose content hashed to `diffId`, if one was verified and kept. */
+  async get(blobDigest: string, diffId: string): Promise<LayerScan | undefined> {
+    const file = this.fileFor(blobDigest, diffId);
     let data: Buffer;
     try {
       data = await readFile(file);
@@ -70,9 +77,9 @@ export class LayerCache {
       return undefined;
     }
     try {
-      const scan = layerScanSchema.parse(JSON.parse(gunzipSync(data).toString('utf8')));
-      if (scan.diffId === diffId) return scan;
-      throw new Error(`it holds ${scan.diffId}`);
+      const { blobDigest: holds, ...scan } = layerScanSchema.parse(JSON.parse(gunzipSync(data).toString('utf8')));
+      if (holds === blobDigest && scan.diffId === diffId) return scan;
+      throw new Error(`it holds ${holds} / ${scan.diffId}`);
     } catch (error) {
       this.diagnostics.warn('cache.corrupt', `layer cache entry ${file} is corrupt (${messageOf(error)}); it is replaced`);
       await rm(file, { force: true });
@@ -80,12 +87,13 @@ export class LayerCache {
     }
   }
 
-  async put(scan: LayerScan): Promise<void> {
-    const file = this.fileFor(scan.diffId);
+  /** Keeps the scan of a blob that was read to its end and verified: it hashed to `blobDigest`, its content to `scan.diffId`. */
+  async put(blobDigest: string, scan: LayerScan): Promise<void> {
+    const file = this.fileFor(blobDigest, scan.diffId);
     const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
     try {
       await mkdir(path.dirname(file), { recursive: true });
-      await writeFile(temporary, gzipSync(JSON.stringify(scan), { level: 1 }));
+      await writeFile(temporary, gzipSync(JSON.stringify({ blobDigest, ...scan }), { level: 1 }));
       await rename(temporary, file);
     } catch (error) {
       // best-effort cleanup of our own temporary file; the diagnostic below is what matters

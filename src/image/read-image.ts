@@ -1,3 +1,5 @@
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Diagnostic } from '../core/diagnostics.js';
 import { Diagnostics } from '../core/diagnostics.js';
 import type { Limits } from '../core/limits.js';
@@ -33,7 +35,8 @@ export interface ReadImageOptions {
 }
 
 /**
- * Layer scans shared between the images read in one run, keyed by diffID and analysers: while one
+ * Layer scans shared between the images read in one run, keyed by blob digest, diffID and analysers
+ * (only blobs fetched by their digest, see `LayerBlob.contentAddressed`): while one
  * image reads a layer, another that has it waits for that read instead of streaming it again. Holds at
  * most `maxEntries` finished scans (the oldest are dropped; the on-disk layer cache still has them).
  */
@@ -94,26 +97,24 @@ export async function readImage(source: ImageSource, options: ReadImageOptions):
 
   const visitorKey = visitorsKey(visitors);
   const readLayer = async (blob: LayerBlob): Promise<{ scan: LayerScan; fromCache: boolean }> => {
-    const cached = await cache?.get(blob.diffId);
-    onProgress?.({ kind: 'layer-start', index: blob.index, total: image.layers.length, size: blob.size, cached: cached !== undefined });
+    const onBytes = (bytes: number): void => onProgress?.({ kind: 'layer-bytes', index: blob.index, bytes, size: blob.size });
+    const cached = await cache?.get(blob.digest, blob.diffId);
+    // a docker-archive's layer file is named by the archive: it is hashed before its cached scan stands for it
+    const hashFirst = cached !== undefined && !blob.contentAddressed;
+    onProgress?.({ kind: 'layer-start', index: blob.index, total: image.layers.length, size: blob.size, cached: cached !== undefined && !hashFirst });
+    if (hashFirst) await verifyBlob(blob, signal, onBytes);
     const scan =
       cached ??
-      (await scanLayer(await blob.open(signal), {
-        what: `layer ${blob.index} (${blob.digest})`,
-        expectedDiffId: blob.diffId,
-        limits,
-        signal,
-        visitors,
-        onBytes: (bytes) => onProgress?.({ kind: 'layer-bytes', index: blob.index, bytes, size: blob.size }),
-      }));
-    if (!cached) await cache?.put(scan);
+      (await scanLayer(await blob.open(signal), { what: `layer ${blob.index} (${blob.digest})`, expectedDiffId: blob.diffId, limits, signal, visitors, onBytes }));
+    // scanLayer returned: the blob hashed to its digest and its content to the diffID
+    if (!cached) await cache?.put(blob.digest, scan);
     onProgress?.({ kind: 'layer-done', index: blob.index });
     return { scan, fromCache: cached !== undefined };
   };
   const shared = options.sharedLayers;
   const scans = await mapConcurrently(image.layers, options.parallel ?? 3, async (blob) => {
-    if (!shared) return readLayer(blob);
-    const result = await shared.once(`${visitorKey}\0${blob.diffId}`, () => readLayer(blob));
+    if (!shared || !blob.contentAddressed) return readLayer(blob);
+    const result = await shared.once(`${visitorKey}\0${blob.digest}\0${blob.diffId}`, () => readLayer(blob));
     return { scan: result.scan, fromCache: result.fromCache || result.shared };
   });
 
@@ -129,14 +130,35 @@ export async function readImage(source: ImageSource, options: ReadImageOptions):
   return { image, layers, view, diagnostics: diagnostics.items };
 }
 
-/** Runs `work` over `items` with at most `limit` running at once; results keep the items' order. */
+/** Reads a blob to its end only to check it: its stream fails unless the bytes hash to its digest. */
+async function verifyBlob(blob: LayerBlob, signal: AbortSignal | undefined, onBytes: (bytes: number) => void): Promise<void> {
+  let bytes = 0;
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      onBytes((bytes += chunk.length));
+      done();
+    },
+  });
+  await pipeline(await blob.open(signal), sink, signal ? { signal } : {});
+}
+
+/**
+ * Runs `work` over `items` with at most `limit` running at once; results keep the items' order.
+ * After a failure no more items are started (the first error is thrown; those running finish).
+ */
 export async function mapConcurrently<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array<R>(items.length);
   let next = 0;
+  let failed = false;
   const worker = async (): Promise<void> => {
-    while (next < items.length) {
+    while (next < items.length && !failed) {
       const index = next++;
-      results[index] = await work(items[index] as T);
+      try {
+        results[index] = await work(items[index] as T);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));

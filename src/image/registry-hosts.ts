@@ -47,6 +47,21 @@ export const publicRegistryHosts: readonly string[] = [
   'container-registry.oracle.com',
 ];
 
+/**
+ * Token services that registries run on another host of their own — the Bearer realm their `/v2/`
+ * challenge names — which may receive the registry's credentials without `--allow-realm`.
+ */
+const ownTokenServices: readonly { registry: string; realmHost: string }[] = [
+  { registry: dockerHub, realmHost: 'auth.docker.io' },
+  { registry: 'registry.gitlab.com', realmHost: 'gitlab.com' },
+];
+
+/** Whether `realmHost` (host[:port]) is the registry's own token service on another host: Docker Hub's `auth.docker.io`, GitLab.com's `gitlab.com`. */
+export function isOwnTokenService(registry: string, realmHost: string): boolean {
+  const host = normaliseRegistryHost(registry);
+  return ownTokenServices.some((service) => service.registry === host && service.realmHost === realmHost.toLowerCase());
+}
+
 /** Whether `host` (any case) is one of Docker Hub's names. */
 export function isDockerHub(host: string): boolean {
   return dockerHubAliases.includes(host.toLowerCase());

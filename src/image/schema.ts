@@ -13,12 +13,34 @@ const platformSchema = z.object({
   'os.version': z.string().optional(),
 });
 
+/**
+ * A map of strings (labels, annotations) that keeps every key as written. zod's record copies
+ * into a plain object, where a key named `__proto__` sets the prototype instead of a property: a
+ * label by that name would vanish, unseen by every check. This one copies into an object without
+ * a prototype.
+ */
+const stringRecord = z.unknown().transform((input, ctx): Record<string, string> => {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    ctx.addIssue({ code: 'custom', message: 'expected an object of strings' });
+    return z.NEVER;
+  }
+  const out = Object.create(null) as Record<string, string>;
+  for (const [key, value] of Object.entries(input)) {
+    if (typeof value !== 'string') {
+      ctx.addIssue({ code: 'custom', message: 'expected a string', path: [key] });
+      return z.NEVER;
+    }
+    out[key] = value;
+  }
+  return out;
+});
+
 export const descriptorSchema = z.object({
   mediaType: z.string(),
   digest: z.string(),
   size: z.number().int().nonnegative(),
   urls: z.array(z.string()).optional(),
-  annotations: z.record(z.string(), z.string()).optional(),
+  annotations: stringRecord.optional(),
   platform: platformSchema.optional(),
   artifactType: z.string().optional(),
 });
@@ -28,7 +50,7 @@ export const indexSchema = z.object({
   schemaVersion: z.literal(2),
   mediaType: z.string().optional(),
   manifests: z.array(descriptorSchema),
-  annotations: z.record(z.string(), z.string()).optional(),
+  annotations: stringRecord.optional(),
 });
 export type ImageIndex = z.infer<typeof indexSchema>;
 
@@ -39,12 +61,12 @@ export const manifestSchema = z.object({
   config: descriptorSchema,
   layers: z.array(descriptorSchema),
   subject: descriptorSchema.optional(),
-  annotations: z.record(z.string(), z.string()).optional(),
+  annotations: stringRecord.optional(),
 });
 export type ImageManifest = z.infer<typeof manifestSchema>;
 
 const nullableStrings = z.array(z.string()).nullish();
-const stringMap = z.record(z.string(), z.string()).nullish();
+const stringMap = stringRecord.nullish();
 
 export const containerConfigSchema = z.object({
   User: z.string().nullish(),

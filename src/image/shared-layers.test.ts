@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LayerScan } from './layer/entry.js';
-import { SharedLayerScans } from './read-image.js';
+import { mapConcurrently, SharedLayerScans } from './read-image.js';
 
 const scan = (name: string): LayerScan => ({ name }) as unknown as LayerScan;
 
@@ -33,5 +33,25 @@ describe('SharedLayerScans', () => {
     expect(shared.counts).toEqual({ read: 3, fromDiskCache: 1, shared: 0 });
     await expect(shared.once('x', () => Promise.reject(new Error('network')))).rejects.toThrow('network');
     await expect(shared.once('x', read('x'))).resolves.toMatchObject({ shared: false });
+  });
+});
+
+describe('mapConcurrently', () => {
+  it('keeps the order of the items, and starts no more of them after one failed', async () => {
+    const delays = [30, 10, 20, 0];
+    expect(await mapConcurrently(delays, 2, async (ms) => new Promise((resolve) => setTimeout(() => resolve(ms * 2), ms)))).toEqual([60, 20, 40, 0]);
+    const started: number[] = [];
+    const items = Array.from({ length: 10 }, (_, i) => i);
+    await expect(
+      mapConcurrently(items, 2, async (item) => {
+        started.push(item);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        if (item === 0) throw new Error('bad image');
+        return item;
+      }),
+    ).rejects.toThrow('bad image');
+    // the one running beside the failure finishes; nothing after it is started (a bad image's other layers are not read on)
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(started).toEqual([0, 1]);
   });
 });

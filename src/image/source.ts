@@ -16,11 +16,19 @@ export interface LayerBlob {
   /** Size of the blob as stored, in bytes. */
   size: number;
   mediaType: string;
-  /** sha256 of the uncompressed tar, from the config's `rootfs.diff_ids`. */
+  /** sha256 of the uncompressed tar, from the config's `rootfs.diff_ids` (always a digest: sources refuse others). */
   diffId: string;
   /**
+   * Whether `digest` is the blob's address: true when the blob is fetched by a digest that a verified
+   * manifest gives (registry, OCI layout), so bytes that do not hash to it are not this layer at all.
+   * false for a docker-archive, whose layer files are named by paths the archive chooses: their digest
+   * holds only once the bytes are hashed. The layer cache stands in for an unread blob only when true.
+   */
+  contentAddressed: boolean;
+  /**
    * Opens the blob. The stream is verified against `digest` and `size` as it flows and fails with
-   * a DigestMismatchError / SizeMismatchError at the end if they differ.
+   * a DigestMismatchError / SizeMismatchError at the end if they differ, maybe before anyone reads on:
+   * hand it at once (no await in between) to `stream.pipeline` or a reader that attaches to its errors.
    */
   open(signal?: AbortSignal): Promise<Readable>;
 }

@@ -1,11 +1,12 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { discoverPipelines } from '../build/ci/discover.js';
 import type { GitlabProject } from '../build/ci/gitlab-ci.js';
 import type { Pipeline } from '../build/ci/model.js';
 import type { Diagnostic } from '../core/diagnostics.js';
-import { NotFoundError, UsageError, messageOf } from '../core/errors.js';
-import { maxDockerfileBytes } from '../core/limits.js';
+import { LimitExceededError, NotFoundError, UsageError, messageOf } from '../core/errors.js';
+import { maxDockerfileBytes, sourceWalkLimits } from '../core/limits.js';
+import { readRegularFile } from '../core/regular-file.js';
 import type { RegistryScanReport } from '../distribute/model.js';
 import { nodeInfoOf, type NodeInfo } from '../run/cluster/nodes.js';
 import { imageReferences } from '../run/manifests/images.js';
@@ -18,6 +19,7 @@ import { isDockerfileName, readDockerfile } from './dockerfiles.js';
 import type { GitlabEstate } from './config.js';
 import type { BuildEvidence, DockerfileInfo, EstateEvidence, RunEvidence } from './estate-model.js';
 import { withInheritedConfig, type DockerfileSource } from './inheritance.js';
+import { pushAll } from '../core/collections.js';
 
 /** What to read: from `shipshape.yaml` or the command line (registries are scanned by the caller). */
 export interface EstateConfig {
@@ -38,9 +40,7 @@ export interface CollectHooks {
   readStdin?: () => Promise<string>;
 }
 
-// Bounds on walking untrusted source trees.
-const maxDepth = 32;
-const maxEntries = 500_000;
+const { maxDepth, maxEntries } = sourceWalkLimits;
 const skippedDirectories = new Set(['node_modules', 'vendor', '.git']);
 
 /**
@@ -92,7 +92,7 @@ async function collectBuild(roots: readonly string[], diagnostics: Diagnostic[],
       texts.set(withPrefix(prefix, file), { text, hasDockerignore });
     }
     for (const repository of rootRepositories) repositories.add(withPrefix(prefix, repository));
-    pipelines.push(...rootPipelines);
+    pushAll(pipelines, rootPipelines);
     hooks.onProgress?.(`${root}: ${found.dockerfiles.length} Dockerfiles, ${rootPipelines.length} pipelines`);
   }
   for (const repository of Object.keys(gitlab?.projects ?? {}).filter((r) => !repositories.has(r))) {
@@ -148,14 +148,10 @@ async function walk(root: string, diagnostics: Diagnostic[]): Promise<WalkResult
 
 async function readBounded(file: string, diagnostics: Diagnostic[]): Promise<string | undefined> {
   try {
-    const info = await stat(file);
-    if (info.size > maxDockerfileBytes) {
-      diagnostics.push({ level: 'warning', code: 'source.too-large', message: `${info.size} bytes is more than the ${maxDockerfileBytes}-byte limit for a Dockerfile; not read`, where: file });
-      return undefined;
-    }
-    return await readFile(file, 'utf8');
+    return (await readRegularFile(file, maxDockerfileBytes, 'maxDockerfileBytes')).toString('utf8');
   } catch (error) {
-    diagnostics.push({ level: 'warning', code: 'source.unreadable', message: `cannot read: ${messageOf(error)}`, where: file });
+    const code = error instanceof LimitExceededError ? 'source.too-large' : 'source.unreadable';
+    diagnostics.push({ level: 'warning', code, message: `not read: ${messageOf(error)}`, where: file });
     return undefined;
   }
 }
@@ -209,11 +205,11 @@ async function collectRun(config: EstateConfig, diagnostics: Diagnostic[], hooks
   const sources: ManifestSource[] = [];
   for (const given of config.manifests) {
     hooks.onProgress?.(`reading manifests ${given}`);
-    sources.push(...(await readManifestSources(given, { readStdin: hooks.readStdin })));
+    pushAll(sources, await readManifestSources(given, { readStdin: hooks.readStdin }));
   }
   const loaded = loadManifests(sources);
   const objects: K8sObject[] = loaded.objects;
-  diagnostics.push(...loaded.diagnostics);
+  pushAll(diagnostics, loaded.diagnostics);
   const nodes: NodeInfo[] = objects.filter((o) => o.kind === 'Node' && o.apiVersion === 'v1').map((o) => nodeInfoOf(o.raw));
   const read = [...config.manifests];
   let cluster = 'manifests';
@@ -221,8 +217,8 @@ async function collectRun(config: EstateConfig, diagnostics: Diagnostic[], hooks
     const { readCluster } = await import('../run/cluster/read.js');
     hooks.onProgress?.(`reading cluster ${config.cluster.context ?? '(current context)'}`);
     const live = await readCluster({ kubeconfig: config.cluster.kubeconfig, context: config.cluster.context, inPod: config.cluster.inPod, namespaces: config.cluster.namespaces });
-    objects.push(...live.objects);
-    diagnostics.push(...live.diagnostics);
+    pushAll(objects, live.objects);
+    pushAll(diagnostics, live.diagnostics);
     for (const node of live.nodes) if (!nodes.some((n) => n.name === node.name)) nodes.push(node);
     read.push(live.source);
     cluster = live.source.replace(/^cluster:/, '');

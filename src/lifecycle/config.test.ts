@@ -12,6 +12,7 @@ registries:
     caFile: certs/ca.pem
     key: keys/cosign.pub
     credentialsFrom: { env: { username: REG_USER, password: REG_PASS } }
+    allowRealm: [Auth.Example.com:5001]
   - name: ghcr.io
     credentialsFrom: { dockerConfig: docker }
 manifests: [k8s/prod.yaml, "-"]
@@ -38,8 +39,9 @@ describe('shipshape.yaml', () => {
           caFile: '/estate/conf/certs/ca.pem',
           key: '/estate/conf/keys/cosign.pub',
           credentialsFrom: { env: { username: 'REG_USER', password: 'REG_PASS' } },
+          allowRealm: ['auth.example.com:5001'],
         },
-        { name: 'ghcr.io', registry: 'ghcr.io', prefix: undefined, plainHttp: false, insecure: false, caFile: undefined, key: undefined, credentialsFrom: { dockerConfig: '/estate/conf/docker' } },
+        { name: 'ghcr.io', registry: 'ghcr.io', prefix: undefined, plainHttp: false, insecure: false, caFile: undefined, key: undefined, credentialsFrom: { dockerConfig: '/estate/conf/docker' }, allowRealm: [] },
       ],
       manifests: ['/estate/conf/k8s/prod.yaml', '-'],
       cluster: { context: 'prod-eu', kubeconfig: '/estate/conf/kube/config', namespaces: ['payments'] },
@@ -69,6 +71,9 @@ describe('shipshape.yaml', () => {
 
   it('rejects bad credentials sources, bad YAML and a config that is not a mapping', () => {
     expect(() => parseShipshapeConfig('registries: [{ name: r.example, credentialsFrom: { password: x } }]', 's.yaml')).toThrow(/registries\[0\]\.credentialsFrom: either/);
+    expect(() => parseShipshapeConfig('registries: [{ name: r.example, allowRealm: ["https://auth.example/token"] }]', 's.yaml')).toThrow(
+      /registries\[0\]\.allowRealm\[0\]: the host\[:port\] of a token service/,
+    );
     expect(() => parseShipshapeConfig('sources: [a\n', 's.yaml')).toThrow(/s\.yaml:\d+: invalid YAML/);
     expect(() => parseShipshapeConfig('- a\n- b\n', 's.yaml')).toThrow(/s\.yaml:1: \(top level\)/);
     expect(() => parseShipshapeConfig('gitlab: { registry: "https://r.example", projects: { web: web } }', 's.yaml')).toThrow(/gitlab\.registry: the container registry[\s\S]*gitlab\.projects\.web: a GitLab project path/);

@@ -28,6 +28,7 @@ const registrySchema = z.strictObject({
   caFile: nonEmpty.optional(),
   key: nonEmpty.optional(),
   credentialsFrom: credentialsSchema.optional(),
+  allowRealm: z.array(z.string().regex(registryHostPattern, 'the host[:port] of a token service that may receive the credentials')).optional(),
 });
 
 const gitlabSchema = z.strictObject({
@@ -68,6 +69,8 @@ export interface RegistryConfig {
   key: string | undefined;
   /** Where credentials come from: a Docker config directory, or two environment variables (read by the CLI). */
   credentialsFrom: { dockerConfig: string } | { env: { username: string; password: string } } | undefined;
+  /** Hosts of token services on another host than the registry that may receive its credentials (lower-cased). */
+  allowRealm: string[];
 }
 
 /** `gitlab:` of `shipshape.yaml`. */
@@ -127,7 +130,7 @@ export function parseShipshapeConfig(text: string, file: string): ShipshapeConfi
       return `${file}${line}: ${formatPath(keys)}: ${issue.message}`;
     });
     throw new UsageError(`invalid config:\n  ${problems.join('\n  ')}`, {
-      hint: 'keys: sources, registries (name, plainHttp, insecure, caFile, key, credentialsFrom), manifests, cluster (context, kubeconfig, namespaces), allowedRegistries, gitlab (registry, projects), k8sVersion, policy',
+      hint: 'keys: sources, registries (name, plainHttp, insecure, caFile, key, credentialsFrom, allowRealm), manifests, cluster (context, kubeconfig, namespaces), allowedRegistries, gitlab (registry, projects), k8sVersion, policy',
     });
   }
   const data = result.data;
@@ -149,6 +152,7 @@ export function parseShipshapeConfig(text: string, file: string): ShipshapeConfi
         caFile: r.caFile === undefined ? undefined : resolve(r.caFile),
         key: r.key === undefined ? undefined : resolve(r.key),
         credentialsFrom: credentials === undefined ? undefined : 'dockerConfig' in credentials ? { dockerConfig: resolve(credentials.dockerConfig) } : { env: credentials.env },
+        allowRealm: (r.allowRealm ?? []).map((host) => host.toLowerCase()),
       };
     }),
     manifests: (data.manifests ?? []).map((m) => (m === '-' ? m : resolve(m))),

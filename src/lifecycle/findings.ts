@@ -4,6 +4,7 @@ import type { RuleMeta } from '../rules/rule.js';
 import { locationOf } from './graph.js';
 import { isStored, isTagged, repositoryEvidence, sameImage } from './map-run.js';
 import type { LifecycleEdge, LifecycleFinding, LifecycleNode } from './model.js';
+import { pushAll } from '../core/collections.js';
 
 /**
  * Breaks in the lifecycle chain (SS-MAP-NNN): what the map shows is missing or inconsistent between
@@ -83,7 +84,7 @@ export function lifecycleFindings(input: FindingInput): LifecycleFinding[] {
   const findings: LifecycleFinding[] = [];
   const into = (edgeKind: string, to: string): LifecycleEdge[] => input.edges.filter((e) => e.kind === edgeKind && e.to === to);
   for (const edge of input.edges) {
-    if (edge.kind === 'pulled-from') findings.push(...pullFindings(input, edge, into));
+    if (edge.kind === 'pulled-from') pushAll(findings, pullFindings(input, edge, into));
     if (edge.kind === 'based-on' && edge.attributes.digest === undefined) {
       const image = input.nodes.get(edge.to);
       findings.push(
@@ -126,7 +127,7 @@ function pullFindings(input: FindingInput, edge: LifecycleEdge, into: (kind: str
   } else if (input.haveBuild && !built) {
     findings.push(finding(unknownProvenance, `${workload}${container} runs ${ref}, which no known pipeline builds or pushes`, edge.attributes.where, nodes, detail));
   }
-  findings.push(...driftFindings(input, edge, image, `${workload}${container}`, nodes, detail));
+  pushAll(findings, driftFindings(input, edge, image, `${workload}${container}`, nodes, detail));
   return findings;
 }
 

@@ -1,6 +1,7 @@
 import { messageOf } from '../core/errors.js';
 import { parseReference } from '../image/reference.js';
 import { normaliseRegistryHost } from '../image/registry-hosts.js';
+import { pushAll } from '../core/collections.js';
 
 /**
  * Matching keys for image references across the lifecycle: a Dockerfile's FROM, a pipeline's
@@ -72,7 +73,7 @@ export function imageKey(text: string): ImageKey {
     const split = splitNameAndTag(written);
     const nameVariables = variablesIn(split.name);
     if (nameVariables.length > 0) return { ok: false, variables: nameVariables, reason: `unresolved ${plural('variable', nameVariables)} ${nameVariables.join(', ')} in the image name` };
-    tagVariables.push(...variablesIn(split.rest));
+    pushAll(tagVariables, variablesIn(split.rest));
     name = split.name;
   }
   const lowered = lowerHost(name);

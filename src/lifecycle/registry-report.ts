@@ -34,6 +34,7 @@ const reportSchema = z.looseObject({
   ),
   findings: z.array(z.looseObject({ ruleId: z.string(), fingerprint: z.string(), target: z.looseObject({ registry: z.string() }) })).default([]),
   diagnostics: z.array(z.string()).default([]),
+  unread: z.array(z.looseObject({ where: z.string(), message: z.string() })).default([]),
 });
 
 export function parseRegistryReport(text: string, file: string): RegistryScanReport {

@@ -2,7 +2,8 @@ import { formatBytes, shortDigest } from '../core/format.js';
 import type { FileEntry } from '../image/layer/entry.js';
 import type { ImageModel } from '../image/read-image.js';
 import type { InspectReport } from './inspect-json.js';
-import { printable, renderTable, truncate } from './table.js';
+import { diagnosticLine, printable, renderTable, truncate } from './table.js';
+import { maxOf } from '../core/collections.js';
 
 const freeText = new Set(['Entrypoint', 'Cmd', 'Env', 'Ports', 'Labels']);
 
@@ -24,7 +25,7 @@ export function renderInspect(report: InspectReport, width: number): string {
     ['Ports', config.exposedPorts.length > 0 ? config.exposedPorts.join(', ') : '-'],
     ['Labels', Object.entries(config.labels).map(([k, v]) => `${k}=${v}`).join(', ') || '-'],
   ];
-  const labelWidth = Math.max(...summary.map(([label]) => label.length));
+  const labelWidth = maxOf(summary.map(([label]) => label.length));
   // names, digests, platform, user and paths are never cut; lists of free text are
   const lines = summary.map(([label, value]) => `${label.padEnd(labelWidth)}  ${freeText.has(label) ? truncate(value, Math.max(20, width - labelWidth - 2)) : printable(value, 'id')}`);
 
@@ -61,8 +62,8 @@ export function renderLayerChanges(model: ImageModel, report: InspectReport, ind
   for (const path of [...layer.changes.deleted].sort()) add('D', path);
   for (const path of [...layer.changes.opaqueDirs].sort()) add('O', `${path}/ (opaque: lower contents hidden)`);
   const head = [
-    `Layer ${index} of ${report.layers.length}: ${summary.digest}`,
-    `diffID      ${summary.diffId}`,
+    `Layer ${index} of ${report.layers.length}: ${printable(summary.digest, 'id')}`,
+    `diffID      ${printable(summary.diffId, 'id')}`,
     `size        ${formatBytes(summary.size)} stored, ${formatBytes(summary.uncompressedSize)} uncompressed`,
     `created by  ${printable(summary.createdBy ?? '-')}`,
     `changes     ${summary.counts.added} added, ${summary.counts.modified} modified, ${summary.counts.deleted} deleted` +
@@ -102,5 +103,5 @@ export function modeString(entry: FileEntry): string {
 
 function diagnosticLines(report: InspectReport): string[] {
   if (report.diagnostics.length === 0) return [];
-  return ['', `${report.diagnostics.length} diagnostic(s):`, ...report.diagnostics.map((d) => `  ${d.level}: ${d.message}${d.where ? ` (${d.where})` : ''}`)];
+  return ['', `${report.diagnostics.length} diagnostic(s):`, ...report.diagnostics.map((d) => `  ${diagnosticLine(d)}`)];
 }

@@ -1,11 +1,12 @@
 import type { ControlStatus, PostureReport } from '../lifecycle/posture/model.js';
-import { renderTable } from './table.js';
+import { printable, renderTable } from './table.js';
+import { pushAll } from '../core/collections.js';
 
 const statusWords: Record<ControlStatus, string> = { met: 'MET', partial: 'PARTIAL', gap: 'GAP', unknown: 'UNKNOWN', accepted: 'ACCEPTED' };
 
 /** `shipshape posture` for a terminal: the summary, scores per phase, every control, then the changes to make. */
 export function renderPostureTable(posture: PostureReport, width: number): string {
-  const lines: string[] = [posture.summary, ''];
+  const lines: string[] = [printable(posture.summary), ''];
   lines.push(renderTable(['PHASE', 'SCORE', 'MET', 'PARTIAL', 'GAP', 'UNKNOWN', 'ACCEPTED'], [
     ...posture.phases.map((p) => [p.phase, p.score === null ? 'not assessed' : String(p.score), ...(['met', 'partial', 'gap', 'unknown', 'accepted'] as const).map((s) => String(p.counts[s]))]),
     ['overall', posture.overall === null ? 'not assessed' : String(posture.overall), '', '', '', '', ''],
@@ -16,8 +17,9 @@ export function renderPostureTable(posture: PostureReport, width: number): strin
   for (const control of withChanges) {
     lines.push('', `${control.control.id} ${control.control.title}`);
     for (const change of control.changes) {
-      lines.push(`  - ${change.summary}${change.file ? ` (${change.file}${change.line !== undefined ? `:${change.line}` : ''})` : ''}`);
-      if (change.snippet) lines.push(...change.snippet.split('\n').map((l) => `      ${l}`));
+      lines.push(`  - ${printable(`${change.summary}${change.file ? ` (${change.file}${change.line !== undefined ? `:${change.line}` : ''})` : ''}`)}`);
+      // a snippet's lines are its own; what is inside them is shown escaped
+      if (change.snippet) pushAll(lines, change.snippet.split('\n').map((l) => `      ${printable(l, 'id')}`));
     }
   }
   return `${lines.join('\n')}\n`;

@@ -1,6 +1,7 @@
 import type { DockerfileLayers } from '../build/dockerfile-layers.js';
 import type { RuleFinding, RuleMeta } from '../rules/rule.js';
 import { coverageGaps } from '../vuln/coverage.js';
+import { httpsUrl, mdCell, mdText } from './markdown/escape.js';
 import type { RuleFindingSet } from './rule-findings.js';
 import type { ScanReport } from './vuln-json.js';
 
@@ -29,15 +30,17 @@ export function sarifJson(report: ScanReport, toolVersion: string, dockerfile?: 
   for (const f of report.findings) {
     if (rules.has(f.id)) continue;
     const score = f.severity.score !== undefined ? f.severity.score.toFixed(1) : defaultScore[f.severity.level];
+    // the advisory's links and text are foreign: https links only, the text escaped for Markdown
+    const links = f.references.map(httpsUrl).filter((url): url is string => url !== undefined);
     rules.set(f.id, {
       id: f.id,
       name: f.id.replace(/[^A-Za-z0-9]/g, ''),
       shortDescription: { text: f.summary ?? `${f.id} in ${f.package.name}` },
       fullDescription: { text: `${f.id}${f.aliases.length ? ` (${f.aliases.join(', ')})` : ''}: ${f.summary ?? 'vulnerability'} in ${f.package.name}` },
-      helpUri: f.references[0] ?? `https://osv.dev/vulnerability/${encodeURIComponent(f.id)}`,
+      helpUri: links[0] ?? `https://osv.dev/vulnerability/${encodeURIComponent(f.id)}`,
       help: {
         text: `Upgrade ${f.package.name} to ${f.fixedVersion ?? '(no fixed version is known)'}.`,
-        markdown: `**${f.id}** ${f.summary ?? ''}\n\n| package | installed | fixed in | severity |\n|---|---|---|---|\n| ${f.package.name} | ${f.installedVersion} | ${f.fixedVersion ?? 'no fix'} | ${f.severity.level} |\n\n${f.references.slice(0, 5).map((url) => `- ${url}`).join('\n')}`,
+        markdown: `**${mdText(f.id)}** ${mdText(f.summary ?? '')}\n\n| package | installed | fixed in | severity |\n|---|---|---|---|\n| ${mdCell(f.package.name)} | ${mdCell(f.installedVersion)} | ${mdCell(f.fixedVersion ?? 'no fix')} | ${f.severity.level} |\n\n${links.slice(0, 5).map((url) => `- <${url}>`).join('\n')}`,
       },
       defaultConfiguration: { level: levelOf[f.severity.level] },
       properties: { tags: ['vulnerability', 'security', f.package.type], precision: 'very-high', 'security-severity': score },

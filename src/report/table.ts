@@ -1,4 +1,6 @@
+import type { Diagnostic } from '../core/diagnostics.js';
 import { escapeControls } from '../core/format.js';
+import { maxOf } from '../core/collections.js';
 /**
  * How a column may be fitted to the width:
  * - `id`: never shortened (ids, counts, versions, image references with tag or digest);
@@ -29,7 +31,7 @@ export function renderTable(headers: readonly string[], rows: readonly string[][
   const kinds = headers.map((_, column) => options.kinds?.[column] ?? (column === last ? 'text' : 'id'));
   const cells = rows.map((row) => headers.map((_, column) => printable(row[column] ?? '', kinds[column] ?? 'id')));
   const heads = headers.map((header) => printable(header, 'id'));
-  const natural = heads.map((header, column) => Math.max(length(header), ...cells.map((row) => length(row[column] ?? ''))));
+  const natural = heads.map((header, column) => Math.max(length(header), maxOf(cells.map((row) => length(row[column] ?? '')))));
   const widths = fit(natural, kinds, heads, cells, options.width);
   const line = (row: readonly string[], isHeader: boolean): string =>
     row
@@ -54,7 +56,7 @@ function fit(natural: readonly number[], kinds: readonly ColumnKind[], heads: re
   const minimum = (column: number): number => {
     const floor = length(heads[column] ?? '');
     if (kinds[column] === 'text') return Math.min(natural[column] ?? 0, Math.max(floor, minTextWidth));
-    return Math.max(floor, ...cells.map((row) => length(shortestPath(row[column] ?? ''))));
+    return Math.max(floor, maxOf(cells.map((row) => length(shortestPath(row[column] ?? '')))));
   };
   for (const column of shrinkable) widths[column] = minimum(column);
   let left = width - widths.reduce((sum, w) => sum + w, 0) - 2 * Math.max(0, widths.length - 1);
@@ -138,6 +140,11 @@ function shortestPath(text: string): string {
  */
 export function printable(text: string, kind: ColumnKind = 'text'): string {
   return escapeControls(kind === 'text' ? text.replace(/\s+/g, ' ') : text);
+}
+
+/** A diagnostic on one line of text output (`warning: message (where)`), control characters and line breaks escaped. */
+export function diagnosticLine(d: Diagnostic): string {
+  return printable(`${d.level}: ${d.message}${d.where ? ` (${d.where})` : ''}`);
 }
 
 /** Length in code points: an emoji or other astral character is one column, never split in two. */

@@ -2,7 +2,8 @@ import { instructionOf } from '../image/history.js';
 import { coverageGaps } from '../vuln/coverage.js';
 import { renderRuleFindings, type RuleFindingSet } from './rule-findings.js';
 import type { ScanReport } from './vuln-json.js';
-import { renderTable, truncate } from './table.js';
+import { diagnosticLine, printable, renderTable, truncate } from './table.js';
+import { pushAll } from '../core/collections.js';
 
 /**
  * The human view of `scan image`: a summary, then findings grouped by where they came from — the
@@ -17,7 +18,7 @@ export function renderScan(report: ScanReport, width: number, ruleSets: readonly
   const extra = ruleSets.map((set) => `${set.findings.length} ${set.scanner === 'secret' ? 'secret' : `${set.scanner} finding`}${set.findings.length === 1 ? '' : 's'}`);
   const unchecked = report.coverage && !report.coverage.complete ? ` (${report.coverage.notChecked.length} not checked)` : '';
   const vulns = report.scanners.includes('vuln') ? [`${report.packages} packages${unchecked}, ${total} ${total === 1 ? 'vulnerability' : 'vulnerabilities'} (${counts})`] : [];
-  lines.push(`${report.image.reference ?? report.image.name} (${os}): ${[...vulns, ...extra].join('; ')}`);
+  lines.push(`${printable(report.image.reference ?? report.image.name, 'id')} (${printable(os)}): ${[...vulns, ...extra].join('; ')}`);
 
   const byLayer = new Map<number, ScanReport['findings']>();
   for (const finding of report.findings) byLayer.set(finding.layer.index, [...(byLayer.get(finding.layer.index) ?? []), finding]);
@@ -35,14 +36,14 @@ export function renderScan(report: ScanReport, width: number, ruleSets: readonly
   }
   const gaps = coverageGaps(report.coverage ?? undefined);
   if (total === 0 && report.scanners.includes('vuln')) lines.push('', gaps.length === 0 ? 'No vulnerabilities found.' : 'No vulnerabilities found in the packages that were checked.');
-  if (gaps.length > 0) lines.push('', `Not checked for vulnerabilities (${report.coverage?.notChecked.length} of ${report.packages} packages) — unknown, not clean:`, ...gaps.map((gap) => `  ${gap}`));
+  if (gaps.length > 0) pushAll(lines, ['', `Not checked for vulnerabilities (${report.coverage?.notChecked.length} of ${report.packages} packages) — unknown, not clean:`, ...gaps.map((gap) => `  ${printable(gap)}`)]);
   const rules = renderRuleFindings(ruleSets, width);
   if (rules) lines.push(rules.trimEnd());
   if (report.suppressed.length > 0) {
-    lines.push('', `${report.suppressed.length} suppressed:`, ...report.suppressed.map((s) => `  ${s.id} ${s.purl} — ${s.by}: ${s.reason}`));
+    pushAll(lines, ['', `${report.suppressed.length} suppressed:`, ...report.suppressed.map((s) => `  ${printable(`${s.id} ${s.purl} — ${s.by}: ${s.reason}`)}`)]);
   }
   if (report.diagnostics.length > 0) {
-    lines.push('', `${report.diagnostics.length} diagnostic(s):`, ...report.diagnostics.slice(0, 20).map((d) => `  ${d.level}: ${d.message}${d.where ? ` (${d.where})` : ''}`));
+    pushAll(lines, ['', `${report.diagnostics.length} diagnostic(s):`, ...report.diagnostics.slice(0, 20).map((d) => `  ${diagnosticLine(d)}`)]);
     if (report.diagnostics.length > 20) lines.push(`  ... ${report.diagnostics.length - 20} more (see --format json)`);
   }
   return `${lines.join('\n')}\n`;

@@ -1,5 +1,5 @@
 import { instructionOf } from '../image/history.js';
-import type { ImageModel } from '../image/read-image.js';
+import type { ImageLayer, ImageModel } from '../image/read-image.js';
 import { fingerprintOf } from '../rules/fingerprint.js';
 import type { FindingLocation, RuleFinding } from '../rules/rule.js';
 import { secretRule } from './registry.js';
@@ -18,6 +18,12 @@ interface ConfigString {
   layer?: FindingLocation['layer'];
 }
 
+/** What the config scan reads of an image: its config, and its layers to place history steps (none: unplaced). */
+export interface ConfigOf {
+  image: Pick<ImageModel['image'], 'config'>;
+  layers: readonly ImageLayer[];
+}
+
 /** Findings in the image config, and the secrets themselves (kept in memory only, to redact other text). */
 export interface ConfigSecrets {
   findings: RuleFinding[];
@@ -26,11 +32,11 @@ export interface ConfigSecrets {
 
 /**
  * Secrets in the image config: ENV variables and labels (by name, or by value matching a content
- * rule), and history `created_by` lines (build args like `|1 NPM_TOKEN=... /bin/sh -c`, ENV steps,
- * and any value matching a content rule). Each secret is reported once, at the first place found
+ * rule), the entrypoint, cmd and healthcheck (content rules), and history `created_by` lines
+ * (build args like `|1 NPM_TOKEN=... /bin/sh -c`, ENV steps, and any value matching a content rule). Each secret is reported once, at the first place found
  * (so the ENV history step that set a variable does not repeat it).
  */
-export function configSecretFindings(model: ImageModel, rules: readonly SecretRule[], allowValues: readonly RegExp[]): ConfigSecrets {
+export function configSecretFindings(model: ConfigOf, rules: readonly SecretRule[], allowValues: readonly RegExp[]): ConfigSecrets {
   const findings: RuleFinding[] = [];
   const secrets: string[] = [];
   const seen = new Set<string>();
@@ -61,7 +67,7 @@ function configFinding(item: ConfigString, match: SecretMatch): RuleFinding {
   };
 }
 
-function* configStrings(model: ImageModel): Generator<ConfigString> {
+function* configStrings(model: ConfigOf): Generator<ConfigString> {
   const config = model.image.config.config;
   for (const env of config?.Env ?? []) {
     const name = env.includes('=') ? env.slice(0, env.indexOf('=')) : env;
@@ -69,6 +75,10 @@ function* configStrings(model: ImageModel): Generator<ConfigString> {
   }
   for (const [name, value] of Object.entries(config?.Labels ?? {})) {
     yield { path: `config:Labels/${name}`, what: `LABEL ${name}`, text: `${name}=${value}`, scope: 'label' };
+  }
+  // the command lines the image runs: `image inspect` shows them, so what they hold is looked for too
+  for (const [field, words] of [['Entrypoint', config?.Entrypoint], ['Cmd', config?.Cmd], ['Healthcheck', config?.Healthcheck?.Test]] as const) {
+    if (words && words.length > 0) yield { path: `config:${field}`, what: field.toUpperCase(), text: words.join(' '), scope: undefined };
   }
   const layerOf = new Map(model.layers.map((layer) => [layer.history, layer]));
   for (const [index, entry] of (model.image.config.history ?? []).entries()) {

@@ -221,6 +221,15 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
   return { ...server, realm, tokenRequests, revokeTokens: () => tokens.clear() };
 }
 
+/**
+ * Another server on loopback — another port, so another origin — passing every request on to
+ * `target` as it is, Authorization included: in front of a token server, a registry whose token
+ * realm is on another host.
+ */
+export function startRelay(target: string): Promise<TestServer> {
+  return startServer((req, res) => proxy(target, req, res, true));
+}
+
 async function readText(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -235,10 +244,10 @@ function basicUser(header: string | undefined): { name: string; password: string
   return colon < 0 ? undefined : { name: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
-function proxy(upstream: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+function proxy(upstream: string, req: IncomingMessage, res: ServerResponse, keepAuthorization = false): Promise<void> {
   return new Promise((resolve, reject) => {
     const headers = { ...req.headers };
-    delete headers.authorization;
+    if (!keepAuthorization) delete headers.authorization;
     delete headers.host;
     const forward = httpRequest(new URL(req.url ?? '/', upstream), { method: req.method, headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);

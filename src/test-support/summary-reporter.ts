@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { SerializedError } from 'vitest';
 import type { Reporter, TestCase, TestModule, TestRunEndReason, TestSpecification, TestSuite, Vitest } from 'vitest/node';
 import { summarize, type OutsideFailure, type TestRecord } from './summary.js';
+import { pushAll } from '../core/collections.js';
 
 /**
  * A vitest reporter (vitest.config.ts lists it after the default one) that ends every run, passed
@@ -42,7 +43,7 @@ export class SummaryReporter implements Reporter {
         this.filtered.has(module.moduleId) ||
         [...module.children.allSuites(), ...cases].some((task) => task.options.mode === 'only');
       const tests = cases.map((test) => recordOf(test, project, file, reason, filtered));
-      records.push(...tests);
+      pushAll(records, tests);
       for (const suite of [module, ...module.children.allSuites()]) {
         const errors = suite.errors();
         if (errors.length === 0) continue;

@@ -1,3 +1,4 @@
+import type { Diagnostic } from '../core/diagnostics.js';
 import type { Inventory, Package } from '../inventory/inventory.js';
 import { dumpName } from './advisories/seen.js';
 import { lookupTarget } from './match/targets.js';
@@ -95,4 +96,14 @@ export function coverageGaps(coverage: AdvisoryCoverage | undefined): string[] {
   return coverage.ecosystems
     .filter((e) => !e.covered)
     .map((e) => `${e.packages} ${e.packages === 1 ? 'package' : 'packages'} of ${e.ecosystem} not checked: ${e.reason}${e.fix ? ` (${e.fix})` : ''}`);
+}
+
+/**
+ * The diagnostics that mean packages were not read, or not decided: a package database or package
+ * file an analyser could not read completely (`inventory.*`, e.g. a corrupt dpkg status or rpmdb),
+ * and a version no advisory range could be compared with (`match.indeterminate`). Like packages
+ * not checked, they are unknown, not clean: a gate does not pass on them.
+ */
+export function unreadPackages(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return diagnostics.filter((d) => d.level !== 'info' && (d.code.startsWith('inventory.') || d.code === 'match.indeterminate'));
 }

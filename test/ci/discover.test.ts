@@ -67,7 +67,7 @@ describe('discoverPipelines', () => {
     expect(byId.get('gitlab-ci:escape/.gitlab-ci.yml')?.steps).toEqual([]);
     expect(diagnostics).toEqual([
       'directories deeper than 3 levels (e.g. deep/a/b/c) are not searched for CI files',
-      `huge/Jenkinsfile: ${50 * 1024 * 1024} bytes, more than the ${4 * 1024 * 1024} read for a CI definition: skipped`,
+      `huge/Jenkinsfile: ${50 * 1024 * 1024} bytes, more than the ${4 * 1024 * 1024}-byte maxCiFileBytes limit: skipped`,
       'link/secret.yml: outside the repository: not read',
     ]);
   });

@@ -1,5 +1,6 @@
 /** Command-line option parsing for the tools CI scripts call (`docker build -t x -f y .`). */
 import type { CiValue } from './model.js';
+import { pushAll } from '../../core/collections.js';
 
 export interface ParsedArgs {
   /** Values of options that take one, by option name as written (`-t`, `--tag`). */
@@ -37,8 +38,8 @@ export function parseArgs(args: readonly CiValue[], valued: ReadonlySet<string>,
     if (arg === undefined) continue;
     const text = arg.resolved;
     if (text === '--') {
-      parsed.positionals.push(...args.slice(i + 1));
-      if (opts.stopAtPositional === true) parsed.rest.push(...args.slice(i + 1));
+      pushAll(parsed.positionals, args.slice(i + 1));
+      if (opts.stopAtPositional === true) pushAll(parsed.rest, args.slice(i + 1));
       break;
     }
     if (text.startsWith('--') && text.length > 2) {
@@ -79,7 +80,7 @@ export function parseArgs(args: readonly CiValue[], valued: ReadonlySet<string>,
       continue;
     }
     if (opts.stopAtPositional === true) {
-      parsed.rest.push(...args.slice(i));
+      pushAll(parsed.rest, args.slice(i));
       parsed.positionals.push(arg);
       break;
     }

@@ -6,6 +6,9 @@
  * decoded line, so shell text inside them keeps its line numbers.
  */
 
+import { LimitExceededError } from '../../core/errors.js';
+import { maxCiNestingDepth } from '../../core/limits.js';
+
 export type Language = 'groovy' | 'kotlin';
 
 export type StringPart =
@@ -215,7 +218,10 @@ interface Frame {
   line: number;
 }
 
-/** Blocks and statements; unbalanced braces are reported and closed at the end. */
+/**
+ * Blocks and statements; unbalanced braces are reported and closed at the end. Blocks nested
+ * deeper than `maxCiNestingDepth` are a LimitExceededError: readers recurse over the tree.
+ */
 export function blockTree(tokens: readonly Token[], diagnostics: string[]): Item[] {
   const root: Frame = { head: [], items: [], statement: [], depth: 0, line: 1 };
   const stack: Frame[] = [root];
@@ -238,6 +244,8 @@ export function blockTree(tokens: readonly Token[], diagnostics: string[]): Item
       const next = tokens[n];
       const nextContinues = next?.kind === 'punct' && (next.text === '.' || next.text === '?.');
       if (frame.depth === 0 && !(last?.kind === 'punct' && continuing.has(last.text)) && !nextContinues) endStatement();
+      // the newlines up to `next` decide the same way: one pass over a run of them, not one per newline
+      k = n - 1;
       continue;
     }
     if (token.kind === 'punct') {
@@ -246,6 +254,9 @@ export function blockTree(tokens: readonly Token[], diagnostics: string[]): Item
         continue;
       }
       if (token.text === '{') {
+        if (stack.length > maxCiNestingDepth) {
+          throw new LimitExceededError(`line ${token.line}: blocks nested deeper than ${maxCiNestingDepth} levels (the maxCiNestingDepth limit)`);
+        }
         const head = frame.statement.filter((t) => t.kind !== 'newline');
         frame.statement = [];
         stack.push({ head, items: [], statement: [], depth: 0, line: head[0]?.line ?? token.line });

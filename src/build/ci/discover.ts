@@ -6,10 +6,13 @@
  * never follows symbolic links. A pipeline belongs to the repository whose `.git` holds it, else to
  * the directory its CI layout hangs from.
  */
-import { readFileSync, realpathSync, statSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { realpathSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { UsageError } from '../../core/errors.js';
+import { pushAll } from '../../core/collections.js';
+import { UsageError, messageOf } from '../../core/errors.js';
+import { ciSearchLimits, maxCiFileBytes } from '../../core/limits.js';
+import { readRegularFile, readRegularFileSync } from '../../core/regular-file.js';
 import { parseGithubWorkflow } from './github-actions.js';
 import { parseGitlabCi, type GitlabOptions, type GitlabProject } from './gitlab-ci.js';
 import { parseJenkinsfile } from './jenkins.js';
@@ -19,11 +22,11 @@ import { parseTeamcity, teamcityRegistryConnections } from './teamcity.js';
 export interface DiscoverOptions {
   /** Where problems of the walk itself go (pipelines carry their own). */
   diagnostics?: string[];
-  /** Deepest directory level walked below `root` (default 12). */
+  /** Deepest directory level walked below `root` (default `ciSearchLimits.maxDepth`). */
   maxDepth?: number;
-  /** Largest definition file read, in bytes (default 4 MiB). */
+  /** Largest definition file read, in bytes (default `maxCiFileBytes`). */
   maxFileBytes?: number;
-  /** Most directory entries looked at (default 200,000). */
+  /** Most directory entries looked at (default `ciSearchLimits.maxEntries`). */
   maxEntries?: number;
   /** The GitLab project of a repository (relative to `root`), when the estate tells it. */
   gitlabProject?: (repository: string) => GitlabProject | undefined;
@@ -39,7 +42,6 @@ export interface ParseOptions {
 }
 
 const skippedDirs = new Set(['node_modules', '.git', 'vendor']);
-const MiB = 1024 * 1024;
 
 /** Every pipeline a file defines (TeamCity files define one per BuildType). */
 export function parsePipelines(system: CiSystem, file: string, text: string, repository: string, options: ParseOptions = {}): Pipeline[] {
@@ -109,9 +111,9 @@ function teamcityDir(relative: string): string {
 /** Walks `root` and reads every CI definition found. */
 export async function discoverPipelines(root: string, options: DiscoverOptions = {}): Promise<Pipeline[]> {
   const diagnostics = options.diagnostics ?? [];
-  const maxDepth = options.maxDepth ?? 12;
-  const maxFileBytes = options.maxFileBytes ?? 4 * MiB;
-  const maxEntries = options.maxEntries ?? 200_000;
+  const maxDepth = options.maxDepth ?? ciSearchLimits.maxDepth;
+  const maxFileBytes = options.maxFileBytes ?? maxCiFileBytes;
+  const maxEntries = options.maxEntries ?? ciSearchLimits.maxEntries;
   const found: Found[] = [];
   let seen = 0;
   let depthReported = false;
@@ -160,12 +162,11 @@ export async function discoverPipelines(root: string, options: DiscoverOptions =
 
   const texts = new Map<string, string>();
   for (const entry of found) {
-    const size = (await stat(entry.absolute)).size;
-    if (size > maxFileBytes) {
-      diagnostics.push(`${entry.file}: ${size} bytes, more than the ${maxFileBytes} read for a CI definition: skipped`);
-      continue;
+    try {
+      texts.set(entry.file, (await readRegularFile(entry.absolute, maxFileBytes, 'maxCiFileBytes')).toString('utf8'));
+    } catch (error) {
+      diagnostics.push(`${entry.file}: ${messageOf(error)}: skipped`);
     }
-    texts.set(entry.file, await readFile(entry.absolute, 'utf8'));
   }
 
   // TeamCity files of one .teamcity directory share their registry connections
@@ -174,7 +175,11 @@ export async function discoverPipelines(root: string, options: DiscoverOptions =
     const text = texts.get(entry.file);
     if (entry.group === undefined || text === undefined) continue;
     const group = connections.get(entry.group) ?? new Map<string, CiValue>();
-    for (const [id, url] of teamcityRegistryConnections(text)) group.set(id, url);
+    try {
+      for (const [id, url] of teamcityRegistryConnections(text)) group.set(id, url);
+    } catch {
+      // the same file's own read below fails the same way, and says so
+    }
     connections.set(entry.group, group);
   }
 
@@ -187,7 +192,7 @@ export async function discoverPipelines(root: string, options: DiscoverOptions =
     const group = entry.group === undefined ? undefined : connections.get(entry.group);
     if (group !== undefined) parseOptions.registryConnections = group;
     try {
-      pipelines.push(...parsePipelines(entry.system, entry.file, text, entry.repository, parseOptions));
+      pushAll(pipelines, parsePipelines(entry.system, entry.file, text, entry.repository, parseOptions));
     } catch (error) {
       // a reader bug must not hide the other pipelines: report it with the file
       diagnostics.push(`${entry.file}: could not be read: ${(error as Error).message}`);
@@ -196,7 +201,10 @@ export async function discoverPipelines(root: string, options: DiscoverOptions =
   return pipelines;
 }
 
-/** A file inside the repository (no escape through `..` or links), bounded in size. */
+/**
+ * A file inside the repository (no escape through `..` or links), bounded in size, and only a
+ * regular file: an include naming a FIFO or a device must not block the read of the estate.
+ */
 function readRepositoryFile(repositoryDir: string, relative: string, maxBytes: number, diagnostics: string[]): string | undefined {
   const target = path.resolve(repositoryDir, relative);
   try {
@@ -206,15 +214,10 @@ function readRepositoryFile(repositoryDir: string, relative: string, maxBytes: n
       diagnostics.push(`${relative}: outside the repository: not read`);
       return undefined;
     }
-    const size = statSync(realTarget).size;
-    if (size > maxBytes) {
-      diagnostics.push(`${relative}: ${size} bytes, more than the ${maxBytes} read for a CI definition: skipped`);
-      return undefined;
-    }
-    return readFileSync(realTarget, 'utf8');
+    return readRegularFileSync(realTarget, maxBytes, 'maxCiFileBytes').toString('utf8');
   } catch (error) {
     // absent: the reader reports the include it could not find; anything else is said here
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') diagnostics.push(`${relative}: cannot read: ${(error as Error).message}`);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') diagnostics.push(`${relative}: cannot read: ${messageOf(error)}`);
     return undefined;
   }
 }

@@ -14,6 +14,7 @@ import { defaultDockerfile, repoPath, type ToolContext } from './tool-context.js
 import { bool, contentLine, entries, get, items, loadYaml, text, type YNode } from './yaml-tree.js';
 import { concatValues, literal, resolveRef, resolveValue, Scope, segmentsOf, unique } from './values.js';
 import { registryHost, stripWorkspace } from './names.js';
+import { pushAll } from '../../core/collections.js';
 
 const workspaceVars = ['GITHUB_WORKSPACE', 'github.workspace'];
 
@@ -314,7 +315,7 @@ export function metadataImageNames(raw: string): string[] {
   const names: string[] = [];
   for (const line of raw.split('\n').map((l) => l.trim()).filter(Boolean)) {
     if (!line.includes('name=')) {
-      names.push(...listItems(line).map((item) => item.trim()).filter(Boolean));
+      pushAll(names, listItems(line).map((item) => item.trim()).filter(Boolean));
       continue;
     }
     const attributes = new Map(listItems(line).map((pair) => [pair.slice(0, pair.indexOf('=')).trim(), pair.slice(pair.indexOf('=') + 1).trim()]));

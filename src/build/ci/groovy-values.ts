@@ -7,6 +7,7 @@ import type { Token } from './brace-lang.js';
 import type { CiValue } from './model.js';
 import { markerText, type ShellSource } from './shell-words.js';
 import { concatValues, resolveRef, resolveText, segmentsOf, unique, type RefSyntax, type Scope } from './values.js';
+import { minOf, pushAll } from '../../core/collections.js';
 
 /** How strings of a language are read: templates (`groovy`, `kotlin`) and references in plain text (TeamCity `%p%`). */
 export interface ExprContext {
@@ -59,7 +60,7 @@ function applyTrim(text: string, trim: Trim | undefined): string {
   if (lines[0]?.trim() === '') lines = lines.slice(1);
   if (lines.length > 0 && lines[lines.length - 1]?.trim() === '') lines = lines.slice(0, -1);
   if (trim === 'trimMargin') return lines.map((l) => l.replace(/^\s*\|/, '')).join('\n');
-  const indent = Math.min(...lines.filter((l) => l.trim() !== '').map((l) => /^\s*/.exec(l)?.[0].length ?? 0));
+  const indent = minOf(lines.filter((l) => l.trim() !== '').map((l) => /^\s*/.exec(l)?.[0].length ?? 0));
   return lines.map((l) => l.slice(Number.isFinite(indent) ? indent : 0)).join('\n');
 }
 
@@ -145,7 +146,7 @@ export function shellSourceOf(tokens: readonly Token[], ctx: ExprContext): Shell
         }
       }
       if (lineMap === undefined) lineMap = [...token.lineMap];
-      else if (linesBefore >= lineMap.length - 1) lineMap.push(...token.lineMap.slice(1));
+      else if (linesBefore >= lineMap.length - 1) pushAll(lineMap, token.lineMap.slice(1));
       k++;
     } else if (token.kind === 'ident') {
       const value = expressionValue([token, ...identPath(meaningful, k)], ctx);

@@ -9,6 +9,7 @@ import { isIdent, isPunct, matchingParen, namedArg, splitArgs, stringText, type 
 import { expressionValue, type ExprContext } from './groovy-values.js';
 import type { CiValue } from './model.js';
 import { assumedField, literal, type Binding, type Scope } from './values.js';
+import { pushAll } from '../../core/collections.js';
 
 export type JenkinsParameterKind = 'string' | 'text' | 'boolean' | 'choice' | 'password' | 'other';
 
@@ -83,7 +84,7 @@ function scriptedDeclarations(tokens: readonly Token[]): Token[][] {
     if (!isIdent(tokens[k], 'parameters') || !isPunct(tokens[k + 1], '(') || !isPunct(tokens[k + 2], '[')) continue;
     const close = matchingParen(tokens, k + 2);
     if (close < 0) continue;
-    declarations.push(...splitArgs(tokens.slice(k + 3, close)));
+    pushAll(declarations, splitArgs(tokens.slice(k + 3, close)));
     k = close;
   }
   return declarations;

@@ -25,6 +25,7 @@ import type { StepDraft } from './steps.js';
 import { defaultDockerfile, prefixOf, repoPath, stripPrefix, type ToolContext } from './tool-context.js';
 import { concatValues, literal } from './values.js';
 import { normalizePath, registryHost, stripWorkspace, withoutTag } from './names.js';
+import { pushAll } from '../../core/collections.js';
 
 type Recognizer = (args: CiValue[], ctx: ToolContext) => StepDraft[];
 
@@ -131,7 +132,7 @@ function dockerBuild(tool: BuildTool, args: CiValue[], ctx: ToolContext): StepDr
   const file = lastOption(parsed, '-f', '--file');
   const dockerfile = file === undefined ? defaultDockerfile(context) : file.resolved === '-' ? file : repoPath(file, ctx);
   const steps: StepDraft[] = [{ kind: 'build', line: ctx.line, tool, dockerfile, context, tags, pushes }];
-  steps.push(...buildxAttestations(parsed.options, tags[0], ctx));
+  pushAll(steps, buildxAttestations(parsed.options, tags[0], ctx));
   return steps;
 }
 

@@ -12,6 +12,7 @@ import type { StepDraft } from './steps.js';
 import type { ToolContext } from './tool-context.js';
 import { repoPath } from './tool-context.js';
 import { assumedField, literal, resolveRef, Scope, segmentsOf, unique, type Binding, type Resolved } from './values.js';
+import { pushAll } from '../../core/collections.js';
 
 export interface ShellOptions {
   /** What the script's environment holds (a child scope takes the script's own assignments). */
@@ -75,13 +76,15 @@ export class ShellSession {
   }
 
   private command(command: SimpleCommand, source: ShellSource, depth: number): StepDraft[] {
-    let words = command.words;
-    // `if`, `then`, `!`…: the command follows (gatingOf weighs the condition)
-    while (words.length > 0) {
-      const first = literalOf(words[0]);
+    // `if`, `then`, `!`…: the command follows (gatingOf weighs the condition). An index, not a
+    // slice per word: `{ { { … docker build` must stay linear.
+    let skip = 0;
+    while (skip < command.words.length) {
+      const first = literalOf(command.words[skip]);
       if (first === undefined || (!controlWords.has(first) && !conditionWords.has(first))) break;
-      words = words.slice(1);
+      skip++;
     }
+    let words = skip === 0 ? command.words : command.words.slice(skip);
     const first = literalOf(words[0]);
     if (first === undefined && words.length === 0) return [];
     if (first === 'for' && words[1] !== undefined) {
@@ -111,12 +114,14 @@ export class ShellSession {
       return [];
     }
 
-    let values = words.map((w) => wordValue(w, source, scope));
+    const all = words.map((w) => wordValue(w, source, scope));
     // wrappers: `sudo -E docker …`, `env A=b docker …`
-    while (values.length > 0 && wrapperWords.has(values[0]?.resolved ?? '')) {
-      values = values.slice(1);
-      while (values.length > 0 && (values[0]?.resolved.startsWith('-') === true || assignment.test(values[0]?.resolved ?? ''))) values = values.slice(1);
+    let start = 0;
+    while (start < all.length && wrapperWords.has(all[start]?.resolved ?? '')) {
+      start++;
+      while (start < all.length && (all[start]?.resolved.startsWith('-') === true || assignment.test(all[start]?.resolved ?? ''))) start++;
     }
+    const values = start === 0 ? all : all.slice(start);
     const program = values[0];
     if (program === undefined) return [];
     const ctx: ToolContext = {
@@ -284,7 +289,7 @@ export function wordValue(word: Word, source: ShellSource, scope: Scope): CiValu
       if (marker === undefined) continue;
       raw += marker.raw;
       resolved += marker.resolved;
-      unknowns.push(...marker.unknowns);
+      pushAll(unknowns, marker.unknowns);
       used.push(marker);
     } else {
       raw += part.text;
@@ -300,7 +305,7 @@ export function wordValue(word: Word, source: ShellSource, scope: Scope): CiValu
         }
         const value = resolveRef(segment.ref, ['shell'], scope);
         resolved += value.resolved;
-        unknowns.push(...value.unknowns);
+        pushAll(unknowns, value.unknowns);
         used.push(value);
       }
     }

@@ -17,6 +17,7 @@ import { PipelineBuilder, type StepDraft } from './steps.js';
 import { repoPath, type ToolContext } from './tool-context.js';
 import { literal, resolveValue, Scope } from './values.js';
 import { normalizePath, registryHost } from './names.js';
+import { pushAll } from '../../core/collections.js';
 
 const workspaceVars = ['teamcity.build.checkoutDir', 'system.teamcity.build.checkoutDir'];
 
@@ -156,7 +157,7 @@ class TeamcityReader {
 
   private buildType(source: BuildTypeSource): Pipeline {
     const builder = new PipelineBuilder('teamcity', this.file, this.repository);
-    builder.diagnostics.push(...this.diagnostics);
+    pushAll(builder.diagnostics, this.diagnostics);
     const scope = this.root.child();
     const body = source.block.body;
     for (const params of blocks(body, 'params')) this.params(params.body, scope);

@@ -5,6 +5,7 @@
  * named in `unknowns`. Nothing is guessed.
  */
 import type { CiValue } from './model.js';
+import { pushAll } from '../../core/collections.js';
 
 /**
  * Reference syntaxes. `shell` is POSIX parameter expansion in plain text (quotes are handled by the
@@ -351,7 +352,7 @@ export function resolveText(text: string, syntaxes: readonly RefSyntax[], scope:
     }
     const part = resolveRef(segment.ref, syntaxes, scope, guard);
     resolved += part.resolved;
-    unknowns.push(...part.unknowns);
+    pushAll(unknowns, part.unknowns);
     parts.push(part);
   }
   return { resolved, unknowns: unique(unknowns), ...assumedField(...parts) };

@@ -4,6 +4,7 @@
  * `<<` merge keys applied, GitLab's `!reference [job, key]` kept for later resolution.
  */
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Document, type Node as YamlNode } from 'yaml';
+import { maxCiNestingDepth } from '../../core/limits.js';
 
 interface Where {
   file: string;
@@ -25,7 +26,9 @@ export type YNode =
 
 /** Most nodes one file may expand to (aliases included). */
 const maxNodes = 200_000;
-const maxDepth = 200;
+/** What the yaml package reports when nesting exhausts its (recursive) composer. */
+const stackExhausted = /maximum call stack size exceeded/i;
+const tooDeep = `nested deeper than the parser can follow (CI files are read to ${maxCiNestingDepth} levels: the maxCiNestingDepth limit)`;
 
 /** Parses YAML; problems go to `diagnostics`. Undefined when there is no document or it has errors. */
 export function loadYaml(text: string, file: string, diagnostics: string[]): YNode | undefined {
@@ -34,10 +37,10 @@ export function loadYaml(text: string, file: string, diagnostics: string[]): YNo
   try {
     doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
   } catch (error) {
-    diagnostics.push(`${file}: YAML could not be read: ${(error as Error).message}`);
+    diagnostics.push(`${file}: YAML could not be read: ${stackExhausted.test((error as Error).message) ? tooDeep : (error as Error).message}`);
     return undefined;
   }
-  for (const error of doc.errors) diagnostics.push(`${file}: line ${lineCounter.linePos(error.pos[0]).line}: ${firstLine(error.message)}`);
+  for (const error of doc.errors) diagnostics.push(`${file}: line ${lineCounter.linePos(error.pos[0]).line}: ${stackExhausted.test(error.message) ? tooDeep : firstLine(error.message)}`);
   for (const warning of doc.warnings) {
     if (warning.code === 'TAG_RESOLVE_FAILED' && warning.message.includes('!reference')) continue;
     diagnostics.push(`${file}: line ${lineCounter.linePos(warning.pos[0]).line}: ${firstLine(warning.message)}`);
@@ -47,9 +50,9 @@ export function loadYaml(text: string, file: string, diagnostics: string[]): YNo
   const budget = { nodes: 0, exceeded: false };
   const convert = (node: unknown, depth: number): YNode | undefined => {
     if (budget.exceeded) return undefined;
-    if (++budget.nodes > maxNodes || depth > maxDepth) {
+    if (++budget.nodes > maxNodes || depth > maxCiNestingDepth) {
       budget.exceeded = true;
-      diagnostics.push(`${file}: YAML expands to more than ${maxNodes} nodes or ${maxDepth} levels (aliases?): read no further`);
+      diagnostics.push(`${file}: YAML expands to more than ${maxNodes} nodes or ${maxCiNestingDepth} levels (aliases? the maxCiNestingDepth limit): read no further`);
       return undefined;
     }
     if (isAlias(node)) return convert(node.resolve(doc), depth + 1);

@@ -1,4 +1,5 @@
 import { DockerfileParser, From, JSONInstruction, ModifiableInstruction, PropertyInstruction, Run, type Instruction } from 'dockerfile-ast';
+import { maxDockerfileInheritedVariables } from '../../core/limits.js';
 import type { DockerInstruction, ParsedDockerfile, ParseProblem, Property, SourceRange, Stage } from './model.js';
 import { substitute } from './substitute.js';
 
@@ -32,6 +33,7 @@ export function parseDockerfile(content: string, options: ParseOptions): ParsedD
   const globalArgs: DockerInstruction[] = [];
   const stages: Stage[] = [];
   const globals = new Map<string, string | undefined>();
+  const scope: StageScope = { byName: new Map(), inheritBudget: maxDockerfileInheritedVariables };
   let stage: Stage | undefined;
 
   for (const node of ast.getInstructions()) {
@@ -43,8 +45,9 @@ export function parseDockerfile(content: string, options: ParseOptions): ParsedD
     instructions.push(instruction);
 
     if (keyword === 'FROM' && node instanceof From) {
-      stage = newStage(node, instruction, stages, globals, escape, problems);
+      stage = newStage(node, instruction, stages, globals, escape, problems, scope);
       stages.push(stage);
+      if (stage.name !== undefined && !scope.byName.has(stage.name)) scope.byName.set(stage.name, stage.index);
       continue;
     }
     if (!stage) {
@@ -128,15 +131,28 @@ function heredocsOf(node: Instruction, lines: string[]): HeredocText[] {
  * BuildKit does), and heredoc bodies appended when they feed a shell (`RUN <<EOF`, `RUN bash <<EOF`).
  */
 function runCommand(raw: string, escape: string, heredocs: HeredocText[]): string {
-  let rest = raw;
+  // Each body and its delimiter line follow the line that opens the heredoc, in order: cut them
+  // out in one walk forward (searching the whole text again per heredoc is quadratic).
+  const kept: string[] = [];
   const bodies: string[] = [];
+  let from = 0;
   for (const h of heredocs) {
-    // the body and delimiter line are in the raw text after the line that opens the heredoc
-    const marker = rest.indexOf(`\n${h.content}`);
-    if (h.content && marker >= 0) rest = rest.slice(0, marker) + rest.slice(marker + 1 + h.content.length);
-    rest = rest.replace(new RegExp(`\\n[\\t ]*${escapeRegExp(h.name)}[\\t ]*(?=\\n|$)`), '');
+    const marker = h.content ? raw.indexOf(`\n${h.content}`, from) : -1;
+    if (marker >= 0) {
+      kept.push(raw.slice(from, marker));
+      from = marker + 1 + h.content.length;
+    }
+    const delimiter = new RegExp(`\\n[\\t ]*${escapeRegExp(h.name)}[\\t ]*(?=\\n|$)`, 'g');
+    delimiter.lastIndex = from;
+    const end = delimiter.exec(raw);
+    if (end !== null) {
+      kept.push(raw.slice(from, end.index));
+      from = end.index + end[0].length;
+    }
     bodies.push(h.content);
   }
+  kept.push(raw.slice(from));
+  const rest = kept.join('');
   const head = joinContinuations(rest, escape);
   if (heredocs.length === 0) return head;
   const stripped = head.replace(/\d?<<-?\s*(["']?)[A-Za-z0-9_.-]+\1/g, ' ').trim();
@@ -174,7 +190,22 @@ function declare(instruction: DockerInstruction, into: Map<string, string | unde
   }
 }
 
-function newStage(node: From, instruction: DockerInstruction, stages: Stage[], globals: Map<string, string | undefined>, escape: string, problems: ParseProblem[]): Stage {
+/** What stage creation needs of the stages before: names (first wins), and what may still be copied. */
+interface StageScope {
+  byName: Map<string, number>;
+  /** Variables stages may still copy from their parents (`maxDockerfileInheritedVariables`). */
+  inheritBudget: number;
+}
+
+function newStage(
+  node: From,
+  instruction: DockerInstruction,
+  stages: Stage[],
+  globals: Map<string, string | undefined>,
+  escape: string,
+  problems: ParseProblem[],
+  scope: StageScope,
+): Stage {
   const written = node.getImage() ?? '';
   if (!written) problems.push({ message: 'FROM without an image', range: instruction.range });
   const image = substitute(written, globals, escape);
@@ -184,8 +215,21 @@ function newStage(node: From, instruction: DockerInstruction, stages: Stage[], g
   const colon = withTag.lastIndexOf(':');
   const tagged = colon > withTag.lastIndexOf('/');
   const imageName = tagged ? withTag.slice(0, colon) : withTag;
-  const parentIndex = stages.findIndex((s) => s.name !== undefined && s.name === image.toLowerCase());
-  const parent = parentIndex >= 0 ? stages[parentIndex] : undefined;
+  const parentIndex = scope.byName.get(image.toLowerCase());
+  const parent = parentIndex === undefined ? undefined : stages[parentIndex];
+  let inherited = parent?.variables;
+  if (inherited !== undefined && inherited.size > scope.inheritBudget) {
+    // report once: past the budget no stage inherits
+    if (scope.inheritBudget >= 0) {
+      problems.push({
+        message: `the stages inherit more than ${maxDockerfileInheritedVariables} ARG/ENV values from their parent stages (the maxDockerfileInheritedVariables limit): from this stage on, the values of parent stages are unknown`,
+        range: instruction.range,
+      });
+    }
+    scope.inheritBudget = -1;
+    inherited = undefined;
+  }
+  if (inherited !== undefined) scope.inheritBudget -= inherited.size;
   const platform = node.getPlatformFlag()?.getValue() ?? undefined;
   return {
     index: stages.length,
@@ -199,6 +243,6 @@ function newStage(node: From, instruction: DockerInstruction, stages: Stage[], g
     parent: parent?.index,
     unresolved: image.includes('$'),
     instructions: [],
-    variables: new Map(parent?.variables ?? []),
+    variables: new Map(inherited ?? []),
   };
 }

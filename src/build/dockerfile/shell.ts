@@ -25,8 +25,10 @@ export function pipelinesOf(text: string): Pipeline[] {
   };
   const endCommand = (): void => {
     endWord();
-    while (command.length > 0 && controlWords.has(command[0] ?? '')) command.shift();
-    if (command.length > 0) pipeline.push(command);
+    // count, then cut once: shifting word by word is quadratic in `{ { { … }`
+    let control = 0;
+    while (control < command.length && controlWords.has(command[control] ?? '')) control++;
+    if (control < command.length) pipeline.push(control === 0 ? command : command.slice(control));
     command = [];
   };
   const endPipeline = (): void => {

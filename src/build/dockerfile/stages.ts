@@ -11,9 +11,11 @@ export function finalStage(dockerfile: ParsedDockerfile): Stage | undefined {
 /** The final stage and the stages it is built `FROM`, nearest first. */
 export function finalChain(dockerfile: ParsedDockerfile): Stage[] {
   const chain: Stage[] = [];
+  const seen = new Set<Stage>();
   let stage = finalStage(dockerfile);
-  while (stage && !chain.includes(stage)) {
+  while (stage && !seen.has(stage)) {
     chain.push(stage);
+    seen.add(stage);
     stage = stage.parent === undefined ? undefined : dockerfile.stages[stage.parent];
   }
   return chain;
@@ -26,14 +28,29 @@ export function finalInstructions(dockerfile: ParsedDockerfile): DockerInstructi
     .flatMap((s) => s.instructions);
 }
 
-/** Every RUN with shell text, and its simple commands. */
-export function runCommands(dockerfile: ParsedDockerfile): { run: DockerInstruction; commands: ShellCommand[]; pipelines: Pipeline[] }[] {
-  return dockerfile.instructions
+/** A RUN with its simple commands (those of nested scripts included) and pipelines. */
+export interface RunCommands {
+  run: DockerInstruction;
+  commands: ShellCommand[];
+  pipelines: Pipeline[];
+}
+
+// A score of rules read the RUNs: split each Dockerfile's once, not once per rule.
+const runCache = new WeakMap<ParsedDockerfile, readonly RunCommands[]>();
+
+/** Every RUN with shell text, and its simple commands (computed once per parsed Dockerfile; do not modify). */
+export function runCommands(dockerfile: ParsedDockerfile): readonly RunCommands[] {
+  const cached = runCache.get(dockerfile);
+  if (cached !== undefined) return cached;
+  const runs = dockerfile.instructions
     .filter((i) => i.keyword === 'RUN')
     .map((run) => {
       const text = run.command ?? run.json?.join(' ') ?? '';
-      return { run, commands: withNested(commandsOf(text), 0), pipelines: pipelinesOf(text) };
+      const pipelines = pipelinesOf(text);
+      return { run, commands: withNested(pipelines.flat(), 0), pipelines };
     });
+  runCache.set(dockerfile, runs);
+  return runs;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { maxDockerfileSubstitutionDepth } from '../../core/limits.js';
+
 /** Known variable values (ARG/ENV in scope); `undefined` means declared without a known value. */
 export type Variables = ReadonlyMap<string, string | undefined>;
 
@@ -6,8 +8,13 @@ export type Variables = ReadonlyMap<string, string | undefined>;
  * Dockerfile words. A plain reference to a variable whose value is unknown (undeclared, or an ARG
  * without default or build arg) is left as written, so rules can tell an unresolved value from an
  * empty one; the `-`/`+` operators treat it as unset, as BuildKit does. `escape` is the Dockerfile escape character.
+ * Words nested deeper than `maxDockerfileSubstitutionDepth` are left as written (unresolved).
  */
 export function substitute(text: string, vars: Variables, escape = '\\'): string {
+  return expand(text, vars, escape, 0);
+}
+
+function expand(text: string, vars: Variables, escape: string, depth: number): string {
   let out = '';
   let i = 0;
   while (i < text.length) {
@@ -28,7 +35,8 @@ export function substitute(text: string, vars: Variables, escape = '\\'): string
         out += text.slice(i);
         break;
       }
-      out += expandBraced(text.slice(i + 2, end), text.slice(i, end + 1), vars, escape);
+      const written = text.slice(i, end + 1);
+      out += depth < maxDockerfileSubstitutionDepth ? expandBraced(text.slice(i + 2, end), written, vars, escape, depth) : written;
       i = end + 1;
       continue;
     }
@@ -54,7 +62,7 @@ function closingBrace(text: string, from: number): number {
   return -1;
 }
 
-function expandBraced(inner: string, written: string, vars: Variables, escape: string): string {
+function expandBraced(inner: string, written: string, vars: Variables, escape: string, depth: number): string {
   const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])(.*))?$/s.exec(inner);
   if (!match) return written; // pattern operators (${X#p}, ${X/p/r}) are not evaluated
   const name = match[1] ?? '';
@@ -65,8 +73,9 @@ function expandBraced(inner: string, written: string, vars: Variables, escape: s
   if (!operator) return known ? (value ?? '') : written;
   // an ARG declared without a value (and not given as a build arg) is unset for the operators
   const nonEmpty = known && value !== '';
-  if (operator === ':-') return nonEmpty ? (value ?? '') : substitute(word, vars, escape);
-  if (operator === '-') return known ? (value ?? '') : substitute(word, vars, escape);
-  if (operator === ':+') return nonEmpty ? substitute(word, vars, escape) : '';
-  return known ? substitute(word, vars, escape) : '';
+  const alternative = (): string => expand(word, vars, escape, depth + 1);
+  if (operator === ':-') return nonEmpty ? (value ?? '') : alternative();
+  if (operator === '-') return known ? (value ?? '') : alternative();
+  if (operator === ':+') return nonEmpty ? alternative() : '';
+  return known ? alternative() : '';
 }

@@ -18,7 +18,7 @@ export function composeCommand(io: CliIo, done: (code: number) => void): Command
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .option('--exit-code <n>', 'exit with this code when any finding remains', parseExitCode, 0)
     .action(async (paths: string[], values: ComposeValues) => {
-      const [{ readComposeSources }, { checkCompose }, { composeRules }, { renderRuleFindings }, { ruleSarifJson }, { version }, { failClosed }, { writeOutput }] = await Promise.all([
+      const [{ readComposeSources }, { checkCompose }, { composeRules }, { renderRuleFindings }, { ruleSarifJson }, { version }, { failClosed }, { writeOutput }, { diagnosticLine }] = await Promise.all([
         import('../../run/compose/sources.js'),
         import('../../run/compose/check.js'),
         import('../../run/compose/registry.js'),
@@ -27,16 +27,21 @@ export function composeCommand(io: CliIo, done: (code: number) => void): Command
         import('../version.js'),
         import('../errors.js'),
         import('../read.js'),
+        import('../../report/table.js'),
       ]);
       const files: string[] = [];
       const findings = [];
       const diagnostics = [];
       for (const given of paths) {
         for (const source of await readComposeSources(given)) {
-          const result = checkCompose(source.name, source.text);
           files.push(source.name);
-          findings.push(...result.findings);
-          diagnostics.push(...result.diagnostics);
+          if (source.unreadable !== undefined) {
+            diagnostics.push({ level: 'error' as const, code: 'compose.unreadable', message: `${source.unreadable}; not loaded`, where: source.name });
+            continue;
+          }
+          const result = checkCompose(source.name, source.text);
+          for (const finding of result.findings) findings.push(finding);
+          for (const diagnostic of result.diagnostics) diagnostics.push(diagnostic);
         }
       }
       const set = { scanner: 'compose' as const, rules: composeRules.map((rule) => rule.meta), findings };
@@ -46,7 +51,7 @@ export function composeCommand(io: CliIo, done: (code: number) => void): Command
           ? `${JSON.stringify({ schemaVersion: 1, files, findings, diagnostics }, null, 2)}\n`
           : values.format === 'sarif'
             ? ruleSarifJson([set], version)
-            : renderRuleFindings([set], width).replace(/^\n/, '') + diagnostics.map((d) => `${d.level}: ${d.message}${d.where ? ` (${d.where})` : ''}\n`).join('');
+            : renderRuleFindings([set], width).replace(/^\n/, '') + diagnostics.map((d) => `${diagnosticLine(d)}\n`).join('');
       await writeOutput(io, values.output, text);
       // files (or parts of them) that could not be read fail the check, whatever was found in the rest
       const unread = diagnostics.filter((d) => d.level === 'error');

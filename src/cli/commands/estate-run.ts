@@ -12,6 +12,7 @@ import { buildLifecycleMap } from '../../lifecycle/map.js';
 import type { LifecycleMap } from '../../lifecycle/model.js';
 import { loadRegistryReport } from '../../lifecycle/registry-report.js';
 import type { AdvisoryLookup } from '../../vuln/match/matcher.js';
+import { warn } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { defaultCacheDir } from '../options.js';
 import { ProgressLine } from '../progress.js';
@@ -67,11 +68,15 @@ export async function estateFromOptions(values: EstateOptionValues, io: CliIo, o
       // assessed without it, and every report says which registry was not read and why
       const report = await scanConfiguredRegistry(registry, io, options, progress).catch((error: unknown) => {
         if (!(error instanceof ShipshapeError) || error instanceof UsageError) throw error;
-        io.stderr.write(`shipshape: warning: the registry ${registry.name} could not be scanned (${messageOf(error)}); the estate is assessed without it\n`);
+        warn(io, `the registry ${registry.name} could not be scanned (${messageOf(error)}); the estate is assessed without it`);
         unscannedRegistries.push({ registry: registry.prefix ? `${registry.registry}/${registry.prefix}` : registry.registry, reason: messageOf(error) });
         return undefined;
       });
       if (report) registryReports.push(report);
+    }
+    // what a scan could not read of a registry (a repository, a tag, an image) is not assessed either
+    for (const report of registryReports) {
+      for (const item of report.unread ?? []) unscannedRegistries.push({ registry: `${report.registry}/${item.where}`, reason: item.message });
     }
     const kubeconfig = values.kubeconfig ?? config?.cluster?.kubeconfig ?? io.env.KUBECONFIG?.split(path.delimiter)[0] ?? path.join(io.homedir, '.kube', 'config');
     const context = values.context ?? config?.cluster?.context;
@@ -101,7 +106,12 @@ async function scanConfiguredRegistry(registry: RegistryConfig, io: CliIo, optio
   const { ScanHistory } = await import('../../distribute/history.js');
   const { loadPublicKey } = await import('../../distribute/signatures/index.js');
   const cacheDir = defaultCacheDir(io);
-  const registryOptions: RegistryOptions = { plainHttp: registry.plainHttp, insecure: registry.insecure, ...(registry.caFile ? { caFiles: [registry.caFile] } : {}) };
+  const registryOptions: RegistryOptions = {
+    plainHttp: registry.plainHttp,
+    insecure: registry.insecure,
+    ...(registry.caFile ? { caFiles: [registry.caFile] } : {}),
+    ...(registry.allowRealm.length > 0 ? { allowRealms: registry.allowRealm } : {}),
+  };
   const from = registry.credentialsFrom;
   if (from && 'dockerConfig' in from) registryOptions.dockerConfigPath = path.join(from.dockerConfig, 'config.json');
   else {

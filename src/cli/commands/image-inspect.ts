@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { NotFoundError } from '../../core/errors.js';
 import { inspectReport } from '../../report/inspect-json.js';
+import { displayModel } from '../../secrets/display.js';
 import { renderInspect, renderLayerChanges } from '../../report/inspect-table.js';
 import { ExitCode, type CliIo } from '../io.js';
 import { outputWidth } from '../width.js';
@@ -23,7 +24,8 @@ export function imageInspectCommand(io: CliIo, done: (code: number) => void): Co
     .option('--layer <n>', 'list the changes of layer N (0 = base)', parseIndex)
     .option('--files', 'JSON: include the added/modified/deleted path lists of every layer', false);
   addImageOptions(command).action(async (name: string, values: InspectValues) => {
-    const model = await readImageForCli(name, values, io);
+    // what is shown has the secrets `scan` would flag masked (labels, history lines, commands)
+    const model = displayModel(await readImageForCli(name, values, io));
     if (values.layer !== undefined && values.layer >= model.layers.length) {
       throw new NotFoundError(`the image has ${model.layers.length} layers (0 to ${model.layers.length - 1}); there is no layer ${values.layer}`);
     }

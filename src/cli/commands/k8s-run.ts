@@ -18,6 +18,7 @@ import { ExitCode, type CliIo } from '../io.js';
 import { outputWidth } from '../width.js';
 import { writeOutput } from '../read.js';
 import type { K8sCheckValues } from './k8s.js';
+import { pushAll } from '../../core/collections.js';
 
 /** The work of `shipshape k8s check`; returns the exit code. */
 export async function runK8sCheck(paths: readonly string[], values: K8sCheckValues, io: CliIo): Promise<number> {
@@ -29,17 +30,15 @@ export async function runK8sCheck(paths: readonly string[], values: K8sCheckValu
   }
   if (paths.length === 0 && !values.cluster && !values.inCluster) throw new UsageError('give manifest files or directories, - for standard input, or --cluster');
   const sources: ManifestSource[] = [];
-  for (const given of paths) sources.push(...(await readManifestSources(given, { readStdin: () => io.readStdin() })));
+  for (const given of paths) pushAll(sources, await readManifestSources(given, { readStdin: () => io.readStdin() }));
   const { objects, diagnostics } = loadManifests(sources);
-  // manifests (or parts of them) that could not be read: reported below, and the exit code is 2
-  const unread = diagnostics.filter((d) => d.level === 'error');
   let nodes: unknown[] = [];
   if (values.cluster || values.inCluster) {
     const { readCluster } = await import('../../run/cluster/read.js');
     const kubeconfig = values.kubeconfig ?? io.env.KUBECONFIG?.split(path.delimiter)[0] ?? path.join(io.homedir, '.kube', 'config');
     const live = await readCluster({ kubeconfig, context: values.context, inCluster: values.inCluster, inPod: io.env.KUBERNETES_SERVICE_HOST !== undefined, namespaces: values.namespace });
-    objects.push(...live.objects);
-    diagnostics.push(...live.diagnostics);
+    pushAll(objects, live.objects);
+    pushAll(diagnostics, live.diagnostics);
     nodes = live.nodes;
   }
   const results = checkPodSecurity(objects, { level: values.level ?? 'restricted', version, explicit: values.level !== undefined || values.version !== undefined });
@@ -62,6 +61,8 @@ export async function runK8sCheck(paths: readonly string[], values: K8sCheckValu
         ? ruleSarifJson(sets, version_)
         : `${renderResults(results, width, diagnostics.length)}${renderRuleFindings([{ scanner: 'workload', rules: [], findings }], width)}`;
   await writeOutput(io, values.output, text);
+  // manifests (or parts of them) and cluster kinds that could not be read: named, and the exit code is 2
+  const unread = diagnostics.filter((d) => d.level === 'error');
   return failClosed(io, unread, (report.summary.denied > 0 || findings.length > 0) && values.exitCode !== 0 ? values.exitCode : ExitCode.ok);
 }
 

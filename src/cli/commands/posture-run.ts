@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import type { Diagnostic } from '../../core/diagnostics.js';
 import type { EstateEvidence } from '../../lifecycle/estate-model.js';
 import { assessPosture } from '../../lifecycle/posture/assess.js';
 import { postureControlIds } from '../../lifecycle/posture/controls/registry.js';
@@ -37,8 +38,10 @@ export async function runPosture(values: PostureValues, io: CliIo): Promise<numb
     const title = values.title ?? `Shipshape posture report — ${estate.config ? path.basename(path.dirname(path.resolve(estate.config.file))) : 'estate'}`;
     const text = await renderPosture(values.format, { title, generatedAt: now.toISOString(), toolVersion: version, map: estate.map, posture, findings: estateFindings(estate.evidence, estate.map) }, estate.evidence, outputWidth(io, values.output));
     await writeOutput(io, values.output, text);
-    // manifests that could not be read: the run phase was assessed without them, so the gate fails
-    const unread = (estate.evidence.diagnostics ?? []).filter((d) => d.level === 'error' && d.code.startsWith('manifest.'));
+    // manifests, cluster kinds and registries (or parts of them) that could not be read: their phases
+    // were assessed without them, so the gate fails
+    const unreadRegistries = estate.map.inputs.unscannedRegistries.map((r): Diagnostic => ({ level: 'error', code: 'registry.unread', message: `could not be scanned: ${r.reason}`, where: r.registry }));
+    const unread = (estate.evidence.diagnostics ?? []).filter((d) => d.level === 'error' && (d.code.startsWith('manifest.') || d.code.startsWith('cluster.'))).concat(unreadRegistries);
     return failClosed(io, unread, exitCodeOf(posture, values));
   } finally {
     advisories?.close();

@@ -27,8 +27,8 @@ describe('shipshape posture', () => {
 
   it('assesses what it can read and says which registry it could not scan', async () => {
     const { code, stdout, stderr } = await posture();
-    expect(stderr).toMatch(/^shipshape: warning: the registry 127\.0\.0\.1:1 could not be scanned \(.*\); the estate is assessed without it\n$/);
-    expect(code).toBe(0);
+    expect(stderr).toMatch(/^shipshape: warning: the registry 127\.0\.0\.1:1 could not be scanned \(.*\); the estate is assessed without it\nshipshape: error: 127\.0\.0\.1:1: could not be scanned: .+\n {2}hint: .+\n$/);
+    expect(code).toBe(2); // fails closed: the report is written, the gate does not pass on a registry it could not read
     expect(stdout).toMatch(new RegExp(`^Config: ${config}\nNot scanned: 127\\.0\\.0\\.1:1 \\(.+\\): not assessed\n\n`));
     expect(stdout).toMatch(/\nThe container estate scores \d+ out of 100 \(build \d+, run \d+, host \d+; not assessed: distribute\)/);
     expect(stdout).toMatch(/\ndistribute +not assessed +0 +0 +0 +6 +0\n/);
@@ -47,7 +47,8 @@ describe('shipshape posture', () => {
     expect(await sarifErrors(sarif)).toBeUndefined();
     expect(sarif.runs[0]?.results.map((r) => r.ruleId)).toEqual(expect.arrayContaining(['SS-MAP-004', 'SS-DF-003']));
     const html = path.join(dir, 'report.html');
-    expect((await posture('-f', 'html', '-o', html)).code).toBe(0);
+    expect((await posture('-f', 'html', '-o', html)).code).toBe(2); // written; the unreachable registry fails the run closed
+    expect(await readFile(html, 'utf8')).toMatch(/^<!doctype html>/i);
   });
 
   it('records the registry it could not scan in every format; a phase with no evidence is not assessed, never scored', async () => {
@@ -103,7 +104,7 @@ describe('shipshape posture', () => {
     expect(json.map.inputs).toMatchObject({ config, sources: [path.join(estate, 'repos')] });
     expect((await inDir('-f', 'markdown')).stdout).toContain(`from config \`${config}\``);
     const html = path.join(dir, 'found.html');
-    expect((await inDir('-f', 'html', '-o', html)).code).toBe(0);
+    expect((await inDir('-f', 'html', '-o', html)).code).toBe(2); // the fixture's registry is unreachable
     expect(await readFile(html, 'utf8')).toContain(`config <code>${config}</code>`);
     const none = await inDir('--no-config', '--manifests', path.join(estate, 'k8s'), '-f', 'markdown');
     expect(none.stdout).toContain('(no config file read)');
@@ -134,11 +135,27 @@ describe('shipshape posture', () => {
     expect(controls.filter((c) => c.control.id.startsWith('SS-CTL-D'))).toHaveLength(6);
   });
 
+  it('fails closed on what a registry scan could not read: not assessed there, named, exit 2', async () => {
+    const report = path.join(dir, 'unread.json');
+    const digest = `sha256:${'b'.repeat(64)}`;
+    const unread = [{ where: `team/broken@sha256:${'c'.repeat(64)}`, message: 'the image could not be read: digest mismatch' }];
+    await writeFile(report, JSON.stringify({ schema: 'shipshape/registry-scan@1', registry: 'registry.example', scannedAt: '2026-11-01T00:00:00Z', access: { scheme: 'https', authScheme: 'bearer' }, repositories: [{ name: 'team/app', tags: [{ tag: '1.0', digest }], images: [{ digest, tags: ['1.0'] }] }], unread }));
+    const { code, stdout, stderr } = await runCli(['posture', '--no-config', '--registry-report', report, '-f', 'json']);
+    expect(stderr).toBe(`shipshape: error: registry.example/team/broken@sha256:${'c'.repeat(64)}: could not be scanned: the image could not be read: digest mismatch\n  hint: the result covers only what could be read and checked; fix or leave out what is named above\n`);
+    expect(code).toBe(2);
+    const json = JSON.parse(stdout) as { map: { inputs: { unscannedRegistries: unknown[] } }; posture: { controls: { control: { id: string }; status: string }[] } };
+    expect(json.map.inputs.unscannedRegistries).toEqual([{ registry: `registry.example/team/broken@sha256:${'c'.repeat(64)}`, reason: 'the image could not be read: digest mismatch' }]);
+    expect(json.posture.controls.filter((c) => c.control.id.startsWith('SS-CTL-D')).map((c) => c.status)).not.toContain('met');
+  });
+
   it('gates CI: --exit-code when a control is a gap, --fail-under on the score', async () => {
-    expect((await posture('--exit-code', '3')).code).toBe(3);
-    expect((await posture('--fail-under', '99')).code).toBe(1);
-    expect((await posture('--fail-under', '1')).code).toBe(0);
-    expect((await posture('--fail-under', '101')).code).toBe(2);
+    // the estate without its (unreachable) registry: what remains is all read
+    const readable = (...args: string[]) => runCli(['posture', '--no-config', '--source', path.join(estate, 'repos'), '--manifests', path.join(estate, 'k8s'), ...args]);
+    expect((await readable('--exit-code', '3')).code).toBe(3);
+    expect((await readable('--fail-under', '99')).code).toBe(1);
+    expect((await readable('--fail-under', '1')).code).toBe(0);
+    expect((await readable('--fail-under', '101')).code).toBe(2);
+    expect((await posture('--fail-under', '1')).code).toBe(2); // a registry that could not be read fails even a low bar
   });
 });
 

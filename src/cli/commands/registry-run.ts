@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Diagnostic } from '../../core/diagnostics.js';
 import { NotFoundError, UsageError, messageOf } from '../../core/errors.js';
 import type { RegistryScanReport } from '../../distribute/model.js';
 import { uncheckedImage } from '../../distribute/rules/images.js';
@@ -9,6 +10,7 @@ import { ruleSarifJson } from '../../report/sarif.js';
 import { renderRegistryScan } from '../../report/registry/table.js';
 import { printable, renderTable } from '../../report/table.js';
 import { AdvisoryStore } from '../../vuln/advisories/store.js';
+import { failClosed, warn } from '../errors.js';
 import { ExitCode, type CliIo } from '../io.js';
 import { outputWidth } from '../width.js';
 import { defaultCacheDir, resolveRegistryOptions } from '../options.js';
@@ -17,6 +19,7 @@ import { writeOutput } from '../read.js';
 import { version } from '../version.js';
 import type { HistoryValues, RegistryScanValues } from './registry.js';
 import { parseSeverities } from './scan.js';
+import { pushAll } from '../../core/collections.js';
 
 /** The work of `shipshape registry scan`; returns the exit code. */
 export async function runRegistryScan(target: string, values: RegistryScanValues, io: CliIo): Promise<number> {
@@ -37,7 +40,7 @@ export async function runRegistryScan(target: string, values: RegistryScanValues
 
   const dbPath = values.db ?? AdvisoryStore.defaultPath(cacheDir);
   const advisories = scanners.has('vuln') && existsSync(dbPath) ? AdvisoryStore.open(dbPath, { create: false, readonly: true }) : undefined;
-  if (scanners.has('vuln') && !advisories) io.stderr.write(`shipshape: warning: no advisory database at ${dbPath}; vulnerabilities are not counted (run shipshape db update or db import)\n`);
+  if (scanners.has('vuln') && !advisories) warn(io, `no advisory database at ${dbPath}; vulnerabilities are not counted (run shipshape db update or db import)`);
   const history = values.history ? ScanHistory.open(path.join(cacheDir, 'history.sqlite')) : undefined;
   const progress = ProgressLine.for(io, values.quiet);
   try {
@@ -68,9 +71,11 @@ export async function runRegistryScan(target: string, values: RegistryScanValues
     await writeOutput(io, values.output, text);
     // images not fully checked for vulnerabilities: said on stderr, and a gate never passes on them, whatever --severity shows
     const unchecked = report.findings.filter((f) => f.ruleId === uncheckedImage.meta.id);
-    for (const f of unchecked) io.stderr.write(`shipshape: warning: ${f.message}\n`);
-    if (values.exitCode === 0) return ExitCode.ok;
-    return shown.findings.length > 0 || unchecked.length > 0 ? values.exitCode : ExitCode.ok;
+    for (const f of unchecked) warn(io, f.message);
+    // what could not be read (a repository's tags, a tag, a manifest, an image) is named, and the exit code is 2
+    const unread = (report.unread ?? []).map((u): Diagnostic => ({ level: 'error', code: 'registry.unread', message: u.message, where: u.where }));
+    const gate = values.exitCode !== 0 && (shown.findings.length > 0 || unchecked.length > 0) ? values.exitCode : ExitCode.ok;
+    return failClosed(io, unread, gate);
   } finally {
     progress?.finish();
     advisories?.close();
@@ -108,15 +113,18 @@ export async function runHistory(registryArg: string | undefined, values: Histor
     const width = outputWidth(io, values.output);
     const rows = scans.map((s) => [String(s.id), s.registry, s.prefix ?? '', s.scannedAt, String(s.images), String(s.findings)]);
     const lines = [renderTable(['ID', 'REGISTRY', 'PREFIX', 'SCANNED', 'IMAGES', 'FINDINGS'], rows, { width, kinds: ['id', 'id', 'id', 'id', 'id', 'id'], align: ['right', 'left', 'left', 'left', 'right', 'right'] }), ''];
-    if (!changes) lines.push(`scan ${wanted.id} is the first of ${wanted.registry}${wanted.prefix ? `/${wanted.prefix}` : ''}: nothing to compare with`);
+    if (!changes) lines.push(`scan ${wanted.id} is the first of ${printable(`${wanted.registry}${wanted.prefix ? `/${wanted.prefix}` : ''}`, 'id')}: nothing to compare with`);
     else {
       lines.push(`Changes in scan ${wanted.id} since scan ${before?.id ?? ''} (${changes.previousScanAt}):`);
-      for (const t of changes.movedTags) lines.push(`  moved   ${t.repository}:${t.tag}  ${t.from} → ${t.to}`);
-      for (const i of changes.newImages) lines.push(`  new     ${i.repository}@${i.digest} ${i.tags.join(',')}`);
-      for (const t of changes.removedTags) lines.push(`  removed ${t.repository}:${t.tag} (was ${t.digest})`);
+      for (const t of changes.movedTags) lines.push(printable(`  moved   ${t.repository}:${t.tag}  ${t.from} → ${t.to}`, 'id'));
+      for (const i of changes.newImages) lines.push(printable(`  new     ${i.repository}@${i.digest} ${i.tags.join(',')}`, 'id'));
+      for (const t of changes.removedTags) lines.push(printable(`  removed ${t.repository}:${t.tag} (was ${t.digest})`, 'id'));
       const added = after?.findings.filter((f) => changes.newFindings.includes(f.fingerprint)) ?? [];
       if (changes.movedTags.length + changes.newImages.length + changes.removedTags.length + added.length === 0) lines.push('  nothing changed');
-      else lines.push(`  ${added.length} new finding(s)`, ...added.map((f) => `  finding ${f.ruleId} ${printable(f.message)}`));
+      else {
+        lines.push(`  ${added.length} new finding(s)`);
+        pushAll(lines, added.map((f) => `  finding ${f.ruleId} ${printable(f.message)}`));
+      }
     }
     await writeOutput(io, values.output, `${lines.join('\n')}\n`);
     return ExitCode.ok;

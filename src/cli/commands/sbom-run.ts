@@ -3,9 +3,11 @@ import { analyzers } from '../../inventory/analyzers/registry.js';
 import { buildInventory } from '../../inventory/build.js';
 import { inventoryReport } from '../../report/inventory-json.js';
 import { renderInventory } from '../../report/inventory-table.js';
+import { diagnosticLine } from '../../report/table.js';
 import { cyclonedxJson } from '../../report/sbom/cyclonedx.js';
 import type { SbomInput } from '../../report/sbom/document.js';
 import { spdxJson } from '../../report/sbom/spdx.js';
+import { displayModel } from '../../secrets/display.js';
 import type { CliIo } from '../io.js';
 import { outputWidth } from '../width.js';
 import { readImageForCli, writeOutput } from '../read.js';
@@ -14,7 +16,8 @@ import type { SbomValues } from './sbom.js';
 
 /** The work of `shipshape sbom`, loaded only when it runs (the CycloneDX library and analysers cost start-up time). */
 export async function runSbom(name: string, values: SbomValues, io: CliIo): Promise<void> {
-  const model = await readImageForCli(name, values, io, analyzers);
+  // the SBOM quotes history lines (the layer that brought each package): secrets in them masked
+  const model = displayModel(await readImageForCli(name, values, io, analyzers));
   const inventory = buildInventory(model);
   const created = model.image.config.created ? new Date(model.image.config.created) : new Date(0);
   const input: SbomInput = {
@@ -37,6 +40,6 @@ export async function runSbom(name: string, values: SbomValues, io: CliIo): Prom
           : renderInventory(report, width);
   await writeOutput(io, values.output, text);
   if (values.format !== 'table' && values.format !== 'json') {
-    for (const d of report.diagnostics) io.stderr.write(`shipshape: ${d.level}: ${d.message}${d.where ? ` (${d.where})` : ''}\n`);
+    for (const d of report.diagnostics) io.stderr.write(`shipshape: ${diagnosticLine(d)}\n`);
   }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { NotFoundError, messageOf } from '../../core/errors.js';
 import type { LayerFileVisitor } from '../../image/layer/visitor.js';
+import type { ImageModel } from '../../image/read-image.js';
 import { checkImage } from '../../build/image/check.js';
 import { imageRules } from '../../build/image/registry.js';
 import { readDockerfileFile } from '../../build/dockerfile/read.js';
@@ -13,14 +14,15 @@ import { sarifJson, type SarifDockerfile } from '../../report/sarif.js';
 import { scanReport } from '../../report/vuln-json.js';
 import { renderScan } from '../../report/vuln-table.js';
 import type { RuleFinding } from '../../rules/rule.js';
-import { defaultSecretConfig, loadSecretConfig, secretFindings, secretRules, secretVisitor, type SecretConfig } from '../../secrets/index.js';
+import { defaultSecretConfig, displayModel, loadSecretConfig, secretFindings, secretRules, secretVisitor, type SecretConfig } from '../../secrets/index.js';
 import { recordSeenEcosystems } from '../../vuln/advisories/seen.js';
 import { AdvisoryStore } from '../../vuln/advisories/store.js';
-import { coverageGaps } from '../../vuln/coverage.js';
+import { coverageGaps, unreadPackages } from '../../vuln/coverage.js';
 import { scanImage, type ScanResult } from '../../vuln/scan.js';
 import type { SeverityLevel } from '../../vuln/severity.js';
 import { parseIgnoreFile, parseOpenVex, type SuppressOptions } from '../../vuln/suppress.js';
 import { durationMs } from '../flags.js';
+import { warn } from '../errors.js';
 import { ExitCode, type CliIo } from '../io.js';
 import { outputWidth } from '../width.js';
 import { defaultCacheDir } from '../options.js';
@@ -45,12 +47,14 @@ export async function runScan(name: string, values: ScanValues, io: CliIo): Prom
     // values filtered while a layer is read would be cached as if unfiltered: read every layer afresh then
     const layerOptions = customisesLayerScan(secretConfig) ? { ...values, cache: false } : values;
     const model = await readImageForCli(name, layerOptions, io, visitors);
-    const result = scanImage(model, store, { severities, ignoreUnfixed: values.ignoreUnfixed, baseLayers: values.baseLayers, suppress: { ...suppress, imagePurl: imagePurl(model.image) } });
-    const ruleSets = filterBySeverity(await ruleFindingSets(scanners, result, secretConfig, values), severities);
+    // secrets are looked for in the image as it is; everything else reads it as shown, secrets masked
+    const shown = displayModel(model);
+    const result = scanImage(shown, store, { severities, ignoreUnfixed: values.ignoreUnfixed, baseLayers: values.baseLayers, suppress: { ...suppress, imagePurl: imagePurl(shown.image) } });
+    const ruleSets = filterBySeverity(await ruleFindingSets(scanners, result, model, secretConfig, values), severities);
     const report = scanReport(result, ruleSets, [...scanners]);
     if (store) {
       await recordSeenEcosystems(path.dirname(dbPath), result.ecosystems).catch((error: unknown) => {
-        io.stderr.write(`shipshape: warning: could not record the ecosystems scanned (${messageOf(error)})\n`);
+        warn(io, `could not record the ecosystems scanned (${messageOf(error)})`);
       });
     }
     const width = outputWidth(io, values.output);
@@ -68,13 +72,17 @@ export async function runScan(name: string, values: ScanValues, io: CliIo): Prom
             : renderScan(report, width, ruleSets);
     await writeOutput(io, values.output, text);
     const gaps = coverageGaps(result.coverage);
-    for (const gap of gaps) io.stderr.write(`shipshape: warning: ${gap}\n`);
+    for (const gap of gaps) warn(io, gap);
+    const unread = scanners.has('vuln') ? unreadPackages(result.diagnostics) : [];
+    for (const d of unread.slice(0, 20)) warn(io, `${d.where ? `${d.where}: ` : ''}${d.message} (packages there may not all be checked)`);
+    if (unread.length > 20) warn(io, `… and ${unread.length - 20} more (see --format json)`);
     const found = result.findings.length + ruleSets.reduce((n, set) => n + set.findings.length, 0);
     if (values.exitCode === 0) return ExitCode.ok;
     if (found > 0) return values.exitCode;
-    // a gate never passes on what was not checked
+    // a gate never passes on what was not read or not checked
     if (gaps.length > 0) io.stderr.write(`shipshape: the --exit-code gate fails: ${result.coverage?.notChecked.length} packages could not be checked for vulnerabilities\n`);
-    return gaps.length > 0 ? values.exitCode : ExitCode.ok;
+    if (unread.length > 0) io.stderr.write(`shipshape: the --exit-code gate fails: ${unread.length} package ${unread.length === 1 ? 'file or version' : 'files or versions'} could not be read or compared completely\n`);
+    return gaps.length > 0 || unread.length > 0 ? values.exitCode : ExitCode.ok;
   } finally {
     store?.close();
   }
@@ -84,7 +92,7 @@ function warnIfStale(store: AdvisoryStore, maxAgeMs: number, maxAge: string, io:
   const status = store.status();
   const age = status.updatedAt ? Date.now() - Date.parse(status.updatedAt) : Number.POSITIVE_INFINITY;
   if (age > maxAgeMs) {
-    io.stderr.write(`shipshape: warning: the advisory database was last updated ${status.updatedAt ?? 'never'}, more than ${maxAge} ago; run shipshape db update or db import\n`);
+    warn(io, `the advisory database was last updated ${status.updatedAt ?? 'never'}, more than ${maxAge} ago; run shipshape db update or db import`);
   }
 }
 
@@ -92,14 +100,14 @@ function customisesLayerScan(config: SecretConfig): boolean {
   return config.allowValues.length > 0 || config.maxFileBytes !== defaultSecretConfig.maxFileBytes;
 }
 
-/** The secret and configuration findings the chosen scanners make. */
-async function ruleFindingSets(scanners: ReadonlySet<string>, result: ScanResult, secretConfig: SecretConfig, values: ScanValues): Promise<RuleFindingSet[]> {
+/** The secret and configuration findings the chosen scanners make (secrets in `image`, the image unmasked). */
+async function ruleFindingSets(scanners: ReadonlySet<string>, result: ScanResult, image: ImageModel, secretConfig: SecretConfig, values: ScanValues): Promise<RuleFindingSet[]> {
   const sets: RuleFindingSet[] = [];
   if (scanners.has('secret')) {
     sets.push({
       scanner: 'secret',
       rules: secretRules.map((rule) => rule.meta),
-      findings: secretFindings(result.model, { disable: secretConfig.disable, allowPaths: secretConfig.allowPaths, allowValues: secretConfig.allowValues }),
+      findings: secretFindings(image, { disable: secretConfig.disable, allowPaths: secretConfig.allowPaths, allowValues: secretConfig.allowValues }),
     });
   }
   if (scanners.has('config')) {
@@ -140,7 +148,7 @@ async function suppressionsFor(values: ScanValues, io: CliIo): Promise<SuppressO
     ignores: ignorefile ? parseIgnoreFile(await readText(ignorefile, 'the ignore file'), ignorefile) : [],
     vex: await Promise.all((values.vex ?? []).map(async (file) => parseOpenVex(await readText(file, 'the VEX document'), file))),
     now: new Date(),
-    warn: (message) => io.stderr.write(`shipshape: warning: ${message}\n`),
+    warn: (message) => warn(io, message),
   };
 }
 

@@ -6,6 +6,7 @@ import { discoverBuildkitAttestations, isAttestationEntry } from './buildkit.js'
 import { DiscoveryContext, discoveryLimits } from './context.js';
 import { discoverCosignTags } from './cosign-tags.js';
 import { discoverOciReferrers } from './referrers.js';
+import { pushAll } from '../../core/collections.js';
 
 export interface ReferrerDiscoveryOptions {
   /** Every tag of the repository (the scan has listed them): used to find cosign `sha256-<hex>.sig/.att/.sbom` tags and the referrers fallback tag without extra requests. */
@@ -46,7 +47,7 @@ export async function discoverReferrers(
         `${ctx.name(image.digest)}: ${platforms.length} platform manifests; signatures of only the first ${discoveryLimits.maxPlatforms} were looked for`,
       );
     }
-    subjects.push(...new Set(platforms.slice(0, discoveryLimits.maxPlatforms).map((entry) => entry.digest)));
+    pushAll(subjects, new Set(platforms.slice(0, discoveryLimits.maxPlatforms).map((entry) => entry.digest)));
   }
   for (const subject of subjects) {
     await discoverCosignTags(ctx, subject);

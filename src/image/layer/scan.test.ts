@@ -1,8 +1,9 @@
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { defaultLimits } from '../../core/limits.js';
 import { compress, makeTar, sha256, type TarItem } from '../../test-support/image-builder.js';
 import { commandMissing, skipWhen } from '../../test-support/skip.js';
+import { DigestingStream } from '../digest.js';
 import { scanLayer } from './scan.js';
 import type { LayerFileVisitor } from './visitor.js';
 
@@ -54,6 +55,30 @@ describe('scanLayer', () => {
     const tarData = await makeTar(items);
     await expect(scan(tarData, { expectedDiffId: sha256('other') })).rejects.toMatchObject({ code: 'E_DIGEST_MISMATCH' });
   });
+
+  it('fails with E_MANIFEST on an empty diffID: never "nothing to verify"', async () => {
+    const tarData = await makeTar(items);
+    await expect(scan(tarData, { expectedDiffId: '' })).rejects.toMatchObject({ code: 'E_MANIFEST' });
+  });
+
+  // A blob's own check fails at its very end: for a small blob that may be before scanLayer reads on,
+  // or (a source that wires its verifier with stream.pipeline, as openVerified does) before it is called.
+  for (const [when, wait] of [
+    ['while its first bytes are sniffed', async () => undefined],
+    ['before the layer is read at all', () => new Promise<void>((resolve) => setImmediate(resolve))],
+  ] as const) {
+    it(`fails with the blob's own error when the blob fails ${when} (no hang, no uncaught error)`, { timeout: 10_000 }, async () => {
+      const tarData = await makeTar(items);
+      for (const expected of [{ digest: sha256('another blob') }, { digest: sha256(tarData), size: tarData.length + 1 }]) {
+        const blob = pipeline(Readable.from([tarData]), new DigestingStream('blob', expected), () => undefined);
+        await wait();
+        await expect(scanLayer(blob, { what: 'layer 0', limits: defaultLimits, expectedDiffId: sha256(tarData) })).rejects.toMatchObject({
+          code: expected.size === undefined ? 'E_DIGEST_MISMATCH' : 'E_SIZE_MISMATCH',
+          message: expect.stringMatching(/^blob: /) as unknown,
+        });
+      }
+    });
+  }
 
   it.each([
     ['an absolute path', '/etc/passwd'],

@@ -1,4 +1,4 @@
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { addAbortSignal, pipeline as streamPipeline, Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CorruptInputError, LimitExceededError, ShipshapeError, messageOf } from '../../core/errors.js';
 import type { Limits } from '../../core/limits.js';
@@ -12,7 +12,10 @@ import { hasContent, type LayerAnalysis, type LayerFileVisitor } from './visitor
 export interface ScanOptions {
   /** Names the layer in messages: `layer 2 (sha256:...)`. */
   what: string;
-  /** The config's diff_id for this layer; the uncompressed stream must hash to it. */
+  /**
+   * The config's diff_id for this layer; the uncompressed stream must hash to it. Images always give
+   * one (an empty or malformed one is a ManifestError); only tests leave it out, to measure.
+   */
   expectedDiffId?: string | undefined;
   limits: Limits;
   /** Called with the number of blob (compressed) bytes read so far, for progress displays. */
@@ -45,26 +48,33 @@ const fileTypes: Record<string, FileType> = {
 export async function scanLayer(blob: Readable, options: ScanOptions): Promise<LayerScan> {
   const { what, limits } = options;
   const counter = new ByteCounter(options.onBytes);
-  const { compression, stream } = await sniffStream(blob.pipe(counter));
-  const limiter = new BombGuard(what, limits, () => counter.bytes);
-  const hasher = new DigestingStream(`${what} uncompressed content (diffID)`, options.expectedDiffId ? { digest: options.expectedDiffId } : {});
-  const collector = new EntryCollector(what, limits, options.visitors ?? []);
-  const extract = new TarStreamParser({
-    what,
-    maxExtensionBytes: limits.maxPathBytes * 4,
-    onEntry: (header) => collector.add(header),
-    onContent: (header, content) => collector.content(header, content),
-  });
-  blob.on('error', (error) => counter.destroy(error));
-
-  const inflate = decompressor(compression, what);
-  const stages = inflate ? [stream, inflate, overlap(), limiter, hasher, extract] : [stream, limiter, hasher, extract];
+  // Wired first, before anything can throw or wait: the blob's errors (its digest or size mismatch
+  // shows only at its very end, maybe before anyone reads on) reach the counter, which everything
+  // below reads, whenever they happen; and destroying the counter stops the blob.
+  streamPipeline(blob, counter, () => undefined);
+  if (options.signal) addAbortSignal(options.signal, counter);
+  let compression = 'none';
   try {
+    const sniffed = await sniffStream(counter);
+    compression = sniffed.compression;
+    const limiter = new BombGuard(what, limits, () => counter.bytes);
+    // an empty or malformed diffID fails here (ManifestError): it never means "do not verify"
+    const hasher = new DigestingStream(`${what} uncompressed content (diffID)`, options.expectedDiffId === undefined ? {} : { digest: options.expectedDiffId });
+    const collector = new EntryCollector(what, limits, options.visitors ?? []);
+    const extract = new TarStreamParser({
+      what,
+      maxExtensionBytes: limits.maxPathBytes * 4,
+      onEntry: (header) => collector.add(header),
+      onContent: (header, content) => collector.content(header, content),
+    });
+    const inflate = decompressor(sniffed.compression, what);
+    const stages = inflate ? [sniffed.stream, inflate, overlap(), limiter, hasher, extract] : [sniffed.stream, limiter, hasher, extract];
     await (pipeline as (...streams: unknown[]) => Promise<void>)(...stages, options.signal ? { signal: options.signal } : {});
+    return { diffId: hasher.digest, uncompressedSize: hasher.byteCount, ...collector.result() };
   } catch (error) {
+    counter.destroy(); // stops the blob (and its connection) when the layer fails before its end
     throw asLayerError(error, what, compression);
   }
-  return { diffId: hasher.digest, uncompressedSize: hasher.byteCount, ...collector.result() };
 }
 
 /** Foreign errors (zlib, tar-stream) become CorruptInputErrors naming the layer; ours pass through. */

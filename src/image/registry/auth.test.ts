@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError } from '../../core/errors.js';
-import { FakeRegistry, startServer, startTokenServer, type TestServer, type TokenServer } from '../../test-support/registry.js';
+import { FakeRegistry, startRelay, startServer, startTokenServer, type TestServer, type TokenServer } from '../../test-support/registry.js';
+import { isOwnTokenService } from '../registry-hosts.js';
 import { Authenticator, pullScope } from './auth.js';
 import { RegistryClient } from './client.js';
 import { HttpTransport } from './http.js';
@@ -100,6 +101,77 @@ describe('bearer token flow', () => {
     const scope = pullScope('team/app');
     await expect(authenticator(false).authorization(scope)).rejects.toThrow(/refusing to send credentials to the plain-HTTP token realm/);
     expect(await authenticator(true).authorization(scope)).toMatch(/^Bearer /);
+  });
+});
+
+describe('a token realm on another host than the registry', () => {
+  /** The registry answers on one port and names as its realm the token service on another: two origins. */
+  async function split(options: Omit<Parameters<typeof startTokenServer>[0], 'upstream'> = {}): Promise<{ registry: TestServer; tokens: TokenServer; digest: string }> {
+    const { server, digest } = await fakeRegistry();
+    const tokens = await tokenFront(server, options);
+    const registry = await startRelay(tokens.url);
+    open.push(registry);
+    return { registry, tokens, digest };
+  }
+
+  it('gets no credentials unless the user allowed it: a clear error, and no request to the realm', async () => {
+    const { registry, tokens } = await split({ users: { alice: 's3cret' } });
+    const failure = client(registry.host, { username: 'alice', password: 's3cret' }).getManifest('team/app', 'v1');
+    await expect(failure).rejects.toThrow(AuthError);
+    const error = (await failure.catch((e: unknown) => e)) as AuthError;
+    expect(error.message).toBe(`${registry.host}: its token realm ${tokens.realm} is on another host (${tokens.host}); refusing to send it the credentials from the command line`);
+    expect(error.hint).toBe(`if that host is this registry's token service, allow it: --allow-realm ${tokens.host} (allowRealm of the registry in shipshape.yaml), or log in to it with docker login`);
+    expect(`${error.message} ${error.hint ?? ''}`).not.toContain('s3cret');
+    expect(tokens.tokenRequests).toEqual([]);
+  });
+
+  it('sends them when the realm host is allowed (--allow-realm), or when the Docker config names it', async () => {
+    const allowed = await split({ users: { alice: 's3cret' } });
+    const viaFlag = client(allowed.registry.host, { username: 'alice', password: 's3cret', allowRealms: [allowed.tokens.host] });
+    expect((await viaFlag.getManifest('team/app', 'v1')).digest).toBe(allowed.digest);
+    expect(allowed.tokens.tokenRequests.map((r) => r.user)).toEqual(['alice']);
+
+    const listed = await split({ users: { alice: 's3cret' } });
+    const dockerConfigPath = path.join(dir, 'realm-listed.json');
+    const auth = Buffer.from('alice:s3cret').toString('base64');
+    // `docker login` to the registry and to its token service: both are named
+    await writeFile(dockerConfigPath, JSON.stringify({ auths: { [listed.registry.host]: { auth }, [`https://${listed.tokens.host}/v1/`]: { auth } } }));
+    expect((await client(listed.registry.host, { dockerConfigPath }).getManifest('team/app', 'v1')).digest).toBe(listed.digest);
+    expect(listed.tokens.tokenRequests.map((r) => r.user)).toEqual(['alice']);
+  });
+
+  it('refuses an identity token from the Docker config as well, when only the registry is named there', async () => {
+    const { registry, tokens } = await split({ refreshTokens: ['refresh-abc'] });
+    const dockerConfigPath = path.join(dir, 'realm-identity.json');
+    await writeFile(dockerConfigPath, JSON.stringify({ auths: { [registry.host]: { identitytoken: 'refresh-abc' } } }));
+    await expect(client(registry.host, { dockerConfigPath }).getManifest('team/app', 'v1')).rejects.toThrow(`refusing to send it the credentials from ${dockerConfigPath}`);
+    expect(tokens.tokenRequests).toEqual([]);
+  });
+
+  it('still gets an anonymous token there: without credentials there is nothing to leak', async () => {
+    const { registry, tokens, digest } = await split();
+    expect((await client(registry.host).getManifest('team/app', 'v1')).digest).toBe(digest);
+    expect(tokens.tokenRequests).toEqual([{ method: 'GET', service: 'shipshape-test', scope: 'repository:team/app:pull', user: undefined }]);
+  });
+
+  it('never proposes a realm host that is not a plain host name as a command', async () => {
+    const { fake, server } = await fakeRegistry();
+    fake.intercept = (req, res) => {
+      res.writeHead(401, { 'www-authenticate': 'Bearer realm="https://a$(id)b.example/token",service="x"' }).end();
+      return true;
+    };
+    const error = (await client(server.host, { username: 'alice', password: 's3cret' }).getManifest('team/app', 'v1').catch((e: unknown) => e)) as AuthError;
+    expect(error.message).toContain('is on another host (a$(id)b.example)');
+    expect(error.hint).toBe("if that host is this registry's token service, allow it: --allow-realm with its host (allowRealm of the registry in shipshape.yaml), or log in to it with docker login");
+  });
+
+  it("knows the registries' own token services on other hosts (Docker Hub's, GitLab.com's), and only theirs", () => {
+    expect(isOwnTokenService('docker.io', 'auth.docker.io')).toBe(true);
+    expect(isOwnTokenService('index.docker.io', 'AUTH.docker.io')).toBe(true);
+    expect(isOwnTokenService('registry.gitlab.com', 'gitlab.com')).toBe(true);
+    expect(isOwnTokenService('registry.example.com', 'auth.docker.io')).toBe(false);
+    expect(isOwnTokenService('docker.io', 'gitlab.com')).toBe(false);
+    expect(isOwnTokenService('docker.io', 'auth.docker.io:8443')).toBe(false);
   });
 });
 

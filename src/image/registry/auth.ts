@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AuthError, RegistryError } from '../../core/errors.js';
+import { isOwnTokenService } from '../registry-hosts.js';
 import type { Credentials } from './credentials.js';
 import { discardBody, readBody, type HttpResponse, type HttpTransport } from './http.js';
 import { parseWwwAuthenticate, type AuthChallenge } from './www-authenticate.js';
@@ -14,6 +15,10 @@ export interface AuthenticatorOptions {
   credentials: () => Promise<Credentials | undefined>;
   /** Whether the user accepted plain HTTP; otherwise credentials never go to an http:// token realm. */
   plainHttp: boolean;
+  /** Token realm hosts on another origin that may receive the credentials (`RegistryOptions.allowRealms`). */
+  allowRealms?: readonly string[] | undefined;
+  /** Whether the user's Docker config names this host (they log in there): its realm may receive the credentials. */
+  dockerConfigNames?: ((host: string) => Promise<boolean>) | undefined;
 }
 
 interface Token {
@@ -139,6 +144,7 @@ export class Authenticator {
         hint: 'the registry should serve its token endpoint over HTTPS; --plain-http accepts plain HTTP everywhere',
       });
     }
+    if (credentials !== undefined) await this.checkRealmHost(url, realm, credentials);
 
     const service = challenge.params.service;
     let response: HttpResponse;
@@ -174,6 +180,23 @@ export class Authenticator {
     }
     const body = await readBody(response, maxTokenResponseBytes, `the token response from ${realm}`, signal);
     return parseTokenResponse(registry, realm, body);
+  }
+
+  /**
+   * Credentials go to a token realm on another origin (scheme, host and port) than the registry's
+   * only when the user allowed its host: a registry could otherwise name any server as its realm and
+   * collect them. Docker sends them anywhere; an anonymous token request (no credentials) still may.
+   */
+  private async checkRealmHost(url: URL, realm: string, credentials: Credentials): Promise<void> {
+    const { registry, baseUrl, allowRealms = [], dockerConfigNames } = this.options;
+    if (url.origin === baseUrl.origin) return;
+    const host = url.host; // lower-case, the scheme's default port left out
+    if (isOwnTokenService(registry, host) || allowRealms.some((allowed) => allowed.toLowerCase() === host) || (await dockerConfigNames?.(host))) return;
+    // the host is the registry's to choose (`$(…)` is a valid URL host): only a plain one goes into a command
+    const flag = /^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d+)?$/.test(host) ? `--allow-realm ${host}` : '--allow-realm with its host';
+    throw new AuthError(`${registry}: its token realm ${realm} is on another host (${host}); refusing to send it the credentials from ${credentials.source}`, {
+      hint: `if that host is this registry's token service, allow it: ${flag} (allowRealm of the registry in shipshape.yaml), or log in to it with docker login`,
+    });
   }
 }
 

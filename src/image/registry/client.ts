@@ -11,13 +11,13 @@ import {
   SizeMismatchError,
   UsageError,
 } from '../../core/errors.js';
-import { defaultLimits } from '../../core/limits.js';
+import { defaultLimits, defaultRegistryLimits, type RegistryLimits } from '../../core/limits.js';
 import { DigestingStream, digestOf, isDigest, parseDigest, verifyBuffer } from '../digest.js';
 import { manifestAccept, MediaType } from '../media-types.js';
 import { registryEndpoint } from '../reference.js';
 import { indexSchema, parseManifestDocument, type Descriptor, type ImageIndex, type ManifestDocument } from '../schema.js';
 import { Authenticator, catalogScope, pullScope } from './auth.js';
-import { findCredentials } from './credentials.js';
+import { dockerConfigNames, findCredentials } from './credentials.js';
 import { abandonBody, discardBody, headerValue, HttpTransport, readBody, transportError, type HttpRequest, type HttpResponse } from './http.js';
 import type { RegistryOptions } from './options.js';
 
@@ -47,6 +47,8 @@ export interface ClientInternals {
   diagnostics?: Diagnostics | undefined;
   maxAttempts?: number | undefined;
   retryDelayMs?: number | undefined;
+  /** Deadlines, transfer rate and list bounds (default `defaultRegistryLimits`). */
+  limits?: Partial<RegistryLimits> | undefined;
 }
 
 const tagListSchema = z.object({ name: z.string().optional(), tags: z.array(z.string()).nullish() });
@@ -54,12 +56,9 @@ const errorBodySchema = z.object({
   errors: z.array(z.object({ code: z.string().optional(), message: z.string().optional() })),
 });
 const maxErrorBodyBytes = 64 * 1024;
-const maxTagPages = 10_000;
 const catalogSchema = z.object({ repositories: z.array(z.string()).nullish() });
 /** Repositories asked for per catalog page; distribution refuses more than 1000. */
 const defaultCatalogPageSize = 100;
-const maxCatalogPages = 10_000;
-const maxReferrerPages = 1_000;
 
 /** A registry's base URL, HTTP transport and authenticator, set up from the user's options (shared by reading and pushing). */
 export function connectRegistry(registry: string, options: RegistryOptions, internals: ClientInternals = {}): { baseUrl: URL; http: HttpTransport; auth: Authenticator } {
@@ -75,6 +74,7 @@ export function connectRegistry(registry: string, options: RegistryOptions, inte
     userAgent: options.userAgent,
     maxAttempts: internals.maxAttempts,
     retryDelayMs: internals.retryDelayMs,
+    limits: { ...defaultRegistryLimits, ...internals.limits },
   });
   const auth = new Authenticator({
     registry,
@@ -83,6 +83,8 @@ export function connectRegistry(registry: string, options: RegistryOptions, inte
     plainHttp: options.plainHttp === true,
     credentials: () =>
       findCredentials(registry, { username: options.username, password: options.password, dockerConfigPath: options.dockerConfigPath, diagnostics: internals.diagnostics }),
+    allowRealms: options.allowRealms,
+    dockerConfigNames: (host) => dockerConfigNames(host, options.dockerConfigPath),
   });
   return { baseUrl, http, auth };
 }
@@ -97,9 +99,11 @@ export class RegistryClient {
   readonly baseUrl: URL;
   private readonly http: HttpTransport;
   private readonly auth: Authenticator;
+  private readonly limits: RegistryLimits;
 
   constructor(registry: string, options: RegistryOptions = {}, internals: ClientInternals = {}) {
     this.registry = registry;
+    this.limits = { ...defaultRegistryLimits, ...internals.limits };
     ({ baseUrl: this.baseUrl, http: this.http, auth: this.auth } = connectRegistry(registry, options, internals));
   }
 
@@ -165,17 +169,23 @@ export class RegistryClient {
 
   /**
    * Streams a blob, following redirects (to object storage, without our credentials), through a
-   * DigestingStream: the stream fails at its end if the digest or size differ from the descriptor.
+   * DigestingStream: the stream fails at its end if the digest or size differ from the descriptor,
+   * and on the way if the registry sends it slower than the minimum transfer rate.
    */
   async openBlob(repository: string, descriptor: { digest: string; size?: number }, signal?: AbortSignal): Promise<Readable> {
     const what = `blob ${descriptor.digest} of ${this.name(repository)}`;
     const verified = new DigestingStream(what, descriptor);
-    const response = await this.openBlobResponse(repository, descriptor, signal);
+    const response = await this.openBlobResponse(repository, descriptor, signal, true);
     const { body } = response;
+    const guard = this.http.rateGuard(what);
     body.on('error', (error) => verified.destroy(transportError(error, response.url, signal)));
+    guard.on('error', (error) => verified.destroy(error));
     // A consumer that stops early must not leave the connection streaming.
-    verified.on('close', () => body.destroy());
-    body.pipe(verified);
+    verified.on('close', () => {
+      body.destroy();
+      guard.destroy();
+    });
+    body.pipe(guard).pipe(verified);
     return verified;
   }
 
@@ -196,7 +206,6 @@ export class RegistryClient {
         return parsed.success ? (parsed.data.tags ?? []) : undefined;
       },
       pageSize: options.pageSize,
-      maxPages: maxTagPages,
       fail: (response) => this.statusError(response, repository, undefined, 'tags'),
       signal: options.signal,
       maxBytes: options.maxBytes,
@@ -226,7 +235,6 @@ export class RegistryClient {
         return parsed.success ? (parsed.data.repositories ?? []) : undefined;
       },
       pageSize,
-      maxPages: maxCatalogPages,
       fail: (response) => this.catalogError(response),
       signal: options.signal,
       maxBytes: options.maxBytes,
@@ -252,8 +260,9 @@ export class RegistryClient {
     let url = new URL(`/v2/${repository}/referrers/${digest}`, this.baseUrl);
     if (options.artifactType !== undefined) url.searchParams.set('artifactType', options.artifactType);
     const manifests: Descriptor[] = [];
+    const total = new ListTotals(this.limits, what);
     let filtered = true;
-    for (let page = 0; page < maxReferrerPages; page++) {
+    for (let page = 0; page < this.limits.maxListPages; page++) {
       const response = await this.send(repository, { method: 'GET', url, headers: { accept: MediaType.ociIndex }, signal: options.signal });
       if (response.status === 404 && page === 0) {
         await discardBody(response);
@@ -264,10 +273,12 @@ export class RegistryClient {
         throw new RegistryError(`${this.registry} answered HTTP ${response.status} for the ${what}${await errorDetail(response)}`);
       }
       const body = await readBody(response, options.maxBytes ?? defaultLimits.maxDocumentBytes, what, options.signal);
+      total.addPage(body.length);
       checkIsJson(this.registry, what, body, headerValue(response, 'content-type'), 'a referrers index');
       const parsed = indexSchema.safeParse(JSON.parse(body.toString('utf8')));
       if (!parsed.success) throw new RegistryError(`${this.registry} answered the ${what} with an unexpected shape (not an image index)`);
-      manifests.push(...parsed.data.manifests);
+      total.addItems(parsed.data.manifests.length);
+      for (const entry of parsed.data.manifests) manifests.push(entry);
       if (!/(^|,)\s*artifactType\s*(,|$)/i.test(headerValue(response, 'oci-filters-applied') ?? '')) filtered = false;
       const next = nextLink(headerValue(response, 'link'));
       if (next === undefined) {
@@ -279,20 +290,22 @@ export class RegistryClient {
         throw new RegistryError(`${this.registry}: the ${what} continue at another origin (${url.origin}); not following`);
       }
     }
-    throw new LimitExceededError(`the ${what} have more than ${maxReferrerPages} pages`);
+    throw new LimitExceededError(`${what}: more than ${this.limits.maxListPages} pages (the maxListPages limit)`);
   }
 
   async close(): Promise<void> {
     await this.http.close();
   }
 
+  /** `stream`: the caller streams the body through the transfer-rate guard (see `HttpRequest.stream`). */
   private async openBlobResponse(
     repository: string,
     descriptor: { digest: string; size?: number },
     signal: AbortSignal | undefined,
+    stream = false,
   ): Promise<HttpResponse> {
     parseDigest(descriptor.digest); // a malformed digest in a manifest never reaches a URL
-    const response = await this.send(repository, { method: 'GET', url: this.url(repository, 'blobs', descriptor.digest), signal });
+    const response = await this.send(repository, { method: 'GET', url: this.url(repository, 'blobs', descriptor.digest), signal, stream });
     if (response.status !== 200) throw await this.statusError(response, repository, descriptor.digest, 'blob');
     const declared = Number(headerValue(response, 'content-length'));
     if (descriptor.size !== undefined && Number.isInteger(declared) && declared !== descriptor.size) {
@@ -321,7 +334,8 @@ export class RegistryClient {
    * origin. A registry that sends a full page of `n` and no Link (the spec makes Link optional) is
    * asked again with `last=<the page's last item>`, until a page is short or brings nothing new —
    * which also ends the loop for a registry that ignores `n` or `last` (Debian's docker-registry 2.8
-   * ignores both on tag lists and sends everything at once).
+   * ignores both on tag lists and sends everything at once). All pages together are bounded in
+   * items, bytes and pages (`RegistryLimits`).
    */
   private async readList(request: {
     url: URL;
@@ -331,7 +345,6 @@ export class RegistryClient {
     /** The page's items, or undefined when the JSON has the wrong shape. */
     items: (json: unknown) => string[] | undefined;
     pageSize: number | undefined;
-    maxPages: number;
     fail: (response: HttpResponse) => Promise<Error>;
     signal?: AbortSignal | undefined;
     maxBytes?: number | undefined;
@@ -339,19 +352,26 @@ export class RegistryClient {
     const { what, signal, pageSize } = request;
     const all: string[] = [];
     const seen = new Set<string>();
+    const total = new ListTotals(this.limits, what);
     let url = request.url;
-    for (let page = 0; page < request.maxPages; page++) {
+    for (let page = 0; page < this.limits.maxListPages; page++) {
       const response = await this.sendScoped(request.scope, { method: 'GET', url, signal });
       if (response.status !== 200) throw await request.fail(response);
       const body = await readBody(response, request.maxBytes ?? defaultLimits.maxDocumentBytes, what, signal);
+      total.addPage(body.length);
       checkIsJson(this.registry, what, body, headerValue(response, 'content-type'), request.expected);
       const items = request.items(JSON.parse(body.toString('utf8')));
       if (items === undefined) throw new RegistryError(`${this.registry} answered the ${what} with an unexpected shape`);
-      const fresh = items.filter((item) => !seen.has(item));
-      for (const item of fresh) seen.add(item);
-      all.push(...fresh);
+      let fresh = 0;
+      for (const item of items) {
+        if (seen.has(item)) continue;
+        total.addItems(1);
+        seen.add(item);
+        all.push(item);
+        fresh++;
+      }
       // a page that only repeats what came before would repeat forever
-      if (items.length > 0 && fresh.length === 0) return all;
+      if (items.length > 0 && fresh === 0) return all;
       const next = nextLink(headerValue(response, 'link'));
       if (next !== undefined) {
         url = new URL(next, response.url);
@@ -366,7 +386,7 @@ export class RegistryClient {
       url.searchParams.set('n', String(pageSize));
       url.searchParams.set('last', last);
     }
-    throw new LimitExceededError(`the ${what} has more than ${request.maxPages} pages`);
+    throw new LimitExceededError(`${what}: more than ${this.limits.maxListPages} pages (the maxListPages limit)`);
   }
 
   private async catalogError(response: HttpResponse): Promise<Error> {
@@ -462,6 +482,31 @@ async function errorDetail(response: HttpResponse): Promise<string> {
     return text ? `: ${text.slice(0, 300)}` : '';
   } catch {
     return '';
+  }
+}
+
+/** Running totals of one paginated list, checked against `maxListItems` and `maxListBytes` page by page. */
+class ListTotals {
+  private items = 0;
+  private bytes = 0;
+
+  constructor(
+    private readonly limits: RegistryLimits,
+    private readonly what: string,
+  ) {}
+
+  addPage(bytes: number): void {
+    this.bytes += bytes;
+    if (this.bytes > this.limits.maxListBytes) {
+      throw new LimitExceededError(`${this.what}: more than ${this.limits.maxListBytes} bytes over all pages (the maxListBytes limit)`);
+    }
+  }
+
+  addItems(count: number): void {
+    this.items += count;
+    if (this.items > this.limits.maxListItems) {
+      throw new LimitExceededError(`${this.what}: more than ${this.limits.maxListItems} entries over all pages (the maxListItems limit)`);
+    }
   }
 }
 

@@ -68,6 +68,19 @@ export async function findCredentials(registry: string, options: CredentialOptio
   return entry ? credentialsFromEntry(entry.value, `${options.dockerConfigPath} (auths["${entry.key}"])`, options.diagnostics) : undefined;
 }
 
+/**
+ * Whether the Docker config at `dockerConfigPath` names `host` (host[:port], any case): a key of
+ * `auths` (as docker normalises them) or of `credHelpers`, i.e. the user logs in there. Problems
+ * reading the config were reported when credentials were looked up: here they only mean "no".
+ */
+export async function dockerConfigNames(host: string, dockerConfigPath: string | undefined): Promise<boolean> {
+  if (dockerConfigPath === undefined) return false;
+  const config = await readDockerConfig(dockerConfigPath, undefined);
+  const wanted = host.toLowerCase();
+  const keys = [...Object.keys(config?.auths ?? {}), ...Object.keys(config?.credHelpers ?? {})];
+  return keys.some((key) => hostOfKey(key).toLowerCase() === wanted);
+}
+
 async function readDockerConfig(file: string, diagnostics: Diagnostics | undefined): Promise<DockerConfig | undefined> {
   let text: string;
   try {

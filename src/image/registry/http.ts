@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
+import { Transform, type TransformCallback } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Agent, request, type Dispatcher } from 'undici';
 import {
@@ -12,7 +13,11 @@ import {
   isShipshapeError,
   messageOf,
 } from '../../core/errors.js';
+import { defaultRegistryLimits, type RegistryLimits } from '../../core/limits.js';
 import { defaultTimeoutMs, defaultUserAgent } from './options.js';
+
+/** The bounds a transport enforces on each request. */
+export type TransferLimits = Pick<RegistryLimits, 'requestDeadlineMs' | 'minTransferBytes' | 'transferWindowMs'>;
 
 export interface TransportOptions {
   /** `host[:port]` of the registry: the only origin `insecure` relaxes verification for. */
@@ -25,6 +30,8 @@ export interface TransportOptions {
   maxAttempts?: number | undefined;
   /** First backoff delay; doubles each retry (default 250 ms). */
   retryDelayMs?: number | undefined;
+  /** The request deadline and the minimum transfer rate (default `defaultRegistryLimits`). */
+  limits?: TransferLimits | undefined;
 }
 
 export interface HttpRequest {
@@ -35,6 +42,11 @@ export interface HttpRequest {
   authorization?: string | undefined;
   body?: string | undefined;
   signal?: AbortSignal | undefined;
+  /**
+   * The caller streams the body (a blob) through `TransferRateGuard`: the request deadline then ends
+   * when the headers arrive. Otherwise it also covers the whole body, however slowly it comes.
+   */
+  stream?: boolean | undefined;
 }
 
 export interface HttpResponse {
@@ -55,7 +67,8 @@ const maxRetryAfterMs = 10_000;
  * only); redirects are followed by hand so that credentials never reach another origin and HTTPS
  * never downgrades to HTTP; idempotent requests are retried on network errors, 429 and 502-504.
  * Transport failures become NetworkError / TlsError / AbortedError naming the host. No cookies are
- * kept, so none can leak across origins either.
+ * kept, so none can leak across origins either. Each `send` has a deadline (`requestDeadlineMs`)
+ * covering redirects, retries and — unless the caller streams it — the body.
  */
 export class HttpTransport {
   private readonly strictAgent: Agent;
@@ -63,6 +76,7 @@ export class HttpTransport {
   private readonly userAgent: string;
   private readonly maxAttempts: number;
   private readonly retryDelayMs: number;
+  private readonly limits: TransferLimits;
 
   constructor(private readonly options: TransportOptions) {
     const timeout = options.timeoutMs ?? defaultTimeoutMs;
@@ -77,6 +91,7 @@ export class HttpTransport {
     this.userAgent = options.userAgent ?? defaultUserAgent;
     this.maxAttempts = options.maxAttempts ?? 3;
     this.retryDelayMs = options.retryDelayMs ?? 250;
+    this.limits = options.limits ?? defaultRegistryLimits;
   }
 
   /** The connection pool for a URL: the registry's (relaxed by `insecure`) or the strict one for any other host. */
@@ -84,22 +99,45 @@ export class HttpTransport {
     return url.host === this.options.registryHost ? this.registryAgent : this.strictAgent;
   }
 
-  /** Sends a request, following redirects and retrying idempotent ones. The caller consumes or discards the body. */
+  /**
+   * Sends a request, following redirects and retrying idempotent ones, within the request deadline.
+   * The caller consumes or discards the body.
+   */
   async send(req: HttpRequest): Promise<HttpResponse> {
+    const deadline = new RequestDeadline(req, this.limits.requestDeadlineMs);
+    let response: HttpResponse;
+    try {
+      response = await this.sendWithin(req, deadline.signal);
+    } catch (error) {
+      deadline.release();
+      throw error;
+    }
+    // undici stops listening to the signal once the body closes: so do we
+    response.body.once('close', () => deadline.release());
+    if (req.stream === true) deadline.stopClock();
+    return response;
+  }
+
+  /** Guards a streamed body (see `HttpRequest.stream`) with the minimum transfer rate. */
+  rateGuard(what: string): TransferRateGuard {
+    return new TransferRateGuard(what, this.limits);
+  }
+
+  private async sendWithin(req: HttpRequest, signal: AbortSignal): Promise<HttpResponse> {
     const idempotent = req.method !== 'POST';
     for (let attempt = 1; ; attempt++) {
       const last = !idempotent || attempt >= this.maxAttempts;
       let response: HttpResponse;
       try {
-        response = await this.followRedirects(req);
+        response = await this.followRedirects(req, signal);
       } catch (error) {
         if (last || !(error instanceof NetworkError)) throw error;
-        await this.backoff(attempt, undefined, req);
+        await this.backoff(attempt, undefined, signal);
         continue;
       }
       if (last || !retryStatuses.has(response.status)) return response;
       await discardBody(response);
-      await this.backoff(attempt, headerValue(response, 'retry-after'), req);
+      await this.backoff(attempt, headerValue(response, 'retry-after'), signal);
     }
   }
 
@@ -107,11 +145,11 @@ export class HttpTransport {
     await Promise.all([this.strictAgent.close(), this.registryAgent === this.strictAgent ? undefined : this.registryAgent.close()]);
   }
 
-  private async followRedirects(req: HttpRequest): Promise<HttpResponse> {
+  private async followRedirects(req: HttpRequest, signal: AbortSignal): Promise<HttpResponse> {
     let url = req.url;
     let authorization = req.authorization;
     for (let redirects = 0; ; redirects++) {
-      const response = await this.once(req, url, authorization);
+      const response = await this.once(req, url, authorization, signal);
       if (req.method === 'POST' || !redirectStatuses.has(response.status)) return response;
       await discardBody(response);
       const location = headerValue(response, 'location');
@@ -129,7 +167,8 @@ export class HttpTransport {
     }
   }
 
-  private async once(req: HttpRequest, url: URL, authorization: string | undefined): Promise<HttpResponse> {
+  /** One exchange; `signal` is the deadline's (it also carries the caller's abort). */
+  private async once(req: HttpRequest, url: URL, authorization: string | undefined, signal: AbortSignal): Promise<HttpResponse> {
     const headers: Record<string, string> = { 'user-agent': this.userAgent, ...req.headers };
     if (authorization !== undefined) headers.authorization = authorization;
     try {
@@ -137,7 +176,7 @@ export class HttpTransport {
         method: req.method,
         headers,
         body: req.body,
-        signal: req.signal,
+        signal,
         dispatcher: this.dispatcherFor(url),
       });
       return { status: response.statusCode, url, headers: response.headers, body: response.body };
@@ -146,14 +185,90 @@ export class HttpTransport {
     }
   }
 
-  private async backoff(attempt: number, retryAfter: string | undefined, req: HttpRequest): Promise<void> {
+  private async backoff(attempt: number, retryAfter: string | undefined, signal: AbortSignal): Promise<void> {
     const seconds = retryAfter === undefined ? NaN : Number(retryAfter);
     const ms = Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds * 1000, maxRetryAfterMs) : this.retryDelayMs * 2 ** (attempt - 1);
     try {
-      await delay(ms, undefined, { signal: req.signal });
+      await delay(ms, undefined, { signal });
     } catch (error) {
-      throw new AbortedError({ cause: error });
+      // the deadline's own error, or the caller's cancel
+      throw isShipshapeError(signal.reason) ? signal.reason : new AbortedError({ cause: error });
     }
+  }
+}
+
+/**
+ * One `send`'s deadline. Its signal goes to undici, which then fails the request — or destroys the
+ * body being read — with the deadline's LimitExceededError as the reason; the caller's own cancel
+ * is forwarded through it (and still maps to AbortedError, see `transportError`).
+ */
+class RequestDeadline {
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+  private readonly forward = (): void => this.controller.abort(this.outer?.reason);
+  private readonly outer: AbortSignal | undefined;
+
+  constructor(req: HttpRequest, ms: number) {
+    this.outer = req.signal;
+    const what = `${req.url.host} did not answer ${req.method} ${req.url.pathname}`;
+    this.timer = setTimeout(() => this.controller.abort(new LimitExceededError(`${what} within ${ms / 1000} s (the requestDeadlineMs limit)`)), ms);
+    this.timer.unref();
+    if (this.outer?.aborted === true) this.forward();
+    else this.outer?.addEventListener('abort', this.forward, { once: true });
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** A streamed body is past the deadline's reach once its headers are in (the rate guard takes over). */
+  stopClock(): void {
+    clearTimeout(this.timer);
+  }
+
+  release(): void {
+    clearTimeout(this.timer);
+    this.outer?.removeEventListener('abort', this.forward);
+  }
+}
+
+/**
+ * Passes a streamed body through, failing it with a LimitExceededError when less than
+ * `minTransferBytes` came in `transferWindowMs` of waiting for it. Only time spent waiting on the
+ * server counts: while the reader downstream is behind (the guard's buffer is full), the clock stops.
+ * Total silence is undici's idle `bodyTimeout`; this catches a body dripped slower than that.
+ */
+export class TransferRateGuard extends Transform {
+  private waitingSince: number | undefined = performance.now();
+  private waited = 0;
+  private received = 0;
+
+  constructor(
+    private readonly what: string,
+    private readonly limits: TransferLimits,
+  ) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    const now = performance.now();
+    if (this.waitingSince !== undefined) this.waited += now - this.waitingSince;
+    this.received += chunk.length;
+    if (this.waited >= this.limits.transferWindowMs) {
+      if (this.received < this.limits.minTransferBytes) {
+        done(
+          new LimitExceededError(
+            `${this.what}: ${this.received} bytes in ${Math.round(this.waited / 1000)} s, slower than the minimum transfer rate (${this.limits.minTransferBytes} bytes per ${this.limits.transferWindowMs / 1000} s: the minTransferBytes limit)`,
+          ),
+        );
+        return;
+      }
+      this.waited = 0;
+      this.received = 0;
+    }
+    // when the reader is behind, the next chunk's wait is ours, not the server's
+    this.waitingSince = this.push(chunk) ? now : undefined;
+    done();
   }
 }
 
@@ -249,6 +364,9 @@ export function transportError(error: unknown, url: URL, signal: AbortSignal | u
         ? 'the server may not speak TLS; if it is a plain-HTTP registry, use --plain-http'
         : 'if the registry uses a private CA, pass its certificate with --ca-file; --insecure skips verification (unsafe)',
     });
+  }
+  if (codes.includes('UND_ERR_HEADERS_OVERFLOW')) {
+    return new RegistryError(`${host} answered with response headers larger than the HTTP client's limit`, { cause: error });
   }
   if (codes.some((code) => timeoutCodes.has(code))) {
     return new NetworkError(`timed out talking to ${host}`, { cause: error });

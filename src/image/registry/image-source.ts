@@ -3,6 +3,7 @@ import { parseDigest } from '../digest.js';
 import { formatReference, type ImageReference } from '../reference.js';
 import { imageConfigSchema, parseJson, validate } from '../schema.js';
 import { requirePlatform, selectByPlatform } from '../select.js';
+import { layerDiffIds } from '../sources/layer-count.js';
 import type { ImageSelection, ImageSource, LayerBlob, ResolvedImage, SourceContext } from '../source.js';
 import { RegistryClient, type ClientInternals, type FetchedManifest } from './client.js';
 import type { RegistryOptions } from './options.js';
@@ -59,12 +60,7 @@ export class RegistryImageSource implements ImageSource {
     const what = `config ${manifest.config.digest} of ${name}`;
     const configBytes = await client.getBlob(repository, manifest.config, fetch);
     const config = validate(what, imageConfigSchema, parseJson(what, configBytes));
-    const diffIds = config.rootfs.diff_ids;
-    if (diffIds.length !== manifest.layers.length) {
-      throw new ManifestError(
-        `${name}: the manifest lists ${manifest.layers.length} layers but the config has ${diffIds.length} rootfs.diff_ids`,
-      );
-    }
+    const diffIds = layerDiffIds(name, manifest.layers.length, config);
     if (indexDigest === undefined) requirePlatform(name, config, selection.platform);
 
     const layers = manifest.layers.map((descriptor, index): LayerBlob => ({
@@ -72,7 +68,8 @@ export class RegistryImageSource implements ImageSource {
       digest: descriptor.digest,
       size: descriptor.size,
       mediaType: descriptor.mediaType,
-      diffId: diffIds[index] ?? '',
+      diffId: diffIds[index] as string,
+      contentAddressed: true,
       open: (signal) => client.openBlob(repository, descriptor, signal),
     }));
     return {

@@ -10,6 +10,12 @@ export interface RegistryOptions {
   password?: string;
   /** A Docker `config.json` to read credentials from (`auths`, `credHelpers`, `credsStore`). */
   dockerConfigPath?: string;
+  /**
+   * Hosts (host[:port], lower-case, as the realm URL names them) of Bearer token realms on another
+   * origin than the registry's that may receive its credentials. Others get none (an error), unless
+   * the Docker config names them or they are the registry's own (Docker Hub's `auth.docker.io`).
+   */
+  allowRealms?: string[];
   userAgent?: string;
   /** Connect timeout, and longest wait for response headers or between two chunks of a body. */
   timeoutMs?: number;

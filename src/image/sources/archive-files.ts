@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, realpathSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -29,13 +29,31 @@ export function tarFiles(index: TarIndex): ArchiveFiles {
   };
 }
 
-/** Files under a directory; names must stay inside it (they come from untrusted manifests). */
+/**
+ * Files under a directory; names must stay inside it (they come from untrusted manifests), and so
+ * must what they resolve to: a symlink in the layout (`blobs/sha256/<hex>`, `index.json`,
+ * `oci-layout`) may point anywhere on the host, so it is followed only when its target — every
+ * link in the chain resolved — is inside the layout (`E_UNSAFE_PATH` otherwise). The resolved path
+ * is what gets opened.
+ */
 export function directoryFiles(root: string): ArchiveFiles {
+  let realRoot: string | undefined;
   const resolve = (name: string): string => {
     if (name.split(/[\\/]/).includes('..') || path.isAbsolute(name)) {
       throw new UnsafePathError(`${root}: refusing to read ${JSON.stringify(name)}, which is outside the layout`);
     }
-    return path.join(root, name);
+    const joined = path.join(root, name);
+    let real: string;
+    try {
+      real = realpathSync(joined);
+    } catch {
+      return joined; // missing (or a dangling link): the caller's stat or open says so
+    }
+    realRoot ??= realpathSync(root);
+    if (real !== realRoot && !real.startsWith(`${realRoot}${path.sep}`)) {
+      throw new UnsafePathError(`${root}: ${name} is a symbolic link to ${real}, outside the layout; refusing to follow it`);
+    }
+    return real;
   };
   return {
     location: root,

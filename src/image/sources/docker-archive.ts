@@ -10,7 +10,7 @@ import { refNameMatches, requirePlatform } from '../select.js';
 import type { ImageSelection, ImageSource, LayerBlob, ResolvedImage, SourceContext } from '../source.js';
 import type { ArchiveFiles } from './archive-files.js';
 import { openVerified, parseImageConfig } from './blobs.js';
-import { checkLayerCount } from './layer-count.js';
+import { layerDiffIds } from './layer-count.js';
 
 const layerMediaType: Record<Compression, string> = {
   none: MediaType.dockerLayer,
@@ -52,14 +52,14 @@ export class DockerArchiveSource implements ImageSource {
     }
     const config = parseImageConfig(`config ${entry.Config}`, configData);
     requirePlatform(files.location, config, selection.platform);
-    checkLayerCount(files.location, entry.Layers.length, config);
+    const diffIds = layerDiffIds(files.location, entry.Layers.length, config);
 
     const layers: LayerBlob[] = [];
     for (const [index, member] of entry.Layers.entries()) {
       if (!(await files.has(member))) {
         throw new NotFoundError(`${files.location}: manifest.json points to a missing layer file ${member} (layer ${index})`);
       }
-      const diffId = config.rootfs.diff_ids[index] ?? '';
+      const diffId = diffIds[index] as string;
       const compression = sniffCompression(await files.head(member, 4));
       // Legacy `<id>/layer.tar` files are the uncompressed tars, so their digest is the diffID; a
       // compressed one (rare) has to be hashed to be named.
@@ -71,6 +71,8 @@ export class DockerArchiveSource implements ImageSource {
         size: await files.size(member),
         mediaType: layerMediaType[compression],
         diffId,
+        // a file name the archive chose, not an address: the layer cache stands in for it only once hashed
+        contentAddressed: false,
         open: async () => openVerified(files, member, what, { digest }),
       });
     }

@@ -5,7 +5,7 @@ import { refNameOf, requirePlatform, selectByPlatform, selectFromLayoutIndex } f
 import type { ImageSelection, ImageSource, LayerBlob, ResolvedImage, SourceContext } from '../source.js';
 import type { ArchiveFiles } from './archive-files.js';
 import { blobPath, openVerified, parseImageConfig, readVerifiedBlob } from './blobs.js';
-import { checkLayerCount } from './layer-count.js';
+import { layerDiffIds } from './layer-count.js';
 
 const maxIndexDepth = 4;
 
@@ -61,7 +61,7 @@ export class OciLayoutSource implements ImageSource {
     }
     const configData = await readVerifiedBlob(files, manifest.config, 'config', context.limits.maxDocumentBytes);
     const config = parseImageConfig(`config ${manifest.config.digest}`, configData);
-    checkLayerCount(files.location, manifest.layers.length, config);
+    const diffIds = layerDiffIds(files.location, manifest.layers.length, config);
 
     const layers: LayerBlob[] = [];
     for (const [index, layer] of manifest.layers.entries()) {
@@ -74,7 +74,8 @@ export class OciLayoutSource implements ImageSource {
         digest: layer.digest,
         size: layer.size,
         mediaType: layer.mediaType || MediaType.ociLayerGzip,
-        diffId: config.rootfs.diff_ids[index] ?? '',
+        diffId: diffIds[index] as string,
+        contentAddressed: true,
         open: async () => openVerified(files, name, `layer ${index} (${layer.digest})`, layer),
       });
     }

@@ -1,3 +1,4 @@
+import { constants } from 'node:buffer';
 import { Writable } from 'node:stream';
 import { CorruptInputError, LimitExceededError } from '../../core/errors.js';
 import { BLOCK, checksumValid, cString, decodeHeader, isZeroBlock, parsePax, type RawHeader } from './header.js';
@@ -32,6 +33,9 @@ interface Capture {
   /** Content bytes received so far. */
   filled: number;
 }
+
+/** The most bytes one captured entry may hold: what a Buffer can (entries asked for are far smaller in practice). */
+const maxCaptureBytes = constants.MAX_LENGTH;
 
 type State = { kind: 'header' } | { kind: 'skip'; remaining: number; capture?: Capture | undefined } | { kind: 'extension'; typeflag: string; size: number; parts: Buffer[]; remaining: number } | { kind: 'done' };
 
@@ -135,6 +139,9 @@ export class TarStreamParser extends Writable {
       this.state = { kind: 'header' };
       return;
     }
+    if (request && dataSize > maxCaptureBytes) {
+      throw new LimitExceededError(`${this.options.what}: entry ${JSON.stringify(entry.name)} declares ${dataSize} bytes, more than can be read into memory`);
+    }
     const capture = request ? { header: entry, magic: request.magic?.length ? request.magic : undefined, data: undefined, filled: 0 } : undefined;
     this.state = skip === 0 ? { kind: 'header' } : { kind: 'skip', remaining: skip, capture };
   }
@@ -186,7 +193,11 @@ export class TarStreamParser extends Writable {
     };
     for (const key of ['size', 'uid', 'gid'] as const) {
       const value = pax?.get(key);
-      if (value !== undefined && /^\d+$/.test(value)) entry[key] = Number(value);
+      if (value === undefined || !/^\d+$/.test(value)) continue;
+      const number = Number(value);
+      if (Number.isSafeInteger(number)) entry[key] = number;
+      // a size that cannot be counted cannot be skipped either: where the next header starts is unknown
+      else if (key === 'size') throw new CorruptInputError(`${this.options.what}: PAX size record ${value.slice(0, 40)} of ${JSON.stringify(entry.name)} is not a usable size`);
     }
     this.pax = this.longName = this.longLink = undefined;
     return entry;

@@ -1,6 +1,7 @@
 import type { ControlResult, Evidence } from './model.js';
 import type { AcceptedRisk } from './policy.js';
 import { escapeRegExp } from './support/images.js';
+import { pushAll } from '../../core/collections.js';
 
 /**
  * Applies the policy's accepted risks to one control's result. A risk with no target covers the
@@ -31,7 +32,7 @@ export function applyAcceptedRisks(result: ControlResult, risks: readonly Accept
   const partly = failing.length - uncovered.length;
   const parts = [result.summary];
   if (partly > 0) parts.push(`${partly} of ${failing.length} gaps are accepted (${[...new Set(failing.map(covered).filter((r) => r !== undefined).map((r) => `${r.reason}, until ${r.expires}`))].join('; ')})`);
-  parts.push(...notes);
+  pushAll(parts, notes);
   const expiredEvidence: Evidence[] = expired.map((risk) => ({ text: `accepted risk expired on ${risk.expires}: ${risk.reason}`, where: risk.target, nodes: [], findings: [], ok: false }));
   return { ...result, summary: parts.join('; '), evidence: [...result.evidence, ...expiredEvidence] };
 }

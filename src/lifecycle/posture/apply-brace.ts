@@ -38,6 +38,7 @@ function tree(tokens: readonly Token[]): BraceItem[] {
       const nextContinues = next?.kind === 'punct' && (next.text === '.' || next.text === '?.');
       const last = frame.last;
       if (frame.depth === 0 && !(last?.kind === 'punct' && continuing.has(last.text)) && !nextContinues) close();
+      k = n - 1; // a run of newlines decides once (linear, not quadratic, in blank lines)
       continue;
     }
     if (frame.current === undefined) frame.current = { start: token.line, end: token.line, name: token.kind === 'ident' ? token.text : undefined, children: [] };

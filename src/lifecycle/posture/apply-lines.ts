@@ -4,6 +4,7 @@
  * independently never shift each other's lines.
  */
 import { ShipshapeError } from '../../core/errors.js';
+import { pushAll } from '../../core/collections.js';
 
 /** 1-based first and last line of a step, statement or list item. */
 export interface LineRange {
@@ -64,7 +65,7 @@ export class LineOps {
     for (let i = 0; i <= this.lines.length; i++) {
       // blocks ending the same place: the more indented closes the inner structure, so it goes first
       const blocks = [...(this.inserts.get(i) ?? [])].sort((a, b) => indentOf(b) - indentOf(a));
-      out.push(...blocks.flat());
+      pushAll(out, blocks.flat());
       if (i < this.lines.length) out.push(this.apply(i, this.lines[i] ?? ''));
     }
     return out;

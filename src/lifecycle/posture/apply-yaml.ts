@@ -6,6 +6,7 @@
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node as YamlNode, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import { EditError, type LineOps, type LineRange } from './apply-lines.js';
+import { maxOf, minOf } from '../../core/collections.js';
 
 /** An item (a sequence item or a mapping entry) and its lines. */
 interface ItemRange extends LineRange {
@@ -95,7 +96,7 @@ function indentOf(line: string): number {
 /** Lines `start..end` (1-based) of `text`, shifted so the first sits at column 0 and then at `indent`. */
 function block(lines: readonly string[], start: number, end: number, indent: string): string[] {
   const slice = lines.slice(start - 1, end);
-  const base = Math.min(...slice.filter((l) => l.trim() !== '').map(indentOf));
+  const base = minOf(slice.filter((l) => l.trim() !== '').map(indentOf));
   return slice.map((l) => (l.trim() === '' ? '' : `${indent}${l.slice(base)}`));
 }
 
@@ -121,7 +122,7 @@ function mergeMap(parsed: Parsed, target: YAMLMap, patch: Parsed, patchMap: YAML
   if (first === undefined) throw new EditError(file, 'cannot add keys to an empty mapping');
   // the column of the keys themselves (a list item's first key sits after its `- `)
   const keyColumn = ' '.repeat(parsed.lines.linePos((first.key as YamlNode | null)?.range?.[0] ?? 0).col - 1);
-  const mapEnd = Math.max(...target.items.map((p) => rangeOf(parsed, p).end));
+  const mapEnd = maxOf(target.items.map((p) => rangeOf(parsed, p).end));
   for (const pair of patchMap.items) {
     const name = isScalar(pair.key) ? String(pair.key.value) : undefined;
     if (name === undefined) throw new EditError(file, 'the change has a key that is not a plain name');

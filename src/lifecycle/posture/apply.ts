@@ -9,6 +9,7 @@ import type { FileEdit, ProposedChange } from './model.js';
 import { braceItem, braceLanguageOf } from './apply-brace.js';
 import { EditError, LineOps, type LineRange } from './apply-lines.js';
 import { yamlItem, yamlMerge } from './apply-yaml.js';
+import { pushAll } from '../../core/collections.js';
 
 export { EditError } from './apply-lines.js';
 
@@ -70,7 +71,7 @@ export function applyEdits(text: string, file: string, edits: readonly FileEdit[
   const out = ops.render();
   if (appended.length > 0) {
     while (out.length > 0 && (out[out.length - 1] ?? '').trim() === '') out.pop();
-    for (const block of appended) out.push('', ...block);
+    for (const block of appended) pushAll(out, ['', ...block]);
     out.push('');
   }
   return out.join(eol);

@@ -11,6 +11,7 @@ import { isMap, isScalar, isSeq, parseAllDocuments, type YAMLMap } from 'yaml';
 import { blockTree, tokenize, type Token } from '../../build/ci/brace-lang.js';
 import type { CiSystem } from '../../build/ci/model.js';
 import { bashParses } from './support/test-shell.js';
+import { pushAll } from '../../core/collections.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -63,7 +64,7 @@ function gitlabProblems(root: { [key: string]: Json }, raw: YAMLMap | undefined,
       if (!bashParses(line)) problems.push(`job ${name}: bash -n refuses ${JSON.stringify(line)}`);
     }
   }
-  problems.push(...cycles(needs));
+  pushAll(problems, cycles(needs));
   // `!reference [job, key]` must point at something the job has
   const original = parseAllDocuments(before);
   const originalRoot = (Array.isArray(original) ? original[0]?.toJS() : undefined) as Json;

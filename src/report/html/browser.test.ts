@@ -46,25 +46,25 @@ describe('the HTML report in Chromium', skipWhen(fileMissing(chromiumPath, 'Chro
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  async function open(width: number, height: number): Promise<{ page: Page; watch: Watch }> {
+  async function open(width: number, height: number, report = url): Promise<{ page: Page; watch: Watch }> {
     const context = await browser.newContext({ viewport: { width, height }, offline: true });
     const page = await context.newPage();
     const watch: Watch = { requests: [], errors: [] };
     // the report itself is the only thing the page may load; anything else is recorded and refused
     await context.route('**/*', (route) => {
       const requested = route.request().url();
-      if (requested === url) return route.continue();
+      if (requested === report) return route.continue();
       watch.requests.push(requested);
       return route.abort();
     });
     page.on('request', (request) => {
-      if (request.url() !== url) watch.requests.push(request.url());
+      if (request.url() !== report) watch.requests.push(request.url());
     });
     page.on('console', (message) => {
       if (message.type() === 'error' || message.type() === 'warning') watch.errors.push(`console ${message.type()}: ${message.text()}`);
     });
     page.on('pageerror', (error) => watch.errors.push(`page error: ${error.message}`));
-    await page.goto(url, { waitUntil: 'load' });
+    await page.goto(report, { waitUntil: 'load' });
     return { page, watch };
   }
 
@@ -170,6 +170,26 @@ describe('the HTML report in Chromium', skipWhen(fileMissing(chromiumPath, 'Chro
 
     expect(watch.requests).toEqual([]);
     expect(watch.errors).toEqual([]);
+    await page.context().close();
+  });
+  it('runs no script and applies no style but its own: an injected inline script and style attribute are refused by the CSP', async () => {
+    // as if an escaping bug had let markup through: the page's CSP must still stop it
+    const injected = '<div id="injected" style="width: 123px">x</div><script>document.title = "pwned"; document.body.dataset.pwned = "1";</script>';
+    const file = join(dir, 'injected.html');
+    await writeFile(file, (await renderHtmlReport(input)).replace('<main>', `<main>${injected}`));
+    const { page, watch } = await open(1280, 800, pathToFileURL(file).href);
+    expect(await page.title()).toBe(input.title);
+    expect(await page.locator('body').getAttribute('data-pwned')).toBeNull();
+    expect(await page.locator('#injected').evaluate((el) => el.getBoundingClientRect().width)).not.toBe(123);
+    expect(watch.errors).toEqual([
+      // Chromium's words: "Applying inline style violates …" (older: "Refused to apply inline style because …")
+      expect.stringMatching(/^console error: .*inline style.* Content Security Policy directive.*style-src 'sha256-/),
+      expect.stringMatching(/^console error: .*inline script.* Content Security Policy directive.*script-src 'sha256-/),
+    ]);
+    // the report's own script still runs: a click on an image opens its panel
+    await page.locator(`#node-${index.indexOf.get(apiImage) ?? -1}`).click();
+    expect(await page.locator('#panel').isVisible()).toBe(true);
+    expect(watch.requests).toEqual([]);
     await page.context().close();
   });
 });

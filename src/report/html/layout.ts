@@ -3,6 +3,7 @@ import type { ELK, ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api.js';
 import type { LifecycleStage } from '../../lifecycle/model.js';
 import { shorten } from './escape.js';
 import { type MapIndex, stageIndex, stageOrder } from './map-index.js';
+import { maxOf, minOf } from '../../core/collections.js';
 
 /** Node boxes: a small kind line above a label line. */
 export const nodeHeight = 46;
@@ -109,8 +110,8 @@ export async function layoutMap(index: MapIndex, captions: readonly string[] = [
     const own = index.nodes.flatMap((n, i) => (n.stage === stage ? [nodes[i]] : [])).filter((b): b is Box => b !== undefined);
     const placeholder = boxes.get(placeholderId(stage));
     const all = own.length ? own : placeholder ? [placeholder] : [];
-    const left = Math.min(...all.map((b) => b.x));
-    const right = Math.max(...all.map((b) => b.x + b.width));
+    const left = minOf(all.map((b) => b.x));
+    const right = maxOf(all.map((b) => b.x + b.width));
     return { stage, left, right, empty: own.length === 0, placeholder: own.length ? undefined : placeholder };
   });
   const width = round(graph.width ?? 0);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { escapeHtml, jsonForScript } from './escape.js';
 import { plural } from './format.js';
 import type { ReportInput } from './input.js';
@@ -10,8 +11,17 @@ import { reportScript } from './script.js';
 import { renderControls, renderFindings, renderHeader } from './sections.js';
 import { reportStyle } from './style.js';
 
-/** Nothing may be fetched: styles and scripts are inline, images only as data: URLs, no forms, no base. */
-export const reportCsp = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+/** The CSP source admitting exactly this inline script or stylesheet: its SHA-256, as browsers hash the element's text. */
+export function cspHash(text: string): string {
+  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+}
+
+/**
+ * Nothing may be fetched (images only as data: URLs, no forms, no base), and nothing may run or
+ * style the page but the report's own script and stylesheet, admitted by their hashes: a script or
+ * style attribute that found its way into the page (an escaping bug) is refused by the browser.
+ */
+export const reportCsp = `default-src 'none'; style-src ${cspHash(reportStyle)}; script-src ${cspHash(reportScript)}; img-src data:; base-uri 'none'; form-action 'none'`;
 
 /**
  * The posture report as one self-contained HTML file: scores and summary, the lifecycle map (laid
@@ -74,8 +84,8 @@ function renderMapSection(input: ReportInput, index: MapIndex, facts: readonly N
     `<p class="muted small">Read from: ${escapeHtml([...inputs.sources, ...inputs.registries, ...inputs.workloads].join(', ') || 'nothing')}</p>` +
     '<div class="map-tools" role="toolbar" aria-label="Map zoom"><button type="button" id="zoom-out" aria-label="Zoom out">−</button><span id="zoom-level" aria-live="polite">100%</span>' +
     '<button type="button" id="zoom-in" aria-label="Zoom in">+</button><button type="button" id="zoom-fit">Fit</button><button type="button" id="zoom-reset">Actual size</button></div>' +
-    '<div class="legend" aria-hidden="true"><span><span class="swatch" style="background:#cf222e"></span>gap count (controls at gap/partial, lifecycle breaks)</span>' +
-    '<span><span class="swatch" style="background:#0969da"></span>selected path</span><span>dashed edge: not certain</span></div>' +
+    '<div class="legend" aria-hidden="true"><span><span class="swatch gap"></span>gap count (controls at gap/partial, lifecycle breaks)</span>' +
+    '<span><span class="swatch path"></span>selected path</span><span>dashed edge: not certain</span></div>' +
     `<div id="map-scroll" role="region" aria-label="Lifecycle map (scrolls)" tabindex="0">${svg}</div>` +
     (notes.length
       ? `<details class="diagnostics"><summary>${plural(notes.length, 'note')} from reading the estate</summary><ul>${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul></details>`

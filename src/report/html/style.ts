@@ -39,9 +39,9 @@ button.link { background: none; border: 0; padding: 0; color: var(--accent); tex
 .phase-score { border: 1px solid var(--line); border-radius: 8px; padding: 10px; margin: 0 !important; }
 .phase-score a { color: inherit; text-decoration: none; }
 .counts { display: block; font-size: 12px; }
-.meter { height: 8px; background: var(--soft); border: 1px solid var(--line); border-radius: 4px; overflow: hidden; margin: 6px 0; }
-.meter > div { height: 100%; }
-.band-good .meter > div { background: var(--met); } .band-fair .meter > div { background: #d4a72c; } .band-poor .meter > div { background: var(--gap); }
+.meter { display: block; width: 100%; height: 8px; background: var(--soft); border: 1px solid var(--line); border-radius: 4px; overflow: hidden; margin: 6px 0; }
+.meter rect { fill: none; }
+.band-good .meter rect { fill: var(--met); } .band-fair .meter rect { fill: #d4a72c; } .band-poor .meter rect { fill: var(--gap); }
 .summary { grid-column: 1 / -1; background: var(--soft); border-radius: 8px; padding: 4px 14px; }
 .not-assessed { border-left: 4px solid #d4a72c; padding: 2px 10px; margin: 8px 0; } .not-assessed ul { margin: 4px 0; padding-left: 18px; }
 .status { display: inline-block; white-space: nowrap; border-radius: 12px; padding: 0 8px; font-weight: 600; font-size: 12px; color: #fff; }
@@ -72,6 +72,7 @@ table.tbl { width: 100%; border-collapse: collapse; table-layout: fixed; }
 .map-tools button { border: 1px solid var(--line); background: var(--soft); border-radius: 6px; padding: 2px 10px; cursor: pointer; min-width: 36px; min-height: 32px; }
 .legend { display: flex; flex-wrap: wrap; gap: 12px; font-size: 12px; color: var(--muted); margin: 6px 0; }
 .legend .swatch { display: inline-block; width: 12px; height: 12px; border-radius: 6px; vertical-align: -2px; margin-right: 4px; }
+.legend .swatch.gap { background: var(--gap); } .legend .swatch.path { background: var(--accent); }
 #map-scroll { max-width: 100%; max-height: 75vh; overflow: auto; border: 1px solid var(--line); border-radius: 8px; background: #fff; -webkit-overflow-scrolling: touch; }
 #map-svg { display: block; max-width: none; font: 12px system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Liberation Sans", sans-serif; }
 #map-svg .column { fill: #fbfcfd; } #map-svg .column.odd { fill: #f3f5f8; }

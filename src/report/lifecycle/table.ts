@@ -41,7 +41,7 @@ export function mapTable(map: LifecycleMap, width: number): string {
 
 /** A trace as text: each upstream and downstream path hop by hop, then its breaks. */
 export function traceTable(trace: Trace, width: number): string {
-  const out = [`Trace of ${trace.query}: ${trace.start.id}`, ''];
+  const out = [`Trace of ${printable(trace.query, 'id')}: ${printable(trace.start.id, 'id')}`, ''];
   for (const [title, paths] of [
     ['Upstream (where it comes from)', trace.upstream],
     ['Downstream (what depends on it)', trace.downstream],

@@ -1,12 +1,15 @@
 /**
  * Markdown escaping for text from untrusted files and registries (CommonMark + GitHub tables):
  * inline punctuation is backslash-escaped so no markup, link or raw HTML can form; cells also escape
- * pipes and turn newlines into `<br>`.
+ * pipes and turn newlines into `<br>`. Control characters (terminal escapes, NUL) are written as
+ * `\xNN` everywhere, code included: a report is read in terminals and logs too.
  */
+import { escapeControls } from '../../core/format.js';
+import { maxOf } from '../../core/collections.js';
 
 /** Inline text on one line. */
 export function mdText(value: string): string {
-  return value.replace(/\r\n?|\n/g, ' ').replace(/[\\`*_[\]<>|~&!]/g, (char) => `\\${char}`);
+  return escapeControls(value.replace(/\r\n?|\n/g, ' ')).replace(/[\\`*_[\]<>|~&!]/g, (char) => `\\${char}`);
 }
 
 /** Text that starts a line (a paragraph, a list item's content): also escapes what would open a heading, list or rule there. */
@@ -27,8 +30,8 @@ export function mdCell(value: string): string {
 
 /** Inline code on one line, with a backtick fence longer than any run inside; `inCell` also escapes pipes (GitHub splits cells on them even in code). */
 export function mdCode(value: string, inCell = false): string {
-  const flat = value.replace(/\r\n?|\n/g, ' ');
-  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+  const flat = escapeControls(value.replace(/\r\n?|\n/g, ' '));
+  const longest = maxOf((flat.match(/`+/g) ?? []).map((run) => run.length), 0);
   const fence = '`'.repeat(longest + 1);
   const pad = flat.startsWith('`') || flat.endsWith('`') || flat.startsWith(' ') ? ' ' : '';
   const body = inCell ? flat.replace(/\|/g, '\\|') : flat;
@@ -37,9 +40,9 @@ export function mdCode(value: string, inCell = false): string {
 
 /** A fenced code block whose fence no line of the content can close. */
 export function mdFence(content: string, language = ''): string {
-  const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
+  const longest = maxOf((content.match(/`+/g) ?? []).map((run) => run.length), 0);
   const fence = '`'.repeat(Math.max(3, longest + 1));
-  return `${fence}${language}\n${content.replace(/\r\n?/g, '\n').replace(/\n$/, '')}\n${fence}`;
+  return `${fence}${language}\n${escapeControls(content.replace(/\r\n?/g, '\n').replace(/\n$/, ''), { keepNewlines: true })}\n${fence}`;
 }
 
 /** A Mermaid label: everything but plain word characters written as `#<code>;` entities, so no quote, bracket or markup can break out. */
@@ -48,4 +51,18 @@ export function mermaidLabel(value: string): string {
   return Array.from(flat)
     .map((char) => (/[A-Za-z0-9 .,:/@_+=-]/.test(char) ? char : `#${char.codePointAt(0) ?? 63};`))
     .join('');
+}
+
+/**
+ * A URL from the input as a report may link it: https only, without credentials, normalised (spaces,
+ * quotes and angle brackets percent-encoded, so `<…>` holds it); undefined for anything else
+ * (`javascript:`, `data:`, `http:`, what is no URL).
+ */
+export function httpsUrl(value: string): string | undefined {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' && url.username === '' && url.password === '' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
 }

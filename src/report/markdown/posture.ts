@@ -5,6 +5,7 @@ import type { LifecycleEdgeKind } from '../../lifecycle/model.js';
 import { indexMap, stageIndex, stageOrder, stageTitles } from '../html/map-index.js';
 import { bySeverity, nodeFactsOf } from '../html/node-facts.js';
 import { mdCell, mdCode, mdFence, mdLine, mdText, mermaidLabel } from './escape.js';
+import { pushAll } from '../../core/collections.js';
 
 /** Past this, the Mermaid block keeps the first nodes only (renderers give up on very large graphs). */
 export const mermaidNodeLimit = 150;
@@ -37,9 +38,9 @@ export function renderMarkdownReport(input: ReportInput): string {
   }
   out.push(`| **Overall** | **${posture.overall ?? 'not assessed'}** | | | | | |`, '');
 
-  out.push(...gapsSection(posture.controls));
-  out.push(...mapSection(input));
-  out.push(...findingsSection(input.findings));
+  pushAll(out, gapsSection(posture.controls));
+  pushAll(out, mapSection(input));
+  pushAll(out, findingsSection(input.findings));
   return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }
 
@@ -121,7 +122,7 @@ function mapSection(input: ReportInput): string[] {
   for (const stage of stageOrder) {
     const members = shown.flatMap((node, i) => (node.stage === stage ? [`    n${i}["${mermaidLabel(node.label)}"]`] : []));
     if (!members.length) continue;
-    lines.push(`  subgraph s_${stage.replace(/-/g, '_')}["${mermaidLabel(stageTitles[stage])}"]`, ...members, '  end');
+    pushAll(lines, [`  subgraph s_${stage.replace(/-/g, '_')}["${mermaidLabel(stageTitles[stage])}"]`, ...members, '  end']);
   }
   for (const edge of index.edges) {
     const from = index.indexOf.get(edge.from) ?? mermaidNodeLimit;

@@ -1,7 +1,7 @@
 import { shortDigest } from '../../core/format.js';
 import type { PlatformImage, RegistryScanReport, StoredImage } from '../../distribute/model.js';
 import { compareSeverity, type SeverityLevel } from '../../vuln/severity.js';
-import { renderTable } from '../table.js';
+import { printable, renderTable } from '../table.js';
 
 /**
  * `shipshape registry scan` for people: access, one row per image (and platform), findings, changes.
@@ -13,9 +13,9 @@ export function renderRegistryScan(report: RegistryScanReport, width: number, se
   const lines: string[] = [];
   const { access } = report;
   const where = `${report.registry}${report.prefix ? `/${report.prefix}` : ''}`;
-  lines.push(`Registry ${where} (${access.scheme.toUpperCase()}), scanned ${report.scannedAt}`);
+  lines.push(`Registry ${printable(where, 'id')} (${access.scheme.toUpperCase()}), scanned ${report.scannedAt}`);
   const tls = access.tls ? `; TLS certificate ${access.tls.trusted ? 'trusted' : `NOT trusted (${access.tls.error ?? 'unknown'})`}, expires ${access.tls.validTo.slice(0, 10)} (${access.tls.daysLeft} days)` : '';
-  lines.push(`Auth: ${access.authScheme}; anonymous pull: ${yesNo(access.anonymousPull)}; anonymous catalog: ${yesNo(access.anonymousCatalog)}${tls}`);
+  lines.push(`Auth: ${access.authScheme}; anonymous pull: ${yesNo(access.anonymousPull)}; anonymous catalog: ${yesNo(access.anonymousCatalog)}${printable(tls)}`);
 
   const rows: string[][] = [];
   for (const repository of report.repositories) {
@@ -48,12 +48,12 @@ export function renderRegistryScan(report: RegistryScanReport, width: number, se
   const changes = report.changes;
   if (changes) {
     lines.push('', `== Changes since ${changes.previousScanAt} ==`);
-    for (const t of changes.movedTags) lines.push(`moved   ${t.repository}:${t.tag}  ${shortDigest(t.from)} → ${shortDigest(t.to)}`);
-    for (const i of changes.newImages) lines.push(`new     ${i.repository}@${shortDigest(i.digest)} ${i.tags.join(',')}`);
-    for (const t of changes.removedTags) lines.push(`removed ${t.repository}:${t.tag} (was ${shortDigest(t.digest)})`);
+    for (const t of changes.movedTags) lines.push(printable(`moved   ${t.repository}:${t.tag}  ${shortDigest(t.from)} → ${shortDigest(t.to)}`, 'id'));
+    for (const i of changes.newImages) lines.push(printable(`new     ${i.repository}@${shortDigest(i.digest)} ${i.tags.join(',')}`, 'id'));
+    for (const t of changes.removedTags) lines.push(printable(`removed ${t.repository}:${t.tag} (was ${shortDigest(t.digest)})`, 'id'));
     lines.push(`${changes.newFindings.length} new finding(s)`);
   }
-  for (const d of report.diagnostics) lines.push(`warning: ${d}`);
+  for (const d of report.diagnostics) lines.push(`warning: ${printable(d)}`);
   return `${lines.join('\n')}\n`;
 }
 

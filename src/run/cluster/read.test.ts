@@ -172,6 +172,8 @@ describe('readCluster against a loopback server with recorded responses', () => 
     const result = await readCluster({ kubeconfig });
     const forbidden = result.diagnostics.filter((d) => d.code === 'cluster.forbidden');
     expect(forbidden).toHaveLength(1);
+    // the admin-binding check reads ClusterRoles: not seeing them is not a pass
+    expect(forbidden[0]?.level).toBe('error');
     expect(forbidden[0]?.message).toContain('clusterroles');
     expect(forbidden[0]?.message).toContain('system:serviceaccount:shipshape:scanner');
     expect(forbidden[0]?.where).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/apis\/rbac\.authorization\.k8s\.io\/v1\/clusterroles$/);
@@ -283,9 +285,13 @@ describe('readCluster against a loopback server with recorded responses', () => 
   });
 });
 
+const emptyList = (kind: string, apiVersion: string): Route => () => [200, JSON.stringify({ kind, apiVersion, metadata: { resourceVersion: '48213' }, items: [] })];
+const forbiddenStatus = (what: string): Route => () => [403, JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message: `${what} is forbidden: User "system:serviceaccount:shipshape:scanner" cannot list resource`, reason: 'Forbidden', code: 403 })];
+const readableClusterRoles = { '/apis/rbac.authorization.k8s.io/v1/clusterroles': emptyList('ClusterRoleList', 'rbac.authorization.k8s.io/v1') };
+
 describe('shipshape k8s check --cluster (against the same loopback server)', () => {
   it('checks the live objects and lists the nodes, workloads located by namespace/kind/name', async () => {
-    const kubeconfig = writeKubeconfig(await serve(routes()));
+    const kubeconfig = writeKubeconfig(await serve(routes(readableClusterRoles)));
     const { code, stdout, stderr } = await runCli(['k8s', 'check', '--cluster', '--kubeconfig', kubeconfig, '-f', 'json']);
     expect(stderr).toBe('');
     expect(code).toBe(0);
@@ -295,5 +301,36 @@ describe('shipshape k8s check --cluster (against the same loopback server)', () 
     expect(report.results.map((r) => `${r.kind}/${r.namespace}/${r.name}`)).toContain('Pod/default/web-6d4cf56db6-x7r2q');
     expect(report.nodes).toHaveLength(1);
     expect(stdout).not.toContain(token);
+  });
+  it('fails closed, naming the kind, when a kind a check reads could not be listed, whatever --exit-code says', async () => {
+    const cases: [string, Route][] = [
+      ['/apis/rbac.authorization.k8s.io/v1/clusterroles', forbiddenStatus('clusterroles.rbac.authorization.k8s.io')],
+      ['/apis/apps/v1/deployments', () => [500, JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'etcdserver: request timed out', code: 500 })]],
+      ['/apis/networking.k8s.io/v1/networkpolicies', () => [200, 'not json']],
+      ['/api/v1/pods', (query) => (query.get('continue') === null ? [200, fixture('pods-page1.json')] : [410, fixture('expired.json')])],
+    ];
+    for (const [path, route] of cases) {
+      const kubeconfig = writeKubeconfig(await serve(routes({ ...readableClusterRoles, [path]: route })));
+      for (const exitCode of ['0', '1']) {
+        const { code, stdout, stderr } = await runCli(['k8s', 'check', '--cluster', '--kubeconfig', kubeconfig, '-f', 'json', '--exit-code', exitCode]);
+        expect(code, path).toBe(2);
+        expect(stderr, path).toContain(`shipshape: error: http://127.0.0.1:`);
+        expect(stderr, path).toContain(path);
+        const plural = path.split('/').at(-1) ?? '';
+        expect(stderr, path).toMatch(new RegExp(`${plural} \\(`));
+        expect((JSON.parse(stdout) as { results: unknown[] }).results.length, path).toBeGreaterThan(0);
+      }
+      await new Promise<void>((resolve) => (server === undefined ? resolve() : server.close(() => resolve())));
+      server = undefined;
+    }
+  });
+
+  it('passes without the nodes (no workload check reads them) and says nothing on stderr', async () => {
+    const kubeconfig = writeKubeconfig(await serve(routes({ ...readableClusterRoles, '/api/v1/nodes': forbiddenStatus('nodes') })));
+    const { code, stdout, stderr } = await runCli(['k8s', 'check', '--cluster', '--kubeconfig', kubeconfig, '-f', 'json']);
+    expect([code, stderr]).toEqual([0, '']);
+    const report = JSON.parse(stdout) as { nodes: unknown[]; diagnostics: { level: string; code: string }[] };
+    expect(report.nodes).toEqual([]);
+    expect(report.diagnostics.filter((d) => d.code === 'cluster.forbidden').map((d) => d.level)).toEqual(['warning']);
   });
 });

@@ -61,8 +61,9 @@ const concurrency = 4;
 
 /**
  * Reads the posture-relevant objects and the nodes of a live cluster through its API server.
- * Lists are paginated; a kind the credentials may not list (403) or the server does not serve
- * (404) becomes a diagnostic and the rest still loads. Unreachable servers, TLS failures and
+ * Lists are paginated; a kind the credentials may not list (403), or that could not be listed
+ * completely, is an `error` diagnostic (nodes: a warning) and the rest still loads; a kind the
+ * server does not serve (404) holds no objects: a warning. Unreachable servers, TLS failures and
  * rejected credentials (401) throw `NetworkError`, `TlsError`, `AuthError` naming the server.
  */
 export async function readCluster(options: ReadClusterOptions = {}): Promise<ReadClusterResult> {
@@ -179,7 +180,7 @@ async function listAll(session: Session, resource: ClusterResource, namespace: s
     for (const item of list) {
       if (typeof item !== 'object' || item === null || Array.isArray(item)) continue;
       if (resource !== nodeResource && session.loaded >= session.maxObjects) {
-        session.diagnostics.warn('cluster.too-many-objects', `more than ${session.maxObjects} objects; the rest are not loaded`, session.shown);
+        session.diagnostics.add('error', 'cluster.too-many-objects', `more than ${session.maxObjects} objects; the rest of ${resource.plural} (${resource.apiVersion}) are not loaded`, session.shown);
         return items;
       }
       if (resource !== nodeResource) session.loaded++;
@@ -190,7 +191,7 @@ async function listAll(session: Session, resource: ClusterResource, namespace: s
     if (next === token) break; // a server repeating its token would loop forever
     token = next;
   }
-  session.diagnostics.warn('cluster.pagination-stopped', `listing ${resource.plural} did not finish; the rest is not loaded`, session.shown);
+  session.diagnostics.add(unreadLevel(resource), 'cluster.pagination-stopped', `listing ${resource.plural} (${resource.apiVersion}) did not finish; the rest is not loaded`, session.shown);
   return items;
 }
 
@@ -224,28 +225,37 @@ async function request(
     body = JSON.parse(response.body);
   } catch (error) {
     if (response.status >= 200 && response.status < 300) {
-      session.diagnostics.add('error', 'cluster.bad-response', `${what}: the answer is not JSON: ${messageOf(error)}`, where);
+      session.diagnostics.add(unreadLevel(resource), 'cluster.bad-response', `${what}: the answer is not JSON: ${messageOf(error)}`, where);
       return undefined;
     }
   }
   if (response.status >= 200 && response.status < 300) {
     if (typeof body === 'object' && body !== null && !Array.isArray(body)) return body as Record<string, unknown>;
-    session.diagnostics.add('error', 'cluster.bad-response', `${what}: the answer is not a JSON object`, where);
+    session.diagnostics.add(unreadLevel(resource), 'cluster.bad-response', `${what}: the answer is not a JSON object`, where);
     return undefined;
   }
   // The API server explains itself in a `Status` object; its message names the user, not the token.
   const reason = typeof record(body)['message'] === 'string' ? `: ${String(record(body)['message'])}` : '';
   if (response.status === 403) {
-    session.diagnostics.warn('cluster.forbidden', `not allowed to read ${what}; they are not checked${reason}`, where);
+    session.diagnostics.add(unreadLevel(resource), 'cluster.forbidden', `not allowed to read ${what}; they are not checked${reason}`, where);
   } else if (response.status === 404) {
     const code = resource.kind === 'Namespace' ? 'cluster.namespace-not-found' : 'cluster.kind-unavailable';
     session.diagnostics.warn(code, `${what}: not found on this server${reason}`, where);
   } else if (response.status === 410) {
-    session.diagnostics.warn('cluster.list-expired', `${what}: the list changed too much while paging; partly loaded${reason}`, where);
+    session.diagnostics.add(unreadLevel(resource), 'cluster.list-expired', `${what}: the list changed too much while paging; partly loaded${reason}`, where);
   } else {
-    session.diagnostics.add('error', 'cluster.list-failed', `${what}: HTTP ${response.status}${reason}`, where);
+    session.diagnostics.add(unreadLevel(resource), 'cluster.list-failed', `${what}: HTTP ${response.status}${reason}`, where);
   }
   return undefined;
+}
+
+/**
+ * How bad it is that a kind could not be (completely) read. Every kind of `clusterResources` is read
+ * by some check, so a gap there is an error: a gate cannot pass on objects it did not see. Nodes
+ * are only listed (the host controls say "not known" without them): a warning.
+ */
+function unreadLevel(resource: ClusterResource): 'error' | 'warning' {
+  return resource === nodeResource ? 'warning' : 'error';
 }
 
 /** List items omit kind and apiVersion; put them back first, as `kubectl get -o json` shows them. */

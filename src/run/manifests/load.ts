@@ -30,6 +30,8 @@ export interface K8sObject {
 export interface ManifestSource {
   name: string;
   text: string;
+  /** Why the file could not be read as text (`not UTF-8 text`): it is named as an error, never skipped silently. */
+  unreadable?: string | undefined;
 }
 
 /** Bounds on untrusted manifest input; the defaults suit any real cluster dump. */
@@ -87,6 +89,10 @@ export function loadManifests(sources: readonly ManifestSource[], options: LoadM
 type Limits = Required<LoadManifestsOptions>;
 
 function loadSource(source: ManifestSource, limits: Limits, objects: K8sObject[], diagnostics: Diagnostics): void {
+  if (source.unreadable !== undefined) {
+    diagnostics.add('error', 'manifest.unreadable', `${source.unreadable}; not loaded`, source.name);
+    return;
+  }
   const bytes = Buffer.byteLength(source.text, 'utf8');
   if (bytes > limits.maxSourceBytes) {
     diagnostics.add(
@@ -150,16 +156,33 @@ interface Context {
   limits: Limits;
 }
 
-/** Adds an object, or a List's items, found at `path` below the document's root node. */
-function addValue(value: unknown, root: YamlNode | undefined, path: Path, line: number, context: Context, depth: number): void {
+/** The List an item was found in: what its items are, when the List says (`PodList` holds `v1` Pods). */
+interface ListOf {
+  kind: string;
+  apiVersion: string;
+  /** The kind of its items: `Pod` for a `PodList`; undefined for a generic `List`. */
+  itemKind: string | undefined;
+}
+
+/**
+ * Adds an object, or a List's items, found at `path` below the document's root node. A document
+ * that is no Kubernetes object is ignored with a warning (a values file in a chart directory); an
+ * item of a List that cannot be read as an object is an error: the List says it is one, and
+ * kubectl would refuse the whole List.
+ */
+function addValue(value: unknown, root: YamlNode | undefined, path: Path, line: number, context: Context, depth: number, list?: ListOf): void {
   const where = `${context.file}:${line}`;
   if (!isRecord(value)) {
-    context.diagnostics.warn('manifest.not-an-object', 'a document that is not a mapping is ignored', where);
+    if (list) context.diagnostics.add('error', 'manifest.bad-list-item', `an item of the ${list.kind} is not a mapping; it is not checked`, where);
+    else context.diagnostics.warn('manifest.not-an-object', 'a document that is not a mapping is ignored', where);
     return;
   }
-  const { apiVersion, kind } = value;
-  if (typeof kind !== 'string' || kind === '' || typeof apiVersion !== 'string' || apiVersion === '') {
-    context.diagnostics.warn('manifest.not-an-object', 'an object without apiVersion and kind is ignored', where);
+  // items of a typed list (`kubectl get --raw`, API list responses) may leave out what the list says
+  const apiVersion = nonEmptyString(value.apiVersion) ?? (list?.itemKind ? list.apiVersion : undefined);
+  const kind = nonEmptyString(value.kind) ?? list?.itemKind;
+  if (kind === undefined || apiVersion === undefined) {
+    if (list) context.diagnostics.add('error', 'manifest.bad-list-item', `an item of the ${list.kind} has no apiVersion and kind; it is not checked`, where);
+    else context.diagnostics.warn('manifest.not-an-object', 'an object without apiVersion and kind is ignored', where);
     return;
   }
   if (isList(kind, value) && Array.isArray(value.items)) {
@@ -167,10 +190,11 @@ function addValue(value: unknown, root: YamlNode | undefined, path: Path, line: 
       context.diagnostics.add('error', 'manifest.nested-list', `Lists nested deeper than ${maxListDepth} are ignored`, where);
       return;
     }
+    const of: ListOf = { kind, apiVersion, itemKind: kind === 'List' ? undefined : kind.slice(0, -'List'.length) || undefined };
     value.items.forEach((item, index) => {
       const itemPath = [...path, 'items', index];
       const itemLine = lineOfPath(root, itemPath, context.lineAt) ?? line;
-      addValue(item, root, itemPath, itemLine, context, depth + 1);
+      addValue(item, root, itemPath, itemLine, context, depth + 1, of);
     });
     return;
   }
@@ -194,7 +218,7 @@ function addValue(value: unknown, root: YamlNode | undefined, path: Path, line: 
     kind,
     namespace: nonEmptyString(metadata.namespace),
     name: nonEmptyString(metadata.name),
-    raw: value,
+    raw: value.kind === kind && value.apiVersion === apiVersion ? value : { ...value, apiVersion, kind },
     lineOf: lineIndex(nodeAt(root, path), lineAt),
   });
 }

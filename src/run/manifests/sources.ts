@@ -1,7 +1,9 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { NotFoundError, UsageError, messageOf } from '../../core/errors.js';
+import { readInputText } from '../../core/text-file.js';
 import type { ManifestSource } from './load.js';
+import { pushAll } from '../../core/collections.js';
 
 export interface ReadManifestSourcesOptions {
   /** Reads standard input for `-`; without it, `-` is a usage error (no stdin where this runs). */
@@ -21,7 +23,7 @@ export async function readManifestSources(given: string, options: ReadManifestSo
   }
   const info = await stat(given).catch(() => undefined);
   if (!info) throw new NotFoundError(`${given}: no such file or directory`);
-  if (info.isFile()) return [{ name: given, text: await readText(given) }];
+  if (info.isFile()) return [await readSource(given)];
   const sources = await readDirectory(given);
   // an empty directory checked is not a directory that passed
   if (sources.length === 0) throw new NotFoundError(`${given}: no manifests found (no *.yaml, *.yml or *.json files in it or below)`);
@@ -35,14 +37,12 @@ async function readDirectory(directory: string): Promise<ManifestSource[]> {
   });
   for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const child = path.join(directory, entry.name);
-    if (entry.isDirectory()) sources.push(...(await readDirectory(child)));
-    else if (entry.isFile() && /\.(ya?ml|json)$/.test(entry.name)) sources.push({ name: child, text: await readText(child) });
+    if (entry.isDirectory()) pushAll(sources, await readDirectory(child));
+    else if (entry.isFile() && /\.(ya?ml|json)$/.test(entry.name)) sources.push(await readSource(child));
   }
   return sources;
 }
 
-async function readText(file: string): Promise<string> {
-  return readFile(file, 'utf8').catch((error: unknown) => {
-    throw new NotFoundError(`cannot read ${file}: ${messageOf(error)}`);
-  });
+async function readSource(file: string): Promise<ManifestSource> {
+  return { name: file, ...(await readInputText(file)) };
 }

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type BetterSqlite3 from 'better-sqlite3';
 import { ShipshapeError } from '../../core/errors.js';
 import type { OsvAffected, OsvRecord } from './osv.js';
@@ -8,6 +9,20 @@ import { ecosystemBase, packageKey } from './osv.js';
 
 /** Bump when the tables change: an older database is then refused with a clear message to re-import. */
 const schemaVersion = 1;
+/** How long a statement waits for a lock someone holds briefly (a reader's checkpoint), in ms. */
+const busyTimeoutMs = 5000;
+/** How often a waiting import tries the write lock again, in ms. */
+const lockPollMs = 100;
+
+/** How an import waits for the write lock another import holds. */
+export interface LockWait {
+  /** Longest wait, in ms; then it fails with `E_LOCKED` ("another import is running"). */
+  waitMs: number;
+  /** Said once, when the wait begins. */
+  onWait?: ((message: string) => void) | undefined;
+  /** The wait as the user wrote it (`60s`), for messages. */
+  shown?: string | undefined;
+}
 
 /** One advisory as matching reads it back: the record's shared fields and one affected entry. */
 export interface StoredAdvisory {
@@ -48,29 +63,44 @@ export class AdvisoryStore {
   private constructor(
     readonly path: string,
     private readonly db: BetterSqlite3.Database,
+    private readonly lock: LockWait,
   ) {}
 
   static defaultPath(cacheDir: string): string {
     return path.join(cacheDir, 'advisories', 'osv.sqlite');
   }
 
-  /** Opens (creating if asked) the database at `file`. */
-  static open(file: string, options: { create: boolean; readonly?: boolean }): AdvisoryStore {
+  /**
+   * Opens (creating if asked) the database at `file`. `lock` says how a transaction waits for the
+   * write lock of another import (default: not at all).
+   */
+  static open(file: string, options: { create: boolean; readonly?: boolean; lock?: LockWait }): AdvisoryStore {
     const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
     if (options.create) mkdirSync(path.dirname(file), { recursive: true });
     let db: BetterSqlite3.Database;
     try {
-      db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: !options.create });
+      db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: !options.create, timeout: busyTimeoutMs });
     } catch (error) {
       throw new ShipshapeError('E_NOT_FOUND', `no advisory database at ${file}`, {
         cause: error,
         hint: 'import advisories first: shipshape db import <osv dir|zip|file> (or shipshape db update)',
       });
     }
-    const store = new AdvisoryStore(file, db);
-    if (options.create) store.migrate();
-    store.checkVersion();
+    const store = new AdvisoryStore(file, db, options.lock ?? { waitMs: 0 });
+    try {
+      // an existing database needs no write to open: another import holding it does not stop us here
+      if (options.create && !store.hasSchema()) store.migrate();
+      store.checkVersion();
+    } catch (error) {
+      db.close();
+      throw isBusy(error) ? store.lockedError() : error;
+    }
     return store;
+  }
+
+  private hasSchema(): boolean {
+    const meta = this.db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'meta'").get();
+    return meta !== undefined && this.db.prepare("SELECT 1 FROM meta WHERE key = 'schema'").get() !== undefined;
   }
 
   private migrate(): void {
@@ -137,7 +167,7 @@ export class AdvisoryStore {
         meta.run('updated_at', importedAt);
       },
     };
-    this.db.exec('BEGIN IMMEDIATE');
+    await this.beginImmediate();
     try {
       const result = await work(writer);
       this.db.exec('COMMIT');
@@ -146,6 +176,38 @@ export class AdvisoryStore {
       this.db.exec('ROLLBACK');
       throw error;
     }
+  }
+
+  /**
+   * Takes the write lock (`BEGIN IMMEDIATE`). While another import holds it, tries again every
+   * `lockPollMs` — the event loop runs meanwhile: progress, Ctrl-C — until `lock.waitMs` has passed.
+   */
+  private async beginImmediate(): Promise<void> {
+    const { waitMs, onWait, shown } = this.lock;
+    const deadline = Date.now() + waitMs;
+    this.db.pragma('busy_timeout = 0');
+    try {
+      for (let waiting = false; ; waiting = true) {
+        try {
+          this.db.exec('BEGIN IMMEDIATE');
+          return;
+        } catch (error) {
+          if (!isBusy(error)) throw error;
+          const left = deadline - Date.now();
+          if (left <= 0) throw this.lockedError();
+          if (!waiting) onWait?.(`another import is running on ${this.path}; waiting up to ${shown ?? `${Math.ceil(waitMs / 1000)}s`} for it to finish`);
+          await sleep(Math.min(lockPollMs, left));
+        }
+      }
+    } finally {
+      this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    }
+  }
+
+  private lockedError(): ShipshapeError {
+    return new ShipshapeError('E_LOCKED', `another import is running on ${this.path} (it holds the database's write lock); nothing was imported`, {
+      hint: 'run the import again when it has finished, or wait longer for it with --lock-timeout (e.g. --lock-timeout 10m)',
+    });
   }
 
   /** Advisories for one package of one ecosystem; withdrawn records are never returned. */
@@ -205,6 +267,12 @@ export class AdvisoryStore {
   close(): void {
     this.db.close();
   }
+}
+
+/** SQLite's "database is locked": another connection holds the lock this statement needs. */
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_BUSY' || (typeof code === 'string' && code.startsWith('SQLITE_BUSY_'));
 }
 
 export interface StoreWriter {

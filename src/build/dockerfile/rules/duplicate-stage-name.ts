@@ -1,4 +1,4 @@
-import type { DockerfileRule, DockerfileRuleMeta } from '../rule.js';
+import type { DockerfileFindingDraft, DockerfileRule, DockerfileRuleMeta } from '../rule.js';
 import { findingAt } from '../rule.js';
 
 const meta: DockerfileRuleMeta = {
@@ -19,8 +19,13 @@ export const duplicateStageName: DockerfileRule = {
     good: ['FROM alpine:3 AS build\nFROM debian:12 AS test\n'],
   },
   check(dockerfile) {
-    return dockerfile.stages
-      .filter((s) => s.name !== undefined && dockerfile.stages.findIndex((o) => o.name === s.name) < s.index)
-      .map((s) => findingAt(meta, dockerfile, s.from, `stage name \`${s.name ?? ''}\` is already used`));
+    const seen = new Set<string>();
+    const findings: DockerfileFindingDraft[] = [];
+    for (const stage of dockerfile.stages) {
+      if (stage.name === undefined) continue;
+      if (seen.has(stage.name)) findings.push(findingAt(meta, dockerfile, stage.from, `stage name \`${stage.name}\` is already used`));
+      seen.add(stage.name);
+    }
+    return findings;
   },
 };

@@ -25,10 +25,13 @@ export const undefinedStage: DockerfileRule = {
   },
   check(dockerfile) {
     const findings: DockerfileFindingDraft[] = [];
-    const names = dockerfile.stages.map((s) => s.name);
+    // the first stage of each name (a map, not a search per stage: linear in the stages)
+    const first = new Map<string, number>();
+    for (const s of dockerfile.stages) if (s.name !== undefined && !first.has(s.name)) first.set(s.name, s.index);
     for (const stage of dockerfile.stages) {
       const image = stage.image.toLowerCase();
-      const later = names.findIndex((n, i) => n === image && i >= stage.index);
+      // no parent: no earlier stage has the name, so its first stage, if any, is this one or a later one
+      const later = first.get(image) ?? -1;
       if (stage.parent === undefined && later >= 0) findings.push(findingAt(meta, dockerfile, stage.from, `FROM \`${stage.image}\` names stage ${later === stage.index ? 'itself' : 'defined later'}: the image \`${stage.image}\` would be pulled instead`));
       for (const i of stage.instructions.filter((x) => x.keyword === 'COPY' || x.keyword === 'ADD')) {
         const from = i.flags.find((f) => f.name === 'from')?.value;
@@ -37,7 +40,7 @@ export const undefinedStage: DockerfileRule = {
           if (Number(from) >= stage.index) findings.push(findingAt(meta, dockerfile, i, `--from=${from} is not an earlier stage index`));
           continue;
         }
-        const at = names.indexOf(from.toLowerCase());
+        const at = first.get(from.toLowerCase()) ?? -1;
         if (at < 0) findings.push(findingAt(meta, dockerfile, i, `--from=${from}: no stage is named \`${from}\`, so the image \`${from}\` would be pulled`));
         else if (at > stage.index) findings.push(findingAt(meta, dockerfile, i, `--from=${from} names a stage defined later`));
       }

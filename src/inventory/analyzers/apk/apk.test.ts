@@ -21,6 +21,14 @@ describe('apkAnalyzer', () => {
     ]);
   });
 
+  // found by the fuzz tests (analyzers.fuzz.test.ts): a note per bad line outweighed the file 20 to 1
+  it('keeps 50 notes of a damaged database and counts the rest', () => {
+    const output = installed(`${'x\n'.repeat(100_000)}P:a\nV:1\n`);
+    expect(output?.packages?.map((p) => p.name)).toEqual(['a']);
+    expect(output?.notes).toHaveLength(51);
+    expect(output?.notes?.[50]).toBe('99950 more problems not listed');
+  });
+
   describe('the osv-scalibr fixtures in shared/fixtures/apk', skipWhen(sharedAbsent), () => {
     it('installed: a real Alpine database', () => {
       const output = installed(fixture('installed'));

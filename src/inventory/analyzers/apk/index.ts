@@ -1,5 +1,6 @@
 import type { FileAnalyzer } from '../../analyzer.js';
 import type { AnalyzerOutput, FoundPackage, OwnedFiles } from '../../model.js';
+import { BoundedNotes } from '../../notes.js';
 
 const database = '/lib/apk/db/installed';
 
@@ -10,7 +11,7 @@ const database = '/lib/apk/db/installed';
  */
 export const apkAnalyzer: FileAnalyzer = {
   id: 'apk',
-  version: 1,
+  version: 2,
   maxBytes: 256 * 1024 * 1024,
   required: (path) => path === database,
   analyze: ({ content }) => parseInstalled(content.toString('utf8')),
@@ -19,7 +20,7 @@ export const apkAnalyzer: FileAnalyzer = {
 export function parseInstalled(text: string): AnalyzerOutput {
   const packages: FoundPackage[] = [];
   const ownedFiles: OwnedFiles[] = [];
-  const notes: string[] = [];
+  const notes = new BoundedNotes();
   let record = new Map<string, string>();
   let files: string[] = [];
   let folder = '';
@@ -30,7 +31,7 @@ export function parseInstalled(text: string): AnalyzerOutput {
     const name = record.get('P');
     const version = record.get('V');
     if (!name || !version) {
-      notes.push(`record at line ${start} has no ${name ? 'V (version)' : 'P (name)'} line; skipped`);
+      notes.add(`record at line ${start} has no ${name ? 'V (version)' : 'P (name)'} line; skipped`);
     } else {
       const origin = record.get('o');
       const arch = record.get('A');
@@ -57,7 +58,7 @@ export function parseInstalled(text: string): AnalyzerOutput {
       return;
     }
     if (line[1] !== ':') {
-      notes.push(`line ${index + 1}: not an "X:value" line; ignored`);
+      notes.add(`line ${index + 1}: not an "X:value" line; ignored`);
       return;
     }
     const key = line[0] as string;
@@ -67,5 +68,5 @@ export function parseInstalled(text: string): AnalyzerOutput {
     else if (!record.has(key)) record.set(key, value);
   });
   finish();
-  return { packages, ownedFiles, notes };
+  return { packages, ownedFiles, notes: notes.list() };
 }

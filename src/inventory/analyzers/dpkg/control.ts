@@ -1,3 +1,5 @@
+import { BoundedNotes } from '../../notes.js';
+
 /**
  * Debian control-file paragraphs (deb822): `Field: value` lines, continuation lines starting with a
  * space or tab, paragraphs separated by blank lines. Field names are case-insensitive (kept as
@@ -9,9 +11,9 @@ export interface Paragraph {
   fields: Map<string, string>;
 }
 
-export function parseParagraphs(text: string): { paragraphs: Paragraph[]; notes: string[] } {
+export function parseParagraphs(text: string): { paragraphs: Paragraph[]; notes: BoundedNotes } {
   const paragraphs: Paragraph[] = [];
-  const notes: string[] = [];
+  const notes = new BoundedNotes();
   let current: Paragraph | undefined;
   let lastField: string | undefined;
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
@@ -23,12 +25,12 @@ export function parseParagraphs(text: string): { paragraphs: Paragraph[]; notes:
     }
     if (line.startsWith(' ') || line.startsWith('\t')) {
       if (current && lastField) current.fields.set(lastField, `${current.fields.get(lastField) ?? ''}\n${line.trim()}`);
-      else notes.push(`line ${index + 1}: continuation line outside a field; ignored`);
+      else notes.add(`line ${index + 1}: continuation line outside a field; ignored`);
       return;
     }
     const colon = line.indexOf(':');
     if (colon <= 0) {
-      notes.push(`line ${index + 1}: not a "Field: value" line; ignored`);
+      notes.add(`line ${index + 1}: not a "Field: value" line; ignored`);
       return;
     }
     if (!current) {

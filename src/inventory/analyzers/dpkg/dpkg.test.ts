@@ -110,6 +110,14 @@ describe('Debian copyright files', () => {
     expect(analyzeContent(dpkgAnalyzer, '/usr/share/doc/curl/copyright', text)).toEqual({ declaredLicenses: ['curl', 'ISC'] });
   });
 
+  // found by the fuzz tests (analyzers.fuzz.test.ts): a note per bad line outweighed the file 16 to 1
+  it('keeps 50 notes of a damaged status file and counts the rest', () => {
+    const notes = status(`${'/.\n'.repeat(100_000)}Package: a\nStatus: install ok installed\nVersion: 1\n`)?.notes;
+    expect(notes).toHaveLength(51);
+    expect(notes?.[0]).toBe('line 1: not a "Field: value" line; ignored');
+    expect(notes?.[50]).toBe('99950 more problems not listed');
+  });
+
   it('give nothing for free-form copyright files, and only /usr/share/doc/<package>/copyright is read', () => {
     expect(analyzeContent(dpkgAnalyzer, '/usr/share/doc/bash/copyright', 'This is Debian GNU/Linux bash, under the GPL.\n')).toEqual({ declaredLicenses: [] });
     expect(analyzeContent(dpkgAnalyzer, '/usr/share/doc/bash/examples/copyright', 'x')).toBeUndefined();

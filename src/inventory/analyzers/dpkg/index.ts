@@ -1,5 +1,6 @@
 import type { FileAnalyzer } from '../../analyzer.js';
 import type { AnalyzerOutput, FoundPackage } from '../../model.js';
+import type { BoundedNotes } from '../../notes.js';
 import { parseParagraphs, type Paragraph } from './control.js';
 
 const statusFile = '/var/lib/dpkg/status';
@@ -14,7 +15,7 @@ const docDir = '/usr/share/doc/';
  */
 export const dpkgAnalyzer: FileAnalyzer = {
   id: 'dpkg',
-  version: 2,
+  version: 3,
   maxBytes: 256 * 1024 * 1024,
   required(path) {
     if (path === statusFile) return true;
@@ -68,16 +69,16 @@ export function parseStatus(text: string, statusOptional = false): AnalyzerOutpu
     const found = packageOf(paragraph, statusOptional, notes);
     if (found) packages.push(found);
   }
-  return { packages, notes };
+  return { packages, notes: notes.list() };
 }
 
-function packageOf({ fields, line }: Paragraph, statusOptional: boolean, notes: string[]): FoundPackage | undefined {
+function packageOf({ fields, line }: Paragraph, statusOptional: boolean, notes: BoundedNotes): FoundPackage | undefined {
   const name = fields.get('package');
   const status = fields.get('status');
   if (status === undefined ? !statusOptional : status.split(/\s+/)[2] !== 'installed') return undefined;
   const version = fields.get('version');
   if (!name || !version) {
-    notes.push(`record at line ${line} has no ${name ? 'Version' : 'Package'} field; skipped`);
+    notes.add(`record at line ${line} has no ${name ? 'Version' : 'Package'} field; skipped`);
     return undefined;
   }
   // `Source: name` or `Source: name (version)`; dpkg-query defaults both to the binary's own

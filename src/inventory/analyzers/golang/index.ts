@@ -4,6 +4,7 @@ import { ELF_MAGIC, isExecutableFile } from '../elf/elf.js';
 import { readBuildInfo } from './buildinfo.js';
 import { parseModInfo } from './modinfo.js';
 import type { GoModule } from './modinfo.js';
+import { pushAll } from '../../../core/collections.js';
 
 /** Build settings kept on the main module: platform, cgo, VCS stamp, and the flags that set versions. */
 const KEPT_SETTINGS = /^(GO[A-Z0-9_]+|CGO_ENABLED|vcs(\..+)?|-tags|-ldflags|-buildmode|-compiler|-trimpath|DefaultGODEBUG)$/;
@@ -31,7 +32,7 @@ function analyzeGoBinary(content: Buffer): AnalyzerOutput {
   const { info, notes } = readBuildInfo(content);
   if (!info) return notes.length > 0 ? { notes } : {};
   const mod = parseModInfo(info.modinfo);
-  notes.push(...mod.notes);
+  pushAll(notes, mod.notes);
   const goVersion = info.goVersion;
   const packages: FoundPackage[] = [];
 

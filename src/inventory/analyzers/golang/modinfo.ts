@@ -1,3 +1,4 @@
+import { pushAll } from '../../../core/collections.js';
 /**
  * Parses the module info text of a Go binary (what `go version -m` prints), like Go's
  * `debug.ParseBuildInfo` but lenient: a malformed line is skipped with a note instead of failing
@@ -141,7 +142,7 @@ export function unquote(s: string): string | undefined {
   if (quote === '`') return body.includes('`') ? undefined : body.replaceAll('\r', '');
   if (quote !== '"') return undefined;
   const bytes: number[] = [];
-  const pushText = (text: string): void => void bytes.push(...Buffer.from(text, 'utf8'));
+  const pushText = (text: string): void => void pushAll(bytes, Buffer.from(text, 'utf8'));
   for (let i = 0; i < body.length; i++) {
     const c = body[i] ?? '';
     if (c === '"') return undefined;

@@ -1,45 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseHeader, rpmTag, rpmType, type HeaderResult } from './header.js';
-
-interface TagValue {
-  tag: number;
-  type: number;
-  value: string | string[] | number[];
-}
-
-/** Encodes a database-style header blob (no region tag: the parser does not need one). */
-function encodeHeader(values: readonly TagValue[]): Buffer {
-  const index: Buffer[] = [];
-  const data: Buffer[] = [];
-  let length = 0;
-  for (const { tag, type, value } of values) {
-    let bytes: Buffer;
-    if (type === rpmType.int32) {
-      const numbers = value as number[];
-      while (length % 4 !== 0) {
-        data.push(Buffer.alloc(1));
-        length++;
-      }
-      bytes = Buffer.alloc(numbers.length * 4);
-      numbers.forEach((n, i) => bytes.writeInt32BE(n, i * 4));
-    } else {
-      const strings = Array.isArray(value) ? (value as string[]) : [value];
-      bytes = Buffer.concat(strings.map((s) => Buffer.from(`${s}\0`)));
-    }
-    const entry = Buffer.alloc(16);
-    entry.writeInt32BE(tag, 0);
-    entry.writeUInt32BE(type, 4);
-    entry.writeInt32BE(length, 8);
-    entry.writeUInt32BE(Array.isArray(value) ? value.length : 1, 12);
-    index.push(entry);
-    data.push(bytes);
-    length += bytes.length;
-  }
-  const preamble = Buffer.alloc(8);
-  preamble.writeUInt32BE(values.length, 0);
-  preamble.writeUInt32BE(length, 4);
-  return Buffer.concat([preamble, ...index, ...data]);
-}
+import { encodeHeader, type TagValue } from './test-rpmdb.js';
 
 const str = (tag: number, value: string): TagValue => ({ tag, type: rpmType.string, value });
 const basics: TagValue[] = [str(rpmTag.name, 'bash'), str(rpmTag.version, '5.1.8'), str(rpmTag.release, '1.cm2')];
@@ -92,6 +53,21 @@ describe('parseHeader', () => {
     expect(result).toEqual({ ok: true, header: { name: 'bash', version: '5.1.8', release: '1.cm2', files: [] } });
     const withZero = parseHeader(encodeHeader([...basics, { tag: rpmTag.epoch, type: rpmType.int32, value: [0] }]));
     expect(withZero.ok && withZero.header.epoch).toBe(0);
+  });
+
+  // found by the fuzz tests (rpm.fuzz.test.ts): 140 KB of header listed 80 MB of paths
+  it('does not list files whose paths would take far more than the header (one long DIRNAME shared by many BASENAMES)', () => {
+    const count = 20_000;
+    const blob = encodeHeader([
+      ...basics,
+      { tag: rpmTag.dirNames, type: rpmType.stringArray, value: [`/${'d'.repeat(3999)}/`] },
+      { tag: rpmTag.baseNames, type: rpmType.stringArray, value: Array<string>(count).fill('a') },
+      { tag: rpmTag.dirIndexes, type: rpmType.int32, value: Array<number>(count).fill(0) },
+    ]);
+    const result = parseHeader(blob);
+    expect(result.ok && result.header.name).toBe('bash');
+    expect(result.ok && result.header.files).toEqual([]);
+    expect(result.ok && result.header.filesProblem).toBe(`its 20000 files' paths take 80040000 characters, more than 4 times its header's ${blob.length} bytes: not listed`);
   });
 
   it('reads OLDFILENAMES of old headers', () => {

@@ -55,6 +55,8 @@ export interface RpmHeader {
   modularityLabel?: string | undefined;
   /** Absolute paths of the files, directories and ghosts the package owns, as `rpm -ql` lists them. */
   files: string[];
+  /** Why `files` is empty although the header lists files (a list out of proportion to the header). */
+  filesProblem?: string | undefined;
 }
 
 /** A header, or why it could not be read. */
@@ -126,7 +128,7 @@ function decode(blob: Buffer): RpmHeader {
     license: reader.string(rpmTag.license),
     vendor: reader.string(rpmTag.vendor),
     modularityLabel: reader.string(rpmTag.modularityLabel),
-    files: fileList(reader),
+    ...fileList(reader, blob.length),
   };
 }
 
@@ -135,21 +137,36 @@ function quote(text: string): string {
   return JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text);
 }
 
+/**
+ * The file list may take at most this many times the header's own bytes. Real headers hold far more
+ * per file than its path (digests, sizes, modes, owners): their lists are smaller than the header.
+ * Without a bound, one long DIRNAME shared by many one-byte BASENAMES makes a header of kilobytes
+ * list gigabytes of paths.
+ */
+const maxFileListRatio = 4;
+
 /** Paths from BASENAMES + DIRNAMES[DIRINDEXES] (rpm ≥ 4.0), else OLDFILENAMES. */
-function fileList(reader: TagReader): string[] {
+function fileList(reader: TagReader, headerBytes: number): Pick<RpmHeader, 'files' | 'filesProblem'> {
   const baseNames = reader.strings(rpmTag.baseNames);
-  if (baseNames === undefined) return reader.strings(rpmTag.oldFilenames) ?? [];
+  if (baseNames === undefined) return { files: reader.strings(rpmTag.oldFilenames) ?? [] };
   const dirNames = reader.strings(rpmTag.dirNames) ?? [];
   const dirIndexes = reader.int32s(rpmTag.dirIndexes) ?? [];
   if (dirIndexes.length !== baseNames.length) {
     throw new HeaderError(`${baseNames.length} BASENAMES but ${dirIndexes.length} DIRINDEXES`);
   }
-  return baseNames.map((baseName, i) => {
+  let length = 0;
+  const dirs = baseNames.map((baseName, i) => {
     const index = dirIndexes[i] ?? -1;
     const dir = dirNames[index];
     if (dir === undefined) throw new HeaderError(`file ${i} (${quote(baseName)}) has directory index ${index}, but there are ${dirNames.length} DIRNAMES`);
-    return dir + baseName;
+    length += dir.length + baseName.length;
+    return dir;
   });
+  const limit = maxFileListRatio * headerBytes + 65536;
+  if (length > limit) {
+    return { files: [], filesProblem: `its ${baseNames.length} files' paths take ${length} characters, more than ${maxFileListRatio} times its header's ${headerBytes} bytes: not listed` };
+  }
+  return { files: baseNames.map((baseName, i) => (dirs[i] as string) + baseName) };
 }
 
 /** Reads typed values of the wanted tags out of the data store, bounds-checked. */

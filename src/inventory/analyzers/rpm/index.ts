@@ -35,7 +35,7 @@ export function detectRpmDbFormat(content: Buffer): RpmDbFormat | undefined {
  */
 export const rpmAnalyzer: FileAnalyzer = {
   id: 'rpm',
-  version: 1,
+  version: 2,
   maxBytes: 512 * 1024 * 1024,
   required(path: string): boolean {
     const slash = path.lastIndexOf('/');
@@ -63,6 +63,7 @@ export function analyzeRpmDb(content: Buffer): AnalyzerOutput {
         continue;
       }
       if (result.header.name === pubkeyName) continue;
+      if (result.header.filesProblem !== undefined) notes.push(`record ${record.id}: ${result.header.filesProblem}`);
       packages.push(toFoundPackage(result.header));
       const owned = toOwnedFiles(result.header);
       if (owned !== undefined) ownedFiles.push(owned);

@@ -9,6 +9,7 @@ import { nodeId, onMap } from '../support/ids.js';
 import { findStored, parseImage, parseRepository, realImages } from '../support/images.js';
 import type { Check, ControlContext, ControlOutcome, Verdict } from './control.js';
 import { change, check, outcomeOf, unknown } from './control.js';
+import { pushAll } from '../../../core/collections.js';
 
 /**
  * What the build phase's supply-chain controls (SBOM, signature, provenance) share: each pipeline
@@ -33,7 +34,7 @@ export function evaluateArtefact(context: ControlContext, rule: ArtefactRule): C
   for (const pipeline of pushing) {
     const judged = judgePipeline(context, rule, pipeline);
     checks.push(judged.check);
-    changes.push(...judged.changes);
+    pushAll(changes, judged.changes);
   }
   if (pushing.length === 0) {
     for (const report of context.evidence.registries) {

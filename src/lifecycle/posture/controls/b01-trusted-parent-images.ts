@@ -6,6 +6,7 @@ import { shellCommand } from '../support/quote.js';
 import type { Check, ControlContext, PostureControl } from './control.js';
 import { at, change, check, outcomeOf, unknown } from './control.js';
 import type { ProposedChange } from '../model.js';
+import { pushAll } from '../../../core/collections.js';
 
 /** SS-CTL-B01: every FROM names a parent from a trusted registry, pinned by digest. */
 export const trustedParentImages: PostureControl = {
@@ -31,7 +32,7 @@ export const trustedParentImages: PostureControl = {
         if (from.stageRef !== undefined || from.resolved.trim().toLowerCase() === 'scratch') continue;
         const result = judgeFrom(context, dockerfile, from);
         checks.push(result.check);
-        changes.push(...result.changes);
+        pushAll(changes, result.changes);
       }
     }
     return outcomeOf(checks, changes, { subject: 'parent images', met: 'are trusted and pinned by digest', notMet: 'are untrusted or not pinned by digest' }, 'the Dockerfiles read name no parent images');

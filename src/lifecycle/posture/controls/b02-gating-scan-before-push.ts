@@ -7,6 +7,7 @@ import { nodeId, onMap } from '../support/ids.js';
 import { parseRepository } from '../support/images.js';
 import type { Check, ControlContext, PostureControl } from './control.js';
 import { change, check, outcomeOf, unknown } from './control.js';
+import { pushAll } from '../../../core/collections.js';
 
 /** SS-CTL-B02: each pipeline that pushes images runs a failing-on-findings scan before the push. */
 export const gatingScanBeforePush: PostureControl = {
@@ -32,7 +33,7 @@ export const gatingScanBeforePush: PostureControl = {
     for (const pipeline of pushing) {
       const result = judgePipeline(context, pipeline);
       checks.push(result.check);
-      changes.push(...result.changes);
+      pushAll(changes, result.changes);
     }
     return outcomeOf(checks, changes, { subject: 'pushing pipelines', met: 'scan and fail on findings before they push', notMet: 'push without a gating scan first' }, 'no pipeline pushes an image');
   },

@@ -8,6 +8,7 @@ import { byNamespace, fromCluster, namespaceObjects, teamWorkloads } from '../su
 import { shellCommand, yamlScalar } from '../support/quote.js';
 import type { Check, ControlContext, PostureControl, Verdict } from './control.js';
 import { change, check, unknown } from './control.js';
+import { pushAll } from '../../../core/collections.js';
 
 /** An admission controller found among the objects, and what it does for image trust. */
 interface Admission {
@@ -44,7 +45,7 @@ export const admissionVerifiesSignatures: PostureControl = {
     const checks: Check[] = found.map((a) => check(verdictOf(a, found), `${a.engine} ${a.object.kind} ${a.object.name ?? ''}: ${a.detail}`, `${a.object.file}:${a.object.line}`, clusterNode));
     // policy-controller only acts in namespaces that opt in
     const optIn = policyControllerGaps(context, found);
-    checks.push(...optIn.checks);
+    pushAll(checks, optIn.checks);
     const best: Verdict = checks.some((c) => c.verdict === 'met') && optIn.checks.length === 0 ? 'met' : checks.length > 0 ? 'partial' : 'gap';
     const changes: ProposedChange[] = [...optIn.changes];
     if (best !== 'met' && optIn.changes.length === 0) changes.push(proposal(context, found, clusterNode));

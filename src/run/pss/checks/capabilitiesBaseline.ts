@@ -1,6 +1,7 @@
 import { ALLOWED, INVALID, containers, list, obj, show } from '../access.js';
 import type { PssCheck } from '../types.js';
 import { containersMust, forbid, uniq } from './helpers.js';
+import { pushAll } from '../../../core/collections.js';
 
 /** The default container runtime capability set: adding these is harmless. */
 const ALLOWED_CAPABILITIES: ReadonlySet<unknown> = new Set([
@@ -23,7 +24,7 @@ export const capabilitiesBaseline: PssCheck = {
           const bad = add === INVALID ? [INVALID] : add.filter((cap) => !ALLOWED_CAPABILITIES.has(cap));
           if (bad.length === 0) continue;
           badContainers.push(c.name);
-          badCaps.push(...bad.map(show));
+          pushAll(badCaps, bad.map(show));
         }
         if (badContainers.length === 0) return ALLOWED;
         return forbid(

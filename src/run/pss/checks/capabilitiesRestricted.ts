@@ -1,6 +1,7 @@
 import { ALLOWED, INVALID, containers, isWindowsPod, list, obj, show } from '../access.js';
 import type { CheckFn, PssCheck } from '../types.js';
 import { containersMust, forbid, uniq } from './helpers.js';
+import { pushAll } from '../../../core/collections.js';
 
 /** Every container drops ALL and adds nothing but NET_BIND_SERVICE. */
 const v1_22: CheckFn = (_metadata, spec) => {
@@ -15,7 +16,7 @@ const v1_22: CheckFn = (_metadata, spec) => {
     const bad = add === INVALID ? [INVALID] : add.filter((cap) => cap !== 'NET_BIND_SERVICE');
     if (bad.length > 0) {
       badAdd.push(c.name);
-      added.push(...bad.map(show));
+      pushAll(added, bad.map(show));
     }
   }
   const parts: string[] = [];

@@ -1,6 +1,7 @@
 import { ALLOWED, INVALID, containers, isObj, isUnset, list, show } from '../access.js';
 import type { PssCheck } from '../types.js';
 import { containersMust, forbid, uniq } from './helpers.js';
+import { pushAll } from '../../../core/collections.js';
 
 /** Baseline: host ports are forbidden (`hostPort` unset or 0). */
 export const hostPorts: PssCheck = {
@@ -23,7 +24,7 @@ export const hostPorts: PssCheck = {
                   .map(show);
           if (bad.length === 0) continue;
           badContainers.push(c.name);
-          badPorts.push(...bad);
+          pushAll(badPorts, bad);
         }
         if (badContainers.length === 0) return ALLOWED;
         return forbid('hostPort', containersMust(badContainers, `use hostPorts ${uniq(badPorts).join(', ')}`));

@@ -1,6 +1,7 @@
 import { ALLOWED, INVALID, containers, isUnset, obj, show, val, type Invalid, type Obj } from '../access.js';
 import type { PssCheck } from '../types.js';
 import { containersMust, forbid, uniq } from './helpers.js';
+import { pushAll } from '../../../core/collections.js';
 
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
 const HOOKS = ['postStart', 'preStop'] as const;
@@ -34,7 +35,7 @@ export const hostProbesAndHostLifecycle: PssCheck = {
           if (c.container === INVALID && found.length === 0) found.push('<invalid>');
           if (found.length === 0) continue;
           badContainers.push(c.name);
-          hosts.push(...found);
+          pushAll(hosts, found);
         }
         if (badContainers.length === 0) return ALLOWED;
         return forbid('probe or lifecycle host', containersMust(badContainers, `uses hosts ${uniq(hosts).map((h) => JSON.stringify(h)).join(', ')}`));
