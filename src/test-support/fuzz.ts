@@ -68,7 +68,7 @@ export async function fuzz<T>(name: string, input: fc.Arbitrary<T>, property: (v
   const details = await fc.check(
     fc.asyncProperty(input, async (value) => {
       inputBytes = sizeOf(value);
-      watchdog().start(name, () => show(value));
+      watchdog().start(name, () => show(value), value);
       try {
         await property(value);
       } finally {
@@ -246,11 +246,13 @@ export function preview(value: Buffer | string, max = 600): string {
  * the test process, so a hang is a failure naming its input instead of a suite that never ends.
  */
 interface Watchdog {
-  start(name: string, describe: () => string): void;
+  /** `value`, when text or bytes, is kept whole (up to `wholeBytes`) for the hang's file in test-artifacts/fuzz/. */
+  start(name: string, describe: () => string, value: unknown): void;
   stop(): void;
 }
 
 const previewBytes = 8192;
+const wholeBytes = 4 * 1024 * 1024;
 let current: Watchdog | undefined;
 
 function watchdog(): Watchdog {
@@ -259,27 +261,36 @@ function watchdog(): Watchdog {
 }
 
 function startWatchdog(): Watchdog {
-  const state = new Int32Array(new SharedArrayBuffer(12)); // [generation, busy, preview length]
+  const state = new Int32Array(new SharedArrayBuffer(16)); // [generation, busy, preview length, whole length]
   const text = new Uint8Array(new SharedArrayBuffer(previewBytes));
+  const whole = new Uint8Array(new SharedArrayBuffer(wholeBytes));
   const code = `
     const { workerData } = require('node:worker_threads');
-    const { writeSync } = require('node:fs');
+    const { writeSync, mkdirSync, writeFileSync } = require('node:fs');
     const state = new Int32Array(workerData.state.buffer);
     const text = new Uint8Array(workerData.text.buffer);
+    const whole = new Uint8Array(workerData.whole.buffer);
     let seen = -1, since = Date.now();
     setInterval(() => {
       const generation = Atomics.load(state, 0);
       if (Atomics.load(state, 1) === 0 || generation !== seen) { seen = generation; since = Date.now(); return; }
       if (Date.now() - since < workerData.hangMs) return;
       const input = Buffer.from(text.subarray(0, Atomics.load(state, 2))).toString('utf8');
-      writeSync(2, '\\nfuzz: an input ran for more than ' + workerData.hangMs + ' ms (a hang); ending the test process.\\n' + input + '\\n');
+      let saved = '';
+      try {
+        mkdirSync('test-artifacts/fuzz', { recursive: true });
+        const file = 'test-artifacts/fuzz/' + input.split(':')[0].replace(/[^a-z0-9]+/gi, '-') + '.hang';
+        writeFileSync(file, whole.subarray(0, Atomics.load(state, 3)));
+        saved = 'the whole input: ' + file + '\\n';
+      } catch {}
+      writeSync(2, '\\nfuzz: an input ran for more than ' + workerData.hangMs + ' ms (a hang); ending the test process.\\n' + input + '\\n' + saved);
       process.kill(process.pid, 'SIGKILL');
     }, 250);`;
-  const worker = new Worker(code, { eval: true, workerData: { state, text, hangMs: fuzzSettings.hangMs } });
+  const worker = new Worker(code, { eval: true, workerData: { state, text, whole, hangMs: fuzzSettings.hangMs } });
   worker.unref();
   const encoder = new TextEncoder();
   return {
-    start(name, describe) {
+    start(name, describe, value) {
       let shown: string;
       try {
         shown = describe();
@@ -288,6 +299,13 @@ function startWatchdog(): Watchdog {
       }
       const { written } = encoder.encodeInto(`${name}: ${shown}`.slice(0, previewBytes / 4), text);
       Atomics.store(state, 2, written);
+      let wholeLength = 0;
+      if (typeof value === 'string') wholeLength = encoder.encodeInto(value, whole).written;
+      else if (value instanceof Uint8Array) {
+        wholeLength = Math.min(value.length, wholeBytes);
+        whole.set(value.subarray(0, wholeLength));
+      }
+      Atomics.store(state, 3, wholeLength);
       Atomics.add(state, 0, 1);
       Atomics.store(state, 1, 1);
     },

@@ -104,6 +104,13 @@ describe('long shell commands stay linear', () => {
     expect(parsePipeline('jenkins', 'Jenkinsfile', jenkinsfile, '.').steps.map((step) => step.kind)).toEqual(['build']);
   }, 20_000);
 
+  it('resolves 10,000 YAML aliases in one pass (each once searched the whole document)', () => {
+    const text = `.login: &docker-login\n  - docker login -u u -p p registry.example.com\nbuild:\n  image: docker:24\n  script:\n${'    - *docker-login\n'.repeat(10_000)}    - docker build -t registry.example.com/app:1 .\n`;
+    const pipeline = parsePipeline('gitlab-ci', '.gitlab-ci.yml', text, '.');
+    expect(pipeline.steps.filter((step) => step.kind === 'build')).toHaveLength(1);
+    expect(pipeline.steps.filter((step) => step.kind === 'login')).toHaveLength(10_000);
+  }, 30_000);
+
   it('reads a docker run with 200,000 arguments (no RangeError from spreading them)', () => {
     const pipeline = parsePipeline('github-actions', '.github/workflows/r.yml', workflow(`docker run aquasec/trivy:0.50.0 image --exit-code 1 registry.example.com/app:1${' --severity HIGH'.repeat(100_000)}`), '.');
     expect(pipeline.diagnostics).toEqual([]);

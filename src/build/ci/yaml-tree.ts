@@ -3,7 +3,7 @@
  * every node: anchors and aliases resolved (bounded: an alias bomb is a diagnostic, not a hang),
  * `<<` merge keys applied, GitLab's `!reference [job, key]` kept for later resolution.
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Document, type Node as YamlNode } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, visit, type Alias, type Document, type Node as YamlNode } from 'yaml';
 import { maxCiNestingDepth } from '../../core/limits.js';
 
 interface Where {
@@ -47,6 +47,7 @@ export function loadYaml(text: string, file: string, diagnostics: string[]): YNo
   }
   // the CI system refuses a file that does not parse: nothing of it runs
   if (doc.errors.length > 0) return undefined;
+  const anchors = anchorIndex(doc);
   const budget = { nodes: 0, exceeded: false };
   const convert = (node: unknown, depth: number): YNode | undefined => {
     if (budget.exceeded) return undefined;
@@ -55,13 +56,13 @@ export function loadYaml(text: string, file: string, diagnostics: string[]): YNo
       diagnostics.push(`${file}: YAML expands to more than ${maxNodes} nodes or ${maxCiNestingDepth} levels (aliases? the maxCiNestingDepth limit): read no further`);
       return undefined;
     }
-    if (isAlias(node)) return convert(node.resolve(doc), depth + 1);
+    if (isAlias(node)) return convert(anchors.resolve(node), depth + 1);
     const line = lineOf(node as YamlNode, lineCounter);
     if (isMap(node)) {
       const entries = new Map<string, YNode>();
       const merged: YNode[] = [];
       for (const pair of node.items) {
-        const key = isScalar(pair.key) ? String(pair.key.value) : isAlias(pair.key) ? String((pair.key.resolve(doc) as Scalar | undefined)?.value) : String(pair.key);
+        const key = isScalar(pair.key) ? String(pair.key.value) : isAlias(pair.key) ? String((anchors.resolve(pair.key) as Scalar | undefined)?.value) : String(pair.key);
         const value = convert(pair.value, depth + 1) ?? { kind: 'scalar', value: null, block: false, file, line: isScalar(pair.key) ? lineOf(pair.key, lineCounter) : line };
         if (key === '<<') merged.push(value);
         else entries.set(key, value);
@@ -89,6 +90,39 @@ export function loadYaml(text: string, file: string, diagnostics: string[]): YNo
   };
   if (doc.contents === null) return undefined;
   return convert(doc.contents, 0);
+}
+
+/**
+ * Resolves aliases from one pass over the document: `Alias.resolve` searches the whole document
+ * for each alias, so a file of thousands of aliases took time quadratic in its size. An alias names
+ * the nearest anchor of that name before it.
+ */
+function anchorIndex(doc: Document.Parsed): { resolve(alias: Alias): unknown } {
+  const byName = new Map<string, { at: number; node: unknown }[]>();
+  visit(doc, (_key, node) => {
+    const anchor = (node as { anchor?: unknown }).anchor;
+    if (typeof anchor !== 'string' || isAlias(node)) return;
+    const list = byName.get(anchor) ?? [];
+    list.push({ at: (node as YamlNode).range?.[0] ?? 0, node });
+    byName.set(anchor, list);
+  });
+  for (const list of byName.values()) list.sort((a, b) => a.at - b.at);
+  return {
+    resolve(alias) {
+      const list = byName.get(alias.source);
+      const at = alias.range?.[0] ?? Number.MAX_SAFE_INTEGER;
+      if (list === undefined) return undefined;
+      // the last anchor starting before the alias (binary search)
+      let low = 0;
+      let high = list.length;
+      while (low < high) {
+        const mid = (low + high) >>> 1;
+        if ((list[mid]?.at ?? 0) < at) low = mid + 1;
+        else high = mid;
+      }
+      return list[low - 1]?.node;
+    },
+  };
 }
 
 function firstLine(message: string): string {
