@@ -100,6 +100,7 @@ export function loadYaml(text: string, file: string, diagnostics: string[]): YNo
 function anchorIndex(doc: Document.Parsed): { resolve(alias: Alias): unknown } {
   const byName = new Map<string, { at: number; node: unknown }[]>();
   visit(doc, (_key, node) => {
+    if (node === null || typeof node !== 'object') return;
     const anchor = (node as { anchor?: unknown }).anchor;
     if (typeof anchor !== 'string' || isAlias(node)) return;
     const list = byName.get(anchor) ?? [];
