@@ -19,6 +19,16 @@ describe('dockerfileLayers', () => {
     expect(dockerfileLayers(content, ['/bin/sh -c make']).layers).toEqual([undefined]);
   });
 
+  it('follows the stage chain of the project parse: a FROM naming a stage through a global ARG', () => {
+    const content = 'ARG STAGE=base\nFROM debian:12 AS base\nRUN apt-get update\nFROM ${STAGE}\nRUN --mount=type=cache,target=/var/cache/apt apt-get install -y \\\n    curl\n';
+    const result = dockerfileLayers(content, ['RUN apt-get update', 'RUN apt-get install -y curl']);
+    expect(result.from).toEqual({ startLine: 2, endLine: 2, instruction: 'FROM debian:12 AS base' });
+    expect(result.layers).toEqual([
+      { startLine: 3, endLine: 3, instruction: 'RUN apt-get update' },
+      { startLine: 5, endLine: 6, instruction: 'RUN apt-get install -y curl' },
+    ]);
+  });
+
   it('ties the real bullseye-app layers to its recipe Dockerfile', skipWhen(sharedAbsent), () => {
     const content = readFileSync(sharedPath('images', 'recipes', 'bullseye-app', 'Dockerfile'), 'utf8');
     const expected = JSON.parse(readFileSync(sharedPath('images', 'bullseye-app.expected.json'), 'utf8')) as { layers: { created_by: string }[] };

@@ -42,7 +42,7 @@ describe('shipshape k8s check', () => {
   });
 
   it('rejects a bad --version and a missing path with exit code 2', async () => {
-    expect((await shipshape(['k8s', 'check', estate, '--version', '1.29'])).stderr).toMatch(/invalid --version "1.29"/);
+    expect((await shipshape(['k8s', 'check', estate, '--version', '1.29'])).stderr).toMatch(/invalid --k8s-version "1.29"/);
     expect((await shipshape(['k8s', 'check', '/no/such/dir'])).code).toBe(2);
   });
 });

@@ -15,6 +15,7 @@ import { versionCommand } from './commands/version.js';
 import { escapeControls } from '../core/format.js';
 import { ExitCode, type CliIo } from './io.js';
 import { guardIo } from './terminal.js';
+import { applyConventions } from './conventions.js';
 import { version } from './version.js';
 
 /**
@@ -41,6 +42,7 @@ export function createProgram(io: CliIo, done: (code: number) => void): Command 
   program.addCommand(traceCommand(io, done));
   program.addCommand(demoCommand(io, done));
   program.addCommand(versionCommand(io, done));
+  applyConventions(program, io);
   configureOutput(program, io);
   return program;
 }

@@ -46,5 +46,8 @@ describe('ProgressLine', () => {
     const unknown = io(true, 0);
     new ProgressLine(unknown.stderr).message(text);
     expect(unknown.written).toEqual([`\r\x1b[2K${text}`]);
+    const unreported: string[] = [];
+    new ProgressLine({ write: (t: string) => unreported.push(t), isTTY: true }).message(text.repeat(3));
+    expect(unreported).toEqual([`\r\x1b[2K${text.repeat(3)}`]);
   });
 });

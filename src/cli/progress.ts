@@ -4,8 +4,9 @@ import type { CliIo } from './io.js';
 import { redraw } from './terminal.js';
 
 /**
- * A one-line progress display on stderr while layers are read, only when stderr is a terminal
- * (never in pipes, CI logs or `--quiet`). Redrawn at most ten times a second.
+ * The one progress display of every long-running command (layers read, registries, estates,
+ * manifests, advisory imports): one line on stderr, only when stderr is a terminal (never in pipes,
+ * CI logs or `--quiet`), nothing on stdout. Layer progress is redrawn at most ten times a second.
  */
 export class ProgressLine {
   private readonly layers = new Map<number, { bytes: number; size: number; done: boolean; cached: boolean }>();
@@ -45,8 +46,8 @@ export class ProgressLine {
   };
 
   private write(text: string): void {
-    // one column short of the terminal, so the line never wraps; a terminal reporting no width gets it all
-    const columns = this.stream.columns ?? 80;
+    // one column short of the terminal, so the line never wraps; a terminal reporting no width (0 or none) gets it all
+    const columns = this.stream.columns ?? 0;
     const shown = escapeControls(text);
     redraw(this.stream, columns > 1 ? shown.slice(0, columns - 1) : shown);
     this.drawn = true;

@@ -5,6 +5,7 @@ import { readImage, type ImageModel } from '../image/read-image.js';
 import type { CliIo } from './io.js';
 import { resolveImageOptions, type ImageOptionValues } from './options.js';
 import { ProgressLine } from './progress.js';
+import { unmark } from '../report/colour.js';
 
 /**
  * The part every image command shares: turn the flags into engine options, open the image, read it
@@ -37,5 +38,6 @@ export async function writeOutput(io: CliIo, output: string | undefined, text: s
     return;
   }
   const { writeOutputFile } = await import('../core/output.js');
-  await writeOutputFile(output, text);
+  // colour marks are for a terminal only (none are made for a file; none may reach one)
+  await writeOutputFile(output, unmark(text, false));
 }

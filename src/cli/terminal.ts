@@ -1,5 +1,6 @@
 import { escapeControls } from '../core/format.js';
 import type { CliIo, OutputStream } from './io.js';
+import { unmark } from '../report/colour.js';
 
 // eslint-disable-next-line no-control-regex -- the point is to find them
 const unsafe = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
@@ -31,7 +32,8 @@ export function guardIo(io: CliIo): CliIo {
 function guard(stream: OutputStream): OutputStream {
   if (stream.unguarded) return stream;
   return {
-    write: (text: string) => stream.write(terminalSafe(text)),
+    // our colour marks become SGR codes only after every control character of the text is escaped
+    write: (text: string) => stream.write(unmark(terminalSafe(text), true)),
     unguarded: stream,
     get isTTY() {
       return stream.isTTY;

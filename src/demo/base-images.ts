@@ -7,7 +7,8 @@ import { formatReference, parseReference } from '../image/reference.js';
 import { readTree } from './context.js';
 import { applyChanges, emptyChanges, hasChanges, normalisePath, type FileNode, type FileTree } from './file-tree.js';
 import { dpkgStatusPath, mergeDpkgStatus } from './recorded-runs.js';
-import { assembleImage, makeLayer, type BuiltImage, type BuiltLayer, type ContainerSettings, type HistoryRecord } from './image.js';
+import { assembleImage, makeLayer, type BuiltImage, type ContainerSettings, type HistoryRecord } from './image.js';
+import type { WrittenLayer } from '../image/build/image.js';
 
 /**
  * The public parent images of the estate (`debian:bullseye-slim`, `nginx:1.25`…), rebuilt offline
@@ -113,7 +114,7 @@ export async function loadBaseImages(dir: string): Promise<BaseImage[]> {
 async function buildBaseImage(dir: string, spec: z.infer<typeof baseImageSchema>, parent: BuiltImage | undefined): Promise<BuiltImage> {
   const created = new Date(spec.created);
   let files: FileTree = parent?.files ?? new Map();
-  const layers: BuiltLayer[] = [...(parent?.layers ?? [])];
+  const layers: WrittenLayer[] = [...(parent?.layers ?? [])];
   const history: HistoryRecord[] = [...(parent?.configDocument.history ?? [])];
   for (const step of spec.history) {
     const changes = emptyChanges();

@@ -7,8 +7,10 @@ import { parseDockerfile } from '../build/dockerfile/parse.js';
 import { parseReference } from '../image/reference.js';
 import { loadBaseImages, normaliseReference } from './base-images.js';
 import { builderDataDir, globToRegExp, readContext } from './context.js';
-import { applyChanges, baseName, emptyChanges, hasChanges, normalisePath, parentOf, type FileNode, type FileTree, type LayerChanges } from './file-tree.js';
-import { assembleImage, makeLayer, type BuiltImage, type BuiltLayer, type ContainerSettings, type HistoryRecord } from './image.js';
+import { applyChanges, emptyChanges, hasChanges, normalisePath, parentOf, type FileNode, type FileTree, type LayerChanges } from './file-tree.js';
+import { assembleImage, makeLayer, type BuiltImage, type ContainerSettings, type HistoryRecord } from './image.js';
+import type { WrittenLayer } from '../image/build/image.js';
+import { baseName } from '../image/layer/entry.js';
 import { RecordedRuns } from './recorded-runs.js';
 import { pushAll } from '../core/collections.js';
 
@@ -31,7 +33,7 @@ export interface BuildOptions {
 
 interface StageState {
   files: FileTree;
-  layers: BuiltLayer[];
+  layers: WrittenLayer[];
   history: HistoryRecord[];
   config: ContainerSettings;
   architecture: string;

@@ -1,6 +1,8 @@
 import { sign, type KeyObject } from 'node:crypto';
 import type { RegistryPusher } from '../distribute/push.js';
-import { digestOf, parseDigest } from '../image/digest.js';
+import { ArtifactAnnotation, ArtifactMediaType, cosignSignatureType } from '../distribute/signatures/media-types.js';
+import { cosignTag } from '../distribute/signatures/tags.js';
+import { digestOf } from '../image/digest.js';
 import { MediaType } from '../image/media-types.js';
 
 /**
@@ -9,23 +11,14 @@ import { MediaType } from '../image/media-types.js';
  * signature. The test support writes tampered variants with the same builders.
  */
 
-export const simpleSigningMediaType = 'application/vnd.dev.cosign.simplesigning.v1+json';
-export const cosignSignatureAnnotation = 'dev.cosignproject.cosign/signature';
-
 /** The Simple Signing payload cosign signs: it names the image digest. */
-export function simpleSigningPayload(digest: string, dockerReference: string, type = 'cosign container image signature', optional: unknown = null): Buffer {
+export function simpleSigningPayload(digest: string, dockerReference: string, type = cosignSignatureType, optional: unknown = null): Buffer {
   return Buffer.from(JSON.stringify({ critical: { identity: { 'docker-reference': dockerReference }, image: { 'docker-manifest-digest': digest }, type }, optional }));
 }
 
 /** A signature as cosign makes it: ECDSA/RSA over SHA-256 of the payload (Ed25519 signs the bytes). */
 export function cosignSignature(privateKey: KeyObject, data: Buffer): Buffer {
   return sign(privateKey.asymmetricKeyType === 'ed25519' ? null : 'sha256', data, privateKey);
-}
-
-/** The tag cosign stores `digest`'s signatures, attestations or SBOMs under. */
-export function cosignTagOf(digest: string, suffix: 'sig' | 'att' | 'sbom'): string {
-  const { algorithm, hex } = parseDigest(digest);
-  return `${algorithm}-${hex}.${suffix}`;
 }
 
 /** cosign's config for a signature image: go-containerregistry's empty image with the layers as diff_ids. */
@@ -46,7 +39,7 @@ export function cosignConfig(layerDigests: readonly string[]): Buffer {
 export async function signWithCosign(pusher: RegistryPusher, repository: string, digest: string, dockerReference: string, privateKey: KeyObject): Promise<string> {
   const payload = simpleSigningPayload(digest, dockerReference);
   const signature = cosignSignature(privateKey, payload);
-  const layer = { mediaType: simpleSigningMediaType, size: payload.length, digest: digestOf(payload), annotations: { [cosignSignatureAnnotation]: signature.toString('base64') } };
+  const layer = { mediaType: ArtifactMediaType.cosignSimpleSigning, size: payload.length, digest: digestOf(payload), annotations: { [ArtifactAnnotation.cosignSignature]: signature.toString('base64') } };
   const config = cosignConfig([layer.digest]);
   const manifest = Buffer.from(
     JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociManifest, config: { mediaType: MediaType.ociConfig, size: config.length, digest: digestOf(config) }, layers: [layer] }),
@@ -55,5 +48,5 @@ export async function signWithCosign(pusher: RegistryPusher, repository: string,
     { digest: layer.digest, data: payload },
     { digest: digestOf(config), data: config },
   ];
-  return (await pusher.pushImage(repository, cosignTagOf(digest, 'sig'), { manifest, mediaType: MediaType.ociManifest, blobs })).digest;
+  return (await pusher.pushImage(repository, cosignTag(digest, 'sig'), { manifest, mediaType: MediaType.ociManifest, blobs })).digest;
 }

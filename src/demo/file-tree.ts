@@ -37,10 +37,6 @@ export function parentOf(path: string): string {
   return slash < 0 ? '' : path.slice(0, slash);
 }
 
-export function baseName(path: string): string {
-  return path.slice(path.lastIndexOf('/') + 1);
-}
-
 /** The tree after a layer: deleted paths go with everything under them, then the additions land. */
 export function applyChanges(tree: FileTree, changes: LayerChanges): Map<string, FileNode> {
   const next = new Map(tree);

@@ -1,3 +1,5 @@
+import { escapeRegExp } from '../core/text.js';
+
 /**
  * The example estate names its registry `registry.shop.internal`, as the pipelines and manifests
  * do; the demo serves it on `127.0.0.1:PORT`. After scanning the local registry, this relabels the
@@ -18,8 +20,4 @@ function rewrite(value: unknown, replace: (text: string) => string): unknown {
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [replace(key), rewrite(item, replace)]));
   }
   return value;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

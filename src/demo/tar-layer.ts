@@ -1,6 +1,6 @@
-import { crc32 } from 'node:zlib';
-import tar from 'tar-stream';
-import { baseName, parentOf, type FileNode, type FileTree, type LayerChanges } from './file-tree.js';
+import { packTar, type TarEntry } from '../image/build/tar.js';
+import { baseName } from '../image/layer/entry.js';
+import { parentOf, type FileNode, type FileTree, type LayerChanges } from './file-tree.js';
 
 /**
  * A layer's tar, as BuildKit's differ writes it: the changed paths in lexical order, each changed
@@ -26,56 +26,12 @@ export async function layerTar(changes: LayerChanges, below: FileTree, mtime: Da
     addParents(path);
   }
   const ordered = [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return packTar(ordered, mtime);
+  return packTar(ordered.map(([path, node]) => tarEntry(path, node, mtime)));
 }
 
-async function packTar(entries: [string, FileNode][], mtime: Date): Promise<Buffer> {
-  const pack = tar.pack();
-  const chunks: Buffer[] = [];
-  pack.on('data', (chunk: unknown) => {
-    chunks.push(chunk as Buffer);
-  });
-  const done = new Promise<void>((resolve, reject) => {
-    pack.on('end', resolve);
-    pack.on('error', reject);
-  });
-  for (const [path, node] of entries) {
-    const common = { mode: node.mode, uid: node.uid, gid: node.gid, uname: '', gname: '', mtime };
-    await new Promise<void>((resolve, reject) => {
-      const callback = (error?: Error | null): void => (error ? reject(error) : resolve());
-      if (node.type === 'file') pack.entry({ ...common, name: path, type: 'file', size: node.content.length }, node.content, callback);
-      else if (node.type === 'dir') pack.entry({ ...common, name: `${path}/`, type: 'directory' }, callback);
-      else pack.entry({ ...common, name: path, type: 'symlink', linkname: node.target }, callback);
-    });
-  }
-  pack.finalize();
-  await done;
-  return Buffer.concat(chunks);
-}
-
-const maxStoredBlock = 0xffff;
-
-/**
- * gzip with stored (uncompressed) deflate blocks. A real compressor's output depends on the zlib
- * build Node ships, and the estate pins images by digest: these bytes depend on the input alone.
- */
-export function storedGzip(data: Buffer): Buffer {
-  // no file name, mtime 0, OS 255 (unknown): nothing about the machine ends up in the header
-  const parts: Buffer[] = [Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0xff])];
-  let offset = 0;
-  do {
-    const length = Math.min(maxStoredBlock, data.length - offset);
-    const final = offset + length >= data.length;
-    const header = Buffer.alloc(5);
-    header.writeUInt8(final ? 1 : 0, 0);
-    header.writeUInt16LE(length, 1);
-    header.writeUInt16LE(~length & 0xffff, 3);
-    parts.push(header, data.subarray(offset, offset + length));
-    offset += length;
-  } while (offset < data.length);
-  const trailer = Buffer.alloc(8);
-  trailer.writeUInt32LE(crc32(data) >>> 0, 0);
-  trailer.writeUInt32LE(data.length % 2 ** 32, 4);
-  parts.push(trailer);
-  return Buffer.concat(parts);
+function tarEntry(path: string, node: FileNode, mtime: Date): TarEntry {
+  const common = { mode: node.mode, uid: node.uid, gid: node.gid, mtime };
+  if (node.type === 'file') return { ...common, name: path, type: 'file', content: node.content };
+  if (node.type === 'dir') return { ...common, name: `${path}/`, type: 'directory' };
+  return { ...common, name: path, type: 'symlink', linkname: node.target };
 }

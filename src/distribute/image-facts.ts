@@ -12,7 +12,7 @@ import { endOfLife } from '../inventory/distros/eol.js';
 import { displayConfig, maskSecretsIn, secretFindings, secretVisitor } from '../secrets/index.js';
 import type { AdvisoryLookup } from '../vuln/match/matcher.js';
 import { scanImage } from '../vuln/scan.js';
-import type { SeverityLevel } from '../vuln/severity.js';
+import type { SeverityLevel } from '../core/severity.js';
 import type { ImageConfig } from '../image/schema.js';
 import type { PlatformImage, UnreadItem } from './model.js';
 

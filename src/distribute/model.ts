@@ -1,6 +1,6 @@
 import type { RuleFinding } from '../rules/rule.js';
 import type { EcosystemCoverage } from '../vuln/coverage.js';
-import type { SeverityLevel } from '../vuln/severity.js';
+import type { SeverityLevel } from '../core/severity.js';
 
 /**
  * The distribute-phase model: what one registry stores, who can pull it, whether it is signed and

@@ -4,6 +4,7 @@ import { beforeAll, describe, it } from 'vitest';
 import { checkImage } from '../build/image/check.js';
 import { Diagnostics } from '../core/diagnostics.js';
 import { LimitExceededError, NotFoundError } from '../core/errors.js';
+import { isRecord } from '../core/records.js';
 import { defaultLimits } from '../core/limits.js';
 import { buildInventory } from '../inventory/build.js';
 import { analyzers } from '../inventory/analyzers/registry.js';
@@ -47,8 +48,6 @@ const document = (original: Buffer): fc.Arbitrary<string> =>
     { weight: 3, arbitrary: mutatedJson(fc.constant(json(original))).map((value) => JSON.stringify(value) ?? 'undefined') },
     { weight: 1, arbitrary: mutatedText(fc.constant(original.toString('utf8')), { tokens: ['"sha256:', '"mediaType"', '"diff_ids"', '"schemaVersion":1', '"manifests"', 'null'] }) },
   );
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Points the descriptor at `data` (when it still is an object): the damage then passes verification. */
 function repoint(text: string, at: (document: Record<string, unknown>) => unknown, data: Buffer): string {

@@ -21,6 +21,15 @@ allowedRegistries: [registry.example.com]
 gitlab: { registry: Registry.Example.com:5050, projects: { apps/web: Shop/web } }
 k8sVersion: v1.29
 policy: policy.yaml
+scan:
+  severity: [CRITICAL, HIGH]
+  exitCode: 1
+  scanners: [vuln, misconfig]
+  ignoreUnfixed: true
+  db: osv.sqlite
+  cacheDir: /var/cache/shipshape
+  parallel: 4
+  maxDbAge: 3d
 `;
 
 describe('shipshape.yaml', () => {
@@ -49,6 +58,7 @@ describe('shipshape.yaml', () => {
       gitlab: { registry: 'registry.example.com:5050', projects: { 'apps/web': 'Shop/web' } },
       k8sVersion: 'v1.29',
       policy: '/estate/conf/policy.yaml',
+      scan: { severity: 'CRITICAL,HIGH', exitCode: 1, scanners: 'vuln,misconfig', ignoreUnfixed: true, db: '/estate/conf/osv.sqlite', cacheDir: '/var/cache/shipshape', parallel: 4, maxDbAge: '3d' },
     });
   });
 

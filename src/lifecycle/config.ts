@@ -36,6 +36,35 @@ const gitlabSchema = z.strictObject({
   projects: z.record(nonEmpty, z.string().regex(projectPathPattern, 'a GitLab project path, group[/subgroup…]/project (its $CI_PROJECT_PATH)')).optional(),
 });
 
+const severityName = z.enum(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN']);
+
+/**
+ * `scan:`: the settings of `scan image` and `registry scan` a team sets once, named as their flags
+ * are (camelCase, as the rest of the file); a flag or a `SHIPSHAPE_*` variable overrides each.
+ */
+const scanSchema = z.strictObject({
+  severity: z.array(severityName).min(1).optional(),
+  exitCode: z.number().int().min(0).max(255).optional(),
+  scanners: z.array(z.enum(['vuln', 'secret', 'config', 'misconfig'])).min(1).optional(),
+  ignoreUnfixed: z.boolean().optional(),
+  db: nonEmpty.optional(),
+  cacheDir: nonEmpty.optional(),
+  parallel: z.number().int().min(1).optional(),
+  maxDbAge: z.string().regex(/^\d+(?:\.\d+)?[smhdw]$/, 'a duration: a number and s, m, h, d or w (e.g. 72h, 7d)').optional(),
+});
+
+/** The `scan:` section as the flags take it: lists comma-joined, paths resolved against the config file. */
+export interface ScanConfig {
+  severity?: string;
+  exitCode?: number;
+  scanners?: string;
+  ignoreUnfixed?: boolean;
+  db?: string;
+  cacheDir?: string;
+  parallel?: number;
+  maxDbAge?: string;
+}
+
 const configSchema = z.strictObject({
   sources: z.array(nonEmpty).optional(),
   registries: z.array(registrySchema).optional(),
@@ -52,6 +81,7 @@ const configSchema = z.strictObject({
   /** Kubernetes version the Pod Security Standards are checked at (`v1.29`, default latest). */
   k8sVersion: z.string().regex(/^(?:v1\.\d+|latest)$/, 'v1.N or latest').optional(),
   policy: nonEmpty.optional(),
+  scan: scanSchema.optional(),
 });
 
 /** One registry to scan: `registry.example.com[:port][/prefix]` split, paths resolved. */
@@ -95,6 +125,8 @@ export interface ShipshapeConfig {
   gitlab: GitlabEstate | undefined;
   k8sVersion: string | undefined;
   policy: string | undefined;
+  /** Settings of `scan image` and `registry scan`; empty when the file has no `scan:`. */
+  scan: ScanConfig;
 }
 
 /** Reads and checks a `shipshape.yaml`. Throws NotFoundError when unreadable, UsageError when invalid. */
@@ -130,7 +162,7 @@ export function parseShipshapeConfig(text: string, file: string): ShipshapeConfi
       return `${file}${line}: ${formatPath(keys)}: ${issue.message}`;
     });
     throw new UsageError(`invalid config:\n  ${problems.join('\n  ')}`, {
-      hint: 'keys: sources, registries (name, plainHttp, insecure, caFile, key, credentialsFrom, allowRealm), manifests, cluster (context, kubeconfig, namespaces), allowedRegistries, gitlab (registry, projects), k8sVersion, policy',
+      hint: 'keys: sources, registries (name, plainHttp, insecure, caFile, key, credentialsFrom, allowRealm), manifests, cluster (context, kubeconfig, namespaces), allowedRegistries, gitlab (registry, projects), k8sVersion, policy, scan (severity, exitCode, scanners, ignoreUnfixed, db, cacheDir, parallel, maxDbAge)',
     });
   }
   const data = result.data;
@@ -164,6 +196,18 @@ export function parseShipshapeConfig(text: string, file: string): ShipshapeConfi
     gitlab: data.gitlab === undefined ? undefined : { registry: data.gitlab.registry?.toLowerCase(), projects: data.gitlab.projects ?? {} },
     k8sVersion: data.k8sVersion,
     policy: data.policy === undefined ? undefined : resolve(data.policy),
+    scan: scanConfig(data.scan ?? {}, resolve),
+  };
+}
+
+function scanConfig(scan: z.infer<typeof scanSchema>, resolve: (p: string) => string): ScanConfig {
+  const { severity, scanners, db, cacheDir, ...rest } = scan;
+  return {
+    ...rest,
+    ...(severity === undefined ? {} : { severity: severity.join(',') }),
+    ...(scanners === undefined ? {} : { scanners: scanners.join(',') }),
+    ...(db === undefined ? {} : { db: resolve(db) }),
+    ...(cacheDir === undefined ? {} : { cacheDir: resolve(cacheDir) }),
   };
 }
 

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ciSystemOf } from '../build/ci/discover.js';
 import { dockerHub } from '../image/registry-hosts.js';
-import { escapeRegExp } from './posture/support/images.js';
+import { escapeRegExp } from '../core/text.js';
 import { collectEstate } from './collect.js';
 import { loadShipshapeConfig } from './config.js';
 import { isDockerfileName } from './dockerfiles.js';

@@ -1,7 +1,7 @@
 import type { RegistryScanReport, RepositoryReport } from '../distribute/model.js';
 import { isPublicRegistry, normaliseRegistryHost } from '../image/registry-hosts.js';
 import type { K8sObject } from '../run/manifests/load.js';
-import { isRecord } from '../run/manifests/load.js';
+import { isRecord } from '../core/records.js';
 import { isPodBearing } from '../run/manifests/pods.js';
 import type { WorkloadImage } from '../run/manifests/images.js';
 import type { RunEvidence } from './estate-model.js';

@@ -2,6 +2,7 @@ import { messageOf } from '../core/errors.js';
 import { parseReference } from '../image/reference.js';
 import { normaliseRegistryHost } from '../image/registry-hosts.js';
 import { pushAll } from '../core/collections.js';
+import { pluralWord } from '../core/text.js';
 
 /**
  * Matching keys for image references across the lifecycle: a Dockerfile's FROM, a pipeline's
@@ -72,7 +73,7 @@ export function imageKey(text: string): ImageKey {
   if (variables.length > 0) {
     const split = splitNameAndTag(written);
     const nameVariables = variablesIn(split.name);
-    if (nameVariables.length > 0) return { ok: false, variables: nameVariables, reason: `unresolved ${plural('variable', nameVariables)} ${nameVariables.join(', ')} in the image name` };
+    if (nameVariables.length > 0) return { ok: false, variables: nameVariables, reason: `unresolved ${pluralWord(nameVariables.length, 'variable')} ${nameVariables.join(', ')} in the image name` };
     pushAll(tagVariables, variablesIn(split.rest));
     name = split.name;
   }
@@ -111,8 +112,4 @@ function lowerHost(text: string): string {
   const first = text.slice(0, slash);
   const isHost = /[.:]/.test(first) || first.toLowerCase() === 'localhost' || first.toLowerCase() !== first;
   return isHost ? first.toLowerCase() + text.slice(slash) : text;
-}
-
-function plural(word: string, items: readonly unknown[]): string {
-  return items.length === 1 ? word : `${word}s`;
 }

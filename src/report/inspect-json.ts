@@ -1,12 +1,15 @@
 import type { Diagnostic } from '../core/diagnostics.js';
 import { instructionOf } from '../image/history.js';
 import type { ImageModel } from '../image/read-image.js';
+import { jsonText, schemaName, type SchemaName } from './json-documents.js';
 
 /**
- * The JSON contract of `shipshape image inspect --format json`. Scripts rely on it: add fields,
- * never rename or remove them without bumping `schemaVersion`.
+ * The JSON contract of `shipshape image inspect --format json` (`schemas/shipshape/image-inspect.schema.json`).
+ * Scripts rely on it: add fields, never rename or remove them without a new major in `schema`.
  */
 export interface InspectReport {
+  schema: SchemaName<'image-inspect'>;
+  /** Kept for readers of the first releases; new readers use `schema`. */
   schemaVersion: 1;
   /** What was asked for: a path or a reference. */
   name: string;
@@ -69,6 +72,7 @@ export function inspectReport(model: ImageModel, options: { files: boolean }): I
   const { image } = model;
   const settings = image.config.config;
   return {
+    schema: schemaName('image-inspect'),
     schemaVersion: 1,
     name: image.name,
     source: image.source,
@@ -128,4 +132,9 @@ export function inspectReport(model: ImageModel, options: { files: boolean }): I
     hiddenFileCount: model.view.hidden.length,
     diagnostics: model.diagnostics,
   };
+}
+
+/** The document `image inspect -f json` writes: the whole report, or only layer `layer`'s entry. */
+export function inspectJson(report: InspectReport, layer?: number): string {
+  return jsonText(layer === undefined ? report : { ...report, layers: report.layers.filter((l) => l.index === layer) });
 }

@@ -2,9 +2,12 @@ import type { Diagnostic } from '../core/diagnostics.js';
 import type { ImageModel } from '../image/read-image.js';
 import type { Inventory, Package } from '../inventory/inventory.js';
 import { imageDigest } from './sbom/document.js';
+import { jsonText, schemaName, type SchemaName } from './json-documents.js';
 
-/** `shipshape sbom --format json`: Shipshape's own inventory document (`schemaVersion` 1; fields are only added). */
+/** `shipshape sbom --format json`: Shipshape's own inventory document (`shipshape/sbom@1`; fields are only added). */
 export interface InventoryReport {
+  schema: SchemaName<'sbom'>;
+  /** Kept for readers of the first releases; new readers use `schema`. */
   schemaVersion: 1;
   image: { name: string; reference: string | null; digest: string; imageId: string; platform: string };
   os: { id: string; name: string; version: string | null; prettyName: string | null; codename: string | null; distroless: boolean; evidence: string; advisoryEcosystem: string | null } | null;
@@ -18,6 +21,7 @@ export function inventoryReport(model: ImageModel, inventory: Inventory): Invent
   const { image } = model;
   const { os } = inventory;
   return {
+    schema: schemaName('sbom'),
     schemaVersion: 1,
     image: {
       name: image.name,
@@ -42,4 +46,9 @@ export function inventoryReport(model: ImageModel, inventory: Inventory): Invent
     suppressed: inventory.suppressed.map((s) => ({ purl: s.package.purl, path: s.package.path, ownedBy: s.ownedBy })),
     diagnostics: [...model.diagnostics, ...inventory.diagnostics],
   };
+}
+
+/** The document `sbom -f json` writes. */
+export function inventoryJson(report: InventoryReport): string {
+  return jsonText(report);
 }

@@ -1,5 +1,6 @@
 import type { RuleFinding, RuleMeta } from '../rules/rule.js';
-import { compareSeverity } from '../vuln/severity.js';
+import { compareSeverity } from '../core/severity.js';
+import { plural } from '../core/text.js';
 import { renderTable } from './table.js';
 
 /** Findings of one rule-based scanner, with the rules that can produce them (for SARIF rule metadata). */
@@ -27,15 +28,15 @@ export function placeOf(finding: RuleFinding): string {
   return `${where || 'image config'}${l.startLine ? ` (line ${l.startLine})` : ''}`;
 }
 
-/** One table per scanner, most severe first. */
-export function renderRuleFindings(sets: readonly RuleFindingSet[], width: number): string {
+/** One table per scanner, most severe first; severities coloured when `color`. */
+export function renderRuleFindings(sets: readonly RuleFindingSet[], width: number, color = false): string {
   const lines: string[] = [];
   for (const set of sets) {
-    lines.push('', `== ${titles[set.scanner]}: ${set.findings.length} finding${set.findings.length === 1 ? '' : 's'} ==`);
+    lines.push('', `== ${titles[set.scanner]}: ${plural(set.findings.length, 'finding')} ==`);
     if (set.findings.length === 0) continue;
     const sorted = [...set.findings].sort((a, b) => -compareSeverity(a.severity, b.severity) || a.ruleId.localeCompare(b.ruleId));
     const rows = sorted.map((f) => [f.severity, f.ruleId, placeOf(f), f.message]);
-    lines.push(renderTable(['SEVERITY', 'RULE', 'WHERE', 'FINDING'], rows, { width, kinds: ['id', 'id', 'path', 'text'] }));
+    lines.push(renderTable(['SEVERITY', 'RULE', 'WHERE', 'FINDING'], rows, { width, kinds: ['id', 'id', 'path', 'text'], color }));
   }
   return lines.length ? `${lines.join('\n')}\n` : '';
 }

@@ -1,4 +1,6 @@
+import type * as sarif from 'sarif';
 import type { DockerfileLayers } from '../build/dockerfile-layers.js';
+import type { SeverityLevel } from '../core/severity.js';
 import type { RuleFinding, RuleMeta } from '../rules/rule.js';
 import { coverageGaps } from '../vuln/coverage.js';
 import { httpsUrl, mdCell, mdText } from './markdown/escape.js';
@@ -14,11 +16,9 @@ export interface SarifDockerfile {
   firstBuildLayer: number;
 }
 
-type SarifLevel = 'error' | 'warning' | 'note';
-
-const levelOf: Record<string, SarifLevel> = { CRITICAL: 'error', HIGH: 'error', MEDIUM: 'warning', LOW: 'note', UNKNOWN: 'note' };
+const levelOf: Record<SeverityLevel, sarif.ReportingConfiguration.level> = { CRITICAL: 'error', HIGH: 'error', MEDIUM: 'warning', LOW: 'note', UNKNOWN: 'note' };
 /** GitHub code scanning reads `security-severity` (a CVSS-like number) to rank alerts. */
-const defaultScore: Record<string, string> = { CRITICAL: '9.5', HIGH: '8.0', MEDIUM: '5.5', LOW: '2.0', UNKNOWN: '0.0' };
+const defaultScore: Record<SeverityLevel, string> = { CRITICAL: '9.5', HIGH: '8.0', MEDIUM: '5.5', LOW: '2.0', UNKNOWN: '0.0' };
 
 /**
  * SARIF 2.1.0 for code-scanning dashboards: one rule per vulnerability id (with help text and the
@@ -26,7 +26,7 @@ const defaultScore: Record<string, string> = { CRITICAL: '9.5', HIGH: '8.0', MED
  * evidenced the package, with the layer in the message and a stable partial fingerprint.
  */
 export function sarifJson(report: ScanReport, toolVersion: string, dockerfile?: SarifDockerfile, ruleSets: readonly RuleFindingSet[] = []): string {
-  const rules = new Map<string, object>();
+  const rules = new Map<string, sarif.ReportingDescriptor>();
   for (const f of report.findings) {
     if (rules.has(f.id)) continue;
     const score = f.severity.score !== undefined ? f.severity.score.toFixed(1) : defaultScore[f.severity.level];
@@ -46,7 +46,7 @@ export function sarifJson(report: ScanReport, toolVersion: string, dockerfile?: 
       properties: { tags: ['vulnerability', 'security', f.package.type], precision: 'very-high', 'security-severity': score },
     });
   }
-  const results: object[] = report.findings.map((f) => ({
+  const results: sarif.Result[] = report.findings.map((f) => ({
     ruleId: f.id,
     ruleIndex: [...rules.keys()].indexOf(f.id),
     level: levelOf[f.severity.level],
@@ -62,9 +62,9 @@ export function sarifJson(report: ScanReport, toolVersion: string, dockerfile?: 
       if (rules.has(meta.id)) continue;
       rules.set(meta.id, ruleOf(meta));
     }
-    for (const finding of set.findings) results.push(resultOf(finding, [...rules.keys()].indexOf(finding.ruleId), report));
+    for (const finding of set.findings) results.push(resultOf(finding, [...rules.keys()].indexOf(finding.ruleId), report.image.reference ?? report.image.name));
   }
-  const log = {
+  const log: sarif.Log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
     runs: [
@@ -83,7 +83,7 @@ export function sarifJson(report: ScanReport, toolVersion: string, dockerfile?: 
  * What the run could not check, as tool notifications: code scanning shows them as warnings of the
  * run, so an empty result list is not read as a clean bill of health.
  */
-function notCheckedInvocation(texts: readonly string[]): { invocations?: object[] } {
+function notCheckedInvocation(texts: readonly string[]): { invocations?: sarif.Invocation[] } {
   if (texts.length === 0) return {};
   return {
     invocations: [
@@ -96,7 +96,7 @@ function notCheckedInvocation(texts: readonly string[]): { invocations?: object[
  * Where a result points: with a Dockerfile, at the instruction that introduced the package (the
  * FROM line for base-image layers); else at the file in the image that evidenced it.
  */
-function locationOf(f: ScanReport['findings'][number], report: ScanReport, dockerfile: SarifDockerfile | undefined): object {
+function locationOf(f: ScanReport['findings'][number], report: ScanReport, dockerfile: SarifDockerfile | undefined): sarif.Location {
   const inImage = `${report.image.reference ?? report.image.name} layer ${f.layer.index} (${f.layer.diffId})`;
   if (dockerfile) {
     const place = f.layer.index < dockerfile.firstBuildLayer ? dockerfile.layers.from : dockerfile.layers.layers[f.layer.index - dockerfile.firstBuildLayer];
@@ -115,19 +115,18 @@ function locationOf(f: ScanReport['findings'][number], report: ScanReport, docke
 
 /** A SARIF log of rule findings alone (`dockerfile lint`: there is no image). */
 export function ruleSarifJson(ruleSets: readonly RuleFindingSet[], toolVersion: string, notChecked: readonly string[] = []): string {
-  const rules = new Map<string, object>();
-  const results: object[] = [];
-  const noImage = { image: { name: '', reference: null } } as unknown as ScanReport;
+  const rules = new Map<string, sarif.ReportingDescriptor>();
+  const results: sarif.Result[] = [];
   for (const set of ruleSets) {
     for (const meta of set.rules) if (!rules.has(meta.id)) rules.set(meta.id, ruleOf(meta));
-    for (const finding of set.findings) results.push(resultOf(finding, [...rules.keys()].indexOf(finding.ruleId), noImage));
+    for (const finding of set.findings) results.push(resultOf(finding, [...rules.keys()].indexOf(finding.ruleId), ''));
   }
-  const log = { $schema: 'https://json.schemastore.org/sarif-2.1.0.json', version: '2.1.0', runs: [{ tool: { driver: { name: 'shipshape', version: toolVersion, rules: [...rules.values()] } }, ...notCheckedInvocation(notChecked), results }] };
+  const log: sarif.Log = { $schema: 'https://json.schemastore.org/sarif-2.1.0.json', version: '2.1.0', runs: [{ tool: { driver: { name: 'shipshape', version: toolVersion, rules: [...rules.values()] } }, ...notCheckedInvocation(notChecked), results }] };
   return `${JSON.stringify(log, null, 2)}\n`;
 }
 
 /** SARIF rule metadata of a Shipshape rule: help is its rationale and remediation. */
-function ruleOf(meta: RuleMeta): object {
+function ruleOf(meta: RuleMeta): sarif.ReportingDescriptor {
   return {
     id: meta.id,
     name: meta.title.replace(/[^A-Za-z0-9]+/g, ' ').trim().split(' ').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(''),
@@ -139,12 +138,11 @@ function ruleOf(meta: RuleMeta): object {
   };
 }
 
-/** A rule finding as a SARIF result: at its Dockerfile line, or at the file in the image. */
-function resultOf(finding: RuleFinding, ruleIndex: number, report: ScanReport): object {
+/** A rule finding as a SARIF result: at its Dockerfile line, or at the file in the image (`image`: its name, '' for none). */
+function resultOf(finding: RuleFinding, ruleIndex: number, image: string): sarif.Result {
   const l = finding.location;
   const region = { startLine: l.startLine ?? 1, ...(l.startColumn ? { startColumn: l.startColumn } : {}), ...(l.endLine ? { endLine: l.endLine } : {}), ...(l.endColumn ? { endColumn: l.endColumn } : {}) };
   const uri = l.file ?? (l.path ? l.path.replace(/^\//, '') : 'image-config');
-  const image = report.image.reference ?? report.image.name;
   const inImage = l.layer ? `${image} layer ${l.layer.index}` : image;
   return {
     ruleId: finding.ruleId,

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../core/diagnostics.js';
 import { escapeControls } from '../core/format.js';
 import { maxOf } from '../core/collections.js';
+import { colourWord } from './colour.js';
 /**
  * How a column may be fitted to the width:
  * - `id`: never shortened (ids, counts, versions, image references with tag or digest);
@@ -16,7 +17,12 @@ export interface TableOptions {
   align?: readonly ('left' | 'right')[];
   /** Per column; by default every column is `id` but the last, which is `text`. */
   kinds?: readonly ColumnKind[];
+  /** Colour the words of the SEVERITY, STATUS and RESULT columns (a terminal that wants colour). */
+  color?: boolean | undefined;
 }
+
+/** The columns whose leading word (`HIGH`, `GAP`, `DENIED`) is coloured. */
+const colouredHeaders = new Set(['SEVERITY', 'STATUS', 'RESULT']);
 
 /** The narrowest a `text` column is made, so that some of it is still readable. */
 const minTextWidth = 10;
@@ -39,8 +45,11 @@ export function renderTable(headers: readonly string[], rows: readonly string[][
         const width = widths[column] ?? 0;
         const kind = kinds[column] ?? 'id';
         const text = isHeader || kind === 'id' ? cell : kind === 'path' ? shortenPath(cell, width) : cut(cell, width);
-        if (options.align?.[column] === 'right') return padStart(text, width);
-        return column === last ? text : padEnd(text, width);
+        // padded by the text as printed: the colour marks take no column
+        const pad = ' '.repeat(Math.max(0, width - length(text)));
+        const shown = options.color && !isHeader && colouredHeaders.has(headers[column] ?? '') ? colourWord(text) : text;
+        if (options.align?.[column] === 'right') return pad + shown;
+        return column === last ? shown : shown + pad;
       })
       .join('  ')
       .trimEnd();
@@ -150,12 +159,4 @@ export function diagnosticLine(d: Diagnostic): string {
 /** Length in code points: an emoji or other astral character is one column, never split in two. */
 function length(text: string): number {
   return [...text].length;
-}
-
-function padEnd(text: string, width: number): string {
-  return text + ' '.repeat(Math.max(0, width - length(text)));
-}
-
-function padStart(text: string, width: number): string {
-  return ' '.repeat(Math.max(0, width - length(text))) + text;
 }

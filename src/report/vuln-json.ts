@@ -5,9 +5,12 @@ import type { ScanResult } from '../vuln/scan.js';
 import type { RuleFindingSet } from './rule-findings.js';
 import type { VulnerabilityFinding } from '../vuln/finding.js';
 import { imageDigest } from './sbom/document.js';
+import { jsonText, schemaName, type SchemaName } from './json-documents.js';
 
-/** `shipshape scan image --format json` (`schemaVersion` 1; fields are only added). */
+/** `shipshape scan image --format json` (`shipshape/scan@1`; fields are only added). */
 export interface ScanReport {
+  schema: SchemaName<'scan'>;
+  /** Kept for readers of the first releases; new readers use `schema`. */
   schemaVersion: 1;
   /** The scanners that ran: `vuln`, `secret`, `config`. */
   scanners: string[];
@@ -41,6 +44,7 @@ export function scanReport(result: ScanResult, ruleSets: readonly RuleFindingSet
   const summary: Record<string, number> = { CRITICAL: 0, HIGH: 0, MEDIUM: 0, LOW: 0, UNKNOWN: 0 };
   for (const finding of findings) summary[finding.severity.level] = (summary[finding.severity.level] ?? 0) + 1;
   return {
+    schema: schemaName('scan'),
     schemaVersion: 1,
     scanners,
     image: {
@@ -70,4 +74,9 @@ export function scanReport(result: ScanResult, ruleSets: readonly RuleFindingSet
     suppressed: result.suppressed.map((s) => ({ id: s.finding.id, aliases: s.finding.aliases, purl: s.finding.package.purl, by: s.by, reason: s.reason })),
     diagnostics: result.diagnostics,
   };
+}
+
+/** The document `scan image -f json` writes. */
+export function scanJson(report: ScanReport): string {
+  return jsonText(report);
 }

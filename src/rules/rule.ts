@@ -1,4 +1,4 @@
-import type { SeverityLevel } from '../vuln/severity.js';
+import type { SeverityLevel } from '../core/severity.js';
 
 /**
  * What every rule (Dockerfile, image configuration, secrets, and later registry and workload rules)

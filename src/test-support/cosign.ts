@@ -2,10 +2,12 @@ import { createHash, sign, type KeyObject } from 'node:crypto';
 import { Agent, request } from 'undici';
 import { digestOf, isDigest, parseDigest } from '../image/digest.js';
 import { MediaType } from '../image/media-types.js';
-import { cosignConfig, cosignSignature as cosignSign, cosignSignatureAnnotation, simpleSigningMediaType, cosignTagOf, simpleSigningPayload } from '../demo/cosign.js';
+import { cosignConfig, cosignSignature as cosignSign, simpleSigningPayload } from '../demo/cosign.js';
+import { ArtifactAnnotation, ArtifactMediaType } from '../distribute/signatures/media-types.js';
+import { cosignTag } from '../distribute/signatures/tags.js';
 import { putBlob, type FakeRegistry, type RunningRegistry } from './registry.js';
 
-export { cosignConfig, cosignSign, cosignTagOf, simpleSigningPayload };
+export { cosignConfig, cosignSign, simpleSigningPayload };
 
 /**
  * Writes signatures and attestations into a registry the way the real tools do — cosign's legacy
@@ -179,8 +181,8 @@ export async function signImage(
   const payload = options.payload ?? simpleSigningPayload(options.namedDigest ?? digest, options.dockerReference ?? repository, options.payloadType);
   const signature = cosignSign(privateKey, options.signedPayload ?? payload);
   const payloadDigest = await store.putBlob(payload);
-  const layer: Layer = { mediaType: simpleSigningMediaType, size: payload.length, digest: payloadDigest, annotations: { [cosignSignatureAnnotation]: signature.toString('base64') } };
-  const pushed = await appendCosignLayer(store, cosignTagOf(digest, 'sig'), layer, options.replace === true);
+  const layer: Layer = { mediaType: ArtifactMediaType.cosignSimpleSigning, size: payload.length, digest: payloadDigest, annotations: { [ArtifactAnnotation.cosignSignature]: signature.toString('base64') } };
+  const pushed = await appendCosignLayer(store, cosignTag(digest, 'sig'), layer, options.replace === true);
   return { ...pushed, payloadDigest };
 }
 
@@ -222,17 +224,17 @@ export async function attestImage(
   const store = storeFor(target, repository);
   const envelope = options.envelope ?? dsseEnvelope(privateKey, inTotoStatement(repository, digest, options.predicateType, options.predicate ?? {}));
   const envelopeDigest = await store.putBlob(envelope);
-  const annotations: Record<string, string> = { [cosignSignatureAnnotation]: '' };
+  const annotations: Record<string, string> = { [ArtifactAnnotation.cosignSignature]: '' };
   if (options.annotate !== false) annotations.predicateType = options.predicateType;
   const layer: Layer = { mediaType: dsse, size: envelope.length, digest: envelopeDigest, annotations };
-  return appendCosignLayer(store, cosignTagOf(digest, 'att'), layer, options.replace === true);
+  return appendCosignLayer(store, cosignTag(digest, 'att'), layer, options.replace === true);
 }
 
 /** `cosign attach sbom` (deprecated): the SBOM document as the one layer of `<alg>-<hex>.sbom`. */
 export async function attachSbom(target: CosignTarget, repository: string, digest: string, document: Buffer, mediaType: string): Promise<PushedArtifact> {
   const store = storeFor(target, repository);
   const blobDigest = await store.putBlob(document);
-  return appendCosignLayer(store, cosignTagOf(digest, 'sbom'), { mediaType, size: document.length, digest: blobDigest }, true);
+  return appendCosignLayer(store, cosignTag(digest, 'sbom'), { mediaType, size: document.length, digest: blobDigest }, true);
 }
 
 /** Removes a blob (a payload, to test a signature whose payload is gone). */

@@ -1,13 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
-import tar from 'tar-stream';
+import { digestOf } from '../image/digest.js';
+import { assembleImage, blobName, layerOf, ociLayoutFiles as layoutFiles, type WrittenImage, type WrittenLayer } from '../image/build/image.js';
+import { packTar, type TarEntry } from '../image/build/tar.js';
+import { MediaType } from '../image/media-types.js';
 
 /**
  * A small builder of real image files for tests: layer tars, docker-archives (current and legacy
- * layouts) and OCI layouts (directory and tar), with whatever corruption a test needs.
+ * layouts) and OCI layouts (directory and tar), with whatever corruption a test needs. The valid
+ * image is written by `image/build/` (as the demo's images are); this adds what tests need on top.
  */
 
 export interface TarItem {
@@ -21,35 +23,20 @@ export interface TarItem {
 const fixedTime = new Date('2024-01-01T00:00:00Z');
 
 /** A tar archive of the items, in order (no validation: tests use this to make bad tars too). */
-export async function makeTar(items: readonly TarItem[]): Promise<Buffer> {
-  const pack = tar.pack();
-  const chunks: Buffer[] = [];
-  pack.on('data', (chunk: unknown) => {
-    chunks.push(chunk as Buffer);
-  });
-  const done = new Promise<void>((resolve, reject) => {
-    pack.on('end', resolve);
-    pack.on('error', reject);
-  });
-  for (const item of items) {
-    const type = item.type ?? (item.content === undefined ? 'directory' : 'file');
-    const content = item.content === undefined ? undefined : Buffer.from(item.content);
-    const header: Partial<tar.Header> & { name: string } = {
-      name: item.name,
-      type,
-      mode: item.mode ?? (type === 'directory' ? 0o755 : 0o644),
-      mtime: fixedTime, // reproducible archives
-    };
-    if (item.linkname !== undefined) header.linkname = item.linkname;
-    await new Promise<void>((resolve, reject) => {
-      const callback = (error?: Error | null): void => (error ? reject(error) : resolve());
-      if (content) pack.entry(header, content, callback);
-      else pack.entry(header, callback);
-    });
-  }
-  pack.finalize();
-  await done;
-  return Buffer.concat(chunks);
+export function makeTar(items: readonly TarItem[]): Promise<Buffer> {
+  return packTar(items.map(tarEntry));
+}
+
+function tarEntry(item: TarItem): TarEntry {
+  const type = item.type ?? (item.content === undefined ? 'directory' : 'file');
+  return {
+    name: item.name,
+    type,
+    content: item.content === undefined ? undefined : Buffer.from(item.content),
+    linkname: item.linkname,
+    mode: item.mode ?? (type === 'directory' ? 0o755 : 0o644),
+    mtime: fixedTime, // reproducible archives
+  };
 }
 
 export type Compression = 'gzip' | 'zstd' | 'none';
@@ -64,7 +51,8 @@ export function compress(data: Buffer, compression: Compression): Buffer {
   return data;
 }
 
-export const sha256 = (data: Buffer | string): string => `sha256:${createHash('sha256').update(data).digest('hex')}`;
+/** The sha256 digest of the data (`digestOf`, under the name the tests use). */
+export const sha256 = (data: Buffer | string): string => digestOf(data);
 
 export interface LayerSpec {
   items: TarItem[];
@@ -74,12 +62,9 @@ export interface LayerSpec {
   tamper?: (blob: Buffer) => Buffer;
 }
 
-export interface BuiltLayer {
+/** A layer as written, with its tar kept (docker-archives store the tar itself). */
+export interface BuiltLayer extends WrittenLayer {
   tar: Buffer;
-  blob: Buffer;
-  digest: string;
-  diffId: string;
-  mediaType: string;
 }
 
 export interface ImageSpec {
@@ -98,11 +83,7 @@ export interface BuiltImage {
   manifestDigest: string;
 }
 
-const layerMediaTypes: Record<Compression, string> = {
-  gzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
-  zstd: 'application/vnd.oci.image.layer.v1.tar+zstd',
-  none: 'application/vnd.oci.image.layer.v1.tar',
-};
+const layerMediaTypes: Record<Compression, string> = { gzip: MediaType.ociLayerGzip, zstd: MediaType.ociLayerZstd, none: MediaType.ociLayer };
 
 export async function buildImage(spec: ImageSpec): Promise<BuiltImage> {
   const layers: BuiltLayer[] = [];
@@ -110,8 +91,12 @@ export async function buildImage(spec: ImageSpec): Promise<BuiltImage> {
     const tarData = await makeTar(layer.items);
     const compression = layer.compression ?? 'gzip';
     const stored = compress(tarData, compression);
-    const blob = layer.tamper ? layer.tamper(stored) : stored;
-    layers.push({ tar: tarData, blob, digest: sha256(stored), diffId: sha256(tarData), mediaType: layerMediaTypes[compression] });
+    const written = { ...layerOf(tarData, stored, layerMediaTypes[compression]), tar: tarData };
+    if (!layer.tamper) layers.push(written);
+    else {
+      const blob = layer.tamper(stored);
+      layers.push({ ...written, blob, size: blob.length }); // the digest still names the untampered blob
+    }
   }
   const history: Record<string, unknown>[] = [];
   spec.layers.forEach((layer, index) => {
@@ -129,37 +114,24 @@ export async function buildImage(spec: ImageSpec): Promise<BuiltImage> {
       ...spec.config,
     }),
   );
-  const manifest = Buffer.from(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256(config), size: config.length },
-      layers: layers.map((l) => ({ mediaType: l.mediaType, digest: l.digest, size: l.blob.length })),
-    }),
-  );
-  return { layers, config, configDigest: sha256(config), manifest, manifestDigest: sha256(manifest) };
+  const written = assembleImage(config, layers);
+  return { layers, config, configDigest: written.configDigest, manifest: written.manifest, manifestDigest: written.digest };
 }
 
-const blobName = (digest: string): string => `blobs/sha256/${digest.slice('sha256:'.length)}`;
-
-/** The files of an OCI image layout holding these images (each with a ref name), plus extra blobs. */
+/**
+ * The files of an OCI image layout holding these images (each with a ref name), plus extra blobs.
+ * Each image is written as it stands: a test that edited its manifest or config gets the edit.
+ */
 export function ociLayoutFiles(images: { image: BuiltImage; refName?: string }[], extraBlobs: Buffer[] = []): Map<string, Buffer> {
-  const files = new Map<string, Buffer>();
-  files.set('oci-layout', Buffer.from('{"imageLayoutVersion":"1.0.0"}'));
-  const manifests = images.map(({ image, refName }) => {
-    files.set(blobName(image.manifestDigest), image.manifest);
-    files.set(blobName(image.configDigest), image.config);
-    for (const layer of image.layers) files.set(blobName(layer.digest), layer.blob);
-    return {
-      mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      digest: image.manifestDigest,
-      size: image.manifest.length,
-      ...(refName ? { annotations: { 'org.opencontainers.image.ref.name': refName } } : {}),
-    };
-  });
-  for (const blob of extraBlobs) files.set(blobName(sha256(blob)), blob);
-  files.set('index.json', Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests })));
-  return files;
+  return layoutFiles(
+    images.map(({ image, refName }) => ({ image: asWritten(image), refName: refName === '' ? undefined : refName })),
+    extraBlobs,
+  );
+}
+
+function asWritten(image: BuiltImage): WrittenImage {
+  const blobs = [{ digest: image.configDigest, data: image.config }, ...image.layers.map((layer) => ({ digest: layer.digest, data: layer.blob }))];
+  return { mediaType: MediaType.ociManifest, manifest: image.manifest, digest: image.manifestDigest, config: image.config, configDigest: image.configDigest, layers: image.layers, blobs };
 }
 
 /**
@@ -182,14 +154,7 @@ export function dockerArchiveFiles(images: { image: BuiltImage; tags: string[] }
   return files;
 }
 
-/** Writes files under a directory (an OCI layout directory). */
-export async function writeDirectory(dir: string, files: Map<string, Buffer>): Promise<string> {
-  for (const [name, data] of files) {
-    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
-    await writeFile(path.join(dir, name), data);
-  }
-  return dir;
-}
+export { writeDirectory } from '../image/build/image.js';
 
 /** Writes files as a tar archive; `links` adds symlink members (`name` → `target`). */
 export async function writeArchive(file: string, files: Map<string, Buffer>, links: Record<string, string> = {}): Promise<string> {

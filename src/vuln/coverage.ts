@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../core/diagnostics.js';
+import { plural } from '../core/text.js';
 import type { Inventory, Package } from '../inventory/inventory.js';
 import { dumpName } from './advisories/seen.js';
 import { lookupTarget } from './match/targets.js';
@@ -95,7 +96,7 @@ export function coverageGaps(coverage: AdvisoryCoverage | undefined): string[] {
   if (!coverage) return [];
   return coverage.ecosystems
     .filter((e) => !e.covered)
-    .map((e) => `${e.packages} ${e.packages === 1 ? 'package' : 'packages'} of ${e.ecosystem} not checked: ${e.reason}${e.fix ? ` (${e.fix})` : ''}`);
+    .map((e) => `${plural(e.packages, 'package')} of ${e.ecosystem} not checked: ${e.reason}${e.fix ? ` (${e.fix})` : ''}`);
 }
 
 /**

@@ -8,7 +8,7 @@ import { lookupTarget } from './match/targets.js';
 import { advisoryCoverage, type AdvisoryCoverage } from './coverage.js';
 import type { VulnerabilityFinding } from './finding.js';
 import { baseLayerCount } from './base-layers.js';
-import { compareSeverity, type SeverityLevel } from './severity.js';
+import { compareSeverity, type SeverityLevel } from '../core/severity.js';
 import { suppressFindings, type SuppressOptions, type Suppression } from './suppress.js';
 
 export interface ScanOptions {

@@ -1,12 +1,9 @@
 import { createRequire } from 'node:module';
 import type * as Cvss from 'ae-cvss-calculator';
+import type { SeverityLevel } from '../core/severity.js';
 
 // a CommonJS module whose named exports Node's ESM loader cannot detect
 const { fromVector } = createRequire(import.meta.url)('ae-cvss-calculator') as typeof Cvss;
-
-export type SeverityLevel = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'UNKNOWN';
-
-export const severityOrder: readonly SeverityLevel[] = ['UNKNOWN', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
 
 /** A finding's severity, with the score and where it came from. */
 export interface Severity {
@@ -71,8 +68,4 @@ function levelOfWord(word: unknown): SeverityLevel | undefined {
   if (normalised === 'MEDIUM' || normalised === 'MODERATE') return 'MEDIUM';
   if (normalised === 'LOW' || normalised === 'NEGLIGIBLE' || normalised === 'UNIMPORTANT') return 'LOW';
   return undefined;
-}
-
-export function compareSeverity(a: SeverityLevel, b: SeverityLevel): number {
-  return severityOrder.indexOf(a) - severityOrder.indexOf(b);
 }

@@ -6,9 +6,9 @@
  * `steps.*.outputs` are unknown (named).
  */
 import type { CiValue, Pipeline, SecurityStepKind } from './model.js';
-import { ShellSession, wordValue } from './shell.js';
+import { ShellSession, wordValue, type ShellSource } from './shell.js';
 import { runToolImage } from './shell-tools.js';
-import { commandsOf, markerText, type ShellSource } from './shell-words.js';
+import { commandsOf, markerText } from '../shell/lexer.js';
 import { PipelineBuilder, type StepDraft } from './steps.js';
 import { defaultDockerfile, repoPath, type ToolContext } from './tool-context.js';
 import { bool, contentLine, entries, get, items, loadYaml, text, type YNode } from './yaml-tree.js';

@@ -8,7 +8,7 @@
  */
 import type { Pipeline } from './model.js';
 import { ShellSession } from './shell.js';
-import { plainSource } from './shell-words.js';
+import { plainSource } from '../shell/lexer.js';
 import { PipelineBuilder } from './steps.js';
 import { Scope } from './values.js';
 import { normalizePath } from './names.js';

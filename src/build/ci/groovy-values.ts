@@ -5,7 +5,8 @@
  */
 import type { Token } from './brace-lang.js';
 import type { CiValue } from './model.js';
-import { markerText, type ShellSource } from './shell-words.js';
+import { markerText } from '../shell/lexer.js';
+import type { ShellSource } from './shell.js';
 import { concatValues, resolveRef, resolveText, segmentsOf, unique, type RefSyntax, type Scope } from './values.js';
 import { minOf, pushAll } from '../../core/collections.js';
 

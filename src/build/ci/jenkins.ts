@@ -13,9 +13,9 @@ import { blockTree, isIdent, isPunct, matchingParen, namedArg, splitArgs, string
 import { expressionValue, shellSourceOf, type ExprContext } from './groovy-values.js';
 import { bindDeclaredParameters } from './jenkins-parameters.js';
 import type { CiValue, Pipeline } from './model.js';
-import { ShellSession, wordValue } from './shell.js';
+import { ShellSession, wordValue, type ShellSource } from './shell.js';
 import { recognizeCommand } from './shell-tools.js';
-import { commandsOf, type ShellSource } from './shell-words.js';
+import { commandsOf } from '../shell/lexer.js';
 import { PipelineBuilder, type StepDraft } from './steps.js';
 import { repoPath, type ToolContext } from './tool-context.js';
 import { assumedField, concatValues, literal, Scope, unique, unknownValue, type Binding } from './values.js';

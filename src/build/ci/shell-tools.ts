@@ -25,15 +25,10 @@ import type { StepDraft } from './steps.js';
 import { defaultDockerfile, prefixOf, repoPath, stripPrefix, type ToolContext } from './tool-context.js';
 import { concatValues, literal } from './values.js';
 import { normalizePath, registryHost, stripWorkspace, withoutTag } from './names.js';
+import { maxScriptNesting, programName } from '../shell/commands.js';
 import { pushAll } from '../../core/collections.js';
 
 type Recognizer = (args: CiValue[], ctx: ToolContext) => StepDraft[];
-
-/** The program name of a command word: `/usr/bin/docker` → `docker`. */
-export function programName(word: CiValue): string {
-  const text = word.resolved;
-  return text.slice(text.lastIndexOf('/') + 1);
-}
 
 const recognizers: Record<string, Recognizer> = {
   docker: (args, ctx) => docker(args, ctx),
@@ -58,7 +53,7 @@ const recognizers: Record<string, Recognizer> = {
 export function recognizeCommand(words: CiValue[], ctx: ToolContext): StepDraft[] {
   const [program, ...args] = words;
   if (program === undefined) return [];
-  const recognizer = recognizers[programName(program)];
+  const recognizer = recognizers[programName(program.resolved)];
   return recognizer === undefined ? [] : recognizer(args, ctx);
 }
 
@@ -326,7 +321,7 @@ export function containerRun(args: CiValue[], ctx: ToolContext): StepDraft[] {
 
 /** What a known tool image does with `command` (and an optional entrypoint override). */
 export function runToolImage(image: CiValue, command: CiValue[], entrypoint: CiValue | undefined, ctx: ToolContext): StepDraft[] {
-  if (ctx.depth > 3) return [];
+  if (ctx.depth > maxScriptNesting) return [];
   const known = toolImages[toolImageKey(image.resolved)];
   if (known === undefined) return [];
   const inner = { ...ctx, depth: ctx.depth + 1 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { briefDrafts } from './test-brief.js';
 import { analyzeShell } from './shell.js';
-import { commandsOf, plainSource } from './shell-words.js';
+import { commandsOf, plainSource } from '../shell/lexer.js';
 import { literal, Scope } from './values.js';
 
 const run = (text: string, options: Parameters<typeof analyzeShell>[1] = {}): string[] => briefDrafts(analyzeShell(text, options));

@@ -6,13 +6,19 @@
  * `|| true`, a pipe without pipefail, an `if` condition, `set +e`, `continue-on-error`.
  */
 import type { CiValue } from './model.js';
-import { isKnownProgram, programName, recognizeCommand } from './shell-tools.js';
-import { commandsOf, plainSource, type ShellSource, type SimpleCommand, type Word } from './shell-words.js';
+import { isKnownProgram, recognizeCommand } from './shell-tools.js';
+import { afterControlWords, conditionWords, maxScriptNesting, programIndex, programName, shellScriptIndex } from '../shell/commands.js';
+import { commandsOf, plainSource, type ShellText, type SimpleCommand, type Word } from '../shell/lexer.js';
 import type { StepDraft } from './steps.js';
 import type { ToolContext } from './tool-context.js';
 import { repoPath } from './tool-context.js';
 import { assumedField, literal, resolveRef, Scope, segmentsOf, unique, type Binding, type Resolved } from './values.js';
 import { pushAll } from '../../core/collections.js';
+
+/** A CI script for the shared lexer: its markers stand for values substituted before the shell ran. */
+export interface ShellSource extends ShellText {
+  markers: readonly CiValue[];
+}
 
 export interface ShellOptions {
   /** What the script's environment holds (a child scope takes the script's own assignments). */
@@ -34,9 +40,6 @@ export interface RunOptions {
   ignoreFailure?: boolean;
 }
 
-const controlWords = new Set(['then', 'else', 'do', 'done', 'fi', '{', '}', 'time', 'esac']);
-const conditionWords = new Set(['if', 'elif', 'while', 'until', '!']);
-const wrapperWords = new Set(['sudo', 'command', 'exec', 'nohup', 'env', 'time']);
 const declareWords = new Set(['export', 'readonly', 'local', 'declare', 'typeset']);
 const assignment = /^([A-Za-z_][A-Za-z0-9_]*)\+?=/;
 
@@ -78,12 +81,7 @@ export class ShellSession {
   private command(command: SimpleCommand, source: ShellSource, depth: number): StepDraft[] {
     // `if`, `then`, `!`…: the command follows (gatingOf weighs the condition). An index, not a
     // slice per word: `{ { { … docker build` must stay linear.
-    let skip = 0;
-    while (skip < command.words.length) {
-      const first = literalOf(command.words[skip]);
-      if (first === undefined || (!controlWords.has(first) && !conditionWords.has(first))) break;
-      skip++;
-    }
+    const skip = afterControlWords(command.words.map(literalOf));
     let words = skip === 0 ? command.words : command.words.slice(skip);
     const first = literalOf(words[0]);
     if (first === undefined && words.length === 0) return [];
@@ -115,12 +113,8 @@ export class ShellSession {
     }
 
     const all = words.map((w) => wordValue(w, source, scope));
-    // wrappers: `sudo -E docker …`, `env A=b docker …`
-    let start = 0;
-    while (start < all.length && wrapperWords.has(all[start]?.resolved ?? '')) {
-      start++;
-      while (start < all.length && (all[start]?.resolved.startsWith('-') === true || assignment.test(all[start]?.resolved ?? ''))) start++;
-    }
+    // wrappers: `sudo -E -u app docker …`, `env A=b docker …`, `nice -n 5 docker …`
+    const start = programIndex(all.map((v) => v.resolved));
     const values = start === 0 ? all : all.slice(start);
     const program = values[0];
     if (program === undefined) return [];
@@ -132,6 +126,14 @@ export class ShellSession {
       stdin: command.stdin === undefined ? undefined : wordValue(command.stdin, source, scope),
       depth,
     };
+    const script = shellScriptIndex(values.map((v) => v.resolved));
+    if (script !== undefined) {
+      const text = values[script];
+      if (text === undefined || depth >= maxScriptNesting) return [];
+      // the inner shell sees the text as this one resolved it
+      const inner = new ShellSession({ scope, cwd: this.cwd, workspaceVars: this.workspaceVars, diagnostics: this.diagnostics, errexit: false, pipefail: false });
+      return inner.run(plainSource(text.resolved, command.line), {}, depth + 1).map((s) => ({ ...s, line: command.line }));
+    }
     switch (program.resolved) {
       case 'cd':
         this.cd(values[1], ctx);
@@ -146,17 +148,6 @@ export class ShellSession {
       case 'set':
         this.set(values.slice(1));
         return [];
-      case 'sh':
-      case 'bash':
-      case 'ash':
-      case 'zsh': {
-        const c = values.findIndex((v) => v.resolved === '-c' || /^-[a-z]*c$/.test(v.resolved));
-        const script = c < 0 ? undefined : values[c + 1];
-        if (script === undefined || depth > 3) return [];
-        // the inner shell sees the text as this one resolved it
-        const inner = new ShellSession({ scope, cwd: this.cwd, workspaceVars: this.workspaceVars, diagnostics: this.diagnostics, errexit: false, pipefail: false });
-        return inner.run(plainSource(script.resolved, command.line), {}, depth + 1).map((s) => ({ ...s, line: command.line }));
-      }
       case 'eval':
         this.diagnostics.push(`line ${command.line}: eval is not followed`);
         return [];
@@ -170,7 +161,7 @@ export class ShellSession {
       }
       return [];
     }
-    if (!isKnownProgram(programName(program))) return [];
+    if (!isKnownProgram(programName(program.resolved))) return [];
     return recognizeCommand(values, ctx);
   }
 

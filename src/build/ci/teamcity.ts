@@ -12,7 +12,7 @@ import { expressionValue, shellSourceOf, type ExprContext } from './groovy-value
 import type { CiValue, Pipeline } from './model.js';
 import { ShellSession, wordValue } from './shell.js';
 import { recognizeCommand } from './shell-tools.js';
-import { commandsOf } from './shell-words.js';
+import { commandsOf } from '../shell/lexer.js';
 import { PipelineBuilder, type StepDraft } from './steps.js';
 import { repoPath, type ToolContext } from './tool-context.js';
 import { literal, resolveValue, Scope } from './values.js';

@@ -1,5 +1,6 @@
 import { DockerfileParser, From, JSONInstruction, ModifiableInstruction, PropertyInstruction, Run, type Instruction } from 'dockerfile-ast';
 import { maxDockerfileInheritedVariables } from '../../core/limits.js';
+import { escapeRegExp } from '../../core/text.js';
 import type { DockerInstruction, ParsedDockerfile, ParseProblem, Property, SourceRange, Stage } from './model.js';
 import { substitute } from './substitute.js';
 
@@ -174,10 +175,6 @@ function joinContinuations(raw: string, escape: string): string {
     continued = continues;
   }
   return out.join('\n').trim();
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function declare(instruction: DockerInstruction, into: Map<string, string | undefined>, globals: Map<string, string | undefined>, buildArgs: Readonly<Record<string, string>>, escape: string): void {

@@ -1,7 +1,5 @@
 import type { DockerInstruction, ParsedDockerfile, Stage } from './model.js';
-import { commandsOf, pipelinesOf, programOf, unwrap, type Pipeline, type ShellCommand } from './shell.js';
-
-const shells = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh']);
+import { runScript, type Pipeline, type ShellCommand } from './shell.js';
 
 /** The stage the image is built from: the last one (a `--target` is not known to the linter). */
 export function finalStage(dockerfile: ParsedDockerfile): Stage | undefined {
@@ -46,26 +44,8 @@ export function runCommands(dockerfile: ParsedDockerfile): readonly RunCommands[
     .filter((i) => i.keyword === 'RUN')
     .map((run) => {
       const text = run.command ?? run.json?.join(' ') ?? '';
-      const pipelines = pipelinesOf(text);
-      return { run, commands: withNested(pipelines.flat(), 0), pipelines };
+      return { run, ...runScript(text) };
     });
   runCache.set(dockerfile, runs);
   return runs;
-}
-
-/**
- * Adds the commands hidden in `sh -c "…"` scripts and `$(…)` substitutions, so that
- * `sh -c "$(curl -k …)"` or `bash -c 'apt-get install x'` are seen by the rules (two levels deep).
- */
-function withNested(commands: ShellCommand[], depth: number): ShellCommand[] {
-  if (depth > 1) return commands;
-  const nested = commands.flatMap((command) => {
-    const words = unwrap(command);
-    const scripts: string[] = [];
-    const script = words.indexOf('-c');
-    if (shells.has(programOf(command)) && script > 0 && words[script + 1] !== undefined) scripts.push(words[script + 1] ?? '');
-    for (const w of words) for (const m of w.matchAll(/\$\(([^()]*)\)/g)) scripts.push(m[1] ?? '');
-    return scripts.flatMap((text) => withNested(commandsOf(text), depth + 1));
-  });
-  return [...commands, ...nested];
 }

@@ -4,7 +4,7 @@ import { readOciArchive } from '../../test-support/images.js';
 import { sharedAbsent, sharedPath } from '../../test-support/shared.js';
 import { skipWhen } from '../../test-support/skip.js';
 import { checkImage } from './check.js';
-import { goodConfig, readSpec, twoLayers } from './testing.js';
+import { goodConfig, readSpec, twoLayers } from './test-rules.js';
 
 describe('checkImage', () => {
   it('fingerprints findings and sorts them by severity, then rule', async () => {

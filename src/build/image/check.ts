@@ -1,7 +1,7 @@
 import type { ImageModel } from '../../image/read-image.js';
 import { fingerprintOf } from '../../rules/fingerprint.js';
 import type { RuleFinding } from '../../rules/rule.js';
-import { compareSeverity } from '../../vuln/severity.js';
+import { compareSeverity } from '../../core/severity.js';
 import { imageRules } from './registry.js';
 import type { ImageRule, ImageRuleContext } from './rule.js';
 

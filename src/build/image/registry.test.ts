@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { severityOrder } from '../../vuln/severity.js';
+import { severityOrder } from '../../core/severity.js';
 import { imageRules } from './registry.js';
 
 describe('image rule registry', () => {

@@ -2,7 +2,7 @@ import { instructionOf } from '../../image/history.js';
 import type { FileEntry } from '../../image/layer/entry.js';
 import type { ImageModel } from '../../image/read-image.js';
 import type { FindingLocation } from '../../rules/rule.js';
-import type { SeverityLevel } from '../../vuln/severity.js';
+import type { SeverityLevel } from '../../core/severity.js';
 import type { ImageFinding, ImageRuleMeta } from './rule.js';
 
 /** The `layer` part of a finding's location for layer `index`. */

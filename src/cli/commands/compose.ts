@@ -1,11 +1,15 @@
 import { Command, Option } from 'commander';
 import { parseExitCode } from '../flags.js';
 import type { CliIo } from '../io.js';
-import { outputWidth } from '../width.js';
+import { outputWidth, wantsColor } from '../width.js';
+import { ProgressLine } from '../progress.js';
+import { parseSeverities } from './scan.js';
 
 interface ComposeValues {
   format: 'table' | 'json' | 'sarif';
   output?: string;
+  severity?: string;
+  quiet: boolean;
   exitCode: number;
 }
 
@@ -16,9 +20,11 @@ export function composeCommand(io: CliIo, done: (code: number) => void): Command
     .argument('<path...>', 'compose files, or directories holding compose.yaml, compose.yml, docker-compose.yaml or docker-compose.yml')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'sarif']).default('table'))
     .option('-o, --output <file>', 'write to a file instead of stdout')
-    .option('--exit-code <n>', 'exit with this code when any finding remains', parseExitCode, 0)
+    .option('-s, --severity <levels>', 'report only these severities (comma-separated: CRITICAL,HIGH,MEDIUM,LOW,UNKNOWN)')
+    .option('-q, --quiet', 'no progress display', false)
+    .option('--exit-code <n>', 'exit with this code when any (reported) finding remains', parseExitCode, 0)
     .action(async (paths: string[], values: ComposeValues) => {
-      const [{ readComposeSources }, { checkCompose }, { composeRules }, { renderRuleFindings }, { ruleSarifJson }, { version }, { failClosed }, { writeOutput }, { diagnosticLine }] = await Promise.all([
+      const [{ readComposeSources }, { checkCompose }, { composeRules }, { renderRuleFindings }, { ruleSarifJson }, { version }, { failClosed }, { writeOutput }, { diagnosticLine }, { checkJson, composeCheckReport }] = await Promise.all([
         import('../../run/compose/sources.js'),
         import('../../run/compose/check.js'),
         import('../../run/compose/registry.js'),
@@ -28,30 +34,39 @@ export function composeCommand(io: CliIo, done: (code: number) => void): Command
         import('../errors.js'),
         import('../read.js'),
         import('../../report/table.js'),
+        import('../../report/check-json.js'),
       ]);
+      const severities = parseSeverities(values.severity);
+      const progress = ProgressLine.for(io, values.quiet);
       const files: string[] = [];
       const findings = [];
       const diagnostics = [];
-      for (const given of paths) {
-        for (const source of await readComposeSources(given)) {
-          files.push(source.name);
-          if (source.unreadable !== undefined) {
-            diagnostics.push({ level: 'error' as const, code: 'compose.unreadable', message: `${source.unreadable}; not loaded`, where: source.name });
-            continue;
+      try {
+        for (const given of paths) {
+          for (const source of await readComposeSources(given)) {
+            progress?.message(`Checking compose file ${files.length + 1}: ${source.name}`);
+            files.push(source.name);
+            if (source.unreadable !== undefined) {
+              diagnostics.push({ level: 'error' as const, code: 'compose.unreadable', message: `${source.unreadable}; not loaded`, where: source.name });
+              continue;
+            }
+            const result = checkCompose(source.name, source.text);
+            // `--severity` filters what is shown; the gate judges what is shown (as `scan` does)
+            for (const finding of result.findings) if (!severities || severities.includes(finding.severity)) findings.push(finding);
+            for (const diagnostic of result.diagnostics) diagnostics.push(diagnostic);
           }
-          const result = checkCompose(source.name, source.text);
-          for (const finding of result.findings) findings.push(finding);
-          for (const diagnostic of result.diagnostics) diagnostics.push(diagnostic);
         }
+      } finally {
+        progress?.finish();
       }
       const set = { scanner: 'compose' as const, rules: composeRules.map((rule) => rule.meta), findings };
       const width = outputWidth(io, values.output);
       const text =
         values.format === 'json'
-          ? `${JSON.stringify({ schemaVersion: 1, files, findings, diagnostics }, null, 2)}\n`
+          ? checkJson(composeCheckReport(files, findings, diagnostics))
           : values.format === 'sarif'
             ? ruleSarifJson([set], version)
-            : renderRuleFindings([set], width).replace(/^\n/, '') + diagnostics.map((d) => `${diagnosticLine(d)}\n`).join('');
+            : renderRuleFindings([set], width, wantsColor(io, values)).replace(/^\n/, '') + diagnostics.map((d) => `${diagnosticLine(d)}\n`).join('');
       await writeOutput(io, values.output, text);
       // files (or parts of them) that could not be read fail the check, whatever was found in the rest
       const unread = diagnostics.filter((d) => d.level === 'error');

@@ -1,13 +1,14 @@
+import { plural } from '../../core/text.js';
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { ShipshapeError, UsageError } from '../../core/errors.js';
 import type { LockWait } from '../../vuln/advisories/store.js';
 import { printable, renderTable } from '../../report/table.js';
 import { ExitCode, type CliIo } from '../io.js';
 import { durationMs, parseDuration } from '../flags.js';
 import { defaultCacheDir } from '../options.js';
-import { redraw } from '../terminal.js';
+import { ProgressLine } from '../progress.js';
 import { outputWidth } from '../width.js';
 
 interface DbValues {
@@ -51,12 +52,11 @@ export function dbCommand(io: CliIo, done: (code: number) => void): Command {
         const existed = existsSync(file);
         const store = AdvisoryStore.open(file, { create: true, lock: lockWait(values) });
         try {
-          const progress = !values.quiet && io.stderr.isTTY ? (n: number) => redraw(io.stderr, `Imported ${n} records`) : undefined;
-          const result = await importOsv(store, sources, { now: new Date(), onProgress: progress });
-          if (progress) redraw(io.stderr, '');
+          const progress = ProgressLine.for(io, values.quiet === true);
+          const result = await importOsv(store, sources, { now: new Date(), onProgress: progress && ((n: number) => progress.message(`Imported ${n} records`)) }).finally(() => progress?.finish());
           for (const d of result.diagnostics.items.slice(0, 20)) io.stderr.write(`shipshape: ${printable(`${d.level}: ${d.message}`)}\n`);
           if (result.diagnostics.items.length > 20) io.stderr.write(`shipshape: ... ${result.diagnostics.items.length - 20} more skipped files\n`);
-          io.stdout.write(`Imported ${result.records} ${result.records === 1 ? 'advisory' : 'advisories'} (${result.withdrawn} withdrawn, ignored when matching; ${result.skipped} files skipped) into ${store.path}\n`);
+          io.stdout.write(`Imported ${plural(result.records, 'advisory', 'advisories')} (${result.withdrawn} withdrawn, ignored when matching; ${result.skipped} files skipped) into ${store.path}\n`);
         } catch (error) {
           store.close();
           // the import was rolled back; a database this import created would be empty: scans must not find one
@@ -90,9 +90,8 @@ export function dbCommand(io: CliIo, done: (code: number) => void): Command {
         }
         const store = AdvisoryStore.open(file, { create: true, lock: lockWait(values) });
         try {
-          const progress = !values.quiet && io.stderr.isTTY ? (message: string) => redraw(io.stderr, message) : undefined;
-          const result = await updateFromOsv(store, { ecosystems, mirror: values.mirror, workDir: path.join(path.dirname(file), 'download'), now: new Date(), onProgress: progress });
-          if (progress) redraw(io.stderr, '');
+          const progress = ProgressLine.for(io, values.quiet === true);
+          const result = await updateFromOsv(store, { ecosystems, mirror: values.mirror, workDir: path.join(path.dirname(file), 'download'), now: new Date(), onProgress: progress?.message }).finally(() => progress?.finish());
           io.stdout.write(`Updated ${ecosystems.join(', ')}: ${result.records} advisories (${result.withdrawn} withdrawn, ${result.skipped} skipped) into ${store.path}\n`);
         } finally {
           store.close();
@@ -104,14 +103,14 @@ export function dbCommand(io: CliIo, done: (code: number) => void): Command {
   db.addCommand(
     location(new Command('status'))
       .description('show what the advisory database holds: sources, counts per ecosystem, age')
-      .option('-f, --format <format>', 'table or json', 'table')
+      .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
       .action(async (values: DbValues) => {
         const { AdvisoryStore } = await import('../../vuln/advisories/store.js');
         const store = AdvisoryStore.open(await pathOf(values), { create: false, readonly: true });
         try {
           const status = store.status();
           if (values.format === 'json') {
-            io.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
+            io.stdout.write((await import('../../report/db-status-json.js')).dbStatusJson(status));
           } else {
             const age = status.updatedAt ? `${((Date.now() - Date.parse(status.updatedAt)) / 3_600_000).toFixed(1)} hours ago` : 'never';
             io.stdout.write(`Database  ${status.path}\nUpdated   ${status.updatedAt ?? '-'} (${age})\nRecords   ${status.advisories} (+${status.withdrawn} withdrawn)\n\n`);

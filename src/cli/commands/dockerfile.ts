@@ -1,14 +1,16 @@
 import { Command, Option } from 'commander';
 import { parseExitCode } from '../flags.js';
 import { ExitCode, type CliIo } from '../io.js';
-import { outputWidth } from '../width.js';
+import { outputWidth, wantsColor } from '../width.js';
 import { writeOutput } from '../read.js';
+import { ProgressLine } from '../progress.js';
 import { parseSeverities } from './scan.js';
 
 interface LintValues {
   format: 'table' | 'json' | 'sarif';
   output?: string;
   severity?: string;
+  quiet: boolean;
   exitCode: number;
   buildArg?: string[];
 }
@@ -22,9 +24,10 @@ export function dockerfileCommand(io: CliIo, done: (code: number) => void): Comm
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .option('-s, --severity <levels>', 'report only these severities (comma-separated)')
     .option('--exit-code <n>', 'exit with this code when any (reported) finding remains', parseExitCode, 0)
+    .option('-q, --quiet', 'no progress display', false)
     .option('--build-arg <name=value...>', 'values for ARGs, as docker build --build-arg')
     .action(async (files: string[], values: LintValues) => {
-      const [{ readDockerfileFile }, { existsSync }, path, { lintDockerfile }, { dockerfileRules }, { renderRuleFindings }, { ruleSarifJson }] = await Promise.all([
+      const [{ readDockerfileFile }, { existsSync }, path, { lintDockerfile }, { dockerfileRules }, { renderRuleFindings }, { ruleSarifJson }, { checkJson, dockerfileLintReport }] = await Promise.all([
         import('../../build/dockerfile/read.js'),
         import('node:fs'),
         import('node:path'),
@@ -32,24 +35,31 @@ export function dockerfileCommand(io: CliIo, done: (code: number) => void): Comm
         import('../../build/dockerfile/registry.js'),
         import('../../report/rule-findings.js'),
         import('../../report/sarif.js'),
+        import('../../report/check-json.js'),
       ]);
       const severities = parseSeverities(values.severity);
       const buildArgs = Object.fromEntries((values.buildArg ?? []).map((pair) => [pair.split('=')[0] ?? pair, pair.slice(pair.indexOf('=') + 1)]));
       const findings = [];
-      for (const file of files) {
-        const content = await readDockerfileFile(file);
-        const hasDockerignore = existsSync(path.join(path.dirname(file), '.dockerignore'));
-        // one by one: a spread of a text file's half a million findings would overflow the stack
-        for (const finding of lintDockerfile(content, { file, hasDockerignore, buildArgs })) if (!severities || severities.includes(finding.severity)) findings.push(finding);
+      const progress = ProgressLine.for(io, values.quiet);
+      try {
+        for (const [index, file] of files.entries()) {
+          progress?.message(`Linting Dockerfile ${index + 1}/${files.length}: ${file}`);
+          const content = await readDockerfileFile(file);
+          const hasDockerignore = existsSync(path.join(path.dirname(file), '.dockerignore'));
+          // one by one: a spread of a text file's half a million findings would overflow the stack
+          for (const finding of lintDockerfile(content, { file, hasDockerignore, buildArgs })) if (!severities || severities.includes(finding.severity)) findings.push(finding);
+        }
+      } finally {
+        progress?.finish();
       }
       const set = { scanner: 'dockerfile' as const, rules: dockerfileRules.map((rule) => rule.meta), findings };
       const width = outputWidth(io, values.output);
       const text =
         values.format === 'json'
-          ? `${JSON.stringify({ schemaVersion: 1, files, findings }, null, 2)}\n`
+          ? checkJson(dockerfileLintReport(files, findings))
           : values.format === 'sarif'
             ? ruleSarifJson([set], (await import('../version.js')).version)
-            : renderRuleFindings([set], width).replace(/^\n/, '');
+            : renderRuleFindings([set], width, wantsColor(io, values)).replace(/^\n/, '');
       await writeOutput(io, values.output, text);
       done(findings.length > 0 && values.exitCode !== 0 ? values.exitCode : ExitCode.ok);
     });

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { UsageError } from '../../core/errors.js';
+import { checkJson, k8sCheckReport } from '../../report/check-json.js';
 import { renderRuleFindings, type RuleFindingSet } from '../../report/rule-findings.js';
+import type { NodeInfo } from '../../run/cluster/nodes.js';
 import { ruleSarifJson } from '../../report/sarif.js';
 import { renderTable } from '../../report/table.js';
 import type { RuleFinding, RuleMeta } from '../../rules/rule.js';
@@ -15,58 +17,67 @@ import { checkPodSecurity, type PodSecurityResult } from '../../run/pod-security
 import { parseVersion } from '../../run/pss/types.js';
 import { failClosed } from '../errors.js';
 import { ExitCode, type CliIo } from '../io.js';
-import { outputWidth } from '../width.js';
+import { outputWidth, wantsColor } from '../width.js';
 import { writeOutput } from '../read.js';
 import type { K8sCheckValues } from './k8s.js';
 import { pushAll } from '../../core/collections.js';
+import { ProgressLine } from '../progress.js';
+import { parseSeverities } from './scan.js';
 
 /** The work of `shipshape k8s check`; returns the exit code. */
 export async function runK8sCheck(paths: readonly string[], values: K8sCheckValues, io: CliIo): Promise<number> {
-  const version = values.version ?? 'latest';
+  const given = values.k8sVersion ?? values.version;
+  const version = given ?? 'latest';
   try {
     parseVersion(version);
   } catch {
-    throw new UsageError(`invalid --version ${JSON.stringify(version)}: use v1.N (e.g. v1.29) or latest`);
+    throw new UsageError(`invalid --k8s-version ${JSON.stringify(version)}: use v1.N (e.g. v1.29) or latest`);
   }
+  const severities = parseSeverities(values.severity);
   if (paths.length === 0 && !values.cluster && !values.inCluster) throw new UsageError('give manifest files or directories, - for standard input, or --cluster');
-  const sources: ManifestSource[] = [];
-  for (const given of paths) pushAll(sources, await readManifestSources(given, { readStdin: () => io.readStdin() }));
-  const { objects, diagnostics } = loadManifests(sources);
-  let nodes: unknown[] = [];
+  const progress = ProgressLine.for(io, values.quiet);
+  const { objects, diagnostics } = await readManifests(paths, io, progress).finally(() => progress?.finish());
+  let nodes: NodeInfo[] = [];
   if (values.cluster || values.inCluster) {
+    progress?.message('Reading the live cluster');
     const { readCluster } = await import('../../run/cluster/read.js');
     const kubeconfig = values.kubeconfig ?? io.env.KUBECONFIG?.split(path.delimiter)[0] ?? path.join(io.homedir, '.kube', 'config');
-    const live = await readCluster({ kubeconfig, context: values.context, inCluster: values.inCluster, inPod: io.env.KUBERNETES_SERVICE_HOST !== undefined, namespaces: values.namespace });
+    const live = await readCluster({ kubeconfig, context: values.context, inCluster: values.inCluster, inPod: io.env.KUBERNETES_SERVICE_HOST !== undefined, namespaces: values.namespace }).finally(() => progress?.finish());
     pushAll(objects, live.objects);
     pushAll(diagnostics, live.diagnostics);
     nodes = live.nodes;
   }
-  const results = checkPodSecurity(objects, { level: values.level ?? 'restricted', version, explicit: values.level !== undefined || values.version !== undefined });
-  const findings = checkWorkloads(objects, { allowedRegistries: values.allowedRegistries });
-  const report = {
-    schemaVersion: 1,
-    results,
-    findings,
-    images: imageReferences(objects),
-    nodes,
-    summary: { objects: results.length, allowed: results.filter((r) => r.allowed).length, denied: results.filter((r) => !r.allowed).length },
-    diagnostics,
-  };
+  const results = checkPodSecurity(objects, { level: values.level ?? 'restricted', version, explicit: values.level !== undefined || given !== undefined });
+  // `--severity` filters what is shown, and the gate judges what is shown (as `scan` does); a denial is HIGH
+  const findings = checkWorkloads(objects, { allowedRegistries: values.allowedRegistries }).filter((f) => severities === undefined || severities.includes(f.severity));
+  const deniedShown = severities === undefined || severities.includes('HIGH');
+  const report = k8sCheckReport({ results, findings, images: imageReferences(objects), nodes, diagnostics });
   const width = outputWidth(io, values.output);
-  const sets: RuleFindingSet[] = [{ scanner: 'workload', rules: [...workloadRules.map((r) => r.meta), ...psaRuleMetas(results)], findings: [...psaFindings(results), ...findings] }];
+  const sets: RuleFindingSet[] = [{ scanner: 'workload', rules: [...workloadRules.map((r) => r.meta), ...psaRuleMetas(results)], findings: [...(deniedShown ? psaFindings(results) : []), ...findings] }];
   const text =
     values.format === 'json'
-      ? `${JSON.stringify(report, null, 2)}\n`
+      ? checkJson(report)
       : values.format === 'sarif'
         ? ruleSarifJson(sets, version_)
-        : `${renderResults(results, width, diagnostics.length)}${renderRuleFindings([{ scanner: 'workload', rules: [], findings }], width)}`;
+        : `${renderResults(results, width, diagnostics.length, wantsColor(io, values))}${renderRuleFindings([{ scanner: 'workload', rules: [], findings }], width, wantsColor(io, values))}`;
   await writeOutput(io, values.output, text);
   // manifests (or parts of them) and cluster kinds that could not be read: named, and the exit code is 2
   const unread = diagnostics.filter((d) => d.level === 'error');
-  return failClosed(io, unread, (report.summary.denied > 0 || findings.length > 0) && values.exitCode !== 0 ? values.exitCode : ExitCode.ok);
+  return failClosed(io, unread, ((deniedShown && report.summary.denied > 0) || findings.length > 0) && values.exitCode !== 0 ? values.exitCode : ExitCode.ok);
 }
 
-function renderResults(results: readonly PodSecurityResult[], width: number, diagnostics: number): string {
+/** The objects of the manifests given, progress shown file by file and while they are parsed. */
+async function readManifests(paths: readonly string[], io: CliIo, progress: ProgressLine | undefined): Promise<ReturnType<typeof loadManifests>> {
+  const sources: ManifestSource[] = [];
+  for (const given of paths) {
+    progress?.message(`Reading manifests: ${sources.length} files so far, now ${given}`);
+    pushAll(sources, await readManifestSources(given, { readStdin: () => io.readStdin() }));
+  }
+  progress?.message(`Parsing ${sources.length} manifest files`);
+  return loadManifests(sources);
+}
+
+function renderResults(results: readonly PodSecurityResult[], width: number, diagnostics: number, color: boolean): string {
   const rows = results.map((r) => [
     r.allowed ? 'allowed' : 'DENIED',
     `${r.level}@${r.version}`,
@@ -76,7 +87,7 @@ function renderResults(results: readonly PodSecurityResult[], width: number, dia
   ]);
   const denied = results.filter((r) => !r.allowed).length;
   const head = `${results.length} workloads checked: ${results.length - denied} allowed, ${denied} denied${diagnostics ? `; ${diagnostics} manifest diagnostics (see --format json)` : ''}`;
-  return `${head}\n\n${rows.length ? renderTable(['RESULT', 'POLICY', 'WORKLOAD', 'WHERE', 'VIOLATIONS'], rows, { width, kinds: ['id', 'id', 'id', 'path', 'text'] }) : '(no pod-bearing objects found)'}\n`;
+  return `${head}\n\n${rows.length ? renderTable(['RESULT', 'POLICY', 'WORKLOAD', 'WHERE', 'VIOLATIONS'], rows, { width, kinds: ['id', 'id', 'id', 'path', 'text'], color }) : '(no pod-bearing objects found)'}\n`;
 }
 
 /** Each PSS check that denied something, as a SARIF rule (`PSS-<check>`). */

@@ -13,7 +13,7 @@ import { AdvisoryStore } from '../../vuln/advisories/store.js';
 import { escapeControls } from '../../core/format.js';
 import { failClosed } from '../errors.js';
 import { ExitCode, type CliIo } from '../io.js';
-import { outputWidth } from '../width.js';
+import { outputWidth, wantsColor } from '../width.js';
 import { defaultCacheDir } from '../options.js';
 import { writeOutput } from '../read.js';
 import { version } from '../version.js';
@@ -36,7 +36,7 @@ export async function runPosture(values: PostureValues, io: CliIo): Promise<numb
     const now = new Date();
     const posture = assessPosture(estate.evidence, estate.map, { policy, now, ...(advisories ? { advisories } : {}) });
     const title = values.title ?? `Shipshape posture report — ${estate.config ? path.basename(path.dirname(path.resolve(estate.config.file))) : 'estate'}`;
-    const text = await renderPosture(values.format, { title, generatedAt: now.toISOString(), toolVersion: version, map: estate.map, posture, findings: estateFindings(estate.evidence, estate.map) }, estate.evidence, outputWidth(io, values.output));
+    const text = await renderPosture(values.format, { title, generatedAt: now.toISOString(), toolVersion: version, map: estate.map, posture, findings: estateFindings(estate.evidence, estate.map) }, estate.evidence, outputWidth(io, values.output), wantsColor(io, values));
     await writeOutput(io, values.output, text);
     // manifests, cluster kinds and registries (or parts of them) that could not be read: their phases
     // were assessed without them, so the gate fails
@@ -49,13 +49,13 @@ export async function runPosture(values: PostureValues, io: CliIo): Promise<numb
 }
 
 /** The report in the asked format. */
-export async function renderPosture(format: PostureValues['format'], input: ReportInput, evidence: EstateEvidence, width: number): Promise<string> {
+export async function renderPosture(format: PostureValues['format'], input: ReportInput, evidence: EstateEvidence, width: number, color = false): Promise<string> {
   if (format === 'html') return (await import('../../report/html/render.js')).renderHtmlReport(input);
   if (format === 'markdown') return (await import('../../report/markdown/posture.js')).renderMarkdownReport(input);
-  if (format === 'json') return `${JSON.stringify({ schema: 'shipshape/posture-report@1', title: input.title, generatedAt: input.generatedAt, toolVersion: input.toolVersion, posture: input.posture, map: input.map, findings: input.findings }, null, 2)}\n`;
+  if (format === 'json') return (await import('../../report/posture-json.js')).postureJson(input);
   if (format === 'sarif') return (await import('../../report/posture-sarif.js')).postureSarif(evidence, input.map, version);
   const unscanned = input.map.inputs.unscannedRegistries.map((r) => `Not scanned: ${escapeControls(r.registry)} (${escapeControls(r.reason)}): not assessed\n`).join('');
-  return `Config: ${escapeControls(input.map.inputs.config ?? 'none read')}\n${unscanned}\n${renderPostureTable(input.posture, width)}`;
+  return `Config: ${escapeControls(input.map.inputs.config ?? 'none read')}\n${unscanned}\n${renderPostureTable(input.posture, width, color)}`;
 }
 
 /**
@@ -68,6 +68,6 @@ function exitCodeOf(posture: PostureReport, values: PostureValues): number {
   const failing = posture.controls.some((c) => c.status === 'gap' || (c.status === 'unknown' && c.evidence.length > 0)) || underBar;
   if (!failing) return ExitCode.ok;
   if (values.exitCode !== 0) return values.exitCode;
-  return underBar ? 1 : ExitCode.ok;
+  return underBar ? ExitCode.findings : ExitCode.ok;
 }
 

@@ -7,6 +7,7 @@ import type { RegistryScanReport } from '../../distribute/model.js';
 import { uncheckedImage } from '../../distribute/rules/images.js';
 import { registryRules } from '../../distribute/rules/registry.js';
 import { ruleSarifJson } from '../../report/sarif.js';
+import { registryHistoryJson, registryHistoryReport, registryScanJson } from '../../report/registry/json.js';
 import { renderRegistryScan } from '../../report/registry/table.js';
 import { printable, renderTable } from '../../report/table.js';
 import { AdvisoryStore } from '../../vuln/advisories/store.js';
@@ -29,7 +30,11 @@ export async function runRegistryScan(target: string, values: RegistryScanValues
   const { registry, prefix, plainHttp } = parseRegistryTarget(target);
   const scanners = new Set(values.scanners.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean));
   const unknown = [...scanners].filter((s) => !['vuln', 'secret', 'none'].includes(s));
-  if (unknown.length > 0) throw new UsageError(`unknown scanner ${unknown.join(', ')}: use vuln, secret or none`);
+  if (unknown.length > 0) {
+    // Trivy's names for what `registry scan` does not read: said plainly, not "unknown"
+    const elsewhere = unknown.filter((s) => s === 'misconfig' || s === 'config');
+    throw new UsageError(`unknown scanner ${unknown.join(', ')}: use vuln, secret or none`, elsewhere.length > 0 ? { hint: `${elsewhere.join(', ')} is not a scanner of registry scan (it reads no image configuration rules); scan image --scanners misconfig checks one image's configuration` } : undefined);
+  }
   const severities = parseSeverities(values.severity);
   const options = await resolveRegistryOptions(values, io);
   if (plainHttp !== undefined) options.registry.plainHttp = plainHttp;
@@ -64,7 +69,7 @@ export async function runRegistryScan(target: string, values: RegistryScanValues
     const width = outputWidth(io, values.output);
     const text =
       values.format === 'json'
-        ? `${JSON.stringify(shown, null, 2)}\n`
+        ? registryScanJson(shown)
         : values.format === 'sarif'
           ? ruleSarifJson([{ scanner: 'registry', rules: registryRules.map((r) => r.meta), findings: shown.findings.map((f) => ({ ...f, location: { file: targetUri(f.target) } })) }], version)
           : renderRegistryScan(report, width, severities);
@@ -107,7 +112,7 @@ export async function runHistory(registryArg: string | undefined, values: Histor
     const previous = before ? history.scan(before.id) : undefined;
     const changes = after && previous ? diffScans(previous, after) : undefined;
     if (values.format === 'json') {
-      await writeOutput(io, values.output, `${JSON.stringify({ scans, scan: wanted, previous: before, changes }, null, 2)}\n`);
+      await writeOutput(io, values.output, registryHistoryJson(registryHistoryReport(scans, wanted, before, changes)));
       return ExitCode.ok;
     }
     const width = outputWidth(io, values.output);

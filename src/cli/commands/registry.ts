@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import type { CliIo } from '../io.js';
 import { parseExitCode, parsePositiveInt } from '../flags.js';
 import { addRegistryOptions, type RegistryOptionValues } from '../options.js';
+import { addScanConfigOptions } from '../scan-config.js';
 
 export interface RegistryScanValues extends RegistryOptionValues {
   format: 'table' | 'json' | 'sarif';
@@ -38,7 +39,9 @@ export function registryCommand(io: CliIo, done: (code: number) => void): Comman
       .option('-s, --severity <levels>', 'report only findings of these severities (comma-separated)')
       .option('--exit-code <n>', 'exit with this code when any finding is reported', parseExitCode, 0),
     'images read at once',
-  ).action(async (target: string, values: RegistryScanValues) => {
+  );
+  // scan.scanners is `scan image`'s list (registry scan reads no image configuration): not taken from there
+  addScanConfigOptions(scan, ['severity', 'exitCode', 'db', 'cacheDir', 'parallel']).action(async (target: string, values: RegistryScanValues) => {
     const { runRegistryScan } = await import('./registry-run.js');
     done(await runRegistryScan(target, values, io));
   });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { analyzers } from '../../inventory/analyzers/registry.js';
 import { buildInventory } from '../../inventory/build.js';
-import { inventoryReport } from '../../report/inventory-json.js';
+import { inventoryJson, inventoryReport } from '../../report/inventory-json.js';
 import { renderInventory } from '../../report/inventory-table.js';
 import { diagnosticLine } from '../../report/table.js';
 import { cyclonedxJson } from '../../report/sbom/cyclonedx.js';
@@ -36,7 +36,7 @@ export async function runSbom(name: string, values: SbomValues, io: CliIo): Prom
       : values.format === 'spdx'
         ? spdxJson(input)
         : values.format === 'json'
-          ? `${JSON.stringify(report, null, 2)}\n`
+          ? inventoryJson(report)
           : renderInventory(report, width);
   await writeOutput(io, values.output, text);
   if (values.format !== 'table' && values.format !== 'json') {

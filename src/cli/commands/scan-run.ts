@@ -1,3 +1,4 @@
+import { plural } from '../../core/text.js';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { NotFoundError, messageOf } from '../../core/errors.js';
@@ -11,7 +12,7 @@ import type { RuleFindingSet } from '../../report/rule-findings.js';
 import { imagePurl } from '../../report/sbom/document.js';
 import { cyclonedxJson } from '../../report/sbom/cyclonedx.js';
 import { sarifJson, type SarifDockerfile } from '../../report/sarif.js';
-import { scanReport } from '../../report/vuln-json.js';
+import { scanJson, scanReport } from '../../report/vuln-json.js';
 import { renderScan } from '../../report/vuln-table.js';
 import type { RuleFinding } from '../../rules/rule.js';
 import { defaultSecretConfig, displayModel, loadSecretConfig, secretFindings, secretRules, secretVisitor, type SecretConfig } from '../../secrets/index.js';
@@ -19,12 +20,12 @@ import { recordSeenEcosystems } from '../../vuln/advisories/seen.js';
 import { AdvisoryStore } from '../../vuln/advisories/store.js';
 import { coverageGaps, unreadPackages } from '../../vuln/coverage.js';
 import { scanImage, type ScanResult } from '../../vuln/scan.js';
-import type { SeverityLevel } from '../../vuln/severity.js';
+import type { SeverityLevel } from '../../core/severity.js';
 import { parseIgnoreFile, parseOpenVex, type SuppressOptions } from '../../vuln/suppress.js';
 import { durationMs } from '../flags.js';
 import { warn } from '../errors.js';
 import { ExitCode, type CliIo } from '../io.js';
-import { outputWidth } from '../width.js';
+import { outputWidth, wantsColor } from '../width.js';
 import { defaultCacheDir } from '../options.js';
 import { readImageForCli, writeOutput } from '../read.js';
 import { version } from '../version.js';
@@ -60,7 +61,7 @@ export async function runScan(name: string, values: ScanValues, io: CliIo): Prom
     const width = outputWidth(io, values.output);
     const text =
       values.format === 'json'
-        ? `${JSON.stringify(report, null, 2)}\n`
+        ? scanJson(report)
         : values.format === 'sarif'
           ? sarifJson(report, version, values.dockerfile ? await dockerfileFor(values.dockerfile, result) : undefined, ruleSets)
           : values.format === 'cyclonedx'
@@ -69,7 +70,7 @@ export async function runScan(name: string, values: ScanValues, io: CliIo): Prom
                 result.findings,
                 result.coverage,
               )
-            : renderScan(report, width, ruleSets);
+            : renderScan(report, width, ruleSets, wantsColor(io, values));
     await writeOutput(io, values.output, text);
     const gaps = coverageGaps(result.coverage);
     for (const gap of gaps) warn(io, gap);
@@ -81,7 +82,7 @@ export async function runScan(name: string, values: ScanValues, io: CliIo): Prom
     if (found > 0) return values.exitCode;
     // a gate never passes on what was not read or not checked
     if (gaps.length > 0) io.stderr.write(`shipshape: the --exit-code gate fails: ${result.coverage?.notChecked.length} packages could not be checked for vulnerabilities\n`);
-    if (unread.length > 0) io.stderr.write(`shipshape: the --exit-code gate fails: ${unread.length} package ${unread.length === 1 ? 'file or version' : 'files or versions'} could not be read or compared completely\n`);
+    if (unread.length > 0) io.stderr.write(`shipshape: the --exit-code gate fails: ${plural(unread.length, 'package file or version', 'package files or versions')} could not be read or compared completely\n`);
     return gaps.length > 0 || unread.length > 0 ? values.exitCode : ExitCode.ok;
   } finally {
     store?.close();

@@ -1,9 +1,10 @@
 import { Command, Option } from 'commander';
 import { UsageError } from '../../core/errors.js';
-import type { SeverityLevel } from '../../vuln/severity.js';
+import type { SeverityLevel } from '../../core/severity.js';
 import type { CliIo } from '../io.js';
 import { parseDuration, parseExitCode, parsePositiveInt } from '../flags.js';
 import { addImageOptions, type ImageOptionValues } from '../options.js';
+import { addScanConfigOptions } from '../scan-config.js';
 
 export interface ScanValues extends ImageOptionValues {
   format: 'table' | 'json' | 'sarif' | 'cyclonedx';
@@ -35,9 +36,12 @@ export function parseSeverities(text: string | undefined): SeverityLevel[] | und
 export const scannerNames = ['vuln', 'secret', 'config'] as const;
 export type ScannerName = (typeof scannerNames)[number];
 
-/** `--scanners vuln,secret` → the scanners, checked. */
+/** Trivy's spellings of our scanners: `misconfig` is what Shipshape calls `config`. */
+const scannerAliases: Readonly<Record<string, ScannerName>> = { misconfig: 'config' };
+
+/** `--scanners vuln,secret` (or Trivy's `vuln,misconfig`) → the scanners, checked. */
 export function parseScanners(text: string): Set<ScannerName> {
-  const names = text.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const names = text.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean).map((name) => scannerAliases[name] ?? name);
   const bad = names.filter((name) => !scannerNames.includes(name as ScannerName));
   if (bad.length > 0 || names.length === 0) throw new UsageError(`unknown scanner ${bad.join(', ') || '(none)'}: use ${scannerNames.join(', ')}`);
   return new Set(names as ScannerName[]);
@@ -54,14 +58,14 @@ export function scanCommand(io: CliIo, done: (code: number) => void): Command {
     .option('--ignore-unfixed', 'leave out vulnerabilities that have no fixed version', false)
     .option('--exit-code <n>', 'exit with this code when any (reported) vulnerability is found', parseExitCode, 0)
     .option('--base-layers <n>', 'how many leading layers are the base image (default: read off the history)', parsePositiveInt)
-    .option('--scanners <list>', 'what to look for: vuln, secret, config (comma-separated)', 'vuln,secret,config')
+    .option('--scanners <list>', 'what to look for: vuln, secret, config (comma-separated; misconfig, as Trivy spells it, is config)', 'vuln,secret,config')
     .option('--secret-config <file>', 'secret scanner settings (JSON: disable, allowPaths, allowValues, maxFileBytes)')
     .option('--dockerfile <file>', 'the Dockerfile that built the image: SARIF results point at the instruction that brought each package')
     .option('--ignorefile <file>', 'ids to ignore, with a reason and optional exp:YYYY-MM-DD (default: ./.shipshapeignore if present)')
     .option('--vex <file...>', 'OpenVEX documents: not_affected/fixed statements suppress findings (the justification is shown)')
     .option('--db <file>', 'advisory database (default: <cache dir>/advisories/osv.sqlite)')
     .option('--max-db-age <duration>', 'warn when the advisory database is older than this (e.g. 72h, 7d)', parseDuration, '7d');
-  addImageOptions(image).action(async (name: string, values: ScanValues) => {
+  addScanConfigOptions(addImageOptions(image), ['severity', 'exitCode', 'scanners', 'ignoreUnfixed', 'db', 'cacheDir', 'parallel', 'maxDbAge']).action(async (name: string, values: ScanValues) => {
     const { runScan } = await import('./scan-run.js');
     done(await runScan(name, values, io));
   });

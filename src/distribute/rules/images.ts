@@ -1,4 +1,4 @@
-import type { SeverityLevel } from '../../vuln/severity.js';
+import type { SeverityLevel } from '../../core/severity.js';
 import type { RegistryRule } from './rule.js';
 import { imageName, imageTarget, nist, platformImages } from './rule.js';
 

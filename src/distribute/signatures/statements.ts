@@ -2,10 +2,7 @@ import { CorruptInputError } from '../../core/errors.js';
 import type { Descriptor } from '../../image/schema.js';
 import { ArtifactAnnotation } from './media-types.js';
 import type { DiscoveryContext } from './context.js';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isRecord } from '../../core/records.js';
 
 /**
  * The `predicateType` of an in-toto statement, given the statement itself or a DSSE envelope

@@ -1,5 +1,6 @@
 import { constants, verify, type KeyObject } from 'node:crypto';
 import { cosignSignatureType } from './media-types.js';
+import { isRecord } from '../../core/records.js';
 
 export interface VerifyOutcome {
   verified: boolean;
@@ -36,10 +37,6 @@ export function signatureVerifies(key: KeyObject, data: Buffer, signature: Buffe
 function namedDigest(image: Record<string, unknown>): unknown {
   const key = Object.keys(image).find((name) => name.toLowerCase() === 'docker-manifest-digest');
   return key === undefined ? undefined : image[key];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

@@ -41,6 +41,7 @@ export function parentOf(path: string): string {
   return slash <= 0 ? '/' : path.slice(0, slash);
 }
 
+/** The last segment of a path: `/usr/lib/libc.so.6` → `libc.so.6`. */
 export function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }

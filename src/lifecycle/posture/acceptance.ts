@@ -1,7 +1,7 @@
 import type { ControlResult, Evidence } from './model.js';
 import type { AcceptedRisk } from './policy.js';
-import { escapeRegExp } from './support/images.js';
 import { pushAll } from '../../core/collections.js';
+import { escapeRegExp } from '../../core/text.js';
 
 /**
  * Applies the policy's accepted risks to one control's result. A risk with no target covers the

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { UsageError, messageOf } from '../../core/errors.js';
-import type { SeverityLevel } from '../../vuln/severity.js';
+import type { SeverityLevel } from '../../core/severity.js';
 
 /**
  * The posture policy: what this organisation requires (severities that fail, trusted registries,

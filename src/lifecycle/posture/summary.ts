@@ -1,3 +1,4 @@
+import { plural } from '../../core/text.js';
 import type { ControlResult, PhaseScore } from './model.js';
 
 /** How much a control drags the score down: its weight times what it misses. */
@@ -38,7 +39,7 @@ export function managerSummary(results: readonly ControlResult[], phases: readon
     if (first) sentences.push(`Do first: ${(first.changes[0]?.summary ?? '').replace(/\.$/, '')}${first.changes.length > 1 ? ` (and ${first.changes.length - 1} more ${first.changes.length === 2 ? 'change' : 'changes'} listed under ${first.control.id})` : ''}.`);
   }
   const unknowns = results.filter((r) => r.status === 'unknown').length;
-  if (unknowns > 0) sentences.push(`${unknowns === 1 ? '1 control' : `${unknowns} controls`} could not be checked with what was read; ${unknowns === 1 ? 'it is' : 'they are'} left out of the score.`);
+  if (unknowns > 0) sentences.push(`${plural(unknowns, 'control')} could not be checked with what was read; ${unknowns === 1 ? 'it is' : 'they are'} left out of the score.`);
   return sentences.join(' ');
 }
 

@@ -8,7 +8,7 @@ import type { RuleFinding } from '../../rules/rule.js';
 import type { NodeInfo } from '../../run/cluster/nodes.js';
 import { imageReferences } from '../../run/manifests/images.js';
 import { loadManifests } from '../../run/manifests/load.js';
-import type { SeverityLevel } from '../../vuln/severity.js';
+import type { SeverityLevel } from '../../core/severity.js';
 import type { DockerfileInfo, EstateEvidence, RunEvidence } from '../estate-model.js';
 import type { LifecycleMap, LifecycleNodeKind } from '../model.js';
 import type { ControlContext } from './controls/control.js';

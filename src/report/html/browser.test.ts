@@ -5,7 +5,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileMissing, skipWhen } from '../../test-support/skip.js';
-import { flowsOf, indexMap, lifecyclePath } from './map-index.js';
+import { flowsOf, indexMap } from './map-index.js';
+import { lifecyclePath } from './map-walk.js';
 import { renderHtmlReport } from './render.js';
 import { sampleReportInput } from './test-sample.js';
 

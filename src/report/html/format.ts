@@ -1,6 +1,6 @@
 import type { ControlStatus, Phase, ProposedChange } from '../../lifecycle/posture/model.js';
-import type { SeverityLevel } from '../../vuln/severity.js';
-import { escapeHtml } from './escape.js';
+import type { SeverityLevel } from '../../core/severity.js';
+import { html, type SafeHtml } from './escape.js';
 
 /** Status as colour, symbol and word: never colour alone. */
 export const statusLabels: Record<ControlStatus, { symbol: string; word: string }> = {
@@ -18,13 +18,13 @@ export const phaseTitles: Record<Phase, string> = { build: 'Build', distribute: 
 /** Severity ranks the filters compare (`data-sev`), highest first in tables. */
 export const severityRank: Record<SeverityLevel, number> = { UNKNOWN: 0, LOW: 1, MEDIUM: 2, HIGH: 3, CRITICAL: 4 };
 
-export function statusBadge(status: ControlStatus): string {
+export function statusBadge(status: ControlStatus): SafeHtml {
   const label = statusLabels[status];
-  return `<span class="status st-${status}"><span aria-hidden="true">${label.symbol}</span> ${label.word}</span>`;
+  return html`<span class="status st-${status}"><span aria-hidden="true">${label.symbol}</span> ${label.word}</span>`;
 }
 
-export function severityBadge(level: SeverityLevel): string {
-  return `<span class="sev sev-${level.toLowerCase()}">${escapeHtml(level)}</span>`;
+export function severityBadge(level: SeverityLevel): SafeHtml {
+  return html`<span class="sev sev-${level.toLowerCase()}">${level}</span>`;
 }
 
 /** `file:line` of a proposed change, or undefined when it is a command rather than a file edit. */
@@ -70,6 +70,4 @@ export function scoreText(score: number | null): string {
   return score === null ? 'not assessed' : `${score}/100`;
 }
 
-export function plural(count: number, word: string, words = `${word}s`): string {
-  return `${count} ${count === 1 ? word : words}`;
-}
+export { plural } from '../../core/text.js';

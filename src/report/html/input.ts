@@ -1,6 +1,6 @@
 import type { LifecycleMap } from '../../lifecycle/model.js';
 import type { Phase, PostureReport } from '../../lifecycle/posture/model.js';
-import type { SeverityLevel } from '../../vuln/severity.js';
+import type { SeverityLevel } from '../../core/severity.js';
 
 /** What the HTML and Markdown posture reports are rendered from. The CLI fills it from the map, the posture assessment and the scanners. */
 export interface ReportInput {

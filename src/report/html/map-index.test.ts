@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { flowsOf, indexMap, lifecyclePath, stageOrder } from './map-index.js';
+import { flowsOf, indexMap, stageOrder } from './map-index.js';
+import { lifecyclePath } from './map-walk.js';
 import { sampleMap } from './test-sample.js';
 
 const map = sampleMap();

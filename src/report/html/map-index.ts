@@ -1,5 +1,6 @@
 import { uniqueBy } from '../../core/collections.js';
 import type { LifecycleEdge, LifecycleEdgeKind, LifecycleMap, LifecycleNode, LifecycleStage } from '../../lifecycle/model.js';
+import type { Flow } from './map-walk.js';
 
 /** The seven stages, drawn as columns left to right. */
 export const stageOrder: readonly LifecycleStage[] = ['source', 'ci', 'parent-registry', 'build', 'registry', 'orchestrator', 'host'];
@@ -61,9 +62,6 @@ const flowOf: Record<LifecycleEdgeKind, { reversed: boolean; attachment: boolean
   'hosted-on': { reversed: false, attachment: false },
 };
 
-/** An edge in lifecycle order, by node index: [before, after, edge index, 1 when an attachment]. */
-export type Flow = [number, number, number, 0 | 1];
-
 export function flowsOf(index: MapIndex): Flow[] {
   return index.edges.map((edge, edgeIndex) => {
     const from = index.indexOf.get(edge.from) ?? 0;
@@ -71,51 +69,6 @@ export function flowsOf(index: MapIndex): Flow[] {
     const flow = flowOf[edge.kind] ?? { reversed: false, attachment: false };
     return flow.reversed ? [to, from, edgeIndex, flow.attachment ? 1 : 0] : [from, to, edgeIndex, flow.attachment ? 1 : 0];
   });
-}
-
-export interface LifecyclePath {
-  /** Node indices on the path, the start included, ascending. */
-  nodes: number[];
-  /** Edge indices on the path, ascending. */
-  edges: number[];
-}
-
-/**
- * Everything before a node (what it is built from, where its parent comes from) and after it (where
- * it is stored, who runs it, on which hosts). The report's embedded script implements the same walk
- * (see script.ts); the browser test checks both agree.
- */
-export function lifecyclePath(flows: readonly Flow[], start: number): LifecyclePath {
-  const nodes = new Set([start]);
-  const edges = new Set<number>();
-  const walk = (forward: boolean): Set<number> => {
-    const seen = new Set([start]);
-    const queue = [start];
-    for (let at = queue.shift(); at !== undefined; at = queue.shift()) {
-      for (const [before, after, edge, attachment] of flows) {
-        const [here, there] = forward ? [before, after] : [after, before];
-        if (here !== at) continue;
-        // attachments lead to a registry and stop there; from a registry, back to its images only when it is the start
-        if (attachment && !forward && at !== start) continue;
-        edges.add(edge);
-        nodes.add(there);
-        if (seen.has(there) || (attachment && forward)) continue;
-        seen.add(there);
-        queue.push(there);
-      }
-    }
-    return seen;
-  };
-  const upstream = walk(false);
-  walk(true);
-  // the registries the upstream images (parents) come from
-  for (const [before, after, edge, attachment] of flows) {
-    if (attachment && upstream.has(before)) {
-      nodes.add(after);
-      edges.add(edge);
-    }
-  }
-  return { nodes: [...nodes].sort((a, b) => a - b), edges: [...edges].sort((a, b) => a - b) };
 }
 
 /** Code-point order, independent of the locale the report is rendered in. */

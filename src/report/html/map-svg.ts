@@ -1,4 +1,4 @@
-import { escapeHtml, shorten } from './escape.js';
+import { html, type SafeHtml, shorten } from './escape.js';
 import { labelMax, type MapLayout } from './layout.js';
 import { type MapIndex, stageTitles } from './map-index.js';
 import type { NodeFacts } from './node-facts.js';
@@ -15,23 +15,20 @@ export function captionOf(kind: string, facts: NodeFacts | undefined): string {
  * a badge counting the gaps that point at it. Everything the script needs is a numeric data
  * attribute; every text is escaped.
  */
-export function renderMapSvg(index: MapIndex, layout: MapLayout, facts: readonly NodeFacts[]): string {
+export function renderMapSvg(index: MapIndex, layout: MapLayout, facts: readonly NodeFacts[]): SafeHtml {
   const top = layout.headingHeight;
   const columns = layout.columns
     .map((column, i) => {
       const count = index.nodes.filter((n) => n.stage === column.stage).length;
       const title = stageTitles[column.stage];
       const head =
-        `<g class="stage-head" data-stage="${column.stage}" role="button" tabindex="0" aria-label="${escapeHtml(`${title} stage: ${plural(count, 'node')}`)}">` +
-        `<rect x="${column.x + 4}" y="6" width="${Math.max(0, column.width - 8)}" height="${top - 14}" rx="6"/>` +
-        `<text x="${column.x + column.width / 2}" y="${top / 2 + 1}" text-anchor="middle">${escapeHtml(title)} (${count})</text></g>`;
+        html`<g class="stage-head" data-stage="${column.stage}" role="button" tabindex="0" aria-label="${`${title} stage: ${plural(count, 'node')}`}"><rect x="${column.x + 4}" y="6" width="${Math.max(0, column.width - 8)}" height="${top - 14}" rx="6"/><text x="${column.x + column.width / 2}" y="${top / 2 + 1}" text-anchor="middle">${title} (${count})</text></g>`;
       const placeholder = column.placeholder
-        ? `<g class="placeholder" aria-hidden="true"><rect x="${column.placeholder.x}" y="${column.placeholder.y}" width="${column.placeholder.width}" height="${column.placeholder.height}" rx="6"/>` +
-          `<text x="${column.placeholder.x + column.placeholder.width / 2}" y="${column.placeholder.y + 27}" text-anchor="middle">nothing read</text></g>`
+        ? html`<g class="placeholder" aria-hidden="true"><rect x="${column.placeholder.x}" y="${column.placeholder.y}" width="${column.placeholder.width}" height="${column.placeholder.height}" rx="6"/><text x="${column.placeholder.x + column.placeholder.width / 2}" y="${column.placeholder.y + 27}" text-anchor="middle">nothing read</text></g>`
         : '';
-      return `<rect class="column${i % 2 ? ' odd' : ''}" x="${column.x}" y="0" width="${column.width}" height="${layout.height}"/>${head}${placeholder}`;
+      return html`<rect class="column${i % 2 ? ' odd' : ''}" x="${column.x}" y="0" width="${column.width}" height="${layout.height}"/>${head}${placeholder}`;
     })
-    .join('');
+    ;
 
   const edges = index.edges
     .map((edge, i) => {
@@ -41,9 +38,9 @@ export function renderMapSvg(index: MapIndex, layout: MapLayout, facts: readonly
       const from = index.nodes[index.indexOf.get(edge.from) ?? -1]?.label ?? edge.from;
       const to = index.nodes[index.indexOf.get(edge.to) ?? -1]?.label ?? edge.to;
       const uncertain = edge.attributes['certain'] === false ? ' uncertain' : '';
-      return `<path class="edge ek-${edge.kind}${uncertain}" data-edge="${i}" d="${d}" marker-end="url(#arrow)"><title>${escapeHtml(`${from} ${edge.kind} ${to}`)}</title></path>`;
+      return html`<path class="edge ek-${edge.kind}${uncertain}" data-edge="${i}" d="${d}" marker-end="url(#arrow)"><title>${`${from} ${edge.kind} ${to}`}</title></path>`;
     })
-    .join('');
+    ;
 
   const nodes = index.nodes
     .map((node, i) => {
@@ -54,21 +51,15 @@ export function renderMapSvg(index: MapIndex, layout: MapLayout, facts: readonly
       const findings = fact?.findings.length ?? 0;
       const label = `${node.kind} ${node.label}${gaps ? `, ${plural(gaps, 'gap')}` : ''}${findings ? `, ${plural(findings, 'finding')}` : ''}`;
       const badge = gaps
-        ? `<g class="badge" aria-hidden="true" transform="translate(${box.width - 2} 2)"><circle r="10"/><text text-anchor="middle" y="4">${gaps > 99 ? '99+' : gaps}</text></g>`
+        ? html`<g class="badge" aria-hidden="true" transform="translate(${box.width - 2} 2)"><circle r="10"/><text text-anchor="middle" y="4">${gaps > 99 ? '99+' : gaps}</text></g>`
         : '';
       return (
-        `<g class="node nk-${node.kind}${gaps ? ' has-gap' : ''}" id="node-${i}" data-node="${i}" role="button" tabindex="0" aria-label="${escapeHtml(label)}" transform="translate(${box.x} ${box.y})">` +
-        `<title>${escapeHtml(node.id)}</title>` +
-        `<rect class="box" width="${box.width}" height="${box.height}" rx="6"/>` +
-        `<text class="caption" x="10" y="17">${escapeHtml(captionOf(node.kind, fact))}</text>` +
-        `<text class="label" x="10" y="35">${escapeHtml(shorten(node.label, labelMax))}</text>${badge}</g>`
+        html`<g class="node nk-${node.kind}${gaps ? ' has-gap' : ''}" id="node-${i}" data-node="${i}" role="button" tabindex="0" aria-label="${label}" transform="translate(${box.x} ${box.y})"><title>${node.id}</title><rect class="box" width="${box.width}" height="${box.height}" rx="6"/><text class="caption" x="10" y="17">${captionOf(node.kind, fact)}</text><text class="label" x="10" y="35">${shorten(node.label, labelMax)}</text>${badge}</g>`
       );
     })
-    .join('');
+    ;
 
   return (
-    `<svg id="map-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${layout.width} ${layout.height}" width="${layout.width}" height="${layout.height}" data-width="${layout.width}" role="group" aria-label="${escapeHtml(`Lifecycle map: ${plural(index.nodes.length, 'node')}, ${plural(index.edges.length, 'edge')}`)}">` +
-    `<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z"/></marker></defs>` +
-    `<g class="columns">${columns}</g><g class="edges">${edges}</g><g class="nodes">${nodes}</g></svg>`
+    html`<svg id="map-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${layout.width} ${layout.height}" width="${layout.width}" height="${layout.height}" data-width="${layout.width}" role="group" aria-label="${`Lifecycle map: ${plural(index.nodes.length, 'node')}, ${plural(index.edges.length, 'edge')}`}"><defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z"/></marker></defs><g class="columns">${columns}</g><g class="edges">${edges}</g><g class="nodes">${nodes}</g></svg>`
   );
 }

@@ -1,6 +1,6 @@
 import type { LifecycleFinding, LifecycleUnknown } from '../../lifecycle/model.js';
 import type { ControlResult, Evidence, ProposedChange } from '../../lifecycle/posture/model.js';
-import { compareSeverity } from '../../vuln/severity.js';
+import { compareSeverity } from '../../core/severity.js';
 import type { ReportFinding, ReportInput } from './input.js';
 import type { MapIndex } from './map-index.js';
 

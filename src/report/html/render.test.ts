@@ -105,6 +105,10 @@ describe('renderHtmlReport', () => {
     expect(apiPanel).not.toContain('CVE-2024-31449'); // redis's, not api's
   });
 
+  it('never escapes its own markup: a report from benign input holds no escaped tag at all', async () => {
+    expect((await renderHtmlReport(sampleReportInput())).match(/.{0,60}&lt;.{0,40}/g)).toBeNull();
+  });
+
   it('keeps hostile text as text everywhere', async () => {
     const [plain, evil] = await Promise.all([renderHtmlReport(sampleReportInput()), renderHtmlReport(hostileReportInput())]);
     expect(evil).not.toContain('<script>alert');

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { escapeHtml, jsonForScript } from './escape.js';
+import { html, joinHtml, jsonForScript, type SafeHtml, trustedHtml } from './escape.js';
 import { plural } from './format.js';
 import type { ReportInput } from './input.js';
 import { layoutMap } from './layout.js';
@@ -38,58 +38,50 @@ export async function renderHtmlReport(input: ReportInput): Promise<string> {
   );
   const data = { flows: flowsOf(index) };
 
-  return [
-    '<!doctype html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${reportCsp}">`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    '<meta name="referrer" content="no-referrer">',
-    `<meta name="generator" content="Shipshape ${escapeHtml(input.toolVersion)}">`,
-    '<link rel="icon" href="data:,">',
-    `<title>${escapeHtml(input.title)}</title>`,
-    `<style>${reportStyle}</style>`,
-    '</head>',
-    '<body>',
-    '<main>',
-    renderHeader(input),
-    renderMapSection(input, index, facts, renderMapSvg(index, layout, facts)),
-    renderControls(input.posture, index),
-    renderFindings(input.findings, index),
-    `<footer>Shipshape ${escapeHtml(input.toolVersion)} · posture ${escapeHtml(input.posture.generatedAt)} · map ${escapeHtml(input.map.generatedAt)}. This file is self-contained: it loads nothing from the network.</footer>`,
-    '</main>',
-    '<aside id="panel" role="dialog" aria-modal="false" aria-label="Details" hidden><div class="panel-bar"><button type="button" id="panel-close">Close <span aria-hidden="true">×</span></button></div><div id="panel-body"></div></aside>',
-    renderNodePanels(index, facts),
-    renderStagePanels(index, facts),
-    `<script type="application/json" id="report-data">${jsonForScript(data)}</script>`,
-    `<script>${reportScript}</script>`,
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
+  const page = joinHtml(
+    [
+      html`<!doctype html>`,
+      html`<html lang="en">`,
+      html`<head>`,
+      html`<meta charset="utf-8">`,
+      html`<meta http-equiv="Content-Security-Policy" content="${trustedHtml(reportCsp)}">`,
+      html`<meta name="viewport" content="width=device-width, initial-scale=1">`,
+      html`<meta name="referrer" content="no-referrer">`,
+      html`<meta name="generator" content="Shipshape ${input.toolVersion}">`,
+      html`<link rel="icon" href="data:,">`,
+      html`<title>${input.title}</title>`,
+      html`<style>${trustedHtml(reportStyle)}</style>`,
+      html`</head>`,
+      html`<body>`,
+      html`<main>`,
+      renderHeader(input),
+      renderMapSection(input, index, facts, renderMapSvg(index, layout, facts)),
+      renderControls(input.posture, index),
+      renderFindings(input.findings, index),
+      html`<footer>Shipshape ${input.toolVersion} · posture ${input.posture.generatedAt} · map ${input.map.generatedAt}. This file is self-contained: it loads nothing from the network.</footer>`,
+      html`</main>`,
+      html`<aside id="panel" role="dialog" aria-modal="false" aria-label="Details" hidden><div class="panel-bar"><button type="button" id="panel-close">Close <span aria-hidden="true">×</span></button></div><div id="panel-body"></div></aside>`,
+      renderNodePanels(index, facts),
+      renderStagePanels(index, facts),
+      html`<script type="application/json" id="report-data">${trustedHtml(jsonForScript(data))}</script>`,
+      html`<script>${trustedHtml(reportScript)}</script>`,
+      html`</body>`,
+      html`</html>`,
+      '',
+    ],
+    html`\n`,
+  );
+  return page.toString();
 }
 
-function renderMapSection(input: ReportInput, index: MapIndex, facts: readonly NodeFacts[], svg: string): string {
+function renderMapSection(input: ReportInput, index: MapIndex, facts: readonly NodeFacts[], svg: SafeHtml): SafeHtml {
   const gaps = facts.reduce((sum, f) => sum + f.gapCount, 0);
   const notes = [
     ...input.map.diagnostics.map((d) => `${d.level}: ${d.message}${d.where ? ` (${d.where})` : ''}`),
     ...index.dangling.map((e) => `edge ${e.kind} from ${e.from} to ${e.to} names a node the map does not have; not drawn`),
   ];
   const inputs = input.map.inputs;
-  return (
-    '<section id="map" aria-labelledby="map-h"><h2 id="map-h">Lifecycle map</h2>' +
-    `<p>${plural(index.nodes.length, 'node')} and ${plural(index.edges.length, 'edge')} from source to host; ${plural(gaps, 'gap')} marked. ` +
-    'Select a node to light up its path and see its facts, controls and findings; select a stage heading for the stage.</p>' +
-    `<p class="muted small">Read from: ${escapeHtml([...inputs.sources, ...inputs.registries, ...inputs.workloads].join(', ') || 'nothing')}</p>` +
-    '<div class="map-tools" role="toolbar" aria-label="Map zoom"><button type="button" id="zoom-out" aria-label="Zoom out">−</button><span id="zoom-level" aria-live="polite">100%</span>' +
-    '<button type="button" id="zoom-in" aria-label="Zoom in">+</button><button type="button" id="zoom-fit">Fit</button><button type="button" id="zoom-reset">Actual size</button></div>' +
-    '<div class="legend" aria-hidden="true"><span><span class="swatch gap"></span>gap count (controls at gap/partial, lifecycle breaks)</span>' +
-    '<span><span class="swatch path"></span>selected path</span><span>dashed edge: not certain</span></div>' +
-    `<div id="map-scroll" role="region" aria-label="Lifecycle map (scrolls)" tabindex="0">${svg}</div>` +
-    (notes.length
-      ? `<details class="diagnostics"><summary>${plural(notes.length, 'note')} from reading the estate</summary><ul>${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul></details>`
-      : '') +
-    '</section>'
-  );
+  return html`<section id="map" aria-labelledby="map-h"><h2 id="map-h">Lifecycle map</h2><p>${plural(index.nodes.length, 'node')} and ${plural(index.edges.length, 'edge')} from source to host; ${plural(gaps, 'gap')} marked. Select a node to light up its path and see its facts, controls and findings; select a stage heading for the stage.</p><p class="muted small">Read from: ${[...inputs.sources, ...inputs.registries, ...inputs.workloads].join(', ') || 'nothing'}</p><div class="map-tools" role="toolbar" aria-label="Map zoom"><button type="button" id="zoom-out" aria-label="Zoom out">−</button><span id="zoom-level" aria-live="polite">100%</span><button type="button" id="zoom-in" aria-label="Zoom in">+</button><button type="button" id="zoom-fit">Fit</button><button type="button" id="zoom-reset">Actual size</button></div><div class="legend" aria-hidden="true"><span><span class="swatch gap"></span>gap count (controls at gap/partial, lifecycle breaks)</span><span><span class="swatch path"></span>selected path</span><span>dashed edge: not certain</span></div><div id="map-scroll" role="region" aria-label="Lifecycle map (scrolls)" tabindex="0">${svg}</div>${
+    notes.length > 0 && html`<details class="diagnostics"><summary>${plural(notes.length, 'note')} from reading the estate</summary><ul>${notes.map((n) => html`<li>${n}</li>`)}</ul></details>`
+  }</section>`;
 }

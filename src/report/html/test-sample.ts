@@ -1,7 +1,7 @@
 import type { LifecycleEdge, LifecycleEdgeKind, LifecycleFinding, LifecycleMap, LifecycleNode, LifecycleNodeKind, LifecycleStage } from '../../lifecycle/model.js';
 import { phaseScores, weightedScore } from '../../lifecycle/posture/score.js';
 import type { ControlResult, ControlStatus, Evidence, Phase, PostureReport, ProposedChange } from '../../lifecycle/posture/model.js';
-import type { SeverityLevel } from '../../vuln/severity.js';
+import type { SeverityLevel } from '../../core/severity.js';
 import type { ReportFinding, ReportInput } from './input.js';
 
 /**

@@ -1,6 +1,6 @@
 import { shortDigest } from '../../core/format.js';
 import type { PlatformImage, RegistryScanReport, StoredImage } from '../../distribute/model.js';
-import { compareSeverity, type SeverityLevel } from '../../vuln/severity.js';
+import { compareSeverity, type SeverityLevel } from '../../core/severity.js';
 import { printable, renderTable } from '../table.js';
 
 /**

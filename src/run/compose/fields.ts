@@ -1,9 +1,5 @@
 /** Small readers for compose fields, tolerant of wrong types (a compose file is untrusted input). */
-
-/** A plain JSON-style object (not an array, not null). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isRecord } from '../../core/records.js';
 
 /** `true`, or the string `"true"` that compose also accepts for booleans. */
 export function isTrue(value: unknown): boolean {

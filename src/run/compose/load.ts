@@ -4,7 +4,7 @@ import type { Diagnostic } from '../../core/diagnostics.js';
 import { Diagnostics } from '../../core/diagnostics.js';
 import { messageOf } from '../../core/errors.js';
 import { defaultLimits } from '../../core/limits.js';
-import { isRecord } from './fields.js';
+import { isRecord } from '../../core/records.js';
 
 /** A path below a service: mapping keys and sequence indexes, e.g. `['ports', 0]`. */
 export type ComposePath = readonly (string | number)[];

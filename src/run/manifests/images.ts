@@ -1,8 +1,8 @@
 import { messageOf } from '../../core/errors.js';
 import { parseReference } from '../../image/reference.js';
 import type { K8sObject } from './load.js';
-import { isRecord } from './load.js';
 import { podTemplateOf } from './pods.js';
+import { isRecord } from '../../core/records.js';
 
 /** Which list of the pod spec a container is in. */
 export type ContainerType = 'container' | 'initContainer' | 'ephemeralContainer';

@@ -1,6 +1,6 @@
 import type { K8sObject } from './load.js';
-import { isRecord } from './load.js';
 import { apiGroupOf, isPodBearing } from './pods.js';
+import { isRecord } from '../../core/records.js';
 
 /** What the run-phase checks care about in an object. */
 export type ManifestClass =

@@ -4,6 +4,7 @@ import type { Diagnostic } from '../../core/diagnostics.js';
 import { Diagnostics } from '../../core/diagnostics.js';
 import { messageOf } from '../../core/errors.js';
 import { defaultLimits } from '../../core/limits.js';
+import { isRecord } from '../../core/records.js';
 
 /** One Kubernetes object found in the input, with where it was written. */
 export interface K8sObject {
@@ -275,11 +276,6 @@ function lineOfPath(root: YamlNode | undefined, path: Path, lineAt: (offset: num
 
 function isNodeWithRange(node: unknown): node is { range?: [number, number, number] | null } {
   return typeof node === 'object' && node !== null && 'range' in node;
-}
-
-/** A plain JSON-style object (not an array, not null). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function nonEmptyString(value: unknown): string | undefined {

@@ -1,5 +1,5 @@
 import type { K8sObject } from './load.js';
-import { isRecord } from './load.js';
+import { isRecord } from '../../core/records.js';
 
 /** The pod a workload runs: its template's metadata and spec, and where the spec is in the object. */
 export interface PodTemplate {

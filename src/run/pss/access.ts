@@ -82,11 +82,6 @@ export function joinQuote(items: readonly string[]): string {
   return items.map((s) => JSON.stringify(s)).join(', ');
 }
 
-/** PSA's `pluralize`. */
-export function pluralize(singular: string, plural: string, count: number): string {
-  return count === 1 ? singular : plural;
-}
-
 /** `hostUsers: false` (a user-namespaced pod): newer versions relax some checks for it. */
 export function usesUserNamespace(spec: PodSpec): boolean {
   return spec.hostUsers === false;

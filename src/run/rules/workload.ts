@@ -1,7 +1,7 @@
 import type { K8sObject } from '../manifests/load.js';
-import { isRecord } from '../manifests/load.js';
 import type { PodTemplate } from '../manifests/pods.js';
 import { podTemplateOf } from '../manifests/pods.js';
+import { isRecord } from '../../core/records.js';
 
 /** The pod spec's container lists, by field name. */
 export type ContainerList = 'initContainers' | 'containers' | 'ephemeralContainers';

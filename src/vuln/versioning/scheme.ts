@@ -31,5 +31,12 @@ export function compareVersions<V>(scheme: VersionScheme<V>, left: string, right
 }
 
 /** Helpers for schemes: results without boilerplate. */
+/** Digits to a number, or to a bigint when a number would lose precision (versions may hold any number of digits). */
+export function exactInteger(digits: string): number | bigint {
+  const n = Number(digits);
+  // A value above 2^53 - 1 rounds to 2^53 or more, which is never a safe integer.
+  return Number.isSafeInteger(n) ? n : BigInt(digits);
+}
+
 export const ok = <V>(value: V): ParseResult<V> => ({ ok: true, value });
 export const invalid = <V>(error: string): ParseResult<V> => ({ ok: false, error });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { goodConfig, readSpec, run, twoLayers } from '../testing.js';
+import { goodConfig, readSpec, run, twoLayers } from '../test-rules.js';
 import { exposedSshPort } from './exposed-ssh-port.js';
 import { healthcheckMissing } from './healthcheck-missing.js';
 import { isRootUser, runsAsRoot } from './runs-as-root.js';

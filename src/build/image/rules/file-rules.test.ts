@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { goodConfig, readSpec, run, twoLayers } from '../testing.js';
+import { goodConfig, readSpec, run, twoLayers } from '../test-rules.js';
 import { setuidFiles } from './setuid-files.js';
 import { sshArtifact, sshPresent } from './ssh-present.js';
 import { worldWritable } from './world-writable.js';

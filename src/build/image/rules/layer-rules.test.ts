@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { goodConfig, readSpec, run, twoLayers } from '../testing.js';
+import { goodConfig, readSpec, run, twoLayers } from '../test-rules.js';
 import { addRemoteUrl, remoteAddSources } from './add-remote-url.js';
 import { mutableBase } from './mutable-base.js';
 import { packageCaches } from './package-caches.js';

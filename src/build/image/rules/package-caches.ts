@@ -1,4 +1,5 @@
 import { formatBytes } from '../../../core/format.js';
+import { plural } from '../../../core/text.js';
 import type { FileEntry } from '../../../image/layer/entry.js';
 import type { ImageFinding, ImageRule } from '../rule.js';
 import { describeLayer, finding, isBaseLayer, isUnder, layerLocation } from '../support.js';
@@ -54,7 +55,7 @@ export const packageCaches: ImageRule = {
         const gone = files.filter((entry) => model.view.get(entry.path)?.entry !== entry).length;
         const deleted = gone === 0 ? '' : gone === files.length ? '; a later layer deletes them, but the bytes still ship in this layer' : `; a later layer deletes ${gone} of them`;
         const inBase = isBaseLayer(index, baseLayers) ? ' of the base image' : '';
-        const message = `${cache.name} in ${cache.dir}: ${files.length} file${files.length === 1 ? '' : 's'}, ${formatBytes(bytes)}, left by ${describeLayer(model, index)}${inBase}${deleted}`;
+        const message = `${cache.name} in ${cache.dir}: ${plural(files.length, 'file')}, ${formatBytes(bytes)}, left by ${describeLayer(model, index)}${inBase}${deleted}`;
         findings.push(finding(meta, message, { layer: layerLocation(model, index), path: cache.dir }));
       }
     }

@@ -1,7 +1,7 @@
 import { baseName } from '../../../image/layer/entry.js';
 import type { ImageFinding, ImageRule } from '../rule.js';
 import { describeLayer, finding, layerLocation } from '../support.js';
-import type { SeverityLevel } from '../../../vuln/severity.js';
+import type { SeverityLevel } from '../../../core/severity.js';
 
 const meta: ImageRule['meta'] = {
   id: 'SS-IMG-007',

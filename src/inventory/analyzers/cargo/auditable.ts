@@ -4,6 +4,7 @@
  * (schema: https://rustsec.org/schemas/cargo-auditable.json).
  */
 import { inflateSync } from 'node:zlib';
+import { isRecord } from '../../../core/records.js';
 
 /** Decompressed JSON read at most; cargo-audit and rust-audit-info use the same 8 MiB limit. */
 export const MAX_AUDIT_JSON_BYTES = 8 * 1024 * 1024;
@@ -70,8 +71,4 @@ function sourceName(source: unknown): string {
   if (typeof source === 'string') return source;
   if (isRecord(source) && typeof source.Other === 'string') return source.Other;
   return '';
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -2,6 +2,7 @@
  * Identifies the Maven artifacts in one Java archive and, recursively, in the archives it contains
  * (`WEB-INF/lib/*.jar` in a war, `BOOT-INF/lib/*.jar` in a Spring Boot jar, wars in an ear...).
  */
+import { baseName } from '../../../image/layer/entry.js';
 import type { FoundPackage } from '../../model.js';
 import { parseManifest, parseProperties } from './metadata.js';
 import { readZipDirectory, readZipEntry } from './zip.js';
@@ -147,8 +148,4 @@ function fileNamePackage(fileName: string, location: string | undefined): FoundP
 export function sameVersion(a: string, b: string): boolean {
   const numbers = (v: string): string => (/^\d+(?:\.\d+)*/.exec(v)?.[0] ?? v).replace(/(?:\.0)+$/, '');
   return a === b || numbers(a) === numbers(b);
-}
-
-function baseName(name: string): string {
-  return name.slice(name.lastIndexOf('/') + 1);
 }

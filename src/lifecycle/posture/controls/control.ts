@@ -88,7 +88,3 @@ export function unknown(summary: string, evidence: Evidence[] = []): ControlOutc
 export function at(file: string, line: number | undefined): string {
   return line === undefined ? file : `${file}:${line}`;
 }
-
-export function plural(count: number, word: string, words = `${word}s`): string {
-  return `${count} ${count === 1 ? word : words}`;
-}

@@ -1,5 +1,5 @@
 import type { PlatformImage } from '../../../distribute/model.js';
-import type { SeverityLevel } from '../../../vuln/severity.js';
+import type { SeverityLevel } from '../../../core/severity.js';
 import type { ProposedChange } from '../model.js';
 import { nodeId, onMap } from '../support/ids.js';
 import { realImages } from '../support/images.js';

@@ -1,7 +1,7 @@
 import type { StoredAdvisory } from '../../../vuln/advisories/store.js';
 import { evaluateAffected } from '../../../vuln/match/osv-range.js';
-import { compareSeverity, severityOf } from '../../../vuln/severity.js';
-import type { SeverityLevel } from '../../../vuln/severity.js';
+import { compareSeverity, type SeverityLevel } from '../../../core/severity.js';
+import { severityOf } from '../../../vuln/severity.js';
 import { schemeForRange } from '../../../vuln/versioning/registry.js';
 import type { ProposedChange } from '../model.js';
 import { parseRuntime, runtimeModules, versionParts } from '../support/host.js';

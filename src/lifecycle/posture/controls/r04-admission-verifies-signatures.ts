@@ -1,6 +1,6 @@
 import { parseAllowListEntry } from '../../../image/registry-hosts.js';
 import type { K8sObject } from '../../../run/manifests/load.js';
-import { isRecord } from '../../../run/manifests/load.js';
+import { isRecord } from '../../../core/records.js';
 import { apiGroupOf, podTemplateOf } from '../../../run/manifests/pods.js';
 import type { FileEdit, ProposedChange } from '../model.js';
 import { nodeId, onMap } from '../support/ids.js';

@@ -1,5 +1,5 @@
 import type { K8sObject } from '../../../run/manifests/load.js';
-import { isRecord } from '../../../run/manifests/load.js';
+import { isRecord } from '../../../core/records.js';
 import type { ProposedChange } from '../model.js';
 import { onMap } from '../support/ids.js';
 import { teamWorkloads } from '../support/k8s.js';

@@ -8,7 +8,7 @@
  */
 import type { CiValue, Pipeline } from '../../../build/ci/model.js';
 import { withoutTag } from '../../../build/ci/names.js';
-import type { SeverityLevel } from '../../../vuln/severity.js';
+import type { SeverityLevel } from '../../../core/severity.js';
 import type { FileEdit } from '../model.js';
 import type { PushPoint } from './ci.js';
 import { pushesOf } from './ci.js';

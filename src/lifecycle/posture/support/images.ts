@@ -31,10 +31,6 @@ export function parseRepository(text: string): ImageReference | undefined {
   return parsed === undefined ? undefined : { ...parsed, tag: undefined };
 }
 
-export function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /** How far an image's source is trusted: by the allow-list, or (without one) by being one of the estate's own registries. */
 export type RegistryTrust = { trusted: boolean; why: string };
 

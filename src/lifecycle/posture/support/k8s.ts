@@ -1,5 +1,5 @@
 import type { K8sObject } from '../../../run/manifests/load.js';
-import { isRecord } from '../../../run/manifests/load.js';
+import { isRecord } from '../../../core/records.js';
 import { classify } from '../../../run/manifests/kinds.js';
 import type { WorkloadImage } from '../../../run/manifests/images.js';
 import type { PodTemplate } from '../../../run/manifests/pods.js';

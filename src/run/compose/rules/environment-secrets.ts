@@ -1,7 +1,8 @@
 import { isPlaceholder, maskSecret } from '../../../secrets/mask.js';
 import type { ComposeRule, ComposeRuleMeta } from '../rule.js';
 import { findingAt } from '../rule.js';
-import { isInterpolated, isRecord, scalarText } from '../fields.js';
+import { isInterpolated, scalarText } from '../fields.js';
+import { isRecord } from '../../../core/records.js';
 
 /** Variable names that hold credentials. `PWD` (the working directory) is deliberately absent. */
 const secretName = /PASSWORD|PASSWD|(?:^|_)PASS(?:_|$)|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|AUTH_?KEY|CREDENTIAL/i;

@@ -1,6 +1,7 @@
 import type { ComposeRule, ComposeRuleMeta } from '../rule.js';
 import { findingAt } from '../rule.js';
-import { isInterpolated, isRecord, listEntries, scalarText } from '../fields.js';
+import { isInterpolated, listEntries, scalarText } from '../fields.js';
+import { isRecord } from '../../../core/records.js';
 
 const meta: ComposeRuleMeta = {
   id: 'SS-CMP-007',

@@ -1,6 +1,7 @@
 import type { ComposeRule, ComposeRuleMeta } from '../rule.js';
 import { findingAt } from '../rule.js';
-import { isRecord, listEntries, scalarText } from '../fields.js';
+import { listEntries, scalarText } from '../fields.js';
+import { isRecord } from '../../../core/records.js';
 
 /** Container runtime API sockets: whoever can talk to one controls every container on the host. */
 const socketNames = new Set(['docker.sock', 'containerd.sock', 'crio.sock', 'podman.sock', 'dockershim.sock', 'cri-dockerd.sock']);

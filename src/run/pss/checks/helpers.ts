@@ -1,9 +1,10 @@
-import { joinQuote, pluralize } from '../access.js';
+import { pluralWord } from '../../../core/text.js';
+import { joinQuote } from '../access.js';
 import type { CheckResult } from '../types.js';
 
 /** `container "a" must …` / `containers "a", "b" must …`, as PSA words its details. */
 export function containersMust(names: readonly string[], what: string): string {
-  return `${pluralize('container', 'containers', names.length)} ${joinQuote(names)} ${what}`;
+  return `${pluralWord(names.length, 'container')} ${joinQuote(names)} ${what}`;
 }
 
 /** A failed result. */

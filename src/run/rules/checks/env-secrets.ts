@@ -1,8 +1,8 @@
 import { isPlaceholder, maskSecret } from '../../../secrets/mask.js';
-import { isRecord } from '../../manifests/load.js';
 import type { WorkloadRule, WorkloadRuleMeta } from '../rule.js';
 import { describeContainer, findingAt } from '../rule.js';
 import { containersOf } from '../workload.js';
+import { isRecord } from '../../../core/records.js';
 
 const meta: WorkloadRuleMeta = {
   id: 'SS-K8S-007',

@@ -1,8 +1,8 @@
 import { posix } from 'node:path';
-import { isRecord } from '../../manifests/load.js';
 import type { WorkloadRule, WorkloadRuleMeta } from '../rule.js';
 import { describeObject, findingAt } from '../rule.js';
 import { workloadsOf } from '../workload.js';
+import { isRecord } from '../../../core/records.js';
 
 const meta: WorkloadRuleMeta = {
   id: 'SS-K8S-009',

@@ -1,4 +1,4 @@
-import { invalid, ok, type ParseResult } from '../scheme.js';
+import { exactInteger, invalid, ok, type ParseResult } from '../scheme.js';
 
 /**
  * One `.`-separated component. `weight` orders non-numeric ones: `dev` 0 (and any unknown word),
@@ -33,8 +33,7 @@ function weigh(word: string): number {
 
 function component(text: string): ComposerComponent {
   if (!DIGITS.test(text)) return { number: undefined, weight: weigh(text), atoi: false };
-  const n = Number(text);
-  const number = Number.isSafeInteger(n) ? n : BigInt(text);
+  const number = exactInteger(text);
   return { number, weight: NUMBER_WEIGHT, atoi: typeof number === 'number' || number <= INT64_MAX };
 }
 

@@ -1,4 +1,4 @@
-import { invalid, ok, type ParseResult } from '../scheme.js';
+import { exactInteger, invalid, ok, type ParseResult } from '../scheme.js';
 
 /** A parsed CRAN (R `package_version`) version: its numbers. */
 export interface CranVersion {
@@ -16,9 +16,6 @@ const CRAN = /^\d+(?:[.-]\d+)+$/;
 export function parseCran(raw: string): ParseResult<CranVersion> {
   if (!CRAN.test(raw)) return invalid(raw === '' ? 'empty version' : `not a CRAN version: ${JSON.stringify(raw)}`);
   return ok({
-    numbers: raw.split(/[.-]/).map((digits) => {
-      const n = Number(digits);
-      return Number.isSafeInteger(n) ? n : BigInt(digits);
-    }),
+    numbers: raw.split(/[.-]/).map(exactInteger),
   });
 }

@@ -1,4 +1,4 @@
-import { invalid, ok, type ParseResult } from '../scheme.js';
+import { exactInteger, invalid, ok, type ParseResult } from '../scheme.js';
 
 /** A version number; a bigint past 2^53 - 1. */
 export type NugetNumber = number | bigint;
@@ -31,9 +31,7 @@ const INT32_MAX = 2147483647;
 const WHITESPACE = /^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g;
 
 function toNumber(digits: string | undefined): NugetNumber {
-  if (digits === undefined) return 0;
-  const n = Number(digits);
-  return Number.isSafeInteger(n) ? n : BigInt(digits);
+  return digits === undefined ? 0 : exactInteger(digits);
 }
 
 function toLabel(label: string): NugetLabel {

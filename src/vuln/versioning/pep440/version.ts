@@ -1,4 +1,4 @@
-import { invalid, ok, type ParseResult } from '../scheme.js';
+import { exactInteger, invalid, ok, type ParseResult } from '../scheme.js';
 
 /** A number of any size: a bigint only beyond 2^53 - 1 (relational operators compare the two exactly). */
 export type Pep440Number = number | bigint;
@@ -52,11 +52,6 @@ const MAX_DIGITS = 4300;
 const PRE_LETTERS: Readonly<Record<string, Pep440PreLetter>> = { a: 'a', alpha: 'a', b: 'b', beta: 'b', c: 'rc', pre: 'rc', preview: 'rc', rc: 'rc' };
 const PRE_RANK: Readonly<Record<Pep440PreLetter, number>> = { a: 0, b: 1, rc: 2 };
 
-function toNumber(digits: string): Pep440Number {
-  const n = Number(digits);
-  return Number.isSafeInteger(n) ? n : BigInt(digits);
-}
-
 const tooLong = (digits: string | undefined): boolean => digits !== undefined && digits.length > MAX_DIGITS;
 
 /** Parses as `packaging.version.Version(raw)` does (PEP 440). Never throws. */
@@ -72,13 +67,13 @@ export function parsePep440(raw: string): ParseResult<Pep440Version> {
   }
   return ok(
     makeVersion(
-      epoch === undefined ? 0 : toNumber(epoch),
-      release.split('.').map(toNumber),
+      epoch === undefined ? 0 : exactInteger(epoch),
+      release.split('.').map(exactInteger),
       // The regular expression admits only the letters of PRE_LETTERS.
-      preL === undefined ? null : [PRE_LETTERS[preL.toLowerCase()] ?? 'rc', preN === undefined ? 0 : toNumber(preN)],
-      postL === undefined && postDigits === undefined ? null : postDigits === undefined ? 0 : toNumber(postDigits),
-      devL === undefined ? null : devN === undefined ? 0 : toNumber(devN),
-      localParts === undefined ? null : localParts.map((part) => (DIGITS.test(part) ? toNumber(part) : part)),
+      preL === undefined ? null : [PRE_LETTERS[preL.toLowerCase()] ?? 'rc', preN === undefined ? 0 : exactInteger(preN)],
+      postL === undefined && postDigits === undefined ? null : postDigits === undefined ? 0 : exactInteger(postDigits),
+      devL === undefined ? null : devN === undefined ? 0 : exactInteger(devN),
+      localParts === undefined ? null : localParts.map((part) => (DIGITS.test(part) ? exactInteger(part) : part)),
     ),
   );
 }

@@ -1,4 +1,4 @@
-import { invalid, ok, type ParseResult } from '../scheme.js';
+import { exactInteger, invalid, ok, type ParseResult } from '../scheme.js';
 
 /** A number, or a bigint past 2^53 - 1. */
 export type PubNumber = number | bigint;
@@ -19,15 +19,9 @@ const PUB = /^v?(\d+(?:\.\d+)*)((?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9
 // Go's big.Int SetString: an optional sign, digits.
 const SIGNED_DIGITS = /^[+-]?\d+$/;
 
-function toNumber(digits: string): PubNumber {
-  const n = Number(digits);
-  return Number.isSafeInteger(n) ? n : BigInt(digits);
-}
-
 function identifier(text: string): PubNumber | string {
   if (!SIGNED_DIGITS.test(text)) return text;
-  const n = Number(text);
-  return Number.isSafeInteger(n) ? n : BigInt(text);
+  return exactInteger(text);
 }
 
 /**
@@ -40,7 +34,7 @@ function identifier(text: string): PubNumber | string {
 export function parsePub(raw: string): ParseResult<PubVersion> {
   const m = PUB.exec(raw);
   if (m === null) return invalid(raw === '' ? 'empty version' : `not a Pub version: ${JSON.stringify(raw)}`);
-  const all = (m[1] ?? '').split('.').map(toNumber);
+  const all = (m[1] ?? '').split('.').map(exactInteger);
   const extra = all.slice(3).map((n) => `.${n}`).join('');
   const suffix = `${m[2] ?? ''}${extra}`;
   const plus = suffix.indexOf('+');

@@ -1,4 +1,4 @@
-import { invalid, ok, type ParseResult } from '../scheme.js';
+import { exactInteger, invalid, ok, type ParseResult } from '../scheme.js';
 
 /** A segment of a version: a number (a bigint past 2^53 - 1) or a run of letters. */
 export type GemSegment = number | bigint | string;
@@ -13,11 +13,6 @@ export interface GemVersion {
 const PATTERN =
   /^[ \t\n\v\f\r]*([0-9]+(?:\.[0-9a-zA-Z]+)*(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?)?[ \t\n\v\f\r]*$/;
 const SEGMENT = /[0-9]+|[a-z]+/gi;
-
-function toNumber(digits: string): number | bigint {
-  const n = Number(digits);
-  return Number.isSafeInteger(n) ? n : BigInt(digits);
-}
 
 /** Drops trailing zeros, as `reverse_each.drop_while { |s| s == 0 }.reverse` does. */
 function dropTrailingZeros(segments: GemSegment[]): GemSegment[] {
@@ -39,7 +34,7 @@ export function parseGem(raw: string): ParseResult<GemVersion> {
   const version = m[1];
   if (version === undefined) return invalid(raw === '' ? 'empty version' : `blank version ${JSON.stringify(raw)}`);
   const all: GemSegment[] = (version.replaceAll('-', '.pre.').match(SEGMENT) ?? []).map((s) =>
-    s.charCodeAt(0) <= 57 ? toNumber(s) : s,
+    s.charCodeAt(0) <= 57 ? exactInteger(s) : s,
   );
   const firstString = all.findIndex((s) => typeof s === 'string');
   const cut = firstString < 0 ? all.length : firstString;

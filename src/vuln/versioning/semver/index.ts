@@ -6,7 +6,6 @@ export { compareSemver } from './compare.js';
 export {
   formatSemver,
   parseSemver,
-  toSemverNumber,
   type SemverIdentifier,
   type SemverNumber,
   type SemverParseOptions,

@@ -1,4 +1,4 @@
-import { invalid, ok, type ParseResult } from '../scheme.js';
+import { exactInteger, invalid, ok, type ParseResult } from '../scheme.js';
 
 /**
  * A numeric identifier. SemVer 2.0.0 sets no size limit, so a number beyond 2^53 - 1 is kept exact
@@ -34,20 +34,13 @@ const SEMVER =
   /^(v?)(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
 const DIGITS = /^\d+$/;
 
-/** Digits to a number, or to a bigint when a number would lose precision. */
-export function toSemverNumber(digits: string): SemverNumber {
-  const n = Number(digits);
-  // A value above 2^53 - 1 rounds to 2^53 or more, which is never a safe integer.
-  return Number.isSafeInteger(n) ? n : BigInt(digits);
-}
-
 /** Parses a strict SemVer 2.0.0 version (semver.org §2, §9, §10). Never throws. */
 export function parseSemver(raw: string, options: SemverParseOptions): ParseResult<SemverVersion> {
   const m = SEMVER.exec(raw);
   if (m === null) return invalid(`not a SemVer 2.0.0 version: ${JSON.stringify(raw)}`);
   const [, v = '', major = '', minor = '', patch = '', pre, build] = m;
   if (v !== '' && !options.allowV) return invalid(`a leading "v" is not allowed: ${JSON.stringify(raw)}`);
-  const core = [toSemverNumber(major), toSemverNumber(minor), toSemverNumber(patch)] as const;
+  const core = [exactInteger(major), exactInteger(minor), exactInteger(patch)] as const;
   const max = options.maxCore;
   if (max !== undefined && core.some((n) => n > max)) {
     return invalid(`a major/minor/patch number exceeds ${max}: ${JSON.stringify(raw)}`);
@@ -56,7 +49,7 @@ export function parseSemver(raw: string, options: SemverParseOptions): ParseResu
     major: core[0],
     minor: core[1],
     patch: core[2],
-    prerelease: pre === undefined ? [] : pre.split('.').map((id) => (DIGITS.test(id) ? toSemverNumber(id) : id)),
+    prerelease: pre === undefined ? [] : pre.split('.').map((id) => (DIGITS.test(id) ? exactInteger(id) : id)),
     build: build === undefined ? [] : build.split('.'),
   });
 }

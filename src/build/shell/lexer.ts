@@ -1,31 +1,35 @@
 /**
- * Shell text → simple commands of words, close enough to POSIX sh for reading CI scripts: quotes,
- * backslashes and line continuations, `&&` `||` `;` `|` `&` newlines and parentheses between
- * commands, comments, redirections (the target of `<` is kept: `hadolint - < Dockerfile`), here-docs
- * skipped. Expansions (`$X`, `${X:-d}`, `$(…)`, backticks) are kept as written for the resolver.
- * Values substituted before the shell runs (GitHub `${{ }}`, Groovy interpolation, TeamCity `%p%`)
- * arrive as markers: `\uE000<index>\uE001`, standing for `markers[index]`.
+ * The one shell lexer of the build phase: Dockerfile `RUN` text and CI `run:` / `sh` / `script:`
+ * text are split here. Shell text → simple commands of words, close enough to POSIX sh for
+ * analysis: quotes, backslashes and line continuations, `&&` `||` `;` `|` `&` newlines and
+ * parentheses between commands, comments, redirections (the target of `<` is kept:
+ * `hadolint - < Dockerfile`), here-docs skipped. Expansions (`$X`, `${X:-d}`, `$(…)`, backticks)
+ * are kept as written for the resolver. Values substituted before the shell runs (GitHub `${{ }}`,
+ * Groovy interpolation, TeamCity `%p%`) arrive as markers: `\uE000<index>\uE001`, standing for
+ * `markers[index]`. Linear in the text: a `$(…)` body is only measured here (callers lex it
+ * again, to `maxScriptNesting` levels).
  */
-import type { CiValue } from './model.js';
-import { closingParen, matchRefAt } from './values.js';
+import { closingParen, matchRefAt } from '../ci/values.js';
 
-export const markerOpen = '\uE000';
-export const markerClose = '\uE001';
+const markerOpen = '\uE000';
+const markerClose = '\uE001';
 
+/** The marker standing for `markers[index]` in a script's text. */
 export function markerText(index: number): string {
   return `${markerOpen}${index}${markerClose}`;
 }
 
-/** A script to analyse: text with markers, and the file line of each of its lines. */
-export interface ShellSource {
+/** A script to lex: text, what its markers stand for, and the file line of each of its lines. */
+export interface ShellText {
   text: string;
-  markers: readonly CiValue[];
+  /** Values the markers stand for; with none, marker characters are plain text. */
+  markers: readonly unknown[];
   /** `lineMap[k]` is the file line of line k of `text` (the last entry repeats past the end). */
   lineMap: readonly number[];
 }
 
 /** A script with no markers whose first line is `firstLine` of the file. */
-export function plainSource(text: string, firstLine: number): ShellSource {
+export function plainSource(text: string, firstLine: number): ShellText & { markers: readonly never[] } {
   const lines = text.split('\n').length;
   return { text, markers: [], lineMap: Array.from({ length: lines }, (_, k) => firstLine + k) };
 }
@@ -56,9 +60,13 @@ export interface SimpleCommand {
 
 type Redirect = 'stdin' | 'ignore' | 'heredoc' | 'heredoc-strip';
 
+/** Characters that mean nothing to the lexer inside a word (`#` is literal once a word started). */
+const plainRun = /[^\uE000\\'"$`\s;&|()<>]*/y;
+
 /** Splits a script into simple commands. Never throws. */
-export function commandsOf(source: ShellSource): SimpleCommand[] {
+export function commandsOf(source: ShellText): SimpleCommand[] {
   const { text } = source;
+  const marks = source.markers.length > 0;
   const commands: SimpleCommand[] = [];
   let lineIndex = 0;
   let depth = 0;
@@ -115,7 +123,7 @@ export function commandsOf(source: ShellSource): SimpleCommand[] {
   let i = 0;
   while (i < text.length) {
     const c = text[i] ?? '';
-    if (c === markerOpen) {
+    if (c === markerOpen && marks) {
       const close = text.indexOf(markerClose, i);
       addPart({ kind: 'marker', index: Number(text.slice(i + 1, close < 0 ? text.length : close)) });
       i = close < 0 ? text.length : close + 1;
@@ -133,14 +141,15 @@ export function commandsOf(source: ShellSource): SimpleCommand[] {
       const body = text.slice(i + 1, end);
       addText('');
       // markers still stand for values substituted before the shell saw the text
-      splitMarkers(body, addText, addPart);
+      if (marks) splitMarkers(body, addText, addPart);
+      else addText(body);
       lineIndex += countNewlines(body);
       i = end + 1;
       continue;
     }
     if (c === '"') {
       addText('');
-      i = readDoubleQuoted(text, i + 1, addText, addPart, () => lineIndex++);
+      i = readDoubleQuoted(text, i + 1, marks, addText, addPart, () => lineIndex++);
       continue;
     }
     if (c === '$' || c === '`') {
@@ -252,8 +261,11 @@ export function commandsOf(source: ShellSource): SimpleCommand[] {
       }
       continue;
     }
-    addText(c);
-    i++;
+    // a run of ordinary characters at once: one append per run, not per character
+    plainRun.lastIndex = i + 1;
+    plainRun.test(text);
+    addText(text.slice(i, plainRun.lastIndex));
+    i = plainRun.lastIndex;
   }
   endCommand('end');
   return commands;
@@ -284,6 +296,7 @@ function splitMarkers(body: string, addText: (t: string) => void, addPart: (p: W
 function readDoubleQuoted(
   text: string,
   start: number,
+  marks: boolean,
   addText: (t: string) => void,
   addPart: (p: WordPart) => void,
   newline: () => void,
@@ -300,7 +313,7 @@ function readDoubleQuoted(
       i += 2;
       continue;
     }
-    if (c === markerOpen) {
+    if (c === markerOpen && marks) {
       const close = text.indexOf(markerClose, i);
       addPart({ kind: 'marker', index: Number(text.slice(i + 1, close < 0 ? text.length : close)) });
       i = close < 0 ? text.length : close + 1;
@@ -335,6 +348,6 @@ function expansionEnd(text: string, i: number): number {
 }
 
 /** A word's text with expansions as written and markers as their raw text (for delimiters, names). */
-export function wordLiteral(word: Word, markers: readonly CiValue[] = []): string {
+export function wordLiteral(word: Word, markers: readonly { raw: string }[] = []): string {
   return word.parts.map((p) => (p.kind === 'text' ? p.text : p.kind === 'expansion' ? p.text : (markers[p.index]?.raw ?? ''))).join('');
 }

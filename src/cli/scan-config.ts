@@ -1,0 +1,30 @@
+import type { Command } from 'commander';
+import type { ScanConfig } from '../lifecycle/config.js';
+import type { CliIo } from './io.js';
+
+/** The commands that take settings from `shipshape.yaml`'s `scan:`, and which of them. */
+const scanSettings = new WeakMap<Command, readonly (keyof ScanConfig)[]>();
+
+/**
+ * Adds `--config FILE` / `--no-config` (as `map` and `posture` take them) to a command whose
+ * `keys` may come from the config's `scan:` section when neither a flag nor a variable sets them.
+ */
+export function addScanConfigOptions(command: Command, keys: readonly (keyof ScanConfig)[]): Command {
+  scanSettings.set(command, keys);
+  return command
+    .option('--config <file>', 'shipshape.yaml whose scan: section sets defaults for these flags (default: ./shipshape.yaml when there is one)')
+    .option('--no-config', 'do not read ./shipshape.yaml');
+}
+
+/** Sets the options still at their default from the config's `scan:` section (source `config`). */
+export async function applyScanConfig(command: Command, io: CliIo): Promise<void> {
+  const keys = scanSettings.get(command);
+  if (keys === undefined) return;
+  const { loadEstateConfig } = await import('./commands/estate-run.js');
+  const config = await loadEstateConfig({ config: command.getOptionValue('config') as string | false | undefined, source: [], registryReport: [], manifests: [], cluster: false, quiet: true }, io);
+  for (const key of keys) {
+    const value = config?.scan[key];
+    const source = command.getOptionValueSource(key);
+    if (value !== undefined && (source === undefined || source === 'default')) command.setOptionValueWithSource(key, value, 'config');
+  }
+}
