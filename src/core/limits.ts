@@ -119,6 +119,14 @@ export const maxDockerfileSubstitutionDepth = 64;
 export const maxDockerfileInheritedVariables = 100_000;
 
 /**
+ * Longest `${…}` interpolation read inside a CI string (a Groovy or Kotlin template, a shell
+ * `${…}`), in characters. Real ones are a name or a short call; a longer one is read as text. Each
+ * `${` looks ahead for its closing brace: unbounded, a file of many unclosed ones took time
+ * quadratic in its size (found by the long fuzz run).
+ */
+export const maxCiInterpolationChars = 4096;
+
+/**
  * Largest CI definition read, in bytes: a Jenkinsfile, workflow, `.gitlab-ci.yml` (and each file
  * it includes) or TeamCity `.kts`. Real ones are tens of KiB; larger files are skipped with a
  * diagnostic.

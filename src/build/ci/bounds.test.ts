@@ -111,6 +111,12 @@ describe('long shell commands stay linear', () => {
     expect(pipeline.steps.filter((step) => step.kind === 'login')).toHaveLength(10_000);
   }, 30_000);
 
+  it('reads a Groovy string of 60,000 unclosed ${ (each once looked ahead to the end of the file)', () => {
+    const text = `pipeline { agent any\n stages { stage("b") { steps { sh "docker build -t registry.example.com/app:1 ."\n sh """docker push ${'\n""${'.repeat(60_000)}""" } } } }\n`;
+    const pipeline = parsePipeline('jenkins', 'Jenkinsfile', text, '.');
+    expect(pipeline.steps.map((step) => step.kind)).toContain('build');
+  }, 20_000);
+
   it('reads a docker run with 200,000 arguments (no RangeError from spreading them)', () => {
     const pipeline = parsePipeline('github-actions', '.github/workflows/r.yml', workflow(`docker run aquasec/trivy:0.50.0 image --exit-code 1 registry.example.com/app:1${' --severity HIGH'.repeat(100_000)}`), '.');
     expect(pipeline.diagnostics).toEqual([]);

@@ -7,7 +7,7 @@
  */
 
 import { LimitExceededError } from '../../core/errors.js';
-import { maxCiNestingDepth } from '../../core/limits.js';
+import { maxCiInterpolationChars, maxCiNestingDepth } from '../../core/limits.js';
 
 export type Language = 'groovy' | 'kotlin';
 
@@ -187,11 +187,12 @@ function readString(text: string, start: number, startLine: number, language: La
 function readTemplate(text: string, i: number, language: Language): { raw: string; expr: string } | undefined {
   if (text[i + 1] === '{') {
     let depth = 0;
-    for (let j = i + 1; j < text.length; j++) {
+    const stop = Math.min(text.length, i + maxCiInterpolationChars);
+    for (let j = i + 1; j < stop; j++) {
       const c = text[j];
       if (c === "'" || c === '"') {
         const close = text.indexOf(c, j + 1);
-        if (close < 0) return undefined;
+        if (close < 0 || close >= stop) return undefined;
         j = close;
       } else if (c === '{') depth++;
       else if (c === '}') {

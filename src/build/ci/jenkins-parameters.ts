@@ -10,6 +10,7 @@ import { expressionValue, type ExprContext } from './groovy-values.js';
 import type { CiValue } from './model.js';
 import { assumedField, literal, type Binding, type Scope } from './values.js';
 import { pushAll } from '../../core/collections.js';
+import { ownEntry } from '../../core/records.js';
 
 export type JenkinsParameterKind = 'string' | 'text' | 'boolean' | 'choice' | 'password' | 'other';
 
@@ -98,12 +99,12 @@ function pushParameter(found: JenkinsParameter[], tokens: readonly Token[], ctx:
   let kind: JenkinsParameterKind;
   let args: Token[][];
   if (first.kind === 'ident' && isPunct(meaningful[1], '(')) {
-    kind = kindsByCall[first.text] ?? 'other';
+    kind = ownEntry(kindsByCall, first.text) ?? 'other';
     args = splitArgs(meaningful.slice(2, closeOf(meaningful, 1)));
   } else if (isPunct(first, '[')) {
     args = splitArgs(meaningful.slice(1, closeOf(meaningful, 0)));
     const className = stringText(namedArg(args, '$class')?.[0]);
-    kind = (className === undefined ? undefined : kindsByClass[className]) ?? 'other';
+    kind = (className === undefined ? undefined : ownEntry(kindsByClass, className)) ?? 'other';
   } else return;
   const name = stringText(namedArg(args, 'name')?.[0]);
   if (name === undefined || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return;

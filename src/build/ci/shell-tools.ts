@@ -27,6 +27,7 @@ import { concatValues, literal } from './values.js';
 import { normalizePath, registryHost, stripWorkspace, withoutTag } from './names.js';
 import { maxScriptNesting, programName } from '../shell/commands.js';
 import { pushAll } from '../../core/collections.js';
+import { ownEntry } from '../../core/records.js';
 
 type Recognizer = (args: CiValue[], ctx: ToolContext) => StepDraft[];
 
@@ -53,7 +54,7 @@ const recognizers: Record<string, Recognizer> = {
 export function recognizeCommand(words: CiValue[], ctx: ToolContext): StepDraft[] {
   const [program, ...args] = words;
   if (program === undefined) return [];
-  const recognizer = recognizers[programName(program.resolved)];
+  const recognizer = ownEntry(recognizers, programName(program.resolved));
   return recognizer === undefined ? [] : recognizer(args, ctx);
 }
 
@@ -322,7 +323,7 @@ export function containerRun(args: CiValue[], ctx: ToolContext): StepDraft[] {
 /** What a known tool image does with `command` (and an optional entrypoint override). */
 export function runToolImage(image: CiValue, command: CiValue[], entrypoint: CiValue | undefined, ctx: ToolContext): StepDraft[] {
   if (ctx.depth > maxScriptNesting) return [];
-  const known = toolImages[toolImageKey(image.resolved)];
+  const known = ownEntry(toolImages, toolImageKey(image.resolved));
   if (known === undefined) return [];
   const inner = { ...ctx, depth: ctx.depth + 1 };
   if (entrypoint !== undefined) {

@@ -4,6 +4,7 @@
  * Resolution is recursive with a cycle guard; what the file does not give stays `${NAME}` and is
  * named in `unknowns`. Nothing is guessed.
  */
+import { maxCiInterpolationChars } from '../../core/limits.js';
 import type { CiValue } from './model.js';
 import { pushAll } from '../../core/collections.js';
 
@@ -219,10 +220,11 @@ function matchTeamcity(text: string, i: number): RefMatch | undefined {
   return { end: i + raw.length, ref: { raw, key: name, namespaces: ['param'], name } };
 }
 
-/** `${...}` with balanced braces; the index after the closing brace, or -1. */
+/** `${...}` with balanced braces; the index after the closing brace, or -1 (also past `maxCiInterpolationChars`). */
 function closingBrace(text: string, open: number): number {
   let depth = 0;
-  for (let j = open; j < text.length; j++) {
+  const stop = Math.min(text.length, open + maxCiInterpolationChars);
+  for (let j = open; j < stop; j++) {
     const ch = text[j];
     if (ch === '{') depth++;
     else if (ch === '}') {

@@ -1,3 +1,4 @@
+import { ownEntry } from '../../core/records.js';
 import { hasFlag, programOf, unwrap, type ShellCommand } from './shell.js';
 
 /** A package-manager invocation found in a RUN: which tool, its subcommand, its options and package arguments. */
@@ -35,7 +36,7 @@ export function packageCommands(commands: readonly ShellCommand[], tools: readon
     }
     if (/^pip[0-9.]*$/.test(tool)) tool = 'pip';
     if (!tools.includes(tool)) continue;
-    const takesValue = valued[tool] ?? new Set<string>();
+    const takesValue = ownEntry(valued, tool) ?? new Set<string>();
     let subcommand = '';
     const packages: string[] = [];
     for (let i = 0; i < rest.length; i++) {

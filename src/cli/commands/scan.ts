@@ -1,3 +1,4 @@
+import { ownEntry } from '../../core/records.js';
 import { Command, Option } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import type { SeverityLevel } from '../../core/severity.js';
@@ -41,7 +42,7 @@ const scannerAliases: Readonly<Record<string, ScannerName>> = { misconfig: 'conf
 
 /** `--scanners vuln,secret` (or Trivy's `vuln,misconfig`) → the scanners, checked. */
 export function parseScanners(text: string): Set<ScannerName> {
-  const names = text.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean).map((name) => scannerAliases[name] ?? name);
+  const names = text.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean).map((name) => ownEntry(scannerAliases, name) ?? name);
   const bad = names.filter((name) => !scannerNames.includes(name as ScannerName));
   if (bad.length > 0 || names.length === 0) throw new UsageError(`unknown scanner ${bad.join(', ') || '(none)'}: use ${scannerNames.join(', ')}`);
   return new Set(names as ScannerName[]);

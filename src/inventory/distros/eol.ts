@@ -1,3 +1,4 @@
+import { ownEntry } from '../../core/records.js';
 import { majorMinorOf, majorOf } from './distro.js';
 
 /*
@@ -119,7 +120,7 @@ const aliases: Readonly<Record<string, string>> = {
  */
 export function endOfLife(distroId: string, version: string | undefined): string | undefined {
   const id = distroId.toLowerCase();
-  const lifecycle = lifecycles[aliases[id] ?? id];
+  const lifecycle = ownEntry(lifecycles, ownEntry(aliases, id) ?? id);
   if (lifecycle === undefined || version === undefined) return undefined;
   const key = lifecycle.releaseKey(version.trim());
   return key === undefined ? undefined : lifecycle.table[key];

@@ -1,3 +1,4 @@
+import { ownEntry } from '../../core/records.js';
 import { Contrib, Enums, Models, Serialize, Spec } from '@cyclonedx/cyclonedx-library';
 import type { Package } from '../../inventory/inventory.js';
 import type { AdvisoryCoverage } from '../../vuln/coverage.js';
@@ -71,7 +72,7 @@ const ratingMethod: Record<string, string> = { CVSS_V2: 'CVSSv2', CVSS_V3: 'CVSS
 /** A CycloneDX 1.6 `vulnerabilities[]` entry: the advisory, its rating, and the component it affects. */
 function vulnerabilityOf(finding: VulnerabilityFinding, ref: string): Record<string, unknown> {
   const { severity } = finding;
-  const method = severity.vector?.startsWith('CVSS:3.0') ? 'CVSSv3' : ratingMethod[severity.source.split(' ')[0] ?? ''] ?? 'other';
+  const method = severity.vector?.startsWith('CVSS:3.0') ? 'CVSSv3' : ownEntry(ratingMethod, severity.source.split(' ')[0] ?? '') ?? 'other';
   return {
     'bom-ref': `${finding.id}#${ref}`,
     id: finding.id,

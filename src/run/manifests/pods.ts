@@ -1,3 +1,4 @@
+import { ownEntry } from '../../core/records.js';
 import type { K8sObject } from './load.js';
 import { isRecord } from '../../core/records.js';
 
@@ -33,7 +34,7 @@ export function apiGroupOf(apiVersion: string): string {
 
 /** Whether the object is one of the built-in kinds that run pods. */
 export function isPodBearing(object: Pick<K8sObject, 'apiVersion' | 'kind'>): boolean {
-  const entry = Object.hasOwn(podKinds, object.kind) ? podKinds[object.kind] : undefined;
+  const entry = ownEntry(podKinds, object.kind);
   return entry !== undefined && entry.groups.includes(apiGroupOf(object.apiVersion));
 }
 
@@ -44,7 +45,7 @@ export function isPodBearing(object: Pick<K8sObject, 'apiVersion' | 'kind'>): bo
  */
 export function podTemplateOf(object: Pick<K8sObject, 'apiVersion' | 'kind' | 'raw'>): PodTemplate | undefined {
   if (!isPodBearing(object)) return undefined;
-  const entry = podKinds[object.kind];
+  const entry = ownEntry(podKinds, object.kind);
   if (entry === undefined) return undefined;
   let template: unknown = object.raw;
   for (const key of entry.template) {

@@ -1,3 +1,4 @@
+import { ownEntry } from '../../core/records.js';
 import { apkScheme } from './apk/index.js';
 import { cargoScheme } from './cargo/index.js';
 import { composerScheme } from './composer/index.js';
@@ -72,10 +73,10 @@ const ecosystemSchemes: Record<string, VersionScheme> = {
  */
 export function schemeForRange(ecosystemBase: string, rangeType: string): VersionScheme | undefined {
   if (rangeType === 'SEMVER') return semverScheme as VersionScheme;
-  if (rangeType === 'ECOSYSTEM') return ecosystemSchemes[ecosystemBase];
+  if (rangeType === 'ECOSYSTEM') return ownEntry(ecosystemSchemes, ecosystemBase);
   return undefined;
 }
 
 export function schemeForEcosystem(ecosystemBase: string): VersionScheme | undefined {
-  return ecosystemSchemes[ecosystemBase];
+  return ownEntry(ecosystemSchemes, ecosystemBase);
 }

@@ -1,3 +1,4 @@
+import { ownEntry } from '../../../core/records.js';
 import type { ProposedChange } from '../model.js';
 import type { SupportTable } from '../support/host.js';
 import { containerdReleases, day, kubernetesReleases, newerThanTable, parseRuntime, versionParts } from '../support/host.js';
@@ -29,7 +30,7 @@ export const runtimeSupported: PostureControl = {
     for (const { node, ids } of nodes) {
       const runtime = parseRuntime(node.containerRuntimeVersion);
       const parts = runtime ? versionParts(runtime.version) : undefined;
-      const table = runtime ? tables[runtime.runtime === 'crio' ? 'cri-o' : runtime.runtime] : undefined;
+      const table = runtime ? ownEntry(tables, runtime.runtime === 'crio' ? 'cri-o' : runtime.runtime) : undefined;
       if (!runtime || !parts || !table || (table.endOfLife[parts.minor] === undefined && newerThanTable(table, parts.minor))) {
         notKnown.push(`${node.name} (${node.containerRuntimeVersion ?? 'no runtime reported'})`);
         continue;

@@ -1,3 +1,4 @@
+import { ownEntry } from '../../../core/records.js';
 import { invalid, ok, type ParseResult } from '../scheme.js';
 
 /**
@@ -75,8 +76,8 @@ function pushPart(tokens: MavenToken[], part: string, hyphen: boolean): void {
       tokens.push(number(prefixHyphen, run));
       return;
     }
-    let value = ALIASES[run] ?? run;
-    if (j < runs.length - 1) value = SHORTHANDS[value] ?? value;
+    let value = ownEntry(ALIASES, run) ?? run;
+    if (j < runs.length - 1) value = ownEntry(SHORTHANDS, value) ?? value;
     tokens.push(qualifier(prefixHyphen, value));
   });
 }
