@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { ScanConfig } from '../lifecycle/config.js';
+import { configFileOf } from './config-file.js';
 import type { CliIo } from './io.js';
 
 /** The commands that take settings from `shipshape.yaml`'s `scan:`, and which of them. */
@@ -20,10 +21,13 @@ export function addScanConfigOptions(command: Command, keys: readonly (keyof Sca
 export async function applyScanConfig(command: Command, io: CliIo): Promise<void> {
   const keys = scanSettings.get(command);
   if (keys === undefined) return;
-  const { loadEstateConfig } = await import('./commands/estate-run.js');
-  const config = await loadEstateConfig({ config: command.getOptionValue('config') as string | false | undefined, source: [], registryReport: [], manifests: [], cluster: false, quiet: true }, io);
+  // the config's parser is loaded only when there is a config to read
+  const file = configFileOf(command.getOptionValue('config') as string | false | undefined, io);
+  if (file === undefined) return;
+  const { loadShipshapeConfig } = await import('../lifecycle/config.js');
+  const config = await loadShipshapeConfig(file);
   for (const key of keys) {
-    const value = config?.scan[key];
+    const value = config.scan[key];
     const source = command.getOptionValueSource(key);
     if (value !== undefined && (source === undefined || source === 'default')) command.setOptionValueWithSource(key, value, 'config');
   }

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { configFileName, configFileOf } from '../config-file.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { NotFoundError, ShipshapeError, UsageError, messageOf } from '../../core/errors.js';
@@ -34,14 +34,11 @@ export interface EstateRunOptions {
 }
 
 /** The config file discovered in the working directory, as Trivy reads `trivy.yaml`. */
-export const configFileName = 'shipshape.yaml';
 
 /** `--config FILE`, else `./shipshape.yaml` when there is one (unless `--no-config`); undefined when none is read. */
 export async function loadEstateConfig(values: EstateOptionValues, io: CliIo): Promise<ShipshapeConfig | undefined> {
-  if (values.config === false) return undefined;
-  if (values.config !== undefined) return loadShipshapeConfig(values.config);
-  const found = path.join(io.cwd, configFileName);
-  return existsSync(found) ? loadShipshapeConfig(found) : undefined;
+  const file = configFileOf(values.config, io);
+  return file === undefined ? undefined : loadShipshapeConfig(file);
 }
 
 /**
