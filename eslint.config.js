@@ -12,7 +12,7 @@ const layers = [
   ['demo'],
   ['report'],
   ['lifecycle'],
-  ['build', 'distribute', 'run'],
+  ['buildtime', 'distribute', 'runtime'],
   ['vuln', 'secrets'],
   ['inventory'],
   ['image', 'rules'],

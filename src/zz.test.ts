@@ -1,5 +1,5 @@
 import { it } from 'vitest';
-import { parsePipelines } from './build/ci/discover.js';
+import { parsePipelines } from './buildtime/ci/discover.js';
 it('x', () => {
   for (const n of [1000, 2000, 4000]) {
     const text = `pipeline { agent any\n stages { stage("b") { steps { sh """docker push ${'\n""${'.repeat(n)}""" } } } }\n`;

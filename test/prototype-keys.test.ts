@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parsePipelines } from '../src/build/ci/discover.js';
-import { lintDockerfile } from '../src/build/dockerfile/lint.js';
+import { parsePipelines } from '../src/buildtime/ci/discover.js';
+import { lintDockerfile } from '../src/buildtime/dockerfile/lint.js';
 import { endOfLife } from '../src/inventory/distros/eol.js';
-import { isPodBearing, podTemplateOf } from '../src/run/manifests/pods.js';
+import { isPodBearing, podTemplateOf } from '../src/runtime/manifests/pods.js';
 import { parseMaven } from '../src/vuln/versioning/maven/version.js';
 import { schemeForEcosystem, schemeForRange } from '../src/vuln/versioning/registry.js';
 

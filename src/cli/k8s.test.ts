@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { PodSecurityResult } from '../run/pod-security.js';
+import type { PodSecurityResult } from '../runtime/pod-security.js';
 import { runCli } from '../test-support/cli.js';
 
 const estate = fileURLToPath(new URL('../../test/k8s/estate.yaml', import.meta.url));

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UnsupportedError, UsageError } from '../core/errors.js';
-import { destinationOf, sourcesOf } from '../build/dockerfile/copy-sources.js';
-import type { DockerInstruction, Stage } from '../build/dockerfile/model.js';
-import { parseDockerfile } from '../build/dockerfile/parse.js';
+import { destinationOf, sourcesOf } from '../buildtime/dockerfile/copy-sources.js';
+import type { DockerInstruction, Stage } from '../buildtime/dockerfile/model.js';
+import { parseDockerfile } from '../buildtime/dockerfile/parse.js';
 import { parseReference } from '../image/reference.js';
 import { loadBaseImages, normaliseReference } from './base-images.js';
 import { builderDataDir, globToRegExp, readContext } from './context.js';

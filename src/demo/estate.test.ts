@@ -16,7 +16,7 @@ import { secretVisitor } from '../secrets/visitor.js';
 import { importOsv } from '../vuln/advisories/import.js';
 import { AdvisoryStore } from '../vuln/advisories/store.js';
 import { scanImage } from '../vuln/scan.js';
-import { discoverPipelines } from '../build/ci/discover.js';
+import { discoverPipelines } from '../buildtime/ci/discover.js';
 import { buildEstate, type BuiltEstate, type EstateImage } from './estate.js';
 import { writeOciLayout, type BuiltImage } from './image.js';
 

@@ -1,7 +1,7 @@
 import { PassThrough, type Readable } from 'node:stream';
 import fc from 'fast-check';
 import { beforeAll, describe, it } from 'vitest';
-import { checkImage } from '../build/image/check.js';
+import { checkImage } from '../buildtime/image/check.js';
 import { Diagnostics } from '../core/diagnostics.js';
 import { LimitExceededError, NotFoundError } from '../core/errors.js';
 import { isRecord } from '../core/records.js';

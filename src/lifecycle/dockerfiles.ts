@@ -1,7 +1,7 @@
-import { imageConfigOf, type InheritedConfig } from '../build/dockerfile/image-config.js';
-import { lintDockerfile } from '../build/dockerfile/lint.js';
-import { parseDockerfile } from '../build/dockerfile/parse.js';
-import { finalChain } from '../build/dockerfile/stages.js';
+import { imageConfigOf, type InheritedConfig } from '../buildtime/dockerfile/image-config.js';
+import { lintDockerfile } from '../buildtime/dockerfile/lint.js';
+import { parseDockerfile } from '../buildtime/dockerfile/parse.js';
+import { finalChain } from '../buildtime/dockerfile/stages.js';
 import type { DockerfileFrom, DockerfileInfo } from './estate-model.js';
 import { variablesIn } from './references.js';
 

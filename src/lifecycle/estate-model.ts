@@ -1,12 +1,12 @@
-import type { Pipeline } from '../build/ci/model.js';
-import type { ImageConfigFacts } from '../build/dockerfile/image-config.js';
+import type { Pipeline } from '../buildtime/ci/model.js';
+import type { ImageConfigFacts } from '../buildtime/dockerfile/image-config.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { RegistryScanReport } from '../distribute/model.js';
 import type { RuleFinding } from '../rules/rule.js';
-import type { NodeInfo } from '../run/cluster/nodes.js';
-import type { WorkloadImage } from '../run/manifests/images.js';
-import type { K8sObject } from '../run/manifests/load.js';
-import type { PodSecurityResult } from '../run/pod-security.js';
+import type { NodeInfo } from '../runtime/cluster/nodes.js';
+import type { WorkloadImage } from '../runtime/manifests/images.js';
+import type { K8sObject } from '../runtime/manifests/load.js';
+import type { PodSecurityResult } from '../runtime/pod-security.js';
 
 /**
  * Everything read about an organisation's estate, phase by phase: the input of the lifecycle map

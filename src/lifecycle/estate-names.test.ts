@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ciSystemOf } from '../build/ci/discover.js';
+import { ciSystemOf } from '../buildtime/ci/discover.js';
 import { dockerHub } from '../image/registry-hosts.js';
 import { escapeRegExp } from '../core/text.js';
 import { collectEstate } from './collect.js';

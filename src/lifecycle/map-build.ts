@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { CiLocation, CiValue, ImageBuildStep, Pipeline } from '../build/ci/model.js';
+import type { CiLocation, CiValue, ImageBuildStep, Pipeline } from '../buildtime/ci/model.js';
 import { isPublicRegistry } from '../image/registry-hosts.js';
 import type { BuildEvidence, DockerfileInfo } from './estate-model.js';
 import { type GraphBuilder, whereOf } from './graph.js';

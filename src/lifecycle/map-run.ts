@@ -1,9 +1,9 @@
 import type { RegistryScanReport, RepositoryReport } from '../distribute/model.js';
 import { isPublicRegistry, normaliseRegistryHost } from '../image/registry-hosts.js';
-import type { K8sObject } from '../run/manifests/load.js';
+import type { K8sObject } from '../runtime/manifests/load.js';
 import { isRecord } from '../core/records.js';
-import { isPodBearing } from '../run/manifests/pods.js';
-import type { WorkloadImage } from '../run/manifests/images.js';
+import { isPodBearing } from '../runtime/manifests/pods.js';
+import type { WorkloadImage } from '../runtime/manifests/images.js';
 import type { RunEvidence } from './estate-model.js';
 import { type GraphBuilder, whereOf } from './graph.js';
 import { imageId, imageNode } from './map-build.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadManifests } from '../run/manifests/load.js';
-import { imageReferences } from '../run/manifests/images.js';
+import { loadManifests } from '../runtime/manifests/load.js';
+import { imageReferences } from '../runtime/manifests/images.js';
 import { readDockerfile } from './dockerfiles.js';
 import type { EstateEvidence } from './estate-model.js';
 import { buildLifecycleMap } from './map.js';

@@ -1,8 +1,8 @@
-import type { CiLocation, CiValue, ImageBuildStep, ImagePushStep, ImageTagStep, Pipeline, PipelineStep } from '../build/ci/model.js';
+import type { CiLocation, CiValue, ImageBuildStep, ImagePushStep, ImageTagStep, Pipeline, PipelineStep } from '../buildtime/ci/model.js';
 import type { RegistryScanReport, RepositoryReport } from '../distribute/model.js';
-import { imageReferences } from '../run/manifests/images.js';
-import { loadManifests } from '../run/manifests/load.js';
-import { nodeInfoOf } from '../run/cluster/nodes.js';
+import { imageReferences } from '../runtime/manifests/images.js';
+import { loadManifests } from '../runtime/manifests/load.js';
+import { nodeInfoOf } from '../runtime/cluster/nodes.js';
 import { readDockerfile } from './dockerfiles.js';
 import type { BuildEvidence, EstateEvidence } from './estate-model.js';
 import type { DockerfileSource } from './inheritance.js';

@@ -1,8 +1,8 @@
 import type { Diagnostic } from '../core/diagnostics.js';
 import type { RuleFinding } from '../rules/rule.js';
-import type { NodeInfo } from '../run/cluster/nodes.js';
-import type { WorkloadImage } from '../run/manifests/images.js';
-import type { PodSecurityResult } from '../run/pod-security.js';
+import type { NodeInfo } from '../runtime/cluster/nodes.js';
+import type { WorkloadImage } from '../runtime/manifests/images.js';
+import type { PodSecurityResult } from '../runtime/pod-security.js';
 import { jsonText, schemaName, type SchemaName } from './json-documents.js';
 
 /** `shipshape dockerfile lint -f json` (`shipshape/dockerfile-lint@1`; fields are only added). */

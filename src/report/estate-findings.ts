@@ -2,7 +2,7 @@ import type { LifecycleMap } from '../lifecycle/model.js';
 import type { EstateEvidence } from '../lifecycle/estate-model.js';
 import { secretRule } from '../secrets/index.js';
 import type { RuleFinding } from '../rules/rule.js';
-import type { PodSecurityResult } from '../run/pod-security.js';
+import type { PodSecurityResult } from '../runtime/pod-security.js';
 import type { ReportFinding } from './html/input.js';
 
 /**

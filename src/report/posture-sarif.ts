@@ -1,9 +1,9 @@
-import { dockerfileRules } from '../build/dockerfile/registry.js';
+import { dockerfileRules } from '../buildtime/dockerfile/registry.js';
 import { registryRules } from '../distribute/rules/registry.js';
 import type { EstateEvidence } from '../lifecycle/estate-model.js';
 import { lifecycleRules } from '../lifecycle/findings.js';
 import type { LifecycleMap } from '../lifecycle/model.js';
-import { workloadRules } from '../run/rules/registry.js';
+import { workloadRules } from '../runtime/rules/registry.js';
 import type { RuleFindingSet } from './rule-findings.js';
 import { ruleSarifJson } from './sarif.js';
 

@@ -1,5 +1,5 @@
 import type * as sarif from 'sarif';
-import type { DockerfileLayers } from '../build/dockerfile-layers.js';
+import type { DockerfileLayers } from '../buildtime/dockerfile-layers.js';
 import type { SeverityLevel } from '../core/severity.js';
 import type { RuleFinding, RuleMeta } from '../rules/rule.js';
 import { coverageGaps } from '../vuln/coverage.js';

@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, openSync, f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ciSystemOf, discoverPipelines, parsePipeline, parsePipelines } from '../../src/build/ci/discover.js';
+import { ciSystemOf, discoverPipelines, parsePipeline, parsePipelines } from '../../src/buildtime/ci/discover.js';
 import { UsageError } from '../../src/core/errors.js';
-import { brief } from '../../src/build/ci/test-brief.js';
+import { brief } from '../../src/buildtime/ci/test-brief.js';
 
 let root: string;
 

@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseGitlabCi, type GitlabProject } from '../../src/build/ci/gitlab-ci.js';
-import { brief } from '../../src/build/ci/test-brief.js';
+import { parseGitlabCi, type GitlabProject } from '../../src/buildtime/ci/gitlab-ci.js';
+import { brief } from '../../src/buildtime/ci/test-brief.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseTeamcity, teamcityRegistryConnections } from '../../src/build/ci/teamcity.js';
-import { brief } from '../../src/build/ci/test-brief.js';
+import { parseTeamcity, teamcityRegistryConnections } from '../../src/buildtime/ci/teamcity.js';
+import { brief } from '../../src/buildtime/ci/test-brief.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const read = (name: string): string => readFileSync(path.join(here, 'teamcity', name, '.teamcity', 'settings.kts'), 'utf8');

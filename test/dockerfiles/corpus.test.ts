@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { lintDockerfile } from '../../src/build/dockerfile/lint.js';
+import { lintDockerfile } from '../../src/buildtime/dockerfile/lint.js';
 import { sharedAbsent, sharedPath } from '../../src/test-support/shared.js';
 import { skipWhen } from '../../src/test-support/skip.js';
 

@@ -25,9 +25,9 @@ export function composeCommand(io: CliIo, done: (code: number) => void): Command
     .option('--exit-code <n>', 'exit with this code when any (reported) finding remains', parseExitCode, 0)
     .action(async (paths: string[], values: ComposeValues) => {
       const [{ readComposeSources }, { checkCompose }, { composeRules }, { renderRuleFindings }, { ruleSarifJson }, { version }, { failClosed }, { writeOutput }, { diagnosticLine }, { checkJson, composeCheckReport }] = await Promise.all([
-        import('../../run/compose/sources.js'),
-        import('../../run/compose/check.js'),
-        import('../../run/compose/registry.js'),
+        import('../../runtime/compose/sources.js'),
+        import('../../runtime/compose/check.js'),
+        import('../../runtime/compose/registry.js'),
         import('../../report/rule-findings.js'),
         import('../../report/sarif.js'),
         import('../version.js'),

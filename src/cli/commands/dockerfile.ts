@@ -28,11 +28,11 @@ export function dockerfileCommand(io: CliIo, done: (code: number) => void): Comm
     .option('--build-arg <name=value...>', 'values for ARGs, as docker build --build-arg')
     .action(async (files: string[], values: LintValues) => {
       const [{ readDockerfileFile }, { existsSync }, path, { lintDockerfile }, { dockerfileRules }, { renderRuleFindings }, { ruleSarifJson }, { checkJson, dockerfileLintReport }] = await Promise.all([
-        import('../../build/dockerfile/read.js'),
+        import('../../buildtime/dockerfile/read.js'),
         import('node:fs'),
         import('node:path'),
-        import('../../build/dockerfile/lint.js'),
-        import('../../build/dockerfile/registry.js'),
+        import('../../buildtime/dockerfile/lint.js'),
+        import('../../buildtime/dockerfile/registry.js'),
         import('../../report/rule-findings.js'),
         import('../../report/sarif.js'),
         import('../../report/check-json.js'),

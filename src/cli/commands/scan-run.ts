@@ -4,9 +4,9 @@ import path from 'node:path';
 import { NotFoundError, messageOf } from '../../core/errors.js';
 import type { LayerFileVisitor } from '../../image/layer/visitor.js';
 import type { ImageModel } from '../../image/read-image.js';
-import { checkImage } from '../../build/image/check.js';
-import { imageRules } from '../../build/image/registry.js';
-import { readDockerfileFile } from '../../build/dockerfile/read.js';
+import { checkImage } from '../../buildtime/image/check.js';
+import { imageRules } from '../../buildtime/image/registry.js';
+import { readDockerfileFile } from '../../buildtime/dockerfile/read.js';
 import { analyzers } from '../../inventory/analyzers/registry.js';
 import type { RuleFindingSet } from '../../report/rule-findings.js';
 import { imagePurl } from '../../report/sbom/document.js';
@@ -133,8 +133,8 @@ async function readText(file: string, what: string): Promise<string> {
 /** Lints the `--dockerfile` given with the scan. */
 async function dockerfileFindings(file: string): Promise<RuleFindingSet> {
   const { existsSync } = await import('node:fs');
-  const { lintDockerfile } = await import('../../build/dockerfile/lint.js');
-  const { dockerfileRules } = await import('../../build/dockerfile/registry.js');
+  const { lintDockerfile } = await import('../../buildtime/dockerfile/lint.js');
+  const { dockerfileRules } = await import('../../buildtime/dockerfile/registry.js');
   const content = await readDockerfileFile(file);
   const findings = lintDockerfile(content, { file: relativeUri(file), hasDockerignore: existsSync(path.join(path.dirname(file), '.dockerignore')) });
   return { scanner: 'dockerfile', rules: dockerfileRules.map((rule) => rule.meta), findings };
@@ -160,7 +160,7 @@ function relativeUri(file: string): string {
 
 /** Reads `--dockerfile` and ties the image's build layers to its instructions. */
 async function dockerfileFor(file: string, result: ScanResult): Promise<SarifDockerfile> {
-  const { dockerfileLayers } = await import('../../build/dockerfile-layers.js');
+  const { dockerfileLayers } = await import('../../buildtime/dockerfile-layers.js');
   const content = await readDockerfileFile(file);
   const firstBuildLayer = result.baseLayers ?? 0;
   const buildLayers = result.model.layers.slice(firstBuildLayer).map((layer) => layer.history?.created_by);

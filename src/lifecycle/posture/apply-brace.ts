@@ -4,7 +4,7 @@
  * readers skip them), so a step is inserted after the whole `dockerCommand { … }` that holds a
  * line, not in the middle of it.
  */
-import { tokenize, type Language, type Token } from '../../build/ci/brace-lang.js';
+import { tokenize, type Language, type Token } from '../../buildtime/ci/brace-lang.js';
 import { EditError, type LineRange } from './apply-lines.js';
 
 interface BraceItem {

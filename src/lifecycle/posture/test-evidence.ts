@@ -2,12 +2,12 @@
  * Terse builders of estate evidence and lifecycle maps for the posture tests (excluded from the
  * build: `test-*.ts`). Everything is built by hand, the way the scanners would fill it.
  */
-import type { CiSystem, CiValue, ImageBuildStep, ImagePushStep, Pipeline, PipelineStep, SecurityStep, SecurityStepKind, BuildTool } from '../../build/ci/model.js';
+import type { CiSystem, CiValue, ImageBuildStep, ImagePushStep, Pipeline, PipelineStep, SecurityStep, SecurityStepKind, BuildTool } from '../../buildtime/ci/model.js';
 import type { AttestationEvidence, PlatformImage, RegistryAccess, RegistryChanges, RegistryScanReport, SignatureEvidence, StoredImage, TagReport } from '../../distribute/model.js';
 import type { RuleFinding } from '../../rules/rule.js';
-import type { NodeInfo } from '../../run/cluster/nodes.js';
-import { imageReferences } from '../../run/manifests/images.js';
-import { loadManifests } from '../../run/manifests/load.js';
+import type { NodeInfo } from '../../runtime/cluster/nodes.js';
+import { imageReferences } from '../../runtime/manifests/images.js';
+import { loadManifests } from '../../runtime/manifests/load.js';
 import type { SeverityLevel } from '../../core/severity.js';
 import type { DockerfileInfo, EstateEvidence, RunEvidence } from '../estate-model.js';
 import type { LifecycleMap, LifecycleNodeKind } from '../model.js';

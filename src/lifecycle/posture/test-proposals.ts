@@ -8,8 +8,8 @@
  * holds (run:, script:, sh, scriptContent) passes `bash -n`.
  */
 import { isMap, isScalar, isSeq, parseAllDocuments, type YAMLMap } from 'yaml';
-import { blockTree, tokenize, type Token } from '../../build/ci/brace-lang.js';
-import type { CiSystem } from '../../build/ci/model.js';
+import { blockTree, tokenize, type Token } from '../../buildtime/ci/brace-lang.js';
+import type { CiSystem } from '../../buildtime/ci/model.js';
 import { bashParses } from './support/test-shell.js';
 import { pushAll } from '../../core/collections.js';
 

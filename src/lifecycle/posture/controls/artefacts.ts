@@ -1,4 +1,4 @@
-import type { Pipeline, SecurityStep } from '../../../build/ci/model.js';
+import type { Pipeline, SecurityStep } from '../../../buildtime/ci/model.js';
 import type { StoredImage } from '../../../distribute/model.js';
 import type { FileEdit, ProposedChange } from '../model.js';
 import type { PushPoint } from '../support/ci.js';

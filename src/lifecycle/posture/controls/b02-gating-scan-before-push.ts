@@ -1,4 +1,4 @@
-import type { Pipeline } from '../../../build/ci/model.js';
+import type { Pipeline } from '../../../buildtime/ci/model.js';
 import type { ProposedChange } from '../model.js';
 import type { PushPoint } from '../support/ci.js';
 import { imageText, pushesOf, securitySteps, where } from '../support/ci.js';

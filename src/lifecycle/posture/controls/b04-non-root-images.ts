@@ -1,4 +1,4 @@
-import { whereSet } from '../../../build/dockerfile/image-config.js';
+import { whereSet } from '../../../buildtime/dockerfile/image-config.js';
 import type { ProposedChange } from '../model.js';
 import { nodeId, onMap } from '../support/ids.js';
 import { nonRootByRegistry, realImages } from '../support/images.js';

@@ -1,4 +1,4 @@
-import { dockerfileRule } from '../../../build/dockerfile/registry.js';
+import { dockerfileRule } from '../../../buildtime/dockerfile/registry.js';
 import type { ProposedChange } from '../model.js';
 import { nodeId, onMap } from '../support/ids.js';
 import { nonRootByRegistry } from '../support/images.js';

@@ -1,5 +1,5 @@
 import { sameRegistry } from '../../../image/registry-hosts.js';
-import type { WorkloadImage } from '../../../run/manifests/images.js';
+import type { WorkloadImage } from '../../../runtime/manifests/images.js';
 import type { ProposedChange } from '../model.js';
 import { nodeId, onMap } from '../support/ids.js';
 import { pinEdits } from '../support/k8s.js';

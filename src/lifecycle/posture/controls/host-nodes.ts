@@ -1,4 +1,4 @@
-import type { NodeInfo } from '../../../run/cluster/nodes.js';
+import type { NodeInfo } from '../../../runtime/cluster/nodes.js';
 import { nodeId, onMap } from '../support/ids.js';
 import type { ControlContext } from './control.js';
 

@@ -1,6 +1,6 @@
-import { namespaceInfo } from '../../../run/manifests/kinds.js';
-import { checkPodSecurity } from '../../../run/pod-security.js';
-import type { K8sObject } from '../../../run/manifests/load.js';
+import { namespaceInfo } from '../../../runtime/manifests/kinds.js';
+import { checkPodSecurity } from '../../../runtime/pod-security.js';
+import type { K8sObject } from '../../../runtime/manifests/load.js';
 import type { FileEdit, ProposedChange } from '../model.js';
 import { onMap } from '../support/ids.js';
 import { byNamespace, namespaceObjects, teamWorkloads } from '../support/k8s.js';

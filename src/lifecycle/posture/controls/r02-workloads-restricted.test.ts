@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPodSecurity } from '../../../run/pod-security.js';
+import { checkPodSecurity } from '../../../runtime/pod-security.js';
 import { context, estate, run } from '../test-evidence.js';
 import { workloadsRestricted } from './r02-workloads-restricted.js';
 

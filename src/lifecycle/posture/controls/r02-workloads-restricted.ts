@@ -1,5 +1,5 @@
-import { checkPodSecurity } from '../../../run/pod-security.js';
-import type { PodSecurityResult } from '../../../run/pod-security.js';
+import { checkPodSecurity } from '../../../runtime/pod-security.js';
+import type { PodSecurityResult } from '../../../runtime/pod-security.js';
 import type { ProposedChange } from '../model.js';
 import { nodeId, onMap } from '../support/ids.js';
 import { systemNamespaces } from '../support/k8s.js';

@@ -1,7 +1,7 @@
 import { parseAllowListEntry } from '../../../image/registry-hosts.js';
-import type { K8sObject } from '../../../run/manifests/load.js';
+import type { K8sObject } from '../../../runtime/manifests/load.js';
 import { isRecord } from '../../../core/records.js';
-import { apiGroupOf, podTemplateOf } from '../../../run/manifests/pods.js';
+import { apiGroupOf, podTemplateOf } from '../../../runtime/manifests/pods.js';
 import type { FileEdit, ProposedChange } from '../model.js';
 import { nodeId, onMap } from '../support/ids.js';
 import { byNamespace, fromCluster, namespaceObjects, teamWorkloads } from '../support/k8s.js';

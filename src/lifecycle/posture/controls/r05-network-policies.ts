@@ -1,5 +1,5 @@
-import { networkPolicyInfo } from '../../../run/manifests/kinds.js';
-import type { NetworkPolicyInfo } from '../../../run/manifests/kinds.js';
+import { networkPolicyInfo } from '../../../runtime/manifests/kinds.js';
+import type { NetworkPolicyInfo } from '../../../runtime/manifests/kinds.js';
 import type { ProposedChange } from '../model.js';
 import { onMap } from '../support/ids.js';
 import { byNamespace, podLabels, selects, teamWorkloads } from '../support/k8s.js';

@@ -1,4 +1,4 @@
-import type { K8sObject } from '../../../run/manifests/load.js';
+import type { K8sObject } from '../../../runtime/manifests/load.js';
 import { isRecord } from '../../../core/records.js';
 import type { ProposedChange } from '../model.js';
 import { onMap } from '../support/ids.js';

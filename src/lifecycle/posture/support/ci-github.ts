@@ -5,8 +5,8 @@
  * docker/build-push-action's `digest` output (the change gives that step an `id` when it has none),
  * keys from repository secrets.
  */
-import type { CiValue } from '../../../build/ci/model.js';
-import { withoutTag } from '../../../build/ci/names.js';
+import type { CiValue } from '../../../buildtime/ci/model.js';
+import { withoutTag } from '../../../buildtime/ci/names.js';
 import type { FileEdit } from '../model.js';
 import { where } from './ci.js';
 import type { ProvenanceFacts, StepProposal, StepPurpose, StepRequest } from './ci-steps.js';

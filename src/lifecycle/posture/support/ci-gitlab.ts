@@ -8,8 +8,8 @@
  * scripts through `variables:` written in GitLab's syntax; keys and registry credentials are
  * CI/CD variables.
  */
-import type { CiValue } from '../../../build/ci/model.js';
-import { withoutTag } from '../../../build/ci/names.js';
+import type { CiValue } from '../../../buildtime/ci/model.js';
+import { withoutTag } from '../../../buildtime/ci/names.js';
 import type { FileEdit } from '../model.js';
 import type { PushPoint } from './ci.js';
 import { where } from './ci.js';

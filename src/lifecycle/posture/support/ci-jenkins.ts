@@ -5,7 +5,7 @@
  * single-quoted Groovy strings that read only `"$VARIABLES"`, the cosign key from the Jenkins
  * credentials store.
  */
-import { withoutTag } from '../../../build/ci/names.js';
+import { withoutTag } from '../../../buildtime/ci/names.js';
 import type { FileEdit } from '../model.js';
 import { where } from './ci.js';
 import type { ProvenanceFacts, StepProposal, StepRequest } from './ci-steps.js';

@@ -6,8 +6,8 @@
  * system sets (`"$PUSHED_IMAGE"`), each written in that system's own, escaped, value syntax.
  * Signatures and attestations act on the digest the push produced, never on a tag.
  */
-import type { CiValue, Pipeline } from '../../../build/ci/model.js';
-import { withoutTag } from '../../../build/ci/names.js';
+import type { CiValue, Pipeline } from '../../../buildtime/ci/model.js';
+import { withoutTag } from '../../../buildtime/ci/names.js';
 import type { SeverityLevel } from '../../../core/severity.js';
 import type { FileEdit } from '../model.js';
 import type { PushPoint } from './ci.js';

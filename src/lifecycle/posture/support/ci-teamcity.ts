@@ -5,7 +5,7 @@
  * words; the script text is a Kotlin string where literal `$`, `"`, `\` and TeamCity's `%` are
  * escaped. The cosign key comes from password parameters of the project.
  */
-import { withoutTag } from '../../../build/ci/names.js';
+import { withoutTag } from '../../../buildtime/ci/names.js';
 import type { FileEdit } from '../model.js';
 import { where } from './ci.js';
 import type { ProvenanceFacts, StepProposal, StepRequest } from './ci-steps.js';

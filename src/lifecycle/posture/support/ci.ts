@@ -1,4 +1,4 @@
-import type { CiLocation, CiValue, BuildTool, Pipeline, SecurityStep, SecurityStepKind } from '../../../build/ci/model.js';
+import type { CiLocation, CiValue, BuildTool, Pipeline, SecurityStep, SecurityStepKind } from '../../../buildtime/ci/model.js';
 
 /** One place a pipeline puts an image into a registry. */
 export interface PushPoint {

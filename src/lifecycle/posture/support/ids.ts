@@ -1,4 +1,4 @@
-import type { Pipeline } from '../../../build/ci/model.js';
+import type { Pipeline } from '../../../buildtime/ci/model.js';
 import type { LifecycleMap } from '../../model.js';
 
 /**

@@ -1,10 +1,10 @@
-import type { K8sObject } from '../../../run/manifests/load.js';
+import type { K8sObject } from '../../../runtime/manifests/load.js';
 import { isRecord } from '../../../core/records.js';
-import { classify } from '../../../run/manifests/kinds.js';
-import type { WorkloadImage } from '../../../run/manifests/images.js';
-import type { PodTemplate } from '../../../run/manifests/pods.js';
+import { classify } from '../../../runtime/manifests/kinds.js';
+import type { WorkloadImage } from '../../../runtime/manifests/images.js';
+import type { PodTemplate } from '../../../runtime/manifests/pods.js';
 import type { FileEdit } from '../model.js';
-import { workloadsOf } from '../../../run/rules/workload.js';
+import { workloadsOf } from '../../../runtime/rules/workload.js';
 import { nodeId } from './ids.js';
 
 /** Run by the control plane: their settings are the platform's business, not the teams'. */

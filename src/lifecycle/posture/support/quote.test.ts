@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { tokenize, type Token } from '../../../build/ci/brace-lang.js';
+import { tokenize, type Token } from '../../../buildtime/ci/brace-lang.js';
 import { bashParses, shellWords } from './test-shell.js';
 import { groovyDouble, groovySingle, groovyTripleSingle, gitlabVariable, shellCommand, shellQuote, shellWord, teamcityString, yamlScalar } from './quote.js';
 

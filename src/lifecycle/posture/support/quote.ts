@@ -9,8 +9,8 @@
  * target, and references, written verbatim.
  */
 import { stringify } from 'yaml';
-import type { CiValue } from '../../../build/ci/model.js';
-import { segmentsOf, type RefSyntax } from '../../../build/ci/values.js';
+import type { CiValue } from '../../../buildtime/ci/model.js';
+import { segmentsOf, type RefSyntax } from '../../../buildtime/ci/values.js';
 
 /** A literal string, or a reference written verbatim in the target's syntax. */
 export type Piece = string | { ref: string };
