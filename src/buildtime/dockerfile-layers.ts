@@ -4,7 +4,7 @@ import { parseDockerfile } from './dockerfile/parse.js';
 import { finalChain } from './dockerfile/stages.js';
 
 /** A place in a Dockerfile (1-based lines) and the instruction there. */
-export interface DockerfileLocation {
+interface DockerfileLocation {
   startLine: number;
   endLine: number;
   instruction: string;

@@ -28,7 +28,7 @@ export function applyConventions(program: Command, io: CliIo): void {
 }
 
 /** `--exit-code` → `SHIPSHAPE_EXIT_CODE`. */
-export function envVarOf(option: Option): string {
+function envVarOf(option: Option): string {
   return `SHIPSHAPE_${(option.long ?? '').replace(/^--/, '').replaceAll('-', '_').toUpperCase()}`;
 }
 

@@ -95,7 +95,7 @@ export async function resolveRegistryOptions(values: RegistryOptionValues, io: C
 }
 
 /** `--allow-realm auth.example.com` (a scheme or path given with it is dropped) → `auth.example.com`: a host[:port] as a URL names it. */
-export function realmHost(text: string): string {
+function realmHost(text: string): string {
   const host = hostOfAddress(text).toLowerCase();
   if (!/^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::\d+)?$/.test(host)) {
     throw new UsageError(`--allow-realm ${JSON.stringify(text)} is not a host[:port]`, { hint: 'name the host of the token realm, e.g. --allow-realm auth.example.com' });

@@ -11,7 +11,7 @@ const unsafe = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
  * `\u00NN` for DEL and C1, which JSON reads back as the same character (JSON.stringify leaves those
  * raw), so JSON output stays valid JSON.
  */
-export function terminalSafe(text: string): string {
+function terminalSafe(text: string): string {
   return text.replace(unsafe, (c) => {
     const code = c.charCodeAt(0);
     const hex = code.toString(16).padStart(2, '0');

@@ -52,7 +52,7 @@ async function readAtMost(handle: Awaited<ReturnType<typeof open>>, limit: numbe
 }
 
 /** The text of UTF-8 bytes (a leading byte-order mark dropped); undefined when they are not UTF-8. */
-export function decodeUtf8(bytes: Uint8Array): string | undefined {
+function decodeUtf8(bytes: Uint8Array): string | undefined {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {

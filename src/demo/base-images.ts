@@ -59,7 +59,7 @@ const baseImageSchema = z
   })
   .strict();
 
-export const baseImageFile = 'image.yaml';
+const baseImageFile = 'image.yaml';
 
 /** A base image and the references it answers to (normalised: `docker.io/library/debian:bullseye-slim`). */
 export interface BaseImage {

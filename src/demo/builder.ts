@@ -300,7 +300,7 @@ const defaultShell = ['/bin/sh', '-c'];
  * character and the line break only (the spaces around them stay), comment lines inside dropped;
  * the exec form's words joined by spaces. Recorded runs are matched against this text.
  */
-export function runText(instruction: DockerInstruction, escape = '\\'): string {
+function runText(instruction: DockerInstruction, escape = '\\'): string {
   if (instruction.json) return instruction.json.join(' ');
   const continuation = new RegExp(`${escape.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')}[ \\t]*$`);
   let text = '';

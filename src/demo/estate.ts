@@ -27,7 +27,7 @@ const buildSchema = z
   .strict();
 const estateBuildSchema = z.object({ baseImages: z.string(), builds: z.array(buildSchema).min(1) }).strict();
 
-export const estateBuildFile = 'build.yaml';
+const estateBuildFile = 'build.yaml';
 
 export interface EstateImage {
   /** The first tag, as the pipeline pushes it (`registry.shop.internal/shop/payments-api:142`). */

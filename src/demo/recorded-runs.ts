@@ -32,7 +32,7 @@ const runsFileSchema = z.object({ runs: z.array(recordedRunSchema) }).strict();
 
 export type RecordedRun = z.infer<typeof recordedRunSchema>;
 
-export const runsFileName = 'runs.yaml';
+const runsFileName = 'runs.yaml';
 export const dpkgStatusPath = 'var/lib/dpkg/status';
 
 /** The recorded runs of one Dockerfile (none when there is no runs.yaml). */

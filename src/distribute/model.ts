@@ -40,7 +40,7 @@ export interface UnreadItem {
 }
 
 /** How much was read: a layer shared by many images is read once (`layers.read` counts unique reads). */
-export interface RegistryScanStats {
+interface RegistryScanStats {
   repositories: number;
   tags: number;
   images: number;
@@ -140,7 +140,7 @@ export interface PlatformImage {
   secrets: { ruleId: string; title: string; path: string | undefined; layer: number | undefined }[] | undefined;
 }
 
-export interface StoredVulnerability {
+interface StoredVulnerability {
   /** The advisory id (`CVE-…`, `DSA-…`, `GHSA-…`) and its aliases. */
   id: string;
   aliases: string[];
@@ -151,7 +151,7 @@ export interface StoredVulnerability {
   summary: string | undefined;
 }
 
-export interface StoredImageOs {
+interface StoredImageOs {
   /** Distro id (`debian`, `alpine`) and version as the inventory detected them. */
   id: string;
   name: string;

@@ -182,7 +182,7 @@ export class RegistryPusher {
 }
 
 /** `repository:<name>:pull,push`: what a token must grant to write a repository. */
-export function pushScope(repository: string): string {
+function pushScope(repository: string): string {
   return `repository:${repository}:pull,push`;
 }
 

@@ -40,7 +40,7 @@ export interface RegistryScanOptions {
   shared?: SharedLayerScans | undefined;
 }
 
-export type RegistryScanProgress =
+type RegistryScanProgress =
   | { kind: 'repositories'; count: number }
   | { kind: 'image'; done: number; total: number; name: string };
 

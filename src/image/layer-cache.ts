@@ -12,7 +12,7 @@ import type { LayerScan } from './layer/entry.js';
  * records more or differently: entries cached by an older version are then simply not found, and
  * layers are read again. (files-3: keyed by blob digest and diffID, no longer by the diffID alone.)
  */
-export const layerScanVersion = 'files-3';
+const layerScanVersion = 'files-3';
 
 const fileEntrySchema = z.object({
   path: z.string(),

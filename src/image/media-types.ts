@@ -28,10 +28,3 @@ export const manifestAccept: string = [...indexMediaTypes, ...imageManifestMedia
 
 export type Compression = 'gzip' | 'zstd' | 'none';
 
-/** What a layer media type says its compression is; `undefined` when the type does not say. */
-export function compressionOfMediaType(mediaType: string): Compression | undefined {
-  if (mediaType.endsWith('+gzip') || mediaType.endsWith('.tar.gzip')) return 'gzip';
-  if (mediaType.endsWith('+zstd')) return 'zstd';
-  if (mediaType.endsWith('.tar') || mediaType.endsWith('.diff.tar')) return 'none';
-  return undefined;
-}

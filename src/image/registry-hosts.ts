@@ -18,7 +18,7 @@ export const dockerHubApiHost = 'registry-1.docker.io';
 export const dockerHubCredentialsKey = 'https://index.docker.io/v1/';
 
 /** Docker Hub keeps one-word repositories (the official images) under this namespace. */
-export const officialNamespace = 'library';
+const officialNamespace = 'library';
 
 /**
  * Registries that serve anyone's images (third-party content for an organisation). `*.domain` is
@@ -26,7 +26,7 @@ export const officialNamespace = 'library';
  * are one organisation's own and are not listed: whether one of them lets anyone pull is a setting
  * of that registry, which a registry scan's access probe reports — not a fact of its name.
  */
-export const publicRegistryHosts: readonly string[] = [
+const publicRegistryHosts: readonly string[] = [
   'docker.io',
   'ghcr.io',
   'quay.io',
@@ -102,7 +102,7 @@ export function sameRegistry(a: string, b: string): boolean {
  * Whether a host pattern admits a host: equal, or `*.domain` for any host below the domain. The
  * port is part of the host: `*.example.com` admits `r.example.com`, not `r.example.com:5000`.
  */
-export function hostMatches(pattern: string, host: string): boolean {
+function hostMatches(pattern: string, host: string): boolean {
   const wanted = normaliseRegistryHost(pattern);
   const actual = normaliseRegistryHost(host);
   if (!wanted.startsWith('*.')) return wanted === actual;

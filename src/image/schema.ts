@@ -35,7 +35,7 @@ const stringRecord = z.unknown().transform((input, ctx): Record<string, string> 
   return out;
 });
 
-export const descriptorSchema = z.object({
+const descriptorSchema = z.object({
   mediaType: z.string(),
   digest: z.string(),
   size: z.number().int().nonnegative(),
@@ -54,7 +54,7 @@ export const indexSchema = z.object({
 });
 export type ImageIndex = z.infer<typeof indexSchema>;
 
-export const manifestSchema = z.object({
+const manifestSchema = z.object({
   schemaVersion: z.literal(2),
   mediaType: z.string().optional(),
   artifactType: z.string().optional(),
@@ -68,7 +68,7 @@ export type ImageManifest = z.infer<typeof manifestSchema>;
 const nullableStrings = z.array(z.string()).nullish();
 const stringMap = stringRecord.nullish();
 
-export const containerConfigSchema = z.object({
+const containerConfigSchema = z.object({
   User: z.string().nullish(),
   ExposedPorts: z.record(z.string(), z.unknown()).nullish(),
   Env: nullableStrings,
@@ -80,9 +80,8 @@ export const containerConfigSchema = z.object({
   StopSignal: z.string().nullish(),
   Healthcheck: z.object({ Test: nullableStrings }).passthrough().nullish(),
 });
-export type ContainerConfig = z.infer<typeof containerConfigSchema>;
 
-export const historySchema = z.object({
+const historySchema = z.object({
   created: z.string().optional(),
   created_by: z.string().optional(),
   author: z.string().optional(),

@@ -3,7 +3,7 @@ import { defaultPlatform, formatPlatform, platformMatches, type Platform } from 
 import type { Descriptor, ImageIndex } from './schema.js';
 
 /** Annotations that name an image in an index (OCI, then containerd / docker save). */
-export const refNameAnnotations = ['org.opencontainers.image.ref.name', 'io.containerd.image.name'] as const;
+const refNameAnnotations = ['org.opencontainers.image.ref.name', 'io.containerd.image.name'] as const;
 
 /** BuildKit attestation manifests sit in indexes with platform unknown/unknown: never an image to scan. */
 export function isAttestation(descriptor: Descriptor): boolean {

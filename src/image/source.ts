@@ -5,7 +5,7 @@ import type { Platform } from './platform.js';
 import type { ImageConfig, ImageManifest } from './schema.js';
 
 /** Where an image came from. */
-export type SourceKind = 'docker-archive' | 'oci-layout' | 'oci-archive' | 'registry';
+type SourceKind = 'docker-archive' | 'oci-layout' | 'oci-archive' | 'registry';
 
 /** One layer of a resolved image, with a way to read its (possibly compressed) blob. */
 export interface LayerBlob {

@@ -1,5 +1,5 @@
 /** Notes kept per analysed file; the rest are counted in one closing note. */
-export const maxNotesPerFile = 50;
+const maxNotesPerFile = 50;
 
 /**
  * The notes of one analysed file, bounded: a damaged database of a million bad lines gives fifty

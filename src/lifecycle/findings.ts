@@ -14,7 +14,7 @@ import { pushAll } from '../core/collections.js';
 
 const nist = 'NIST SP 800-190';
 
-export const unknownProvenance: RuleMeta = {
+const unknownProvenance: RuleMeta = {
   id: 'SS-MAP-001',
   title: 'Running image of unknown provenance',
   severity: 'MEDIUM',
@@ -25,7 +25,7 @@ export const unknownProvenance: RuleMeta = {
   references: [`${nist} 4.1.5 (use of untrusted images)`, `${nist} 4.2.3`, 'SLSA v1.0 Build L1: provenance exists', 'https://slsa.dev/spec/v1.0/levels'],
 };
 
-export const publicRegistryInProduction: RuleMeta = {
+const publicRegistryInProduction: RuleMeta = {
   id: 'SS-MAP-002',
   title: 'Workload pulls from a public registry straight into production',
   severity: 'MEDIUM',
@@ -36,7 +36,7 @@ export const publicRegistryInProduction: RuleMeta = {
   references: [`${nist} 4.1.5 (use of untrusted images)`, `${nist} 4.3.5`, 'CIS Docker Benchmark 4.2', 'https://slsa.dev/spec/v1.0/threats'],
 };
 
-export const pushedNotRun: RuleMeta = {
+const pushedNotRun: RuleMeta = {
   id: 'SS-MAP-003',
   title: 'Pipeline pushes an image that no workload runs',
   severity: 'LOW',
@@ -46,7 +46,7 @@ export const pushedNotRun: RuleMeta = {
   references: [`${nist} 4.2.2 (stale images in registries)`],
 };
 
-export const parentNotPinned: RuleMeta = {
+const parentNotPinned: RuleMeta = {
   id: 'SS-MAP-004',
   title: 'Parent image not pinned by digest',
   severity: 'MEDIUM',
@@ -56,7 +56,7 @@ export const parentNotPinned: RuleMeta = {
   references: [`${nist} 4.1.5 (use of untrusted images)`, 'SLSA v1.0: build inputs are pinned (https://slsa.dev/spec/v1.0/requirements)', 'CIS Docker Benchmark 4.2'],
 };
 
-export const runtimeDrift: RuleMeta = {
+const runtimeDrift: RuleMeta = {
   id: 'SS-MAP-005',
   title: 'Running image differs from the registry',
   severity: 'MEDIUM',

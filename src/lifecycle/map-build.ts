@@ -37,7 +37,7 @@ export function imageId(key: Pick<ResolvedImageKey, 'key'>): string {
   return `image:${key.key}`;
 }
 
-export function pipelineId(pipeline: Pick<Pipeline, 'id'>): string {
+function pipelineId(pipeline: Pick<Pipeline, 'id'>): string {
   return `pipeline:${pipeline.id}`;
 }
 

@@ -145,7 +145,7 @@ export function addRunPhase(graph: GraphBuilder, run: RunEvidence, reports: read
   });
 }
 
-export function workloadId(image: Pick<WorkloadImage, 'namespace' | 'kind' | 'workload'>): string {
+function workloadId(image: Pick<WorkloadImage, 'namespace' | 'kind' | 'workload'>): string {
   return `workload:${image.namespace ?? 'default'}/${image.kind}/${image.workload ?? '(unnamed)'}`;
 }
 

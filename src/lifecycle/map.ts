@@ -4,9 +4,9 @@ import { lifecycleFindings } from './findings.js';
 import { GraphBuilder } from './graph.js';
 import { addBuildPhase } from './map-build.js';
 import { addRegistryReports, addRunPhase, addStoredImages, connectImagesToRegistries } from './map-run.js';
-import type { LifecycleMap, LifecycleNode, LifecycleNodeKind } from './model.js';
+import type { LifecycleMap, LifecycleNodeKind } from './model.js';
 
-export type ImageRole = 'parent' | 'built' | 'both' | 'run-only' | 'stored-only';
+type ImageRole = 'parent' | 'built' | 'both' | 'run-only' | 'stored-only';
 
 const kindOrder: readonly LifecycleNodeKind[] = ['repository', 'pipeline', 'dockerfile', 'image', 'registry', 'cluster', 'workload', 'node'];
 
@@ -88,7 +88,3 @@ function diagnosticsOf(evidence: EstateEvidence): Diagnostic[] {
   ];
 }
 
-/** Nodes of one kind (a convenience for renderers and tests). */
-export function nodesOfKind(map: Pick<LifecycleMap, 'nodes'>, kind: LifecycleNodeKind): LifecycleNode[] {
-  return map.nodes.filter((n) => n.kind === kind);
-}

@@ -25,7 +25,7 @@ export interface ResolvedImageKey {
 }
 
 /** A reference that must not match anything: a variable in its name, or not a reference at all. */
-export interface UnresolvedImageKey {
+interface UnresolvedImageKey {
   ok: false;
   /** Variables left unresolved in the registry or repository part (empty for plain parse errors). */
   variables: string[];

@@ -37,7 +37,7 @@ const reportSchema = z.looseObject({
   unread: z.array(z.looseObject({ where: z.string(), message: z.string() })).default([]),
 });
 
-export function parseRegistryReport(text: string, file: string): RegistryScanReport {
+function parseRegistryReport(text: string, file: string): RegistryScanReport {
   let value: unknown;
   try {
     value = JSON.parse(text);

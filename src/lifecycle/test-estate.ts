@@ -43,11 +43,11 @@ export function buildStep(order: number, location: CiLocation, dockerfile: strin
   return { kind: 'build', order, location, tool: 'docker', dockerfile: ciValue(dockerfile), context: ciValue(context), tags, pushes };
 }
 
-export function pushStep(order: number, location: CiLocation, image: CiValue): ImagePushStep {
+function pushStep(order: number, location: CiLocation, image: CiValue): ImagePushStep {
   return { kind: 'push', order, location, tool: 'docker', image };
 }
 
-export function tagStep(order: number, location: CiLocation, from: CiValue, to: CiValue, pushes: boolean): ImageTagStep {
+function tagStep(order: number, location: CiLocation, from: CiValue, to: CiValue, pushes: boolean): ImageTagStep {
   return { kind: 'tag', order, location, from, to, pushes };
 }
 
@@ -56,11 +56,11 @@ export function pipeline(system: Pipeline['system'], file: string, repository: s
   return { id: `${system}:${file}`, system, file, repository, name, steps, unknownVariables, diagnostics: [] };
 }
 
-export const apiDockerfile = ['ARG GO=1.22', 'FROM golang:${GO} AS build', 'RUN go build -o /out/api ./cmd/api', 'FROM build AS test', 'RUN go test ./...', `FROM gcr.io/distroless/static-debian12@${digests.distroless}`, 'COPY --from=build /out/api /api', 'USER 65532', 'ENTRYPOINT ["/api"]', ''].join('\n');
-export const webDockerfile = ['ARG REGISTRY', 'FROM ${REGISTRY}/node:20 AS assets', 'RUN npm ci && npm run build', 'FROM registry.example.com/mirror/nginx:1.27', 'COPY --from=assets /dist /usr/share/nginx/html', ''].join('\n');
-export const debugDockerfile = 'FROM alpine:3.20\nUSER 1000\n';
+const apiDockerfile = ['ARG GO=1.22', 'FROM golang:${GO} AS build', 'RUN go build -o /out/api ./cmd/api', 'FROM build AS test', 'RUN go test ./...', `FROM gcr.io/distroless/static-debian12@${digests.distroless}`, 'COPY --from=build /out/api /api', 'USER 65532', 'ENTRYPOINT ["/api"]', ''].join('\n');
+const webDockerfile = ['ARG REGISTRY', 'FROM ${REGISTRY}/node:20 AS assets', 'RUN npm ci && npm run build', 'FROM registry.example.com/mirror/nginx:1.27', 'COPY --from=assets /dist /usr/share/nginx/html', ''].join('\n');
+const debugDockerfile = 'FROM alpine:3.20\nUSER 1000\n';
 
-export const manifests = `apiVersion: apps/v1
+const manifests = `apiVersion: apps/v1
 kind: Deployment
 metadata: { name: api, namespace: prod }
 spec:

@@ -26,7 +26,7 @@ export function traceLifecycle(map: LifecycleMap, query: string): Trace {
 }
 
 /** The node a query names; UsageError with the candidates when none or several match. */
-export function resolveQuery(map: LifecycleMap, query: string): LifecycleNode {
+function resolveQuery(map: LifecycleMap, query: string): LifecycleNode {
   const text = query.trim();
   const byId = map.nodes.find((n) => n.id === text);
   if (byId !== undefined) return byId;

@@ -33,7 +33,7 @@ export interface InspectReport {
   diagnostics: Diagnostic[];
 }
 
-export interface InspectConfig {
+interface InspectConfig {
   user: string | null;
   entrypoint: string[] | null;
   cmd: string[] | null;
@@ -47,7 +47,7 @@ export interface InspectConfig {
   healthcheck: string[] | null;
 }
 
-export interface InspectLayer {
+interface InspectLayer {
   index: number;
   digest: string;
   diffId: string;

@@ -84,7 +84,7 @@ function describePath(path: string, entry: FileEntry | undefined): string {
 const typeChar: Record<FileEntry['type'], string> = { file: '-', dir: 'd', symlink: 'l', hardlink: '-', char: 'c', block: 'b', fifo: 'p' };
 
 /** `ls -l` style permissions, including setuid/setgid/sticky. */
-export function modeString(entry: FileEntry): string {
+function modeString(entry: FileEntry): string {
   const { mode } = entry;
   const triplet = (shift: number, special: boolean, specialChar: string): string => {
     const r = mode & (4 << shift) ? 'r' : '-';

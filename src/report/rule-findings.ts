@@ -21,7 +21,7 @@ const titles: Record<RuleFindingSet['scanner'], string> = {
 };
 
 /** Where a finding is, for people: `Dockerfile:12`, `layer 3: /opt/x (line 2)`. */
-export function placeOf(finding: RuleFinding): string {
+function placeOf(finding: RuleFinding): string {
   const { location: l } = finding;
   if (l.file) return `${l.file}:${l.startLine ?? 1}`;
   const where = [l.layer ? `layer ${l.layer.index}` : undefined, l.path].filter(Boolean).join(': ');

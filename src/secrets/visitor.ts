@@ -5,7 +5,7 @@ import { scanContent } from './scan-file.js';
 import type { SecretMatch, SecretRule } from './types.js';
 
 /** What the visitor keeps for one file of one layer (plain JSON, cached with the layer). */
-export interface SecretFileOutput {
+interface SecretFileOutput {
   matches: SecretMatch[];
 }
 

@@ -7,7 +7,7 @@ import { ArtifactAnnotation, ArtifactMediaType } from '../distribute/signatures/
 import { cosignTag } from '../distribute/signatures/tags.js';
 import { putBlob, type FakeRegistry, type RunningRegistry } from './registry.js';
 
-export { cosignConfig, cosignSign, simpleSigningPayload };
+export {  cosignSign, simpleSigningPayload };
 
 /**
  * Writes signatures and attestations into a registry the way the real tools do — cosign's legacy
@@ -187,7 +187,7 @@ export async function signImage(
 }
 
 /** DSSE's pre-authentication encoding: what is actually signed. */
-export function dssePae(payloadType: string, payload: Buffer): Buffer {
+function dssePae(payloadType: string, payload: Buffer): Buffer {
   return Buffer.concat([Buffer.from(`DSSEv1 ${Buffer.byteLength(payloadType)} ${payloadType} ${payload.length} `), payload]);
 }
 

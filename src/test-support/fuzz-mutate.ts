@@ -126,7 +126,7 @@ export function mutatedBytes(
  * middle, lone surrogates, astral characters, prototype keys, huge and odd numbers, quotes and escapes,
  * variable and command syntax, YAML anchors, aliases and tags.
  */
-export const hostileTokens: readonly string[] = [
+const hostileTokens: readonly string[] = [
   '\0',
   '\x1b[31m',
   '\x07',

@@ -54,7 +54,7 @@ export function compress(data: Buffer, compression: Compression): Buffer {
 /** The sha256 digest of the data (`digestOf`, under the name the tests use). */
 export const sha256 = (data: Buffer | string): string => digestOf(data);
 
-export interface LayerSpec {
+interface LayerSpec {
   items: TarItem[];
   createdBy?: string;
   compression?: Compression;
@@ -63,7 +63,7 @@ export interface LayerSpec {
 }
 
 /** A layer as written, with its tar kept (docker-archives store the tar itself). */
-export interface BuiltLayer extends WrittenLayer {
+interface BuiltLayer extends WrittenLayer {
   tar: Buffer;
 }
 

@@ -6,7 +6,7 @@ import { OciLayoutSource } from '../image/sources/oci-layout.js';
 import { TarIndex } from '../image/sources/tar-index.js';
 
 /** An oci-archive tar as an image source. */
-export async function ociArchiveSource(file: string): Promise<OciLayoutSource> {
+async function ociArchiveSource(file: string): Promise<OciLayoutSource> {
   return new OciLayoutSource('oci-archive', file, tarFiles(await TarIndex.build(file, defaultLimits)));
 }
 

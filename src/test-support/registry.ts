@@ -17,7 +17,7 @@ const run = promisify(execFile);
 // Real registries: Debian's docker-registry, started by ./docker-registry.ts
 
 export { freePort, makeSelfSignedCert, registryMissing, startRegistry } from './docker-registry.js';
-export type { RegistryNeeds, RegistryVariant, RunningRegistry, SelfSignedCert } from './docker-registry.js';
+export type {   RunningRegistry,  } from './docker-registry.js';
 
 /**
  * Pushes an oci-archive to `registry` as `repoTag` with skopeo and returns the manifest digest
@@ -151,7 +151,7 @@ export interface TokenServerOptions {
   refreshTokens?: string[];
 }
 
-export interface TokenRequest {
+interface TokenRequest {
   method: string;
   service: string | null;
   scope: string | null;

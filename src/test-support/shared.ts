@@ -8,13 +8,13 @@ import path from 'node:path';
  * `skipWhen(sharedAbsent)` (./skip.ts). Importing this module is what marks a test file as using
  * the shared data (./shared-users.ts): vitest runs those files once more without it.
  */
-export const sharedDir: string =
+const sharedDir: string =
   process.env.SHIPSHAPE_SHARED ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared');
 
 export const hasShared: boolean = existsSync(path.join(sharedDir, 'images'));
 
 /** The skip reason of tests that need the shared data. */
-export const sharedMissing = `shared test data not found at ${sharedDir} (set SHIPSHAPE_SHARED)`;
+const sharedMissing = `shared test data not found at ${sharedDir} (set SHIPSHAPE_SHARED)`;
 
 /** `sharedMissing` when the shared data is absent, else undefined: `skipWhen(sharedAbsent)`. */
 export const sharedAbsent: string | undefined = hasShared ? undefined : sharedMissing;

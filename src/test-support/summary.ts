@@ -6,7 +6,7 @@
  */
 
 /** `unselected`: left out by the run's own filters (`-t`, `file:line`, `.only`), not skipped. */
-export type Outcome = 'passed' | 'failed' | 'skipped' | 'unselected';
+type Outcome = 'passed' | 'failed' | 'skipped' | 'unselected';
 
 /** One test as the run left it. */
 export interface TestRecord {

@@ -8,7 +8,7 @@ import { lookupTarget } from './match/targets.js';
 import { advisoryCoverage, type AdvisoryCoverage } from './coverage.js';
 import type { VulnerabilityFinding } from './finding.js';
 import { baseLayerCount } from './base-layers.js';
-import { compareSeverity, type SeverityLevel } from '../core/severity.js';
+import type { SeverityLevel } from '../core/severity.js';
 import { suppressFindings, type SuppressOptions, type Suppression } from './suppress.js';
 
 export interface ScanOptions {
@@ -59,7 +59,3 @@ export function scanImage(model: ImageModel, store: AdvisoryLookup | undefined, 
   };
 }
 
-/** Whether any finding is at or above the lowest of the given severities (the `--exit-code` gate). */
-export function hasFindingsAtOrAbove(findings: readonly VulnerabilityFinding[], lowest: SeverityLevel): boolean {
-  return findings.some((finding) => compareSeverity(finding.severity.level, lowest) >= 0);
-}

@@ -11,7 +11,7 @@ import { maxCiInterpolationChars, maxCiNestingDepth } from '../../core/limits.js
 
 export type Language = 'groovy' | 'kotlin';
 
-export type StringPart =
+type StringPart =
   | { kind: 'text'; text: string }
   /** `${expr}` or `$name` (as written in `raw`). */
   | { kind: 'expr'; raw: string; expr: string };

@@ -53,7 +53,7 @@ const workspaceVars = ['CI_PROJECT_DIR'];
 const maxIncludes = 150;
 
 /** GitLab's deep merge: maps merge key by key, anything else is replaced. */
-export function deepMerge(base: YNode, over: YNode): YNode {
+function deepMerge(base: YNode, over: YNode): YNode {
   if (base.kind !== 'map' || over.kind !== 'map') return over;
   const merged = new Map(base.entries);
   for (const [key, value] of over.entries) {

@@ -7,7 +7,7 @@ import type { Token } from './brace-lang.js';
 import type { CiValue } from './model.js';
 import { markerText } from '../shell/lexer.js';
 import type { ShellSource } from './shell.js';
-import { concatValues, resolveRef, resolveText, segmentsOf, unique, type RefSyntax, type Scope } from './values.js';
+import { concatValues, resolveRef, resolveText, segmentsOf, type RefSyntax, type Scope } from './values.js';
 import { minOf, pushAll } from '../../core/collections.js';
 
 /** How strings of a language are read: templates (`groovy`, `kotlin`) and references in plain text (TeamCity `%p%`). */
@@ -18,7 +18,7 @@ export interface ExprContext {
 }
 
 /** The value of one template expression in a string (`${env.TAG}`, `$name`). */
-export function templateValue(raw: string, ctx: ExprContext): CiValue {
+function templateValue(raw: string, ctx: ExprContext): CiValue {
   return { raw, ...resolveText(raw, [ctx.syntax], ctx.scope) };
 }
 
@@ -28,7 +28,7 @@ function textValue(text: string, ctx: ExprContext): CiValue {
 }
 
 /** A string token's value, templates resolved. */
-export function stringValue(token: Extract<Token, { kind: 'string' }>, ctx: ExprContext): CiValue {
+function stringValue(token: Extract<Token, { kind: 'string' }>, ctx: ExprContext): CiValue {
   return concatValues(token.parts.map((p) => (p.kind === 'text' ? textValue(p.text, ctx) : templateValue(p.raw, ctx))));
 }
 
@@ -179,6 +179,3 @@ function identPath(tokens: readonly Token[], k: number): Token[] {
   return path;
 }
 
-export function mergeUnknowns(...values: (CiValue | undefined)[]): string[] {
-  return unique(values.flatMap((v) => v?.unknowns ?? []));
-}

@@ -12,7 +12,7 @@ import { assumedField, literal, type Binding, type Scope } from './values.js';
 import { pushAll } from '../../core/collections.js';
 import { ownEntry } from '../../core/records.js';
 
-export type JenkinsParameterKind = 'string' | 'text' | 'boolean' | 'choice' | 'password' | 'other';
+type JenkinsParameterKind = 'string' | 'text' | 'boolean' | 'choice' | 'password' | 'other';
 
 export interface JenkinsParameter {
   name: string;

@@ -92,7 +92,7 @@ export interface ImageTagStep {
   pushes: boolean;
 }
 
-export interface RegistryLoginStep {
+interface RegistryLoginStep {
   kind: 'login';
   order: number;
   location: CiLocation;

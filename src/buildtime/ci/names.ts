@@ -31,7 +31,7 @@ export function joinPaths(base: CiValue, rel: CiValue): CiValue {
   };
 }
 
-export function isUrl(s: string): boolean {
+function isUrl(s: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(s) || s.startsWith('git@');
 }
 

@@ -307,12 +307,12 @@ const toolImages: Record<string, { entrypoint?: string; defaultCommand?: string[
 };
 
 /** The repository of an image name, without `docker.io/` and tag: the key of `toolImages`. */
-export function toolImageKey(image: string): string {
+function toolImageKey(image: string): string {
   return withoutDockerHubHost(withoutTag(literal(image)).resolved);
 }
 
 /** `docker run [opts] IMAGE [ARGS…]` of a known tool image: what that tool does. */
-export function containerRun(args: CiValue[], ctx: ToolContext): StepDraft[] {
+function containerRun(args: CiValue[], ctx: ToolContext): StepDraft[] {
   const parsed = parseArgs(args, runValued, { stopAtPositional: true });
   const [image, ...command] = parsed.rest;
   if (image === undefined) return [];

@@ -10,7 +10,7 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 export type StepDraft = DistributiveOmit<PipelineStep, 'order' | 'location'> & { line: number };
 
 /** Every CiValue a step holds. */
-export function valuesOf(step: PipelineStep | StepDraft): CiValue[] {
+function valuesOf(step: PipelineStep | StepDraft): CiValue[] {
   switch (step.kind) {
     case 'build':
       return [step.dockerfile, step.context, ...step.tags];

@@ -3,7 +3,7 @@ import type { CiValue, Pipeline, PipelineStep } from './model.js';
 import type { StepDraft } from './steps.js';
 
 /** `resolved`; when some variables stayed unknown, `?{A,B}`; when it rests on defaults a run may override, `~{params.X}`. */
-export function v(value: CiValue | undefined): string {
+function v(value: CiValue | undefined): string {
   if (value === undefined) return '-';
   const unknowns = value.unknowns.length === 0 ? '' : ` ?{${value.unknowns.join(',')}}`;
   const assumed = value.assumed === undefined ? '' : ` ~{${value.assumed.join(',')}}`;

@@ -9,7 +9,7 @@ import { finalChain } from './stages.js';
  */
 
 /** One value of the configuration: set at a line, known not set, or left to a parent image that was not read. */
-export type ConfigFact =
+type ConfigFact =
   | { kind: 'set'; value: string; file: string; line: number }
   /** Nothing sets it: the chain starts `FROM scratch`, or an ENTRYPOINT reset the inherited CMD. */
   | { kind: 'unset' }

@@ -9,7 +9,7 @@ export interface SourceRange {
 }
 
 /** A `--name=value` flag of an instruction (`--mount`, `--chmod`, `--from`, `--platform`…). */
-export interface InstructionFlag {
+interface InstructionFlag {
   name: string;
   /** Variables substituted where known; undefined for a bare `--link`. */
   value: string | undefined;

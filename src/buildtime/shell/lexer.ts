@@ -34,7 +34,7 @@ export function plainSource(text: string, firstLine: number): ShellText & { mark
   return { text, markers: [], lineMap: Array.from({ length: lines }, (_, k) => firstLine + k) };
 }
 
-export type WordPart =
+type WordPart =
   | { kind: 'text'; text: string }
   /** `$X`, `${X}`, `$(cmd)`, `` `cmd` ``, as written. */
   | { kind: 'expansion'; text: string }
@@ -45,7 +45,7 @@ export interface Word {
 }
 
 /** How a command is joined to the next one. `group` ends a `( … )` or `{ … }` body. */
-export type Connector = '&&' | '||' | '|' | ';' | '&' | 'newline' | 'group' | 'end';
+type Connector = '&&' | '||' | '|' | ';' | '&' | 'newline' | 'group' | 'end';
 
 export interface SimpleCommand {
   words: Word[];

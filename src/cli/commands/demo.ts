@@ -6,7 +6,7 @@ import { outputWidth } from '../width.js';
 import { ProgressLine } from '../progress.js';
 import { version } from '../version.js';
 
-export interface DemoValues {
+interface DemoValues {
   output: string;
   quiet: boolean;
 }

@@ -49,7 +49,7 @@ export async function runPosture(values: PostureValues, io: CliIo): Promise<numb
 }
 
 /** The report in the asked format. */
-export async function renderPosture(format: PostureValues['format'], input: ReportInput, evidence: EstateEvidence, width: number, color = false): Promise<string> {
+async function renderPosture(format: PostureValues['format'], input: ReportInput, evidence: EstateEvidence, width: number, color = false): Promise<string> {
   if (format === 'html') return (await import('../../report/html/render.js')).renderHtmlReport(input);
   if (format === 'markdown') return (await import('../../report/markdown/posture.js')).renderMarkdownReport(input);
   if (format === 'json') return (await import('../../report/posture-json.js')).postureJson(input);

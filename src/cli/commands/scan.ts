@@ -23,7 +23,7 @@ export interface ScanValues extends ImageOptionValues {
   vex?: string[];
 }
 
-export const severityLevels: readonly SeverityLevel[] = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'];
+const severityLevels: readonly SeverityLevel[] = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'];
 
 /** `--severity HIGH,CRITICAL` → the levels, checked. */
 export function parseSeverities(text: string | undefined): SeverityLevel[] | undefined {
@@ -34,7 +34,7 @@ export function parseSeverities(text: string | undefined): SeverityLevel[] | und
   return levels as SeverityLevel[];
 }
 
-export const scannerNames = ['vuln', 'secret', 'config'] as const;
+const scannerNames = ['vuln', 'secret', 'config'] as const;
 export type ScannerName = (typeof scannerNames)[number];
 
 /** Trivy's spellings of our scanners: `misconfig` is what Shipshape calls `config`. */

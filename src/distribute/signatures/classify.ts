@@ -7,13 +7,13 @@ import { ArtifactAnnotation, ArtifactMediaType, cosignSignPredicateType } from '
 import { attestationKind, isSbomMediaType } from './predicates.js';
 
 /** What a referrer is, from its artifactType (the manifest's, else the index entry's, else its config media type) and layers. */
-export type ReferrerClass = 'notation' | 'sigstore-bundle' | 'cosign-signatures' | 'attestations' | 'cosign-sboms' | 'sbom-document' | 'unknown';
+type ReferrerClass = 'notation' | 'sigstore-bundle' | 'cosign-signatures' | 'attestations' | 'cosign-sboms' | 'sbom-document' | 'unknown';
 
-export function artifactTypeOf(manifest: ImageManifest, entry: Descriptor | undefined): string {
+function artifactTypeOf(manifest: ImageManifest, entry: Descriptor | undefined): string {
   return manifest.artifactType ?? entry?.artifactType ?? manifest.config.mediaType;
 }
 
-export function classifyReferrer(manifest: ImageManifest, entry: Descriptor | undefined): ReferrerClass {
+function classifyReferrer(manifest: ImageManifest, entry: Descriptor | undefined): ReferrerClass {
   const artifactType = artifactTypeOf(manifest, entry);
   const layerTypes = manifest.layers.map((layer) => layer.mediaType);
   if (artifactType === ArtifactMediaType.notarySignature || manifest.config.mediaType === ArtifactMediaType.notarySignature) return 'notation';

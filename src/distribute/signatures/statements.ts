@@ -8,7 +8,7 @@ import { isRecord } from '../../core/records.js';
  * The `predicateType` of an in-toto statement, given the statement itself or a DSSE envelope
  * around it (`{"payloadType":…,"payload":<base64 statement>,"signatures":[…]}`).
  */
-export function predicateTypeOf(what: string, body: Buffer): string {
+function predicateTypeOf(what: string, body: Buffer): string {
   let document: unknown;
   try {
     document = JSON.parse(body.toString('utf8'));
@@ -29,7 +29,7 @@ export function predicateTypeOf(what: string, body: Buffer): string {
 }
 
 /** A predicate type from a layer's annotations (cosign `predicateType`, BuildKit `in-toto.io/predicate-type`). */
-export function annotatedPredicateType(layer: Descriptor): string | undefined {
+function annotatedPredicateType(layer: Descriptor): string | undefined {
   const annotations = layer.annotations ?? {};
   const value = annotations[ArtifactAnnotation.cosignPredicateType] ?? annotations[ArtifactAnnotation.inTotoPredicateType];
   return value === undefined || value === '' ? undefined : value;

@@ -21,7 +21,7 @@ export interface WrittenLayer {
 }
 
 /** A content-addressed blob (config or layer) as a registry stores it. */
-export interface Blob {
+interface Blob {
   digest: string;
   data: Buffer;
 }

@@ -99,7 +99,7 @@ export class TarIndex {
 }
 
 /** `./blobs/sha256/x` and `blobs/sha256/x` name the same member. */
-export function normaliseMemberName(name: string): string {
+function normaliseMemberName(name: string): string {
   return name.replace(/^(\.\/)+/, '').replace(/^\/+/, '');
 }
 

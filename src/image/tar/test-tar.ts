@@ -48,7 +48,7 @@ export function base256(value: bigint, length: number): Buffer {
 }
 
 /** The header block, with its checksum computed over what was written. */
-export function headerBlock(header: RawTarHeader): Buffer {
+function headerBlock(header: RawTarHeader): Buffer {
   const block = Buffer.alloc(BLOCK);
   block.write(header.name, 0, 100, 'utf8');
   header.mode.copy(block, 100, 0, 8);
@@ -114,7 +114,7 @@ const pathSegment = fc.oneof(
 );
 
 /** Member names: image-like paths, long ones (past the 100-byte field), and escapes. */
-export const tarName: fc.Arbitrary<string> = fc.oneof(
+const tarName: fc.Arbitrary<string> = fc.oneof(
   fc.array(pathSegment, { minLength: 1, maxLength: 8 }).map((parts) => parts.join('/')),
   fc.array(pathSegment, { minLength: 1, maxLength: 8 }).map((parts) => `./${parts.join('/')}`),
   fc.constantFrom('/etc/passwd', '../../etc/shadow', './', 'var/lib/dpkg/status', 'lib/apk/db/installed', 'var/lib/rpm/Packages'),

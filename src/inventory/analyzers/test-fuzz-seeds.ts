@@ -10,8 +10,8 @@ import { buildElf } from './elf/test-elf.js';
 import { framedModinfo, inlineGoElf, pointerGoElf } from './golang/test-go.js';
 import { buildZip, type ZipEntrySpec } from './java/test-zip.js';
 
-export const packageName = fc.oneof(fc.stringMatching(/^[a-z][a-z0-9.+-]{0,14}$/), fc.constantFrom('@scope/pkg', 'lib32-gcc_s1', '__proto__', 'constructor', 'a'.repeat(300)));
-export const versionText = fc.oneof(
+const packageName = fc.oneof(fc.stringMatching(/^[a-z][a-z0-9.+-]{0,14}$/), fc.constantFrom('@scope/pkg', 'lib32-gcc_s1', '__proto__', 'constructor', 'a'.repeat(300)));
+const versionText = fc.oneof(
   fc.stringMatching(/^[0-9]{1,3}(\.[0-9]{1,4}){0,3}([-~+._][a-z0-9]{1,6}){0,2}$/),
   fc.constantFrom('1:2.36-9+deb12u4', '2.0.0-rc.1', 'v1.2.3', '0.0.0-20240101-abcdef', '(devel)', '1.0.0+incompatible', ''),
 );
@@ -81,7 +81,7 @@ export const apkInstalled: fc.Arbitrary<string> = mutatedText(
 );
 
 /** A JSON document made from a valid value, damaged as a value or as text. */
-export function damagedJson(valid: fc.Arbitrary<unknown>, tokens: string[] = []): fc.Arbitrary<string> {
+function damagedJson(valid: fc.Arbitrary<unknown>, tokens: string[] = []): fc.Arbitrary<string> {
   return fc.oneof(
     mutatedJson(valid).map((value) => JSON.stringify(value) ?? ''),
     mutatedText(valid.map((value) => JSON.stringify(value, null, 2)), textTokens(['{', '}', '[', ']', ',', '":', '\\u0000', '\\ud800', ...tokens])),

@@ -8,7 +8,7 @@ export type Phase = 'build' | 'distribute' | 'run' | 'host';
 
 export type ControlStatus = 'met' | 'partial' | 'gap' | 'unknown' | 'accepted';
 
-export interface FrameworkReference {
+interface FrameworkReference {
   framework: 'NIST SP 800-190' | 'CIS Docker Benchmark' | 'Pod Security Standards' | 'SLSA' | 'CIS Kubernetes Benchmark';
   /** `4.1.1`, `4.2`, `Build L2`, `restricted`. */
   id: string;

@@ -1,6 +1,6 @@
 import type { ControlResult, ControlStatus, Phase, PhaseScore } from './model.js';
 
-export const phases: readonly Phase[] = ['build', 'distribute', 'run', 'host'];
+const phases: readonly Phase[] = ['build', 'distribute', 'run', 'host'];
 
 const credit: Record<ControlStatus, number | undefined> = { met: 1, accepted: 1, partial: 0.5, gap: 0, unknown: undefined };
 

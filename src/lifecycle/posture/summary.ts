@@ -8,7 +8,7 @@ function shortfall(result: ControlResult): number {
 }
 
 /** The biggest gaps first: by weight × shortfall, then by how many places fail, then by id. */
-export function biggestGaps(results: readonly ControlResult[], count = 3): ControlResult[] {
+function biggestGaps(results: readonly ControlResult[], count = 3): ControlResult[] {
   return results
     .filter((r) => shortfall(r) > 0)
     .sort((a, b) => shortfall(b) - shortfall(a) || failing(b) - failing(a) || a.control.id.localeCompare(b.control.id))

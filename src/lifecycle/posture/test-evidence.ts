@@ -17,7 +17,7 @@ import { defaultPolicy } from './policy.js';
 
 export const testNow = new Date('2026-11-29T12:00:00Z');
 
-export function ci(raw: string): CiValue {
+function ci(raw: string): CiValue {
   const unknowns = [...raw.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1] as string);
   return { raw, resolved: raw, unknowns };
 }
@@ -54,7 +54,7 @@ export function dockerfile(file: string, froms: [number, string, string?][], fin
 }
 
 /** What a scan records when the advisory database held advisories for every package of the image. */
-export const fullCoverage: PlatformImage['coverage'] = { complete: true, ecosystems: [{ ecosystem: 'Debian:11', kind: 'os', covered: true, advisories: 410, packages: 96, reason: undefined, fix: undefined }] };
+const fullCoverage: PlatformImage['coverage'] = { complete: true, ecosystems: [{ ecosystem: 'Debian:11', kind: 'os', covered: true, advisories: 410, packages: 96, reason: undefined, fix: undefined }] };
 
 /** A platform image; one with vulnerability counts was fully covered unless `coverage` says otherwise. */
 export function platform(digest: string, fields: Partial<PlatformImage> = {}): PlatformImage {

@@ -16,7 +16,7 @@ const ElkLayout = createRequire(import.meta.url)('elkjs/lib/elk.bundled.js') as 
 const largeMap = 150;
 const placeholderId = (stage: LifecycleStage): string => `placeholder:${stage}`;
 
-export interface Box {
+interface Box {
   x: number;
   y: number;
   width: number;
@@ -37,7 +37,7 @@ export interface MapLayout {
 }
 
 /** An estimate of the label width at 12px sans-serif: the SVG is laid out in Node, with no font metrics. */
-export function nodeWidth(label: string, caption: string): number {
+function nodeWidth(label: string, caption: string): number {
   const text = Math.max(shorten(label, labelMax).length, caption.length * 0.9);
   return Math.round(Math.min(300, Math.max(110, text * 7 + 28)));
 }

@@ -72,6 +72,6 @@ export function flowsOf(index: MapIndex): Flow[] {
 }
 
 /** Code-point order, independent of the locale the report is rendered in. */
-export function compareText(a: string, b: string): number {
+function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -26,7 +26,11 @@ export async function bundlePageScript(entry: string): Promise<string> {
   }
 }
 
-/** The build step: the bundle written where the built report module reads it. */
+/**
+ * The build step (package.json's `build` script calls it from dist/): the bundle written where the
+ * built report module reads it.
+ * @public
+ */
 export async function writePageBundle(entry: string, out: string): Promise<void> {
   await writeFile(out, await bundlePageScript(entry));
 }

@@ -7,7 +7,7 @@ import { type MapIndex, stageOrder, stageTitles } from './map-index.js';
 import type { NodeFacts } from './node-facts.js';
 
 /** Which posture phase a map stage belongs to (the stage panel links to that phase's controls). */
-export const phaseOfStage: Record<LifecycleStage, Phase> = {
+const phaseOfStage: Record<LifecycleStage, Phase> = {
   source: 'build',
   ci: 'build',
   'parent-registry': 'build',
@@ -18,7 +18,7 @@ export const phaseOfStage: Record<LifecycleStage, Phase> = {
 };
 
 /** A button that opens another node's panel (and lights up its path). */
-export function nodeButton(index: MapIndex, id: string, text?: string): SafeHtml {
+function nodeButton(index: MapIndex, id: string, text?: string): SafeHtml {
   const i = index.indexOf.get(id);
   if (i === undefined) return html`<code>${(text ?? id)}</code>`;
   return html`<button type="button" class="link to-node" data-node="${i}">${(text ?? index.nodes[i]?.label ?? id)}</button>`;

@@ -167,7 +167,7 @@ function control(spec: ControlSpec): ControlResult {
   };
 }
 
-export function sampleControls(): ControlResult[] {
+function sampleControls(): ControlResult[] {
   const specs: ControlSpec[] = [
     { id: 'SS-CTL-B01', title: 'Parent images pinned by digest', status: 'gap', weight: 2, summary: '0 of 3 Dockerfiles pin their FROM by digest',
       evidence: [ev('FROM node:20-bookworm is a mutable tag', 'apps/api/Dockerfile:1', ['dockerfile:apps/api/Dockerfile', nodeParent], false, ['SS-DF-003']), ev('FROM python:3.12-slim is a mutable tag', 'apps/worker/Dockerfile:1', ['dockerfile:apps/worker/Dockerfile', pythonParent], false, ['SS-DF-003'])],
@@ -210,7 +210,7 @@ export function sampleControls(): ControlResult[] {
   return specs.map(control);
 }
 
-export function samplePosture(): PostureReport {
+function samplePosture(): PostureReport {
   const controls = sampleControls();
   const phases = phaseScores(controls);
   return {
@@ -229,7 +229,7 @@ function finding(category: ReportFinding['category'], id: string, severity: Seve
   return detail === undefined ? { category, id, severity, title, where, phase, nodes } : { category, id, severity, title, where, phase, nodes, detail };
 }
 
-export function sampleFindings(): ReportFinding[] {
+function sampleFindings(): ReportFinding[] {
   return [
     finding('vulnerability', 'CVE-2024-6387', 'CRITICAL', 'openssh-server: regreSSHion race condition', 'registry.example.com/team/api:1.4.2', 'distribute', [api], 'openssh-server 1:9.2p1-2+deb12u2 → 1:9.2p1-2+deb12u3'),
     finding('vulnerability', 'CVE-2023-44487', 'HIGH', 'nghttp2: HTTP/2 rapid reset', 'registry.example.com/team/api:1.4.2', 'distribute', [api], 'libnghttp2-14 1.52.0-1 → 1.52.0-1+deb12u1'),

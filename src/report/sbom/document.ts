@@ -22,7 +22,7 @@ export function imageDigest(image: ResolvedImage): string {
 }
 
 /** A UUID derived from text (version-5 style: sha-1 based, RFC 4122 variant bits). */
-export function uuidFrom(text: string): string {
+function uuidFrom(text: string): string {
   const hex = createHash('sha1').update(text).digest('hex').slice(0, 32).split('');
   hex[12] = '5';
   hex[16] = ((parseInt(hex[16] ?? '0', 16) & 0x3) | 0x8).toString(16);

@@ -5,7 +5,7 @@ import { podTemplateOf } from './pods.js';
 import { isRecord } from '../../core/records.js';
 
 /** Which list of the pod spec a container is in. */
-export type ContainerType = 'container' | 'initContainer' | 'ephemeralContainer';
+type ContainerType = 'container' | 'initContainer' | 'ephemeralContainer';
 
 /** One container image a workload runs, as written and normalised. */
 export interface WorkloadImage {

@@ -38,8 +38,8 @@ export function classify(object: Pick<K8sObject, 'apiVersion' | 'kind'>): Manife
 
 // --- Namespace and Pod Security Admission labels ---
 
-export type PsaLevel = 'privileged' | 'baseline' | 'restricted';
-export type PsaMode = 'enforce' | 'audit' | 'warn';
+type PsaLevel = 'privileged' | 'baseline' | 'restricted';
+type PsaMode = 'enforce' | 'audit' | 'warn';
 
 /** One PSA mode's policy: `version` is `latest` or `v1.N`. */
 export interface PsaPolicy {
@@ -111,7 +111,7 @@ export function serviceAccountInfo(object: K8sObject): ServiceAccountInfo | unde
 
 // --- RBAC ---
 
-export interface PolicyRule {
+interface PolicyRule {
   apiGroups: string[];
   resources: string[];
   verbs: string[];
@@ -147,7 +147,7 @@ export function roleInfo(object: K8sObject): RoleInfo | undefined {
   };
 }
 
-export interface Subject {
+interface Subject {
   kind: string;
   name: string;
   /** For ServiceAccounts; undefined otherwise or when not written. */

@@ -55,7 +55,7 @@ export function evaluatePod(pod: unknown, level: PssLevel, version: PssVersion |
 }
 
 /** Runs the checks of a level and version on an already separated metadata and spec. */
-export function evaluateSpec(metadata: PodMetadata, spec: PodSpec, level: PssLevel, version: PssVersion): PssResult {
+function evaluateSpec(metadata: PodMetadata, spec: PodSpec, level: PssLevel, version: PssVersion): PssResult {
   const violations: PssViolation[] = [];
   for (const { id, entry } of checksFor(level, version)) {
     const result = entry.check(metadata, spec);

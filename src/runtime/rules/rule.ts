@@ -14,14 +14,14 @@ export interface WorkloadRuleMeta extends RuleMeta {
 }
 
 /** What every rule sees: the whole input (estate-wide rules need RBAC, namespaces, NetworkPolicies). */
-export interface WorkloadContext {
+interface WorkloadContext {
   objects: readonly K8sObject[];
   /** `--allowed-registries`: registry hosts, or host/path prefixes; undefined disables the registry rule. */
   allowedRegistries?: readonly string[] | undefined;
 }
 
 /** The object (and container) a finding is about; used for messages and fingerprints. */
-export interface FindingSubject {
+interface FindingSubject {
   kind: string;
   /** As written; undefined means none was written. */
   namespace: string | undefined;

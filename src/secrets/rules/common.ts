@@ -1,5 +1,5 @@
 /** References shared by every secret rule. */
-export const secretReferences: readonly string[] = [
+const secretReferences: readonly string[] = [
   'CWE-798: Use of Hard-coded Credentials',
   'NIST SP 800-190 §4.1.4 Embedded clear text secrets',
   'CIS Docker Benchmark 4.10: Ensure secrets are not stored in Dockerfiles',

@@ -36,7 +36,7 @@ export interface StoredAdvisory {
   affected: OsvAffected;
 }
 
-export interface SourceInfo {
+interface SourceInfo {
   location: string;
   importedAt: string;
   records: number;

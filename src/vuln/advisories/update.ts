@@ -9,7 +9,7 @@ import { importOsv, type ImportResult } from './import.js';
 import type { AdvisoryStore } from './store.js';
 
 /** Where osv.dev publishes one `all.zip` per ecosystem. */
-export const osvBucket = 'https://osv-vulnerabilities.storage.googleapis.com';
+const osvBucket = 'https://osv-vulnerabilities.storage.googleapis.com';
 
 export interface UpdateOptions {
   ecosystems: readonly string[];

@@ -4,7 +4,7 @@ import { programOf, unwrap } from '../shell.js';
 import { runCommands } from '../stages.js';
 
 /** Whether a chmod mode gives everyone write access (sticky-bit modes like 1777 for /tmp are fine). */
-export function worldWritable(mode: string): boolean {
+function worldWritable(mode: string): boolean {
   const numeric = /^0?([0-7]?)([0-7]{3})$/.exec(mode);
   if (numeric) {
     const special = Number(numeric[1] || '0');

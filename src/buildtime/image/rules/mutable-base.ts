@@ -19,7 +19,7 @@ const baseNameKey = 'org.opencontainers.image.base.name';
 const baseDigestKey = 'org.opencontainers.image.base.digest';
 
 /** The base image name and digest BuildKit and others record: manifest annotations first, then config labels. */
-export function recordedBase(model: ImageModel): { name: string | undefined; digest: string | undefined } {
+function recordedBase(model: ImageModel): { name: string | undefined; digest: string | undefined } {
   const annotations = model.image.manifest?.annotations ?? {};
   const labels = model.image.config.config?.Labels ?? {};
   return { name: annotations[baseNameKey] ?? labels[baseNameKey], digest: annotations[baseDigestKey] ?? labels[baseDigestKey] };

@@ -3,7 +3,7 @@ import type { ImageFinding, ImageRule } from '../rule.js';
 import { describeLayer, finding, layerLocation } from '../support.js';
 
 /** Default size from which a hidden file counts as waste. */
-export const defaultWasteThresholdBytes = 10 * 1024 * 1024;
+const defaultWasteThresholdBytes = 10 * 1024 * 1024;
 
 const meta: ImageRule['meta'] = {
   id: 'SS-IMG-009',

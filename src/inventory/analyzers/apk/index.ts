@@ -17,7 +17,7 @@ export const apkAnalyzer: FileAnalyzer = {
   analyze: ({ content }) => parseInstalled(content.toString('utf8')),
 };
 
-export function parseInstalled(text: string): AnalyzerOutput {
+function parseInstalled(text: string): AnalyzerOutput {
   const packages: FoundPackage[] = [];
   const ownedFiles: OwnedFiles[] = [];
   const notes = new BoundedNotes();

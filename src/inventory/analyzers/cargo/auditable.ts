@@ -7,9 +7,9 @@ import { inflateSync } from 'node:zlib';
 import { isRecord } from '../../../core/records.js';
 
 /** Decompressed JSON read at most; cargo-audit and rust-audit-info use the same 8 MiB limit. */
-export const MAX_AUDIT_JSON_BYTES = 8 * 1024 * 1024;
+const MAX_AUDIT_JSON_BYTES = 8 * 1024 * 1024;
 
-export interface AuditablePackage {
+interface AuditablePackage {
   name: string;
   version: string;
   /** `crates.io`, `git`, `local`, `registry`, or another source's name. */

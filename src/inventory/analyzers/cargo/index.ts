@@ -4,10 +4,10 @@ import { ELF_MAGIC, findSection, isExecutableFile, parseElf, sectionBytes } from
 import { decodeAuditData } from './auditable.js';
 
 /** Crates reported at most per binary: large programs have about a thousand. */
-export const MAX_CRATES = 20_000;
+const MAX_CRATES = 20_000;
 
 /** The section cargo-auditable adds to ELF binaries. */
-export const AUDITABLE_SECTION = '.dep-v0';
+const AUDITABLE_SECTION = '.dep-v0';
 
 /**
  * Rust binaries built with cargo-auditable: one `cargo` package per crate compiled in, read from the

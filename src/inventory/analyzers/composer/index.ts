@@ -6,7 +6,7 @@ import { parentOf, type FileEntry } from '../../../image/layer/entry.js';
 const installedSuffix = '/vendor/composer/installed.json';
 
 /** Whether a path is Composer's record of what it installed into a vendor folder. */
-export function isInstalledJson(path: string): boolean {
+function isInstalledJson(path: string): boolean {
   return path.endsWith(installedSuffix);
 }
 
@@ -63,7 +63,7 @@ function packageOf(item: unknown, index: number, composerDir: string, dev: Set<s
 }
 
 /** Reads the packages of a `vendor/composer/installed.json` (Composer 1 and 2). */
-export function analyzeInstalledJson(file: CapturedFile): AnalyzerOutput {
+function analyzeInstalledJson(file: CapturedFile): AnalyzerOutput {
   let document: unknown;
   try {
     document = JSON.parse(file.content.toString('utf8').replace(/^\uFEFF/, ''));

@@ -5,7 +5,7 @@ import { baseName, type FileEntry } from '../../../image/layer/entry.js';
 const suffix = '.deps.json';
 
 /** Whether a path is a .NET dependency manifest (`<app>.deps.json`, written by `dotnet publish` beside the app). */
-export function isDepsJson(path: string): boolean {
+function isDepsJson(path: string): boolean {
   return path.endsWith(suffix) && baseName(path).length > suffix.length;
 }
 
@@ -14,7 +14,7 @@ export function isDepsJson(path: string): boolean {
  * `<name>/<version>`. Projects (the app and its project references) are the app itself; runtime
  * packs and reference assemblies are not NuGet dependencies.
  */
-export function analyzeDepsJson(file: CapturedFile): AnalyzerOutput {
+function analyzeDepsJson(file: CapturedFile): AnalyzerOutput {
   let document: unknown;
   try {
     document = JSON.parse(file.content.toString('utf8').replace(/^\uFEFF/, ''));

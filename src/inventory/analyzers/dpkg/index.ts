@@ -36,7 +36,7 @@ export const dpkgAnalyzer: FileAnalyzer = {
  * the first line of each `License:` field. Free-form copyright files declare nothing we can read
  * without guessing, so they give none.
  */
-export function copyrightLicenses(text: string): string[] {
+function copyrightLicenses(text: string): string[] {
   const { paragraphs } = parseParagraphs(text);
   const names = new Set<string>();
   for (const { fields } of paragraphs) {
@@ -62,7 +62,7 @@ function listedFiles(text: string): string[] {
  * have no Status at all and count as installed; in the main status file such a record is dpkg's
  * "not-installed".
  */
-export function parseStatus(text: string, statusOptional = false): AnalyzerOutput {
+function parseStatus(text: string, statusOptional = false): AnalyzerOutput {
   const { paragraphs, notes } = parseParagraphs(text);
   const packages: FoundPackage[] = [];
   for (const paragraph of paragraphs) {

@@ -17,9 +17,7 @@ export function isExecutableFile(entry: FileEntry): boolean {
 /** Section type whose bytes are not in the file (`.bss`). */
 export const SHT_NOBITS = 8;
 /** Program header type of a loadable segment. */
-export const PT_LOAD = 1;
-export const PF_X = 1;
-export const PF_W = 2;
+const PT_LOAD = 1;
 
 export interface ElfSection {
   name: string;
@@ -31,7 +29,7 @@ export interface ElfSection {
   size: number;
 }
 
-export interface ElfSegment {
+interface ElfSegment {
   type: number;
   flags: number;
   offset: number;

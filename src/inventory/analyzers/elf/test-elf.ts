@@ -3,7 +3,7 @@
  * no installed toolchain produces any more, and damaged headers, can be tested. Not used at runtime.
  */
 
-export interface SyntheticSection {
+interface SyntheticSection {
   name: string;
   data: Buffer;
   /** Load address: the section also gets a PT_LOAD segment mapping it there. */

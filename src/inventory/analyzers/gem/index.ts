@@ -32,7 +32,7 @@ interface Assigned {
 }
 
 /** Reads the gem an installed gemspec describes, from its literal assignments; nothing is executed. */
-export function analyzeGemspec(file: CapturedFile): AnalyzerOutput {
+function analyzeGemspec(file: CapturedFile): AnalyzerOutput {
   const text = file.content.toString('utf8').replace(/^\uFEFF/, '');
   const assigned: Assigned = {};
   const notes: string[] = [];

@@ -15,7 +15,7 @@ const FLAG_INLINE = 2;
 /** Largest version or module info string read; real ones are a few KiB (a big module graph: ~100 KiB). */
 const MAX_STRING_BYTES = 16 * 1024 * 1024;
 
-export interface RawBuildInfo {
+interface RawBuildInfo {
   /** Toolchain version as the runtime reports it: `go1.21.5`, `go1.22.0 X:boringcrypto`. */
   goVersion: string;
   /** The module info text with its sentinels removed; empty when the binary has none. */

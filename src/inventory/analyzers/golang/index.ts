@@ -10,7 +10,7 @@ import { pushAll } from '../../../core/collections.js';
 const KEPT_SETTINGS = /^(GO[A-Z0-9_]+|CGO_ENABLED|vcs(\..+)?|-tags|-ldflags|-buildmode|-compiler|-trimpath|DefaultGODEBUG)$/;
 const MAX_SETTING_CHARS = 2048;
 /** Modules reported at most per binary: large programs have about a thousand. */
-export const MAX_MODULES = 20_000;
+const MAX_MODULES = 20_000;
 
 /**
  * Go binaries: the modules compiled in, read from the build info the Go linker embeds (ELF only,

@@ -9,18 +9,18 @@ import { readZipDirectory, readZipEntry } from './zip.js';
 import type { ReadBudget, ZipEntry } from './zip.js';
 
 /** Archive levels below the scanned file that are opened (outer.ear!/a.war!/b.jar is 2). */
-export const MAX_NESTING = 4;
+const MAX_NESTING = 4;
 /** A pom.properties or manifest larger than this is not metadata: skipped. */
 const MAX_METADATA_BYTES = 1024 * 1024;
 /** Largest nested archive read (stored or inflated); the same as the analyser's limit on a file. */
-export const MAX_NESTED_BYTES = 256 * 1024 * 1024;
+const MAX_NESTED_BYTES = 256 * 1024 * 1024;
 /**
  * Entries read at most per scanned file: nested archives and metadata files (a fat jar holds a few
  * hundred of each). Bounds the work of entries that all point at the same bytes.
  */
-export const MAX_ENTRY_READS = 20_000;
+const MAX_ENTRY_READS = 20_000;
 /** Notes kept per scanned file; the rest are counted. */
-export const MAX_NOTES = 50;
+const MAX_NOTES = 50;
 
 const POM_PROPERTIES = /^META-INF\/maven\/([^/]+)\/([^/]+)\/pom\.properties$/;
 const ARCHIVE_NAME = /\.(jar|war|ear|jpi|hpi)$/i;
@@ -145,7 +145,7 @@ function fileNamePackage(fileName: string, location: string | undefined): FoundP
 }
 
 /** Maven and OSGi spellings of one version agree on their numbers: `1.0-SNAPSHOT` ~ `1.0.0.SNAPSHOT`. */
-export function sameVersion(a: string, b: string): boolean {
+function sameVersion(a: string, b: string): boolean {
   const numbers = (v: string): string => (/^\d+(?:\.\d+)*/.exec(v)?.[0] ?? v).replace(/(?:\.0)+$/, '');
   return a === b || numbers(a) === numbers(b);
 }

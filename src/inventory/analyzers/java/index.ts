@@ -4,7 +4,7 @@ import { isJavaArchiveName, scanArchive } from './archive.js';
 import type { ArchiveScan } from './archive.js';
 
 /** Entry bytes read at most for one scanned file, over all its entries and nested archives. */
-export const READ_BUDGET = 512 * 1024 * 1024;
+const READ_BUDGET = 512 * 1024 * 1024;
 
 /**
  * Java archives (`.jar`, `.war`, `.ear`, Jenkins `.jpi`/`.hpi`): one `maven` package per

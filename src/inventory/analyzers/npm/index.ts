@@ -57,7 +57,7 @@ function parseManifest(content: Buffer): { manifest?: Record<string, unknown>; p
 }
 
 /** Reads the package an installed `package.json` describes. */
-export function analyzeManifest(file: CapturedFile): AnalyzerOutput {
+function analyzeManifest(file: CapturedFile): AnalyzerOutput {
   const { manifest, problem } = parseManifest(file.content);
   if (!manifest) return { notes: [problem ?? 'unreadable: skipped'] };
   const { name, version } = manifest;

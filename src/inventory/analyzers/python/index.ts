@@ -20,7 +20,7 @@ export function isDistributionMetadata(path: string): boolean {
 }
 
 /** Reads the distribution one core-metadata file describes. */
-export function analyzeMetadata(file: CapturedFile): AnalyzerOutput {
+function analyzeMetadata(file: CapturedFile): AnalyzerOutput {
   // core metadata is UTF-8 (older PKG-INFO may be Latin-1: only non-ASCII text would suffer)
   const headers = parseHeaders(file.content.toString('utf8'));
   const notes: string[] = [];

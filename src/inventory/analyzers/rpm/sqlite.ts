@@ -91,7 +91,7 @@ const imageDatabasePragmas: readonly string[] = ['trusted_schema = OFF', 'query_
  * and `blob`, none generated; and no view or trigger anywhere (rpm creates neither: they are code
  * that would run inside the scanner).
  */
-export function schemaRefusal(db: BetterSqlite3.Database): string | undefined {
+function schemaRefusal(db: BetterSqlite3.Database): string | undefined {
   const code = db.prepare("SELECT type, name FROM sqlite_schema WHERE type IN ('view', 'trigger') LIMIT 1").raw().get() as [string, string] | undefined;
   if (code !== undefined) return `it defines a ${code[0]} (${JSON.stringify(clip(code[1]))}), which rpm never creates`;
   const table = db.prepare("SELECT type, wr FROM pragma_table_list WHERE schema = 'main' AND name = 'Packages' COLLATE NOCASE").raw().get() as [string, number] | undefined;

@@ -54,7 +54,7 @@ export function change(summary: string, fields: { file?: string | undefined; lin
  * Every place met → met; none → gap; otherwise partial. No places → unknown. A place not known never
  * lets the control be met: known gaps still count, but "all met" with places unknown is unknown.
  */
-export function statusOf(checks: readonly Check[]): Exclude<ControlStatus, 'accepted'> {
+function statusOf(checks: readonly Check[]): Exclude<ControlStatus, 'accepted'> {
   const known = checks.filter((c) => c.verdict !== 'unknown');
   if (known.length === 0) return 'unknown';
   if (known.every((c) => c.verdict === 'met')) return known.length === checks.length ? 'met' : 'unknown';

@@ -135,7 +135,7 @@ export interface ProvenanceFacts {
 }
 
 /** Writes a minimal SLSA v1 provenance predicate (`provenance.json`) from the CI system's own variables. */
-export function provenancePredicate(facts: ProvenanceFacts): Piece[] {
+function provenancePredicate(facts: ProvenanceFacts): Piece[] {
   const format =
     '{"buildDefinition":{"buildType":"%s","externalParameters":{"repository":"%s","ref":"%s"},"resolvedDependencies":[{"uri":"%s","digest":{"gitCommit":"%s"}}]},"runDetails":{"builder":{"id":"%s"},"metadata":{"invocationId":"%s"}}}';
   const args = [[facts.buildType], facts.repository, facts.ref, facts.repository, facts.commit, facts.builder, facts.invocation];

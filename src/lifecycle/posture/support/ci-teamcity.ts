@@ -13,7 +13,7 @@ import { artefactCommands, buildLineBefore, dockerDigestRef, joinLines, pushedTh
 import { shellWordPieces, teamcityString, valuePieces, type Piece } from './quote.js';
 
 /** The import a `script { }` step needs (TeamCity 2024.03 DSL). */
-export const scriptImport = 'import jetbrains.buildServer.configs.kotlin.buildSteps.script';
+const scriptImport = 'import jetbrains.buildServer.configs.kotlin.buildSteps.script';
 
 const provenance: ProvenanceFacts = {
   buildType: 'https://www.jetbrains.com/help/teamcity/kotlin-dsl.html',

@@ -26,9 +26,6 @@ export function securitySteps(pipeline: Pipeline, ...kinds: SecurityStepKind[]):
   return pipeline.steps.filter((step): step is SecurityStep => step.kind === 'security' && kinds.includes(step.securityKind));
 }
 
-export function buildTools(pipeline: Pipeline): BuildTool[] {
-  return [...new Set(pipeline.steps.flatMap((step) => (step.kind === 'build' ? [step.tool] : [])))];
-}
 
 /** An image reference as the pipeline writes it (for the text of evidence and summaries). */
 export function imageText(value: CiValue): string {

@@ -70,7 +70,7 @@ export function findStored(registries: readonly RegistryScanReport[], registry: 
 }
 
 /** The reference as written without its tag/digest, for `name@digest` rewrites: `alpine:3.19` → `alpine`. */
-export function nameOf(text: string): string {
+function nameOf(text: string): string {
   const withoutDigest = text.split('@')[0] ?? text;
   const lastSlash = withoutDigest.lastIndexOf('/');
   const colon = withoutDigest.lastIndexOf(':');

@@ -19,7 +19,7 @@ export interface Workload {
   node: string;
 }
 
-export function workloads(objects: readonly K8sObject[]): Workload[] {
+function workloads(objects: readonly K8sObject[]): Workload[] {
   return workloadsOf(objects).map(({ object, template }) => {
     const namespace = object.namespace ?? 'default';
     const name = object.name ?? '(unnamed)';

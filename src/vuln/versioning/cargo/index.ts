@@ -2,7 +2,7 @@ import type { VersionScheme } from '../scheme.js';
 import { compareSemver, parseSemver, type SemverVersion } from '../semver/index.js';
 
 /** The largest major/minor/patch Cargo's `semver` crate holds (`u64`). */
-export const CARGO_MAX_NUMBER = 18446744073709551615n;
+const CARGO_MAX_NUMBER = 18446744073709551615n;
 
 /**
  * crates.io versions: SemVer 2.0.0, as Cargo's `semver` crate parses them. Stricter than

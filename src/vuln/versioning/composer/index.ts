@@ -2,8 +2,8 @@ import type { VersionScheme } from '../scheme.js';
 import { compareComposer } from './compare.js';
 import { parseComposer, type ComposerVersion } from './version.js';
 
-export { compareComposer } from './compare.js';
-export { parseComposer, type ComposerComponent, type ComposerVersion } from './version.js';
+;
+export {   type ComposerVersion } from './version.js';
 
 /**
  * Packagist / Composer: PHP's `version_compare` order as osv-scalibr implements it (a leading

@@ -37,7 +37,7 @@ function toSemverText(raw: string): string | undefined {
 }
 
 /** Parses a Go module or toolchain version (see {@link goScheme}). Never throws. */
-export function parseGoVersion(raw: string): ParseResult<GoVersion> {
+function parseGoVersion(raw: string): ParseResult<GoVersion> {
   const text = toSemverText(raw);
   if (text === undefined) return invalid(`not a Go toolchain version: ${JSON.stringify(raw)}`);
   const parsed = parseSemver(text, { allowV: false });

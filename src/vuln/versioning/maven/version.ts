@@ -6,7 +6,7 @@ import { invalid, ok, type ParseResult } from '../scheme.js';
  * "`.qualifier` < `-qualifier` < `-number` < `.number`"): 0 `.qualifier`, 1 `-qualifier`,
  * 2 `-number`, 3 `.number`. The first token counts as `.`-prefixed.
  */
-export type MavenTokenClass = 0 | 1 | 2 | 3;
+type MavenTokenClass = 0 | 1 | 2 | 3;
 
 /**
  * One token. For a number, `rank` is its digit count and `text` its digits without leading

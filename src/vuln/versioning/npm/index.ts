@@ -12,7 +12,7 @@ export interface NpmOptions {
  * `package.json` (normalize-package-data validates and cleans `version` with `loose` unless
  * strict), so `v1.2.3`, `=1.2.3`, ` 1.2.3 `, `1.2.3beta` and leading zeros parse as npm does.
  */
-export const NPM_PARSE_OPTIONS: NpmOptions = Object.freeze({ loose: true });
+const NPM_PARSE_OPTIONS: NpmOptions = Object.freeze({ loose: true });
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -1,7 +1,7 @@
 import { exactInteger, invalid, ok, type ParseResult } from '../scheme.js';
 
 /** A version number; a bigint past 2^53 - 1. */
-export type NugetNumber = number | bigint;
+type NugetNumber = number | bigint;
 
 /**
  * A release label: a number when .NET's `int.TryParse` reads it (NuGet compares those

@@ -5,9 +5,9 @@ import { parsePep440, type Pep440Version } from './version.js';
 export { comparePep440 } from './compare.js';
 export {
   formatPep440,
-  parsePep440,
-  type Pep440Number,
-  type Pep440PreLetter,
+  
+  
+  
   type Pep440Version,
 } from './version.js';
 

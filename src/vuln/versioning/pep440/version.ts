@@ -4,7 +4,7 @@ import { exactInteger, invalid, ok, type ParseResult } from '../scheme.js';
 export type Pep440Number = number | bigint;
 
 /** A normalised pre-release letter. */
-export type Pep440PreLetter = 'a' | 'b' | 'rc';
+type Pep440PreLetter = 'a' | 'b' | 'rc';
 
 /** A parsed PEP 440 version: packaging's `Version` fields, plus its comparison key computed once. */
 export interface Pep440Version {

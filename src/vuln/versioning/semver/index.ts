@@ -6,9 +6,9 @@ export { compareSemver } from './compare.js';
 export {
   formatSemver,
   parseSemver,
-  type SemverIdentifier,
-  type SemverNumber,
-  type SemverParseOptions,
+  
+  
+  
   type SemverVersion,
 } from './version.js';
 
