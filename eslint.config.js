@@ -86,14 +86,20 @@ export default tseslint.config(
         'error',
         { selector: 'TSEnumDeclaration', message: 'Use string unions, not enums.' },
         ...[
-          "CallExpression[callee.property.name=/^(push|unshift)$/] > SpreadElement",
+          'CallExpression[callee.property.name=/^(push|unshift)$/] > SpreadElement',
           "CallExpression[callee.object.name='Math'][callee.property.name=/^(max|min)$/] > SpreadElement",
-          "CallExpression[callee.property.name=/^(fromCharCode|fromCodePoint)$/] > SpreadElement",
-        ].map((selector) => ({ selector, message: 'Spread arguments overflow the stack on long arrays: use pushAll / maxOf / minOf from src/core/collections.ts, or a loop.' })),
+          'CallExpression[callee.property.name=/^(fromCharCode|fromCodePoint)$/] > SpreadElement',
+        ].map((selector) => ({
+          selector,
+          message: 'Spread arguments overflow the stack on long arrays: use pushAll / maxOf / minOf from src/core/collections.ts, or a loop.',
+        })),
         ...[
           "BinaryExpression[operator='+'] > TaggedTemplateExpression[tag.name='html']",
           "AssignmentExpression[operator='+='] > TaggedTemplateExpression[tag.name='html']",
-        ].map((selector) => ({ selector, message: "html`…` + text makes a plain string, which a later html`${…}` escapes as text: put it all in one html`…` (or joinHtml)." })),
+        ].map((selector) => ({
+          selector,
+          message: 'html`…` + text makes a plain string, which a later html`${…}` escapes as text: put it all in one html`…` (or joinHtml).',
+        })),
       ],
     },
   },
@@ -104,7 +110,11 @@ export default tseslint.config(
       'no-restricted-properties': [
         'error',
         ...['describe', 'it', 'test', 'suite'].flatMap((object) =>
-          ['skip', 'skipIf', 'runIf', 'todo'].map((property) => ({ object, property, message: 'Skip with skipWhen(reason) from src/test-support/skip.ts: the summary lists the reason.' })),
+          ['skip', 'skipIf', 'runIf', 'todo'].map((property) => ({
+            object,
+            property,
+            message: 'Skip with skipWhen(reason) from src/test-support/skip.ts: the summary lists the reason.',
+          })),
         ),
       ],
     },

@@ -64,10 +64,24 @@ export function measure(cmd, args, opts) {
     let stderr = '';
     child.stdout?.on('data', (chunk) => stdoutChunks.push(chunk));
     // Keep only the tail of stderr: enough for an error message, bounded for chatty tools.
-    child.stderr.on('data', (chunk) => { stderr = (stderr + chunk.toString('utf8')).slice(-8192); });
-    const poller = opts.rssMethod === 'proc-poll' ? setInterval(() => { polledKiB = Math.max(polledKiB, readVmHwmKiB(child.pid)); }, 10) : null;
-    child.on('error', (err) => { if (poller) clearInterval(poller); runningChildren.delete(child); reject(err); });
-    child.on('exit', () => { wallS = Number(process.hrtime.bigint() - started) / 1e9; if (poller) clearInterval(poller); });
+    child.stderr.on('data', (chunk) => {
+      stderr = (stderr + chunk.toString('utf8')).slice(-8192);
+    });
+    const poller =
+      opts.rssMethod === 'proc-poll'
+        ? setInterval(() => {
+            polledKiB = Math.max(polledKiB, readVmHwmKiB(child.pid));
+          }, 10)
+        : null;
+    child.on('error', (err) => {
+      if (poller) clearInterval(poller);
+      runningChildren.delete(child);
+      reject(err);
+    });
+    child.on('exit', () => {
+      wallS = Number(process.hrtime.bigint() - started) / 1e9;
+      if (poller) clearInterval(poller);
+    });
     child.on('close', (code, signal) => {
       runningChildren.delete(child);
       let rssKiB = polledKiB || null;
@@ -138,7 +152,9 @@ export async function extractBlob(archive, member, digest, dest) {
     await new Promise((resolvePromise, reject) => {
       const child = spawn('tar', ['-xOf', archive, member], { stdio: ['ignore', fd, 'pipe'] });
       let stderr = '';
-      child.stderr.on('data', (c) => { stderr += c; });
+      child.stderr.on('data', (c) => {
+        stderr += c;
+      });
       child.on('error', reject);
       child.on('close', (code) => (code === 0 ? resolvePromise() : reject(new Error(`tar -xOf ${archive} ${member}: exit ${code}: ${stderr.trim()}`))));
     });

@@ -8,9 +8,7 @@ import { cpus, homedir, loadavg, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import {
-  detectRssMethod, extractBlob, formatTable, measure, median, ociArchiveLayers, rotate, sha256File, stopChildren,
-} from './bench-lib.mjs';
+import { detectRssMethod, extractBlob, formatTable, measure, median, ociArchiveLayers, rotate, sha256File, stopChildren } from './bench-lib.mjs';
 
 const USAGE = `Usage: node scripts/bench.mjs [--runs N] [--json] [--no-peer]
 
@@ -72,7 +70,8 @@ const TRIVY_FLAG_SETS = [
   { flags: ['--format', 'json', '--offline-scan', '--skip-db-update', '--scanners', 'none'], why: 'the flags asked for' },
   {
     flags: ['--format', 'cyclonedx', '--offline-scan', '--skip-db-update'],
-    why: 'SBOM mode, which this trivy says "disables security scanning": it reads every layer and runs the ' +
+    why:
+      'SBOM mode, which this trivy says "disables security scanning": it reads every layer and runs the ' +
       'package analyzers only, the nearest thing to --scanners none',
   },
   {
@@ -230,11 +229,20 @@ function writeManifestSet(file) {
   for (let i = 0; i < 10_000; i++) {
     const ns = `team-${i % 50}`;
     const secure = i % 3 === 0;
-    const container = `    - name: app\n      image: registry.example.com/${ns}/svc-${i}:1.${i % 7}\n` +
-      (secure ? '      securityContext:\n        allowPrivilegeEscalation: false\n        runAsNonRoot: true\n        capabilities: {drop: [ALL]}\n        seccompProfile: {type: RuntimeDefault}\n' : '      securityContext: {privileged: true}\n');
+    const container =
+      `    - name: app\n      image: registry.example.com/${ns}/svc-${i}:1.${i % 7}\n` +
+      (secure
+        ? '      securityContext:\n        allowPrivilegeEscalation: false\n        runAsNonRoot: true\n        capabilities: {drop: [ALL]}\n        seccompProfile: {type: RuntimeDefault}\n'
+        : '      securityContext: {privileged: true}\n');
     if (i % 200 === 0) docs.push(`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n  labels:\n    pod-security.kubernetes.io/enforce: baseline\n`);
-    else if (i % 4 === 0) docs.push(`apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: job-${i}, namespace: ${ns}}\nspec:\n  schedule: "0 * * * *"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n${indent(container, '      ')}`);
-    else docs.push(`apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: svc-${i}, namespace: ${ns}}\nspec:\n  template:\n    spec:\n      containers:\n${indent(container, '  ')}`);
+    else if (i % 4 === 0)
+      docs.push(
+        `apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: job-${i}, namespace: ${ns}}\nspec:\n  schedule: "0 * * * *"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n${indent(container, '      ')}`,
+      );
+    else
+      docs.push(
+        `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: svc-${i}, namespace: ${ns}}\nspec:\n  template:\n    spec:\n      containers:\n${indent(container, '  ')}`,
+      );
   }
   writeFileSync(file, docs.join('---\n'));
 }
@@ -272,7 +280,9 @@ async function trivyCold(ctx, paths, peer, image) {
   const cacheDir = join(ctx.tmp, 'trivy-cold'); // new and empty for every run: nothing cached from before
   rmSync(cacheDir, { recursive: true, force: true });
   try {
-    return await timed(ctx, `trivy on ${image.name}`, paths.peerScript, trivyArgs(image.peerInput, peer.flags, cacheDir), { env: trivyEnv(image.peerNoConvert) });
+    return await timed(ctx, `trivy on ${image.name}`, paths.peerScript, trivyArgs(image.peerInput, peer.flags, cacheDir), {
+      env: trivyEnv(image.peerNoConvert),
+    });
   } finally {
     rmSync(cacheDir, { recursive: true, force: true });
   }
@@ -284,14 +294,18 @@ async function trivySecret(ctx, paths, image) {
   rmSync(cacheDir, { recursive: true, force: true });
   try {
     const flags = ['--scanners', 'secret', '--format', 'json', '--offline-scan', '--skip-db-update', '--quiet'];
-    return await timed(ctx, `trivy secret scan on ${image.name}`, paths.peerScript, trivyArgs(image.peerInput, flags, cacheDir), { env: trivyEnv(image.peerNoConvert) });
+    return await timed(ctx, `trivy secret scan on ${image.name}`, paths.peerScript, trivyArgs(image.peerInput, flags, cacheDir), {
+      env: trivyEnv(image.peerNoConvert),
+    });
   } finally {
     rmSync(cacheDir, { recursive: true, force: true });
   }
 }
 
 function trivyWarm(ctx, paths, peer, image) {
-  return timed(ctx, `trivy (warm) on ${image.name}`, paths.peerScript, trivyArgs(image.peerInput, peer.flags, image.trivyWarmCache), { env: trivyEnv(image.peerNoConvert) });
+  return timed(ctx, `trivy (warm) on ${image.name}`, paths.peerScript, trivyArgs(image.peerInput, peer.flags, image.trivyWarmCache), {
+    env: trivyEnv(image.peerNoConvert),
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------- warm-up
@@ -319,8 +333,10 @@ function checkShipshapeOutput(image, stdout) {
     throw new BenchError(`shipshape printed no valid JSON for ${image.name}`);
   }
   if (report.digest !== image.manifestDigest || report.layers?.length !== image.layerCount) {
-    throw new BenchError(`shipshape reported ${report.digest} with ${report.layers?.length} layers for ${image.name}; ` +
-      `the archive has ${image.manifestDigest} with ${image.layerCount}`);
+    throw new BenchError(
+      `shipshape reported ${report.digest} with ${report.layers?.length} layers for ${image.name}; ` +
+        `the archive has ${image.manifestDigest} with ${image.layerCount}`,
+    );
   }
 }
 
@@ -360,9 +376,11 @@ async function preparePeer(ctx, paths, images) {
   // Asked: cold = no fanal cache from before. An empty --cache-dir per run does that everywhere; say whether the
   // in-memory backend would have been the other way.
   const memory = await trivyProbe(ctx, paths, images[0], [...chosen.flags, '--cache-backend', 'memory']);
-  notes.push('trivy cold = a new, empty --cache-dir for every run (its fanal cache cleared); trivy warm = one ' +
-    '--cache-dir per image filled in the warm-up; the wrapper\'s own cache in PEER_CACHE is not touched. ' +
-    `(\`--cache-backend memory\` ${memory.ok ? 'is accepted too, but not used' : `is not accepted by this trivy: ${memory.said}`}.)`);
+  notes.push(
+    'trivy cold = a new, empty --cache-dir for every run (its fanal cache cleared); trivy warm = one ' +
+      "--cache-dir per image filled in the warm-up; the wrapper's own cache in PEER_CACHE is not touched. " +
+      `(\`--cache-backend memory\` ${memory.ok ? 'is accepted too, but not used' : `is not accepted by this trivy: ${memory.said}`}.)`,
+  );
   ctx.notes.push(...notes);
   return { flags: chosen.flags, why: chosen.why };
 }
@@ -373,7 +391,9 @@ async function trivyProbe(ctx, paths, image, flags) {
   rmSync(scratch, { recursive: true, force: true });
   try {
     const m = await measure(paths.peerScript, trivyArgs(image.archive, flags, scratch), {
-      rssMethod: 'none', env: trivyEnv(false), captureStdout: true,
+      rssMethod: 'none',
+      env: trivyEnv(false),
+      captureStdout: true,
     });
     if (m.code === 0 && isJson(m.stdout)) return { ok: true };
     const said = m.stderr.split('\n').filter((l) => l.trim() && !/^peer-trivy\.sh: (installing|converting)|^added \d+ package/.test(l));
@@ -403,8 +423,10 @@ async function locatePeerInput(paths, image, notes) {
     Object.assign(image, { peerInput: converted, peerNoConvert: true, dockerArchive: converted });
   } else {
     Object.assign(image, { peerInput: image.archive, peerNoConvert: false });
-    notes.push(`${image.name}: the wrapper's docker-archive was not found at ${converted}; trivy is timed on the OCI ` +
-      'archive, including the wrapper\'s sha256sum and tar listing of it on every call.');
+    notes.push(
+      `${image.name}: the wrapper's docker-archive was not found at ${converted}; trivy is timed on the OCI ` +
+        "archive, including the wrapper's sha256sum and tar listing of it on every call.",
+    );
   }
 }
 
@@ -432,7 +454,20 @@ function unitsFor(ctx, paths, peer, image) {
   ];
   units.push({
     modes: ['secret-cold'],
-    run: async () => [await timed(ctx, `shipshape secret scan on ${image.name}`, process.execPath, [paths.cli, 'scan', 'image', image.archive, '--scanners', 'secret', '--format', 'json', '--no-cache', '--quiet'])],
+    run: async () => [
+      await timed(ctx, `shipshape secret scan on ${image.name}`, process.execPath, [
+        paths.cli,
+        'scan',
+        'image',
+        image.archive,
+        '--scanners',
+        'secret',
+        '--format',
+        'json',
+        '--no-cache',
+        '--quiet',
+      ]),
+    ],
   });
   units.push({ modes: ['scan-cold'], run: async () => [await shipshapeScan(ctx, paths, image, ctx.fullDb)] });
   units.push({ modes: ['scan-cold-small'], run: async () => [await shipshapeScan(ctx, paths, image, ctx.smallDb)] });
@@ -538,23 +573,32 @@ function checkTargets(rows, images) {
     const trivy = find(image.name, 'trivy-cold');
     if (image.gzipTarget && ship && gzip) {
       targets.push({
-        image: image.name, what: `shipshape cold ÷ gzip -dc of its layer`, value: ship.ratioToGzip,
-        limit: TARGET_GZIP_RATIO, pass: ship.ratioToGzip <= TARGET_GZIP_RATIO,
+        image: image.name,
+        what: `shipshape cold ÷ gzip -dc of its layer`,
+        value: ship.ratioToGzip,
+        limit: TARGET_GZIP_RATIO,
+        pass: ship.ratioToGzip <= TARGET_GZIP_RATIO,
         detail: `${ship.medianS.toFixed(2)} s vs ${gzip.medianS.toFixed(2)} s`,
       });
     }
     if (ship && trivy) {
       targets.push({
-        image: image.name, what: 'shipshape cold ÷ trivy cold ("well under")', value: ship.ratioToTrivy,
-        limit: TARGET_TRIVY_RATIO, pass: ship.ratioToTrivy <= TARGET_TRIVY_RATIO,
+        image: image.name,
+        what: 'shipshape cold ÷ trivy cold ("well under")',
+        value: ship.ratioToTrivy,
+        limit: TARGET_TRIVY_RATIO,
+        pass: ship.ratioToTrivy <= TARGET_TRIVY_RATIO,
         detail: `${ship.medianS.toFixed(2)} s vs ${trivy.medianS.toFixed(2)} s`,
       });
     }
     const sbom = find(image.name, 'sbom-cold');
     if (sbom && trivy) {
       targets.push({
-        image: image.name, what: 'shipshape sbom cold ÷ trivy SBOM cold ("faster than the peer")', value: sbom.ratioToTrivy,
-        limit: TARGET_SBOM_RATIO, pass: sbom.ratioToTrivy < TARGET_SBOM_RATIO,
+        image: image.name,
+        what: 'shipshape sbom cold ÷ trivy SBOM cold ("faster than the peer")',
+        value: sbom.ratioToTrivy,
+        limit: TARGET_SBOM_RATIO,
+        pass: sbom.ratioToTrivy < TARGET_SBOM_RATIO,
         detail: `${sbom.medianS.toFixed(2)} s vs ${trivy.medianS.toFixed(2)} s`,
       });
     }
@@ -569,18 +613,25 @@ function derivedNotes(rows, images) {
   const shipStart = med(ANY_IMAGE, 'ship-startup');
   const trivyStart = med(ANY_IMAGE, 'trivy-startup');
   if (shipStart !== undefined && trivyStart !== undefined) {
-    const beyond = images.map((image) => {
-      const ship = med(image.name, 'ship-nocache');
-      const trivy = med(image.name, 'trivy-cold');
-      return ship === undefined || trivy === undefined ? null
-        : `${image.name} shipshape ${(ship - shipStart).toFixed(2)} s vs trivy ${(trivy - trivyStart).toFixed(2)} s`;
-    }).filter(Boolean);
-    notes.push(`start-up alone: shipshape ${shipStart.toFixed(2)} s, trivy ${trivyStart.toFixed(2)} s. ` +
-      `Cold medians minus start-up: ${beyond.join('; ')} (trivy reads the uncompressed docker-archive: no gunzip).`);
+    const beyond = images
+      .map((image) => {
+        const ship = med(image.name, 'ship-nocache');
+        const trivy = med(image.name, 'trivy-cold');
+        return ship === undefined || trivy === undefined
+          ? null
+          : `${image.name} shipshape ${(ship - shipStart).toFixed(2)} s vs trivy ${(trivy - trivyStart).toFixed(2)} s`;
+      })
+      .filter(Boolean);
+    notes.push(
+      `start-up alone: shipshape ${shipStart.toFixed(2)} s, trivy ${trivyStart.toFixed(2)} s. ` +
+        `Cold medians minus start-up: ${beyond.join('; ')} (trivy reads the uncompressed docker-archive: no gunzip).`,
+    );
   }
   for (const image of images.filter((i) => i.layerCount > 1)) {
-    notes.push(`${image.name}: gzip -dc decompresses its ${image.layerCount} layers one after another; shipshape reads ` +
-      'up to 3 at once (--parallel default) on the machine\'s cores, so its x gzip there is not the like-for-like one.');
+    notes.push(
+      `${image.name}: gzip -dc decompresses its ${image.layerCount} layers one after another; shipshape reads ` +
+        "up to 3 at once (--parallel default) on the machine's cores, so its x gzip there is not the like-for-like one.",
+    );
   }
   return notes;
 }
@@ -588,19 +639,27 @@ function derivedNotes(rows, images) {
 function printReport(meta, rows, targets, notes) {
   const fix = (v, digits) => (v === null || v === undefined ? '-' : v.toFixed(digits));
   const ratio = (v) => (v === null ? '' : `${v.toFixed(2)}x`);
-  console.log(`Shipshape benchmark — ${meta.date}, node ${meta.node}, ${meta.cpus} CPUs, load ${meta.loadavg.join(' ')} ` +
-    `at start, ${meta.runs} run(s) each, median of wall time`);
+  console.log(
+    `Shipshape benchmark — ${meta.date}, node ${meta.node}, ${meta.cpus} CPUs, load ${meta.loadavg.join(' ')} ` +
+      `at start, ${meta.runs} run(s) each, median of wall time`,
+  );
   console.log('');
-  console.log(formatTable(
-    [
-      { title: 'image', align: 'left' }, { title: 'tool / mode', align: 'left' }, { title: 'median s', align: 'right' },
-      { title: 'min s', align: 'right' }, { title: 'peak RSS MiB', align: 'right' }, { title: 'x gzip', align: 'right' },
-      { title: 'x trivy', align: 'right' },
-    ],
-    rows.map((r) => [r.image, r.label, fix(r.medianS, 3), fix(r.minS, 3), fix(r.peakRssMiB, 1), ratio(r.ratioToGzip), ratio(r.ratioToTrivy)]),
-  ));
+  console.log(
+    formatTable(
+      [
+        { title: 'image', align: 'left' },
+        { title: 'tool / mode', align: 'left' },
+        { title: 'median s', align: 'right' },
+        { title: 'min s', align: 'right' },
+        { title: 'peak RSS MiB', align: 'right' },
+        { title: 'x gzip', align: 'right' },
+        { title: 'x trivy', align: 'right' },
+      ],
+      rows.map((r) => [r.image, r.label, fix(r.medianS, 3), fix(r.minS, 3), fix(r.peakRssMiB, 1), ratio(r.ratioToGzip), ratio(r.ratioToTrivy)]),
+    ),
+  );
   console.log('');
-  console.log('x gzip: median ÷ median of gzip -dc of the same image\'s layer blobs. x trivy: shipshape median ÷ trivy median');
+  console.log("x gzip: median ÷ median of gzip -dc of the same image's layer blobs. x trivy: shipshape median ÷ trivy median");
   console.log('(cold rows ÷ trivy cold, warm ÷ trivy warm). Peak RSS: the highest of the runs.');
   console.log('');
   console.log('Targets:');
@@ -633,14 +692,20 @@ async function main() {
   const notes = [];
   checkPrerequisites(paths, notes);
   const ctx = { tmp: makeTempDir(), rssMethod: detectRssMethod(), notes };
-  notes.push({
-    'gnu-time': 'peak RSS from GNU /usr/bin/time (%M, the child\'s ru_maxrss).',
-    'proc-poll': 'peak RSS from polling /proc/<pid>/status VmHWM every 10 ms (no GNU time; `apt-get install time` for exact values).',
-    none: 'peak RSS not measured (no GNU time, no /proc).',
-  }[ctx.rssMethod]);
+  notes.push(
+    {
+      'gnu-time': "peak RSS from GNU /usr/bin/time (%M, the child's ru_maxrss).",
+      'proc-poll': 'peak RSS from polling /proc/<pid>/status VmHWM every 10 ms (no GNU time; `apt-get install time` for exact values).',
+      none: 'peak RSS not measured (no GNU time, no /proc).',
+    }[ctx.rssMethod],
+  );
   const meta = {
-    date: new Date().toISOString(), node: process.version, cpus: cpus().length,
-    loadavg: loadavg().map((v) => v.toFixed(2)), runs: opts.runs, rssMethod: ctx.rssMethod,
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: cpus().length,
+    loadavg: loadavg().map((v) => v.toFixed(2)),
+    runs: opts.runs,
+    rssMethod: ctx.rssMethod,
   };
 
   const images = await prepareImages(paths, ctx);

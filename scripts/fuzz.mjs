@@ -55,21 +55,17 @@ if (files.length === 0) {
   console.error(`fuzz: no fuzz test file matches ${positionals.join(', ')}`);
   process.exit(2);
 }
-const result = spawnSync(
-  'npx',
-  ['vitest', 'run', '--project', 'main', `--testTimeout=${(Number(values.seconds) + 120) * 1000}`, ...files],
-  {
-    stdio: 'inherit',
-    env: {
-      ...process.env,
-      SHIPSHAPE_FUZZ_RUNS: values.runs,
-      SHIPSHAPE_FUZZ_SECONDS: values.seconds,
-      SHIPSHAPE_FUZZ_MAX_BYTES: values['max-bytes'],
-      SHIPSHAPE_FUZZ_STATS: stats,
-      ...(values.seed === undefined ? {} : { SHIPSHAPE_FUZZ_SEED: values.seed }),
-    },
+const result = spawnSync('npx', ['vitest', 'run', '--project', 'main', `--testTimeout=${(Number(values.seconds) + 120) * 1000}`, ...files], {
+  stdio: 'inherit',
+  env: {
+    ...process.env,
+    SHIPSHAPE_FUZZ_RUNS: values.runs,
+    SHIPSHAPE_FUZZ_SECONDS: values.seconds,
+    SHIPSHAPE_FUZZ_MAX_BYTES: values['max-bytes'],
+    SHIPSHAPE_FUZZ_STATS: stats,
+    ...(values.seed === undefined ? {} : { SHIPSHAPE_FUZZ_SEED: values.seed }),
   },
-);
+});
 const wall = (Date.now() - started) / 1000;
 
 let rows = [];

@@ -51,9 +51,13 @@ try {
     const ours = join(dir, `${name}.shipshape.cdx.json`);
     const theirs = join(dir, `${name}.trivy.cdx.json`);
     execFileSync('node', [cli, 'sbom', archive, '--format', 'cyclonedx', '--no-cache', '--quiet', '--output', ours], { stdio: 'inherit' });
-    execFileSync(join(shared, 'tools/peer-trivy.sh'), ['image', '--input', archive, '--format', 'cyclonedx', '--offline-scan', '--skip-db-update', '--output', theirs], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    execFileSync(
+      join(shared, 'tools/peer-trivy.sh'),
+      ['image', '--input', archive, '--format', 'cyclonedx', '--offline-scan', '--skip-db-update', '--output', theirs],
+      {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
     const a = packagesOf(ours, 'shipshape:layer:diffID');
     const b = packagesOf(theirs, 'aquasecurity:trivy:LayerDiffID');
     const both = [...a.keys()].filter((k) => b.has(k));

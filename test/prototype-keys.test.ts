@@ -13,11 +13,26 @@ const names = ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueO
 
 describe('names from input that are Object.prototype members find nothing', () => {
   it.each(names)('%s as a program in a CI script, a Jenkins sh step and a GitLab script', (name) => {
-    const gitlab = parsePipelines('gitlab-ci', '.gitlab-ci.yml', `build:\n  script:\n    - ${name} --x\n    - docker build -t registry.example.com/app:1 .\n`, '.');
+    const gitlab = parsePipelines(
+      'gitlab-ci',
+      '.gitlab-ci.yml',
+      `build:\n  script:\n    - ${name} --x\n    - docker build -t registry.example.com/app:1 .\n`,
+      '.',
+    );
     expect(gitlab.flatMap((p) => p.steps.map((s) => s.kind))).toEqual(['build']);
-    const jenkins = parsePipelines('jenkins', 'Jenkinsfile', `pipeline { agent any\n stages { stage("b") { steps { sh "${name}<<: *a"\n sh "docker build -t registry.example.com/app:1 ." } } } }\n`, '.');
+    const jenkins = parsePipelines(
+      'jenkins',
+      'Jenkinsfile',
+      `pipeline { agent any\n stages { stage("b") { steps { sh "${name}<<: *a"\n sh "docker build -t registry.example.com/app:1 ." } } } }\n`,
+      '.',
+    );
     expect(jenkins.flatMap((p) => p.steps.map((s) => s.kind))).toEqual(['build']);
-    const image = parsePipelines('gitlab-ci', '.gitlab-ci.yml', `build:\n  image: ${name}\n  script:\n    - docker build -t registry.example.com/app:1 .\n`, '.');
+    const image = parsePipelines(
+      'gitlab-ci',
+      '.gitlab-ci.yml',
+      `build:\n  image: ${name}\n  script:\n    - docker build -t registry.example.com/app:1 .\n`,
+      '.',
+    );
     expect(image.flatMap((p) => p.steps.map((s) => s.kind))).toEqual(['build']);
   });
 

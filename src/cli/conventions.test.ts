@@ -15,7 +15,14 @@ import { parseScanners } from './commands/scan.js';
 const compose = fileURLToPath(new URL('../../test/compose/docker-compose.yml', import.meta.url));
 const estate = fileURLToPath(new URL('../../test/k8s/estate.yaml', import.meta.url));
 
-const silentIo = (): CliIo => ({ stdout: { write: () => true }, stderr: { write: () => true }, env: {}, readStdin: async () => '', homedir: '/nonexistent', cwd: '/nonexistent' });
+const silentIo = (): CliIo => ({
+  stdout: { write: () => true },
+  stderr: { write: () => true },
+  env: {},
+  readStdin: async () => '',
+  homedir: '/nonexistent',
+  cwd: '/nonexistent',
+});
 
 /** `k8s check`, `image inspect`: a command as users type it. */
 const nameOf = (command: Command): string => (command.parent?.parent ? `${nameOf(command.parent)} ${command.name()}` : command.name());
@@ -41,10 +48,15 @@ describe('the same flag means the same on every command', () => {
         const expected = option.long === undefined ? undefined : shared[option.long];
         if (expected) {
           expect([name, option.long, option.short]).toEqual([name, option.long, expected.short]);
-          expect([name, option.long, option.required && !option.variadic ? 'value' : !option.required && !option.optional ? 'switch' : 'other']).toEqual([name, option.long, expected.shape]);
+          expect([name, option.long, option.required && !option.variadic ? 'value' : !option.required && !option.optional ? 'switch' : 'other']).toEqual([
+            name,
+            option.long,
+            expected.shape,
+          ]);
           expected.check?.(option);
         }
-        if (option.short === '-f' || option.short === '-o' || option.short === '-q' || option.short === '-s') expect([name, option.long]).toEqual([name, ['--format', '--output', '--quiet', '--severity'][['-f', '-o', '-q', '-s'].indexOf(option.short)]]);
+        if (option.short === '-f' || option.short === '-o' || option.short === '-q' || option.short === '-s')
+          expect([name, option.long]).toEqual([name, ['--format', '--output', '--quiet', '--severity'][['-f', '-o', '-q', '-s'].indexOf(option.short)]]);
         if (!option.hidden) expect([name, option.envVar]).toEqual([name, `SHIPSHAPE_${(option.long ?? '').slice(2).replaceAll('-', '_').toUpperCase()}`]);
       }
       expect([name, command.options.some((o) => o.long === '--no-color')]).toEqual([name, true]);
@@ -149,10 +161,25 @@ describe('flags from the environment and the config file', () => {
   it("takes scan settings from shipshape.yaml's scan: section: flag > environment > config > default", async () => {
     const project = path.join(dir, 'project');
     await mkdir(project, { recursive: true });
-    await writeFile(path.join(project, 'shipshape.yaml'), 'scan:\n  severity: [CRITICAL, HIGH]\n  exitCode: 4\n  scanners: [vuln, misconfig]\n  ignoreUnfixed: true\n  db: advisories/osv.sqlite\n  parallel: 6\n');
+    await writeFile(
+      path.join(project, 'shipshape.yaml'),
+      'scan:\n  severity: [CRITICAL, HIGH]\n  exitCode: 4\n  scanners: [vuln, misconfig]\n  ignoreUnfixed: true\n  db: advisories/osv.sqlite\n  parallel: 6\n',
+    );
     const fromConfig = await scanValues([], {}, project);
-    expect(fromConfig).toMatchObject({ severity: 'CRITICAL,HIGH', exitCode: 4, scanners: 'vuln,misconfig', ignoreUnfixed: true, db: path.join(project, 'advisories/osv.sqlite'), parallel: 6, maxDbAge: '7d' });
-    expect(await scanValues([], { SHIPSHAPE_EXIT_CODE: '9', SHIPSHAPE_PARALLEL: '2' }, project)).toMatchObject({ exitCode: 9, parallel: 2, severity: 'CRITICAL,HIGH' });
+    expect(fromConfig).toMatchObject({
+      severity: 'CRITICAL,HIGH',
+      exitCode: 4,
+      scanners: 'vuln,misconfig',
+      ignoreUnfixed: true,
+      db: path.join(project, 'advisories/osv.sqlite'),
+      parallel: 6,
+      maxDbAge: '7d',
+    });
+    expect(await scanValues([], { SHIPSHAPE_EXIT_CODE: '9', SHIPSHAPE_PARALLEL: '2' }, project)).toMatchObject({
+      exitCode: 9,
+      parallel: 2,
+      severity: 'CRITICAL,HIGH',
+    });
     expect(await scanValues(['--exit-code', '1', '-s', 'LOW'], { SHIPSHAPE_EXIT_CODE: '9' }, project)).toMatchObject({ exitCode: 1, severity: 'LOW' });
     expect(await scanValues(['--no-config'], {}, project)).toMatchObject({ exitCode: 0, parallel: 3, scanners: 'vuln,secret,config', ignoreUnfixed: false });
     expect((await scanValues([], {}, dir)).exitCode).toBe(0);
@@ -203,7 +230,12 @@ describe('progress on stderr for long-running commands', () => {
     const capture = async (extra: string[]) => {
       let out = '';
       let err = '';
-      await run([...args, ...extra], { ...silentIo(), stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t), isTTY: true, columns: 0 }, cwd: process.cwd() });
+      await run([...args, ...extra], {
+        ...silentIo(),
+        stdout: { write: (t: string) => (out += t) },
+        stderr: { write: (t: string) => (err += t), isTTY: true, columns: 0 },
+        cwd: process.cwd(),
+      });
       return { out, err };
     };
     const { out, err } = await capture([]);

@@ -77,7 +77,10 @@ function parsed(command: Command, option: Option, value: string): unknown {
     return option.parseArg(value, command.getOptionValueSource(key) === 'default' ? command.getOptionValue(key) : undefined);
   } catch (error) {
     if (!(error instanceof InvalidArgumentError)) throw error;
-    return command.error(`environment variable '${option.envVar ?? ''}' with value '${value}' is invalid. ${error.message}`, { exitCode: error.exitCode, code: error.code });
+    return command.error(`environment variable '${option.envVar ?? ''}' with value '${value}' is invalid. ${error.message}`, {
+      exitCode: error.exitCode,
+      code: error.code,
+    });
   }
 }
 

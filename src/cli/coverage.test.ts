@@ -81,12 +81,22 @@ describe('scan image says which packages were not checked', () => {
     expect(report.coverage).toMatchObject({
       complete: false,
       ecosystems: [
-        { ecosystem: 'Alpine:v3.19', kind: 'os', covered: false, advisories: 0, packages: 3, reason: 'the advisory database holds no Alpine:v3.19 advisories', fix: 'shipshape db update --ecosystem Alpine' },
+        {
+          ecosystem: 'Alpine:v3.19',
+          kind: 'os',
+          covered: false,
+          advisories: 0,
+          packages: 3,
+          reason: 'the advisory database holds no Alpine:v3.19 advisories',
+          fix: 'shipshape db update --ecosystem Alpine',
+        },
         { ecosystem: 'npm', kind: 'language', covered: true, advisories: 1, packages: 1 },
       ],
     });
     expect(report.coverage?.notChecked.map((p) => p.purl.replace(/@.*/, ''))).toEqual(['pkg:apk/alpine/busybox', 'pkg:apk/alpine/musl', 'pkg:apk/alpine/zlib']);
-    expect(stderr).toBe('shipshape: warning: 3 packages of Alpine:v3.19 not checked: the advisory database holds no Alpine:v3.19 advisories (shipshape db update --ecosystem Alpine)\n');
+    expect(stderr).toBe(
+      'shipshape: warning: 3 packages of Alpine:v3.19 not checked: the advisory database holds no Alpine:v3.19 advisories (shipshape db update --ecosystem Alpine)\n',
+    );
   });
 
   it('table: never "No vulnerabilities found" alone, and says what was not checked', async () => {
@@ -105,17 +115,25 @@ describe('scan image says which packages were not checked', () => {
   });
 
   it('SARIF: a warning notification of the run, valid against the SARIF 2.1.0 schema', async () => {
-    const log = JSON.parse((await shipshape(['scan', 'image', image, ...db(), '-f', 'sarif'])).stdout) as { runs: { invocations?: { toolExecutionNotifications: { level: string; message: { text: string } }[] }[] }[] };
+    const log = JSON.parse((await shipshape(['scan', 'image', image, ...db(), '-f', 'sarif'])).stdout) as {
+      runs: { invocations?: { toolExecutionNotifications: { level: string; message: { text: string } }[] }[] }[];
+    };
     expect(await sarifErrors(log)).toBeUndefined();
     expect(log.runs[0]?.invocations?.[0]?.toolExecutionNotifications).toEqual([
-      expect.objectContaining({ level: 'warning', message: { text: expect.stringMatching(/^Not checked for vulnerabilities: 3 packages of Alpine:v3\.19 not checked/) as unknown } }),
+      expect.objectContaining({
+        level: 'warning',
+        message: { text: expect.stringMatching(/^Not checked for vulnerabilities: 3 packages of Alpine:v3\.19 not checked/) as unknown },
+      }),
     ]);
   });
 
   it('CycloneDX: coverage in the metadata, each package not checked marked, valid against the 1.6 schema', async () => {
     const { stdout } = await shipshape(['scan', 'image', image, ...db(), '-f', 'cyclonedx']);
     expect(await new Validation.JsonStrictValidator(Spec.Version.v1dot6).validate(stdout)).toBeNull();
-    const bom = JSON.parse(stdout) as { metadata: { properties: { name: string; value: string }[] }; components: { purl?: string; properties?: { name: string; value: string }[] }[] };
+    const bom = JSON.parse(stdout) as {
+      metadata: { properties: { name: string; value: string }[] };
+      components: { purl?: string; properties?: { name: string; value: string }[] }[];
+    };
     expect(bom.metadata.properties).toEqual(
       expect.arrayContaining([
         { name: 'shipshape:vulnerabilities:coverage', value: 'incomplete' },
@@ -123,7 +141,9 @@ describe('scan image says which packages were not checked', () => {
         { name: 'shipshape:vulnerabilities:coverage:npm', value: 'covered (1 advisories, 1 packages)' },
       ]),
     );
-    const marked = bom.components.filter((c) => c.properties?.some((p) => p.name === 'shipshape:vulnerabilities:not-checked')).map((c) => c.purl?.replace(/@.*/, ''));
+    const marked = bom.components
+      .filter((c) => c.properties?.some((p) => p.name === 'shipshape:vulnerabilities:not-checked'))
+      .map((c) => c.purl?.replace(/@.*/, ''));
     expect(marked.sort()).toEqual(['pkg:apk/alpine/busybox', 'pkg:apk/alpine/musl', 'pkg:apk/alpine/zlib']);
   });
 });
@@ -132,10 +152,21 @@ describe('scan image of a Debian 12 image against advisories without Debian 12',
   it('does not say "No vulnerabilities found"; names Debian:12 and its 88 packages', async () => {
     const db = ['--db', path.join(dir, 'shared.sqlite')];
     expect((await shipshape(['db', 'import', sharedPath('advisories', 'Debian'), sharedPath('advisories', 'npm'), ...db])).code).toBe(0);
-    const { code, stdout, stderr } = await shipshape(['scan', 'image', sharedPath('images', 'debian-bookworm.oci.tar'), ...db, '--scanners', 'vuln', '--exit-code', '1']);
+    const { code, stdout, stderr } = await shipshape([
+      'scan',
+      'image',
+      sharedPath('images', 'debian-bookworm.oci.tar'),
+      ...db,
+      '--scanners',
+      'vuln',
+      '--exit-code',
+      '1',
+    ]);
     expect(code).toBe(1);
     expect(stdout).not.toContain('No vulnerabilities found.');
-    expect(stderr).toContain('88 packages of Debian:12 not checked: the advisory database holds no Debian:12 advisories (shipshape db update --ecosystem Debian)');
+    expect(stderr).toContain(
+      '88 packages of Debian:12 not checked: the advisory database holds no Debian:12 advisories (shipshape db update --ecosystem Debian)',
+    );
     // the same database covers Debian 11: the bullseye image is checked whole
     const app = JSON.parse((await shipshape(['scan', 'image', sharedPath('images', 'bullseye-app.oci.tar'), ...db, '-f', 'json'])).stdout) as ScanReport;
     expect(app.coverage).toMatchObject({ complete: true, notChecked: [] });

@@ -2,7 +2,6 @@ import type { Diagnostic } from '../core/diagnostics.js';
 import { escapeControls } from '../core/format.js';
 import { ExitCode, type CliIo } from './io.js';
 
-
 /** How many unread inputs are named one by one; the rest are counted. */
 const namedAtMost = 20;
 
@@ -14,7 +13,8 @@ const namedAtMost = 20;
  */
 export function failClosed(io: CliIo, unread: readonly Diagnostic[], exitCode: number): number {
   if (unread.length === 0) return exitCode;
-  for (const d of unread.slice(0, namedAtMost)) io.stderr.write(`shipshape: error: ${d.where === undefined ? '' : `${escapeControls(d.where)}: `}${escapeControls(d.message)}\n`);
+  for (const d of unread.slice(0, namedAtMost))
+    io.stderr.write(`shipshape: error: ${d.where === undefined ? '' : `${escapeControls(d.where)}: `}${escapeControls(d.message)}\n`);
   if (unread.length > namedAtMost) io.stderr.write(`shipshape: error: … and ${unread.length - namedAtMost} more\n`);
   io.stderr.write('  hint: the result covers only what could be read and checked; fix or leave out what is named above\n');
   return ExitCode.error;

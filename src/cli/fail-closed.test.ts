@@ -48,14 +48,43 @@ describe('k8s check fails closed on manifests it cannot read', () => {
   const hostile: [string, () => string | Buffer, RegExp][] = [
     ['an alias bomb', () => `${privilegedPod('bomb').trimEnd()}\nx:\n${aliasBomb('  ', '[')}\n`, /:1: document skipped: Excessive alias count/],
     ['a merge-key bomb', () => `${privilegedPod('merged')}${mergeBomb('x-')}\n`, /:1: document skipped: Excessive alias count/],
-    ['duplicate keys (kubectl decodes strictly)', () => `${privilegedPod('dup')}spec: {containers: [{name: c, image: "nginx:1"}]}\n`, /:5: invalid YAML; document skipped: Map keys must be unique/],
-    ['deep flow nesting', () => `${privilegedPod('deep').trimEnd()}\nx: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`, /:5: invalid YAML; document skipped: /],
-    ['deep block nesting', () => `${privilegedPod('deep').trimEnd()}\nx:\n${Array.from({ length: 3000 }, (_, i) => `${' '.repeat(i + 1)}- `).join('\n')}x\n`, /invalid YAML; document skipped|could not parse/],
-    ['too many documents', () => `${'---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n'.repeat(10_001)}---\n${privilegedPod('last')}`, /: more than 10000 documents; the rest are not loaded/],
-    ['a List with an item that is not a mapping', () => `apiVersion: v1\nkind: List\nitems:\n- ${privilegedPod('x').replace(/\n/g, '\n  ').trimEnd()}\n- just a string\n`, /:8: an item of the List is not a mapping; it is not checked/],
+    [
+      'duplicate keys (kubectl decodes strictly)',
+      () => `${privilegedPod('dup')}spec: {containers: [{name: c, image: "nginx:1"}]}\n`,
+      /:5: invalid YAML; document skipped: Map keys must be unique/,
+    ],
+    [
+      'deep flow nesting',
+      () => `${privilegedPod('deep').trimEnd()}\nx: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`,
+      /:5: invalid YAML; document skipped: /,
+    ],
+    [
+      'deep block nesting',
+      () => `${privilegedPod('deep').trimEnd()}\nx:\n${Array.from({ length: 3000 }, (_, i) => `${' '.repeat(i + 1)}- `).join('\n')}x\n`,
+      /invalid YAML; document skipped|could not parse/,
+    ],
+    [
+      'too many documents',
+      () => `${'---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n'.repeat(10_001)}---\n${privilegedPod('last')}`,
+      /: more than 10000 documents; the rest are not loaded/,
+    ],
+    [
+      'a List with an item that is not a mapping',
+      () => `apiVersion: v1\nkind: List\nitems:\n- ${privilegedPod('x').replace(/\n/g, '\n  ').trimEnd()}\n- just a string\n`,
+      /:8: an item of the List is not a mapping; it is not checked/,
+    ],
     [
       'a kubectl get -o json dump with a broken item',
-      () => JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [{ metadata: { name: 'nokind' }, spec: { containers: [{ name: 'c', image: 'x', securityContext: { privileged: true } }] } }] }, null, 2),
+      () =>
+        JSON.stringify(
+          {
+            apiVersion: 'v1',
+            kind: 'List',
+            items: [{ metadata: { name: 'nokind' }, spec: { containers: [{ name: 'c', image: 'x', securityContext: { privileged: true } }] } }],
+          },
+          null,
+          2,
+        ),
       /:5: an item of the List has no apiVersion and kind; it is not checked/,
     ],
     ['bytes that are not UTF-8', () => Buffer.from(`${privilegedPod('caf\xe9')}`, 'latin1'), /: not UTF-8 text; not loaded/],
@@ -73,7 +102,14 @@ describe('k8s check fails closed on manifests it cannot read', () => {
   });
 
   it('the items of a typed list (an API list response) are what the list says, and are checked', async () => {
-    const target = await file('k8s/podlist.json', JSON.stringify({ apiVersion: 'v1', kind: 'PodList', items: [{ metadata: { name: 'raw', namespace: 'prod' }, spec: { containers: [{ name: 'c', image: 'x', securityContext: { privileged: true } }] } }] }));
+    const target = await file(
+      'k8s/podlist.json',
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'PodList',
+        items: [{ metadata: { name: 'raw', namespace: 'prod' }, spec: { containers: [{ name: 'c', image: 'x', securityContext: { privileged: true } }] } }],
+      }),
+    );
     const { code, stdout, stderr } = await runCli(['k8s', 'check', target, '-f', 'json', '--exit-code', '1']);
     expect([code, stderr]).toEqual([1, '']);
     const report = JSON.parse(stdout) as { results: { kind: string; name: string; allowed: boolean }[] };
@@ -88,7 +124,11 @@ describe('compose check fails closed on files it cannot read', () => {
     ['a merge-key bomb', () => `${mergeBomb('x-')}\nservices:\n  web:\n    <<: *m11\n    image: nginx:1\n`, /: not loaded: Excessive alias count/],
     ['duplicate keys', () => `${service}  web:\n    image: nginx:1\n`, /:5: invalid YAML: Map keys must be unique/],
     ['deep nesting', () => `${service}    x: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`, /:5: invalid YAML: /],
-    ['two documents (compose reads one)', () => `services:\n  web:\n    image: nginx:1\n---\n${service}`, /:4: invalid YAML: Source contains multiple documents/],
+    [
+      'two documents (compose reads one)',
+      () => `services:\n  web:\n    image: nginx:1\n---\n${service}`,
+      /:4: invalid YAML: Source contains multiple documents/,
+    ],
     ['bytes that are not UTF-8', () => Buffer.from(`${service}    labels: {a: caf\xe9}\n`, 'latin1'), /: not UTF-8 text; not loaded/],
   ];
 
@@ -113,7 +153,16 @@ describe('scan image --exit-code does not pass on a package database it could no
     const archive = await writeArchive(path.join(dir, `${name}.tar`), dockerArchiveFiles([{ image, tags: [`${name}:1`] }]));
     const env = { SHIPSHAPE_CACHE_DIR: path.join(dir, 'scan-cache') };
     // a database that covers Debian 12, so no package is left unchecked for want of advisories
-    const osv = await file('osv/DSA-9999-1.json', JSON.stringify({ id: 'DSA-9999-1', modified: '2024-01-01T00:00:00Z', affected: [{ package: { ecosystem: 'Debian:12', name: 'not-installed' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.0' }] }] }] }));
+    const osv = await file(
+      'osv/DSA-9999-1.json',
+      JSON.stringify({
+        id: 'DSA-9999-1',
+        modified: '2024-01-01T00:00:00Z',
+        affected: [
+          { package: { ecosystem: 'Debian:12', name: 'not-installed' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.0' }] }] },
+        ],
+      }),
+    );
     expect((await runCli(['db', 'import', path.dirname(osv)], { env })).code).toBe(0);
     const { code, stdout, stderr } = await runCli(['scan', 'image', archive, '--scanners', 'vuln', '--exit-code', '1', '-f', 'json', '--no-cache'], { env });
     return { code, stderr, diagnostics: (JSON.parse(stdout) as { diagnostics: { code: string }[] }).diagnostics };
@@ -130,7 +179,10 @@ describe('scan image --exit-code does not pass on a package database it could no
   ])('%s: the gate fails, and the file is named', async (what, status) => {
     const { code, stderr, diagnostics } = await scan(what.replace(/\W+/g, '-'), status);
     expect(code, what).toBe(1);
-    expect(diagnostics.map((d) => d.code), what).toContain('inventory.dpkg');
+    expect(
+      diagnostics.map((d) => d.code),
+      what,
+    ).toContain('inventory.dpkg');
     expect(stderr, what).toMatch(/^shipshape: warning: layer 0: \/var\/lib\/dpkg\/status: dpkg: .* \(packages there may not all be checked\)$/m);
     expect(stderr, what).toMatch(/^shipshape: the --exit-code gate fails: 1 package file or version could not be read or compared completely$/m);
   });
@@ -154,10 +206,25 @@ describe('registry scan fails closed on a repository it could not read', () => {
     };
     server = await startServer(fake.handler);
     for (const exitCode of ['1', '0']) {
-      const { code, stdout, stderr } = await runCli(['registry', 'scan', server.host, '--plain-http', '--scanners', 'none', '--no-history', '--no-cache', '-f', 'json', '--exit-code', exitCode]);
+      const { code, stdout, stderr } = await runCli([
+        'registry',
+        'scan',
+        server.host,
+        '--plain-http',
+        '--scanners',
+        'none',
+        '--no-history',
+        '--no-cache',
+        '-f',
+        'json',
+        '--exit-code',
+        exitCode,
+      ]);
       expect(code, stderr).toBe(2);
       expect(stderr).toMatch(/^shipshape: error: team\/broken: .*storage failure/m);
-      expect((JSON.parse(stdout) as { repositories: { name: string; tags: unknown[] }[] }).repositories.find((r) => r.name === 'team/app')?.tags).toHaveLength(1);
+      expect((JSON.parse(stdout) as { repositories: { name: string; tags: unknown[] }[] }).repositories.find((r) => r.name === 'team/app')?.tags).toHaveLength(
+        1,
+      );
     }
   });
 });

@@ -5,7 +5,14 @@ import { durationMs, numericFlagParsers, parseDuration, parseExitCode, parseInde
 import type { CliIo } from './io.js';
 import { createProgram } from './program.js';
 
-const io: CliIo = { stdout: { write: () => true }, stderr: { write: () => true }, env: {}, readStdin: async () => '', homedir: '/nonexistent', cwd: '/nonexistent' };
+const io: CliIo = {
+  stdout: { write: () => true },
+  stderr: { write: () => true },
+  env: {},
+  readStdin: async () => '',
+  homedir: '/nonexistent',
+  cwd: '/nonexistent',
+};
 
 /** Every command of the program with its path of names (`['scan', 'image']`), depth first. */
 function commands(command: Command, names: string[] = []): { names: string[]; command: Command }[] {
@@ -27,7 +34,14 @@ const numericOptions = commands(createProgram(io, () => undefined)).flatMap(({ n
 describe('numeric flags', () => {
   it('every numeric option of every command goes through one of the validators, --exit-code through parseExitCode', () => {
     expect(numericOptions.map(({ names, option }) => `${names.join(' ')} ${option.long ?? ''}`)).toEqual(
-      expect.arrayContaining(['posture --exit-code', 'posture --fail-under', 'scan image --max-db-age', 'scan image --parallel', 'registry scan --max-image-age', 'image inspect --layer']),
+      expect.arrayContaining([
+        'posture --exit-code',
+        'posture --fail-under',
+        'scan image --max-db-age',
+        'scan image --parallel',
+        'registry scan --max-image-age',
+        'image inspect --layer',
+      ]),
     );
     for (const { names, option } of numericOptions) {
       const where = `${names.join(' ')} ${option.flags}`;
@@ -42,7 +56,9 @@ describe('numeric flags', () => {
       const { code, stdout, stderr } = await runCli([...names, option.long ?? '', 'abc']);
       expect(code).toBe(2);
       expect(stdout).toBe('');
-      expect(stderr).toMatch(new RegExp(`^shipshape: error: option '${option.flags.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}' argument 'abc' is invalid\\. Expected `));
+      expect(stderr).toMatch(
+        new RegExp(`^shipshape: error: option '${option.flags.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}' argument 'abc' is invalid\\. Expected `),
+      );
       expect(stderr).not.toMatch(/\n\s+at /);
     },
   );

@@ -55,7 +55,22 @@ export function parseDuration(text: string): string {
   return text;
 }
 
-const sizeUnits: Record<string, number> = { '': 1, b: 1, k: 1e3, kb: 1e3, kib: 1024, m: 1e6, mb: 1e6, mib: 1024 ** 2, g: 1e9, gb: 1e9, gib: 1024 ** 3, t: 1e12, tb: 1e12, tib: 1024 ** 4 };
+const sizeUnits: Record<string, number> = {
+  '': 1,
+  b: 1,
+  k: 1e3,
+  kb: 1e3,
+  kib: 1024,
+  m: 1e6,
+  mb: 1e6,
+  mib: 1024 ** 2,
+  g: 1e9,
+  gb: 1e9,
+  gib: 1024 ** 3,
+  t: 1e12,
+  tb: 1e12,
+  tib: 1024 ** 4,
+};
 
 /** `--max-layer-size`: `1048576`, `512MiB`, `8GB`, `1.5GiB` → bytes, at least 1. */
 export function parseSize(text: string): number {
@@ -67,7 +82,14 @@ export function parseSize(text: string): number {
 }
 
 /** Every numeric flag parser: a contract test checks that each numeric option uses one of them. */
-export const numericFlagParsers: ReadonlySet<(text: string) => unknown> = new Set([parseExitCode, parsePositiveInt, parseIndex, parseScore, parseDuration, parseSize]);
+export const numericFlagParsers: ReadonlySet<(text: string) => unknown> = new Set([
+  parseExitCode,
+  parsePositiveInt,
+  parseIndex,
+  parseScore,
+  parseDuration,
+  parseSize,
+]);
 
 /** Decimal digits as a safe integer; undefined for anything else. */
 function wholeNumber(text: string): number | undefined {

@@ -121,7 +121,10 @@ const hostile: Hostile[] = [
     kinds: ['oci-layout', 'oci-archive', 'registry'],
     async make(kind) {
       const image = await buildImage({ layers: [{ items: files('app') }] });
-      return place(kind, withManifest(image, (manifest) => manifest.layers.forEach((layer) => (layer.size += 1))));
+      return place(
+        kind,
+        withManifest(image, (manifest) => manifest.layers.forEach((layer) => (layer.size += 1))),
+      );
     },
     error: /size mismatch/,
   },
@@ -168,7 +171,10 @@ describe('the layer cache does not trust what an image claims', () => {
   async function pair(): Promise<{ benign: BuiltImage; forged: BuiltImage }> {
     const benign = await buildImage({ layers: [{ items: files('benign') }] });
     const claimed = benign.layers[0]?.diffId ?? '';
-    const forged = await buildImage({ layers: [{ items: files('evil', 'AKIAIOSFODNN7EXAMPLE') }], config: { rootfs: { type: 'layers', diff_ids: [claimed] } } });
+    const forged = await buildImage({
+      layers: [{ items: files('evil', 'AKIAIOSFODNN7EXAMPLE') }],
+      config: { rootfs: { type: 'layers', diff_ids: [claimed] } },
+    });
     // a docker-archive names the forged layer's file after the claimed diffID too (a registry or OCI
     // layout serves it under its own digest: only the config lies there)
     return { benign, forged: { ...forged, layers: forged.layers.map((layer) => ({ ...layer, diffId: claimed })) } };

@@ -22,7 +22,10 @@ describe('commander errors look like ours', () => {
     [['nonsense'], "shipshape: error: unknown command 'nonsense'"],
     [['k8s', 'check', '--no-such-option'], "shipshape: error: unknown option '--no-such-option'"],
     [['sbom'], "shipshape: error: missing required argument 'image'"],
-    [['dockerfile', 'lint', 'Dockerfile', '-f', 'xml'], "shipshape: error: option '-f, --format <format>' argument 'xml' is invalid. Allowed choices are table, json, sarif."],
+    [
+      ['dockerfile', 'lint', 'Dockerfile', '-f', 'xml'],
+      "shipshape: error: option '-f, --format <format>' argument 'xml' is invalid. Allowed choices are table, json, sarif.",
+    ],
     [['version', 'compare', 'a', 'b'], "shipshape: error: required option '--scheme <scheme>' not specified"],
   ])('%j: exit 2, `shipshape: error:` and a hint', async (args, message) => {
     const { code, stdout, stderr } = await runCli(args);
@@ -55,7 +58,9 @@ describe('--platform', () => {
     for (const image of [archive, layout]) {
       const wrong = await runCli(['image', 'inspect', image, '--platform', 'linux/arm64', '--no-cache']);
       expect([wrong.code, wrong.stdout], image).toEqual([2, '']);
-      expect(wrong.stderr).toMatch(/^shipshape: error: .* has no image for platform linux\/arm64; it is a single-platform linux\/amd64 image\n {2}hint: leave out --platform/);
+      expect(wrong.stderr).toMatch(
+        /^shipshape: error: .* has no image for platform linux\/arm64; it is a single-platform linux\/amd64 image\n {2}hint: leave out --platform/,
+      );
       expect((await runCli(['image', 'inspect', image, '--platform', 'linux/amd64', '--no-cache'])).code).toBe(0);
     }
     const armOnly = await writeArchive(path.join(dir, 'arm.tar'), dockerArchiveFiles([{ image: arm, tags: ['arm:1'] }]));
@@ -63,9 +68,27 @@ describe('--platform', () => {
     expect([asItIs.code, asItIs.stderr]).toEqual([0, '']);
     expect((JSON.parse(asItIs.stdout) as { platform: unknown }).platform).toEqual({ os: 'linux', architecture: 'arm64', variant: 'v8' });
 
-    const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: arm.manifestDigest, size: arm.manifest.length, platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } }] }));
+    const index = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.index.v1+json',
+        manifests: [
+          {
+            mediaType: 'application/vnd.oci.image.manifest.v1+json',
+            digest: arm.manifestDigest,
+            size: arm.manifest.length,
+            platform: { os: 'linux', architecture: 'arm64', variant: 'v8' },
+          },
+        ],
+      }),
+    );
     const files = ociLayoutFiles([{ image: arm }], [index]);
-    files.set('index.json', Buffer.from(JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.index.v1+json', digest: sha256(index), size: index.length }] })));
+    files.set(
+      'index.json',
+      Buffer.from(
+        JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.index.v1+json', digest: sha256(index), size: index.length }] }),
+      ),
+    );
     const multi = await writeDirectory(path.join(dir, 'arm-index'), files);
     const noDefault = await runCli(['image', 'inspect', multi, '--no-cache']);
     expect(noDefault.code).toBe(2);
@@ -115,14 +138,20 @@ describe('manifests and compose files that cannot be read fail closed', () => {
     const { code, stdout, stderr } = await runCli(['k8s', 'check', manifests, '-f', 'json', '--exit-code', '0']);
     expect(code).toBe(2);
     expect((JSON.parse(stdout) as { results: { name: string }[] }).results.map((r) => r.name)).toEqual(['ok']);
-    expect(stderr).toBe(`shipshape: error: ${path.join(manifests, 'a.yaml')}:9: invalid YAML; document skipped: Flow sequence in block collection must be sufficiently indented and end with a ]\n  hint: the result covers only what could be read and checked; fix or leave out what is named above\n`);
+    expect(stderr).toBe(
+      `shipshape: error: ${path.join(manifests, 'a.yaml')}:9: invalid YAML; document skipped: Flow sequence in block collection must be sufficiently indented and end with a ]\n  hint: the result covers only what could be read and checked; fix or leave out what is named above\n`,
+    );
   });
 
   it('an empty directory is not a pass: k8s check and compose check say nothing was found', async () => {
     const empty = path.join(dir, 'empty');
     await mkdir(path.join(empty, 'sub'), { recursive: true });
     await writeFile(path.join(empty, 'README.md'), 'not a manifest\n');
-    expect(await runCli(['k8s', 'check', empty])).toEqual({ code: 2, stdout: '', stderr: `shipshape: error: ${empty}: no manifests found (no *.yaml, *.yml or *.json files in it or below)\n` });
+    expect(await runCli(['k8s', 'check', empty])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `shipshape: error: ${empty}: no manifests found (no *.yaml, *.yml or *.json files in it or below)\n`,
+    });
     expect(await runCli(['compose', 'check', empty])).toEqual({
       code: 2,
       stdout: '',

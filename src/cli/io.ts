@@ -21,4 +21,3 @@ export interface CliIo {
 
 /** Exit codes (the README's "Exit codes" table): 0 success; 1 `posture --fail-under` missed without `--exit-code`; 2 a usage or input error, or an input not read (fail closed). `--exit-code N` makes N the code of findings. */
 export const ExitCode = { ok: 0, findings: 1, error: 2 } as const;
-

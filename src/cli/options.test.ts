@@ -46,7 +46,10 @@ describe('--allow-realm and allowRealm: credentials go to a token realm on anoth
     );
     expect(tokens.tokenRequests).toEqual([]);
 
-    const allowed = await runCli(['image', 'inspect', image, '--plain-http', '--no-cache', '-q', '-f', 'json', '--allow-realm', `http://${tokens.host.toUpperCase()}/token`], { env });
+    const allowed = await runCli(
+      ['image', 'inspect', image, '--plain-http', '--no-cache', '-q', '-f', 'json', '--allow-realm', `http://${tokens.host.toUpperCase()}/token`],
+      { env },
+    );
     expect([allowed.code, allowed.stderr]).toEqual([0, '']);
     expect(tokens.tokenRequests.map((r) => r.user)).toEqual(['alice']);
   });
@@ -57,19 +60,23 @@ describe('--allow-realm and allowRealm: credentials go to a token realm on anoth
     expect(stderr).toMatch(/^shipshape: error: --allow-realm "auth example" is not a host\[:port\]\n/);
   });
 
-  it("a registry of shipshape.yaml is read with its allowRealm, and not without it (with the reason)", async () => {
+  it('a registry of shipshape.yaml is read with its allowRealm, and not without it (with the reason)', async () => {
     const { registry, tokens } = await registryWithRealmElsewhere();
     const mapOf = async (allowRealm: string): Promise<LifecycleMap> => {
       const config = path.join(dir, `shipshape-${allowRealm ? 'allowed' : 'refused'}.yaml`);
       const credentials = 'credentialsFrom: { env: { username: REG_USER, password: REG_PASS } }';
       await writeFile(config, `registries:\n  - { name: "${registry.host}/team/app", plainHttp: true, ${credentials}${allowRealm} }\n`);
-      const run = await runCli(['map', '--config', config, '-f', 'json', '-q'], { env: { REG_USER: 'alice', REG_PASS: 's3cret', SHIPSHAPE_CACHE_DIR: path.join(dir, 'cache') } });
+      const run = await runCli(['map', '--config', config, '-f', 'json', '-q'], {
+        env: { REG_USER: 'alice', REG_PASS: 's3cret', SHIPSHAPE_CACHE_DIR: path.join(dir, 'cache') },
+      });
       expect(run.code, run.stderr).toBe(0);
       return JSON.parse(run.stdout) as LifecycleMap;
     };
     const refusal = `${registry.host}: its token realm ${tokens.realm} is on another host (${tokens.host}); refusing to send it the credentials`;
     const refused = await mapOf('');
-    expect(refused.diagnostics).toContainEqual(expect.objectContaining({ code: 'registry.scan', message: expect.stringContaining(`team/app: tags could not be listed: ${refusal}`) }));
+    expect(refused.diagnostics).toContainEqual(
+      expect.objectContaining({ code: 'registry.scan', message: expect.stringContaining(`team/app: tags could not be listed: ${refusal}`) }),
+    );
     // the access probe asks for anonymous tokens, which may go anywhere: the password never went
     expect(tokens.tokenRequests.filter((r) => r.user !== undefined)).toEqual([]);
     const allowed = await mapOf(`, allowRealm: ["${tokens.host}"]`);

@@ -13,7 +13,10 @@ export function addImageOptions(command: Command): Command {
   return addRegistryOptions(
     command
       .option('--image <name>', 'which image of an archive or layout holding several (name:tag or OCI ref name)')
-      .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image (default: linux/amd64); when given, a single-platform image must be it'),
+      .option(
+        '--platform <os/arch[/variant]>',
+        'platform to pick from a multi-platform image (default: linux/amd64); when given, a single-platform image must be it',
+      ),
     'layers read at once',
   );
 }
@@ -98,7 +101,9 @@ export async function resolveRegistryOptions(values: RegistryOptionValues, io: C
 function realmHost(text: string): string {
   const host = hostOfAddress(text).toLowerCase();
   if (!/^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::\d+)?$/.test(host)) {
-    throw new UsageError(`--allow-realm ${JSON.stringify(text)} is not a host[:port]`, { hint: 'name the host of the token realm, e.g. --allow-realm auth.example.com' });
+    throw new UsageError(`--allow-realm ${JSON.stringify(text)} is not a host[:port]`, {
+      hint: 'name the host of the token realm, e.g. --allow-realm auth.example.com',
+    });
   }
   return host;
 }

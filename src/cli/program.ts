@@ -94,9 +94,7 @@ function shown(message: string): string {
 function reportError(error: unknown, io: CliIo): number {
   if (error instanceof CommanderError) {
     // help and version "errors" are successes; commander has already printed its message
-    return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help'
-      ? ExitCode.ok
-      : ExitCode.error;
+    return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? ExitCode.ok : ExitCode.error;
   }
   const debug = Boolean(io.env.SHIPSHAPE_DEBUG);
   if (isShipshapeError(error)) {

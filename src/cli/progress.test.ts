@@ -26,7 +26,13 @@ describe('ProgressLine', () => {
   it('shows layers done and bytes read, on one rewritten line, and clears it at the end', () => {
     const terminal = io(true);
     const progress = ProgressLine.for(terminal, false) as ProgressLine;
-    const image = { name: 'x', reference: 'app:1', manifestDigest: `sha256:${'a'.repeat(64)}`, configDigest: 'sha256:b', layers: [{}, {}] } as unknown as ResolvedImage;
+    const image = {
+      name: 'x',
+      reference: 'app:1',
+      manifestDigest: `sha256:${'a'.repeat(64)}`,
+      configDigest: 'sha256:b',
+      layers: [{}, {}],
+    } as unknown as ResolvedImage;
     progress.update({ kind: 'resolved', image });
     progress.update({ kind: 'layer-start', index: 0, total: 2, size: 2048, cached: false });
     progress.update({ kind: 'layer-done', index: 0 });

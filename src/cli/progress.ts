@@ -23,7 +23,9 @@ export class ProgressLine {
   readonly update = (event: ProgressEvent): void => {
     if (event.kind === 'resolved') {
       this.total = event.image.layers.length;
-      this.write(`Resolved ${event.image.reference ?? event.image.name} ${shortDigest(event.image.manifestDigest ?? event.image.configDigest)}; reading ${this.total} layers`);
+      this.write(
+        `Resolved ${event.image.reference ?? event.image.name} ${shortDigest(event.image.manifestDigest ?? event.image.configDigest)}; reading ${this.total} layers`,
+      );
       return;
     }
     const layer = this.layers.get(event.index) ?? { bytes: 0, size: 0, done: false, cached: false };

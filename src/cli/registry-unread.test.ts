@@ -31,7 +31,9 @@ function push(repository: string, image: BuiltImage): void {
 }
 
 const scan = (cacheDir: string): Promise<CliRun> =>
-  runCli(['registry', 'scan', server.host, '--plain-http', '--no-history', '--scanners', 'secret', '-f', 'json', '--cache-dir', cacheDir, '--quiet'], { homedir: dir });
+  runCli(['registry', 'scan', server.host, '--plain-http', '--no-history', '--scanners', 'secret', '-f', 'json', '--cache-dir', cacheDir, '--quiet'], {
+    homedir: dir,
+  });
 
 const platformOf = (report: RegistryScanReport, repository: string) => report.repositories.find((r) => r.name === repository)?.images[0]?.platforms[0];
 
@@ -40,7 +42,10 @@ function expectComplete(report: RegistryScanReport, repository: string): void {
   expect(platform?.digest, repository).toBe(digests[repository]);
   expect(platform?.os, repository).toMatchObject({ id: 'alpine', version: '3.19.0' });
   // read: its layers found nothing, its config the builder's SECRET_TOKEN
-  expect(platform?.secrets?.map((s) => s.path), repository).toEqual(['config:Env/SECRET_TOKEN']);
+  expect(
+    platform?.secrets?.map((s) => s.path),
+    repository,
+  ).toEqual(['config:Env/SECRET_TOKEN']);
 }
 
 beforeAll(async () => {
@@ -74,21 +79,33 @@ describe('registry scan with one bad repository among good ones', () => {
     push('bad/blob', await buildImage({ layers: [{ items: files('blob'), tamper: (blob) => Buffer.concat([blob.subarray(0, -4), Buffer.from('XXXX')]) }] }));
     // a config that claims good/one's layer (now cached, and read in the same scan) over its own content
     const claimed = good.layers[0]?.diffId;
-    push('bad/claims', await buildImage({ layers: [{ items: files('evil', 'AKIAIOSFODNN7EXAMPLE') }], config: { rootfs: { type: 'layers', diff_ids: [claimed] } } }));
+    push(
+      'bad/claims',
+      await buildImage({ layers: [{ items: files('evil', 'AKIAIOSFODNN7EXAMPLE') }], config: { rootfs: { type: 'layers', diff_ids: [claimed] } } }),
+    );
 
-    for (const [label, cache] of [['warm cache', cacheDir], ['cold cache', path.join(dir, 'fresh')]]) {
+    for (const [label, cache] of [
+      ['warm cache', cacheDir],
+      ['cold cache', path.join(dir, 'fresh')],
+    ]) {
       const result = await scan(cache ?? '');
       expect(result.code, `${label}: ${result.stderr}`).toBe(2);
       const report = JSON.parse(result.stdout) as RegistryScanReport;
       expect(report.unread?.map((u) => u.where).sort(), label).toEqual([`bad/blob@${digests['bad/blob']}`, `bad/claims@${digests['bad/claims']}`]);
-      expect(report.unread?.every((u) => /^the image could not be read: .*digest mismatch/.test(u.message)), label).toBe(true);
+      expect(
+        report.unread?.every((u) => /^the image could not be read: .*digest mismatch/.test(u.message)),
+        label,
+      ).toBe(true);
       for (const u of report.unread ?? []) expect(result.stderr, label).toContain(`shipshape: error: ${u.where}: the image could not be read`);
       expect(result.stderr, label).not.toMatch(/^\s+at /m);
       // what could not be read is unknown, never clean
       const forged = platformOf(report, 'bad/claims');
       expect(forged?.digest, label).toBe(digests['bad/claims']);
       expect([forged?.os, forged?.secrets], label).toEqual([undefined, undefined]);
-      expect(report.repositories.map((r) => r.name), label).toEqual(['bad/blob', 'bad/claims', 'good/one', 'good/two']);
+      expect(
+        report.repositories.map((r) => r.name),
+        label,
+      ).toEqual(['bad/blob', 'bad/claims', 'good/one', 'good/two']);
       expectComplete(report, 'good/one');
       expectComplete(report, 'good/two');
     }

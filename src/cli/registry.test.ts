@@ -24,9 +24,24 @@ describe("shipshape registry scan against Debian's docker-registry", skipWhen(sh
 
   const shipshape = (args: string[]): Promise<CliRun> => runCli(args, { env: { SHIPSHAPE_CACHE_DIR: path.join(dir, 'cache') } });
   const scan = async (extra: string[] = []): Promise<RegistryScanReport> => {
-    const result = await shipshape(['registry', 'scan', registry.host, '--plain-http', '--key', path.join(dir, 'cosign.pub'), '--db', path.join(dir, 'osv.sqlite'), '-f', 'json', ...extra]);
+    const result = await shipshape([
+      'registry',
+      'scan',
+      registry.host,
+      '--plain-http',
+      '--key',
+      path.join(dir, 'cosign.pub'),
+      '--db',
+      path.join(dir, 'osv.sqlite'),
+      '-f',
+      'json',
+      ...extra,
+    ]);
     // the shared advisories hold no Debian 12 records: each bookworm image is said not to be fully checked, nothing else is said
-    for (const line of result.stderr.split('\n').filter(Boolean)) expect(line).toMatch(/^shipshape: warning: [a-z/]+:[\w.,]+ \(linux\/amd64\): 88 Debian:12 packages \(the advisory database holds no Debian:12 advisories; shipshape db update --ecosystem Debian\) not checked for vulnerabilities$/);
+    for (const line of result.stderr.split('\n').filter(Boolean))
+      expect(line).toMatch(
+        /^shipshape: warning: [a-z/]+:[\w.,]+ \(linux\/amd64\): 88 Debian:12 packages \(the advisory database holds no Debian:12 advisories; shipshape db update --ecosystem Debian\) not checked for vulnerabilities$/,
+      );
     expect(result.code).toBe(0);
     return JSON.parse(result.stdout) as RegistryScanReport;
   };
@@ -41,14 +56,24 @@ describe("shipshape registry scan against Debian's docker-registry", skipWhen(sh
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'shipshape-registry-scan-'));
     registry = await startRegistry();
-    [bullseye, bookworm] = await Promise.all([pushImage(bullseyeArchive(), registry, 'shop/app:1.0'), pushImage(bookwormArchive(), registry, 'base/debian:12')]);
+    [bullseye, bookworm] = await Promise.all([
+      pushImage(bullseyeArchive(), registry, 'shop/app:1.0'),
+      pushImage(bookwormArchive(), registry, 'base/debian:12'),
+    ]);
     await pushImage(bullseyeArchive(), registry, 'shop/app:latest');
     await pushImage(bookwormArchive(), registry, 'shop/forged:1');
     await writeFile(path.join(dir, 'cosign.pub'), signer.publicKey.export({ type: 'spki', format: 'pem' }));
     await signImage(registry, 'shop/app', bullseye, signer.privateKey);
     await attestImage(registry, 'shop/app', bullseye, signer.privateKey, { predicateType: 'https://slsa.dev/provenance/v1' });
     await signImage(registry, 'shop/forged', bookworm, stranger.privateKey);
-    const imported = await shipshape(['db', 'import', sharedPath('advisories', 'npm'), sharedPath('advisories', 'Debian'), '--db', path.join(dir, 'osv.sqlite')]);
+    const imported = await shipshape([
+      'db',
+      'import',
+      sharedPath('advisories', 'npm'),
+      sharedPath('advisories', 'Debian'),
+      '--db',
+      path.join(dir, 'osv.sqlite'),
+    ]);
     expect(imported.code).toBe(0);
 
     first = await scan();
@@ -66,7 +91,10 @@ describe("shipshape registry scan against Debian's docker-registry", skipWhen(sh
   it('lists every repository and resolves tags to digests, one stored image per digest', () => {
     expect(first.repositories.map((r) => r.name)).toEqual(['base/debian', 'shop/app', 'shop/forged']);
     const app = first.repositories.find((r) => r.name === 'shop/app');
-    expect(app?.tags.map((t) => [t.tag, t.digest]).sort()).toEqual([['1.0', bullseye], ['latest', bullseye]]);
+    expect(app?.tags.map((t) => [t.tag, t.digest]).sort()).toEqual([
+      ['1.0', bullseye],
+      ['latest', bullseye],
+    ]);
     expect(app?.images.map((i) => [i.digest, [...i.tags].sort()])).toEqual([[bullseye, ['1.0', 'latest']]]);
     expect(first.stats).toMatchObject({ repositories: 3, tags: 4, images: 3, platformImages: 3 });
   });
@@ -79,7 +107,12 @@ describe("shipshape registry scan against Debian's docker-registry", skipWhen(sh
 
   it('knows each image: age, OS and its end of life, vulnerabilities, secrets, root', () => {
     const [platform] = imageOf(first, 'shop/app', bullseye)?.platforms ?? [];
-    expect(platform).toMatchObject({ platform: 'linux/amd64', digest: bullseye, runsAsRoot: true, os: { id: 'debian', version: '11.11', eolDate: '2024-08-14', endOfLife: true } });
+    expect(platform).toMatchObject({
+      platform: 'linux/amd64',
+      digest: bullseye,
+      runsAsRoot: true,
+      os: { id: 'debian', version: '11.11', eolDate: '2024-08-14', endOfLife: true },
+    });
     expect(platform?.created).toMatch(/^2023-11-14/);
     expect(platform?.ageDays).toBeGreaterThan(365);
     // lodash 4.17.15 (x_NSWG-ECO-516); its Debian 11.11 packages are the final point release, fixed for every shared DSA
@@ -100,7 +133,9 @@ describe("shipshape registry scan against Debian's docker-registry", skipWhen(sh
     const app = imageOf(first, 'shop/app', bullseye);
     expect(app?.signatures).toEqual([expect.objectContaining({ format: 'cosign', source: 'cosign-tag', verified: true })]);
     expect(app?.attestations).toEqual([expect.objectContaining({ kind: 'provenance', predicateType: 'https://slsa.dev/provenance/v1', signed: true })]);
-    expect(imageOf(first, 'shop/forged', bookworm)?.signatures).toEqual([expect.objectContaining({ verified: false, verifyError: expect.stringContaining('does not verify') as unknown })]);
+    expect(imageOf(first, 'shop/forged', bookworm)?.signatures).toEqual([
+      expect.objectContaining({ verified: false, verifyError: expect.stringContaining('does not verify') as unknown }),
+    ]);
     expect(rulesAt(first, 'shop/forged')).toContain('SS-REG-007');
     expect(rulesAt(first, 'shop/app')).not.toContain('SS-REG-006');
     expect(rulesAt(first, 'base/debian')).toContain('SS-REG-006');
@@ -114,7 +149,10 @@ describe("shipshape registry scan against Debian's docker-registry", skipWhen(sh
 
   it('the second scan sees moved tags and the image left untagged', () => {
     const app = second.repositories.find((r) => r.name === 'shop/app');
-    expect(app?.tags.map((t) => [t.tag, t.digest, t.movedFrom]).sort()).toEqual([['1.0', bookworm, bullseye], ['latest', bookworm, bullseye]]);
+    expect(app?.tags.map((t) => [t.tag, t.digest, t.movedFrom]).sort()).toEqual([
+      ['1.0', bookworm, bullseye],
+      ['latest', bookworm, bullseye],
+    ]);
     expect(imageOf(second, 'shop/app', bullseye)?.tags).toEqual([]);
     expect(rulesAt(second, 'shop/app')).toEqual(expect.arrayContaining(['SS-REG-010', 'SS-REG-015']));
     expect(second.changes?.movedTags).toEqual([
@@ -134,7 +172,9 @@ describe("shipshape registry scan against Debian's docker-registry", skipWhen(sh
   it('writes SARIF with the registry rules and the image as the artifact', async () => {
     const result = await shipshape(['registry', 'scan', `${registry.host}/shop`, '--plain-http', '--scanners', 'none', '--no-history', '-f', 'sarif']);
     expect(result.code).toBe(0);
-    const log = JSON.parse(result.stdout) as { runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
+    const log = JSON.parse(result.stdout) as {
+      runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+    };
     expect(await sarifErrors(log)).toBeUndefined();
     const results = log.runs[0]?.results ?? [];
     expect(results.map((r) => r.ruleId)).toContain('SS-REG-006');
@@ -181,7 +221,12 @@ describe("shipshape registry scan against Debian's docker-registry", skipWhen(sh
     const findings = /^== Findings: (\d+)/m.exec(table.stdout)?.[1];
     expect(table.stdout).toContain('0 new finding(s)');
     const history = await shipshape(['history', pair]);
-    const latest = history.stdout.split('\n').filter((line) => line.includes(registry.host)).at(-1)?.trim().split(/\s+/);
+    const latest = history.stdout
+      .split('\n')
+      .filter((line) => line.includes(registry.host))
+      .at(-1)
+      ?.trim()
+      .split(/\s+/);
     expect([latest?.at(-2), latest?.at(-1)]).toEqual([images, findings]);
     // the same images and findings as the scan before, but for the move it reported
     expect([images, findings]).toEqual([String(second.stats.images), String(second.findings.filter((f) => f.ruleId !== 'SS-REG-010').length)]);
@@ -189,40 +234,73 @@ describe("shipshape registry scan against Debian's docker-registry", skipWhen(sh
   }, 120_000);
 });
 
-describe('shipshape registry scan of registries that require auth or TLS', skipWhen(sharedAbsent, registryMissing({ auth: true, tls: true, skopeo: true })), () => {
-  it('Basic auth: no anonymous pull; credentials from the flags; a clear error without them', async () => {
-    const registry = await startRegistry({ htpasswd: 'scanner:s3cret' });
-    try {
-      await pushImage(bookwormArchive(), registry, 'base/debian:12', 'scanner:s3cret');
-      const denied = await runCli(['registry', 'scan', registry.host, '--plain-http', '--scanners', 'none', '--no-history', '--no-cache']);
-      expect(denied.code).toBe(2);
-      expect(denied.stderr).toMatch(/^shipshape: .*(401|credentials|authenticat)/i);
-      const result = await runCli(['registry', 'scan', registry.host, '--plain-http', '--scanners', 'none', '--no-history', '--no-cache', '--username', 'scanner', '--password-stdin', '-f', 'json'], { stdin: 's3cret\n' });
-      expect(result.stderr).toBe('');
-      const report = JSON.parse(result.stdout) as RegistryScanReport;
-      expect(report.access).toMatchObject({ authScheme: 'basic', anonymousPull: false, anonymousCatalog: false });
-      expect(report.repositories.map((r) => r.name)).toEqual(['base/debian']);
-      expect(report.findings.map((f) => f.ruleId)).not.toContain('SS-REG-002');
-    } finally {
-      await registry.stop();
-    }
-  }, 120_000);
+describe(
+  'shipshape registry scan of registries that require auth or TLS',
+  skipWhen(sharedAbsent, registryMissing({ auth: true, tls: true, skopeo: true })),
+  () => {
+    it('Basic auth: no anonymous pull; credentials from the flags; a clear error without them', async () => {
+      const registry = await startRegistry({ htpasswd: 'scanner:s3cret' });
+      try {
+        await pushImage(bookwormArchive(), registry, 'base/debian:12', 'scanner:s3cret');
+        const denied = await runCli(['registry', 'scan', registry.host, '--plain-http', '--scanners', 'none', '--no-history', '--no-cache']);
+        expect(denied.code).toBe(2);
+        expect(denied.stderr).toMatch(/^shipshape: .*(401|credentials|authenticat)/i);
+        const result = await runCli(
+          [
+            'registry',
+            'scan',
+            registry.host,
+            '--plain-http',
+            '--scanners',
+            'none',
+            '--no-history',
+            '--no-cache',
+            '--username',
+            'scanner',
+            '--password-stdin',
+            '-f',
+            'json',
+          ],
+          { stdin: 's3cret\n' },
+        );
+        expect(result.stderr).toBe('');
+        const report = JSON.parse(result.stdout) as RegistryScanReport;
+        expect(report.access).toMatchObject({ authScheme: 'basic', anonymousPull: false, anonymousCatalog: false });
+        expect(report.repositories.map((r) => r.name)).toEqual(['base/debian']);
+        expect(report.findings.map((f) => f.ruleId)).not.toContain('SS-REG-002');
+      } finally {
+        await registry.stop();
+      }
+    }, 120_000);
 
-  it('TLS: the certificate is trusted with --ca-file and reported untrusted without it', async () => {
-    const registry = await startRegistry({ tls: true });
-    try {
-      await pushImage(bookwormArchive(), registry, 'base/debian:12');
-      const trusted = await runCli(['registry', 'scan', registry.host, '--ca-file', registry.caFile ?? '', '--scanners', 'none', '--no-history', '--no-cache', '-f', 'json']);
-      expect(trusted.code).toBe(0);
-      const report = JSON.parse(trusted.stdout) as RegistryScanReport;
-      expect(report.access.scheme).toBe('https');
-      expect(report.access.tls).toMatchObject({ trusted: true, selfSigned: true });
-      expect(report.access.tls?.daysLeft).toBeGreaterThan(0);
-      const untrusted = await runCli(['registry', 'scan', registry.host, '--scanners', 'none', '--no-history', '--no-cache']);
-      expect(untrusted.code).toBe(2);
-      expect(untrusted.stderr).toMatch(/certificate/i);
-    } finally {
-      await registry.stop();
-    }
-  }, 120_000);
-});
+    it('TLS: the certificate is trusted with --ca-file and reported untrusted without it', async () => {
+      const registry = await startRegistry({ tls: true });
+      try {
+        await pushImage(bookwormArchive(), registry, 'base/debian:12');
+        const trusted = await runCli([
+          'registry',
+          'scan',
+          registry.host,
+          '--ca-file',
+          registry.caFile ?? '',
+          '--scanners',
+          'none',
+          '--no-history',
+          '--no-cache',
+          '-f',
+          'json',
+        ]);
+        expect(trusted.code).toBe(0);
+        const report = JSON.parse(trusted.stdout) as RegistryScanReport;
+        expect(report.access.scheme).toBe('https');
+        expect(report.access.tls).toMatchObject({ trusted: true, selfSigned: true });
+        expect(report.access.tls?.daysLeft).toBeGreaterThan(0);
+        const untrusted = await runCli(['registry', 'scan', registry.host, '--scanners', 'none', '--no-history', '--no-cache']);
+        expect(untrusted.code).toBe(2);
+        expect(untrusted.stderr).toMatch(/certificate/i);
+      } finally {
+        await registry.stop();
+      }
+    }, 120_000);
+  },
+);

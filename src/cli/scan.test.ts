@@ -45,8 +45,15 @@ describe('shipshape dockerfile lint', skipWhen(sharedAbsent), () => {
     const { code, stdout } = await shipshape(['dockerfile', 'lint', recipe(), '--exit-code', '5']);
     expect(code).toBe(5);
     expect(stdout).toMatch(/SS-DF-003 .*Dockerfile:25 .*USER/);
-    const json = JSON.parse((await shipshape(['dockerfile', 'lint', recipe(), '-f', 'json'])).stdout) as { findings: { ruleId: string; location: { startLine: number } }[] };
-    expect(json.findings.map((f) => [f.ruleId, f.location.startLine])).toEqual(expect.arrayContaining([['SS-DF-003', 25], ['SS-DF-004', 18]]));
+    const json = JSON.parse((await shipshape(['dockerfile', 'lint', recipe(), '-f', 'json'])).stdout) as {
+      findings: { ruleId: string; location: { startLine: number } }[];
+    };
+    expect(json.findings.map((f) => [f.ruleId, f.location.startLine])).toEqual(
+      expect.arrayContaining([
+        ['SS-DF-003', 25],
+        ['SS-DF-004', 18],
+      ]),
+    );
   });
 
   it('writes SARIF valid against the SARIF 2.1.0 schema, located at the lines', async () => {
@@ -134,7 +141,9 @@ describe('shipshape db and scan on the shared data', skipWhen(sharedAbsent), () 
   it('SARIF output is valid against the SARIF 2.1.0 schema', async () => {
     const out = path.join(dir, 'scan.sarif');
     expect((await shipshape(['scan', 'image', app, ...db(), '-f', 'sarif', '-o', out])).code).toBe(0);
-    const log = JSON.parse(await readFile(out, 'utf8')) as { runs: { results: unknown[]; tool: { driver: { rules: { properties: Record<string, string> }[] } } }[] };
+    const log = JSON.parse(await readFile(out, 'utf8')) as {
+      runs: { results: unknown[]; tool: { driver: { rules: { properties: Record<string, string> }[] } } }[];
+    };
     expect(await sarifErrors(log)).toBeUndefined();
     expect(log.runs[0]?.results.length).toBeGreaterThan(0);
     expect(log.runs[0]?.tool.driver.rules.every((rule) => /^\d+\.\d$/.test(rule.properties['security-severity'] ?? ''))).toBe(true);
@@ -143,7 +152,9 @@ describe('shipshape db and scan on the shared data', skipWhen(sharedAbsent), () 
   it('with --dockerfile, SARIF results point at the instruction that brought the package in', async () => {
     const dockerfile = sharedPath('images', 'recipes', 'bullseye-app', 'Dockerfile');
     const { stdout } = await shipshape(['scan', 'image', app, ...db(), '-f', 'sarif', '--dockerfile', dockerfile]);
-    const log = JSON.parse(stdout) as { runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[] };
+    const log = JSON.parse(stdout) as {
+      runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[];
+    };
     const lodash = log.runs[0]?.results.find((r) => r.ruleId.includes('NSWG-ECO-516'));
     expect(lodash?.locations[0]?.physicalLocation.artifactLocation.uri).toMatch(/recipes\/bullseye-app\/Dockerfile$/);
     expect(lodash?.locations[0]?.physicalLocation.region.startLine).toBe(15); // COPY app /app

@@ -50,26 +50,31 @@ function expectMasked(what: string, text: string): void {
 }
 
 describe('secrets in the image config are masked in every output', () => {
-  it.each([
-    ['image', 'inspect', 'IMAGE', '-f', 'table'],
-    ['image', 'inspect', 'IMAGE', '-f', 'json'],
-    ['image', 'inspect', 'IMAGE', '--layer', '0'],
-    ['image', 'inspect', 'IMAGE', '-f', 'json', '--files'],
-    ['sbom', 'IMAGE', '-f', 'table'],
-    ['sbom', 'IMAGE', '-f', 'json'],
-    ['sbom', 'IMAGE', '-f', 'cyclonedx'],
-    ['sbom', 'IMAGE', '-f', 'spdx'],
-    ['scan', 'image', 'IMAGE', '--scanners', 'secret,config', '-f', 'table'],
-    ['scan', 'image', 'IMAGE', '--scanners', 'secret,config', '-f', 'json'],
-    ['scan', 'image', 'IMAGE', '--scanners', 'secret,config', '-f', 'sarif'],
-  ].map((args) => [args.filter((a) => a !== 'IMAGE').join(' '), args] as const))('%s', async (what, args) => {
+  it.each(
+    [
+      ['image', 'inspect', 'IMAGE', '-f', 'table'],
+      ['image', 'inspect', 'IMAGE', '-f', 'json'],
+      ['image', 'inspect', 'IMAGE', '--layer', '0'],
+      ['image', 'inspect', 'IMAGE', '-f', 'json', '--files'],
+      ['sbom', 'IMAGE', '-f', 'table'],
+      ['sbom', 'IMAGE', '-f', 'json'],
+      ['sbom', 'IMAGE', '-f', 'cyclonedx'],
+      ['sbom', 'IMAGE', '-f', 'spdx'],
+      ['scan', 'image', 'IMAGE', '--scanners', 'secret,config', '-f', 'table'],
+      ['scan', 'image', 'IMAGE', '--scanners', 'secret,config', '-f', 'json'],
+      ['scan', 'image', 'IMAGE', '--scanners', 'secret,config', '-f', 'sarif'],
+    ].map((args) => [args.filter((a) => a !== 'IMAGE').join(' '), args] as const),
+  )('%s', async (what, args) => {
     const { code, stdout, stderr } = await shipshape(args.map((a) => (a === 'IMAGE' ? archive : a)));
     expect(code, stderr).toBe(0);
     expectMasked(what, stdout + stderr);
   });
 
   it('shows the masks where the values were: labels, history, command', async () => {
-    const report = JSON.parse((await shipshape(['image', 'inspect', archive, '-f', 'json'])).stdout) as { config: { labels: Record<string, string>; cmd: string[] }; layers: { createdBy: string }[] };
+    const report = JSON.parse((await shipshape(['image', 'inspect', archive, '-f', 'json'])).stdout) as {
+      config: { labels: Record<string, string>; cmd: string[] };
+      layers: { createdBy: string }[];
+    };
     expect(Object.entries(report.config.labels)).toEqual([
       ['__proto__', 'ghp_****'],
       ['constructor', 'AKIA****'],
@@ -80,7 +85,9 @@ describe('secrets in the image config are masked in every output', () => {
   });
 
   it('scans labels named __proto__ and constructor, and the command', async () => {
-    const report = JSON.parse((await shipshape(['scan', 'image', archive, '--scanners', 'secret', '-f', 'json'])).stdout) as { secrets: { ruleId: string; location: { path: string } }[] };
+    const report = JSON.parse((await shipshape(['scan', 'image', archive, '--scanners', 'secret', '-f', 'json'])).stdout) as {
+      secrets: { ruleId: string; location: { path: string } }[];
+    };
     expect(report.secrets.map((f) => [f.ruleId, f.location.path]).sort()).toEqual(
       [
         ['SS-SEC-001', 'config:Labels/constructor'],
@@ -103,7 +110,9 @@ describe('registry scan', () => {
       JSON.stringify({
         architecture: 'amd64',
         os: 'linux',
-        config: { Labels: JSON.parse(`{"org.opencontainers.image.source": "https://x:${github}@github.com/o/r", "__proto__": "${aws}"}`) as Record<string, string> },
+        config: {
+          Labels: JSON.parse(`{"org.opencontainers.image.source": "https://x:${github}@github.com/o/r", "__proto__": "${aws}"}`) as Record<string, string>,
+        },
         rootfs: { type: 'layers', diff_ids: [] },
       }),
     );
@@ -119,11 +128,27 @@ describe('registry scan', () => {
     });
     server = await startServer(fake.handler);
     for (const format of ['json', 'table']) {
-      const { stdout, stderr } = await runCli(['registry', 'scan', `${server.host}/team/app`, '--plain-http', '--scanners', 'none', '--no-history', '--no-cache', '-f', format]);
+      const { stdout, stderr } = await runCli([
+        'registry',
+        'scan',
+        `${server.host}/team/app`,
+        '--plain-http',
+        '--scanners',
+        'none',
+        '--no-history',
+        '--no-cache',
+        '-f',
+        format,
+      ]);
       expectMasked(`registry scan -f ${format}`, stdout + stderr);
       if (format === 'json') {
-        const facts = (JSON.parse(stdout) as { repositories: { images: { platforms: { source: string; revision: string; baseName: string }[] }[] }[] }).repositories[0]?.images[0]?.platforms[0];
-        expect(facts).toMatchObject({ source: 'https://x:ghp_****@github.com/o/r', revision: 'deadbeef glpa****', baseName: 'docker.io/library/debian:12?xoxb****' });
+        const facts = (JSON.parse(stdout) as { repositories: { images: { platforms: { source: string; revision: string; baseName: string }[] }[] }[] })
+          .repositories[0]?.images[0]?.platforms[0];
+        expect(facts).toMatchObject({
+          source: 'https://x:ghp_****@github.com/o/r',
+          revision: 'deadbeef glpa****',
+          baseName: 'docker.io/library/debian:12?xoxb****',
+        });
       }
     }
   });

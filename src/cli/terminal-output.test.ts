@@ -33,7 +33,10 @@ beforeAll(async () => {
         createdBy: `/bin/sh -c ${evil}`,
         items: [
           { name: 'etc/os-release', content: `ID=debian\nVERSION_ID="12"\nPRETTY_NAME=${JSON.stringify(evil)}\n` },
-          { name: 'var/lib/dpkg/status', content: `Package: zlib1g\nStatus: install ok installed\nVersion: 1.2.13\nArchitecture: amd64\n\nPackage: pkg\u001b[2J\nStatus: install ok installed\nVersion: 1.0\u0007\n\n` },
+          {
+            name: 'var/lib/dpkg/status',
+            content: `Package: zlib1g\nStatus: install ok installed\nVersion: 1.2.13\nArchitecture: amd64\n\nPackage: pkg\u001b[2J\nStatus: install ok installed\nVersion: 1.0\u0007\n\n`,
+          },
           { name: `app/${evilPath}.env`, content: 'AWS_ACCESS_KEY_ID=AKIAY34FZKBOKMUTVV7A\n' },
         ],
       },
@@ -51,7 +54,10 @@ beforeAll(async () => {
   );
   await writeFile(path.join(manifests, `broken${evilPath}.yaml`), 'apiVersion: v1\nkind: Pod\nmetadata: [\n');
   composeFile = path.join(dir, 'compose.yaml');
-  await writeFile(composeFile, `services:\n  ${name}:\n    image: ${name}\n    privileged: true\n    environment: {${JSON.stringify(`${evil}_PASSWORD`)}: ${name}}\n`);
+  await writeFile(
+    composeFile,
+    `services:\n  ${name}:\n    image: ${name}\n    privileged: true\n    environment: {${JSON.stringify(`${evil}_PASSWORD`)}: ${name}}\n`,
+  );
 
   const fake = new FakeRegistry();
   fake.addImage('team/app', 'ok', []);
@@ -73,7 +79,10 @@ const rawControl = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 
 function expectInert(what: string, output: string): void {
   const at = rawControl.exec(output);
-  expect(at === null ? undefined : `raw \\x${at[0].charCodeAt(0).toString(16)} in: ${JSON.stringify(output.slice(Math.max(0, at.index - 60), at.index + 20))}`, what).toBeUndefined();
+  expect(
+    at === null ? undefined : `raw \\x${at[0].charCodeAt(0).toString(16)} in: ${JSON.stringify(output.slice(Math.max(0, at.index - 60), at.index + 20))}`,
+    what,
+  ).toBeUndefined();
   // A line break inside a shell-quoted word of a proposed command is that word (sh reads it back
   // exactly; POSIX sh has no other way to write one): code blocks are left out of this check.
   expect(output.replace(/^```[\s\S]*?^```$/gm, ''), what).not.toMatch(/^INJECTED/m);
@@ -102,7 +111,10 @@ describe('no control character of the input reaches the terminal', () => {
   ];
 
   it.each(commands)('%s', async (what, args) => {
-    const { stdout, stderr } = await runCli([...args(), ...(what.startsWith('image') || what.startsWith('sbom') || what.startsWith('scan') ? ['--no-cache'] : [])], { env });
+    const { stdout, stderr } = await runCli(
+      [...args(), ...(what.startsWith('image') || what.startsWith('sbom') || what.startsWith('scan') ? ['--no-cache'] : [])],
+      { env },
+    );
     expect(stdout + stderr, what).not.toBe('');
     expectInert(`${what} (stdout)`, stdout);
     expectInert(`${what} (stderr)`, stderr);
@@ -154,14 +166,21 @@ describe('advisory text and links in SARIF', () => {
         modified: '2024-01-01T00:00:00Z',
         summary: `<img src=x onerror=alert(1)> [click](javascript:alert(1)) ${evil}`,
         references: references.map((url) => ({ type: 'WEB', url })),
-        affected: [{ package: { ecosystem: 'Debian:12', name: 'zlib1g' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.2.14' }] }] }],
+        affected: [
+          { package: { ecosystem: 'Debian:12', name: 'zlib1g' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.2.14' }] }] },
+        ],
       });
-    await writeFile(path.join(osv, 'a.json'), advisory('DSA-0001-1', ['javascript:alert(1)', 'http://plain.example/a', 'https://user:pw@creds.example/', 'https://ok.example/a b<c>']));
+    await writeFile(
+      path.join(osv, 'a.json'),
+      advisory('DSA-0001-1', ['javascript:alert(1)', 'http://plain.example/a', 'https://user:pw@creds.example/', 'https://ok.example/a b<c>']),
+    );
     await writeFile(path.join(osv, 'b.json'), advisory('DSA-0002-1', ['data:text/html,<script>alert(1)</script>']));
     const sarifEnv = { SHIPSHAPE_CACHE_DIR: path.join(dir, 'sarif-cache') };
     expect((await runCli(['db', 'import', osv], { env: sarifEnv })).code).toBe(0);
     const { stdout } = await runCli(['scan', 'image', archive, '--scanners', 'vuln', '-f', 'sarif', '--no-cache'], { env: sarifEnv });
-    const rules = (JSON.parse(stdout) as { runs: { tool: { driver: { rules: { id: string; helpUri?: string; help?: { markdown: string } }[] } } }[] }).runs[0]?.tool.driver.rules ?? [];
+    const rules =
+      (JSON.parse(stdout) as { runs: { tool: { driver: { rules: { id: string; helpUri?: string; help?: { markdown: string } }[] } } }[] }).runs[0]?.tool.driver
+        .rules ?? [];
     const byId = new Map(rules.map((rule) => [rule.id, rule]));
     expect(byId.get('DSA-0001-1')?.helpUri).toBe('https://ok.example/a%20b%3Cc%3E');
     expect(byId.get('DSA-0002-1')?.helpUri).toBe('https://osv.dev/vulnerability/DSA-0002-1');

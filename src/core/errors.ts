@@ -146,7 +146,10 @@ export class NetworkError extends ShipshapeError {
 
 /** Symlink resolution that loops or exceeds the hop limit. */
 export class SymlinkLoopError extends ShipshapeError {
-  constructor(readonly path: string, hops: number) {
+  constructor(
+    readonly path: string,
+    hops: number,
+  ) {
     super('E_SYMLINK_LOOP', `${path}: too many levels of symbolic links (more than ${hops} hops)`);
   }
 }

@@ -45,11 +45,18 @@ describe('the layer order (eslint.config.js `layers`)', () => {
   });
 
   it('allows the layers below, the own folder, and anything in tests', async () => {
-    expect(await restrictedImports('src/image/layer/probe.ts', "import { limits } from '../../core/limits.js';\nimport { parse } from '../tar/header.js';\n")).toEqual([]);
+    expect(
+      await restrictedImports('src/image/layer/probe.ts', "import { limits } from '../../core/limits.js';\nimport { parse } from '../tar/header.js';\n"),
+    ).toEqual([]);
     // build/image/ is inside build/: the depth of `../` decides which folder an import reaches
     expect(await restrictedImports('src/buildtime/ci/probe.ts', "import { checkImage } from '../image/check.js';\n")).toEqual([]);
     expect(await restrictedImports('src/vuln/probe.ts', "import type { FoundPackage } from '../inventory/model.js';\n")).toEqual([]);
-    expect(await restrictedImports('src/image/probe.test.ts', "import { renderTable } from '../report/table.js';\nimport { skipWhen } from '../test-support/skip.js';\n")).toEqual([]);
+    expect(
+      await restrictedImports(
+        'src/image/probe.test.ts',
+        "import { renderTable } from '../report/table.js';\nimport { skipWhen } from '../test-support/skip.js';\n",
+      ),
+    ).toEqual([]);
     expect(await restrictedImports('src/lifecycle/test-probe.ts', "import { skipWhen } from '../test-support/skip.js';\n")).toEqual([]);
   });
 

@@ -23,7 +23,10 @@ export async function readTextFile(file: string, options: ReadTextFileOptions): 
   });
   let bytes: Buffer;
   try {
-    if ((await handle.stat()).isDirectory()) throw new UsageError(`${file} is a directory, not ${options.what}`, { hint: `give the file inside it, e.g. ${file.replace(/\/$/, '')}/${options.usualName}` });
+    if ((await handle.stat()).isDirectory())
+      throw new UsageError(`${file} is a directory, not ${options.what}`, {
+        hint: `give the file inside it, e.g. ${file.replace(/\/$/, '')}/${options.usualName}`,
+      });
     bytes = await readAtMost(handle, options.maxBytes + 1, file);
   } finally {
     await handle.close();

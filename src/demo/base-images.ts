@@ -70,7 +70,10 @@ export interface BaseImage {
 /** Builds every base image found in `dir/<name>/image.yaml` (bases of bases first). */
 export async function loadBaseImages(dir: string): Promise<BaseImage[]> {
   const specs = new Map<string, { file: string; spec: z.infer<typeof baseImageSchema> }>();
-  for (const name of (await readdir(dir, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort()) {
+  for (const name of (await readdir(dir, { withFileTypes: true }))
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort()) {
     const file = path.join(dir, name, baseImageFile);
     let text: string;
     try {

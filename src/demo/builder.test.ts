@@ -34,13 +34,32 @@ async function read(image: BuiltImage): Promise<ImageModel> {
 async function makeParent(): Promise<BuiltImage> {
   const changes = emptyChanges();
   changes.added.set('etc', { type: 'dir', mode: 0o755, uid: 0, gid: 0 });
-  changes.added.set('etc/passwd', { type: 'file', content: Buffer.from('root:x:0:0::/root:/bin/sh\nnode:x:1000:1000::/home/node:/bin/sh\n'), mode: 0o644, uid: 0, gid: 0 });
+  changes.added.set('etc/passwd', {
+    type: 'file',
+    content: Buffer.from('root:x:0:0::/root:/bin/sh\nnode:x:1000:1000::/home/node:/bin/sh\n'),
+    mode: 0o644,
+    uid: 0,
+    gid: 0,
+  });
   changes.added.set('etc/group', { type: 'file', content: Buffer.from('root:x:0:\nnode:x:1000:\n'), mode: 0o644, uid: 0, gid: 0 });
-  changes.added.set('var/lib/dpkg/status', { type: 'file', content: Buffer.from('Package: libc6\nStatus: install ok installed\nVersion: 2.31-13\n'), mode: 0o644, uid: 0, gid: 0 });
+  changes.added.set('var/lib/dpkg/status', {
+    type: 'file',
+    content: Buffer.from('Package: libc6\nStatus: install ok installed\nVersion: 2.31-13\n'),
+    mode: 0o644,
+    uid: 0,
+    gid: 0,
+  });
   const layer = await makeLayer(changes, new Map(), created);
   const filesAfter = new Map(changes.added);
   return assembleImage(
-    { architecture: 'amd64', config: { Env: ['PATH=/usr/bin:/bin'], Cmd: ['bash'] }, created: '2024-01-01T00:00:00Z', history: [{ created: '2024-01-01T00:00:00Z', created_by: '/bin/sh -c #(nop) ADD file:abc in / ' }], os: 'linux', rootfs: { type: 'layers', diff_ids: [] } },
+    {
+      architecture: 'amd64',
+      config: { Env: ['PATH=/usr/bin:/bin'], Cmd: ['bash'] },
+      created: '2024-01-01T00:00:00Z',
+      history: [{ created: '2024-01-01T00:00:00Z', created_by: '/bin/sh -c #(nop) ADD file:abc in / ' }],
+      os: 'linux',
+      rootfs: { type: 'layers', diff_ids: [] },
+    },
     [layer],
     filesAfter,
   );
@@ -96,7 +115,8 @@ afterAll(async () => {
 });
 
 const options = (extra: Partial<BuildOptions> = {}): BuildOptions => ({ parents: new Map([['example.com/base:1', parent]]), created, ...extra });
-const build = (extra: Partial<BuildOptions> = {}): Promise<BuiltImage> => buildImage(path.join(dir, 'app', 'Dockerfile'), path.join(dir, 'app'), options(extra));
+const build = (extra: Partial<BuildOptions> = {}): Promise<BuiltImage> =>
+  buildImage(path.join(dir, 'app', 'Dockerfile'), path.join(dir, 'app'), options(extra));
 
 describe('buildImage', () => {
   it('gives the same bytes, so the same digests, every time', async () => {
@@ -171,7 +191,8 @@ describe('buildImage', () => {
 
   it('stores layers as gzip whose content is the tar the diffID names', async () => {
     const image = await build();
-    for (const layer of image.layers) expect(`sha256:${(await import('node:crypto')).createHash('sha256').update(gunzipSync(layer.blob)).digest('hex')}`).toBe(layer.diffId);
+    for (const layer of image.layers)
+      expect(`sha256:${(await import('node:crypto')).createHash('sha256').update(gunzipSync(layer.blob)).digest('hex')}`).toBe(layer.diffId);
   });
 
   it('refuses what it cannot reproduce, saying where', async () => {

@@ -54,10 +54,14 @@ export async function buildImage(dockerfile: string, contextDir: string, options
   const parsed = parseDockerfile(text, { file: dockerfile, buildArgs: options.buildArgs });
   if (parsed.problems.length > 0) throw new UsageError(`${dockerfile}: ${parsed.problems.map((p) => `line ${p.range.startLine}: ${p.message}`).join('; ')}`);
   const runs = await RecordedRuns.load(options.recordedRuns ?? path.join(path.dirname(dockerfile), builderDataDir));
-  runs.check(parsed.instructions.filter((i) => i.keyword === 'RUN').map((i) => runText(i, parsed.escape)), dockerfile);
+  runs.check(
+    parsed.instructions.filter((i) => i.keyword === 'RUN').map((i) => runText(i, parsed.escape)),
+    dockerfile,
+  );
 
   const parents = new Map<string, BuiltImage>();
-  if (options.baseImages !== undefined) for (const base of await loadBaseImages(options.baseImages)) for (const ref of base.references) parents.set(ref, base.image);
+  if (options.baseImages !== undefined)
+    for (const base of await loadBaseImages(options.baseImages)) for (const ref of base.references) parents.set(ref, base.image);
   for (const [reference, image] of options.parents ?? []) parents.set(normaliseReference(reference), image);
 
   const build = new DockerfileBuild(dockerfile, parsed.escape, await readContext(contextDir), parents, runs, options.created);
@@ -65,7 +69,14 @@ export async function buildImage(dockerfile: string, contextDir: string, options
   if (!target) throw new UsageError(`${dockerfile}: ${options.target === undefined ? 'no stage to build' : `no stage named ${options.target}`}`);
   const state = await build.stage(target, parsed.stages);
   return assembleImage(
-    { architecture: state.architecture, config: state.config, created: timestamp(options.created), history: state.history, os: state.os, rootfs: { type: 'layers', diff_ids: [] } },
+    {
+      architecture: state.architecture,
+      config: state.config,
+      created: timestamp(options.created),
+      history: state.history,
+      os: state.os,
+      rootfs: { type: 'layers', diff_ids: [] },
+    },
     state.layers,
     state.files,
   );
@@ -105,7 +116,8 @@ class DockerfileBuild {
 
   private fromImage(stage: Stage): StageState {
     if (stage.unresolved) throw new UsageError(`${this.where(stage.from)}: FROM ${stage.image} names a variable with no value (pass it with a build arg)`);
-    if (stage.image === 'scratch') return { files: new Map(), layers: [], history: [], config: {}, architecture: 'amd64', os: 'linux', shell: defaultShell, args: [] };
+    if (stage.image === 'scratch')
+      return { files: new Map(), layers: [], history: [], config: {}, architecture: 'amd64', os: 'linux', shell: defaultShell, args: [] };
     const image = this.parentImage(stage.image, stage.from);
     const document = image.configDocument;
     return {
@@ -236,12 +248,14 @@ class DockerfileBuild {
     const flag = (name: string): string | undefined => instruction.flags.find((f) => f.name === name)?.value;
     const sources = sourcesOf(instruction);
     const destination = destinationOf(instruction);
-    if (destination === undefined || sources.length === 0) throw new UsageError(`${this.where(instruction)}: ${instruction.keyword} needs a source and a destination`);
+    if (destination === undefined || sources.length === 0)
+      throw new UsageError(`${this.where(instruction)}: ${instruction.keyword} needs a source and a destination`);
     if (instruction.keyword === 'ADD' && sources.some((s) => /^[a-z]+:\/\//i.test(s) || /\.(tar|tgz|tar\.\w+)$/.test(s))) {
       throw new UnsupportedError(`${this.where(instruction)}: the demo builder's ADD copies local files only (no URLs, no archive extraction)`);
     }
     const from = flag('from');
-    const origin = from === undefined ? { files: this.context, keepOwner: false } : { files: await this.copySource(from, instruction, stages), keepOwner: true };
+    const origin =
+      from === undefined ? { files: this.context, keepOwner: false } : { files: await this.copySource(from, instruction, stages), keepOwner: true };
     const owner = flag('chown') === undefined ? undefined : ownerOf(flag('chown') ?? '', state.files, this.where(instruction));
     const chmod = flag('chmod') === undefined ? undefined : parseInt(flag('chmod') ?? '', 8);
 
@@ -249,15 +263,24 @@ class DockerfileBuild {
     for (const source of sources) {
       const pattern = normalisePath(source);
       const found = pattern === '' ? [''] : [...origin.files.keys()].filter((p) => globToRegExp(pattern).test(p)).sort();
-      if (found.length === 0) throw new UsageError(`${this.where(instruction)}: ${source} is not in the ${from === undefined ? 'build context' : `stage or image ${from}`}`);
+      if (found.length === 0)
+        throw new UsageError(`${this.where(instruction)}: ${source} is not in the ${from === undefined ? 'build context' : `stage or image ${from}`}`);
       pushAll(matches, found);
     }
     const target = path.posix.resolve(state.config.WorkingDir ?? '/', destination);
     const toDirectory =
-      destination.endsWith('/') || matches.length > 1 || matches.some((m) => m === '' || origin.files.get(m)?.type === 'dir') || state.files.get(normalisePath(target))?.type === 'dir';
+      destination.endsWith('/') ||
+      matches.length > 1 ||
+      matches.some((m) => m === '' || origin.files.get(m)?.type === 'dir') ||
+      state.files.get(normalisePath(target))?.type === 'dir';
     const changes = emptyChanges();
     const place = (at: string, node: FileNode): void => {
-      const placed: FileNode = { ...node, ...(origin.keepOwner ? {} : { uid: 0, gid: 0 }), ...owner, ...(chmod === undefined || node.type === 'symlink' ? {} : { mode: chmod }) };
+      const placed: FileNode = {
+        ...node,
+        ...(origin.keepOwner ? {} : { uid: 0, gid: 0 }),
+        ...owner,
+        ...(chmod === undefined || node.type === 'symlink' ? {} : { mode: chmod }),
+      };
       changes.added.set(at, placed);
     };
     const targetDir = normalisePath(target);
@@ -315,7 +338,14 @@ function runText(instruction: DockerInstruction, escape = '\\'): string {
 }
 
 function copyState(state: StageState): StageState {
-  return { ...state, layers: [...state.layers], history: [...state.history], config: structuredClone(state.config), shell: [...state.shell], args: [...state.args] };
+  return {
+    ...state,
+    layers: [...state.layers],
+    history: [...state.history],
+    config: structuredClone(state.config),
+    shell: [...state.shell],
+    args: [...state.args],
+  };
 }
 
 function setPair(pairs: [string, string][], key: string, value: string): void {
@@ -366,6 +396,7 @@ function idOf(name: string, database: FileNode | undefined, where: string, kind:
   const lines = database?.type === 'file' ? database.content.toString('utf8').split('\n') : [];
   const line = lines.find((l) => l.split(':')[0] === name);
   const id = line?.split(':')[2];
-  if (id === undefined || !/^\d+$/.test(id)) throw new UsageError(`${where}: --chown names the ${kind} ${name}, which the image's /etc/${kind === 'user' ? 'passwd' : 'group'} does not have`);
+  if (id === undefined || !/^\d+$/.test(id))
+    throw new UsageError(`${where}: --chown names the ${kind} ${name}, which the image's /etc/${kind === 'user' ? 'passwd' : 'group'} does not have`);
   return Number(id);
 }

@@ -22,7 +22,10 @@ export function parseDockerignore(text: string): (relativePath: string) => boole
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) continue;
     const negated = line.startsWith('!');
-    const cleaned = path.posix.normalize((negated ? line.slice(1) : line).trim()).replace(/^(\.\/|\/)+/, '').replace(/\/+$/, '');
+    const cleaned = path.posix
+      .normalize((negated ? line.slice(1) : line).trim())
+      .replace(/^(\.\/|\/)+/, '')
+      .replace(/\/+$/, '');
     rules.push({ pattern: globToRegExp(cleaned), negated });
   }
   return (relativePath) => {
@@ -56,7 +59,10 @@ export function globToRegExp(glob: string): RegExp {
       const close = glob.indexOf(']', i + 1);
       if (close < 0) out += '\\[';
       else {
-        out += `[${glob.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+        out += `[${glob
+          .slice(i + 1, close)
+          .replace(/^!/, '^')
+          .replace(/\\/g, '\\\\')}]`;
         i = close;
       }
     } else out += char.replace(/[.+^${}()|\\]/g, '\\$&');

@@ -13,7 +13,9 @@ import { MediaType } from '../image/media-types.js';
 
 /** The Simple Signing payload cosign signs: it names the image digest. */
 export function simpleSigningPayload(digest: string, dockerReference: string, type = cosignSignatureType, optional: unknown = null): Buffer {
-  return Buffer.from(JSON.stringify({ critical: { identity: { 'docker-reference': dockerReference }, image: { 'docker-manifest-digest': digest }, type }, optional }));
+  return Buffer.from(
+    JSON.stringify({ critical: { identity: { 'docker-reference': dockerReference }, image: { 'docker-manifest-digest': digest }, type }, optional }),
+  );
 }
 
 /** A signature as cosign makes it: ECDSA/RSA over SHA-256 of the payload (Ed25519 signs the bytes). */
@@ -36,13 +38,29 @@ export function cosignConfig(layerDigests: readonly string[]): Buffer {
 }
 
 /** Signs `digest` with the key and pushes the payload, config and `sha256-<hex>.sig` manifest. */
-export async function signWithCosign(pusher: RegistryPusher, repository: string, digest: string, dockerReference: string, privateKey: KeyObject): Promise<string> {
+export async function signWithCosign(
+  pusher: RegistryPusher,
+  repository: string,
+  digest: string,
+  dockerReference: string,
+  privateKey: KeyObject,
+): Promise<string> {
   const payload = simpleSigningPayload(digest, dockerReference);
   const signature = cosignSignature(privateKey, payload);
-  const layer = { mediaType: ArtifactMediaType.cosignSimpleSigning, size: payload.length, digest: digestOf(payload), annotations: { [ArtifactAnnotation.cosignSignature]: signature.toString('base64') } };
+  const layer = {
+    mediaType: ArtifactMediaType.cosignSimpleSigning,
+    size: payload.length,
+    digest: digestOf(payload),
+    annotations: { [ArtifactAnnotation.cosignSignature]: signature.toString('base64') },
+  };
   const config = cosignConfig([layer.digest]);
   const manifest = Buffer.from(
-    JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociManifest, config: { mediaType: MediaType.ociConfig, size: config.length, digest: digestOf(config) }, layers: [layer] }),
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MediaType.ociManifest,
+      config: { mediaType: MediaType.ociConfig, size: config.length, digest: digestOf(config) },
+      layers: [layer],
+    }),
   );
   const blobs = [
     { digest: layer.digest, data: payload },

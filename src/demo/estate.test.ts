@@ -64,7 +64,10 @@ function model(image: BuiltImage): Promise<ImageModel> {
 }
 
 const k8s = (file: string): unknown[] => parseAllDocuments(readFileSync(path.join(estateDir, 'k8s', file), 'utf8')).map((d) => d.toJS() as unknown);
-const images = (file: string): string[] => JSON.stringify(k8s(file)).match(/"image":"[^"]+"/g)?.map((m) => m.slice(9, -1)) ?? [];
+const images = (file: string): string[] =>
+  JSON.stringify(k8s(file))
+    .match(/"image":"[^"]+"/g)
+    ?.map((m) => m.slice(9, -1)) ?? [];
 
 describe('buildEstate(examples/estate)', () => {
   it('builds every image the pipelines build, base first, the same bytes every time', async () => {
@@ -103,11 +106,17 @@ describe('buildEstate(examples/estate)', () => {
     const secondInventory = built('registry.shop.internal/shop/inventory-service:2.3.1', 1).image;
     // after a change to the estate, these messages name the digests k8s/shop-prod.yaml must pin
     expect(prod, `payments-api should be pinned to ${payments.digest}`).toContain(`registry.shop.internal/shop/payments-api@${payments.digest}`);
-    expect(prod, `inventory-service should be pinned to ${firstInventory.digest}`).toContain(`registry.shop.internal/shop/inventory-service@${firstInventory.digest}`);
+    expect(prod, `inventory-service should be pinned to ${firstInventory.digest}`).toContain(
+      `registry.shop.internal/shop/inventory-service@${firstInventory.digest}`,
+    );
     expect(secondInventory.digest).not.toBe(firstInventory.digest);
     expect(prod).toContain('registry.shop.internal/shop/web-frontend:latest');
     expect(prod).toContain('redis:7');
-    expect(images('shop-staging.yaml')).toEqual(['busybox:1.36', 'registry.shop.internal/shop/legacy-report:0.9', 'registry.shop.internal/shop/payments-api:142']);
+    expect(images('shop-staging.yaml')).toEqual([
+      'busybox:1.36',
+      'registry.shop.internal/shop/legacy-report:0.9',
+      'registry.shop.internal/shop/payments-api:142',
+    ]);
   });
 
   it('the Kubernetes manifests: PSA baseline in production only, three AWS nodes', () => {
@@ -115,7 +124,9 @@ describe('buildEstate(examples/estate)', () => {
     expect(prodNamespace?.metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('baseline');
     const [stagingNamespace] = k8s('shop-staging.yaml') as { metadata: { labels?: Record<string, string> } }[];
     expect(stagingNamespace?.metadata.labels).toBeUndefined();
-    const [nodes] = k8s('nodes.yaml') as { items: { spec: { providerID: string }; status: { nodeInfo: { osImage: string; containerRuntimeVersion: string } } }[] }[];
+    const [nodes] = k8s('nodes.yaml') as {
+      items: { spec: { providerID: string }; status: { nodeInfo: { osImage: string; containerRuntimeVersion: string } } }[];
+    }[];
     expect(nodes?.items.map((n) => [n.spec.providerID.slice(0, 20), n.status.nodeInfo.osImage, n.status.nodeInfo.containerRuntimeVersion])).toEqual([
       ['aws:///eu-west-1a/i-', 'Amazon Linux 2', 'containerd://1.6.19'],
       ['aws:///eu-west-1b/i-', 'Bottlerocket OS 1.19.2 (aws-k8s-1.29)', 'containerd://1.7.11'],
@@ -135,9 +146,15 @@ describe('buildEstate(examples/estate)', () => {
       'WORKDIR /usr/src/app # buildkit',
       'COPY /usr/src/app /usr/src/app # buildkit',
     ]);
-    expect(payments.image.config.config).toMatchObject({ User: 'node', Cmd: ['node', 'src/server.js'], Env: expect.arrayContaining(['NODE_ENV=production', 'TZ=UTC']) as unknown });
+    expect(payments.image.config.config).toMatchObject({
+      User: 'node',
+      Cmd: ['node', 'src/server.js'],
+      Env: expect.arrayContaining(['NODE_ENV=production', 'TZ=UTC']) as unknown,
+    });
     const inventory = built('registry.shop.internal/shop/inventory-service:2.3.1', 0).image;
-    expect(inventory.configDocument.history.map((h) => h.created_by)).toContain('RUN |1 VCS_REF=8c1f0e2 /bin/sh -c pip3 install --no-cache-dir -r requirements.txt # buildkit');
+    expect(inventory.configDocument.history.map((h) => h.created_by)).toContain(
+      'RUN |1 VCS_REF=8c1f0e2 /bin/sh -c pip3 install --no-cache-dir -r requirements.txt # buildkit',
+    );
     expect(inventory.configDocument.config.Labels).toMatchObject({ 'org.opencontainers.image.revision': '8c1f0e2' });
     expect((await model(built('registry.shop.internal/shop/web-frontend:latest').image)).image.config.config?.User ?? '').toBe('');
   });
@@ -169,29 +186,75 @@ describe('buildEstate(examples/estate)', () => {
 
   it('the bundled advisories match what examples/advisories/SOURCE.md says', async () => {
     const ids = async (reference: string): Promise<string[]> =>
-      [...new Set(scanImage(await model(built(reference).image), store).findings.flatMap((f) => [f.id, ...f.aliases]).filter((id) => !id.startsWith('CVE-') && !id.startsWith('GHSA-')))].sort();
-    expect(await ids('registry.shop.internal/platform/base:1.4')).toEqual(['DSA-5174-1', 'DSA-5197-1', 'DSA-5200-1', 'DSA-5203-1', 'DSA-5218-1', 'DSA-5286-1', 'DSA-5330-1', 'DSA-5343-1', 'DSA-5349-1', 'DSA-5365-1']);
+      [
+        ...new Set(
+          scanImage(await model(built(reference).image), store)
+            .findings.flatMap((f) => [f.id, ...f.aliases])
+            .filter((id) => !id.startsWith('CVE-') && !id.startsWith('GHSA-')),
+        ),
+      ].sort();
+    expect(await ids('registry.shop.internal/platform/base:1.4')).toEqual([
+      'DSA-5174-1',
+      'DSA-5197-1',
+      'DSA-5200-1',
+      'DSA-5203-1',
+      'DSA-5218-1',
+      'DSA-5286-1',
+      'DSA-5330-1',
+      'DSA-5343-1',
+      'DSA-5349-1',
+      'DSA-5365-1',
+    ]);
     const payments = await ids('registry.shop.internal/shop/payments-api:142');
     expect(payments).toEqual(expect.arrayContaining(['DSA-5326-1', 'DSA-5343-1', 'x_NSWG-ECO-516']));
     expect(payments).not.toContain('DSA-5170-1');
     const inventory = await ids('registry.shop.internal/shop/inventory-service:2.3.1');
     expect(inventory).toEqual(
-      expect.arrayContaining(['DSA-5236-1', 'DSA-5266-1', 'PYSEC-2021-142', 'PYSEC-2023-192', 'PYSEC-2023-212', 'PYSEC-2023-221', 'PYSEC-2023-57', 'PYSEC-2023-58', 'PYSEC-2023-62', 'PYSEC-2023-74']),
+      expect.arrayContaining([
+        'DSA-5236-1',
+        'DSA-5266-1',
+        'PYSEC-2021-142',
+        'PYSEC-2023-192',
+        'PYSEC-2023-212',
+        'PYSEC-2023-221',
+        'PYSEC-2023-57',
+        'PYSEC-2023-58',
+        'PYSEC-2023-62',
+        'PYSEC-2023-74',
+      ]),
     );
     expect(await ids('registry.shop.internal/shop/web-frontend:latest')).toEqual([]);
   });
 
   it("build.yaml's tags are what the pipelines push (CI variables given one run's values)", async () => {
     const pipelines = await discoverPipelines(path.join(estateDir, 'repos'));
-    const asPattern = (ref: string): RegExp => new RegExp(`^${ref.split(/\$\{[^}]+\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^/:@]+')}$`);
+    const asPattern = (ref: string): RegExp =>
+      new RegExp(
+        `^${ref
+          .split(/\$\{[^}]+\}/)
+          .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+          .join('[^/:@]+')}$`,
+      );
     for (const { pipeline, tags } of estate.images) {
       const found = pipelines.find((p) => `repos/${p.file}` === pipeline);
       expect(found, pipeline).toBeDefined();
       const pushed = (found?.steps ?? []).flatMap((step) =>
-        step.kind === 'push' ? [step.image.resolved] : step.kind === 'build' && step.pushes ? step.tags.map((t) => t.resolved) : step.kind === 'tag' && step.pushes ? [step.to.resolved] : [],
+        step.kind === 'push'
+          ? [step.image.resolved]
+          : step.kind === 'build' && step.pushes
+            ? step.tags.map((t) => t.resolved)
+            : step.kind === 'tag' && step.pushes
+              ? [step.to.resolved]
+              : [],
       );
-      expect(tags.every((tag) => pushed.some((ref) => asPattern(ref).test(tag))), `${pipeline} pushes ${pushed.join(', ')}`).toBe(true);
-      expect(pushed.every((ref) => tags.some((tag) => asPattern(ref).test(tag))), `${pipeline} pushes ${pushed.join(', ')}`).toBe(true);
+      expect(
+        tags.every((tag) => pushed.some((ref) => asPattern(ref).test(tag))),
+        `${pipeline} pushes ${pushed.join(', ')}`,
+      ).toBe(true);
+      expect(
+        pushed.every((ref) => tags.some((tag) => asPattern(ref).test(tag))),
+        `${pipeline} pushes ${pushed.join(', ')}`,
+      ).toBe(true);
     }
   });
 

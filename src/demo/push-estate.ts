@@ -15,7 +15,12 @@ export interface PushedTag {
  * and tag (the registry part of the tag is replaced: images of `estateRegistry` only; parents from
  * other registries are not pushed). A tag pushed twice ends on its last build, as in the estate.
  */
-export async function pushEstate(estate: BuiltEstate, options: PushOptions, estateRegistry = 'registry.shop.internal', signal?: AbortSignal): Promise<PushedTag[]> {
+export async function pushEstate(
+  estate: BuiltEstate,
+  options: PushOptions,
+  estateRegistry = 'registry.shop.internal',
+  signal?: AbortSignal,
+): Promise<PushedTag[]> {
   const pusher = new RegistryPusher(options);
   const pushed: PushedTag[] = [];
   try {

@@ -25,7 +25,10 @@ const recordedRunSchema = z
     /** Paths the RUN deleted: whiteouts in its layer. */
     deleted: z.array(z.string()).optional(),
     /** `uid:gid` of the files it wrote (root by default). */
-    owner: z.string().regex(/^\d+:\d+$/).optional(),
+    owner: z
+      .string()
+      .regex(/^\d+:\d+$/)
+      .optional(),
   })
   .strict();
 const runsFileSchema = z.object({ runs: z.array(recordedRunSchema) }).strict();
@@ -63,7 +66,8 @@ export class RecordedRuns {
   check(commands: readonly string[], dockerfile: string): void {
     for (const record of this.runs) {
       const count = commands.filter((command) => command.includes(record.run)).length;
-      if (count !== 1) throw new UsageError(`${path.join(this.dir, runsFileName)}: "${record.run}" matches ${count} RUN instructions of ${dockerfile}, not one`);
+      if (count !== 1)
+        throw new UsageError(`${path.join(this.dir, runsFileName)}: "${record.run}" matches ${count} RUN instructions of ${dockerfile}, not one`);
     }
     for (const command of commands) {
       if (this.runs.filter((record) => command.includes(record.run)).length > 1) {

@@ -25,7 +25,14 @@ async function smallImage(text: string): Promise<BuiltImage> {
   changes.added.set('hello.txt', { type: 'file', content: Buffer.from(text), mode: 0o644, uid: 0, gid: 0 });
   const layer = await makeLayer(changes, new Map(), new Date('2024-01-01T00:00:00Z'));
   return assembleImage(
-    { architecture: 'amd64', config: { Cmd: ['cat', '/hello.txt'] }, created: '2024-01-01T00:00:00Z', history: [{ created: '2024-01-01T00:00:00Z', created_by: 'COPY hello.txt / # buildkit' }], os: 'linux', rootfs: { type: 'layers', diff_ids: [] } },
+    {
+      architecture: 'amd64',
+      config: { Cmd: ['cat', '/hello.txt'] },
+      created: '2024-01-01T00:00:00Z',
+      history: [{ created: '2024-01-01T00:00:00Z', created_by: 'COPY hello.txt / # buildkit' }],
+      os: 'linux',
+      rootfs: { type: 'layers', diff_ids: [] },
+    },
     [layer],
     new Map(changes.added),
   );
@@ -47,7 +54,7 @@ afterAll(async () => {
   await registry.close();
 });
 
-describe('the demo registry, read by the project\'s own client', () => {
+describe("the demo registry, read by the project's own client", () => {
   it('serves manifests by tag and digest, blobs, and tag lists page by page', async () => {
     const client = new RegistryClient(registry.host, { plainHttp: true });
     try {
@@ -63,7 +70,10 @@ describe('the demo registry, read by the project\'s own client', () => {
     } finally {
       await client.close();
     }
-    const model = await readImage(openRegistryImage(parseReference(`${registry.host}/team/b:v1`), { plainHttp: true }), { selection: {}, limits: defaultLimits });
+    const model = await readImage(openRegistryImage(parseReference(`${registry.host}/team/b:v1`), { plainHttp: true }), {
+      selection: {},
+      limits: defaultLimits,
+    });
     expect(model.view.get('/hello.txt')).toBeDefined();
     expect(model.layers[0]?.history?.created_by).toBe('COPY hello.txt / # buildkit');
   });
@@ -85,8 +95,17 @@ describe('the demo registry, read by the project\'s own client', () => {
     expect(put.status).toBe(400);
     expect(await put.json()).toMatchObject({ errors: [{ code: 'DIGEST_INVALID' }] });
     // and a manifest naming a blob the repository lacks is refused too
-    const manifest = JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociManifest, config: { mediaType: MediaType.ociConfig, digest: digestOf('nope'), size: 4 }, layers: [] });
-    const refused = await fetch(`${registry.url}/v2/team/a/manifests/bad`, { method: 'PUT', body: manifest, headers: { 'content-type': MediaType.ociManifest } });
+    const manifest = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MediaType.ociManifest,
+      config: { mediaType: MediaType.ociConfig, digest: digestOf('nope'), size: 4 },
+      layers: [],
+    });
+    const refused = await fetch(`${registry.url}/v2/team/a/manifests/bad`, {
+      method: 'PUT',
+      body: manifest,
+      headers: { 'content-type': MediaType.ociManifest },
+    });
     expect(refused.status).toBe(400);
   });
 
@@ -125,7 +144,9 @@ describe('the demo registry, read by the project\'s own client', () => {
   it('asks for Basic credentials when configured', async () => {
     const locked = await startDemoRegistry({ basic: { username: 'ci', password: 's3cret' } });
     try {
-      await expect(pushImage({ registry: locked.host, plainHttp: true, username: 'ci', password: 'wrong' }, 'x/y', '1', image)).rejects.toBeInstanceOf(AuthError);
+      await expect(pushImage({ registry: locked.host, plainHttp: true, username: 'ci', password: 'wrong' }, 'x/y', '1', image)).rejects.toBeInstanceOf(
+        AuthError,
+      );
       const options = { registry: locked.host, plainHttp: true, username: 'ci', password: 's3cret' };
       const pusher = new RegistryPusher(options);
       try {

@@ -81,7 +81,10 @@ export async function startDemoRegistry(options: DemoRegistryOptions = {}): Prom
     let match: RegExpExecArray | null;
     if (path === '/v2/' || path === '/v2') return sendJson(res, 200, {});
     if (routes.catalog.test(path) && method === 'GET') {
-      const names = [...repositories].filter(([, repo]) => repo.manifests.size > 0).map(([name]) => name).sort();
+      const names = [...repositories]
+        .filter(([, repo]) => repo.manifests.size > 0)
+        .map(([name]) => name)
+        .sort();
       return sendPage(res, url, names, '/v2/_catalog', (page) => ({ repositories: page }));
     }
     if ((match = routes.tags.exec(path)) && method === 'GET') {
@@ -147,7 +150,9 @@ export async function startDemoRegistry(options: DemoRegistryOptions = {}): Prom
       if (method === 'PATCH') {
         upload.chunks.push(await readBody(req, maxBytes));
         const size = upload.chunks.reduce((sum, chunk) => sum + chunk.length, 0);
-        res.writeHead(202, { location: `/v2/${name}/blobs/uploads/${id}`, range: `0-${Math.max(size - 1, 0)}`, 'docker-upload-uuid': id, 'content-length': 0 }).end();
+        res
+          .writeHead(202, { location: `/v2/${name}/blobs/uploads/${id}`, range: `0-${Math.max(size - 1, 0)}`, 'docker-upload-uuid': id, 'content-length': 0 })
+          .end();
         return;
       }
       if (method === 'PUT') {

@@ -113,10 +113,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     try {
       const last = estate.images.length - 1;
       progress(`pushing ${last} images to the registry ${registry.host}`);
-      pushed = (await pushEstate({ ...estate, images: estate.images.slice(0, last) }, { registry: registry.host, plainHttp: registry.plainHttp }, estateRegistry)).length;
+      pushed = (
+        await pushEstate({ ...estate, images: estate.images.slice(0, last) }, { registry: registry.host, plainHttp: registry.plainHttp }, estateRegistry)
+      ).length;
       progress(`scanning the registry ${estateRegistry} (served on ${registry.host})`);
       history.record(await scan(new Date(options.now.getTime() - 24 * 3600 * 1000)));
-      pushed += (await pushEstate({ ...estate, images: estate.images.slice(last) }, { registry: registry.host, plainHttp: registry.plainHttp }, estateRegistry)).length;
+      pushed += (await pushEstate({ ...estate, images: estate.images.slice(last) }, { registry: registry.host, plainHttp: registry.plainHttp }, estateRegistry))
+        .length;
       await signAsThePipelineDoes(registry, signedRepository, signer.privateKey);
       progress(`scanning the registry ${estateRegistry} again`);
       scanned = await scan(options.now);
@@ -126,10 +129,20 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const report: RegistryScanReport = rewriteRegistry(scanned, registry.host, estateRegistry);
     progress('reading the sources and manifests, mapping the lifecycle');
     const config = await loadShipshapeConfig(path.join(options.estateDir, 'shipshape.yaml'));
-    const evidence = await collectEstate({ sources: config.sources, registryReports: [report], manifests: config.manifests, gitlab: config.gitlab, ...(config.allowedRegistries ? { allowedRegistries: config.allowedRegistries } : {}) });
+    const evidence = await collectEstate({
+      sources: config.sources,
+      registryReports: [report],
+      manifests: config.manifests,
+      gitlab: config.gitlab,
+      ...(config.allowedRegistries ? { allowedRegistries: config.allowedRegistries } : {}),
+    });
     const map = buildLifecycleMap(evidence, options.now, { config: config.file });
     progress('assessing the posture');
-    const posture = assessPosture(evidence, map, { policy: { ...defaultPolicy, allowedRegistries: config.allowedRegistries ?? [] }, now: options.now, advisories: store });
+    const posture = assessPosture(evidence, map, {
+      policy: { ...defaultPolicy, allowedRegistries: config.allowedRegistries ?? [] },
+      now: options.now,
+      advisories: store,
+    });
     const input: ReportInput = {
       title: 'Shipshape posture report — example estate (shop)',
       generatedAt: options.now.toISOString(),
@@ -139,7 +152,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       findings: estateFindings(evidence, map),
     };
     await writeOutputFile(options.reportFile, await renderHtmlReport(input));
-    return { reportFile: options.reportFile, evidence, map, posture, input, counts: { images: estate.images.length, tags: pushed, advisories: imported.records } };
+    return {
+      reportFile: options.reportFile,
+      evidence,
+      map,
+      posture,
+      input,
+      counts: { images: estate.images.length, tags: pushed, advisories: imported.records },
+    };
   } finally {
     store.close();
     await served?.close();

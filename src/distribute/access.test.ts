@@ -69,10 +69,41 @@ async function makeExpiredCert(): Promise<{ key: string; cert: string; certFile:
   const keyFile = path.join(dir, 'key.pem');
   const certFile = path.join(dir, 'cert.pem');
   const csr = path.join(dir, 'req.csr');
-  await run('openssl', ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', csr,
-    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1']);
-  await run('openssl', ['ca', '-batch', '-config', path.join(dir, 'ca.cnf'), '-selfsign', '-keyfile', keyFile, '-in', csr, '-out', certFile,
-    '-startdate', '20200101000000Z', '-enddate', '20200201000000Z', '-notext']);
+  await run('openssl', [
+    'req',
+    '-new',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    keyFile,
+    '-out',
+    csr,
+    '-subj',
+    '/CN=127.0.0.1',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1',
+  ]);
+  await run('openssl', [
+    'ca',
+    '-batch',
+    '-config',
+    path.join(dir, 'ca.cnf'),
+    '-selfsign',
+    '-keyfile',
+    keyFile,
+    '-in',
+    csr,
+    '-out',
+    certFile,
+    '-startdate',
+    '20200101000000Z',
+    '-enddate',
+    '20200201000000Z',
+    '-notext',
+  ]);
   return { key: await readFile(keyFile, 'utf8'), cert: await readFile(certFile, 'utf8'), certFile };
 }
 
@@ -177,7 +208,12 @@ describe("probeAccess against Debian's docker-registry", skipWhen(registryMissin
   async function seed(registry: RunningRegistry, creds?: string): Promise<void> {
     const config = JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } });
     const digest = await putBlob(registry, 'team/app', config, creds);
-    const manifest = { schemaVersion: 2, mediaType: MediaType.ociManifest, config: { mediaType: MediaType.ociConfig, digest, size: config.length }, layers: [] };
+    const manifest = {
+      schemaVersion: 2,
+      mediaType: MediaType.ociManifest,
+      config: { mediaType: MediaType.ociConfig, digest, size: config.length },
+      layers: [],
+    };
     await putManifest(registry, 'team/app', 'v1', manifest, MediaType.ociManifest, creds);
   }
 

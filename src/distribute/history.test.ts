@@ -27,7 +27,12 @@ function report(scannedAt: string, tags: Record<string, Record<string, string>>,
     const digests = [...new Set(Object.values(byTag))];
     return {
       name,
-      tags: Object.entries(byTag).map(([tag, digest]) => ({ tag, digest: d(digest), mediaType: 'application/vnd.oci.image.manifest.v1+json', movedFrom: undefined })),
+      tags: Object.entries(byTag).map(([tag, digest]) => ({
+        tag,
+        digest: d(digest),
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        movedFrom: undefined,
+      })),
       images: digests.map((digest) => ({
         digest: d(digest),
         mediaType: 'application/vnd.oci.image.manifest.v1+json',
@@ -216,7 +221,11 @@ describe('ScanHistory', () => {
     raw.close();
     const history = ScanHistory.open(file);
     try {
-      expect(history.scan(1)).toMatchObject({ fingerprints: 1, images: [{ repository: 'team/app', digest: d('a') }], findings: [{ fingerprint: 'fp-old', ruleId: 'SS-REG-006' }] });
+      expect(history.scan(1)).toMatchObject({
+        fingerprints: 1,
+        images: [{ repository: 'team/app', digest: d('a') }],
+        findings: [{ fingerprint: 'fp-old', ruleId: 'SS-REG-006' }],
+      });
       const id = history.record(second);
       expect(history.scan(id)?.fingerprints).toBe(registryFingerprintScheme);
     } finally {
@@ -264,7 +273,16 @@ describe('ScanHistory', () => {
 
 describe('diffScans', () => {
   it('counts an image as new per repository, and lists every tag pointing at it', () => {
-    const before = { id: 1, registry: 'r', prefix: undefined, scannedAt: '2026-01-01T00:00:00.000Z', fingerprints: registryFingerprintScheme, tags: [], images: [{ repository: 'a', digest: d('x') }], findings: [] };
+    const before = {
+      id: 1,
+      registry: 'r',
+      prefix: undefined,
+      scannedAt: '2026-01-01T00:00:00.000Z',
+      fingerprints: registryFingerprintScheme,
+      tags: [],
+      images: [{ repository: 'a', digest: d('x') }],
+      findings: [],
+    };
     const after = report('2026-01-02T00:00:00Z', { a: { one: 'x' }, b: { two: 'x', three: 'x' } }, ['f', 'f']);
     expect(diffScans(before, after)).toEqual({
       previousScanAt: '2026-01-01T00:00:00.000Z',

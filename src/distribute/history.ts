@@ -104,10 +104,12 @@ export class ScanHistory {
 
   /** Brings a history of an older schema up to this one, in one transaction. */
   private migrate(from: number): void {
-    this.db.transaction(() => {
-      for (const sql of migrations.slice(from - 1)) this.db.exec(sql);
-      this.db.prepare(`UPDATE meta SET value = ? WHERE key = 'schema'`).run(String(schemaVersion));
-    }).immediate();
+    this.db
+      .transaction(() => {
+        for (const sql of migrations.slice(from - 1)) this.db.exec(sql);
+        this.db.prepare(`UPDATE meta SET value = ? WHERE key = 'schema'`).run(String(schemaVersion));
+      })
+      .immediate();
   }
 
   private create(): void {
@@ -201,12 +203,8 @@ export class ScanHistory {
   scan(id: number): StoredScan | undefined {
     const row = this.db.prepare('SELECT id, registry, prefix, scanned_at, fingerprints FROM scans WHERE id = ?').get(id) as ScanRow | undefined;
     if (row === undefined) return undefined;
-    const tags = this.db
-      .prepare('SELECT repository, tag, digest FROM scan_tags WHERE scan_id = ? ORDER BY repository, tag')
-      .all(id) as StoredScan['tags'];
-    const images = this.db
-      .prepare('SELECT repository, digest FROM scan_images WHERE scan_id = ? ORDER BY repository, digest')
-      .all(id) as StoredScan['images'];
+    const tags = this.db.prepare('SELECT repository, tag, digest FROM scan_tags WHERE scan_id = ? ORDER BY repository, tag').all(id) as StoredScan['tags'];
+    const images = this.db.prepare('SELECT repository, digest FROM scan_images WHERE scan_id = ? ORDER BY repository, digest').all(id) as StoredScan['images'];
     const findings = this.db
       .prepare('SELECT fingerprint, rule_id, message, repository, tag, digest FROM scan_findings WHERE scan_id = ? ORDER BY fingerprint')
       .all(id) as { fingerprint: string; rule_id: string; message: string; repository: string | null; tag: string | null; digest: string | null }[];
@@ -247,7 +245,14 @@ function contentOf(scan: StoredScan | RegistryScanReport): Pick<StoredScan, 'tag
   return {
     tags: scan.repositories.flatMap((r) => r.tags.map((t) => ({ repository: r.name, tag: t.tag, digest: t.digest }))),
     images: scan.repositories.flatMap((r) => r.images.map((i) => ({ repository: r.name, digest: i.digest }))),
-    findings: scan.findings.map((f) => ({ fingerprint: f.fingerprint, ruleId: f.ruleId, message: f.message, repository: f.target.repository, tag: f.target.tag, digest: f.target.digest })),
+    findings: scan.findings.map((f) => ({
+      fingerprint: f.fingerprint,
+      ruleId: f.ruleId,
+      message: f.message,
+      repository: f.target.repository,
+      tag: f.target.tag,
+      digest: f.target.digest,
+    })),
     fingerprints: registryFingerprintScheme,
   };
 }

@@ -78,7 +78,13 @@ export async function platformImageFacts(
     const os = result.inventory.os;
     if (os) {
       const eolDate = endOfLife(os.distro?.id ?? os.id, os.version);
-      facts.os = { id: os.distro?.id ?? os.id, name: os.name, version: os.version, eolDate, endOfLife: eolDate === undefined ? undefined : Date.parse(eolDate) < options.now.getTime() };
+      facts.os = {
+        id: os.distro?.id ?? os.id,
+        name: os.name,
+        version: os.version,
+        eolDate,
+        endOfLife: eolDate === undefined ? undefined : Date.parse(eolDate) < options.now.getTime(),
+      };
     }
     if (options.advisories) {
       const vulnerabilities: Partial<Record<SeverityLevel, number>> = {};
@@ -92,13 +98,29 @@ export async function platformImageFacts(
         vulnerabilities,
         fixable,
         coverage: result.coverage && { complete: result.coverage.complete, ecosystems: result.coverage.ecosystems },
-        vulnerabilityList: result.findings.map((f) => ({ id: f.id, aliases: f.aliases, severity: f.severity.level, package: f.package.name, installed: f.installedVersion, fixed: f.fixedVersion, summary: f.summary })),
+        vulnerabilityList: result.findings.map((f) => ({
+          id: f.id,
+          aliases: f.aliases,
+          severity: f.severity.level,
+          package: f.package.name,
+          installed: f.installedVersion,
+          fixed: f.fixedVersion,
+          summary: f.summary,
+        })),
       });
     }
-    if (options.secrets) facts.secrets = secretFindings(model, {}).map((f) => ({ ruleId: f.ruleId, title: f.title, path: f.location.path, layer: f.location.layer?.index }));
-    return { facts, diagnostics: [...model.diagnostics, ...result.diagnostics].filter((d) => d.level !== 'info').map((d) => `${repository}@${digest}: ${d.message}`) };
+    if (options.secrets)
+      facts.secrets = secretFindings(model, {}).map((f) => ({ ruleId: f.ruleId, title: f.title, path: f.location.path, layer: f.location.layer?.index }));
+    return {
+      facts,
+      diagnostics: [...model.diagnostics, ...result.diagnostics].filter((d) => d.level !== 'info').map((d) => `${repository}@${digest}: ${d.message}`),
+    };
   } catch (error) {
-    return { facts: unreadable(platform, digest), diagnostics: [], unread: { where: `${repository}@${digest}`, message: `the image could not be read: ${messageOf(error)}` } };
+    return {
+      facts: unreadable(platform, digest),
+      diagnostics: [],
+      unread: { where: `${repository}@${digest}`, message: `the image could not be read: ${messageOf(error)}` },
+    };
   } finally {
     await source.close();
   }
@@ -106,7 +128,10 @@ export async function platformImageFacts(
 
 /** What the manifest and config alone tell: age, parent and source annotations, root user. */
 function configFacts(platform: string, digest: string, config: ImageConfig, annotations: Record<string, string> | undefined, now: Date): PlatformImage {
-  const labels = { ...(config.config?.Labels ?? {}), ...Object.fromEntries(Object.entries(annotations ?? {}).map(([key, value]) => [key, maskSecretsIn(value)])) };
+  const labels = {
+    ...(config.config?.Labels ?? {}),
+    ...Object.fromEntries(Object.entries(annotations ?? {}).map(([key, value]) => [key, maskSecretsIn(value)])),
+  };
   const created = config.created;
   const user = config.config?.User?.trim() ?? '';
   return {
@@ -122,7 +147,23 @@ function configFacts(platform: string, digest: string, config: ImageConfig, anno
 }
 
 function unreadable(platform: string, digest: string): PlatformImage {
-  return { platform, digest, created: undefined, ageDays: undefined, os: undefined, vulnerabilities: undefined, fixable: undefined, vulnerabilityList: undefined, coverage: undefined, baseName: undefined, baseDigest: undefined, source: undefined, revision: undefined, runsAsRoot: undefined, secrets: undefined };
+  return {
+    platform,
+    digest,
+    created: undefined,
+    ageDays: undefined,
+    os: undefined,
+    vulnerabilities: undefined,
+    fixable: undefined,
+    vulnerabilityList: undefined,
+    coverage: undefined,
+    baseName: undefined,
+    baseDigest: undefined,
+    source: undefined,
+    revision: undefined,
+    runsAsRoot: undefined,
+    secrets: undefined,
+  };
 }
 
 function first(values: Record<string, string>, keys: readonly string[]): string | undefined {

@@ -12,7 +12,6 @@ import { registryMissing, startRegistry, startServer, type RunningRegistry, type
 import { skipWhen } from '../test-support/skip.js';
 import { pushImage, pushIndex, putManifest, RegistryPusher, type PushableImage } from './push.js';
 
-
 function pushable(image: BuiltImage): PushableImage {
   return {
     manifest: image.manifest,
@@ -31,7 +30,10 @@ beforeAll(async () => {
       { createdBy: 'RUN rm', compression: 'none', items: [{ name: 'etc/' }, { name: 'etc/.wh.os-release' }] },
     ],
   });
-  second = await buildImage({ layers: [{ createdBy: 'ADD other', items: [{ name: 'x', content: 'second\n' }] }], platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } });
+  second = await buildImage({
+    layers: [{ createdBy: 'ADD other', items: [{ name: 'x', content: 'second\n' }] }],
+    platform: { os: 'linux', architecture: 'arm64', variant: 'v8' },
+  });
 });
 
 describe("pushing to Debian's docker-registry", skipWhen(registryMissing({ auth: true })), () => {
@@ -58,7 +60,10 @@ describe("pushing to Debian's docker-registry", skipWhen(registryMissing({ auth:
     } finally {
       await client.close();
     }
-    const model = await readImage(openRegistryImage(parseReference(`${plain.host}/team/app:1.1`), { plainHttp: true }), { selection: {}, limits: defaultLimits });
+    const model = await readImage(openRegistryImage(parseReference(`${plain.host}/team/app:1.1`), { plainHttp: true }), {
+      selection: {},
+      limits: defaultLimits,
+    });
     expect(model.layers.map((l) => l.blob.diffId)).toEqual(first.layers.map((l) => l.diffId));
     expect(model.layers[1]?.changes.deleted).toEqual(['/etc/os-release']);
   });
@@ -71,11 +76,20 @@ describe("pushing to Debian's docker-registry", skipWhen(registryMissing({ auth:
         mediaType: MediaType.ociIndex,
         manifests: [
           { mediaType: MediaType.ociManifest, digest: first.manifestDigest, size: first.manifest.length, platform: { os: 'linux', architecture: 'amd64' } },
-          { mediaType: MediaType.ociManifest, digest: second.manifestDigest, size: second.manifest.length, platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } },
+          {
+            mediaType: MediaType.ociManifest,
+            digest: second.manifestDigest,
+            size: second.manifest.length,
+            platform: { os: 'linux', architecture: 'arm64', variant: 'v8' },
+          },
         ],
       }),
     );
-    const result = await pushIndex(options, 'team/multi', 'latest', { manifest: index, mediaType: MediaType.ociIndex, children: [pushable(first), pushable(second)] });
+    const result = await pushIndex(options, 'team/multi', 'latest', {
+      manifest: index,
+      mediaType: MediaType.ociIndex,
+      children: [pushable(first), pushable(second)],
+    });
     expect(result.digest).toBe(digestOf(index));
     const client = new RegistryClient(plain.host, { plainHttp: true });
     try {
@@ -96,7 +110,14 @@ describe("pushing to Debian's docker-registry", skipWhen(registryMissing({ auth:
           schemaVersion: 2,
           mediaType: MediaType.ociManifest,
           config: { mediaType: MediaType.ociConfig, digest: digestOf(config), size: config.length },
-          layers: [{ mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json', digest: digestOf(payload), size: payload.length, annotations: { 'dev.cosignproject.cosign/signature': 'MEUCIQ==' } }],
+          layers: [
+            {
+              mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json',
+              digest: digestOf(payload),
+              size: payload.length,
+              annotations: { 'dev.cosignproject.cosign/signature': 'MEUCIQ==' },
+            },
+          ],
         }),
       );
       const tag = `${result.digest.replace(':', '-')}.sig`;
@@ -165,7 +186,9 @@ describe('upload locations', () => {
     seen.length = 0;
     await pushImage({ registry: registry.host, plainHttp: true, username: 'ci', password: 's3cret' }, 'team/app', 'v1', pushable(second));
     expect(seen.map((s) => s.url)).toEqual(
-      [second.configDigest, ...second.layers.map((l) => l.digest)].map((digest) => `/v2/team/app/blobs/uploads/abc?_state=a%2Bb&digest=${encodeURIComponent(digest)}`),
+      [second.configDigest, ...second.layers.map((l) => l.digest)].map(
+        (digest) => `/v2/team/app/blobs/uploads/abc?_state=a%2Bb&digest=${encodeURIComponent(digest)}`,
+      ),
     );
     expect(seen.every((s) => s.authorization === authorization)).toBe(true);
     expect(manifests).toEqual(['/v2/team/app/manifests/v1']);
@@ -175,7 +198,11 @@ describe('upload locations', () => {
     seen.length = 0;
     await pushImage({ registry: registry.host, plainHttp: true, username: 'ci', password: 's3cret' }, 'team/other/app', 'v1', pushable(second));
     expect(seen).toHaveLength(2);
-    expect(seen[0]).toEqual({ url: `/upload/abc?state=x%3D1&digest=${encodeURIComponent(second.configDigest)}`, authorization: undefined, bytes: second.config.length });
+    expect(seen[0]).toEqual({
+      url: `/upload/abc?state=x%3D1&digest=${encodeURIComponent(second.configDigest)}`,
+      authorization: undefined,
+      bytes: second.config.length,
+    });
     expect(seen.every((s) => s.authorization === undefined)).toBe(true);
   });
 });

@@ -67,7 +67,12 @@ export class RegistryPusher {
   }
 
   /** Pushes each child image by digest, then the index under `tag`. */
-  async pushIndex(repository: string, tag: string, index: { manifest: Buffer; mediaType: string; children: readonly PushableImage[] }, signal?: AbortSignal): Promise<PushResult> {
+  async pushIndex(
+    repository: string,
+    tag: string,
+    index: { manifest: Buffer; mediaType: string; children: readonly PushableImage[] },
+    signal?: AbortSignal,
+  ): Promise<PushResult> {
     let blobsUploaded = 0;
     let blobsSkipped = 0;
     for (const child of index.children) {
@@ -132,7 +137,11 @@ export class RegistryPusher {
   }
 
   /** Sends with push authorization; on a 401 learns the challenge and tries once more. */
-  private async send(repository: string, signal: AbortSignal | undefined, attempt: (authorization: string | undefined) => Promise<HttpResponse>): Promise<HttpResponse> {
+  private async send(
+    repository: string,
+    signal: AbortSignal | undefined,
+    attempt: (authorization: string | undefined) => Promise<HttpResponse>,
+  ): Promise<HttpResponse> {
     const scope = pushScope(repository);
     const authorization = await this.auth.authorization(scope, signal);
     const response = await attempt(authorization);
@@ -143,7 +152,11 @@ export class RegistryPusher {
 
   /** A PUT with a body. Never follows redirects: a registry that redirects a write is answered as an error. */
   private async put(url: URL, body: Buffer, contentType: string, authorization: string | undefined, signal: AbortSignal | undefined): Promise<HttpResponse> {
-    const headers: Record<string, string> = { 'user-agent': this.options.userAgent ?? defaultUserAgent, 'content-type': contentType, 'content-length': String(body.length) };
+    const headers: Record<string, string> = {
+      'user-agent': this.options.userAgent ?? defaultUserAgent,
+      'content-type': contentType,
+      'content-length': String(body.length),
+    };
     if (authorization !== undefined) headers.authorization = authorization;
     try {
       const response = await request(url, {
@@ -213,7 +226,14 @@ export async function pushIndex(
 }
 
 /** PUTs one manifest document (e.g. a signature artefact with a `subject`) by tag or digest, then closes the connection. */
-export async function putManifest(options: PushOptions, repository: string, reference: string, body: Buffer, mediaType: string, signal?: AbortSignal): Promise<string> {
+export async function putManifest(
+  options: PushOptions,
+  repository: string,
+  reference: string,
+  body: Buffer,
+  mediaType: string,
+  signal?: AbortSignal,
+): Promise<string> {
   const pusher = new RegistryPusher(options);
   try {
     return await pusher.putManifest(repository, reference, body, mediaType, signal);

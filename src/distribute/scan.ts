@@ -40,9 +40,7 @@ export interface RegistryScanOptions {
   shared?: SharedLayerScans | undefined;
 }
 
-type RegistryScanProgress =
-  | { kind: 'repositories'; count: number }
-  | { kind: 'image'; done: number; total: number; name: string };
+type RegistryScanProgress = { kind: 'repositories'; count: number } | { kind: 'image'; done: number; total: number; name: string };
 
 /** `registry.example:5000/team/app` → registry `registry.example:5000`, prefix `team/app`. A scheme says plain HTTP or not. */
 export function parseRegistryTarget(text: string): { registry: string; prefix: string | undefined; plainHttp: boolean | undefined } {
@@ -89,7 +87,13 @@ export async function scanRegistry(registry: string, prefix: string | undefined,
   try {
     const names = await repositoriesOf(client, prefix, diagnostics, options.signal);
     options.onProgress?.({ kind: 'repositories', count: names.length });
-    const access = await probeAccess(registry, { ...options.registryOptions, sampleRepository: names[0], now: options.now, signal: options.signal, diagnostics });
+    const access = await probeAccess(registry, {
+      ...options.registryOptions,
+      sampleRepository: names[0],
+      now: options.now,
+      signal: options.signal,
+      diagnostics,
+    });
 
     // the repositories' inventories (tags, digests, manifests) are read concurrently, bounded by --parallel
     const inventories = await mapConcurrently(names, Math.max(1, options.parallel), async (name) => {
@@ -147,7 +151,12 @@ export async function scanRegistry(registry: string, prefix: string | undefined,
         durationMs: Date.now() - started,
       },
     };
-    report.findings = checkRegistry(report, { now: options.now, maxImageAgeDays: options.maxImageAgeDays, keysGiven: options.keys.length > 0, previous: options.previous });
+    report.findings = checkRegistry(report, {
+      now: options.now,
+      maxImageAgeDays: options.maxImageAgeDays,
+      keysGiven: options.keys.length > 0,
+      previous: options.previous,
+    });
     if (options.previous) report.changes = diffScans(options.previous, report);
     return report;
   } finally {
@@ -163,14 +172,24 @@ interface ImageWork {
 }
 
 /** One repository's tags resolved to digests, its stored images (untagged ones too) and their manifests. */
-async function inventoryOf(client: RegistryClient, name: string, options: RegistryScanOptions, problems: ScanProblems): Promise<{ report: RepositoryReport; work: ImageWork[] }> {
+async function inventoryOf(
+  client: RegistryClient,
+  name: string,
+  options: RegistryScanOptions,
+  problems: ScanProblems,
+): Promise<{ report: RepositoryReport; work: ImageWork[] }> {
   const all = await client.listTags(name, { signal: options.signal }).catch((error: unknown) => {
     if (isCancellation(error, options.signal)) throw error;
     problems.notRead(name, `tags could not be listed: ${messageOf(error)}`);
     return [];
   });
   const allTags = new Set(all);
-  const resolved = await resolveTags(client, name, all.filter((t) => !isArtifactTag(t)), { parallel: options.parallel, signal: options.signal });
+  const resolved = await resolveTags(
+    client,
+    name,
+    all.filter((t) => !isArtifactTag(t)),
+    { parallel: options.parallel, signal: options.signal },
+  );
   pushAll(problems.diagnostics, resolved.diagnostics);
   pushAll(problems.unread, resolved.unread);
   const tagReports = resolved.resolved.map((tag) => withMovedFrom(tag, name, options.previous));
@@ -268,7 +287,9 @@ async function platformsOf(
   };
   const entries =
     fetched.document.kind === 'index'
-      ? fetched.document.index.manifests.filter((d) => !isAttestation(d)).map((d) => ({ digest: d.digest, platform: d.platform ? formatPlatform(d.platform) : 'unknown' }))
+      ? fetched.document.index.manifests
+          .filter((d) => !isAttestation(d))
+          .map((d) => ({ digest: d.digest, platform: d.platform ? formatPlatform(d.platform) : 'unknown' }))
       : [{ digest: fetched.digest, platform: '' }];
   const platforms: PlatformImage[] = [];
   for (const entry of entries) {

@@ -53,7 +53,13 @@ describe('registry findings and the scan history do not depend on how tags group
       newFindings: expect.any(Array) as unknown,
     });
     // the image that stayed has its findings (now named team/app:1.0, a day older), none of them new
-    expect(second.findings.filter((f) => f.target.digest === a).map((f) => f.ruleId)).toEqual(['SS-REG-006', 'SS-REG-008', 'SS-REG-009', 'SS-REG-012', 'SS-REG-017']);
+    expect(second.findings.filter((f) => f.target.digest === a).map((f) => f.ruleId)).toEqual([
+      'SS-REG-006',
+      'SS-REG-008',
+      'SS-REG-009',
+      'SS-REG-012',
+      'SS-REG-017',
+    ]);
     const fresh = newFindingsOf(second);
     expect(fresh.filter((f) => f.target.digest !== b)).toEqual([]);
     expect(fresh.map((f) => f.ruleId)).toEqual(['SS-REG-006', 'SS-REG-008', 'SS-REG-009', 'SS-REG-010', 'SS-REG-017']);
@@ -66,7 +72,13 @@ describe('registry findings and the scan history do not depend on how tags group
     scanOn(0, [image(a, ['1.0', '1.1'], 400), image(b, ['2.0'], 10)]);
     const second = scanOn(1, [image(a, ['0.9', '1.0'], 401), image(b, ['2.0'], 11)]);
     expect(second.findings.find((f) => f.ruleId === 'SS-REG-006' && f.target.digest === a)?.message).toContain('team/app:0.9,1.0');
-    expect(second.changes).toEqual({ previousScanAt: testNow.toISOString(), newImages: [], movedTags: [], removedTags: [{ repository: 'team/app', tag: '1.1', digest: a }], newFindings: [] });
+    expect(second.changes).toEqual({
+      previousScanAt: testNow.toISOString(),
+      newImages: [],
+      movedTags: [],
+      removedTags: [{ repository: 'team/app', tag: '1.1', digest: a }],
+      newFindings: [],
+    });
   });
 
   it('a scan fingerprinted by the older scheme is compared by rule, repository and digest', () => {

@@ -99,7 +99,9 @@ describe('resolveTags', () => {
     expect(result.diagnostics[0]).toMatch(/^team\/app:gone: .*not found/);
     expect(result.diagnostics[1]).toMatch(/^team\/app:broken: .*HTTP 500.*storage failure/);
     // the tag that exists but could not be read is unread (the scan fails closed on it); the one gone since the listing is not
-    expect(result.unread).toEqual([{ where: 'team/app:broken', message: expect.stringMatching(/^the tag could not be resolved: .*storage failure/) as unknown }]);
+    expect(result.unread).toEqual([
+      { where: 'team/app:broken', message: expect.stringMatching(/^the tag could not be resolved: .*storage failure/) as unknown },
+    ]);
     // a tag that is not there is not fetched again with GET
     expect(methods(fake).filter((m) => m.endsWith('/gone'))).toEqual(['HEAD /v2/team/app/manifests/gone']);
   });
@@ -133,7 +135,6 @@ describe('resolveTags', () => {
     await expect(resolveTags(client, 'team/app', ['v1', 'v2'], { parallel: 1, signal: controller.signal })).rejects.toThrow(AbortedError);
   });
 });
-
 
 describe("resolveTags against Debian's docker-registry", skipWhen(registryMissing()), () => {
   let registry: RunningRegistry;

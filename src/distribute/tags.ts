@@ -31,12 +31,7 @@ const knownManifestTypes = new Set([...indexMediaTypes, ...imageManifestMediaTyp
  * and hashed. A tag that cannot be resolved is a diagnostic, not a failure of the whole scan.
  * `movedFrom` is left undefined: the caller knows the previous scan.
  */
-export async function resolveTags(
-  client: RegistryClient,
-  repository: string,
-  tags: readonly string[],
-  options: ResolveTagsOptions,
-): Promise<ResolvedTags> {
+export async function resolveTags(client: RegistryClient, repository: string, tags: readonly string[], options: ResolveTagsOptions): Promise<ResolvedTags> {
   const results = await mapConcurrently(tags, Math.max(1, options.parallel), async (tag): Promise<TagReport | Unresolved> => {
     try {
       return await resolveTag(client, repository, tag, options.signal);

@@ -32,8 +32,20 @@ let image: BuiltImage;
 beforeAll(async () => {
   image = await buildImage({
     layers: [
-      { items: [{ name: 'etc/' }, { name: 'etc/os-release', content: 'ID=alpine\nVERSION_ID=3.19.1\n' }, { name: 'lib/apk/db/installed', content: 'P:musl\nV:1.2.4-r2\n\n' }] },
-      { items: [{ name: 'app/node_modules/x/package.json', content: '{"name":"x","version":"1.0.0"}' }, { name: 'etc/.wh.os-release', content: '' }], createdBy: '/bin/sh -c #(nop) COPY dir:abc in /app' },
+      {
+        items: [
+          { name: 'etc/' },
+          { name: 'etc/os-release', content: 'ID=alpine\nVERSION_ID=3.19.1\n' },
+          { name: 'lib/apk/db/installed', content: 'P:musl\nV:1.2.4-r2\n\n' },
+        ],
+      },
+      {
+        items: [
+          { name: 'app/node_modules/x/package.json', content: '{"name":"x","version":"1.0.0"}' },
+          { name: 'etc/.wh.os-release', content: '' },
+        ],
+        createdBy: '/bin/sh -c #(nop) COPY dir:abc in /app',
+      },
     ],
     emptyHistoryAfter: { 0: ['/bin/sh -c #(nop)  ENV TOKEN=ghp_012345678901234567890123456789abcdef'] },
   });
@@ -46,7 +58,12 @@ const document = (original: Buffer): fc.Arbitrary<string> =>
   fc.oneof(
     { weight: 2, arbitrary: fc.constant(original.toString('utf8')) },
     { weight: 3, arbitrary: mutatedJson(fc.constant(json(original))).map((value) => JSON.stringify(value) ?? 'undefined') },
-    { weight: 1, arbitrary: mutatedText(fc.constant(original.toString('utf8')), { tokens: ['"sha256:', '"mediaType"', '"diff_ids"', '"schemaVersion":1', '"manifests"', 'null'] }) },
+    {
+      weight: 1,
+      arbitrary: mutatedText(fc.constant(original.toString('utf8')), {
+        tokens: ['"sha256:', '"mediaType"', '"diff_ids"', '"schemaVersion":1', '"manifests"', 'null'],
+      }),
+    },
   );
 
 /** Points the descriptor at `data` (when it still is an object): the damage then passes verification. */
@@ -100,7 +117,22 @@ interface Damaged {
 const damagedImages = (): fc.Arbitrary<Damaged> =>
   fc.record({
     kind: fc.constantFrom('oci' as const, 'docker' as const),
-    index: document(Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: image.manifestDigest, size: image.manifest.length, annotations: { 'org.opencontainers.image.ref.name': 'app:1' } }] }))),
+    index: document(
+      Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: 'application/vnd.oci.image.index.v1+json',
+          manifests: [
+            {
+              mediaType: 'application/vnd.oci.image.manifest.v1+json',
+              digest: image.manifestDigest,
+              size: image.manifest.length,
+              annotations: { 'org.opencontainers.image.ref.name': 'app:1' },
+            },
+          ],
+        }),
+      ),
+    ),
     manifest: document(image.manifest),
     config: document(image.config),
     fixDigests: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
@@ -113,7 +145,10 @@ function layoutFiles({ kind, index, manifest, config, fixDigests }: Damaged): Ma
   const configData = Buffer.from(config);
   files.set(blob(configData), configData);
   if (kind === 'docker') {
-    files.set('manifest.json', Buffer.from(JSON.stringify([{ Config: blob(configData), RepoTags: ['app:1'], Layers: image.layers.map((layer) => blob(layer.tar)) }])));
+    files.set(
+      'manifest.json',
+      Buffer.from(JSON.stringify([{ Config: blob(configData), RepoTags: ['app:1'], Layers: image.layers.map((layer) => blob(layer.tar)) }])),
+    );
     return files;
   }
   const manifestData = Buffer.from(fixDigests ? repoint(manifest, (m) => m.config, configData) : manifest);
@@ -126,7 +161,16 @@ function layoutFiles({ kind, index, manifest, config, fixDigests }: Damaged): Ma
 describe('fuzz: image documents', () => {
   it('manifests, indexes, configs and archive manifests parse or fail with typed errors', async () => {
     const reach = new Reach();
-    const documents = fc.tuple(fc.constantFrom('manifest', 'index', 'config', 'archive'), fc.oneof(document(image.manifest), document(image.config), document(Buffer.from('[{"Config":"c.json","RepoTags":["a:1"],"Layers":["l.tar"]}]'))), fc.constantFrom(undefined, 'application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.v1+json', 'text/plain; charset=utf-8'));
+    const documents = fc.tuple(
+      fc.constantFrom('manifest', 'index', 'config', 'archive'),
+      fc.oneof(document(image.manifest), document(image.config), document(Buffer.from('[{"Config":"c.json","RepoTags":["a:1"],"Layers":["l.tar"]}]'))),
+      fc.constantFrom(
+        undefined,
+        'application/vnd.oci.image.index.v1+json',
+        'application/vnd.docker.distribution.manifest.v1+json',
+        'text/plain; charset=utf-8',
+      ),
+    );
     await fuzz('image documents', documents, ([kind, text, contentType]) => {
       const data = Buffer.from(text);
       const parsed = bounded('typed-errors', () => {

@@ -27,4 +27,3 @@ export const schema1MediaTypes: readonly string[] = [MediaType.dockerManifestSch
 export const manifestAccept: string = [...indexMediaTypes, ...imageManifestMediaTypes].join(', ');
 
 export type Compression = 'gzip' | 'zstd' | 'none';
-

@@ -105,7 +105,14 @@ export async function readImage(source: ImageSource, options: ReadImageOptions):
     if (hashFirst) await verifyBlob(blob, signal, onBytes);
     const scan =
       cached ??
-      (await scanLayer(await blob.open(signal), { what: `layer ${blob.index} (${blob.digest})`, expectedDiffId: blob.diffId, limits, signal, visitors, onBytes }));
+      (await scanLayer(await blob.open(signal), {
+        what: `layer ${blob.index} (${blob.digest})`,
+        expectedDiffId: blob.diffId,
+        limits,
+        signal,
+        visitors,
+        onBytes,
+      }));
     // scanLayer returned: the blob hashed to its digest and its content to the diffID
     if (!cached) await cache?.put(blob.digest, scan);
     onProgress?.({ kind: 'layer-done', index: blob.index });

@@ -106,7 +106,12 @@ describe('the real images in shared/images', skipWhen(sharedAbsent), () => {
 
     it.each(images)('%s gives the same layers and files as the OCI archive', async (name) => {
       const archive = path.join(dir, `${name}.docker.tar`);
-      const copy = spawnSync('skopeo', ['copy', '--quiet', `oci-archive:${sharedPath('images', `${name}.oci.tar`)}`, `docker-archive:${archive}:localhost/${name}:test`]);
+      const copy = spawnSync('skopeo', [
+        'copy',
+        '--quiet',
+        `oci-archive:${sharedPath('images', `${name}.oci.tar`)}`,
+        `docker-archive:${archive}:localhost/${name}:test`,
+      ]);
       expect(copy.status, copy.stderr.toString()).toBe(0);
       const fromDocker = await read(new DockerArchiveSource(archive, tarFiles(await TarIndex.build(archive, defaultLimits))));
       const fromOci = await read(await ociArchive(name));

@@ -11,10 +11,7 @@ describe('parseReference', () => {
     ['team/app:1.2', { registry: 'docker.io', repository: 'team/app', tag: '1.2', digest: undefined }],
     ['docker.io/alpine', { registry: 'docker.io', repository: 'library/alpine', tag: 'latest', digest: undefined }],
     ['index.docker.io/team/app', { registry: 'docker.io', repository: 'team/app', tag: 'latest', digest: undefined }],
-    [
-      'registry.example:5000/team/app:1.2',
-      { registry: 'registry.example:5000', repository: 'team/app', tag: '1.2', digest: undefined },
-    ],
+    ['registry.example:5000/team/app:1.2', { registry: 'registry.example:5000', repository: 'team/app', tag: '1.2', digest: undefined }],
     ['localhost/app', { registry: 'localhost', repository: 'app', tag: 'latest', digest: undefined }],
     ['localhost:5000/a/b/c', { registry: 'localhost:5000', repository: 'a/b/c', tag: 'latest', digest: undefined }],
     [`127.0.0.1:5000/app@${sha}`, { registry: '127.0.0.1:5000', repository: 'app', tag: undefined, digest: sha }],

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { allowListMatch, hostOfAddress, isPublicRegistry, normaliseRegistryHost, parseAllowListEntry, sameRegistry, withoutDockerHubHost } from './registry-hosts.js';
+import {
+  allowListMatch,
+  hostOfAddress,
+  isPublicRegistry,
+  normaliseRegistryHost,
+  parseAllowListEntry,
+  sameRegistry,
+  withoutDockerHubHost,
+} from './registry-hosts.js';
 import { parseReference } from './reference.js';
 
 /**
@@ -65,13 +73,46 @@ describe('allow-list matching', () => {
 });
 
 describe('registry hosts', () => {
-  const publicHosts = ['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com', 'GHCR.IO', 'quay.io', 'gcr.io', 'eu.gcr.io', 'k8s.gcr.io', 'mirror.gcr.io', 'europe-docker.pkg.dev', 'us-central1-docker.pkg.dev', 'registry.k8s.io', 'public.ecr.aws', 'mcr.microsoft.com', 'registry.access.redhat.com', 'registry.gitlab.com', 'cgr.dev'];
-  const privateHosts = ['registry.example.com', '123456789012.dkr.ecr.eu-west-1.amazonaws.com', 'myacr.azurecr.io', 'localhost:5000', 'ghcr.io.evil.example', 'evilgcr.io', 'pkg.dev', 'gcr.io:5000', 'registry.internal'];
+  const publicHosts = [
+    'docker.io',
+    'index.docker.io',
+    'registry-1.docker.io',
+    'registry.hub.docker.com',
+    'GHCR.IO',
+    'quay.io',
+    'gcr.io',
+    'eu.gcr.io',
+    'k8s.gcr.io',
+    'mirror.gcr.io',
+    'europe-docker.pkg.dev',
+    'us-central1-docker.pkg.dev',
+    'registry.k8s.io',
+    'public.ecr.aws',
+    'mcr.microsoft.com',
+    'registry.access.redhat.com',
+    'registry.gitlab.com',
+    'cgr.dev',
+  ];
+  const privateHosts = [
+    'registry.example.com',
+    '123456789012.dkr.ecr.eu-west-1.amazonaws.com',
+    'myacr.azurecr.io',
+    'localhost:5000',
+    'ghcr.io.evil.example',
+    'evilgcr.io',
+    'pkg.dev',
+    'gcr.io:5000',
+    'registry.internal',
+  ];
   it.each(publicHosts)('%s is public', (host) => expect(isPublicRegistry(host)).toBe(true));
   it.each(privateHosts)('%s is not', (host) => expect(isPublicRegistry(host)).toBe(false));
 
   it("folds Docker Hub's names and reads addresses the way docker login does", () => {
-    expect(['docker.io', 'INDEX.docker.io', 'https://registry-1.docker.io/', 'https://index.docker.io/v1/', 'registry.hub.docker.com', ''].map(normaliseRegistryHost)).toEqual(Array(6).fill('docker.io'));
+    expect(
+      ['docker.io', 'INDEX.docker.io', 'https://registry-1.docker.io/', 'https://index.docker.io/v1/', 'registry.hub.docker.com', ''].map(
+        normaliseRegistryHost,
+      ),
+    ).toEqual(Array(6).fill('docker.io'));
     expect(normaliseRegistryHost('https://Registry.Example.com:5000/v2/')).toBe('registry.example.com:5000');
     expect(hostOfAddress('https://${REGISTRY:-r.example/x}/v2/')).toBe('${REGISTRY:-r.example/x}');
     expect(hostOfAddress('R.example.com/team')).toBe('R.example.com');

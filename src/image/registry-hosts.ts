@@ -155,7 +155,10 @@ export interface AllowListEntry {
  * Scheme prefixes (`https://`) are ignored; hosts and paths compare case-insensitively.
  */
 export function parseAllowListEntry(entry: string): AllowListEntry | undefined {
-  let text = entry.trim().toLowerCase().replace(/^[a-z][a-z0-9+.-]*:\/\//, '');
+  let text = entry
+    .trim()
+    .toLowerCase()
+    .replace(/^[a-z][a-z0-9+.-]*:\/\//, '');
   const namespace = /\/\*?$/.test(text);
   while (/\/\*?$/.test(text)) text = text.replace(/\/\*?$/, '');
   if (text === '') return undefined;

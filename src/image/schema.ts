@@ -134,9 +134,7 @@ export function validate<T>(what: string, schema: z.ZodType<T>, value: unknown):
   throw new ManifestError(`${what} does not follow the expected schema (${issues})`);
 }
 
-export type ManifestDocument =
-  | { kind: 'index'; mediaType: string; index: ImageIndex }
-  | { kind: 'manifest'; mediaType: string; manifest: ImageManifest };
+export type ManifestDocument = { kind: 'index'; mediaType: string; index: ImageIndex } | { kind: 'manifest'; mediaType: string; manifest: ImageManifest };
 
 /**
  * Decides whether a manifest document is an index or an image manifest — by its `mediaType` field,
@@ -145,10 +143,7 @@ export type ManifestDocument =
  */
 export function parseManifestDocument(what: string, data: Buffer, contentType?: string): ManifestDocument {
   const json = parseJson(what, data);
-  const declared =
-    typeof json === 'object' && json !== null && 'mediaType' in json && typeof json.mediaType === 'string'
-      ? json.mediaType
-      : undefined;
+  const declared = typeof json === 'object' && json !== null && 'mediaType' in json && typeof json.mediaType === 'string' ? json.mediaType : undefined;
   const schemaVersion = typeof json === 'object' && json !== null && 'schemaVersion' in json ? json.schemaVersion : undefined;
   const mediaType = declared ?? normaliseContentType(contentType);
   if (schemaVersion === 1 || (mediaType !== undefined && schema1MediaTypes.includes(mediaType))) {

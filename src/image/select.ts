@@ -64,12 +64,7 @@ export function refNameMatches(refName: string, wanted: string): boolean {
  * is given, then by platform among what is left. An index with several differently named images
  * and no `wanted` is ambiguous and refused with the list of names.
  */
-export function selectFromLayoutIndex(
-  what: string,
-  index: ImageIndex,
-  wanted: string | undefined,
-  platform: Platform | undefined,
-): Descriptor {
+export function selectFromLayoutIndex(what: string, index: ImageIndex, wanted: string | undefined, platform: Platform | undefined): Descriptor {
   let entries = index.manifests;
   if (entries.length === 0) throw new NotFoundError(`${what} holds no images`);
   if (wanted !== undefined) {

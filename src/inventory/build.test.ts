@@ -39,7 +39,13 @@ describe('buildInventory: layer attribution', () => {
   it('attributes each package to the layer that added it, not the last one that rewrote the database', async () => {
     const model = await readSpec({
       layers: [
-        { items: [{ name: 'etc/os-release', content: 'ID=debian\nVERSION_ID="12"\n' }, { name: 'etc/debian_version', content: '12.5\n' }, { name: 'var/lib/dpkg/status', content: status('base=1', 'libc=2') }] },
+        {
+          items: [
+            { name: 'etc/os-release', content: 'ID=debian\nVERSION_ID="12"\n' },
+            { name: 'etc/debian_version', content: '12.5\n' },
+            { name: 'var/lib/dpkg/status', content: status('base=1', 'libc=2') },
+          ],
+        },
         { items: [{ name: 'var/lib/dpkg/status', content: status('base=1', 'libc=2', 'curl=7') }], createdBy: 'RUN apt-get install curl' },
         { items: [{ name: 'var/lib/dpkg/status', content: status('base=1', 'libc=3', 'curl=7') }], createdBy: 'RUN apt-get upgrade' },
         { items: [{ name: 'var/lib/dpkg/status', content: status('base=1', 'libc=3', 'curl=7', 'old=1') }] },
@@ -53,13 +59,22 @@ describe('buildInventory: layer attribution', () => {
       ['curl', '7', 1],
       ['libc', '3', 2],
     ]);
-    expect(inventory.packages[1]).toMatchObject({ purl: 'pkg:deb/debian/curl@7?arch=amd64&distro=debian-12.5', path: '/var/lib/dpkg/status', layer: { createdBy: 'RUN apt-get install curl' } });
+    expect(inventory.packages[1]).toMatchObject({
+      purl: 'pkg:deb/debian/curl@7?arch=amd64&distro=debian-12.5',
+      path: '/var/lib/dpkg/status',
+      layer: { createdBy: 'RUN apt-get install curl' },
+    });
   });
 
   it('breaks the run when a layer deletes the database, and ignores databases later layers deleted', async () => {
     const model = await readSpec({
       layers: [
-        { items: [{ name: 'var/lib/dpkg/status', content: status('a=1') }, { name: 'lib/apk/db/installed', content: 'P:x\nV:1\n' }] },
+        {
+          items: [
+            { name: 'var/lib/dpkg/status', content: status('a=1') },
+            { name: 'lib/apk/db/installed', content: 'P:x\nV:1\n' },
+          ],
+        },
         { items: [{ name: 'var/lib/dpkg/.wh.status' }, { name: 'lib/apk/db/.wh.installed' }] },
         { items: [{ name: 'var/lib/dpkg/status', content: status('a=1') }] },
       ],
@@ -116,7 +131,11 @@ describe('the real images', skipWhen(sharedAbsent), () => {
   it.each(['debian-bookworm', 'bullseye-app'])('%s: the OS and every dpkg package equal the oracle ground truth', async (name) => {
     const expected = expectedOf(name);
     const inventory = buildInventory(await readShared(name));
-    expect(inventory.os).toMatchObject({ id: expected.os_release.fields.ID, version: expected.debian_version, codename: expected.os_release.fields.VERSION_CODENAME });
+    expect(inventory.os).toMatchObject({
+      id: expected.os_release.fields.ID,
+      version: expected.debian_version,
+      codename: expected.os_release.fields.VERSION_CODENAME,
+    });
     const debs = inventory.packages.filter((p) => p.type === 'deb');
     const key = (p: { name: string; version: string }) => `${p.name}=${p.version}`;
     expect(debs.map((p) => [p.name, p.version, p.source?.name, p.source?.version, p.arch]).sort()).toEqual(
@@ -134,7 +153,9 @@ describe('the real images', skipWhen(sharedAbsent), () => {
     expect(layerOf('libssl1.1')?.index).toBe(0); // debootstrap's minbase already has it
     expect(layerOf('python3-yaml')?.index).toBe(1);
     expect(layerOf('openssl')).toBeUndefined();
-    const counts = inventory.packages.filter((p) => p.type === 'deb').reduce<Record<number, number>>((acc, p) => ({ ...acc, [p.layer.index]: (acc[p.layer.index] ?? 0) + 1 }), {});
+    const counts = inventory.packages
+      .filter((p) => p.type === 'deb')
+      .reduce<Record<number, number>>((acc, p) => ({ ...acc, [p.layer.index]: (acc[p.layer.index] ?? 0) + 1 }), {});
     expect(counts).toEqual({ 0: 96, 1: 26 });
   });
 

@@ -190,8 +190,7 @@ class FileHistory {
     const changes = this.model.layers[index]?.changes;
     if (!changes) return false;
     return (
-      changes.deleted.some((deleted) => path === deleted || path.startsWith(`${deleted}/`)) ||
-      changes.opaqueDirs.some((dir) => path.startsWith(`${dir}/`))
+      changes.deleted.some((deleted) => path === deleted || path.startsWith(`${deleted}/`)) || changes.opaqueDirs.some((dir) => path.startsWith(`${dir}/`))
     );
   }
 }

@@ -55,7 +55,9 @@ describe('detectOs', () => {
   });
 
   it('reads lsb-release', () => {
-    const facts = new Map([['/etc/lsb-release', parseKeyValues('DISTRIB_ID=Ubuntu\nDISTRIB_RELEASE=20.04\nDISTRIB_CODENAME=focal\nDISTRIB_DESCRIPTION="Ubuntu 20.04.6 LTS"')]]);
+    const facts = new Map([
+      ['/etc/lsb-release', parseKeyValues('DISTRIB_ID=Ubuntu\nDISTRIB_RELEASE=20.04\nDISTRIB_CODENAME=focal\nDISTRIB_DESCRIPTION="Ubuntu 20.04.6 LTS"')],
+    ]);
     expect(detectOs(facts, false)).toMatchObject({ distro: { id: 'ubuntu' }, version: '20.04', codename: 'focal', prettyName: 'Ubuntu 20.04.6 LTS' });
   });
 

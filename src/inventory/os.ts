@@ -55,7 +55,12 @@ export function detectOs(facts: OsFactsByPath, hasDpkgStatusD: boolean): OsInfo 
     if (parsed) return { ...fromRelease(parsed.id, parsed.version, path, distroless), prettyName: text };
   }
   const lsb = facts.get('/etc/lsb-release');
-  if (lsb?.DISTRIB_ID) return { ...fromRelease(lsb.DISTRIB_ID.toLowerCase(), lsb.DISTRIB_RELEASE, '/etc/lsb-release', distroless), prettyName: lsb.DISTRIB_DESCRIPTION, codename: lsb.DISTRIB_CODENAME };
+  if (lsb?.DISTRIB_ID)
+    return {
+      ...fromRelease(lsb.DISTRIB_ID.toLowerCase(), lsb.DISTRIB_RELEASE, '/etc/lsb-release', distroless),
+      prettyName: lsb.DISTRIB_DESCRIPTION,
+      codename: lsb.DISTRIB_CODENAME,
+    };
   if (debianVersion) {
     const numeric = /^\d/.test(debianVersion);
     return { ...fromRelease('debian', numeric ? debianVersion : undefined, '/etc/debian_version', distroless), codename: numeric ? undefined : debianVersion };

@@ -103,7 +103,9 @@ describe('collectEstate', () => {
     const run = evidence.run!;
     expect([run.cluster, run.sources]).toEqual(['manifests', [path.join(root, 'k8s')]]);
     expect(run.objects.map((o) => o.kind)).toEqual(['Node', 'Deployment']);
-    expect(run.nodes.map((n) => [n.name, n.osImage, n.kubeletVersion, n.cloud?.provider, n.instanceType])).toEqual([['worker-1', 'Ubuntu 22.04.4 LTS', 'v1.29.3', 'aws', 'm6i.large']]);
+    expect(run.nodes.map((n) => [n.name, n.osImage, n.kubeletVersion, n.cloud?.provider, n.instanceType])).toEqual([
+      ['worker-1', 'Ubuntu 22.04.4 LTS', 'v1.29.3', 'aws', 'm6i.large'],
+    ]);
     expect(run.images.map((i) => [i.workload, i.registry, i.repository, i.tag])).toEqual([['api', 'registry.example.com', 'team/api', '1.0']]);
     expect(run.podSecurity.map((r) => [r.name, r.level, r.version, r.allowed])).toEqual([['api', 'restricted', 'v1.29', false]]);
     expect(run.findings.length).toBeGreaterThan(0);
@@ -125,7 +127,7 @@ describe('collectEstate', () => {
     expect(map.findings.filter((f) => f.ruleId === 'SS-MAP-001')).toEqual([]);
   });
 
-  it('prefixes paths with each root\'s name when there are several roots', async () => {
+  it("prefixes paths with each root's name when there are several roots", async () => {
     const other = await mkdtemp(path.join(os.tmpdir(), 'shipshape-estate-'));
     others.push(other);
     await put(path.join(other, 'src'), { 'svc/Dockerfile': 'FROM alpine:3.20\n' });
@@ -147,10 +149,17 @@ describe('collectEstate', () => {
     const other = await mkdtemp(path.join(os.tmpdir(), 'shipshape-estate-'));
     others.push(other);
     const gitlabCi = 'build:\n  script:\n    - docker push "$CI_REGISTRY_IMAGE:1"\n';
-    await put(path.join(other, 'src'), { 'cart/.git/HEAD': 'ref: refs/heads/main\n', 'cart/.gitlab-ci.yml': gitlabCi, 'web/.git/HEAD': 'x\n', 'web/.gitlab-ci.yml': gitlabCi });
+    await put(path.join(other, 'src'), {
+      'cart/.git/HEAD': 'ref: refs/heads/main\n',
+      'cart/.gitlab-ci.yml': gitlabCi,
+      'web/.git/HEAD': 'x\n',
+      'web/.gitlab-ci.yml': gitlabCi,
+    });
     const gitlab = { registry: 'registry.example.com', projects: { 'src-2/cart': 'Shop/Cart', 'src-2/nope': 'shop/nope' } };
     const evidence = await collectEstate({ sources: [path.join(root, 'src'), path.join(other, 'src')], registryReports: [], manifests: [], gitlab });
-    const pushes = evidence.build.pipelines.filter((p) => p.system === 'gitlab-ci').map((p) => [p.repository, p.steps[0]?.kind === 'push' ? p.steps[0].image.resolved : undefined]);
+    const pushes = evidence.build.pipelines
+      .filter((p) => p.system === 'gitlab-ci')
+      .map((p) => [p.repository, p.steps[0]?.kind === 'push' ? p.steps[0].image.resolved : undefined]);
     // web has no project path: its image stays a named unknown
     expect(pushes).toEqual([
       ['src-2/cart', 'registry.example.com/shop/cart:1'],

@@ -64,7 +64,12 @@ export async function collectEstate(config: EstateConfig, hooks: CollectHooks = 
   return { build, registries: config.registryReports, run, diagnostics };
 }
 
-async function collectBuild(roots: readonly string[], diagnostics: Diagnostic[], hooks: CollectHooks, gitlab: GitlabEstate | undefined): Promise<BuildEvidence> {
+async function collectBuild(
+  roots: readonly string[],
+  diagnostics: Diagnostic[],
+  hooks: CollectHooks,
+  gitlab: GitlabEstate | undefined,
+): Promise<BuildEvidence> {
   const prefixes = rootPrefixes(roots);
   const repositories = new Set<string>();
   const pipelines: Pipeline[] = [];
@@ -73,12 +78,14 @@ async function collectBuild(roots: readonly string[], diagnostics: Diagnostic[],
   for (const [index, root] of roots.entries()) {
     const info = await stat(root).catch(() => undefined);
     if (info === undefined) throw new NotFoundError(`source ${root}: no such directory`);
-    if (!info.isDirectory()) throw new UsageError(`source ${root} is not a directory`, { hint: 'give the directory holding the repositories (or one repository)' });
+    if (!info.isDirectory())
+      throw new UsageError(`source ${root} is not a directory`, { hint: 'give the directory holding the repositories (or one repository)' });
     hooks.onProgress?.(`reading sources in ${root}`);
     const prefix = prefixes[index] ?? '';
     const found = await walk(root, diagnostics);
     const ciDiagnostics: string[] = [];
-    const gitlabProject = (repository: string): GitlabProject | undefined => (gitlab === undefined ? undefined : { registry: gitlab.registry, path: gitlab.projects[withPrefix(prefix, repository)] });
+    const gitlabProject = (repository: string): GitlabProject | undefined =>
+      gitlab === undefined ? undefined : { registry: gitlab.registry, path: gitlab.projects[withPrefix(prefix, repository)] };
     const rootPipelines = (await discoverPipelines(root, { diagnostics: ciDiagnostics, gitlabProject })).map((p) => prefixPipeline(p, prefix));
     for (const message of ciDiagnostics) diagnostics.push({ level: 'warning', code: 'ci.discover', message, where: root });
     const rootRepositories = [...found.gitDirectories, ...rootPipelines.map((p) => unprefix(p.repository, prefix))];
@@ -96,7 +103,11 @@ async function collectBuild(roots: readonly string[], diagnostics: Diagnostic[],
     hooks.onProgress?.(`${root}: ${found.dockerfiles.length} Dockerfiles, ${rootPipelines.length} pipelines`);
   }
   for (const repository of Object.keys(gitlab?.projects ?? {}).filter((r) => !repositories.has(r))) {
-    diagnostics.push({ level: 'warning', code: 'config.gitlab-project', message: `gitlab.projects names ${repository}, which is not a repository of the sources (${[...repositories].sort().join(', ') || 'none'}): its project path is not used` });
+    diagnostics.push({
+      level: 'warning',
+      code: 'config.gitlab-project',
+      message: `gitlab.projects names ${repository}, which is not a repository of the sources (${[...repositories].sort().join(', ') || 'none'}): its project path is not used`,
+    });
   }
   const build: BuildEvidence = { sources: [...roots], repositories: [...repositories].sort(), pipelines, dockerfiles };
   return { ...build, dockerfiles: withInheritedConfig(build, texts) };
@@ -115,7 +126,12 @@ async function walk(root: string, diagnostics: Diagnostic[]): Promise<WalkResult
   let entries = 0;
   const visit = async (relative: string, depth: number): Promise<void> => {
     if (depth > maxDepth) {
-      diagnostics.push({ level: 'warning', code: 'source.too-deep', message: `directories deeper than ${maxDepth} levels are not read`, where: path.join(root, relative) });
+      diagnostics.push({
+        level: 'warning',
+        code: 'source.too-deep',
+        message: `directories deeper than ${maxDepth} levels are not read`,
+        where: path.join(root, relative),
+      });
       return;
     }
     let children;
@@ -127,7 +143,8 @@ async function walk(root: string, diagnostics: Diagnostic[]): Promise<WalkResult
     }
     for (const child of children.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       if (++entries > maxEntries) {
-        if (entries === maxEntries + 1) diagnostics.push({ level: 'warning', code: 'source.too-many-files', message: `more than ${maxEntries} entries; the rest are not read`, where: root });
+        if (entries === maxEntries + 1)
+          diagnostics.push({ level: 'warning', code: 'source.too-many-files', message: `more than ${maxEntries} entries; the rest are not read`, where: root });
         return;
       }
       const name = relative === '' ? child.name : `${relative}/${child.name}`;
@@ -216,7 +233,12 @@ async function collectRun(config: EstateConfig, diagnostics: Diagnostic[], hooks
   if (config.cluster !== undefined) {
     const { readCluster } = await import('../runtime/cluster/read.js');
     hooks.onProgress?.(`reading cluster ${config.cluster.context ?? '(current context)'}`);
-    const live = await readCluster({ kubeconfig: config.cluster.kubeconfig, context: config.cluster.context, inPod: config.cluster.inPod, namespaces: config.cluster.namespaces });
+    const live = await readCluster({
+      kubeconfig: config.cluster.kubeconfig,
+      context: config.cluster.context,
+      inPod: config.cluster.inPod,
+      namespaces: config.cluster.namespaces,
+    });
     pushAll(objects, live.objects);
     pushAll(diagnostics, live.diagnostics);
     for (const node of live.nodes) if (!nodes.some((n) => n.name === node.name)) nodes.push(node);

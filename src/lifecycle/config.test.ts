@@ -50,7 +50,17 @@ describe('shipshape.yaml', () => {
           credentialsFrom: { env: { username: 'REG_USER', password: 'REG_PASS' } },
           allowRealm: ['auth.example.com:5001'],
         },
-        { name: 'ghcr.io', registry: 'ghcr.io', prefix: undefined, plainHttp: false, insecure: false, caFile: undefined, key: undefined, credentialsFrom: { dockerConfig: '/estate/conf/docker' }, allowRealm: [] },
+        {
+          name: 'ghcr.io',
+          registry: 'ghcr.io',
+          prefix: undefined,
+          plainHttp: false,
+          insecure: false,
+          caFile: undefined,
+          key: undefined,
+          credentialsFrom: { dockerConfig: '/estate/conf/docker' },
+          allowRealm: [],
+        },
       ],
       manifests: ['/estate/conf/k8s/prod.yaml', '-'],
       cluster: { context: 'prod-eu', kubeconfig: '/estate/conf/kube/config', namespaces: ['payments'] },
@@ -58,7 +68,16 @@ describe('shipshape.yaml', () => {
       gitlab: { registry: 'registry.example.com:5050', projects: { 'apps/web': 'Shop/web' } },
       k8sVersion: 'v1.29',
       policy: '/estate/conf/policy.yaml',
-      scan: { severity: 'CRITICAL,HIGH', exitCode: 1, scanners: 'vuln,misconfig', ignoreUnfixed: true, db: '/estate/conf/osv.sqlite', cacheDir: '/var/cache/shipshape', parallel: 4, maxDbAge: '3d' },
+      scan: {
+        severity: 'CRITICAL,HIGH',
+        exitCode: 1,
+        scanners: 'vuln,misconfig',
+        ignoreUnfixed: true,
+        db: '/estate/conf/osv.sqlite',
+        cacheDir: '/var/cache/shipshape',
+        parallel: 4,
+        maxDbAge: '3d',
+      },
     });
   });
 
@@ -80,18 +99,27 @@ describe('shipshape.yaml', () => {
   });
 
   it('rejects bad credentials sources, bad YAML and a config that is not a mapping', () => {
-    expect(() => parseShipshapeConfig('registries: [{ name: r.example, credentialsFrom: { password: x } }]', 's.yaml')).toThrow(/registries\[0\]\.credentialsFrom: either/);
+    expect(() => parseShipshapeConfig('registries: [{ name: r.example, credentialsFrom: { password: x } }]', 's.yaml')).toThrow(
+      /registries\[0\]\.credentialsFrom: either/,
+    );
     expect(() => parseShipshapeConfig('registries: [{ name: r.example, allowRealm: ["https://auth.example/token"] }]', 's.yaml')).toThrow(
       /registries\[0\]\.allowRealm\[0\]: the host\[:port\] of a token service/,
     );
     expect(() => parseShipshapeConfig('sources: [a\n', 's.yaml')).toThrow(/s\.yaml:\d+: invalid YAML/);
     expect(() => parseShipshapeConfig('- a\n- b\n', 's.yaml')).toThrow(/s\.yaml:1: \(top level\)/);
-    expect(() => parseShipshapeConfig('gitlab: { registry: "https://r.example", projects: { web: web } }', 's.yaml')).toThrow(/gitlab\.registry: the container registry[\s\S]*gitlab\.projects\.web: a GitLab project path/);
+    expect(() => parseShipshapeConfig('gitlab: { registry: "https://r.example", projects: { web: web } }', 's.yaml')).toThrow(
+      /gitlab\.registry: the container registry[\s\S]*gitlab\.projects\.web: a GitLab project path/,
+    );
   });
 
   it('refuses a "billion laughs" of aliases as invalid YAML, a usage error rather than a crash', () => {
-    const laughs = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...'bcdefg'.split('').map((name, i) => `${name}: &${name} [${Array(10).fill(`*${'abcdefg'[i]}`).join(', ')}]`)].join('\n');
-    expect(() => parseShipshapeConfig(`${laughs}\n`, 's.yaml')).toThrow(expect.objectContaining({ code: 'E_USAGE', message: expect.stringMatching(/^s\.yaml: invalid YAML: .*alias/i) }));
+    const laughs = [
+      'a: &a [x, x, x, x, x, x, x, x, x, x]',
+      ...'bcdefg'.split('').map((name, i) => `${name}: &${name} [${Array(10).fill(`*${'abcdefg'[i]}`).join(', ')}]`),
+    ].join('\n');
+    expect(() => parseShipshapeConfig(`${laughs}\n`, 's.yaml')).toThrow(
+      expect.objectContaining({ code: 'E_USAGE', message: expect.stringMatching(/^s\.yaml: invalid YAML: .*alias/i) }),
+    );
   });
 
   it('reads the file from disk and says when it is missing', async () => {

@@ -10,16 +10,17 @@ import { NotFoundError, UsageError, messageOf } from '../core/errors.js';
  * naming the file, the key's path and its line. Relative paths are relative to the config file.
  */
 
-const registryNamePattern = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::\d+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*\/?$/;
+const registryNamePattern =
+  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::\d+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*\/?$/;
 const registryHostPattern = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::\d+)?$/;
 const projectPathPattern = /^[A-Za-z0-9_][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9_][A-Za-z0-9_.-]*)+$/;
 const variableName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
 const nonEmpty = z.string().min(1, 'must not be empty');
 
-const credentialsSchema = z.union([
-  z.strictObject({ dockerConfig: nonEmpty }),
-  z.strictObject({ env: z.strictObject({ username: variableName, password: variableName }) }),
-], { error: 'either { dockerConfig: <dir> } or { env: { username: <VAR>, password: <VAR> } }' });
+const credentialsSchema = z.union(
+  [z.strictObject({ dockerConfig: nonEmpty }), z.strictObject({ env: z.strictObject({ username: variableName, password: variableName }) })],
+  { error: 'either { dockerConfig: <dir> } or { env: { username: <VAR>, password: <VAR> } }' },
+);
 
 const registrySchema = z.strictObject({
   name: z.string().regex(registryNamePattern, 'a registry host[:port] with an optional /repository/prefix, e.g. registry.example.com/team'),
@@ -45,12 +46,18 @@ const severityName = z.enum(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN']);
 const scanSchema = z.strictObject({
   severity: z.array(severityName).min(1).optional(),
   exitCode: z.number().int().min(0).max(255).optional(),
-  scanners: z.array(z.enum(['vuln', 'secret', 'config', 'misconfig'])).min(1).optional(),
+  scanners: z
+    .array(z.enum(['vuln', 'secret', 'config', 'misconfig']))
+    .min(1)
+    .optional(),
   ignoreUnfixed: z.boolean().optional(),
   db: nonEmpty.optional(),
   cacheDir: nonEmpty.optional(),
   parallel: z.number().int().min(1).optional(),
-  maxDbAge: z.string().regex(/^\d+(?:\.\d+)?[smhdw]$/, 'a duration: a number and s, m, h, d or w (e.g. 72h, 7d)').optional(),
+  maxDbAge: z
+    .string()
+    .regex(/^\d+(?:\.\d+)?[smhdw]$/, 'a duration: a number and s, m, h, d or w (e.g. 72h, 7d)')
+    .optional(),
 });
 
 /** The `scan:` section as the flags take it: lists comma-joined, paths resolved against the config file. */
@@ -79,7 +86,10 @@ const configSchema = z.strictObject({
   allowedRegistries: z.array(nonEmpty).optional(),
   gitlab: gitlabSchema.optional(),
   /** Kubernetes version the Pod Security Standards are checked at (`v1.29`, default latest). */
-  k8sVersion: z.string().regex(/^(?:v1\.\d+|latest)$/, 'v1.N or latest').optional(),
+  k8sVersion: z
+    .string()
+    .regex(/^(?:v1\.\d+|latest)$/, 'v1.N or latest')
+    .optional(),
   policy: nonEmpty.optional(),
   scan: scanSchema.optional(),
 });
@@ -183,7 +193,12 @@ export function parseShipshapeConfig(text: string, file: string): ShipshapeConfi
         insecure: r.insecure ?? false,
         caFile: r.caFile === undefined ? undefined : resolve(r.caFile),
         key: r.key === undefined ? undefined : resolve(r.key),
-        credentialsFrom: credentials === undefined ? undefined : 'dockerConfig' in credentials ? { dockerConfig: resolve(credentials.dockerConfig) } : { env: credentials.env },
+        credentialsFrom:
+          credentials === undefined
+            ? undefined
+            : 'dockerConfig' in credentials
+              ? { dockerConfig: resolve(credentials.dockerConfig) }
+              : { env: credentials.env },
         allowRealm: (r.allowRealm ?? []).map((host) => host.toLowerCase()),
       };
     }),
@@ -191,7 +206,11 @@ export function parseShipshapeConfig(text: string, file: string): ShipshapeConfi
     cluster:
       data.cluster === undefined
         ? undefined
-        : { context: data.cluster.context, kubeconfig: data.cluster.kubeconfig === undefined ? undefined : resolve(data.cluster.kubeconfig), namespaces: data.cluster.namespaces },
+        : {
+            context: data.cluster.context,
+            kubeconfig: data.cluster.kubeconfig === undefined ? undefined : resolve(data.cluster.kubeconfig),
+            namespaces: data.cluster.namespaces,
+          },
     allowedRegistries: data.allowedRegistries,
     gitlab: data.gitlab === undefined ? undefined : { registry: data.gitlab.registry?.toLowerCase(), projects: data.gitlab.projects ?? {} },
     k8sVersion: data.k8sVersion,

@@ -29,7 +29,15 @@ describe('readDockerfile', () => {
     const info = readDockerfile('apps/api/Dockerfile', text, 'apps/api');
     expect(info.froms).toEqual([
       { line: 4, raw: 'golang:${GO}', resolved: 'golang:1.22', unknowns: [], stageName: 'build', stageRef: undefined, platform: '$BUILDPLATFORM' },
-      { line: 6, raw: '${REGISTRY}/tools:1', resolved: '${REGISTRY}/tools:1', unknowns: ['REGISTRY'], stageName: 'tools', stageRef: undefined, platform: undefined },
+      {
+        line: 6,
+        raw: '${REGISTRY}/tools:1',
+        resolved: '${REGISTRY}/tools:1',
+        unknowns: ['REGISTRY'],
+        stageName: 'tools',
+        stageRef: undefined,
+        platform: undefined,
+      },
       { line: 7, raw: 'build', resolved: 'build', unknowns: [], stageName: 'test', stageRef: 'build', platform: undefined },
       { line: 9, raw: '${BASE:-debian}:3.19', resolved: 'alpine:3.19', unknowns: [], stageName: undefined, stageRef: undefined, platform: undefined },
     ]);

@@ -52,7 +52,9 @@ function writtenIn(text: string, name: string): boolean {
 function unnamedImages(nodes: readonly LifecycleNode[], texts: readonly string[]): string[] {
   return nodes
     .filter((node) => node.kind === 'image' && !node.evidence.every((e) => e.startsWith('registry scan')))
-    .filter((node) => !spellings(String(node.attributes.registry), String(node.attributes.repository)).some((name) => texts.some((text) => writtenIn(text, name))))
+    .filter(
+      (node) => !spellings(String(node.attributes.registry), String(node.attributes.repository)).some((name) => texts.some((text) => writtenIn(text, name))),
+    )
     .map((node) => node.id);
 }
 
@@ -68,9 +70,23 @@ describe('every image node of the example estates is named by a file', () => {
   });
 
   it('fails a name no file writes: a login registry put in front of a Docker Hub tag, a Docker Hub name made of a local one', () => {
-    const texts = ["docker login ghcr.io && docker build -t acme/app:1 .\nFROM alpine:3.20\n", 'image: registry.shop.internal/shop/app:1'];
-    const image = (registry: string, repository: string): LifecycleNode => ({ id: `image:${registry}/${repository}`, kind: 'image', stage: 'registry', label: `${registry}/${repository}`, evidence: ['x:1'], attributes: { registry, repository } });
-    const nodes = [image('docker.io', 'acme/app'), image('docker.io', 'library/alpine'), image('registry.shop.internal', 'shop/app'), image('ghcr.io', 'acme/app'), image('docker.io', 'shop/app'), image('docker.io', 'library/app')];
+    const texts = ['docker login ghcr.io && docker build -t acme/app:1 .\nFROM alpine:3.20\n', 'image: registry.shop.internal/shop/app:1'];
+    const image = (registry: string, repository: string): LifecycleNode => ({
+      id: `image:${registry}/${repository}`,
+      kind: 'image',
+      stage: 'registry',
+      label: `${registry}/${repository}`,
+      evidence: ['x:1'],
+      attributes: { registry, repository },
+    });
+    const nodes = [
+      image('docker.io', 'acme/app'),
+      image('docker.io', 'library/alpine'),
+      image('registry.shop.internal', 'shop/app'),
+      image('ghcr.io', 'acme/app'),
+      image('docker.io', 'shop/app'),
+      image('docker.io', 'library/app'),
+    ];
     expect(unnamedImages(nodes, texts)).toEqual(['image:ghcr.io/acme/app', 'image:docker.io/shop/app', 'image:docker.io/library/app']);
   });
 });

@@ -53,7 +53,11 @@ const parentNotPinned: RuleMeta = {
   rationale:
     'A FROM names its parent image by tag only: the tag can move, so two builds of the same commit can start from different images, and a compromised or broken upstream push flows into the next build unnoticed.',
   remediation: 'Write FROM image:tag@sha256:<digest> and let a bot (Renovate, Dependabot) update the digest through reviewed pull requests.',
-  references: [`${nist} 4.1.5 (use of untrusted images)`, 'SLSA v1.0: build inputs are pinned (https://slsa.dev/spec/v1.0/requirements)', 'CIS Docker Benchmark 4.2'],
+  references: [
+    `${nist} 4.1.5 (use of untrusted images)`,
+    'SLSA v1.0: build inputs are pinned (https://slsa.dev/spec/v1.0/requirements)',
+    'CIS Docker Benchmark 4.2',
+  ],
 };
 
 const runtimeDrift: RuleMeta = {
@@ -62,7 +66,8 @@ const runtimeDrift: RuleMeta = {
   severity: 'MEDIUM',
   rationale:
     'What runs is not what the registry holds under that name: the tag has moved since the pods started, or the digest they run is not in the registry at all (deleted, or pulled from somewhere else). Scans of the registry then say nothing about what runs.',
-  remediation: 'Deploy by digest from the registry, roll the workload to the digest the tag points at now, and keep the digests that run (registry retention rules must not delete them).',
+  remediation:
+    'Deploy by digest from the registry, roll the workload to the digest the tag points at now, and keep the digests that run (registry retention rules must not delete them).',
   references: [`${nist} 4.2.2 (stale images in registries)`, `${nist} 4.3.5`, `${nist} 4.4.5`],
 };
 
@@ -88,7 +93,13 @@ export function lifecycleFindings(input: FindingInput): LifecycleFinding[] {
     if (edge.kind === 'based-on' && edge.attributes.digest === undefined) {
       const image = input.nodes.get(edge.to);
       findings.push(
-        finding(parentNotPinned, `${edge.from.replace(/^dockerfile:/, '')} stage ${String(edge.attributes.stage)} starts FROM ${image?.label ?? edge.to}${edge.attributes.tag ? `:${String(edge.attributes.tag)}` : ''} without a digest`, edge.attributes.where, [edge.from, edge.to], [String(edge.attributes.stage)]),
+        finding(
+          parentNotPinned,
+          `${edge.from.replace(/^dockerfile:/, '')} stage ${String(edge.attributes.stage)} starts FROM ${image?.label ?? edge.to}${edge.attributes.tag ? `:${String(edge.attributes.tag)}` : ''} without a digest`,
+          edge.attributes.where,
+          [edge.from, edge.to],
+          [String(edge.attributes.stage)],
+        ),
       );
     }
   }
@@ -123,9 +134,20 @@ function pullFindings(input: FindingInput, edge: LifecycleEdge, into: (kind: str
   const findings: LifecycleFinding[] = [];
   const built = into('builds', image.id).length > 0 || into('pushes-to', image.id).length > 0;
   if (image.attributes.public === true) {
-    if (image.attributes.role === 'run-only') findings.push(finding(publicRegistryInProduction, `${workload}${container} runs ${ref} straight from the public registry ${String(image.attributes.registry)}`, edge.attributes.where, nodes, detail));
+    if (image.attributes.role === 'run-only')
+      findings.push(
+        finding(
+          publicRegistryInProduction,
+          `${workload}${container} runs ${ref} straight from the public registry ${String(image.attributes.registry)}`,
+          edge.attributes.where,
+          nodes,
+          detail,
+        ),
+      );
   } else if (input.haveBuild && !built) {
-    findings.push(finding(unknownProvenance, `${workload}${container} runs ${ref}, which no known pipeline builds or pushes`, edge.attributes.where, nodes, detail));
+    findings.push(
+      finding(unknownProvenance, `${workload}${container} runs ${ref}, which no known pipeline builds or pushes`, edge.attributes.where, nodes, detail),
+    );
   }
   pushAll(findings, driftFindings(input, edge, image, `${workload}${container}`, nodes, detail));
   return findings;
@@ -148,14 +170,30 @@ function driftFindings(input: FindingInput, edge: LifecycleEdge, image: Lifecycl
     if (repository === undefined || !isStored(repository, digest)) {
       // a scan lists what tags point at: an untagged manifest may still be stored, so say what is known
       const where = repository === undefined ? 'which is not in the registry' : `which no tag in the registry points at (${tagList(repository)})`;
-      findings.push(finding(runtimeDrift, `${what} ${image.label}@${digest}, ${where} (${scan})`, edge.attributes.where, nodes, [...detail, digest, 'missing']));
+      findings.push(
+        finding(runtimeDrift, `${what} ${image.label}@${digest}, ${where} (${scan})`, edge.attributes.where, nodes, [...detail, digest, 'missing']),
+      );
       continue;
     }
     const tagged = tag === undefined ? undefined : repository.tags.find((t) => t.tag === tag);
     if (tagged !== undefined && !sameImage(repository, tagged.digest, digest)) {
-      findings.push(finding(runtimeDrift, `${what} ${image.label}@${digest}, but the tag ${tag} now points at ${tagged.digest} (${scan})`, edge.attributes.where, nodes, [...detail, digest, tagged.digest]));
+      findings.push(
+        finding(runtimeDrift, `${what} ${image.label}@${digest}, but the tag ${tag} now points at ${tagged.digest} (${scan})`, edge.attributes.where, nodes, [
+          ...detail,
+          digest,
+          tagged.digest,
+        ]),
+      );
     } else if (!isTagged(repository, digest)) {
-      findings.push(finding(runtimeDrift, `${what} ${image.label}@${digest}, which the registry still holds but no tag points at any more (${tagList(repository)}) (${scan})`, edge.attributes.where, nodes, [...detail, digest, 'untagged']));
+      findings.push(
+        finding(
+          runtimeDrift,
+          `${what} ${image.label}@${digest}, which the registry still holds but no tag points at any more (${tagList(repository)}) (${scan})`,
+          edge.attributes.where,
+          nodes,
+          [...detail, digest, 'untagged'],
+        ),
+      );
     }
   }
   return findings;

@@ -12,7 +12,14 @@ export class GraphBuilder {
   private readonly unknownKeys = new Set<string>();
 
   /** Adds a node, or merges evidence and (unset) attributes into the one with the same id. */
-  node(id: string, kind: LifecycleNodeKind, stage: LifecycleStage, label: string, evidence: string | undefined, attributes: Record<string, unknown> = {}): LifecycleNode {
+  node(
+    id: string,
+    kind: LifecycleNodeKind,
+    stage: LifecycleStage,
+    label: string,
+    evidence: string | undefined,
+    attributes: Record<string, unknown> = {},
+  ): LifecycleNode {
     let node = this.nodes.get(id);
     if (node === undefined) {
       node = { id, kind, stage, label, evidence: [], attributes: { ...attributes } };

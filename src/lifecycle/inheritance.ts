@@ -33,7 +33,10 @@ export function withInheritedConfig(build: BuildEvidence, sources: ReadonlyMap<s
     if (parent === undefined || parentInfo === undefined || source === undefined || depth >= maxParents) return info;
     const config = resolve(parentInfo, depth + 1).config;
     if (config === undefined) return info;
-    const read = readDockerfile(info.file, source.text, info.repository, { hasDockerignore: source.hasDockerignore, inherited: { image: parent.image, config } });
+    const read = readDockerfile(info.file, source.text, info.repository, {
+      hasDockerignore: source.hasDockerignore,
+      inherited: { image: parent.image, config },
+    });
     done.set(info.file, read);
     return read;
   };

@@ -28,7 +28,13 @@ export function addBuildPhase(graph: GraphBuilder, build: BuildEvidence): void {
       const key = keyOrUnknown(graph, pipelineId(pipeline), step.image, step.location, 'the pushed image');
       if (key === undefined) continue;
       imageNode(graph, key, whereOf(step.location.file, step.location.line));
-      graph.edge(pipelineId(pipeline), imageId(key), 'pushes-to', { tag: tagOf(key, step.image), digest: key.digest, where: whereOf(step.location.file, step.location.line), step: step.location.step, ...assumption(step.image) });
+      graph.edge(pipelineId(pipeline), imageId(key), 'pushes-to', {
+        tag: tagOf(key, step.image),
+        digest: key.digest,
+        where: whereOf(step.location.file, step.location.line),
+        step: step.location.step,
+        ...assumption(step.image),
+      });
     }
   }
 }
@@ -43,7 +49,11 @@ function pipelineId(pipeline: Pick<Pipeline, 'id'>): string {
 
 /** An image repository node: its attributes are completed once every phase is in. */
 export function imageNode(graph: GraphBuilder, key: ResolvedImageKey, evidence: string): void {
-  graph.node(imageId(key), 'image', 'registry', key.key, evidence, { registry: key.registry, repository: key.repository, public: isPublicRegistry(key.registry) });
+  graph.node(imageId(key), 'image', 'registry', key.key, evidence, {
+    registry: key.registry,
+    repository: key.repository,
+    public: isPublicRegistry(key.registry),
+  });
 }
 
 function repositoryNode(graph: GraphBuilder, repository: string, build: BuildEvidence): string {
@@ -55,7 +65,11 @@ function repositoryNode(graph: GraphBuilder, repository: string, build: BuildEvi
 
 function addDockerfile(graph: GraphBuilder, dockerfile: DockerfileInfo, build: BuildEvidence): void {
   const id = `dockerfile:${dockerfile.file}`;
-  graph.node(id, 'dockerfile', 'build', dockerfile.file, dockerfile.file, { file: dockerfile.file, stages: dockerfile.froms.length, findings: dockerfile.findings.length });
+  graph.node(id, 'dockerfile', 'build', dockerfile.file, dockerfile.file, {
+    file: dockerfile.file,
+    stages: dockerfile.froms.length,
+    findings: dockerfile.findings.length,
+  });
   graph.edge(repositoryNode(graph, dockerfile.repository, build), id, 'contains', { where: dockerfile.file });
   dockerfile.froms.forEach((from, index) => {
     if (from.stageRef !== undefined) return;
@@ -64,7 +78,13 @@ function addDockerfile(graph: GraphBuilder, dockerfile: DockerfileInfo, build: B
     const key = imageKey(from.resolved);
     if (!key.ok || key.tagVariables.length > 0) {
       const variables = key.ok ? key.tagVariables : key.variables.length > 0 ? key.variables : from.unknowns;
-      graph.unknown({ node: id, value: from.raw, variables, where, reason: key.ok ? `unresolved ${variables.join(', ')} in the FROM tag` : `FROM ${from.raw}: ${key.reason}` });
+      graph.unknown({
+        node: id,
+        value: from.raw,
+        variables,
+        where,
+        reason: key.ok ? `unresolved ${variables.join(', ')} in the FROM tag` : `FROM ${from.raw}: ${key.reason}`,
+      });
       if (!key.ok) return;
     }
     imageNode(graph, key, where);
@@ -141,7 +161,8 @@ function addBuild(graph: GraphBuilder, pipeline: Pipeline, step: ImageBuildStep,
     if (key === undefined) continue;
     artefacts.add(artefact, id, tag, key);
     builtFrom(graph, artefact, key, tag, id, step.location);
-    if (step.pushes) graph.edge(id, imageId(key), 'pushes-to', { tag: tagOf(key, tag), digest: key.digest, where, step: step.location.step, ...assumption(tag) });
+    if (step.pushes)
+      graph.edge(id, imageId(key), 'pushes-to', { tag: tagOf(key, tag), digest: key.digest, where, step: step.location.step, ...assumption(tag) });
   }
 }
 
@@ -149,10 +170,24 @@ function addBuild(graph: GraphBuilder, pipeline: Pipeline, step: ImageBuildStep,
  * The `builds` edge: from the Dockerfile when known, else from the pipeline itself. `source`: the
  * name a retag found the build under (when its value rests on a default, so does the edge).
  */
-function builtFrom(graph: GraphBuilder, artefact: Artefact, key: ResolvedImageKey, value: CiValue, pipeline: string, location: CiLocation, source?: CiValue): void {
+function builtFrom(
+  graph: GraphBuilder,
+  artefact: Artefact,
+  key: ResolvedImageKey,
+  value: CiValue,
+  pipeline: string,
+  location: CiLocation,
+  source?: CiValue,
+): void {
   const where = whereOf(location.file, location.line);
   imageNode(graph, key, where);
-  const attributes = { tag: tagOf(key, value), pipeline: artefact.pipeline, where, via: pipeline === artefact.pipeline ? undefined : pipeline, ...assumption(value, ...(source === undefined ? [] : [source])) };
+  const attributes = {
+    tag: tagOf(key, value),
+    pipeline: artefact.pipeline,
+    where,
+    via: pipeline === artefact.pipeline ? undefined : pipeline,
+    ...assumption(value, ...(source === undefined ? [] : [source])),
+  };
   graph.edge(artefact.dockerfile ?? artefact.pipeline, imageId(key), 'builds', attributes);
 }
 
@@ -177,8 +212,23 @@ function addRetags(graph: GraphBuilder, pipelines: readonly Pipeline[], artefact
         builtFrom(graph, artefact, to, step.to, id, step.location, step.from);
       }
       // The promotion itself: the new name is a copy of the built one (trace walks it back to its build).
-      if (from.key !== to.key) graph.edge(imageId(to), imageId(from), 'copied-from', { tag: to.tag, fromTag: from.tag, fromDigest: from.digest, pipeline: id, where: whereOf(step.location.file, step.location.line), ...assumption(step.to, step.from) });
-      if (step.pushes) graph.edge(id, imageId(to), 'pushes-to', { tag: tagOf(to, step.to), digest: to.digest, where: whereOf(step.location.file, step.location.line), step: step.location.step, ...assumption(step.to) });
+      if (from.key !== to.key)
+        graph.edge(imageId(to), imageId(from), 'copied-from', {
+          tag: to.tag,
+          fromTag: from.tag,
+          fromDigest: from.digest,
+          pipeline: id,
+          where: whereOf(step.location.file, step.location.line),
+          ...assumption(step.to, step.from),
+        });
+      if (step.pushes)
+        graph.edge(id, imageId(to), 'pushes-to', {
+          tag: tagOf(to, step.to),
+          digest: to.digest,
+          where: whereOf(step.location.file, step.location.line),
+          step: step.location.step,
+          ...assumption(step.to),
+        });
     });
     if (!learnt) break;
   }
@@ -189,18 +239,39 @@ function addRetags(graph: GraphBuilder, pipelines: readonly Pipeline[], artefact
     const where = whereOf(step.location.file, step.location.line);
     const to = keyOrUnknown(graph, id, step.to, step.location, 'the retag target');
     const from = imageKey(step.from.resolved);
-    if (!from.ok) graph.unknown({ node: id, value: step.from.raw, variables: from.variables.length > 0 ? from.variables : step.from.unknowns, where, reason: `the retag source ${step.from.raw}: ${from.reason}` });
+    if (!from.ok)
+      graph.unknown({
+        node: id,
+        value: step.from.raw,
+        variables: from.variables.length > 0 ? from.variables : step.from.unknowns,
+        where,
+        reason: `the retag source ${step.from.raw}: ${from.reason}`,
+      });
     if (to === undefined) return;
     imageNode(graph, to, where);
-    if (step.pushes) graph.edge(id, imageId(to), 'pushes-to', { tag: tagOf(to, step.to), digest: to.digest, where, step: step.location.step, ...assumption(step.to) });
+    if (step.pushes)
+      graph.edge(id, imageId(to), 'pushes-to', { tag: tagOf(to, step.to), digest: to.digest, where, step: step.location.step, ...assumption(step.to) });
     if (!from.ok) return;
     if (from.tagVariables.length > 0) {
       // `docker tag api:${TAG} …` in a pipeline that did not build `api:${TAG}`: which build it is cannot be told.
-      graph.unknown({ node: id, value: step.from.raw, variables: from.tagVariables, where, reason: `which build ${step.from.raw} comes from is not known (unresolved tag)` });
+      graph.unknown({
+        node: id,
+        value: step.from.raw,
+        variables: from.tagVariables,
+        where,
+        reason: `which build ${step.from.raw} comes from is not known (unresolved tag)`,
+      });
       return;
     }
     imageNode(graph, from, where);
-    graph.edge(imageId(to), imageId(from), 'copied-from', { tag: to.tag, fromTag: from.tag, fromDigest: from.digest, pipeline: id, where, ...assumption(step.to, step.from) });
+    graph.edge(imageId(to), imageId(from), 'copied-from', {
+      tag: to.tag,
+      fromTag: from.tag,
+      fromDigest: from.digest,
+      pipeline: id,
+      where,
+      ...assumption(step.to, step.from),
+    });
   });
 }
 
@@ -214,7 +285,12 @@ function assumption(...values: readonly CiValue[]): { certain?: false; assumed?:
 }
 
 /** The Dockerfile a build step builds, looked up relative to the repository and to the build context. */
-function resolveDockerfile(graph: GraphBuilder, pipeline: Pipeline, step: ImageBuildStep, dockerfiles: ReadonlyMap<string, DockerfileInfo>): string | undefined {
+function resolveDockerfile(
+  graph: GraphBuilder,
+  pipeline: Pipeline,
+  step: ImageBuildStep,
+  dockerfiles: ReadonlyMap<string, DockerfileInfo>,
+): string | undefined {
   const id = pipelineId(pipeline);
   const where = whereOf(step.location.file, step.location.line);
   const unresolved = [...step.dockerfile.unknowns, ...step.context.unknowns, ...variablesIn(step.dockerfile.resolved), ...variablesIn(step.context.resolved)];
@@ -251,7 +327,8 @@ function keyOrUnknown(graph: GraphBuilder, node: string, value: CiValue, locatio
     graph.unknown({ node, value: value.raw, variables, where, reason: `${what} ${value.raw}: ${key.reason}` });
     return undefined;
   }
-  if (key.tagVariables.length > 0) graph.unknown({ node, value: value.raw, variables: key.tagVariables, where, reason: `${what} has an unresolved tag; the image repository is known` });
+  if (key.tagVariables.length > 0)
+    graph.unknown({ node, value: value.raw, variables: key.tagVariables, where, reason: `${what} has an unresolved tag; the image repository is known` });
   return key;
 }
 

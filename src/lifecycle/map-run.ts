@@ -51,17 +51,24 @@ export function sameImage(repository: RepositoryReport, tagDigest: string, diges
 export function addRegistryReports(graph: GraphBuilder, reports: readonly RegistryScanReport[]): void {
   for (const report of reports) {
     const host = normaliseRegistryHost(report.registry);
-    graph.node(`registry:${host}`, 'registry', 'registry', host, `registry scan ${report.registry}${report.prefix ? `/${report.prefix}` : ''} at ${report.scannedAt}`, {
+    graph.node(
+      `registry:${host}`,
+      'registry',
+      'registry',
       host,
-      public: isPublicRegistry(host),
-      scanned: true,
-      scannedAt: report.scannedAt,
-      prefix: report.prefix,
-      repositories: report.repositories.length,
-      scheme: report.access.scheme,
-      authScheme: report.access.authScheme,
-      anonymousPull: report.access.anonymousPull,
-    });
+      `registry scan ${report.registry}${report.prefix ? `/${report.prefix}` : ''} at ${report.scannedAt}`,
+      {
+        host,
+        public: isPublicRegistry(host),
+        scanned: true,
+        scannedAt: report.scannedAt,
+        prefix: report.prefix,
+        repositories: report.repositories.length,
+        scheme: report.access.scheme,
+        authScheme: report.access.authScheme,
+        anonymousPull: report.access.anonymousPull,
+      },
+    );
   }
 }
 
@@ -72,7 +79,11 @@ export function addStoredImages(graph: GraphBuilder, reports: readonly RegistryS
     for (const repository of report.repositories) {
       const id = `image:${host}/${repository.name}`;
       if (graph.nodes.has(id)) continue;
-      graph.node(id, 'image', 'registry', `${host}/${repository.name}`, `registry scan ${report.registry} at ${report.scannedAt}`, { registry: host, repository: repository.name, public: isPublicRegistry(host) });
+      graph.node(id, 'image', 'registry', `${host}/${repository.name}`, `registry scan ${report.registry} at ${report.scannedAt}`, {
+        registry: host,
+        repository: repository.name,
+        public: isPublicRegistry(host),
+      });
     }
   }
 }
@@ -86,7 +97,10 @@ export function connectImagesToRegistries(graph: GraphBuilder, reports: readonly
     const registryId = `registry:${registry}`;
     graph.node(registryId, 'registry', 'registry', registry, node.evidence[0], { host: registry, public: isPublicRegistry(registry), scanned: false });
     const evidence = repositoryEvidence(reports, registry, repository);
-    graph.edge(node.id, registryId, 'stored-in', { where: evidence ? `registry scan ${evidence.report.registry} at ${evidence.report.scannedAt}` : node.evidence[0], scanned: evidence !== undefined });
+    graph.edge(node.id, registryId, 'stored-in', {
+      where: evidence ? `registry scan ${evidence.report.registry} at ${evidence.report.scannedAt}` : node.evidence[0],
+      scanned: evidence !== undefined,
+    });
     const tags: Record<string, string | null> = {};
     const digests = new Set<string>();
     for (const tag of evidence?.repository?.tags ?? []) tags[tag.tag] = tag.digest;
@@ -154,14 +168,21 @@ function addPull(graph: GraphBuilder, workload: string, image: WorkloadImage, ru
   const key = imageKey(image.image);
   if (image.parseError !== undefined || !key.ok || key.tagVariables.length > 0) {
     const reason = image.parseError ?? (key.ok ? 'unresolved tag' : key.reason);
-    graph.unknown({ node: workload, value: image.image, variables: variablesIn(image.image), where, reason: `container ${image.container ?? '(unnamed)'}: ${reason}` });
+    graph.unknown({
+      node: workload,
+      value: image.image,
+      variables: variablesIn(image.image),
+      where,
+      reason: `container ${image.container ?? '(unnamed)'}: ${reason}`,
+    });
     return;
   }
   imageNode(graph, key, where);
   const evidence = repositoryEvidence(reports, key.registry, key.repository);
   const stored = evidence?.repository;
   // The registry's tags for the pinned digest: `api@sha256:…` is release 1.4.2.
-  const registryTags = key.digest === undefined || stored === undefined ? undefined : stored.tags.filter((t) => sameImage(stored, t.digest, key.digest ?? '')).map((t) => t.tag);
+  const registryTags =
+    key.digest === undefined || stored === undefined ? undefined : stored.tags.filter((t) => sameImage(stored, t.digest, key.digest ?? '')).map((t) => t.tag);
   graph.edge(workload, imageId(key), 'pulled-from', {
     container: image.container,
     containerType: image.containerType,
@@ -178,7 +199,8 @@ class OwnerIndex {
   private readonly byName = new Map<string, K8sObject>();
 
   constructor(private readonly objects: readonly K8sObject[]) {
-    for (const object of objects) if (isPodBearing(object) && object.name !== undefined) this.byName.set(this.key(object.namespace, object.kind, object.name), object);
+    for (const object of objects)
+      if (isPodBearing(object) && object.name !== undefined) this.byName.set(this.key(object.namespace, object.kind, object.name), object);
   }
 
   objectOf(image: WorkloadImage): K8sObject | undefined {

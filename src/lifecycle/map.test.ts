@@ -40,11 +40,20 @@ describe('buildLifecycleMap on a messy estate', () => {
       'pushes-to pipeline:gitlab-ci:platform/release/.gitlab-ci.yml -> image:prod.example.com/payments/api [1.4.2]',
     ]);
     const retag = map.edges.find((e) => e.kind === 'builds' && e.to === 'image:prod.example.com/payments/api');
-    expect(retag?.attributes).toEqual({ tag: '1.4.2', pipeline: 'pipeline:jenkins:apps/api/Jenkinsfile', via: 'pipeline:gitlab-ci:platform/release/.gitlab-ci.yml', where: 'platform/release/.gitlab-ci.yml:7' });
+    expect(retag?.attributes).toEqual({
+      tag: '1.4.2',
+      pipeline: 'pipeline:jenkins:apps/api/Jenkinsfile',
+      via: 'pipeline:gitlab-ci:platform/release/.gitlab-ci.yml',
+      where: 'platform/release/.gitlab-ci.yml:7',
+    });
   });
 
   it('draws every FROM that names an image, final chain or not, and no edge for an unresolved one', () => {
-    expect(map.edges.filter((e) => e.kind === 'based-on').map((e) => [e.from, e.to, e.attributes.stage, e.attributes.finalStage, e.attributes.where, e.attributes.certain])).toEqual([
+    expect(
+      map.edges
+        .filter((e) => e.kind === 'based-on')
+        .map((e) => [e.from, e.to, e.attributes.stage, e.attributes.finalStage, e.attributes.where, e.attributes.certain]),
+    ).toEqual([
       ['dockerfile:apps/api/Dockerfile', 'image:docker.io/library/golang', 'build', false, 'apps/api/Dockerfile:2', false],
       ['dockerfile:apps/api/Dockerfile', 'image:gcr.io/distroless/static-debian12', '2', true, 'apps/api/Dockerfile:6', undefined],
       ['dockerfile:apps/api/Dockerfile.debug', 'image:docker.io/library/alpine', '0', true, 'apps/api/Dockerfile.debug:1', undefined],
@@ -77,7 +86,14 @@ describe('buildLifecycleMap on a messy estate', () => {
       'image:docker.io/library/redis': 'registry:docker.io',
       'image:registry.example.com/team/legacy': 'registry:registry.example.com',
     });
-    expect(map.nodes.find((n) => n.id === 'node:ip-10-0-1-5')?.attributes).toMatchObject({ osImage: 'Bottlerocket OS 1.20.0', kernelVersion: '6.1.90', containerRuntimeVersion: 'containerd://1.6.31', kubeletVersion: 'v1.29.3', cloud: 'aws', instanceType: 'm6i.large' });
+    expect(map.nodes.find((n) => n.id === 'node:ip-10-0-1-5')?.attributes).toMatchObject({
+      osImage: 'Bottlerocket OS 1.20.0',
+      kernelVersion: '6.1.90',
+      containerRuntimeVersion: 'containerd://1.6.31',
+      kubeletVersion: 'v1.29.3',
+      cloud: 'aws',
+      instanceType: 'm6i.large',
+    });
   });
 
   it('gives each image its role, stage, tags (from the registry scan) and digests', () => {
@@ -96,7 +112,13 @@ describe('buildLifecycleMap on a messy estate', () => {
       'registry.example.com/team/web': ['built', 'registry', false],
     });
     const api = map.nodes.find((n) => n.id === 'image:prod.example.com/payments/api');
-    expect(api?.attributes).toMatchObject({ registry: 'prod.example.com', repository: 'payments/api', tags: { '1.4.2': digests.apiProdTagged }, digests: [digests.apiProdRunning, digests.apiProdTagged], scanned: true });
+    expect(api?.attributes).toMatchObject({
+      registry: 'prod.example.com',
+      repository: 'payments/api',
+      tags: { '1.4.2': digests.apiProdTagged },
+      digests: [digests.apiProdRunning, digests.apiProdTagged],
+      scanned: true,
+    });
     expect(map.nodes.find((n) => n.id === 'image:docker.io/library/redis')?.attributes.tags).toEqual({ 7: null });
     expect(map.nodes.find((n) => n.id === 'registry:gcr.io')?.stage).toBe('parent-registry');
     expect(map.nodes.find((n) => n.id === 'registry:prod.example.com')?.attributes).toMatchObject({ scanned: true, public: false, repositories: 1 });
@@ -106,9 +128,24 @@ describe('buildLifecycleMap on a messy estate', () => {
     expect(map.unknowns.map((u) => [u.node, u.value, u.variables, u.where])).toEqual([
       ['dockerfile:apps/web/docker/Dockerfile', '${REGISTRY}/node:20', ['REGISTRY'], 'apps/web/docker/Dockerfile:2'],
       ['pipeline:jenkins:apps/api/Jenkinsfile', 'registry.example.com/team/api:${BUILD_NUMBER}', ['BUILD_NUMBER'], 'apps/api/Jenkinsfile:12'],
-      ['pipeline:github-actions:apps/web/.github/workflows/build.yml', '${{ env.REGISTRY }}/team/web:latest', ['REGISTRY'], 'apps/web/.github/workflows/build.yml:20'],
-      ['pipeline:gitlab-ci:platform/release/.gitlab-ci.yml', 'prod.example.com/payments/api:${CI_COMMIT_TAG}', ['CI_COMMIT_TAG'], 'platform/release/.gitlab-ci.yml:15'],
-      ['pipeline:gitlab-ci:platform/release/.gitlab-ci.yml', 'registry.example.com/team/api:${CI_COMMIT_TAG}', ['CI_COMMIT_TAG'], 'platform/release/.gitlab-ci.yml:15'],
+      [
+        'pipeline:github-actions:apps/web/.github/workflows/build.yml',
+        '${{ env.REGISTRY }}/team/web:latest',
+        ['REGISTRY'],
+        'apps/web/.github/workflows/build.yml:20',
+      ],
+      [
+        'pipeline:gitlab-ci:platform/release/.gitlab-ci.yml',
+        'prod.example.com/payments/api:${CI_COMMIT_TAG}',
+        ['CI_COMMIT_TAG'],
+        'platform/release/.gitlab-ci.yml:15',
+      ],
+      [
+        'pipeline:gitlab-ci:platform/release/.gitlab-ci.yml',
+        'registry.example.com/team/api:${CI_COMMIT_TAG}',
+        ['CI_COMMIT_TAG'],
+        'platform/release/.gitlab-ci.yml:15',
+      ],
       ['workload:prod/Deployment/legacy', '{{ .Values.sidecar.image }}', ['.Values.sidecar.image'], 'k8s/prod.yaml:33'],
     ]);
     expect(map.unknowns[4]?.reason).toMatch(/which build .* is not known/);
@@ -149,7 +186,12 @@ describe('buildLifecycleMap on a messy estate', () => {
 });
 
 /** A one-repository estate with the given Dockerfiles, one pipeline, and optional manifests/reports. */
-function estate(options: { dockerfiles: Record<string, string>; steps: Parameters<typeof pipeline>[3]; manifests?: string; registries?: EstateEvidence['registries'] }): EstateEvidence {
+function estate(options: {
+  dockerfiles: Record<string, string>;
+  steps: Parameters<typeof pipeline>[3];
+  manifests?: string;
+  registries?: EstateEvidence['registries'];
+}): EstateEvidence {
   const objects = options.manifests === undefined ? undefined : loadManifests([{ name: 'm.yaml', text: options.manifests }]).objects;
   return {
     build: {
@@ -159,7 +201,10 @@ function estate(options: { dockerfiles: Record<string, string>; steps: Parameter
       dockerfiles: Object.entries(options.dockerfiles).map(([file, text]) => readDockerfile(file, text, '.')),
     },
     registries: options.registries ?? [],
-    run: objects === undefined ? undefined : { sources: ['m.yaml'], cluster: 'manifests', objects, podSecurity: [], findings: [], images: imageReferences(objects), nodes: [] },
+    run:
+      objects === undefined
+        ? undefined
+        : { sources: ['m.yaml'], cluster: 'manifests', objects, podSecurity: [], findings: [], images: imageReferences(objects), nodes: [] },
   };
 }
 
@@ -167,16 +212,34 @@ const at = (line: number) => ({ file: 'Jenkinsfile', line, step: undefined });
 
 describe('buildLifecycleMap: never a wrong edge', () => {
   it('finds the Dockerfile relative to the build context, and refuses to choose between two', () => {
-    const one = buildLifecycleMap(estate({ dockerfiles: { 'svc/Dockerfile': 'FROM alpine:3.20\n' }, steps: [buildStep(0, at(3), 'Dockerfile', 'svc', [ciValue('r.example/svc:1')], true)] }), now);
-    expect(edgeLines(one, ['uses', 'builds'])).toEqual(['uses pipeline:jenkins:Jenkinsfile -> dockerfile:svc/Dockerfile', 'builds dockerfile:svc/Dockerfile -> image:r.example/svc [1]']);
+    const one = buildLifecycleMap(
+      estate({
+        dockerfiles: { 'svc/Dockerfile': 'FROM alpine:3.20\n' },
+        steps: [buildStep(0, at(3), 'Dockerfile', 'svc', [ciValue('r.example/svc:1')], true)],
+      }),
+      now,
+    );
+    expect(edgeLines(one, ['uses', 'builds'])).toEqual([
+      'uses pipeline:jenkins:Jenkinsfile -> dockerfile:svc/Dockerfile',
+      'builds dockerfile:svc/Dockerfile -> image:r.example/svc [1]',
+    ]);
 
-    const two = buildLifecycleMap(estate({ dockerfiles: { Dockerfile: 'FROM alpine:3.20\n', 'svc/Dockerfile': 'FROM alpine:3.20\n' }, steps: [buildStep(0, at(3), 'Dockerfile', 'svc', [ciValue('r.example/svc:1')], true)] }), now);
+    const two = buildLifecycleMap(
+      estate({
+        dockerfiles: { Dockerfile: 'FROM alpine:3.20\n', 'svc/Dockerfile': 'FROM alpine:3.20\n' },
+        steps: [buildStep(0, at(3), 'Dockerfile', 'svc', [ciValue('r.example/svc:1')], true)],
+      }),
+      now,
+    );
     expect(edgeLines(two, ['uses', 'builds'])).toEqual(['builds pipeline:jenkins:Jenkinsfile -> image:r.example/svc [1]']);
     expect(two.unknowns.map((u) => u.reason)).toEqual(['the Dockerfile could be Dockerfile or svc/Dockerfile']);
   });
 
   it('a Dockerfile outside the sources or behind a variable is an unknown; the image is still pushed', () => {
-    const missing = buildLifecycleMap(estate({ dockerfiles: {}, steps: [buildStep(0, at(3), 'build/${FLAVOUR}.Dockerfile', '.', [ciValue('r.example/svc:1')], true)] }), now);
+    const missing = buildLifecycleMap(
+      estate({ dockerfiles: {}, steps: [buildStep(0, at(3), 'build/${FLAVOUR}.Dockerfile', '.', [ciValue('r.example/svc:1')], true)] }),
+      now,
+    );
     expect(edgeLines(missing)).toEqual([
       'contains repository:. -> pipeline:jenkins:Jenkinsfile',
       'builds pipeline:jenkins:Jenkinsfile -> image:r.example/svc [1]',
@@ -204,17 +267,50 @@ describe('buildLifecycleMap: never a wrong edge', () => {
   it('marks edges whose name or tag rests on a parameter default the run may override: certain false, naming the defaults', () => {
     const assumed = (raw: string, resolved: string, names: string[]) => ({ raw, resolved, unknowns: [], assumed: names });
     const steps = [
-      { ...buildStep(0, at(3), 'Dockerfile', '.', [assumed('app:${params.V}', 'r.example/team/app:1.0', ['params.V']), ciValue('r.example/team/app:latest')], true), context: assumed('${params.DIR}', 'svc', ['params.DIR']) },
-      { kind: 'push' as const, order: 1, location: at(4), tool: 'docker' as const, image: assumed('r.example/${params.TEAM}/app:2', 'r.example/team/app:2', ['params.TEAM']) },
+      {
+        ...buildStep(
+          0,
+          at(3),
+          'Dockerfile',
+          '.',
+          [assumed('app:${params.V}', 'r.example/team/app:1.0', ['params.V']), ciValue('r.example/team/app:latest')],
+          true,
+        ),
+        context: assumed('${params.DIR}', 'svc', ['params.DIR']),
+      },
+      {
+        kind: 'push' as const,
+        order: 1,
+        location: at(4),
+        tool: 'docker' as const,
+        image: assumed('r.example/${params.TEAM}/app:2', 'r.example/team/app:2', ['params.TEAM']),
+      },
       // a retag of the build found under a name that rests on the default: so does the copy
-      { kind: 'tag' as const, order: 2, location: at(5), from: assumed('r.example/team/app:${params.V}', 'r.example/team/app:1.0', ['params.V']), to: ciValue('r.example/prod/app:stable'), pushes: true },
+      {
+        kind: 'tag' as const,
+        order: 2,
+        location: at(5),
+        from: assumed('r.example/team/app:${params.V}', 'r.example/team/app:1.0', ['params.V']),
+        to: ciValue('r.example/prod/app:stable'),
+        pushes: true,
+      },
       // a mirror copy no build made
-      { kind: 'tag' as const, order: 3, location: at(6), from: ciValue('nginx:1.27'), to: assumed('r.example/mirror/nginx:${params.N}', 'r.example/mirror/nginx:1.27', ['params.N']), pushes: true },
+      {
+        kind: 'tag' as const,
+        order: 3,
+        location: at(6),
+        from: ciValue('nginx:1.27'),
+        to: assumed('r.example/mirror/nginx:${params.N}', 'r.example/mirror/nginx:1.27', ['params.N']),
+        pushes: true,
+      },
     ];
     const map = buildLifecycleMap(estate({ dockerfiles: { 'svc/Dockerfile': 'FROM alpine:3.20@sha256:' + '1'.repeat(64) + '\n' }, steps }), now);
     const lines = map.edges
       .filter((e) => ['uses', 'builds', 'pushes-to', 'copied-from'].includes(e.kind))
-      .map((e) => `${e.kind} ${e.to} [${String(e.attributes.tag)}] ${e.attributes.certain === false ? `assumed ${JSON.stringify(e.attributes.assumed)}` : 'certain' in e.attributes || 'assumed' in e.attributes ? 'WRONG' : 'exact'}`);
+      .map(
+        (e) =>
+          `${e.kind} ${e.to} [${String(e.attributes.tag)}] ${e.attributes.certain === false ? `assumed ${JSON.stringify(e.attributes.assumed)}` : 'certain' in e.attributes || 'assumed' in e.attributes ? 'WRONG' : 'exact'}`,
+      );
     expect(lines).toEqual([
       'uses dockerfile:svc/Dockerfile [undefined] assumed ["params.DIR"]',
       'builds image:r.example/team/app [1.0] assumed ["params.V"]',
@@ -253,8 +349,23 @@ kind: Pod
 metadata: { name: debug, namespace: prod }
 spec: { containers: [ { name: sh, image: "r.example/team/api@${digests.web}" } ] }
 `;
-    const registries = [registryReport('r.example', [{ name: 'team/api', tags: [{ tag: '1.0', digest: digests.apiProdTagged, mediaType: 'm', movedFrom: undefined }], images: [{ digest: digests.apiProdTagged, mediaType: 'm', tags: ['1.0'], platforms: [], signatures: [], attestations: [] }] }], 'team')];
-    const map = buildLifecycleMap(estate({ dockerfiles: {}, steps: [buildStep(0, at(3), 'Dockerfile', '.', [ciValue('r.example/team/api:1.0')], true)], manifests, registries }), now);
+    const registries = [
+      registryReport(
+        'r.example',
+        [
+          {
+            name: 'team/api',
+            tags: [{ tag: '1.0', digest: digests.apiProdTagged, mediaType: 'm', movedFrom: undefined }],
+            images: [{ digest: digests.apiProdTagged, mediaType: 'm', tags: ['1.0'], platforms: [], signatures: [], attestations: [] }],
+          },
+        ],
+        'team',
+      ),
+    ];
+    const map = buildLifecycleMap(
+      estate({ dockerfiles: {}, steps: [buildStep(0, at(3), 'Dockerfile', '.', [ciValue('r.example/team/api:1.0')], true)], manifests, registries }),
+      now,
+    );
     expect(map.nodes.filter((n) => n.kind === 'workload').map((n) => n.id)).toEqual(['workload:prod/Deployment/api', 'workload:prod/Pod/debug']);
     expect(map.edges.find((e) => e.from === 'workload:prod/Deployment/api')?.attributes.runningDigests).toEqual([digests.apiStaging]);
     expect(map.findings.filter((f) => f.ruleId === 'SS-MAP-005').map((f) => f.message)).toEqual([
@@ -265,9 +376,29 @@ spec: { containers: [ { name: sh, image: "r.example/team/api@${digests.web}" } ]
 
   it('a pinned digest the registry knows is named by its tags there, and is no drift', () => {
     const manifests = `apiVersion: v1\nkind: Pod\nmetadata: { name: p }\nspec: { containers: [ { name: c, image: "r.example/team/api@${digests.web}" } ] }\n`;
-    const registries = [registryReport('R.Example', [{ name: 'team/api', tags: [{ tag: '2.0', digest: digests.web, mediaType: 'm', movedFrom: undefined }, { tag: 'stable', digest: digests.web, mediaType: 'm', movedFrom: undefined }], images: [{ digest: digests.web, mediaType: 'm', tags: ['2.0', 'stable'], platforms: [], signatures: [], attestations: [] }] }])];
-    const map = buildLifecycleMap(estate({ dockerfiles: {}, steps: [buildStep(0, at(3), 'Dockerfile', '.', [ciValue('r.example/team/api:2.0')], true)], manifests, registries }), now);
-    expect(map.edges.find((e) => e.kind === 'pulled-from')?.attributes).toEqual({ container: 'c', containerType: 'container', digest: digests.web, registryTags: ['2.0', 'stable'], where: 'm.yaml:4' });
+    const registries = [
+      registryReport('R.Example', [
+        {
+          name: 'team/api',
+          tags: [
+            { tag: '2.0', digest: digests.web, mediaType: 'm', movedFrom: undefined },
+            { tag: 'stable', digest: digests.web, mediaType: 'm', movedFrom: undefined },
+          ],
+          images: [{ digest: digests.web, mediaType: 'm', tags: ['2.0', 'stable'], platforms: [], signatures: [], attestations: [] }],
+        },
+      ]),
+    ];
+    const map = buildLifecycleMap(
+      estate({ dockerfiles: {}, steps: [buildStep(0, at(3), 'Dockerfile', '.', [ciValue('r.example/team/api:2.0')], true)], manifests, registries }),
+      now,
+    );
+    expect(map.edges.find((e) => e.kind === 'pulled-from')?.attributes).toEqual({
+      container: 'c',
+      containerType: 'container',
+      digest: digests.web,
+      registryTags: ['2.0', 'stable'],
+      where: 'm.yaml:4',
+    });
     expect(map.findings.filter((f) => f.ruleId === 'SS-MAP-005')).toEqual([]);
   });
 
@@ -275,8 +406,15 @@ spec: { containers: [ { name: sh, image: "r.example/team/api@${digests.web}" } ]
     const manifests = `apiVersion: v1\nkind: Pod\nmetadata: { name: p }\nspec: { containers: [ { name: c, image: "r.example/team/api@${digests.web}" } ] }\n`;
     const untagged = { digest: digests.web, mediaType: 'm', tags: [], platforms: [], signatures: [], attestations: [] };
     const current = { digest: digests.apiProdTagged, mediaType: 'm', tags: ['2.0'], platforms: [], signatures: [], attestations: [] };
-    const registries = [registryReport('r.example', [{ name: 'team/api', tags: [{ tag: '2.0', digest: digests.apiProdTagged, mediaType: 'm', movedFrom: digests.web }], images: [current, untagged] }])];
-    const map = buildLifecycleMap(estate({ dockerfiles: {}, steps: [buildStep(0, at(3), 'Dockerfile', '.', [ciValue('r.example/team/api:2.0')], true)], manifests, registries }), now);
+    const registries = [
+      registryReport('r.example', [
+        { name: 'team/api', tags: [{ tag: '2.0', digest: digests.apiProdTagged, mediaType: 'm', movedFrom: digests.web }], images: [current, untagged] },
+      ]),
+    ];
+    const map = buildLifecycleMap(
+      estate({ dockerfiles: {}, steps: [buildStep(0, at(3), 'Dockerfile', '.', [ciValue('r.example/team/api:2.0')], true)], manifests, registries }),
+      now,
+    );
     expect(map.findings.filter((f) => f.ruleId === 'SS-MAP-005').map((f) => f.message)).toEqual([
       `Pod/p (container c) pins r.example/team/api@${digests.web}, which the registry still holds but no tag points at any more (2.0 → ${digests.apiProdTagged.slice(0, 19)}…) (the scan of r.example at 2026-01-02T03:04:05.000Z)`,
     ]);
@@ -287,9 +425,18 @@ spec: { containers: [ { name: sh, image: "r.example/team/api@${digests.web}" } ]
     const registries = [registryReport('r.example', [], 'team')];
     const withRun = buildLifecycleMap(estate({ dockerfiles: {}, steps: [], manifests, registries }), now);
     expect(withRun.findings.map((f) => f.ruleId)).toEqual(['SS-MAP-001']);
-    const noSources = buildLifecycleMap({ ...estate({ dockerfiles: {}, steps: [], manifests, registries }), build: { sources: [], repositories: [], pipelines: [], dockerfiles: [] } }, now);
+    const noSources = buildLifecycleMap(
+      { ...estate({ dockerfiles: {}, steps: [], manifests, registries }), build: { sources: [], repositories: [], pipelines: [], dockerfiles: [] } },
+      now,
+    );
     expect(noSources.findings).toEqual([]);
-    const noRun = buildLifecycleMap(estate({ dockerfiles: { Dockerfile: 'FROM alpine@sha256:' + '1'.repeat(64) + '\n' }, steps: [buildStep(0, at(3), 'Dockerfile', '.', [ciValue('r.example/team/x:1')], true)] }), now);
+    const noRun = buildLifecycleMap(
+      estate({
+        dockerfiles: { Dockerfile: 'FROM alpine@sha256:' + '1'.repeat(64) + '\n' },
+        steps: [buildStep(0, at(3), 'Dockerfile', '.', [ciValue('r.example/team/x:1')], true)],
+      }),
+      now,
+    );
     expect(noRun.findings).toEqual([]);
   });
 });

@@ -83,8 +83,11 @@ function assignRoles(graph: GraphBuilder): void {
 function diagnosticsOf(evidence: EstateEvidence): Diagnostic[] {
   return [
     ...(evidence.diagnostics ?? []),
-    ...evidence.build.pipelines.flatMap((p) => p.diagnostics.map((message): Diagnostic => ({ level: 'warning', code: 'ci.not-understood', message, where: p.file }))),
-    ...evidence.registries.flatMap((r) => r.diagnostics.map((message): Diagnostic => ({ level: 'warning', code: 'registry.scan', message, where: r.registry }))),
+    ...evidence.build.pipelines.flatMap((p) =>
+      p.diagnostics.map((message): Diagnostic => ({ level: 'warning', code: 'ci.not-understood', message, where: p.file })),
+    ),
+    ...evidence.registries.flatMap((r) =>
+      r.diagnostics.map((message): Diagnostic => ({ level: 'warning', code: 'registry.scan', message, where: r.registry })),
+    ),
   ];
 }
-

@@ -46,9 +46,15 @@ describe('the lifecycle map of examples/estate-messy', () => {
       },
     ]);
     expect(edges('builds', checkout).map((e) => e.from)).toEqual(['dockerfile:checkout/Dockerfile']);
-    expect(edges('copied-from', 'image:registry.shop.internal/staging/checkout').map((e) => [e.from, e.attributes.tag, e.attributes.fromTag, e.attributes.certain, e.attributes.assumed])).toEqual([
-      [checkout, '1.0.0', 'rc', false, ['params.VERSION']],
-    ]);
+    expect(
+      edges('copied-from', 'image:registry.shop.internal/staging/checkout').map((e) => [
+        e.from,
+        e.attributes.tag,
+        e.attributes.fromTag,
+        e.attributes.certain,
+        e.attributes.assumed,
+      ]),
+    ).toEqual([[checkout, '1.0.0', 'rc', false, ['params.VERSION']]]);
     // nothing about the parameter stays unknown, and the pipeline reads no unknown variable
     expect(map.unknowns.filter((u) => u.variables.some((v) => v.includes('VERSION')))).toEqual([]);
     expect(map.nodes.find((n) => n.id === jenkins)?.attributes.unknownVariables).toEqual([]);
@@ -64,7 +70,9 @@ describe('the lifecycle map of examples/estate-messy', () => {
     expect(map.findings.filter((f) => f.nodes.includes(checkout)).map((f) => f.ruleId)).toEqual([]);
     // (`?` marks a hop that is not certain: the promotion rests on the parameter default)
     const trace = traceLifecycle(map, 'shop-prod/Deployment/checkout');
-    expect(trace.upstream.map((p) => p.map((hop) => `${hop.via?.kind ?? ''}${hop.via?.attributes.certain === false ? '?' : ''}>${hop.node.id}`).join(' '))).toEqual([
+    expect(
+      trace.upstream.map((p) => p.map((hop) => `${hop.via?.kind ?? ''}${hop.via?.attributes.certain === false ? '?' : ''}>${hop.node.id}`).join(' ')),
+    ).toEqual([
       `pulled-from>${checkout} stored-in>registry:registry.shop.internal pushes-to?>${jenkins} contains>repository:release-tools`,
       `pulled-from>${checkout} stored-in>registry:registry.shop.internal copied-from?>image:registry.shop.internal/staging/checkout stored-in>registry:registry.shop.internal pushes-to>pipeline:gitlab-ci:checkout/.gitlab-ci.yml builds>dockerfile:checkout/Dockerfile based-on?>image:registry.shop.internal/platform/base stored-in>registry:registry.shop.internal`,
     ]);

@@ -73,7 +73,12 @@ export function imageKey(text: string): ImageKey {
   if (variables.length > 0) {
     const split = splitNameAndTag(written);
     const nameVariables = variablesIn(split.name);
-    if (nameVariables.length > 0) return { ok: false, variables: nameVariables, reason: `unresolved ${pluralWord(nameVariables.length, 'variable')} ${nameVariables.join(', ')} in the image name` };
+    if (nameVariables.length > 0)
+      return {
+        ok: false,
+        variables: nameVariables,
+        reason: `unresolved ${pluralWord(nameVariables.length, 'variable')} ${nameVariables.join(', ')} in the image name`,
+      };
     pushAll(tagVariables, variablesIn(split.rest));
     name = split.name;
   }

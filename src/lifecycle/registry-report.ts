@@ -8,7 +8,10 @@ import type { RegistryScanReport } from '../distribute/model.js';
  * read are checked, and the lists they walk default to empty (a report trimmed by hand must not
  * crash them); the rest is kept as written.
  */
-const coverageSchema = z.looseObject({ complete: z.boolean(), ecosystems: z.array(z.looseObject({ ecosystem: z.string(), covered: z.boolean(), packages: z.number() })) });
+const coverageSchema = z.looseObject({
+  complete: z.boolean(),
+  ecosystems: z.array(z.looseObject({ ecosystem: z.string(), covered: z.boolean(), packages: z.number() })),
+});
 const platformSchema = z.looseObject({ digest: z.string(), platform: z.string().default(''), coverage: coverageSchema.optional() });
 const evidenceSchema = z.looseObject({ manifestDigest: z.string() });
 const reportSchema = z.looseObject({
@@ -47,7 +50,9 @@ function parseRegistryReport(text: string, file: string): RegistryScanReport {
   const result = reportSchema.safeParse(value);
   if (!result.success) {
     const issues = result.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`);
-    throw new UsageError(`${file} is not a registry scan report: ${issues.join('; ')}`, { hint: 'give the output of shipshape registry scan <registry> -f json' });
+    throw new UsageError(`${file} is not a registry scan report: ${issues.join('; ')}`, {
+      hint: 'give the output of shipshape registry scan <registry> -f json',
+    });
   }
   // Checked above for every field the map reads; the remaining fields are the scanner's own output.
   return { ...result.data, prefix: result.data.prefix ?? undefined } as unknown as RegistryScanReport;

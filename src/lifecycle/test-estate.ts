@@ -25,13 +25,16 @@ export const digests = {
 /** A CI value: resolved is raw with the given variables' values substituted; the others stay unknown. */
 export function ciValue(raw: string, values: Record<string, string> = {}): CiValue {
   const unknowns: string[] = [];
-  const resolved = raw.replace(/\$\{\{\s*env\.(\w+)\s*\}\}|\$\{(\w+)\}|\$(\w+)/g, (whole, a: string | undefined, b: string | undefined, c: string | undefined) => {
-    const name = a ?? b ?? c ?? '';
-    const value = values[name];
-    if (value !== undefined) return value;
-    if (!unknowns.includes(name)) unknowns.push(name);
-    return `\${${name}}`;
-  });
+  const resolved = raw.replace(
+    /\$\{\{\s*env\.(\w+)\s*\}\}|\$\{(\w+)\}|\$(\w+)/g,
+    (whole, a: string | undefined, b: string | undefined, c: string | undefined) => {
+      const name = a ?? b ?? c ?? '';
+      const value = values[name];
+      if (value !== undefined) return value;
+      if (!unknowns.includes(name)) unknowns.push(name);
+      return `\${${name}}`;
+    },
+  );
   return { raw, resolved, unknowns };
 }
 
@@ -52,12 +55,34 @@ function tagStep(order: number, location: CiLocation, from: CiValue, to: CiValue
 }
 
 export function pipeline(system: Pipeline['system'], file: string, repository: string, steps: PipelineStep[], name?: string): Pipeline {
-  const unknownVariables = [...new Set(steps.flatMap((s) => ('tags' in s ? s.tags : 'image' in s && s.image ? [s.image] : 'from' in s ? [s.from, s.to] : []).flatMap((v) => v.unknowns)))];
+  const unknownVariables = [
+    ...new Set(
+      steps.flatMap((s) => ('tags' in s ? s.tags : 'image' in s && s.image ? [s.image] : 'from' in s ? [s.from, s.to] : []).flatMap((v) => v.unknowns)),
+    ),
+  ];
   return { id: `${system}:${file}`, system, file, repository, name, steps, unknownVariables, diagnostics: [] };
 }
 
-const apiDockerfile = ['ARG GO=1.22', 'FROM golang:${GO} AS build', 'RUN go build -o /out/api ./cmd/api', 'FROM build AS test', 'RUN go test ./...', `FROM gcr.io/distroless/static-debian12@${digests.distroless}`, 'COPY --from=build /out/api /api', 'USER 65532', 'ENTRYPOINT ["/api"]', ''].join('\n');
-const webDockerfile = ['ARG REGISTRY', 'FROM ${REGISTRY}/node:20 AS assets', 'RUN npm ci && npm run build', 'FROM registry.example.com/mirror/nginx:1.27', 'COPY --from=assets /dist /usr/share/nginx/html', ''].join('\n');
+const apiDockerfile = [
+  'ARG GO=1.22',
+  'FROM golang:${GO} AS build',
+  'RUN go build -o /out/api ./cmd/api',
+  'FROM build AS test',
+  'RUN go test ./...',
+  `FROM gcr.io/distroless/static-debian12@${digests.distroless}`,
+  'COPY --from=build /out/api /api',
+  'USER 65532',
+  'ENTRYPOINT ["/api"]',
+  '',
+].join('\n');
+const webDockerfile = [
+  'ARG REGISTRY',
+  'FROM ${REGISTRY}/node:20 AS assets',
+  'RUN npm ci && npm run build',
+  'FROM registry.example.com/mirror/nginx:1.27',
+  'COPY --from=assets /dist /usr/share/nginx/html',
+  '',
+].join('\n');
 const debugDockerfile = 'FROM alpine:3.20\nUSER 1000\n';
 
 const manifests = `apiVersion: apps/v1
@@ -114,7 +139,14 @@ function repository(name: string, tags: Record<string, string>, untagged: string
   return {
     name,
     tags: Object.entries(tags).map(([tag, digest]) => ({ tag, digest, mediaType: 'application/vnd.oci.image.manifest.v1+json', movedFrom: undefined })),
-    images: [...byDigest].map(([digest, names]) => ({ digest, mediaType: 'application/vnd.oci.image.manifest.v1+json', tags: names, platforms: [], signatures: [], attestations: [] })),
+    images: [...byDigest].map(([digest, names]) => ({
+      digest,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      tags: names,
+      platforms: [],
+      signatures: [],
+      attestations: [],
+    })),
   };
 }
 
@@ -137,17 +169,49 @@ export function registryReport(registry: string, repositories: RepositoryReport[
 export function messyEstate(): EstateEvidence {
   const pipelines: Pipeline[] = [
     pipeline('jenkins', 'apps/api/Jenkinsfile', 'apps/api', [
-      buildStep(0, at('apps/api/Jenkinsfile', 12, 'Build'), 'Dockerfile', '.', [ciValue('registry.example.com/team/api:${BUILD_NUMBER}'), ciValue('registry.example.com/team/api:${VERSION}', { VERSION: '1.4.2' })], false),
+      buildStep(
+        0,
+        at('apps/api/Jenkinsfile', 12, 'Build'),
+        'Dockerfile',
+        '.',
+        [ciValue('registry.example.com/team/api:${BUILD_NUMBER}'), ciValue('registry.example.com/team/api:${VERSION}', { VERSION: '1.4.2' })],
+        false,
+      ),
       pushStep(1, at('apps/api/Jenkinsfile', 18, 'Push'), ciValue('registry.example.com/team/api:1.4.2')),
       buildStep(2, at('apps/api/Jenkinsfile', 24, 'Debug image'), 'Dockerfile.debug', '.', [ciValue('registry.example.com/team/api-debug:1.4.2')], true),
     ]),
-    pipeline('github-actions', 'apps/web/.github/workflows/build.yml', 'apps/web', [
-      buildStep(0, at('apps/web/.github/workflows/build.yml', 20, 'build'), 'docker/Dockerfile', '.', [ciValue('${{ env.REGISTRY }}/team/web:latest'), ciValue('registry.example.com/team/web:2.0')], true),
-    ], 'build web'),
+    pipeline(
+      'github-actions',
+      'apps/web/.github/workflows/build.yml',
+      'apps/web',
+      [
+        buildStep(
+          0,
+          at('apps/web/.github/workflows/build.yml', 20, 'build'),
+          'docker/Dockerfile',
+          '.',
+          [ciValue('${{ env.REGISTRY }}/team/web:latest'), ciValue('registry.example.com/team/web:2.0')],
+          true,
+        ),
+      ],
+      'build web',
+    ),
     pipeline('gitlab-ci', 'platform/release/.gitlab-ci.yml', 'platform/release', [
-      tagStep(0, at('platform/release/.gitlab-ci.yml', 7, 'promote'), ciValue('registry.example.com/team/api:1.4.2'), ciValue('prod.example.com/payments/api:1.4.2'), false),
+      tagStep(
+        0,
+        at('platform/release/.gitlab-ci.yml', 7, 'promote'),
+        ciValue('registry.example.com/team/api:1.4.2'),
+        ciValue('prod.example.com/payments/api:1.4.2'),
+        false,
+      ),
       pushStep(1, at('platform/release/.gitlab-ci.yml', 8, 'promote'), ciValue('prod.example.com/payments/api:1.4.2')),
-      tagStep(2, at('platform/release/.gitlab-ci.yml', 15, 'promote-tag'), ciValue('registry.example.com/team/api:${CI_COMMIT_TAG}'), ciValue('prod.example.com/payments/api:${CI_COMMIT_TAG}'), true),
+      tagStep(
+        2,
+        at('platform/release/.gitlab-ci.yml', 15, 'promote-tag'),
+        ciValue('registry.example.com/team/api:${CI_COMMIT_TAG}'),
+        ciValue('prod.example.com/payments/api:${CI_COMMIT_TAG}'),
+        true,
+      ),
     ]),
     pipeline('jenkins', 'tools/mirror/Jenkinsfile', 'tools/mirror', [
       tagStep(0, at('tools/mirror/Jenkinsfile', 5, 'Mirror'), ciValue('docker.io/library/nginx:1.27'), ciValue('registry.example.com/mirror/nginx:1.27'), true),
@@ -200,12 +264,36 @@ export function inheritingEstate(): { build: BuildEvidence; texts: Map<string, D
       builds: ['registry.example.com/platform/base:1'],
       promote: 'prod.example.com/platform/base:1',
     },
-    'platform/rootbase/Dockerfile': { repository: 'platform/rootbase', text: 'FROM debian:bookworm\nUSER app\nRUN apt-get update\nUSER root\n', builds: ['registry.example.com/platform/rootbase:1'] },
-    'apps/svc/Dockerfile': { repository: 'apps/svc', text: 'FROM registry.example.com/platform/base:1 AS runtime\nCOPY app /app\nFROM runtime\nCMD ["/app"]\n', builds: ['registry.example.com/team/svc:1'] },
-    'apps/svc-debug/Dockerfile': { repository: 'apps/svc-debug', text: 'FROM registry.example.com/team/svc:1\nRUN true\n', builds: ['registry.example.com/team/svc-debug:1'] },
-    'apps/worker/Dockerfile': { repository: 'apps/worker', text: 'FROM prod.example.com/platform/base:1\nCMD ["/worker"]\n', builds: ['registry.example.com/team/worker:1'] },
-    'apps/admin/Dockerfile': { repository: 'apps/admin', text: 'FROM registry.example.com/platform/base:1\nUSER root\nCMD ["/admin"]\n', builds: ['registry.example.com/team/admin:1'] },
-    'apps/job/Dockerfile': { repository: 'apps/job', text: 'FROM registry.example.com/platform/rootbase:1\nCMD ["/job"]\n', builds: ['registry.example.com/team/job:1'] },
+    'platform/rootbase/Dockerfile': {
+      repository: 'platform/rootbase',
+      text: 'FROM debian:bookworm\nUSER app\nRUN apt-get update\nUSER root\n',
+      builds: ['registry.example.com/platform/rootbase:1'],
+    },
+    'apps/svc/Dockerfile': {
+      repository: 'apps/svc',
+      text: 'FROM registry.example.com/platform/base:1 AS runtime\nCOPY app /app\nFROM runtime\nCMD ["/app"]\n',
+      builds: ['registry.example.com/team/svc:1'],
+    },
+    'apps/svc-debug/Dockerfile': {
+      repository: 'apps/svc-debug',
+      text: 'FROM registry.example.com/team/svc:1\nRUN true\n',
+      builds: ['registry.example.com/team/svc-debug:1'],
+    },
+    'apps/worker/Dockerfile': {
+      repository: 'apps/worker',
+      text: 'FROM prod.example.com/platform/base:1\nCMD ["/worker"]\n',
+      builds: ['registry.example.com/team/worker:1'],
+    },
+    'apps/admin/Dockerfile': {
+      repository: 'apps/admin',
+      text: 'FROM registry.example.com/platform/base:1\nUSER root\nCMD ["/admin"]\n',
+      builds: ['registry.example.com/team/admin:1'],
+    },
+    'apps/job/Dockerfile': {
+      repository: 'apps/job',
+      text: 'FROM registry.example.com/platform/rootbase:1\nCMD ["/job"]\n',
+      builds: ['registry.example.com/team/job:1'],
+    },
     'apps/legacy/Dockerfile': { repository: 'apps/legacy', text: 'FROM debian:bookworm\nCMD ["/legacy"]\n', builds: ['registry.example.com/team/legacy:1'] },
   };
   const texts = new Map<string, DockerfileSource>();
@@ -213,10 +301,29 @@ export function inheritingEstate(): { build: BuildEvidence; texts: Map<string, D
   const dockerfiles = Object.entries(files).map(([file, { repository, text, builds, promote }]) => {
     texts.set(file, { text, hasDockerignore: true });
     const ci = `${repository}/Jenkinsfile`;
-    const steps: PipelineStep[] = [buildStep(0, at(ci, 5, 'Build'), 'Dockerfile', '.', builds.map((tag) => ciValue(tag)), true)];
+    const steps: PipelineStep[] = [
+      buildStep(
+        0,
+        at(ci, 5, 'Build'),
+        'Dockerfile',
+        '.',
+        builds.map((tag) => ciValue(tag)),
+        true,
+      ),
+    ];
     if (promote !== undefined && builds[0] !== undefined) steps.push(tagStep(1, at(ci, 9, 'Promote'), ciValue(builds[0]), ciValue(promote), true));
     pipelines.push(pipeline('jenkins', ci, repository, steps));
     return readDockerfile(file, text, repository, { hasDockerignore: true });
   });
-  return { build: { sources: ['estate'], repositories: Object.values(files).map((f) => f.repository).sort(), pipelines, dockerfiles }, texts };
+  return {
+    build: {
+      sources: ['estate'],
+      repositories: Object.values(files)
+        .map((f) => f.repository)
+        .sort(),
+      pipelines,
+      dockerfiles,
+    },
+    texts,
+  };
 }

@@ -7,7 +7,12 @@ import { traceLifecycle } from './trace.js';
 
 const map = buildLifecycleMap(messyEstate(), new Date('2026-01-03T00:00:00Z'));
 const line = (path: TraceHop[]): string => path.map((hop) => `${hop.via?.kind ?? '?'}>${hop.node.id}`).join(' ');
-const lines = (trace: Trace) => ({ start: trace.start.id, upstream: trace.upstream.map(line), downstream: trace.downstream.map(line), breaks: trace.breaks.map((b) => b.ruleId) });
+const lines = (trace: Trace) => ({
+  start: trace.start.id,
+  upstream: trace.upstream.map(line),
+  downstream: trace.downstream.map(line),
+  breaks: trace.breaks.map((b) => b.ruleId),
+});
 
 describe('traceLifecycle', () => {
   it('walks a workload back through the promotion, the build and its parents, and on to its hosts', () => {
@@ -25,7 +30,8 @@ describe('traceLifecycle', () => {
   });
 
   it('accepts the workload as namespace/Kind/name, Kind/name and node id, and the image by reference', () => {
-    for (const query of ['prod/Deployment/api', 'Deployment/api', 'deployment/api', 'workload:prod/Deployment/api']) expect(traceLifecycle(map, query).start.id).toBe('workload:prod/Deployment/api');
+    for (const query of ['prod/Deployment/api', 'Deployment/api', 'deployment/api', 'workload:prod/Deployment/api'])
+      expect(traceLifecycle(map, query).start.id).toBe('workload:prod/Deployment/api');
     expect(traceLifecycle(map, 'prod.example.com/payments/api:1.4.2').start.id).toBe('image:prod.example.com/payments/api');
     expect(traceLifecycle(map, 'Prod.Example.com/payments/api').start.id).toBe('image:prod.example.com/payments/api');
   });
@@ -63,7 +69,17 @@ describe('traceLifecycle', () => {
     } catch (error) {
       expect((error as UsageError).hint).toMatch(/similar: image:prod\.example\.com\/payments\/api/);
     }
-    const twice = { ...map, nodes: [...map.nodes, { ...map.nodes.find((n) => n.id === 'workload:prod/Deployment/api')!, id: 'workload:staging/Deployment/api', attributes: { namespace: 'staging', kind: 'Deployment', name: 'api' } }] };
+    const twice = {
+      ...map,
+      nodes: [
+        ...map.nodes,
+        {
+          ...map.nodes.find((n) => n.id === 'workload:prod/Deployment/api')!,
+          id: 'workload:staging/Deployment/api',
+          attributes: { namespace: 'staging', kind: 'Deployment', name: 'api' },
+        },
+      ],
+    };
     expect(() => traceLifecycle(twice, 'api')).toThrow(/"api" matches 2 nodes: workload:prod\/Deployment\/api, workload:staging\/Deployment\/api/);
     expect(traceLifecycle(twice, 'staging/api').start.id).toBe('workload:staging/Deployment/api');
   });
@@ -73,7 +89,10 @@ describe('resolveQuery', () => {
   it('prefers workloads and images over other nodes of the same name, which remain reachable by label or id', () => {
     expect(traceLifecycle(map, 'apps/api').start.id).toBe('repository:apps/api');
     expect(traceLifecycle(map, 'registry.example.com').start.id).toBe('registry:registry.example.com');
-    const shadowed = { ...map, nodes: [...map.nodes, { id: 'repository:legacy', kind: 'repository' as const, stage: 'source' as const, label: 'legacy', evidence: [], attributes: {} }] };
+    const shadowed = {
+      ...map,
+      nodes: [...map.nodes, { id: 'repository:legacy', kind: 'repository' as const, stage: 'source' as const, label: 'legacy', evidence: [], attributes: {} }],
+    };
     expect(traceLifecycle(shadowed, 'legacy').start.id).toBe('workload:prod/Deployment/legacy');
     expect(traceLifecycle(shadowed, 'repository:legacy').start.id).toBe('repository:legacy');
   });

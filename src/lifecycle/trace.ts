@@ -42,13 +42,18 @@ function resolveQuery(map: LifecycleMap, query: string): LifecycleNode {
   const found = [...matches];
   if (found.length === 1 && found[0] !== undefined) return found[0];
   if (found.length > 1) {
-    throw new UsageError(`${JSON.stringify(query)} matches ${found.length} nodes: ${found.map((n) => n.id).join(', ')}`, { hint: 'give the namespace/Kind/name of the workload, the full image reference or the node id' });
+    throw new UsageError(`${JSON.stringify(query)} matches ${found.length} nodes: ${found.map((n) => n.id).join(', ')}`, {
+      hint: 'give the namespace/Kind/name of the workload, the full image reference or the node id',
+    });
   }
   const lower = text.toLowerCase();
   const similar = map.nodes.filter((n) => (n.kind === 'workload' || n.kind === 'image') && n.id.toLowerCase().includes(lower));
   const candidates = (similar.length > 0 ? similar : map.nodes.filter((n) => n.kind === 'workload' || n.kind === 'image')).slice(0, maxCandidatesShown);
   throw new UsageError(`nothing on the map matches ${JSON.stringify(query)}`, {
-    hint: candidates.length === 0 ? 'the map has no images or workloads: give sources, manifests or a cluster' : `${similar.length > 0 ? 'similar' : 'for example'}: ${candidates.map((n) => n.id).join(', ')}`,
+    hint:
+      candidates.length === 0
+        ? 'the map has no images or workloads: give sources, manifests or a cluster'
+        : `${similar.length > 0 ? 'similar' : 'for example'}: ${candidates.map((n) => n.id).join(', ')}`,
   });
 }
 
@@ -112,7 +117,9 @@ class Adjacency {
       case 'pipeline': {
         const image = via?.to;
         // Only the Dockerfile this pipeline itself built the image from (a promotion's build is reached through copied-from).
-        const builds = (this.in.get(image ?? '') ?? []).filter((e) => e.kind === 'builds' && e.attributes.pipeline === node.id && e.attributes.via === undefined && e.from.startsWith('dockerfile:'));
+        const builds = (this.in.get(image ?? '') ?? []).filter(
+          (e) => e.kind === 'builds' && e.attributes.pipeline === node.id && e.attributes.via === undefined && e.from.startsWith('dockerfile:'),
+        );
         const uses = builds.length > 0 ? [] : this.outgoing(node.id, 'uses');
         const dockerfiles = this.hops([...builds, ...uses], (e) => (e.kind === 'builds' ? e.from : e.to));
         return dockerfiles.length > 0 ? dockerfiles : this.hops(this.incoming(node.id, 'contains'), 'from');
@@ -128,7 +135,11 @@ class Adjacency {
   downstream(node: LifecycleNode): TraceHop[] {
     switch (node.kind) {
       case 'image':
-        return [...this.hops(this.incoming(node.id, 'pulled-from'), 'from'), ...this.hops(this.incoming(node.id, 'based-on'), 'from'), ...this.hops(this.incoming(node.id, 'copied-from'), 'from')];
+        return [
+          ...this.hops(this.incoming(node.id, 'pulled-from'), 'from'),
+          ...this.hops(this.incoming(node.id, 'based-on'), 'from'),
+          ...this.hops(this.incoming(node.id, 'copied-from'), 'from'),
+        ];
       case 'dockerfile':
         return this.hops(unique(this.outgoing(node.id, 'builds')), 'to');
       case 'pipeline':
@@ -165,7 +176,9 @@ class Adjacency {
     const seen = new Set<string>();
     const hops: TraceHop[] = [];
     // Of several edges to the same node, show the final stage's FROM, then one with a resolved tag (`1.4.2` rather than `${BUILD_NUMBER}`).
-    const resolvedFirst = [...edges].sort((a, b) => Number(a.attributes.finalStage === false) - Number(b.attributes.finalStage === false) || Number(hasVariableTag(a)) - Number(hasVariableTag(b)));
+    const resolvedFirst = [...edges].sort(
+      (a, b) => Number(a.attributes.finalStage === false) - Number(b.attributes.finalStage === false) || Number(hasVariableTag(a)) - Number(hasVariableTag(b)),
+    );
     for (const edge of resolvedFirst) {
       const id = typeof end === 'function' ? end(edge) : edge[end];
       const node = this.nodes.get(id);
@@ -180,12 +193,14 @@ class Adjacency {
 /** One edge per (from, to, kind): several tags of the same push are one hop. */
 function unique(edges: readonly LifecycleEdge[]): LifecycleEdge[] {
   const seen = new Set<string>();
-  return [...edges].sort((a, b) => Number(hasVariableTag(a)) - Number(hasVariableTag(b))).filter((e) => {
-    const key = `${e.from}\0${e.to}\0${e.kind}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  return [...edges]
+    .sort((a, b) => Number(hasVariableTag(a)) - Number(hasVariableTag(b)))
+    .filter((e) => {
+      const key = `${e.from}\0${e.to}\0${e.kind}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
 }
 
 function hasVariableTag(edge: LifecycleEdge): boolean {

@@ -41,7 +41,16 @@ describe('colour in tables', () => {
   });
 
   it('colours control statuses and admission results; never the header, never other columns', () => {
-    const shown = onTerminal(renderTable(['RESULT', 'STATUS', 'WHY'], [['DENIED', 'GAP', 'HIGH'], ['allowed', 'MET', 'CRITICAL']], { width: 80, color: true }));
+    const shown = onTerminal(
+      renderTable(
+        ['RESULT', 'STATUS', 'WHY'],
+        [
+          ['DENIED', 'GAP', 'HIGH'],
+          ['allowed', 'MET', 'CRITICAL'],
+        ],
+        { width: 80, color: true },
+      ),
+    );
     expect(shown.split('\n')[0]).toBe('RESULT   STATUS  WHY');
     expect(shown).toContain('\x1b[31mDENIED\x1b[0m   \x1b[31mGAP\x1b[0m     HIGH');
     expect(shown).toContain('\x1b[32mallowed\x1b[0m  \x1b[32mMET\x1b[0m     CRITICAL');

@@ -17,7 +17,15 @@ export function estateFindings(evidence: EstateEvidence, map: LifecycleMap): Rep
 
   for (const dockerfile of evidence.build.dockerfiles) {
     for (const f of dockerfile.findings) {
-      findings.push({ category: 'misconfiguration', id: f.ruleId, severity: f.severity, title: f.message, where: `${dockerfile.file}:${f.location.startLine ?? 1}`, phase: 'build', nodes: onMap(`dockerfile:${dockerfile.file}`) });
+      findings.push({
+        category: 'misconfiguration',
+        id: f.ruleId,
+        severity: f.severity,
+        title: f.message,
+        where: `${dockerfile.file}:${f.location.startLine ?? 1}`,
+        phase: 'build',
+        nodes: onMap(`dockerfile:${dockerfile.file}`),
+      });
     }
   }
 
@@ -28,11 +36,28 @@ export function estateFindings(evidence: EstateEvidence, map: LifecycleMap): Rep
         const name = `${report.registry}/${repository.name}${image.tags.length > 0 ? `:${image.tags.join(',')}` : `@${image.digest}`}`;
         for (const platform of image.platforms) {
           for (const v of platform.vulnerabilityList ?? []) {
-            findings.push({ category: 'vulnerability', id: v.id, severity: v.severity, title: v.summary ?? v.id, where: name, phase: 'distribute', nodes: node, detail: `${v.package} ${v.installed}${v.fixed ? ` → fixed in ${v.fixed}` : ' (no fix yet)'}` });
+            findings.push({
+              category: 'vulnerability',
+              id: v.id,
+              severity: v.severity,
+              title: v.summary ?? v.id,
+              where: name,
+              phase: 'distribute',
+              nodes: node,
+              detail: `${v.package} ${v.installed}${v.fixed ? ` → fixed in ${v.fixed}` : ' (no fix yet)'}`,
+            });
           }
           for (const s of platform.secrets ?? []) {
             const where = `${name}${s.path ? ` ${s.path}` : ''}${s.layer !== undefined ? ` (layer ${s.layer})` : ''}`;
-            findings.push({ category: 'secret', id: s.ruleId, severity: secretRule(s.ruleId)?.meta.severity ?? 'HIGH', title: s.title, where, phase: 'build', nodes: node });
+            findings.push({
+              category: 'secret',
+              id: s.ruleId,
+              severity: secretRule(s.ruleId)?.meta.severity ?? 'HIGH',
+              title: s.title,
+              where,
+              phase: 'build',
+              nodes: node,
+            });
           }
         }
       }
@@ -42,7 +67,15 @@ export function estateFindings(evidence: EstateEvidence, map: LifecycleMap): Rep
       if (f.ruleId === 'SS-REG-014' || f.ruleId === 'SS-REG-016') continue;
       const { repository, tag, digest } = f.target;
       const where = repository ? `${report.registry}/${repository}${tag ? `:${tag}` : digest ? `@${digest}` : ''}` : report.registry;
-      findings.push({ category: 'misconfiguration', id: f.ruleId, severity: f.severity, title: f.message, where, phase: 'distribute', nodes: onMap(repository ? `image:${report.registry}/${repository}` : `registry:${report.registry}`) });
+      findings.push({
+        category: 'misconfiguration',
+        id: f.ruleId,
+        severity: f.severity,
+        title: f.message,
+        where,
+        phase: 'distribute',
+        nodes: onMap(repository ? `image:${report.registry}/${repository}` : `registry:${report.registry}`),
+      });
     }
   }
 
@@ -63,12 +96,28 @@ export function estateFindings(evidence: EstateEvidence, map: LifecycleMap): Rep
     }
     for (const f of run.findings) {
       const owner = ownerOf(f, run.podSecurity);
-      findings.push({ category: 'misconfiguration', id: f.ruleId, severity: f.severity, title: f.message, where: `${f.location.file ?? ''}:${f.location.startLine ?? 1}`, phase: 'run', nodes: owner ? onMap(workloadId(owner)) : [] });
+      findings.push({
+        category: 'misconfiguration',
+        id: f.ruleId,
+        severity: f.severity,
+        title: f.message,
+        where: `${f.location.file ?? ''}:${f.location.startLine ?? 1}`,
+        phase: 'run',
+        nodes: owner ? onMap(workloadId(owner)) : [],
+      });
     }
   }
 
   for (const f of map.findings) {
-    findings.push({ category: 'lifecycle', id: f.ruleId, severity: f.severity, title: f.message, where: f.location.file ? `${f.location.file}:${f.location.startLine ?? 1}` : (f.nodes[0] ?? ''), phase: phaseOfMapRule(f.ruleId), nodes: onMap(...f.nodes) });
+    findings.push({
+      category: 'lifecycle',
+      id: f.ruleId,
+      severity: f.severity,
+      title: f.message,
+      where: f.location.file ? `${f.location.file}:${f.location.startLine ?? 1}` : (f.nodes[0] ?? ''),
+      phase: phaseOfMapRule(f.ruleId),
+      nodes: onMap(...f.nodes),
+    });
   }
   return findings;
 }

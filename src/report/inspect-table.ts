@@ -23,11 +23,18 @@ export function renderInspect(report: InspectReport, width: number): string {
     ['WorkingDir', config.workingDir ?? '-'],
     ['Env', config.env.length > 0 ? config.env.join(', ') : '-'],
     ['Ports', config.exposedPorts.length > 0 ? config.exposedPorts.join(', ') : '-'],
-    ['Labels', Object.entries(config.labels).map(([k, v]) => `${k}=${v}`).join(', ') || '-'],
+    [
+      'Labels',
+      Object.entries(config.labels)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ') || '-',
+    ],
   ];
   const labelWidth = maxOf(summary.map(([label]) => label.length));
   // names, digests, platform, user and paths are never cut; lists of free text are
-  const lines = summary.map(([label, value]) => `${label.padEnd(labelWidth)}  ${freeText.has(label) ? truncate(value, Math.max(20, width - labelWidth - 2)) : printable(value, 'id')}`);
+  const lines = summary.map(
+    ([label, value]) => `${label.padEnd(labelWidth)}  ${freeText.has(label) ? truncate(value, Math.max(20, width - labelWidth - 2)) : printable(value, 'id')}`,
+  );
 
   const rows = report.layers.map((layer) => [
     String(layer.index),
@@ -71,7 +78,10 @@ export function renderLayerChanges(model: ImageModel, report: InspectReport, ind
     '',
   ];
   // paths in the image are exact: never shortened
-  const table = rows.length > 0 ? renderTable(['', 'MODE', 'SIZE', 'PATH'], rows, { width, align: ['left', 'left', 'right', 'left'], kinds: ['id', 'id', 'id', 'id'] }) : '(no changes)';
+  const table =
+    rows.length > 0
+      ? renderTable(['', 'MODE', 'SIZE', 'PATH'], rows, { width, align: ['left', 'left', 'right', 'left'], kinds: ['id', 'id', 'id', 'id'] })
+      : '(no changes)';
   return [...head, table].join('\n') + '\n';
 }
 
@@ -93,12 +103,7 @@ function modeString(entry: FileEntry): string {
     const x = special ? (executable ? specialChar : specialChar.toUpperCase()) : executable ? 'x' : '-';
     return r + w + x;
   };
-  return (
-    typeChar[entry.type] +
-    triplet(6, (mode & 0o4000) !== 0, 's') +
-    triplet(3, (mode & 0o2000) !== 0, 's') +
-    triplet(0, (mode & 0o1000) !== 0, 't')
-  );
+  return typeChar[entry.type] + triplet(6, (mode & 0o4000) !== 0, 's') + triplet(3, (mode & 0o2000) !== 0, 's') + triplet(0, (mode & 0o1000) !== 0, 't');
 }
 
 function diagnosticLines(report: InspectReport): string[] {

@@ -10,7 +10,16 @@ export interface InventoryReport {
   /** Kept for readers of the first releases; new readers use `schema`. */
   schemaVersion: 1;
   image: { name: string; reference: string | null; digest: string; imageId: string; platform: string };
-  os: { id: string; name: string; version: string | null; prettyName: string | null; codename: string | null; distroless: boolean; evidence: string; advisoryEcosystem: string | null } | null;
+  os: {
+    id: string;
+    name: string;
+    version: string | null;
+    prettyName: string | null;
+    codename: string | null;
+    distroless: boolean;
+    evidence: string;
+    advisoryEcosystem: string | null;
+  } | null;
   packages: Package[];
   /** Language packages whose files an OS package installed (not in `packages`, so not counted twice). */
   suppressed: { purl: string; path: string; ownedBy: string }[];

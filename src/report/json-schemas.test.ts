@@ -82,11 +82,16 @@ describe('the JSON Schema files', () => {
 
   it('list every command that can write JSON (a --format offering json)', () => {
     const walk = (command: Command, names: string[]): string[] => [
-      ...(command.options.some((o) => o.long === '--format' && (o.argChoices?.includes('json') ?? /\bjson\b/.test(o.description))) ? [`${names.join(' ')} -f json`] : []),
+      ...(command.options.some((o) => o.long === '--format' && (o.argChoices?.includes('json') ?? /\bjson\b/.test(o.description)))
+        ? [`${names.join(' ')} -f json`]
+        : []),
       ...command.commands.flatMap((sub) => walk(sub, [...names, sub.name()])),
     ];
     const io = { stdout: { write: () => true }, stderr: { write: () => true }, env: {}, readStdin: async () => '', homedir: '/nonexistent', cwd: root };
-    const writers = walk(createProgram(io, () => undefined), ['shipshape']).sort();
+    const writers = walk(
+      createProgram(io, () => undefined),
+      ['shipshape'],
+    ).sort();
     expect(writers).toEqual(jsonDocuments.map((d) => d.command).sort());
   });
 
@@ -183,6 +188,9 @@ describe('registry documents, against a registry', skipWhen(sharedAbsent, regist
     await writeFile(report, second.stdout);
     const map = expectDocument('lifecycle-map', await shipshape(['map', ...estateInputs(), '--registry-report', report, '-f', 'json']));
     expect((map.inputs as { registries: string[] }).registries).toHaveLength(1);
-    expectDocument('posture-report', await shipshape(['posture', ...estateInputs(), '--registry-report', report, '--db', path.join(dir, 'osv.sqlite'), '-f', 'json']));
+    expectDocument(
+      'posture-report',
+      await shipshape(['posture', ...estateInputs(), '--registry-report', report, '--db', path.join(dir, 'osv.sqlite'), '-f', 'json']),
+    );
   }, 240_000);
 });

@@ -8,6 +8,14 @@ export interface PostureJsonReport extends ReportInput {
 
 /** The document `posture -f json` writes. */
 export function postureJson(input: ReportInput): string {
-  const report: PostureJsonReport = { schema: schemaName('posture-report'), title: input.title, generatedAt: input.generatedAt, toolVersion: input.toolVersion, posture: input.posture, map: input.map, findings: input.findings };
+  const report: PostureJsonReport = {
+    schema: schemaName('posture-report'),
+    title: input.title,
+    generatedAt: input.generatedAt,
+    toolVersion: input.toolVersion,
+    posture: input.posture,
+    map: input.map,
+    findings: input.findings,
+  };
   return jsonText(report);
 }

@@ -16,7 +16,13 @@ export interface SarifDockerfile {
   firstBuildLayer: number;
 }
 
-const levelOf: Record<SeverityLevel, sarif.ReportingConfiguration.level> = { CRITICAL: 'error', HIGH: 'error', MEDIUM: 'warning', LOW: 'note', UNKNOWN: 'note' };
+const levelOf: Record<SeverityLevel, sarif.ReportingConfiguration.level> = {
+  CRITICAL: 'error',
+  HIGH: 'error',
+  MEDIUM: 'warning',
+  LOW: 'note',
+  UNKNOWN: 'note',
+};
 /** GitHub code scanning reads `security-severity` (a CVSS-like number) to rank alerts. */
 const defaultScore: Record<SeverityLevel, string> = { CRITICAL: '9.5', HIGH: '8.0', MEDIUM: '5.5', LOW: '2.0', UNKNOWN: '0.0' };
 
@@ -40,7 +46,10 @@ export function sarifJson(report: ScanReport, toolVersion: string, dockerfile?: 
       helpUri: links[0] ?? `https://osv.dev/vulnerability/${encodeURIComponent(f.id)}`,
       help: {
         text: `Upgrade ${f.package.name} to ${f.fixedVersion ?? '(no fixed version is known)'}.`,
-        markdown: `**${mdText(f.id)}** ${mdText(f.summary ?? '')}\n\n| package | installed | fixed in | severity |\n|---|---|---|---|\n| ${mdCell(f.package.name)} | ${mdCell(f.installedVersion)} | ${mdCell(f.fixedVersion ?? 'no fix')} | ${f.severity.level} |\n\n${links.slice(0, 5).map((url) => `- <${url}>`).join('\n')}`,
+        markdown: `**${mdText(f.id)}** ${mdText(f.summary ?? '')}\n\n| package | installed | fixed in | severity |\n|---|---|---|---|\n| ${mdCell(f.package.name)} | ${mdCell(f.installedVersion)} | ${mdCell(f.fixedVersion ?? 'no fix')} | ${f.severity.level} |\n\n${links
+          .slice(0, 5)
+          .map((url) => `- <${url}>`)
+          .join('\n')}`,
       },
       defaultConfiguration: { level: levelOf[f.severity.level] },
       properties: { tags: ['vulnerability', 'security', f.package.type], precision: 'very-high', 'security-severity': score },
@@ -87,7 +96,10 @@ function notCheckedInvocation(texts: readonly string[]): { invocations?: sarif.I
   if (texts.length === 0) return {};
   return {
     invocations: [
-      { executionSuccessful: true, toolExecutionNotifications: texts.map((text) => ({ level: 'warning', descriptor: { id: 'shipshape/not-checked' }, message: { text } })) },
+      {
+        executionSuccessful: true,
+        toolExecutionNotifications: texts.map((text) => ({ level: 'warning', descriptor: { id: 'shipshape/not-checked' }, message: { text } })),
+      },
     ],
   };
 }
@@ -121,7 +133,11 @@ export function ruleSarifJson(ruleSets: readonly RuleFindingSet[], toolVersion: 
     for (const meta of set.rules) if (!rules.has(meta.id)) rules.set(meta.id, ruleOf(meta));
     for (const finding of set.findings) results.push(resultOf(finding, [...rules.keys()].indexOf(finding.ruleId), ''));
   }
-  const log: sarif.Log = { $schema: 'https://json.schemastore.org/sarif-2.1.0.json', version: '2.1.0', runs: [{ tool: { driver: { name: 'shipshape', version: toolVersion, rules: [...rules.values()] } }, ...notCheckedInvocation(notChecked), results }] };
+  const log: sarif.Log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [{ tool: { driver: { name: 'shipshape', version: toolVersion, rules: [...rules.values()] } }, ...notCheckedInvocation(notChecked), results }],
+  };
   return `${JSON.stringify(log, null, 2)}\n`;
 }
 
@@ -129,10 +145,18 @@ export function ruleSarifJson(ruleSets: readonly RuleFindingSet[], toolVersion: 
 function ruleOf(meta: RuleMeta): sarif.ReportingDescriptor {
   return {
     id: meta.id,
-    name: meta.title.replace(/[^A-Za-z0-9]+/g, ' ').trim().split(' ').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(''),
+    name: meta.title
+      .replace(/[^A-Za-z0-9]+/g, ' ')
+      .trim()
+      .split(' ')
+      .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+      .join(''),
     shortDescription: { text: meta.title },
     fullDescription: { text: meta.rationale },
-    help: { text: `${meta.rationale}\n\nFix: ${meta.remediation}`, markdown: `${meta.rationale}\n\n**Fix:** ${meta.remediation}\n\n${meta.references.map((r) => `- ${r}`).join('\n')}` },
+    help: {
+      text: `${meta.rationale}\n\nFix: ${meta.remediation}`,
+      markdown: `${meta.rationale}\n\n**Fix:** ${meta.remediation}\n\n${meta.references.map((r) => `- ${r}`).join('\n')}`,
+    },
     defaultConfiguration: { level: levelOf[meta.severity] },
     properties: { tags: ['security', meta.id.split('-')[1]?.toLowerCase() ?? 'rule'], precision: 'high', 'security-severity': defaultScore[meta.severity] },
   };
@@ -141,7 +165,12 @@ function ruleOf(meta: RuleMeta): sarif.ReportingDescriptor {
 /** A rule finding as a SARIF result: at its Dockerfile line, or at the file in the image (`image`: its name, '' for none). */
 function resultOf(finding: RuleFinding, ruleIndex: number, image: string): sarif.Result {
   const l = finding.location;
-  const region = { startLine: l.startLine ?? 1, ...(l.startColumn ? { startColumn: l.startColumn } : {}), ...(l.endLine ? { endLine: l.endLine } : {}), ...(l.endColumn ? { endColumn: l.endColumn } : {}) };
+  const region = {
+    startLine: l.startLine ?? 1,
+    ...(l.startColumn ? { startColumn: l.startColumn } : {}),
+    ...(l.endLine ? { endLine: l.endLine } : {}),
+    ...(l.endColumn ? { endColumn: l.endColumn } : {}),
+  };
   const uri = l.file ?? (l.path ? l.path.replace(/^\//, '') : 'image-config');
   const inImage = l.layer ? `${image} layer ${l.layer.index}` : image;
   return {

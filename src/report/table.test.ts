@@ -34,27 +34,48 @@ describe('renderTable', () => {
   });
 
   it('is wider than asked rather than cut an id, a count or a file name', () => {
-    const table = renderTable(['IMAGE', 'TAGS', 'VULNS', 'WHERE', 'WHY'], [['registry.example.com/team/app@sha256:0123456789ab', '1.0,1.1,latest', '12/3/0/1', '/x/y/z/quite-a-long-file-name.yaml:120', 'a reason']], {
-      width: 20,
-      kinds: ['id', 'id', 'id', 'path', 'text'],
-    });
+    const table = renderTable(
+      ['IMAGE', 'TAGS', 'VULNS', 'WHERE', 'WHY'],
+      [['registry.example.com/team/app@sha256:0123456789ab', '1.0,1.1,latest', '12/3/0/1', '/x/y/z/quite-a-long-file-name.yaml:120', 'a reason']],
+      {
+        width: 20,
+        kinds: ['id', 'id', 'id', 'path', 'text'],
+      },
+    );
     const row = table.split('\n')[1] ?? '';
-    for (const kept of ['registry.example.com/team/app@sha256:0123456789ab', '1.0,1.1,latest', '12/3/0/1', '…/quite-a-long-file-name.yaml:120']) expect(row).toContain(kept);
+    for (const kept of ['registry.example.com/team/app@sha256:0123456789ab', '1.0,1.1,latest', '12/3/0/1', '…/quite-a-long-file-name.yaml:120'])
+      expect(row).toContain(kept);
   });
 
   it('shares the room among several free-text columns, each at least ten wide', () => {
-    const table = renderTable(['ID', 'TITLE', 'WHY'], [['SS-CTL-B01', 'Images are scanned before they are pushed', 'no pipeline runs a scanner between its build and its push of the image']], { width: 60, kinds: ['id', 'text', 'text'] });
+    const table = renderTable(
+      ['ID', 'TITLE', 'WHY'],
+      [['SS-CTL-B01', 'Images are scanned before they are pushed', 'no pipeline runs a scanner between its build and its push of the image']],
+      { width: 60, kinds: ['id', 'text', 'text'] },
+    );
     const [, row] = table.split('\n');
     expect(row?.length).toBeLessThanOrEqual(60);
     expect(row).toMatch(/^SS-CTL-B01 {2}Images are scanned be\S*… {2}no pipeline runs a \S*…$/);
   });
 
   it('right-aligns columns asked to, and the last column is not padded', () => {
-    expect(renderTable(['ID', 'N', 'NAME'], [['1', '12', 'a'], ['20', '3', 'bb']], { width: Number.POSITIVE_INFINITY, align: ['right', 'right', 'left'] })).toBe('ID   N  NAME\n 1  12  a\n20   3  bb');
+    expect(
+      renderTable(
+        ['ID', 'N', 'NAME'],
+        [
+          ['1', '12', 'a'],
+          ['20', '3', 'bb'],
+        ],
+        { width: Number.POSITIVE_INFINITY, align: ['right', 'right', 'left'] },
+      ),
+    ).toBe('ID   N  NAME\n 1  12  a\n20   3  bb');
   });
 
   it('never writes a control character: escape sequences and newlines of hostile input are shown escaped', () => {
-    const table = renderTable(['PATH', 'TITLE'], [['/opt/\u001b[31mred', 'line one\nline two\u0007']], { width: Number.POSITIVE_INFINITY, kinds: ['path', 'text'] });
+    const table = renderTable(['PATH', 'TITLE'], [['/opt/\u001b[31mred', 'line one\nline two\u0007']], {
+      width: Number.POSITIVE_INFINITY,
+      kinds: ['path', 'text'],
+    });
     // eslint-disable-next-line no-control-regex -- looking for them is the test
     expect(table).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
     expect(table).toContain('/opt/\\x1b[31mred');

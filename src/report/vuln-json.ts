@@ -53,7 +53,9 @@ export function scanReport(result: ScanResult, ruleSets: readonly RuleFindingSet
       digest: imageDigest(model.image),
       platform: [model.image.config.os, model.image.config.architecture, model.image.config.variant].filter(Boolean).join('/'),
     },
-    os: inventory.os ? { id: inventory.os.id, version: inventory.os.version ?? null, advisoryEcosystem: inventory.os.distro?.advisoryEcosystem(inventory.os.version) ?? null } : null,
+    os: inventory.os
+      ? { id: inventory.os.id, version: inventory.os.version ?? null, advisoryEcosystem: inventory.os.distro?.advisoryEcosystem(inventory.os.version) ?? null }
+      : null,
     baseLayers: baseLayers ?? null,
     packages: inventory.packages.length,
     coverage: result.coverage ?? null,

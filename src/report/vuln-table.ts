@@ -15,10 +15,14 @@ export function renderScan(report: ScanReport, width: number, ruleSets: readonly
   const lines: string[] = [];
   const os = report.os ? `${report.os.id} ${report.os.version ?? ''}`.trim() : 'unknown OS';
   const total = report.findings.length;
-  const counts = Object.entries(report.summary).map(([level, n]) => `${level} ${n}`).join(', ');
+  const counts = Object.entries(report.summary)
+    .map(([level, n]) => `${level} ${n}`)
+    .join(', ');
   const extra = ruleSets.map((set) => plural(set.findings.length, set.scanner === 'secret' ? 'secret' : `${set.scanner} finding`));
   const unchecked = report.coverage && !report.coverage.complete ? ` (${report.coverage.notChecked.length} not checked)` : '';
-  const vulns = report.scanners.includes('vuln') ? [`${report.packages} packages${unchecked}, ${plural(total, 'vulnerability', 'vulnerabilities')} (${counts})`] : [];
+  const vulns = report.scanners.includes('vuln')
+    ? [`${report.packages} packages${unchecked}, ${plural(total, 'vulnerability', 'vulnerabilities')} (${counts})`]
+    : [];
   lines.push(`${printable(report.image.reference ?? report.image.name, 'id')} (${printable(os)}): ${[...vulns, ...extra].join('; ')}`);
 
   const byLayer = new Map<number, ScanReport['findings']>();
@@ -32,16 +36,33 @@ export function renderScan(report: ScanReport, width: number, ruleSets: readonly
       heading = group;
     }
     lines.push('', `Layer ${index}: ${truncate(instructionOf(first.layer.createdBy ?? undefined) ?? '(no history)', width - 10)}`);
-    const rows = findings.map((f) => [f.severity.level + (f.severity.score !== undefined ? ` ${f.severity.score.toFixed(1)}` : ''), f.id, f.package.name, f.installedVersion, f.fixedVersion ?? '(no fix)', f.summary ?? f.aliases.slice(0, 3).join(' ')]);
+    const rows = findings.map((f) => [
+      f.severity.level + (f.severity.score !== undefined ? ` ${f.severity.score.toFixed(1)}` : ''),
+      f.id,
+      f.package.name,
+      f.installedVersion,
+      f.fixedVersion ?? '(no fix)',
+      f.summary ?? f.aliases.slice(0, 3).join(' '),
+    ]);
     lines.push(renderTable(['SEVERITY', 'VULNERABILITY', 'PACKAGE', 'INSTALLED', 'FIXED IN', 'TITLE'], rows, { width, color }));
   }
   const gaps = coverageGaps(report.coverage ?? undefined);
-  if (total === 0 && report.scanners.includes('vuln')) lines.push('', gaps.length === 0 ? 'No vulnerabilities found.' : 'No vulnerabilities found in the packages that were checked.');
-  if (gaps.length > 0) pushAll(lines, ['', `Not checked for vulnerabilities (${report.coverage?.notChecked.length} of ${report.packages} packages) — unknown, not clean:`, ...gaps.map((gap) => `  ${printable(gap)}`)]);
+  if (total === 0 && report.scanners.includes('vuln'))
+    lines.push('', gaps.length === 0 ? 'No vulnerabilities found.' : 'No vulnerabilities found in the packages that were checked.');
+  if (gaps.length > 0)
+    pushAll(lines, [
+      '',
+      `Not checked for vulnerabilities (${report.coverage?.notChecked.length} of ${report.packages} packages) — unknown, not clean:`,
+      ...gaps.map((gap) => `  ${printable(gap)}`),
+    ]);
   const rules = renderRuleFindings(ruleSets, width, color);
   if (rules) lines.push(rules.trimEnd());
   if (report.suppressed.length > 0) {
-    pushAll(lines, ['', `${report.suppressed.length} suppressed:`, ...report.suppressed.map((s) => `  ${printable(`${s.id} ${s.purl} — ${s.by}: ${s.reason}`)}`)]);
+    pushAll(lines, [
+      '',
+      `${report.suppressed.length} suppressed:`,
+      ...report.suppressed.map((s) => `  ${printable(`${s.id} ${s.purl} — ${s.by}: ${s.reason}`)}`),
+    ]);
   }
   if (report.diagnostics.length > 0) {
     pushAll(lines, ['', `${report.diagnostics.length} diagnostic(s):`, ...report.diagnostics.slice(0, 20).map((d) => `  ${diagnosticLine(d)}`)]);

@@ -51,11 +51,20 @@ beforeAll(async () => {
           { name: 'app/.env', content: `GITHUB_TOKEN=${ghToken}\n` },
         ],
       },
-      { createdBy: '/bin/sh -c rm /root/.git-credentials', items: [{ name: 'root/', type: 'directory' }, { name: 'root/.wh..git-credentials', content: '' }] },
+      {
+        createdBy: '/bin/sh -c rm /root/.git-credentials',
+        items: [
+          { name: 'root/', type: 'directory' },
+          { name: 'root/.wh..git-credentials', content: '' },
+        ],
+      },
     ],
     emptyHistoryAfter: { 2: [`/bin/sh -c #(nop)  ENV API_KEY=${historyEnvSecret}`, `/bin/sh -c #(nop)  ENV API_TOKEN=${envToken}`] },
     config: {
-      config: { Env: ['PATH=/usr/bin', `API_TOKEN=${envToken}`, 'DB_PASSWORD_FILE=/run/secrets/db'], Labels: { 'org.example.token': 'tok-1234567890abcdef', team: 'a' } },
+      config: {
+        Env: ['PATH=/usr/bin', `API_TOKEN=${envToken}`, 'DB_PASSWORD_FILE=/run/secrets/db'],
+        Labels: { 'org.example.token': 'tok-1234567890abcdef', team: 'a' },
+      },
     },
   });
   dir = mkdtempSync(path.join(tmpdir(), 'shipshape-secrets-'));
@@ -78,7 +87,9 @@ describe('secretFindings', () => {
       ['SS-SEC-005', '/app/.env', 1, 1],
     ]);
     const [conf, git, env] = files;
-    expect(conf?.message).toMatch(/^Password or secret in a configuration file s3cr\*\*\*\* in \/etc\/app\/app\.conf line 3, added in layer 0 by `COPY dir:abc in \/`; overwritten in layer 1, but still in the image/);
+    expect(conf?.message).toMatch(
+      /^Password or secret in a configuration file s3cr\*\*\*\* in \/etc\/app\/app\.conf line 3, added in layer 0 by `COPY dir:abc in \/`; overwritten in layer 1, but still in the image/,
+    );
     expect(git?.message).toContain('deleted in layer 2, but still in the image');
     expect(env?.message).toContain('present in the final filesystem');
   });

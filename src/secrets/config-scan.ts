@@ -77,7 +77,11 @@ function* configStrings(model: ConfigOf): Generator<ConfigString> {
     yield { path: `config:Labels/${name}`, what: `LABEL ${name}`, text: `${name}=${value}`, scope: 'label' };
   }
   // the command lines the image runs: `image inspect` shows them, so what they hold is looked for too
-  for (const [field, words] of [['Entrypoint', config?.Entrypoint], ['Cmd', config?.Cmd], ['Healthcheck', config?.Healthcheck?.Test]] as const) {
+  for (const [field, words] of [
+    ['Entrypoint', config?.Entrypoint],
+    ['Cmd', config?.Cmd],
+    ['Healthcheck', config?.Healthcheck?.Test],
+  ] as const) {
     if (words && words.length > 0) yield { path: `config:${field}`, what: field.toUpperCase(), text: words.join(' '), scope: undefined };
   }
   const layerOf = new Map(model.layers.map((layer) => [layer.history, layer]));

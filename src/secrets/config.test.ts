@@ -19,7 +19,9 @@ describe('secret config', () => {
   });
 
   it('loads a JSON file and compiles its expressions', async () => {
-    const config = await loadSecretConfig(write('ok.json', JSON.stringify({ disable: ['SS-SEC-012'], allowPaths: ['^/app/test/'], allowValues: ['EXAMPLE'], maxFileBytes: 1024 })));
+    const config = await loadSecretConfig(
+      write('ok.json', JSON.stringify({ disable: ['SS-SEC-012'], allowPaths: ['^/app/test/'], allowValues: ['EXAMPLE'], maxFileBytes: 1024 })),
+    );
     expect(config.disable).toEqual(['SS-SEC-012']);
     expect(config.allowPaths[0]?.test('/app/test/x')).toBe(true);
     expect(config.allowValues[0]?.test('AKIAIOSFODNN7EXAMPLE')).toBe(true);

@@ -10,7 +10,12 @@ const secretConfigSchema = z
     disable: z.array(z.string().regex(/^SS-SEC-\d{3}$/, 'a rule id like SS-SEC-012')).default([]),
     allowPaths: z.array(z.string()).default([]),
     allowValues: z.array(z.string()).default([]),
-    maxFileBytes: z.number().int().positive().max(1024 * 1024 * 1024).default(defaultMaxFileBytes),
+    maxFileBytes: z
+      .number()
+      .int()
+      .positive()
+      .max(1024 * 1024 * 1024)
+      .default(defaultMaxFileBytes),
   })
   .strict();
 
@@ -37,7 +42,9 @@ export function parseSecretConfig(value: unknown, what = 'secret config'): Secre
   const result = secretConfigSchema.safeParse(value);
   if (!result.success) {
     const issues = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
-    throw new UsageError(`${what} is not valid: ${issues.join('; ')}`, { hint: 'expected {"disable": [ids], "allowPaths": [regex], "allowValues": [regex], "maxFileBytes": N}' });
+    throw new UsageError(`${what} is not valid: ${issues.join('; ')}`, {
+      hint: 'expected {"disable": [ids], "allowPaths": [regex], "allowValues": [regex], "maxFileBytes": N}',
+    });
   }
   const { disable, allowPaths, allowValues, maxFileBytes } = result.data;
   const problems: string[] = [];

@@ -72,5 +72,8 @@ function maskedRecord(record: Record<string, string>, clean: (text: string) => s
 /** Free text (an annotation quoted in a report) with what any content rule finds in it masked. */
 export function maskSecretsIn(text: string): string {
   const matches = scanContent('(annotation)', text, secretRules, { scope: 'content' });
-  return redact(text, matches.map((m) => text.slice(m.offset, m.offset + m.length)));
+  return redact(
+    text,
+    matches.map((m) => text.slice(m.offset, m.offset + m.length)),
+  );
 }

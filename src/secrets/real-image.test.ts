@@ -38,12 +38,17 @@ describe('secrets in the real bullseye-app image', skipWhen(sharedAbsent), () =>
         expect(finding?.message).toContain(`deleted in layer ${file.deleted_in_layer}, but still in the image`);
       }
     }
-    expect(findings.find((f) => f.ruleId === 'SS-SEC-001')?.message).toMatch(/^AWS access key id AKIA\*\*\*\* in \/opt\/leaked\/credentials\.txt line 4, added in layer 3 by `ADD /);
+    expect(findings.find((f) => f.ruleId === 'SS-SEC-001')?.message).toMatch(
+      /^AWS access key id AKIA\*\*\*\* in \/opt\/leaked\/credentials\.txt line 4, added in layer 3 by `ADD /,
+    );
   });
 
   it('finds the ENV password in the image config', () => {
     for (const { name } of planted.config_env) {
-      expect(findings.find((f) => f.location.path === `config:Env/${name}`)).toMatchObject({ ruleId: 'SS-SEC-019', message: expect.stringContaining('fake****') as unknown });
+      expect(findings.find((f) => f.location.path === `config:Env/${name}`)).toMatchObject({
+        ruleId: 'SS-SEC-019',
+        message: expect.stringContaining('fake****') as unknown,
+      });
     }
     // the ENV history line that set it is not a second finding
     expect(findings.filter((f) => f.ruleId === 'SS-SEC-019')).toHaveLength(planted.config_env.length);
@@ -56,7 +61,7 @@ describe('secrets in the real bullseye-app image', skipWhen(sharedAbsent), () =>
     expect(json).not.toContain('MIIEowIBAAKCAQEAtestonly');
   });
 
-  it('reports nothing else but the debug package\'s published coveralls token (no Debian false positives)', () => {
+  it("reports nothing else but the debug package's published coveralls token (no Debian false positives)", () => {
     const planted = new Set(['/opt/leaked/credentials.txt', 'config:Env/DB_PASSWORD']);
     const others = findings.filter((f) => !planted.has(f.location.path ?? ''));
     // debug@2.x ships .coveralls.yml with a real repo_token: a true positive, in every Node image with it

@@ -7,7 +7,7 @@ import { ArtifactAnnotation, ArtifactMediaType } from '../distribute/signatures/
 import { cosignTag } from '../distribute/signatures/tags.js';
 import { putBlob, type FakeRegistry, type RunningRegistry } from './registry.js';
 
-export {  cosignSign, simpleSigningPayload };
+export { cosignSign, simpleSigningPayload };
 
 /**
  * Writes signatures and attestations into a registry the way the real tools do — cosign's legacy
@@ -33,7 +33,6 @@ export interface PushedArtifact {
   /** The tag it was stored under (cosign tags; undefined for referrers stored by digest). */
   tag: string | undefined;
 }
-
 
 const dsse = 'application/vnd.dsse.envelope.v1+json';
 const inToto = 'application/vnd.in-toto+json';
@@ -132,8 +131,6 @@ interface CosignManifest {
   layers: Layer[];
 }
 
-
-
 /** Adds a layer to the manifest under a cosign tag (creating it), as `cosign sign/attest` append. */
 async function appendCosignLayer(store: Store, tag: string, layer: Layer, replace: boolean): Promise<PushedArtifact> {
   const existing = replace ? undefined : await store.getManifest(tag);
@@ -151,8 +148,6 @@ async function appendCosignLayer(store: Store, tag: string, layer: Layer, replac
   const digest = await store.putManifest(tag, body, MediaType.ociManifest);
   return { digest, size: body.length, tag };
 }
-
-
 
 export interface SignOptions {
   /** `critical.identity.docker-reference` (default: the repository). */
@@ -181,7 +176,12 @@ export async function signImage(
   const payload = options.payload ?? simpleSigningPayload(options.namedDigest ?? digest, options.dockerReference ?? repository, options.payloadType);
   const signature = cosignSign(privateKey, options.signedPayload ?? payload);
   const payloadDigest = await store.putBlob(payload);
-  const layer: Layer = { mediaType: ArtifactMediaType.cosignSimpleSigning, size: payload.length, digest: payloadDigest, annotations: { [ArtifactAnnotation.cosignSignature]: signature.toString('base64') } };
+  const layer: Layer = {
+    mediaType: ArtifactMediaType.cosignSimpleSigning,
+    size: payload.length,
+    digest: payloadDigest,
+    annotations: { [ArtifactAnnotation.cosignSignature]: signature.toString('base64') },
+  };
   const pushed = await appendCosignLayer(store, cosignTag(digest, 'sig'), layer, options.replace === true);
   return { ...pushed, payloadDigest };
 }
@@ -322,8 +322,15 @@ export async function pushNotationSignature(target: CosignTarget, repository: st
     }),
   );
   const signature = sign('sha256', Buffer.from(`${protectedHeader}.${payload}`), { key: privateKey, dsaEncoding: 'ieee-p1363' });
-  const jws = json({ payload, protected: protectedHeader, header: { x5c: [], 'io.cncf.notary.signingAgent': 'shipshape-test' }, signature: base64url(signature) });
-  const thumbprint = createHash('sha256').update(privateKey.export({ type: 'pkcs8', format: 'der' })).digest('hex');
+  const jws = json({
+    payload,
+    protected: protectedHeader,
+    header: { x5c: [], 'io.cncf.notary.signingAgent': 'shipshape-test' },
+    signature: base64url(signature),
+  });
+  const thumbprint = createHash('sha256')
+    .update(privateKey.export({ type: 'pkcs8', format: 'der' }))
+    .digest('hex');
   return pushReferrer(target, repository, subject, {
     artifactType: notary,
     config: { mediaType: notary, data: emptyJson },

@@ -42,8 +42,23 @@ export async function makeSelfSignedCert(dir?: string, days = 2): Promise<SelfSi
   const keyFile = path.join(target, 'key.pem');
   const certFile = path.join(target, 'cert.pem');
   await run('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', String(days),
-    '-keyout', keyFile, '-out', certFile, '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-days',
+    String(days),
+    '-keyout',
+    keyFile,
+    '-out',
+    certFile,
+    '-subj',
+    '/CN=127.0.0.1',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1,DNS:localhost',
   ]);
   return { key: await readFile(keyFile, 'utf8'), cert: await readFile(certFile, 'utf8'), keyFile, certFile, dir: target };
 }
@@ -148,7 +163,13 @@ function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /** Starts one registry process on `port`; resolves when `/v2/` answers, or with the reason it did not. */
-async function serve(storage: string, state: string, port: number, variant: RegistryVariant, ca: string | undefined): Promise<ChildProcess | { failed: string }> {
+async function serve(
+  storage: string,
+  state: string,
+  port: number,
+  variant: RegistryVariant,
+  ca: string | undefined,
+): Promise<ChildProcess | { failed: string }> {
   const config = path.join(state, 'config.yml');
   await writeFile(config, configYaml(storage, state, port, variant));
   const logFile = path.join(state, 'registry.log');
@@ -160,7 +181,8 @@ async function serve(storage: string, state: string, port: number, variant: Regi
   child.on('error', (error) => (spawnError = `${error.message}\n`));
   const url = `${variant.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   for (let attempt = 0; attempt < 150; attempt++) {
-    if (child.exitCode !== null || child.signalCode !== null || spawnError !== '') return { failed: spawnError + (await readFile(logFile, 'utf8').catch(() => '')) };
+    if (child.exitCode !== null || child.signalCode !== null || spawnError !== '')
+      return { failed: spawnError + (await readFile(logFile, 'utf8').catch(() => '')) };
     const status = await probe(url, ca);
     if (status === 200 || (variant.htpasswd !== undefined && status === 401)) return child;
     await sleep(200);

@@ -32,7 +32,14 @@ type ByteMutation =
 
 const byteMutation: fc.Arbitrary<ByteMutation> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('byte' as const), at: fc.nat(), value: fc.oneof(fc.constantFrom(...interestingBytes), fc.integer({ min: 0, max: 255 })) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('byte' as const),
+      at: fc.nat(),
+      value: fc.oneof(fc.constantFrom(...interestingBytes), fc.integer({ min: 0, max: 255 })),
+    }),
+  },
   {
     weight: 3,
     arbitrary: fc.record({
@@ -48,7 +55,10 @@ const byteMutation: fc.Arbitrary<ByteMutation> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 64 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('copy' as const), from: fc.nat(), to: fc.nat(), length: fc.integer({ min: 1, max: 4096 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('repeat' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 600 }), times: repeatCount }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('splice' as const), at: fc.nat(), other: fc.nat(), from: fc.nat(), length: fc.integer({ min: 1, max: 8192 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('splice' as const), at: fc.nat(), other: fc.nat(), from: fc.nat(), length: fc.integer({ min: 1, max: 8192 }) }),
+  },
 );
 
 function applyByteMutation(data: Buffer, mutation: ByteMutation, others: readonly Buffer[]): Buffer {
@@ -214,7 +224,10 @@ function textMutation(tokens: readonly string[]): fc.Arbitrary<TextMutation> {
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('line' as const), line: fc.nat(), times: repeatCount }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('swap' as const), a: fc.nat(), b: fc.nat() }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('nest' as const), at: fc.nat(), depth: fc.integer({ min: 2, max: 20_000 }), pair: fc.nat() }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('splice' as const), at: fc.nat(), other: fc.nat(), from: fc.nat(), length: fc.integer({ min: 1, max: 400 }) }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({ kind: fc.constant('splice' as const), at: fc.nat(), other: fc.nat(), from: fc.nat(), length: fc.integer({ min: 1, max: 400 }) }),
+    },
   );
 }
 
@@ -263,7 +276,10 @@ function applyTextMutation(text: string, mutation: TextMutation, others: readonl
 }
 
 /** Text made from a seed by up to `maxMutations` mutations, with the format's own `tokens` added to the hostile ones. */
-export function mutatedText(seed: fc.Arbitrary<string>, options: { tokens?: readonly string[]; others?: readonly string[]; maxMutations?: number } = {}): fc.Arbitrary<string> {
+export function mutatedText(
+  seed: fc.Arbitrary<string>,
+  options: { tokens?: readonly string[]; others?: readonly string[]; maxMutations?: number } = {},
+): fc.Arbitrary<string> {
   const tokens = [...hostileTokens, ...(options.tokens ?? [])];
   return fc.tuple(seed, fc.array(textMutation(tokens), { maxLength: options.maxMutations ?? 5 })).map(([text, mutations]) => {
     const limit = Math.max(maxMutatedLength, 2 * text.length);
@@ -276,11 +292,14 @@ export function mutatedText(seed: fc.Arbitrary<string>, options: { tokens?: read
   });
 }
 
-type JsonMutation = { kind: 'replace'; node: number; value: unknown } | { kind: 'drop'; node: number } | { kind: 'key'; node: number; key: string; value: unknown };
+type JsonMutation =
+  { kind: 'replace'; node: number; value: unknown } | { kind: 'drop'; node: number } | { kind: 'key'; node: number; key: string; value: unknown };
 
 /** Values that do not belong where a schema expects something else. */
 const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom(null, true, false, 0, -1, -0, 1e308, 2 ** 53 + 1, -(2 ** 63), 0.5, '', '0', 'A'.repeat(10_000), '\0', '\u202e', '__proto__', {}, [], [[]], { '': '' }),
+  fc.constantFrom(null, true, false, 0, -1, -0, 1e308, 2 ** 53 + 1, -(2 ** 63), 0.5, '', '0', 'A'.repeat(10_000), '\0', '\u202e', '__proto__', {}, [], [[]], {
+    '': '',
+  }),
   // deep, but within what JSON.stringify and structuredClone manage (deeper nesting comes from text mutations)
   fc.integer({ min: 2, max: 1500 }).map((depth) => JSON.parse(`${'['.repeat(depth)}${']'.repeat(depth)}`) as unknown),
   fc.integer({ min: 2, max: 1500 }).map((depth) => JSON.parse(`${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`) as unknown),
@@ -288,7 +307,10 @@ const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
 );
 
-const jsonKey = fc.oneof(fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'length', '', ' ', '\0', 'A'.repeat(300)), fc.string({ maxLength: 10 }));
+const jsonKey = fc.oneof(
+  fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'length', '', ' ', '\0', 'A'.repeat(300)),
+  fc.string({ maxLength: 10 }),
+);
 
 const jsonMutation: fc.Arbitrary<JsonMutation> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('replace' as const), node: fc.nat(), value: hostileValue }) },

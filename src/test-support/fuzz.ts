@@ -86,7 +86,10 @@ export async function fuzz<T>(name: string, input: fc.Arbitrary<T>, property: (v
   );
   const seconds = (performance.now() - started) / 1000;
   if (fuzzSettings.statsFile) {
-    appendFileSync(fuzzSettings.statsFile, `${JSON.stringify({ name, inputs: details.numRuns, seconds: Math.round(seconds * 10) / 10, failed: details.failed })}\n`);
+    appendFileSync(
+      fuzzSettings.statsFile,
+      `${JSON.stringify({ name, inputs: details.numRuns, seconds: Math.round(seconds * 10) / 10, failed: details.failed })}\n`,
+    );
   }
   if (details.failed) throw failure(name, details, show);
 }
@@ -145,7 +148,9 @@ export class Reach {
     const expected = fraction * this.inputs;
     const floor = Math.max(expected - 3 * Math.sqrt(expected * (1 - fraction)), expected >= 3 ? 1 : 0);
     if (count < floor) {
-      throw new Error(`only ${count} of ${this.inputs} inputs reached "${label}" (expected ${Math.round(fraction * 100)}%): the generators no longer reach the parser`);
+      throw new Error(
+        `only ${count} of ${this.inputs} inputs reached "${label}" (expected ${Math.round(fraction * 100)}%): the generators no longer reach the parser`,
+      );
     }
   }
 }
@@ -202,7 +207,10 @@ function sizeOf(value: unknown, depth = 0): number {
 function checkTime(started: number): void {
   const elapsed = performance.now() - started;
   const bound = fuzzSettings.timeBoundMs + inputBytes / fuzzSettings.minBytesPerMs;
-  if (elapsed > bound) throw new Error(`one input took ${Math.round(elapsed)} ms, over its bound of ${Math.round(bound)} ms (${fuzzSettings.timeBoundMs} ms + 1 ms per ${fuzzSettings.minBytesPerMs} of its ${inputBytes} bytes)`);
+  if (elapsed > bound)
+    throw new Error(
+      `one input took ${Math.round(elapsed)} ms, over its bound of ${Math.round(bound)} ms (${fuzzSettings.timeBoundMs} ms + 1 ms per ${fuzzSettings.minBytesPerMs} of its ${inputBytes} bytes)`,
+    );
 }
 
 /**
@@ -214,7 +222,10 @@ export function checkOutputBound(output: unknown, inputBytes: number, ratio = 10
   const json = JSON.stringify(output) ?? '';
   const bytes = Buffer.byteLength(json);
   const bound = ratio * inputBytes + 64 * 1024;
-  if (bytes > bound) throw new Error(`output of ${bytes} bytes for ${inputBytes} bytes of input: over the bound of ${bound} (${ratio}× + 64 KiB); it starts ${json.slice(0, 400)}`);
+  if (bytes > bound)
+    throw new Error(
+      `output of ${bytes} bytes for ${inputBytes} bytes of input: over the bound of ${bound} (${ratio}× + 64 KiB); it starts ${json.slice(0, 400)}`,
+    );
 }
 
 /**

@@ -131,7 +131,15 @@ export function ociLayoutFiles(images: { image: BuiltImage; refName?: string }[]
 
 function asWritten(image: BuiltImage): WrittenImage {
   const blobs = [{ digest: image.configDigest, data: image.config }, ...image.layers.map((layer) => ({ digest: layer.digest, data: layer.blob }))];
-  return { mediaType: MediaType.ociManifest, manifest: image.manifest, digest: image.manifestDigest, config: image.config, configDigest: image.configDigest, layers: image.layers, blobs };
+  return {
+    mediaType: MediaType.ociManifest,
+    manifest: image.manifest,
+    digest: image.manifestDigest,
+    config: image.config,
+    configDigest: image.configDigest,
+    layers: image.layers,
+    blobs,
+  };
 }
 
 /**

@@ -17,7 +17,7 @@ const run = promisify(execFile);
 // Real registries: Debian's docker-registry, started by ./docker-registry.ts
 
 export { freePort, makeSelfSignedCert, registryMissing, startRegistry } from './docker-registry.js';
-export type {   RunningRegistry,  } from './docker-registry.js';
+export type { RunningRegistry } from './docker-registry.js';
 
 /**
  * Pushes an oci-archive to `registry` as `repoTag` with skopeo and returns the manifest digest
@@ -356,7 +356,10 @@ export class FakeRegistry {
   }
 
   private serveTags(repository: string, url: URL, res: ServerResponse): void {
-    const all = [...this.manifests.keys()].filter((key) => key.startsWith(`${repository}:`)).map((key) => key.slice(repository.length + 1)).sort();
+    const all = [...this.manifests.keys()]
+      .filter((key) => key.startsWith(`${repository}:`))
+      .map((key) => key.slice(repository.length + 1))
+      .sort();
     if (all.length === 0) return sendError(res, 404, 'NAME_UNKNOWN');
     const n = Number(url.searchParams.get('n') ?? all.length);
     const last = url.searchParams.get('last');

@@ -8,9 +8,7 @@ const importPattern = /^[ \t]*(?:import|export)\s+(?!type\s)(?:[^'";]*?\sfrom\s*
 /** The file an import names: TypeScript sources are imported by their `.js` name. */
 function resolveImport(from: string, specifier: string): string | undefined {
   const target = path.resolve(path.dirname(from), specifier);
-  const candidates = /\.[cm]?js$/.test(target)
-    ? [target.replace(/js$/, 'ts'), target]
-    : [target, `${target}.ts`, path.join(target, 'index.ts')];
+  const candidates = /\.[cm]?js$/.test(target) ? [target.replace(/js$/, 'ts'), target] : [target, `${target}.ts`, path.join(target, 'index.ts')];
   return candidates.find((candidate) => statSync(candidate, { throwIfNoEntry: false })?.isFile() === true);
 }
 

@@ -8,8 +8,7 @@ import path from 'node:path';
  * `skipWhen(sharedAbsent)` (./skip.ts). Importing this module is what marks a test file as using
  * the shared data (./shared-users.ts): vitest runs those files once more without it.
  */
-const sharedDir: string =
-  process.env.SHIPSHAPE_SHARED ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared');
+const sharedDir: string = process.env.SHIPSHAPE_SHARED ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared');
 
 export const hasShared: boolean = existsSync(path.join(sharedDir, 'images'));
 

@@ -24,9 +24,14 @@ async function runVitest(dir: string, name: string, files: Record<string, string
   await writeFile(path.join(root, 'vitest.config.mjs'), config);
   for (const [file, text] of Object.entries(files)) await writeFile(path.join(root, file), text);
   return new Promise((resolve) => {
-    execFile(process.execPath, [vitestBin, 'run', '--root', root, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 }, (error, stdout) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout });
-    });
+    execFile(
+      process.execPath,
+      [vitestBin, 'run', '--root', root, ...args],
+      { cwd: root, env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 },
+      (error, stdout) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout });
+      },
+    );
   });
 }
 
@@ -54,11 +59,16 @@ describe('the test summary at the end of a vitest run', () => {
         'c.test.ts': `describe('hooks', () => { beforeAll(() => { throw new Error('setup broke'); }); it('x', () => {}); it('y', () => {}); });\n`,
       }),
       runVitest(dir, 'unexplained', { 'a.test.ts': `it('passes', () => {});\nit.skip('quietly', () => {});\n` }),
-      runVitest(dir, 'clean', { 'a.test.ts': `import { skipWhen } from ${skip};\nit('passes', () => {});\nit('needs a tool', skipWhen('frobnicate is not installed'), () => {});\n` }),
+      runVitest(dir, 'clean', {
+        'a.test.ts': `import { skipWhen } from ${skip};\nit('passes', () => {});\nit('needs a tool', skipWhen('frobnicate is not installed'), () => {});\n`,
+      }),
       runVitest(
         dir,
         'filtered',
-        { 'a.test.ts': `it('keep me', () => {});\nit('drop me', () => {});\n`, 'b.test.ts': `it.only('keep only', () => {});\nit('left out by only', () => {});\n` },
+        {
+          'a.test.ts': `it('keep me', () => {});\nit('drop me', () => {});\n`,
+          'b.test.ts': `it.only('keep only', () => {});\nit('left out by only', () => {});\n`,
+        },
         ['-t', 'keep', '--allowOnly'],
       ),
     ]);

@@ -22,7 +22,13 @@ export class SummaryReporter implements Reporter {
   onTestRunStart(specifications: ReadonlyArray<TestSpecification>): void {
     this.filtered = new Set(
       specifications
-        .filter((spec) => (spec.testLines?.length ?? 0) > 0 || spec.testNamePattern !== undefined || (spec.testIds?.length ?? 0) > 0 || (spec.testTagsFilter?.length ?? 0) > 0)
+        .filter(
+          (spec) =>
+            (spec.testLines?.length ?? 0) > 0 ||
+            spec.testNamePattern !== undefined ||
+            (spec.testIds?.length ?? 0) > 0 ||
+            (spec.testTagsFilter?.length ?? 0) > 0,
+        )
         .map((spec) => spec.moduleId),
     );
   }

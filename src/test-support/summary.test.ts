@@ -13,7 +13,11 @@ describe('summarize', () => {
   it('gives a line per project when there are several, then the totals of all', () => {
     const records = [record('main', 'passed'), record('main', 'skipped', 'no tool'), record('without-shared', 'passed'), record('without-shared', 'failed')];
     const { lines, ok } = summarize(records, [], ['main', 'without-shared']);
-    expect(lines.slice(-3)).toEqual(['main: 1 passed, 0 failed, 1 skipped', 'without-shared: 1 passed, 1 failed, 0 skipped', 'tests: 2 passed, 1 failed, 1 skipped']);
+    expect(lines.slice(-3)).toEqual([
+      'main: 1 passed, 0 failed, 1 skipped',
+      'without-shared: 1 passed, 1 failed, 0 skipped',
+      'tests: 2 passed, 1 failed, 1 skipped',
+    ]);
     expect(lines).toContain('    [main] src/x.test.ts › suite › skipped no tool');
     expect(ok).toBe(false);
   });

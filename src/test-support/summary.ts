@@ -94,7 +94,9 @@ export function summarize(records: readonly TestRecord[], failures: readonly Out
     }
   }
   for (const failure of failures) {
-    lines.push(`failed outside a test: ${failure.project === '' ? '' : `[${failure.project}] `}${failure.where === '' ? '' : `${failure.where}: `}${failure.message.split('\n')[0] ?? ''}`);
+    lines.push(
+      `failed outside a test: ${failure.project === '' ? '' : `[${failure.project}] `}${failure.where === '' ? '' : `${failure.where}: `}${failure.message.split('\n')[0] ?? ''}`,
+    );
   }
   if (projects.length > 1) {
     for (const project of projects) {

@@ -30,7 +30,11 @@ export function loadPairs(scheme: string, file = 'pairs.tsv'): VectorPair[] {
 /** One version a line of `invalid.txt` / `valid.txt`. */
 export function loadList(scheme: string, file: string): string[] {
   const path = sharedPath('vectors', scheme, file);
-  return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((line) => line !== '') : [];
+  return existsSync(path)
+    ? readFileSync(path, 'utf8')
+        .split('\n')
+        .filter((line) => line !== '')
+    : [];
 }
 
 /**
@@ -44,7 +48,9 @@ export function expectPairs(scheme: VersionScheme, pairs: readonly VectorPair[],
     const forward = compareVersions(scheme, pair.left, pair.right);
     const backward = compareVersions(scheme, pair.right, pair.left);
     if (forward.op !== pair.op || backward.op !== flip[pair.op]) {
-      failures.push(`${where}:${pair.line}: ${pair.left} ${pair.op} ${pair.right}, got ${forward.op}/${backward.op}${'reason' in forward ? ` (${forward.reason})` : ''}`);
+      failures.push(
+        `${where}:${pair.line}: ${pair.left} ${pair.op} ${pair.right}, got ${forward.op}/${backward.op}${'reason' in forward ? ` (${forward.reason})` : ''}`,
+      );
     }
   }
   expect(failures.slice(0, 20), `${failures.length} of ${pairs.length} pairs disagree`).toEqual([]);

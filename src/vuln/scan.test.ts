@@ -41,7 +41,9 @@ describe('vulnerabilities from the shared advisories', skipWhen(sharedAbsent), (
     const before = store.status();
     const bad = path.join(dir, 'bad');
     await writeFile(bad, 'x');
-    await expect(importOsv(store, [sharedPath('advisories', 'npm'), path.join(dir, 'missing')], { now: new Date() })).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
+    await expect(importOsv(store, [sharedPath('advisories', 'npm'), path.join(dir, 'missing')], { now: new Date() })).rejects.toMatchObject({
+      code: 'E_NOT_FOUND',
+    });
     expect(store.status()).toEqual(before);
   });
 
@@ -80,12 +82,24 @@ describe('vulnerabilities from the shared advisories', skipWhen(sharedAbsent), (
       ociLayoutFiles([
         {
           image: await buildImage({
-            layers: [{ items: [{ name: 'etc/os-release', content: 'ID=debian\nVERSION_ID="11"\n' }, { name: 'etc/debian_version', content: '11.3\n' }, { name: 'var/lib/dpkg/status', content: status }] }],
+            layers: [
+              {
+                items: [
+                  { name: 'etc/os-release', content: 'ID=debian\nVERSION_ID="11"\n' },
+                  { name: 'etc/debian_version', content: '11.3\n' },
+                  { name: 'var/lib/dpkg/status', content: status },
+                ],
+              },
+            ],
           }),
         },
       ]),
     );
-    const model = await readImage(new OciLayoutSource('oci-layout', layout, directoryFiles(layout)), { selection: {}, limits: defaultLimits, visitors: analyzers });
+    const model = await readImage(new OciLayoutSource('oci-layout', layout, directoryFiles(layout)), {
+      selection: {},
+      limits: defaultLimits,
+      visitors: analyzers,
+    });
     const result = scanImage(model, store);
     const idsOf = (name: string) => result.findings.filter((f) => f.package.name === name).flatMap((f) => [f.id, ...f.aliases]);
     // openssl 1.1.1k-1+deb11u1 is the fix of DSA-4963-1, and before the fixes of the later DSAs
@@ -97,6 +111,12 @@ describe('vulnerabilities from the shared advisories', skipWhen(sharedAbsent), (
     expect(idsOf('zlib1g')).toContain('DSA-5218-1');
     expect(idsOf('zlib1g')).not.toContain('DSA-5111-1');
     const zlib = result.findings.find((f) => f.aliases.includes('DSA-5218-1') || f.id === 'DSA-5218-1');
-    expect(zlib).toMatchObject({ id: 'CVE-2022-37434', lookupName: 'zlib', installedVersion: '1:1.2.11.dfsg-2+deb11u1', fixedVersion: '1:1.2.11.dfsg-2+deb11u2', ecosystem: 'Debian:11' });
+    expect(zlib).toMatchObject({
+      id: 'CVE-2022-37434',
+      lookupName: 'zlib',
+      installedVersion: '1:1.2.11.dfsg-2+deb11u1',
+      fixedVersion: '1:1.2.11.dfsg-2+deb11u2',
+      ecosystem: 'Debian:11',
+    });
   });
 });

@@ -44,8 +44,7 @@ export function scanImage(model: ImageModel, store: AdvisoryLookup | undefined, 
   const matched = store ? matchInventory(inventory, store) : { findings: [], diagnostics: { items: [] } };
   const { kept, suppressed } = options.suppress ? suppressFindings(matched.findings, options.suppress) : { kept: matched.findings, suppressed: [] };
   const findings = kept.filter(
-    (finding) =>
-      (!options.severities || options.severities.includes(finding.severity.level)) && (!options.ignoreUnfixed || finding.fixedVersion !== undefined),
+    (finding) => (!options.severities || options.severities.includes(finding.severity.level)) && (!options.ignoreUnfixed || finding.fixedVersion !== undefined),
   );
   return {
     model,
@@ -58,4 +57,3 @@ export function scanImage(model: ImageModel, store: AdvisoryLookup | undefined, 
     diagnostics: [...model.diagnostics, ...inventory.diagnostics, ...matched.diagnostics.items],
   };
 }
-

@@ -3,14 +3,17 @@ import type { VulnerabilityFinding } from './finding.js';
 import { parseIgnoreFile, parseOpenVex, suppressFindings } from './suppress.js';
 
 const finding = (id: string, aliases: string[], purl: string): VulnerabilityFinding =>
-  ({ id, aliases, package: { purl, name: purl.split('/').pop() } } as unknown as VulnerabilityFinding);
+  ({ id, aliases, package: { purl, name: purl.split('/').pop() } }) as unknown as VulnerabilityFinding;
 const lodash = finding('CVE-2020-8203', ['x_NSWG-ECO-516'], 'pkg:npm/lodash@4.17.15');
 const zlib = finding('CVE-2022-37434', ['DSA-5218-1'], 'pkg:deb/debian/zlib1g@1:1.2.11.dfsg-2+deb11u1?arch=amd64');
 const now = new Date('2026-11-29T00:00:00Z');
 
 describe('ignore files', () => {
   it('parse ids, purls, expiry dates and reasons; comments and blank lines are skipped', () => {
-    const entries = parseIgnoreFile('# team policy\n\nCVE-2022-37434 exp:2027-01-31  # not reachable\nx_NSWG-ECO-516 pkg:npm/lodash # dev only\n', '.shipshapeignore');
+    const entries = parseIgnoreFile(
+      '# team policy\n\nCVE-2022-37434 exp:2027-01-31  # not reachable\nx_NSWG-ECO-516 pkg:npm/lodash # dev only\n',
+      '.shipshapeignore',
+    );
     expect(entries).toEqual([
       { id: 'CVE-2022-37434', purl: undefined, expires: new Date('2027-01-31T23:59:59Z'), reason: 'not reachable', line: 3 },
       { id: 'x_NSWG-ECO-516', purl: 'pkg:npm/lodash', expires: undefined, reason: 'dev only', line: 4 },
@@ -24,7 +27,10 @@ describe('ignore files', () => {
 
   it('suppress by id or alias, for the named package only; expired entries warn and no longer apply', () => {
     const warnings: string[] = [];
-    const ignores = parseIgnoreFile('x_NSWG-ECO-516 pkg:npm/lodash # dev only\nCVE-2022-37434 exp:2026-01-01 # was accepted\nCVE-2020-8203 pkg:npm/underscore\n', 'f');
+    const ignores = parseIgnoreFile(
+      'x_NSWG-ECO-516 pkg:npm/lodash # dev only\nCVE-2022-37434 exp:2026-01-01 # was accepted\nCVE-2020-8203 pkg:npm/underscore\n',
+      'f',
+    );
     const { kept, suppressed } = suppressFindings([lodash, zlib], { ignores, now, warn: (m) => warnings.push(m) });
     expect(suppressed).toEqual([{ finding: lodash, by: 'ignorefile', reason: 'dev only' }]);
     expect(kept).toEqual([zlib]);
@@ -37,7 +43,12 @@ describe('OpenVEX', () => {
 
   it('not_affected and fixed suppress with their justification; affected and under_investigation keep the finding', () => {
     const doc = vex([
-      { vulnerability: { name: 'CVE-2022-37434' }, products: [{ '@id': 'pkg:oci/app@sha256:abc', subcomponents: [{ '@id': 'pkg:deb/debian/zlib1g' }] }], status: 'not_affected', justification: 'vulnerable_code_not_in_execute_path' },
+      {
+        vulnerability: { name: 'CVE-2022-37434' },
+        products: [{ '@id': 'pkg:oci/app@sha256:abc', subcomponents: [{ '@id': 'pkg:deb/debian/zlib1g' }] }],
+        status: 'not_affected',
+        justification: 'vulnerable_code_not_in_execute_path',
+      },
       { vulnerability: 'CVE-2020-8203', products: ['pkg:npm/lodash@4.17.15'], status: 'under_investigation' },
     ]);
     const { kept, suppressed } = suppressFindings([lodash, zlib], { vex: [doc], imagePurl: 'pkg:oci/app@sha256:abc', now, warn: () => undefined });

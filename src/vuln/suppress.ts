@@ -46,7 +46,9 @@ export function parseIgnoreFile(text: string, file: string): IgnoreEntry[] {
       } else if (token.startsWith('pkg:')) {
         purl = token;
       } else {
-        throw new CorruptInputError(`${file}:${index + 1}: unexpected ${JSON.stringify(token)}; expected an id, then optionally a purl and exp:YYYY-MM-DD, then # reason`);
+        throw new CorruptInputError(
+          `${file}:${index + 1}: unexpected ${JSON.stringify(token)}; expected an id, then optionally a purl and exp:YYYY-MM-DD, then # reason`,
+        );
       }
     }
     entries.push({ id, purl, expires, reason, line: index + 1 });
@@ -54,7 +56,10 @@ export function parseIgnoreFile(text: string, file: string): IgnoreEntry[] {
   return entries;
 }
 
-const productSchema = z.union([z.string(), z.object({ '@id': z.string().optional(), subcomponents: z.array(z.union([z.string(), z.object({ '@id': z.string() })])).optional() })]);
+const productSchema = z.union([
+  z.string(),
+  z.object({ '@id': z.string().optional(), subcomponents: z.array(z.union([z.string(), z.object({ '@id': z.string() })])).optional() }),
+]);
 const openVexSchema = z.object({
   '@context': z.string().refine((c) => c.startsWith('https://openvex.dev/ns'), 'not an OpenVEX document'),
   statements: z.array(
@@ -111,7 +116,10 @@ export interface SuppressOptions {
  * entries take findings out (kept, with the reason, in the suppressed list); `affected` and
  * `under_investigation` leave them in. Expired ignore entries no longer apply, and say so.
  */
-export function suppressFindings(findings: readonly VulnerabilityFinding[], options: SuppressOptions): { kept: VulnerabilityFinding[]; suppressed: Suppression[] } {
+export function suppressFindings(
+  findings: readonly VulnerabilityFinding[],
+  options: SuppressOptions,
+): { kept: VulnerabilityFinding[]; suppressed: Suppression[] } {
   const live = (options.ignores ?? []).filter((entry) => {
     if (entry.expires && entry.expires < options.now) {
       options.warn(`ignore entry ${entry.id} (line ${entry.line}) expired on ${entry.expires.toISOString().slice(0, 10)}; it no longer applies`);
@@ -141,7 +149,10 @@ export function suppressFindings(findings: readonly VulnerabilityFinding[], opti
 
 function vexApplies(statement: OpenVex['statements'][number], ids: readonly string[], purl: string, imagePurl: string | undefined): boolean {
   const vulnerability = statement.vulnerability;
-  const names = typeof vulnerability === 'string' ? [vulnerability] : [vulnerability.name, vulnerability['@id'], ...(vulnerability.aliases ?? [])].filter((n): n is string => Boolean(n));
+  const names =
+    typeof vulnerability === 'string'
+      ? [vulnerability]
+      : [vulnerability.name, vulnerability['@id'], ...(vulnerability.aliases ?? [])].filter((n): n is string => Boolean(n));
   if (!names.some((name) => ids.includes(name))) return false;
   const products = statement.products ?? [];
   if (products.length === 0) return true;
@@ -149,7 +160,8 @@ function vexApplies(statement: OpenVex['statements'][number], ids: readonly stri
     if (typeof product === 'string') return purlMatches(product, purl) || (imagePurl !== undefined && purlMatches(product, imagePurl));
     const subcomponents = product.subcomponents?.map((s) => (typeof s === 'string' ? s : s['@id'])) ?? [];
     const id = product['@id'];
-    if (subcomponents.length > 0) return subcomponents.some((s) => purlMatches(s, purl)) && (!id || !imagePurl || purlMatches(id, imagePurl) || id.startsWith('pkg:oci/'));
+    if (subcomponents.length > 0)
+      return subcomponents.some((s) => purlMatches(s, purl)) && (!id || !imagePurl || purlMatches(id, imagePurl) || id.startsWith('pkg:oci/'));
     return id !== undefined && (purlMatches(id, purl) || (imagePurl !== undefined && purlMatches(id, imagePurl)));
   });
 }

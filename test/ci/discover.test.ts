@@ -60,7 +60,9 @@ describe('discoverPipelines', () => {
       ['teamcity:tc/.teamcity/builds.kts#B', 'tc'],
     ]);
     const byId = new Map(pipelines.map((p) => [p.id, p]));
-    expect(brief(byId.get('gitlab-ci:loose/.gitlab-ci.yml') ?? pipelines[0]!)).toEqual(['0 L2 [build] build docker file=Dockerfile ctx=. tags=[r.io/loose:1] push=false']);
+    expect(brief(byId.get('gitlab-ci:loose/.gitlab-ci.yml') ?? pipelines[0]!)).toEqual([
+      '0 L2 [build] build docker file=Dockerfile ctx=. tags=[r.io/loose:1] push=false',
+    ]);
     expect(byId.get('gitlab-ci:loose/.gitlab-ci.yml')?.steps[0]?.location.file).toBe('loose/ci/build.yml');
     // the connection is defined in settings.kts, the login in builds.kts
     expect(brief(byId.get('teamcity:tc/.teamcity/builds.kts#A') ?? pipelines[0]!)).toEqual(['0 L2 [dockerSupport] login r.io']);
@@ -87,23 +89,28 @@ describe('discoverPipelines', () => {
 
 describe('parsePipeline', () => {
   it('classifies CI files by path', () => {
-    expect(['Jenkinsfile', 'a/Jenkinsfile.release', 'x/build.Jenkinsfile', '.gitlab-ci.yml', '.github/workflows/a.yaml', 'x/.github/workflows/sub/a.yml', '.teamcity/settings.kts', 'settings.kts'].map(ciSystemOf)).toEqual([
-      'jenkins',
-      'jenkins',
-      'jenkins',
-      'gitlab-ci',
-      'github-actions',
-      undefined,
-      'teamcity',
-      undefined,
-    ]);
+    expect(
+      [
+        'Jenkinsfile',
+        'a/Jenkinsfile.release',
+        'x/build.Jenkinsfile',
+        '.gitlab-ci.yml',
+        '.github/workflows/a.yaml',
+        'x/.github/workflows/sub/a.yml',
+        '.teamcity/settings.kts',
+        'settings.kts',
+      ].map(ciSystemOf),
+    ).toEqual(['jenkins', 'jenkins', 'jenkins', 'gitlab-ci', 'github-actions', undefined, 'teamcity', undefined]);
   });
 
   it('parses one file of each system; asks for parsePipelines when a file holds several', () => {
     expect(parsePipeline('jenkins', 'Jenkinsfile', "node { sh 'docker login' }", '.').steps.map((s) => s.kind)).toEqual(['login']);
     expect(parsePipeline('teamcity', '.teamcity/settings.kts', 'project {}', '.').id).toBe('teamcity:.teamcity/settings.kts');
     const two = 'object A : BuildType({})\nobject B : BuildType({})';
-    expect(parsePipelines('teamcity', '.teamcity/settings.kts', two, '.').map((p) => p.id)).toEqual(['teamcity:.teamcity/settings.kts#A', 'teamcity:.teamcity/settings.kts#B']);
+    expect(parsePipelines('teamcity', '.teamcity/settings.kts', two, '.').map((p) => p.id)).toEqual([
+      'teamcity:.teamcity/settings.kts#A',
+      'teamcity:.teamcity/settings.kts#B',
+    ]);
     expect(() => parsePipeline('teamcity', '.teamcity/settings.kts', two, '.')).toThrow(UsageError);
   });
 });

@@ -23,7 +23,9 @@ describe('GitHub Actions reader', () => {
       '6 L62 [build/Attest provenance] provenance github-attestations image=ghcr.io/acme/storefront@${steps.push.outputs.digest} ?{steps.push.outputs.digest} gating=undefined',
     ]);
     expect(pipeline.unknownVariables).toEqual(['github.sha', 'steps.meta.outputs.tags', 'steps.push.outputs.digest']);
-    expect(pipeline.diagnostics).toEqual(['line 38: the tags of steps.meta.outputs.tags are computed by docker/metadata-action at run time (images: ghcr.io/acme/storefront)']);
+    expect(pipeline.diagnostics).toEqual([
+      'line 38: the tags of steps.meta.outputs.tags are computed by docker/metadata-action at run time (images: ghcr.io/acme/storefront)',
+    ]);
     const scan = pipeline.steps[4];
     expect(scan?.kind === 'security' && scan.image).toEqual({
       raw: '${{ env.REGISTRY }}/${{ env.IMAGE_NAME }}:${{ github.sha }}',
@@ -82,7 +84,7 @@ describe('GitHub Actions reader', () => {
   });
 
   it('splits list inputs on lines and commas but not inside expressions', () => {
-    expect(listItems('a:1,b:2\n  c:3  \n${{ format(\'{0},{1}\', x, y) }}')).toEqual(['a:1', 'b:2', 'c:3', "${{ format('{0},{1}', x, y) }}"]);
+    expect(listItems("a:1,b:2\n  c:3  \n${{ format('{0},{1}', x, y) }}")).toEqual(['a:1', 'b:2', 'c:3', "${{ format('{0},{1}', x, y) }}"]);
   });
 
   it('turns malformed YAML and non-workflows into diagnostics', () => {
@@ -96,7 +98,12 @@ describe('GitHub Actions reader', () => {
 
   it('expands a YAML alias bomb no further than its node budget', () => {
     const lines = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 1; i < 9; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    for (let i = 1; i < 9; i++)
+      lines.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(',')}]`,
+      );
     const pipeline = parseGithubWorkflow('bomb.yml', lines.join('\n'), '.');
     expect(pipeline.diagnostics.some((d) => d.includes('more than 200000 nodes'))).toBe(true);
   });
@@ -123,7 +130,10 @@ describe('GitHub Actions reader', () => {
   });
 
   it('metadata-action images: one per line, plain or name=…, disabled ones left out', () => {
-    expect(metadataImageNames('ghcr.io/acme/app\n  name=docker.io/acme/app,enable=true\nname=quay.io/acme/app,enable=false\n')).toEqual(['ghcr.io/acme/app', 'docker.io/acme/app']);
+    expect(metadataImageNames('ghcr.io/acme/app\n  name=docker.io/acme/app,enable=true\nname=quay.io/acme/app,enable=false\n')).toEqual([
+      'ghcr.io/acme/app',
+      'docker.io/acme/app',
+    ]);
     expect(metadataImageNames('')).toEqual([]);
   });
 });

@@ -39,7 +39,9 @@ describe('GitLab CI reader', () => {
     expect(pipeline.unknownVariables).toEqual(['CI_COMMIT_SHORT_SHA']);
     // the registry alone does not make the image: which project is not known
     const registryOnly = readCase('clean', { registry: 'registry.example.com:5050', path: undefined });
-    expect(brief(registryOnly)[1]).toBe('1 L19 [build-image] build docker file=Dockerfile ctx=. tags=[${CI_REGISTRY_IMAGE}:${CI_COMMIT_SHORT_SHA} ?{CI_REGISTRY_IMAGE,CI_COMMIT_SHORT_SHA}] push=false');
+    expect(brief(registryOnly)[1]).toBe(
+      '1 L19 [build-image] build docker file=Dockerfile ctx=. tags=[${CI_REGISTRY_IMAGE}:${CI_COMMIT_SHORT_SHA} ?{CI_REGISTRY_IMAGE,CI_COMMIT_SHORT_SHA}] push=false',
+    );
     expect(registryOnly.unknownVariables).toEqual(['CI_COMMIT_SHORT_SHA', 'CI_REGISTRY_IMAGE']);
   });
 
@@ -54,7 +56,11 @@ describe('GitLab CI reader', () => {
       '  script: [docker push "$CI_REGISTRY_IMAGE:2", docker push "$CI_REGISTRY/$CI_PROJECT_NAMESPACE/$CI_PROJECT_NAME:3"]',
     ].join('\n');
     const pipeline = parseGitlabCi('.gitlab-ci.yml', text, '.', { project: { registry: 'registry.example.com', path: 'shop/web' } });
-    expect(brief(pipeline)).toEqual(['0 L4 [a] push docker mirror.example.com/web:1', '1 L7 [b] push docker registry.example.com/shop/web:2', '2 L7 [b] push docker registry.example.com/shop/web:3']);
+    expect(brief(pipeline)).toEqual([
+      '0 L4 [a] push docker mirror.example.com/web:1',
+      '1 L7 [b] push docker registry.example.com/shop/web:2',
+      '2 L7 [b] push docker registry.example.com/shop/web:3',
+    ]);
   });
 
   it('reads a messy configuration: includes, extends, anchors, !reference, kaniko, buildah, stage order, allow_failure', () => {
@@ -74,7 +80,11 @@ describe('GitLab CI reader', () => {
       '8 L23 [publish] scan grype image=registry.example.com/shop/cart:stable gating=true',
     ]);
     const kaniko = pipeline.steps[1];
-    expect(kaniko?.kind === 'build' && kaniko.dockerfile).toEqual({ raw: '${CI_PROJECT_DIR}/services/cart/Dockerfile', resolved: 'services/cart/Dockerfile', unknowns: [] });
+    expect(kaniko?.kind === 'build' && kaniko.dockerfile).toEqual({
+      raw: '${CI_PROJECT_DIR}/services/cart/Dockerfile',
+      resolved: 'services/cart/Dockerfile',
+      unknowns: [],
+    });
     expect(pipeline.unknownVariables).toEqual(['CI_COMMIT_SHA']);
     expect(pipeline.diagnostics).toEqual([
       'messy/.gitlab-ci.yml: line 3: project include is not read (only local files are)',
@@ -92,7 +102,16 @@ describe('GitLab CI reader', () => {
   });
 
   it('names a missing include, an unknown stage, an extends loop, and never crashes on malformed YAML', () => {
-    const text = ['include:', '  - local: missing.yml', 'a:', '  extends: b', '  stage: nowhere', '  script: [docker push r.io/x:1]', 'b:', '  extends: a'].join('\n');
+    const text = [
+      'include:',
+      '  - local: missing.yml',
+      'a:',
+      '  extends: b',
+      '  stage: nowhere',
+      '  script: [docker push r.io/x:1]',
+      'b:',
+      '  extends: a',
+    ].join('\n');
     const pipeline = parseGitlabCi('.gitlab-ci.yml', text, '.', { readFile: () => undefined });
     // b extends a (which loops back): it inherits a's script and stage
     expect(brief(pipeline)).toEqual(['0 L6 [a] push docker r.io/x:1', '1 L6 [b] push docker r.io/x:1']);

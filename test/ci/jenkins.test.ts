@@ -114,7 +114,16 @@ describe('Jenkinsfile reader', () => {
   });
 
   it('reports unbalanced braces and still reads what it can', () => {
-    const text = ['pipeline {', '  stages {', "    stage('b') {", '      steps {', "        sh 'docker push reg.example.com/a:1'", '      }', '    }', '  }'].join('\n');
+    const text = [
+      'pipeline {',
+      '  stages {',
+      "    stage('b') {",
+      '      steps {',
+      "        sh 'docker push reg.example.com/a:1'",
+      '      }',
+      '    }',
+      '  }',
+    ].join('\n');
     const pipeline = parseJenkinsfile('Jenkinsfile', text, '.');
     expect(brief(pipeline)).toEqual(['0 L5 [b] push docker reg.example.com/a:1']);
     expect(pipeline.diagnostics).toEqual(["1 unclosed '{' (first opened at line 1)"]);
@@ -143,7 +152,12 @@ describe('Jenkinsfile reader', () => {
       '8 L35 [Plugin] push docker-pipeline registry.example.com/team/tool:1.0.0 ~{params.VERSION}',
     ]);
     const build = pipeline.steps[0];
-    expect(build?.kind === 'build' && build.tags[0]).toEqual({ raw: '${IMAGE}', resolved: 'registry.example.com/team/app:1.0.0', unknowns: [], assumed: ['params.VERSION'] });
+    expect(build?.kind === 'build' && build.tags[0]).toEqual({
+      raw: '${IMAGE}',
+      resolved: 'registry.example.com/team/app:1.0.0',
+      unknowns: [],
+      assumed: ['params.VERSION'],
+    });
     // exact values carry no `assumed` field at all
     expect(pipeline.steps[7]?.kind === 'tag' && Object.keys(pipeline.steps[7].to)).toEqual(['raw', 'resolved', 'unknowns']);
     expect(pipeline.unknownVariables).toEqual(['params.BRANCH', 'params.COMPUTED', 'params.TOKEN']);
@@ -158,7 +172,7 @@ describe('Jenkinsfile reader', () => {
       "    string(name: 'VERSION', defaultValue: '2.1'),",
       "    choice(name: 'ENV', choices: 'qa\\nprod', description: 'target'),",
       "    booleanParam(name: 'SIGN', defaultValue: false),",
-      "    text(name: 'SUFFIX', defaultValue: \"-${env.VERSION}\"),",
+      '    text(name: \'SUFFIX\', defaultValue: "-${env.VERSION}"),',
       "    [$class: 'StringParameterDefinition', name: 'LEGACY', defaultValue: 'old'],",
       "    [$class: 'PasswordParameterDefinition', name: 'SECRET', defaultValue: 'x'],",
       "    password(name: 'PW', defaultValue: 'hunter2'),",
@@ -167,7 +181,7 @@ describe('Jenkinsfile reader', () => {
       'node {',
       '  sh "docker build -t r.example.com/${params.ENV}/app:${params.VERSION}${params.SUFFIX} ."',
       '  sh "docker push r.example.com/app:${params.LEGACY}-sign-${SIGN}"',
-      '  sh \'docker push r.example.com/app:$SECRET-$PW\'',
+      "  sh 'docker push r.example.com/app:$SECRET-$PW'",
       '}',
     ].join('\n');
     const pipeline = parseJenkinsfile('Jenkinsfile', text, '.');
@@ -185,12 +199,14 @@ describe('Jenkinsfile reader', () => {
       'pipeline {',
       "  parameters { string(name: 'TAG', defaultValue: 'p') }",
       "  environment { TAG = 'e' }",
-      '  stages { stage(\'s\') { steps {',
+      "  stages { stage('s') { steps {",
       '    sh "docker push r.example.com/a:${params.TAG}-${env.TAG}-${params.OTHER}"',
       '  } } }',
       '}',
     ].join('\n');
-    expect(brief(parseJenkinsfile('Jenkinsfile', text, '.'))).toEqual(['0 L5 [s] push docker r.example.com/a:p-e-${params.OTHER} ?{params.OTHER} ~{params.TAG}']);
+    expect(brief(parseJenkinsfile('Jenkinsfile', text, '.'))).toEqual([
+      '0 L5 [s] push docker r.example.com/a:p-e-${params.OTHER} ?{params.OTHER} ~{params.TAG}',
+    ]);
   });
 
   it('survives an unterminated string and a lone comment opener', () => {

@@ -27,7 +27,7 @@ describe('TeamCity Kotlin DSL reader', () => {
     expect(pipeline.diagnostics).toEqual([]);
   });
 
-  it('reads a messy project: inline buildType, project params, Kotlin vals and ${\'$\'}, a script without set -e, docker other', () => {
+  it("reads a messy project: inline buildType, project params, Kotlin vals and ${'$'}, a script without set -e, docker other", () => {
     const pipelines = parseTeamcity('messy/.teamcity/settings.kts', read('messy'), 'messy');
     expect(pipelines.map((p) => p.id)).toEqual(['teamcity:messy/.teamcity/settings.kts#Nightly', 'teamcity:messy/.teamcity/settings.kts#Worker']);
     const [nightly, worker] = pipelines;
@@ -72,11 +72,18 @@ describe('TeamCity Kotlin DSL reader', () => {
       '})',
     ].join('\n');
     const [pipeline] = parseTeamcity('.teamcity/b.kts', buildType, '.', { registryConnections: teamcityRegistryConnections(project) });
-    expect(pipeline === undefined ? [] : brief(pipeline)).toEqual(['0 L2 [dockerSupport] login docker.io', '1 L2 [dockerSupport] login ${PROJECT_EXT_5} ?{PROJECT_EXT_5}']);
+    expect(pipeline === undefined ? [] : brief(pipeline)).toEqual([
+      '0 L2 [dockerSupport] login docker.io',
+      '1 L2 [dockerSupport] login ${PROJECT_EXT_5} ?{PROJECT_EXT_5}',
+    ]);
   });
 
   it('reports unbalanced braces without crashing', () => {
-    const pipelines = parseTeamcity('.teamcity/settings.kts', 'object A : BuildType({\n  steps {\n    dockerCommand {\n      commandType = push { namesAndTags = "r.io/a:1" }\n', '.');
+    const pipelines = parseTeamcity(
+      '.teamcity/settings.kts',
+      'object A : BuildType({\n  steps {\n    dockerCommand {\n      commandType = push { namesAndTags = "r.io/a:1" }\n',
+      '.',
+    );
     expect(pipelines.map((p) => brief(p))).toEqual([['0 L3 [dockerCommand] push teamcity-docker r.io/a:1']]);
     expect(pipelines[0]?.diagnostics).toEqual(["3 unclosed '{' (first opened at line 1)"]);
   });

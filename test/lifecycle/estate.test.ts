@@ -27,7 +27,10 @@ const inventory = 'image:registry.shop.internal/shop/inventory-service';
 
 function graphLines(map: LifecycleMap): string[] {
   const nodes = map.nodes.map((n) => `node ${n.id} (${n.kind}, ${n.stage}${typeof n.attributes.role === 'string' ? `, ${n.attributes.role}` : ''})`);
-  const edges = map.edges.map((e) => `${e.kind} ${e.from} -> ${e.to}${typeof e.attributes.tag === 'string' ? ` :${e.attributes.tag}` : ''}${typeof e.attributes.digest === 'string' ? ` @${e.attributes.digest.slice(0, 19)}` : ''}${e.attributes.certain === false ? ' (not certain)' : ''}`);
+  const edges = map.edges.map(
+    (e) =>
+      `${e.kind} ${e.from} -> ${e.to}${typeof e.attributes.tag === 'string' ? ` :${e.attributes.tag}` : ''}${typeof e.attributes.digest === 'string' ? ` @${e.attributes.digest.slice(0, 19)}` : ''}${e.attributes.certain === false ? ' (not certain)' : ''}`,
+  );
   const unknowns = map.unknowns.map((u) => `unknown ${u.node}: ${u.value} [${u.variables.join(', ')}]`);
   return [...new Set([...nodes, ...edges, ...unknowns])].sort();
 }
@@ -72,7 +75,12 @@ describe('the example estate, end to end', skipWhen(registryMissing()), () => {
     const hosts = result.map.edges.filter((e) => e.kind === 'hosted-on').map((e) => e.to);
     expect(hosts).toHaveLength(3);
     const role = (id: string): unknown => result.map.nodes.find((n) => n.id === id)?.attributes.role;
-    expect([role(base), role(payments), role('image:docker.io/library/debian'), role('image:docker.io/library/redis')]).toEqual(['both', 'built', 'parent', 'run-only']);
+    expect([role(base), role(payments), role('image:docker.io/library/debian'), role('image:docker.io/library/redis')]).toEqual([
+      'both',
+      'built',
+      'parent',
+      'run-only',
+    ]);
   });
 
   it('finds each deliberate break of the estate', () => {
@@ -92,21 +100,42 @@ describe('the example estate, end to end', skipWhen(registryMissing()), () => {
     expect(drift?.message).toContain(`which the registry still holds but no tag points at any more (2.3.1 → ${tagged?.digest.slice(0, 19) ?? '?'}`);
     // the registry scan saw the tag move between its two scans
     const registry = result.evidence.registries[0];
-    expect(registry?.changes?.movedTags).toEqual([{ repository: 'shop/inventory-service', tag: '2.3.1', from: expect.any(String) as unknown, to: tagged?.digest }]);
+    expect(registry?.changes?.movedTags).toEqual([
+      { repository: 'shop/inventory-service', tag: '2.3.1', from: expect.any(String) as unknown, to: tagged?.digest },
+    ]);
     expect(registry?.findings.map((f) => f.ruleId)).toEqual(expect.arrayContaining(['SS-REG-010', 'SS-REG-015']));
     // payments-api's pipeline signs after its push (cosign, key-based): found in the registry and verified
     const signed = registry?.repositories.find((r) => r.name === 'shop/payments-api')?.images.flatMap((i) => i.signatures);
     expect(signed).toEqual([expect.objectContaining({ format: 'cosign', source: 'cosign-tag', verified: true })]);
-    expect([...new Set(registry?.findings.filter((f) => f.ruleId === 'SS-REG-006').map((f) => f.target.repository))].sort()).toEqual(['platform/base', 'shop/inventory-service', 'shop/web-frontend']);
+    expect([...new Set(registry?.findings.filter((f) => f.ruleId === 'SS-REG-006').map((f) => f.target.repository))].sort()).toEqual([
+      'platform/base',
+      'shop/inventory-service',
+      'shop/web-frontend',
+    ]);
   });
 
   it('traces a workload back to the parent registry, and a parent forward to what runs on it', () => {
     const up = traceLifecycle(result.map, 'shop-prod/Deployment/payments-api').upstream.map((p) => p.map((h) => h.node.id));
     expect(up).toEqual([
-      [payments, 'registry:registry.shop.internal', 'pipeline:jenkins:payments-api/Jenkinsfile', 'dockerfile:payments-api/Dockerfile', base, 'registry:registry.shop.internal', 'pipeline:gitlab-ci:platform-base/.gitlab-ci.yml', 'dockerfile:platform-base/Dockerfile', 'image:docker.io/library/debian', 'registry:docker.io'],
+      [
+        payments,
+        'registry:registry.shop.internal',
+        'pipeline:jenkins:payments-api/Jenkinsfile',
+        'dockerfile:payments-api/Dockerfile',
+        base,
+        'registry:registry.shop.internal',
+        'pipeline:gitlab-ci:platform-base/.gitlab-ci.yml',
+        'dockerfile:platform-base/Dockerfile',
+        'image:docker.io/library/debian',
+        'registry:docker.io',
+      ],
     ]);
     const down = traceLifecycle(result.map, 'debian:bullseye-slim').downstream.map((p) => p.at(-2)?.node.id);
-    expect(down.sort()).toEqual(['workload:shop-prod/Deployment/inventory-service', 'workload:shop-prod/Deployment/payments-api', 'workload:shop-staging/Deployment/payments-api']);
+    expect(down.sort()).toEqual([
+      'workload:shop-prod/Deployment/inventory-service',
+      'workload:shop-prod/Deployment/payments-api',
+      'workload:shop-staging/Deployment/payments-api',
+    ]);
     const redis = traceLifecycle(result.map, 'shop-prod/StatefulSet/redis');
     expect(redis.breaks.map((b) => b.ruleId)).toEqual(['SS-MAP-002']);
   });
@@ -119,13 +148,16 @@ describe('the example estate, end to end', skipWhen(registryMissing()), () => {
     expect(status('SS-CTL-R01')).toBe('partial'); // shop-staging enforces nothing
     const gating = result.posture.controls.find((c) => c.control.id === 'SS-CTL-B02');
     expect(gating?.changes.map((c) => c.file)).toEqual(expect.arrayContaining(['web-frontend/.github/workflows/release.yml']));
-    const label = result.posture.controls.find((c) => c.control.id === 'SS-CTL-R01')?.changes.map((c) => c.snippet).join('\n');
+    const label = result.posture.controls
+      .find((c) => c.control.id === 'SS-CTL-R01')
+      ?.changes.map((c) => c.snippet)
+      .join('\n');
     expect(label).toContain('kubectl label namespace shop-staging pod-security.kubernetes.io/enforce=baseline');
     expect(result.posture.overall).toBeGreaterThan(0);
     expect(result.posture.overall).toBeLessThan(60);
   });
 
-  it('shipshape map --config scans the registries it lists, live, with the config\'s settings', async () => {
+  it("shipshape map --config scans the registries it lists, live, with the config's settings", async () => {
     const config = path.join(dir, 'shipshape.yaml');
     writeFileSync(config, `registries:\n  - name: ${registry.host}/shop\n    plainHttp: true\n`);
     const { code, stdout, stderr } = await runCli(['map', '--config', config, '-f', 'json'], { env: { SHIPSHAPE_CACHE_DIR: path.join(dir, 'cache') } });
@@ -143,7 +175,9 @@ describe('the example estate, end to end', skipWhen(registryMissing()), () => {
     expect(html).toContain('registry.shop.internal/shop/payments-api');
     expect(html).not.toMatch(/\s(?:src|href)="https?:/);
     // openssl 1.1.1n-0+deb11u3 of the example base: DSA-5343-1 (CVE-2023-0286 and others) applies
-    expect(result.input.findings.some((f) => f.category === 'vulnerability' && f.detail?.startsWith('libssl1.1 1.1.1n-0+deb11u3 → fixed in 1.1.1n-0+deb11u4'))).toBe(true);
+    expect(
+      result.input.findings.some((f) => f.category === 'vulnerability' && f.detail?.startsWith('libssl1.1 1.1.1n-0+deb11u3 → fixed in 1.1.1n-0+deb11u4')),
+    ).toBe(true);
     expect(result.input.findings.some((f) => f.category === 'secret' && f.where.includes('/app/.env'))).toBe(true);
   });
 });

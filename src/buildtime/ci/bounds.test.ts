@@ -27,7 +27,9 @@ function workflow(run: string): string {
 describe('CI nesting has a depth bound', () => {
   it('refuses Groovy blocks nested 100,000 deep with a typed error naming the limit, not a stack overflow', () => {
     expect(() => parsePipelines('jenkins', 'Jenkinsfile', deepJenkinsfile, '.')).toThrow(LimitExceededError);
-    expect(() => parsePipelines('teamcity', '.teamcity/settings.kts', deepTeamcity, '.')).toThrow(/line 3: blocks nested deeper than 200 levels \(the maxCiNestingDepth limit\)/);
+    expect(() => parsePipelines('teamcity', '.teamcity/settings.kts', deepTeamcity, '.')).toThrow(
+      /line 3: blocks nested deeper than 200 levels \(the maxCiNestingDepth limit\)/,
+    );
   });
 
   it('reads blocks nested to the limit', () => {
@@ -58,41 +60,60 @@ describe('CI nesting has a depth bound', () => {
   it('says when YAML nests deeper than its parser can follow, naming the limit', () => {
     const text = `on: push\njobs:\n  build:\n    runs-on: x\n    steps:\n      - run: x\n        with: ${'['.repeat(deep)}${']'.repeat(deep)}\n`;
     const pipeline = parsePipeline('github-actions', '.github/workflows/deep.yml', text, '.');
-    expect(pipeline.diagnostics.join('\n')).toMatch(/deep\.yml: line \d+: nested deeper than the parser can follow \(CI files are read to 200 levels: the maxCiNestingDepth limit\)/);
+    expect(pipeline.diagnostics.join('\n')).toMatch(
+      /deep\.yml: line \d+: nested deeper than the parser can follow \(CI files are read to 200 levels: the maxCiNestingDepth limit\)/,
+    );
   });
 });
 
 describe('paths named by CI files', () => {
-  it('does not block on a GitLab include that names a FIFO: it is not read, and says why', { ...skipWhen(commandMissing('mkfifo', 'coreutils')), timeout: 30_000 }, async () => {
-    const root = mkdtempSync(path.join(tmpdir(), 'shipshape-ci-fifo-'));
-    dirs.push(root);
-    mkdirSync(path.join(root, 'app', '.git'), { recursive: true });
-    mkdirSync(path.join(root, 'app', 'ci'));
-    writeFileSync(path.join(root, 'app', '.gitlab-ci.yml'), 'include:\n  - local: /ci/jobs.yml\nbuild:\n  script:\n    - docker build -t registry.example.com/app:1 .\n');
-    const fifo = path.join(root, 'app', 'ci', 'jobs.yml');
-    execFileSync('mkfifo', [fifo]);
-    // A read that opens the FIFO blocks the whole thread, out of reach of any timeout: a writer
-    // that opens it later ends such a read (empty), so a regression fails here instead of hanging.
-    const writer = spawn('sh', ['-c', 'sleep 5; exec 3>"$0"', fifo], { stdio: 'ignore' });
-    try {
-      const diagnostics: string[] = [];
-      const pipelines = await discoverPipelines(root, { diagnostics });
-      expect(diagnostics).toEqual(['ci/jobs.yml: cannot read: not a regular file (a FIFO, socket, device or directory)']);
-      expect(pipelines.map((p) => [p.file, p.steps.map((step) => step.kind)])).toEqual([['app/.gitlab-ci.yml', ['build']]]);
-    } finally {
-      writer.kill();
-    }
-  });
+  it(
+    'does not block on a GitLab include that names a FIFO: it is not read, and says why',
+    { ...skipWhen(commandMissing('mkfifo', 'coreutils')), timeout: 30_000 },
+    async () => {
+      const root = mkdtempSync(path.join(tmpdir(), 'shipshape-ci-fifo-'));
+      dirs.push(root);
+      mkdirSync(path.join(root, 'app', '.git'), { recursive: true });
+      mkdirSync(path.join(root, 'app', 'ci'));
+      writeFileSync(
+        path.join(root, 'app', '.gitlab-ci.yml'),
+        'include:\n  - local: /ci/jobs.yml\nbuild:\n  script:\n    - docker build -t registry.example.com/app:1 .\n',
+      );
+      const fifo = path.join(root, 'app', 'ci', 'jobs.yml');
+      execFileSync('mkfifo', [fifo]);
+      // A read that opens the FIFO blocks the whole thread, out of reach of any timeout: a writer
+      // that opens it later ends such a read (empty), so a regression fails here instead of hanging.
+      const writer = spawn('sh', ['-c', 'sleep 5; exec 3>"$0"', fifo], { stdio: 'ignore' });
+      try {
+        const diagnostics: string[] = [];
+        const pipelines = await discoverPipelines(root, { diagnostics });
+        expect(diagnostics).toEqual(['ci/jobs.yml: cannot read: not a regular file (a FIFO, socket, device or directory)']);
+        expect(pipelines.map((p) => [p.file, p.steps.map((step) => step.kind)])).toEqual([['app/.gitlab-ci.yml', ['build']]]);
+      } finally {
+        writer.kill();
+      }
+    },
+  );
 });
 
 describe('long shell commands stay linear', () => {
   it('reads a command behind 60,000 braces', () => {
-    const pipeline = parsePipeline('github-actions', '.github/workflows/b.yml', workflow(`${'{ '.repeat(60_000)}docker build -t registry.example.com/app:1 .;${' }'.repeat(60_000)}`), '.');
+    const pipeline = parsePipeline(
+      'github-actions',
+      '.github/workflows/b.yml',
+      workflow(`${'{ '.repeat(60_000)}docker build -t registry.example.com/app:1 .;${' }'.repeat(60_000)}`),
+      '.',
+    );
     expect(pipeline.steps.map((step) => step.kind)).toEqual(['build']);
   }, 20_000);
 
   it('reads a command behind 60,000 sudo wrappers', () => {
-    const pipeline = parsePipeline('github-actions', '.github/workflows/b.yml', workflow(`${'sudo -E '.repeat(60_000)}docker build -t registry.example.com/app:1 .`), '.');
+    const pipeline = parsePipeline(
+      'github-actions',
+      '.github/workflows/b.yml',
+      workflow(`${'sudo -E '.repeat(60_000)}docker build -t registry.example.com/app:1 .`),
+      '.',
+    );
     expect(pipeline.steps.map((step) => step.kind)).toEqual(['build']);
   }, 20_000);
 
@@ -118,7 +139,12 @@ describe('long shell commands stay linear', () => {
   }, 20_000);
 
   it('reads a docker run with 200,000 arguments (no RangeError from spreading them)', () => {
-    const pipeline = parsePipeline('github-actions', '.github/workflows/r.yml', workflow(`docker run aquasec/trivy:0.50.0 image --exit-code 1 registry.example.com/app:1${' --severity HIGH'.repeat(100_000)}`), '.');
+    const pipeline = parsePipeline(
+      'github-actions',
+      '.github/workflows/r.yml',
+      workflow(`docker run aquasec/trivy:0.50.0 image --exit-code 1 registry.example.com/app:1${' --severity HIGH'.repeat(100_000)}`),
+      '.',
+    );
     expect(pipeline.diagnostics).toEqual([]);
     expect(pipeline.steps.map((step) => step.kind)).toEqual(['security']);
   }, 20_000);

@@ -40,7 +40,40 @@ export interface Block {
 
 export type Item = { kind: 'statement'; tokens: Token[]; line: number } | { kind: 'block'; block: Block };
 
-const punctuation = ['?.', '->', '==', '!=', '&&', '||', '+=', '::', '..', '(', ')', '{', '}', '[', ']', ',', ':', '=', '.', ';', '+', '-', '*', '/', '!', '?', '<', '>', '&', '|', '@', '%'];
+const punctuation = [
+  '?.',
+  '->',
+  '==',
+  '!=',
+  '&&',
+  '||',
+  '+=',
+  '::',
+  '..',
+  '(',
+  ')',
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  ':',
+  '=',
+  '.',
+  ';',
+  '+',
+  '-',
+  '*',
+  '/',
+  '!',
+  '?',
+  '<',
+  '>',
+  '&',
+  '|',
+  '@',
+  '%',
+];
 
 /** Tokens of Groovy or Kotlin source; unterminated strings and comments end at the end of the text. */
 export function tokenize(text: string, language: Language): Token[] {
@@ -134,7 +167,11 @@ function readString(text: string, start: number, startLine: number, language: La
   while (i < text.length) {
     if (text.startsWith(delimiter, i) && !(triple && text[i + 3] === quote)) {
       flush();
-      return { token: { kind: 'string', parts, source: text.slice(start + delimiter.length, i), line: startLine, lineMap }, end: i + delimiter.length, endLine: line };
+      return {
+        token: { kind: 'string', parts, source: text.slice(start + delimiter.length, i), line: startLine, lineMap },
+        end: i + delimiter.length,
+        endLine: line,
+      };
     }
     const c = text[i] ?? '';
     if (!triple && c === '\n') break; // unterminated single-line string

@@ -28,16 +28,36 @@ function repositoryPipelines(): Map<CiSystem, string[]> {
   return found;
 }
 
-const image = fc.constantFrom('registry.example.com/team/app:${BUILD_NUMBER}', '${REGISTRY}/${IMAGE}:${TAG:-latest}', 'ghcr.io/o/r@sha256:' + 'a'.repeat(64), '$IMAGE', 'app', '%env.REG%/app:%build.number%', '$(git rev-parse HEAD)');
+const image = fc.constantFrom(
+  'registry.example.com/team/app:${BUILD_NUMBER}',
+  '${REGISTRY}/${IMAGE}:${TAG:-latest}',
+  'ghcr.io/o/r@sha256:' + 'a'.repeat(64),
+  '$IMAGE',
+  'app',
+  '%env.REG%/app:%build.number%',
+  '$(git rev-parse HEAD)',
+);
 const command = fc.oneof(
   image.map((i) => `docker build -f docker/Dockerfile -t ${i} --build-arg X=1 .`),
   image.map((i) => `docker push ${i}`),
   fc.tuple(image, image).map(([a, b]) => `docker tag ${a} ${b}`),
   image.map((i) => `trivy image --exit-code 1 --severity HIGH ${i} || true`),
   image.map((i) => `cosign sign --key env://KEY ${i}`),
-  fc.constantFrom('echo $PSW | docker login -u $USR --password-stdin $REGISTRY', 'buildah bud -t x .', '/kaniko/executor --destination=$IMG --context=dir://.', 'docker buildx build --push --sbom=true -t a/b:c .', 'eval "$(cmd)"', 'docker $(echo build) .'),
+  fc.constantFrom(
+    'echo $PSW | docker login -u $USR --password-stdin $REGISTRY',
+    'buildah bud -t x .',
+    '/kaniko/executor --destination=$IMG --context=dir://.',
+    'docker buildx build --push --sbom=true -t a/b:c .',
+    'eval "$(cmd)"',
+    'docker $(echo build) .',
+  ),
 );
-const groovyString = fc.oneof(command.map((c) => `"${c}"`), command.map((c) => `'${c}'`), command.map((c) => `"""\n${c}\n"""`), command.map((c) => `'''${c}'''`));
+const groovyString = fc.oneof(
+  command.map((c) => `"${c}"`),
+  command.map((c) => `'${c}'`),
+  command.map((c) => `"""\n${c}\n"""`),
+  command.map((c) => `'''${c}'''`),
+);
 
 /** Jenkinsfiles from the declarative and scripted grammars, blocks nested to `depth`. */
 const jenkinsBlock: fc.Arbitrary<string> = fc.letrec<{ block: string }>((tie) => ({
@@ -45,16 +65,48 @@ const jenkinsBlock: fc.Arbitrary<string> = fc.letrec<{ block: string }>((tie) =>
     { depthSize: 'small', withCrossShrink: true },
     groovyString.map((s) => `sh ${s}`),
     groovyString.map((s) => `sh script: ${s}, returnStdout: true`),
-    fc.constantFrom('def img = docker.build("app:${env.BUILD_NUMBER}", "-f Dockerfile .")', 'img.push()', 'img.push("latest")', 'env.TAG = "1.0"', 'REGISTRY = "r.example"', "string(name: 'VERSION', defaultValue: '1.0')"),
-    fc.tuple(fc.constantFrom('stage("Build")', "stage('x')", 'steps', 'script', 'environment', 'parameters', "docker.withRegistry('https://r.example', 'creds')", 'node', 'withCredentials([usernamePassword(credentialsId: "c")])', 'stages', 'pipeline'), fc.array(tie('block'), { maxLength: 4 })).map(
-      ([head, body]) => `${head} {\n${body.join('\n')}\n}`,
+    fc.constantFrom(
+      'def img = docker.build("app:${env.BUILD_NUMBER}", "-f Dockerfile .")',
+      'img.push()',
+      'img.push("latest")',
+      'env.TAG = "1.0"',
+      'REGISTRY = "r.example"',
+      "string(name: 'VERSION', defaultValue: '1.0')",
     ),
+    fc
+      .tuple(
+        fc.constantFrom(
+          'stage("Build")',
+          "stage('x')",
+          'steps',
+          'script',
+          'environment',
+          'parameters',
+          "docker.withRegistry('https://r.example', 'creds')",
+          'node',
+          'withCredentials([usernamePassword(credentialsId: "c")])',
+          'stages',
+          'pipeline',
+        ),
+        fc.array(tie('block'), { maxLength: 4 }),
+      )
+      .map(([head, body]) => `${head} {\n${body.join('\n')}\n}`),
   ),
 })).block;
 
-const teamcity: fc.Arbitrary<string> = fc.array(fc.oneof(command.map((c) => `script { scriptContent = """\n${c}\n""" }`), image.map((i) => `dockerCommand { commandType = build { source = file { path = "Dockerfile" }\n namesAndTags = "${i}" } }`), image.map((i) => `dockerCommand { commandType = push { namesAndTags = "${i}" } }`)), { maxLength: 5 }).map(
-  (steps) => `import jetbrains.buildServer.configs.kotlin.*\nversion = "2024.03"\nproject { buildType(Build) }\nobject Build : BuildType({\n  name = "Build"\n  params { param("env.REG", "r.example") }\n  steps {\n${steps.join('\n')}\n  }\n  features { dockerSupport { loginToRegistry = on { dockerRegistryId = "PROJECT_EXT_1" } } }\n})\n`,
-);
+const teamcity: fc.Arbitrary<string> = fc
+  .array(
+    fc.oneof(
+      command.map((c) => `script { scriptContent = """\n${c}\n""" }`),
+      image.map((i) => `dockerCommand { commandType = build { source = file { path = "Dockerfile" }\n namesAndTags = "${i}" } }`),
+      image.map((i) => `dockerCommand { commandType = push { namesAndTags = "${i}" } }`),
+    ),
+    { maxLength: 5 },
+  )
+  .map(
+    (steps) =>
+      `import jetbrains.buildServer.configs.kotlin.*\nversion = "2024.03"\nproject { buildType(Build) }\nobject Build : BuildType({\n  name = "Build"\n  params { param("env.REG", "r.example") }\n  steps {\n${steps.join('\n')}\n  }\n  features { dockerSupport { loginToRegistry = on { dockerRegistryId = "PROJECT_EXT_1" } } }\n})\n`,
+  );
 
 const githubWorkflow = fc.record({
   name: fc.constant('release'),
@@ -66,9 +118,16 @@ const githubWorkflow = fc.record({
       steps: fc.array(
         fc.oneof(
           command.map((run) => ({ run })),
-          image.map((tags) => ({ uses: 'docker/build-push-action@v5', with: { push: '${{ github.event_name != \'pull_request\' }}', tags, file: 'Dockerfile' } })),
+          image.map((tags) => ({
+            uses: 'docker/build-push-action@v5',
+            with: { push: "${{ github.event_name != 'pull_request' }}", tags, file: 'Dockerfile' },
+          })),
           fc.constant({ uses: 'docker/metadata-action@v5', id: 'meta', with: { images: 'ghcr.io/o/r\nname=x,enable=true' } }),
-          fc.constant({ uses: 'aquasecurity/trivy-action@master', with: { 'image-ref': '${{ steps.meta.outputs.tags }}', 'exit-code': '1' }, 'continue-on-error': true }),
+          fc.constant({
+            uses: 'aquasecurity/trivy-action@master',
+            with: { 'image-ref': '${{ steps.meta.outputs.tags }}', 'exit-code': '1' },
+            'continue-on-error': true,
+          }),
         ),
         { maxLength: 5 },
       ),
@@ -80,19 +139,69 @@ const gitlabCi = fc.record({
   variables: fc.record({ IMAGE: fc.constant('$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA') }),
   stages: fc.constant(['build', 'scan']),
   '.template': fc.record({ image: fc.constant('docker:24'), services: fc.constant(['docker:24-dind']) }),
-  build: fc.record({ stage: fc.constant('build'), extends: fc.constantFrom('.template', ['.template', '.missing']), script: fc.array(command, { maxLength: 4 }), rules: fc.constant([{ if: '$CI_COMMIT_BRANCH == "main"' }]) }),
+  build: fc.record({
+    stage: fc.constant('build'),
+    extends: fc.constantFrom('.template', ['.template', '.missing']),
+    script: fc.array(command, { maxLength: 4 }),
+    rules: fc.constant([{ if: '$CI_COMMIT_BRANCH == "main"' }]),
+  }),
   include: fc.constantFrom([{ local: 'ci/templates.yml' }], 'ci/templates.yml', [{ project: 'o/r', file: 'x.yml' }]),
 });
 
-const yamlTokens = ['&a ', '*a', '<<: *a\n', '!reference [.t, script]', '${{ ', ' }}', '- ', ': ', '|\n  ', '>-\n  ', 'on:', 'jobs:', 'steps:', 'run: ', 'uses: '];
-const braceTokens = ['{', '}', '(', ')', '"""', "'''", '${', '"', "'", '//', '/*', '*/', '\\', 'sh ', 'docker.build(', '.push()', 'def ', '=', ';', 'stage(', 'steps {'];
+const yamlTokens = [
+  '&a ',
+  '*a',
+  '<<: *a\n',
+  '!reference [.t, script]',
+  '${{ ',
+  ' }}',
+  '- ',
+  ': ',
+  '|\n  ',
+  '>-\n  ',
+  'on:',
+  'jobs:',
+  'steps:',
+  'run: ',
+  'uses: ',
+];
+const braceTokens = [
+  '{',
+  '}',
+  '(',
+  ')',
+  '"""',
+  "'''",
+  '${',
+  '"',
+  "'",
+  '//',
+  '/*',
+  '*/',
+  '\\',
+  'sh ',
+  'docker.build(',
+  '.push()',
+  'def ',
+  '=',
+  ';',
+  'stage(',
+  'steps {',
+];
 
 const pipelinesOf = (seeds: string[], generated: fc.Arbitrary<string>, tokens: string[]): fc.Arbitrary<string> =>
   mutatedText(fc.oneof(generated, ...(seeds.length > 0 ? [fc.constantFrom(...seeds)] : [])), { tokens, others: seeds });
 
 const yamlPipelinesOf = (seeds: string[], generated: fc.Arbitrary<unknown>): fc.Arbitrary<string> =>
   // damaged values are written as JSON (which is YAML): the yaml package's own writer recurses on deep nesting
-  fc.oneof(pipelinesOf(seeds, generated.map((value) => stringify(value)), yamlTokens), mutatedJson(generated).map((value) => JSON.stringify(value) ?? ''));
+  fc.oneof(
+    pipelinesOf(
+      seeds,
+      generated.map((value) => stringify(value)),
+      yamlTokens,
+    ),
+    mutatedJson(generated).map((value) => JSON.stringify(value) ?? ''),
+  );
 
 describe('fuzz: CI pipelines', () => {
   const seeds = repositoryPipelines();

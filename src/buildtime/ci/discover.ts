@@ -188,7 +188,10 @@ export async function discoverPipelines(root: string, options: DiscoverOptions =
     const text = texts.get(entry.file);
     if (text === undefined) continue;
     const repositoryDir = path.join(root, entry.repository);
-    const parseOptions: ParseOptions = { readFile: (p) => readRepositoryFile(repositoryDir, p, maxFileBytes, diagnostics), gitlabProject: options.gitlabProject?.(entry.repository) };
+    const parseOptions: ParseOptions = {
+      readFile: (p) => readRepositoryFile(repositoryDir, p, maxFileBytes, diagnostics),
+      gitlabProject: options.gitlabProject?.(entry.repository),
+    };
     const group = entry.group === undefined ? undefined : connections.get(entry.group);
     if (group !== undefined) parseOptions.registryConnections = group;
     try {

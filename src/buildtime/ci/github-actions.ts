@@ -104,7 +104,14 @@ class WorkflowReader {
     this.builder.add(draft, ctx.label, undefined, ctx.stepId === undefined ? {} : { id: ctx.stepId });
   }
 
-  private security(ctx: StepContext, securityKind: SecurityStepKind, tool: string, image: CiValue | undefined, gating: boolean | undefined, target?: CiValue): void {
+  private security(
+    ctx: StepContext,
+    securityKind: SecurityStepKind,
+    tool: string,
+    image: CiValue | undefined,
+    gating: boolean | undefined,
+    target?: CiValue,
+  ): void {
     const step: StepDraft = { kind: 'security', line: ctx.line, securityKind, tool, image, gating: gatingWith(gating, ctx) };
     if (target !== undefined) step.target = target;
     this.add(ctx, step);
@@ -179,7 +186,8 @@ class WorkflowReader {
         const digest = input('subject-digest');
         const image = name === undefined ? undefined : digest === undefined ? name : concatValues([name, literal('@'), digest]);
         const predicate = input('predicate-type')?.resolved ?? '';
-        const kind: SecurityStepKind = action === 'actions/attest-build-provenance' || predicate.startsWith('https://slsa.dev/provenance') ? 'provenance' : 'attest';
+        const kind: SecurityStepKind =
+          action === 'actions/attest-build-provenance' || predicate.startsWith('https://slsa.dev/provenance') ? 'provenance' : 'attest';
         this.security(ctx, kind, 'github-attestations', image, undefined, image === undefined ? path(input('subject-path')) : undefined);
         return;
       }
@@ -196,7 +204,14 @@ class WorkflowReader {
       case 'hadolint/hadolint-action': {
         const noFail = bool(get(inputs, 'no-fail'));
         const threshold = input('failure-threshold')?.resolved;
-        this.security(ctx, 'dockerfile-lint', 'hadolint', undefined, noFail === true || threshold === 'none' ? false : true, path(input('dockerfile') ?? literal('Dockerfile')));
+        this.security(
+          ctx,
+          'dockerfile-lint',
+          'hadolint',
+          undefined,
+          noFail === true || threshold === 'none' ? false : true,
+          path(input('dockerfile') ?? literal('Dockerfile')),
+        );
         return;
       }
       default:
@@ -313,9 +328,17 @@ function gatingWith(gating: boolean | undefined, ctx: StepContext): boolean | un
 /** The image names of metadata-action's `images` input: one per line, plain or `name=<image>,enable=…` (disabled ones left out). */
 export function metadataImageNames(raw: string): string[] {
   const names: string[] = [];
-  for (const line of raw.split('\n').map((l) => l.trim()).filter(Boolean)) {
+  for (const line of raw
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)) {
     if (!line.includes('name=')) {
-      pushAll(names, listItems(line).map((item) => item.trim()).filter(Boolean));
+      pushAll(
+        names,
+        listItems(line)
+          .map((item) => item.trim())
+          .filter(Boolean),
+      );
       continue;
     }
     const attributes = new Map(listItems(line).map((pair) => [pair.slice(0, pair.indexOf('=')).trim(), pair.slice(pair.indexOf('=') + 1).trim()]));

@@ -46,9 +46,35 @@ function predefinedVariables(project: GitlabProject | undefined): Map<string, st
   return values;
 }
 
-const keywords = new Set(['image', 'services', 'stages', 'types', 'before_script', 'after_script', 'variables', 'cache', 'include', 'default', 'workflow', 'spec']);
+const keywords = new Set([
+  'image',
+  'services',
+  'stages',
+  'types',
+  'before_script',
+  'after_script',
+  'variables',
+  'cache',
+  'include',
+  'default',
+  'workflow',
+  'spec',
+]);
 const defaultStages = ['.pre', 'build', 'test', 'deploy', '.post'];
-const defaultable = ['image', 'services', 'before_script', 'after_script', 'cache', 'tags', 'retry', 'timeout', 'interruptible', 'artifacts', 'hooks', 'id_tokens'];
+const defaultable = [
+  'image',
+  'services',
+  'before_script',
+  'after_script',
+  'cache',
+  'tags',
+  'retry',
+  'timeout',
+  'interruptible',
+  'artifacts',
+  'hooks',
+  'id_tokens',
+];
 const workspaceVars = ['CI_PROJECT_DIR'];
 const maxIncludes = 150;
 
@@ -95,8 +121,11 @@ class GitlabReader {
     let base: YNode | undefined;
     for (const include of items(get(doc, 'include'))) {
       const local = include.kind === 'scalar' ? text(include) : text(get(include, 'local'));
-      if (local === undefined || /^[a-z]+:\/\//i.test(local) || include.kind === 'map' && get(include, 'local') === undefined) {
-        const kind = include.kind === 'map' ? ([...include.entries.keys()].find((k) => ['project', 'remote', 'template', 'component'].includes(k)) ?? 'include') : 'remote';
+      if (local === undefined || /^[a-z]+:\/\//i.test(local) || (include.kind === 'map' && get(include, 'local') === undefined)) {
+        const kind =
+          include.kind === 'map'
+            ? ([...include.entries.keys()].find((k) => ['project', 'remote', 'template', 'component'].includes(k)) ?? 'include')
+            : 'remote';
         this.builder.diagnostics.push(`${file}: line ${include.line}: ${kind} include is not read (only local files are)`);
         continue;
       }
@@ -182,7 +211,8 @@ class GitlabReader {
     const entries = new Map(job.entries);
     for (const key of defaultable) {
       if (entries.has(key) || (allowed !== undefined && !allowed.has(key))) continue;
-      const value = get(defaults, key) ?? (key === 'image' || key === 'services' || key === 'before_script' || key === 'after_script' ? get(this.root, key) : undefined);
+      const value =
+        get(defaults, key) ?? (key === 'image' || key === 'services' || key === 'before_script' || key === 'after_script' ? get(this.root, key) : undefined);
       if (value !== undefined) entries.set(key, value);
     }
     return { ...job, entries };

@@ -178,4 +178,3 @@ function identPath(tokens: readonly Token[], k: number): Token[] {
   }
   return path;
 }
-

@@ -118,7 +118,14 @@ function closeOf(tokens: readonly Token[], open: number): number {
   return close < 0 ? tokens.length : close;
 }
 
-function defaultOf(kind: JenkinsParameterKind, args: readonly Token[][], name: string, line: number, ctx: ExprContext, diagnostics: string[]): CiValue | undefined {
+function defaultOf(
+  kind: JenkinsParameterKind,
+  args: readonly Token[][],
+  name: string,
+  line: number,
+  ctx: ExprContext,
+  diagnostics: string[],
+): CiValue | undefined {
   switch (kind) {
     case 'password':
     case 'other':

@@ -108,7 +108,8 @@ class JenkinsReader {
         const text = stringText(token);
         const index = head.indexOf(token);
         const key = head[index - 2];
-        if (text !== undefined && key?.kind === 'ident' && /[vV]ariable$/.test(key.text) && isPunct(head[index - 1], ':')) ctx.scope.set(text, { kind: 'unknown' });
+        if (text !== undefined && key?.kind === 'ident' && /[vV]ariable$/.test(key.text) && isPunct(head[index - 1], ':'))
+          ctx.scope.set(text, { kind: 'unknown' });
       }
     } else if (name === 'catchError' || name === 'warnError') {
       const result = args.length > 0 ? namedArg(args, 'buildResult') : undefined;
@@ -168,7 +169,8 @@ class JenkinsReader {
     if (nameToken?.kind !== 'ident' || !isPunct(tokens[k + 1], '=')) return false;
     const rhs = tokens.slice(k + 2);
     const value = expressionValue(rhs, this.expr(ctx));
-    const binding: Binding = value === undefined ? { kind: 'unknown' } : { kind: 'value', resolved: value.resolved, unknowns: value.unknowns, ...assumedField(value) };
+    const binding: Binding =
+      value === undefined ? { kind: 'unknown' } : { kind: 'value', resolved: value.resolved, unknowns: value.unknowns, ...assumedField(value) };
     // `def` is local to its block; a bare assignment or `env.X` is global from here on
     const scope = env && where === 'env-block' ? ctx.scope : k > 0 && isIdent(tokens[0], 'def') ? ctx.scope : this.root;
     scope.set(nameToken.text, binding, env ? 'env' : 'lang');
@@ -264,10 +266,17 @@ class JenkinsReader {
     const registry = ctx.registry;
     if (registry === undefined || registry.resolved === dockerHub || name.resolved.startsWith(registry.resolved)) return name;
     if (name.resolved.startsWith('$') && registry.unknowns.length === 0) {
-      this.builder.diagnostics.push(`line ${line}: ${name.raw} inside withRegistry(${registry.raw}): whether the name already starts with ${registry.resolved} is unknown; recorded as written`);
+      this.builder.diagnostics.push(
+        `line ${line}: ${name.raw} inside withRegistry(${registry.raw}): whether the name already starts with ${registry.resolved} is unknown; recorded as written`,
+      );
       return name;
     }
-    return { raw: name.raw, resolved: `${registry.resolved}/${name.resolved}`, unknowns: unique([...registry.unknowns, ...name.unknowns]), ...assumedField(registry, name) };
+    return {
+      raw: name.raw,
+      resolved: `${registry.resolved}/${name.resolved}`,
+      unknowns: unique([...registry.unknowns, ...name.unknowns]),
+      ...assumedField(registry, name),
+    };
   }
 
   /**

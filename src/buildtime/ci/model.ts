@@ -40,17 +40,7 @@ export interface CiLocation {
 }
 
 export type BuildTool =
-  | 'docker'
-  | 'docker-buildx'
-  | 'docker-pipeline'
-  | 'build-push-action'
-  | 'buildah'
-  | 'kaniko'
-  | 'podman'
-  | 'teamcity-docker'
-  | 'jib'
-  | 'crane'
-  | 'other';
+  'docker' | 'docker-buildx' | 'docker-pipeline' | 'build-push-action' | 'buildah' | 'kaniko' | 'podman' | 'teamcity-docker' | 'jib' | 'crane' | 'other';
 
 export interface ImageBuildStep {
   kind: 'build';

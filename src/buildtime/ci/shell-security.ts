@@ -35,15 +35,81 @@ function exitCodeGates(value: CiValue | undefined): boolean | undefined {
 const sbomFormats = /^(cyclonedx|spdx|spdx-json|github)$/i;
 
 const trivyValued = new Set([
-  '--exit-code', '--severity', '-s', '--format', '-f', '--output', '-o', '--timeout', '--ignorefile', '--cache-dir',
-  '--scanners', '--vuln-type', '--pkg-types', '--input', '-i', '--platform', '--template', '-t', '--db-repository',
-  '--config', '-c', '--ignore-policy', '--image-src', '--username', '--password', '--registry-token', '--docker-host',
-  '--sbom-sources', '--rekor-url', '--vex', '--skip-dirs', '--skip-files', '--file-patterns', '--compliance',
-  '--parallel', '--java-db-repository', '--checks-bundle-repository', '--cache-backend', '--cache-ttl', '--exit-on-eol',
-  '--license-confidence-level', '--server', '--token', '--token-header', '--custom-headers', '--podman-host',
-  '--image-config-scanners', '--secret-config', '--output-plugin-arg', '--distro', '--detection-priority',
+  '--exit-code',
+  '--severity',
+  '-s',
+  '--format',
+  '-f',
+  '--output',
+  '-o',
+  '--timeout',
+  '--ignorefile',
+  '--cache-dir',
+  '--scanners',
+  '--vuln-type',
+  '--pkg-types',
+  '--input',
+  '-i',
+  '--platform',
+  '--template',
+  '-t',
+  '--db-repository',
+  '--config',
+  '-c',
+  '--ignore-policy',
+  '--image-src',
+  '--username',
+  '--password',
+  '--registry-token',
+  '--docker-host',
+  '--sbom-sources',
+  '--rekor-url',
+  '--vex',
+  '--skip-dirs',
+  '--skip-files',
+  '--file-patterns',
+  '--compliance',
+  '--parallel',
+  '--java-db-repository',
+  '--checks-bundle-repository',
+  '--cache-backend',
+  '--cache-ttl',
+  '--exit-on-eol',
+  '--license-confidence-level',
+  '--server',
+  '--token',
+  '--token-header',
+  '--custom-headers',
+  '--podman-host',
+  '--image-config-scanners',
+  '--secret-config',
+  '--output-plugin-arg',
+  '--distro',
+  '--detection-priority',
 ]);
-const trivySubcommands = new Set(['image', 'i', 'sbom', 'config', 'conf', 'fs', 'filesystem', 'rootfs', 'repo', 'repository', 'k8s', 'kubernetes', 'vm', 'server', 'client', 'plugin', 'module', 'clean', 'version', 'convert', 'registry']);
+const trivySubcommands = new Set([
+  'image',
+  'i',
+  'sbom',
+  'config',
+  'conf',
+  'fs',
+  'filesystem',
+  'rootfs',
+  'repo',
+  'repository',
+  'k8s',
+  'kubernetes',
+  'vm',
+  'server',
+  'client',
+  'plugin',
+  'module',
+  'clean',
+  'version',
+  'convert',
+  'registry',
+]);
 
 /** `trivy image …`, `trivy sbom FILE` (a vulnerability scan of an SBOM), `trivy config` (misconfiguration). */
 export function trivy(args: CiValue[], ctx: ToolContext): StepDraft[] {
@@ -85,8 +151,25 @@ function anchoreSource(source: CiValue | undefined, ctx: ToolContext): { image?:
 }
 
 const grypeValued = new Set([
-  '-o', '--output', '--file', '--fail-on', '-f', '-c', '--config', '--scope', '-s', '--platform', '--exclude', '-e',
-  '--name', '--distro', '--vex', '--sort-by', '-t', '--template', '--from',
+  '-o',
+  '--output',
+  '--file',
+  '--fail-on',
+  '-f',
+  '-c',
+  '--config',
+  '--scope',
+  '-s',
+  '--platform',
+  '--exclude',
+  '-e',
+  '--name',
+  '--distro',
+  '--vex',
+  '--sort-by',
+  '-t',
+  '--template',
+  '--from',
 ]);
 
 /** `grype IMAGE [--fail-on SEVERITY]`. */
@@ -99,8 +182,23 @@ export function grype(args: CiValue[], ctx: ToolContext): StepDraft[] {
 }
 
 const syftValued = new Set([
-  '-o', '--output', '--file', '-c', '--config', '--scope', '-s', '--platform', '--exclude', '--name', '--source-name',
-  '--source-version', '--base-path', '--select-catalogers', '--from', '--key', '-k',
+  '-o',
+  '--output',
+  '--file',
+  '-c',
+  '--config',
+  '--scope',
+  '-s',
+  '--platform',
+  '--exclude',
+  '--name',
+  '--source-name',
+  '--source-version',
+  '--base-path',
+  '--select-catalogers',
+  '--from',
+  '--key',
+  '-k',
 ]);
 
 /** `syft [scan|packages] SOURCE` (an SBOM), `syft attest` (an SBOM attestation). */
@@ -119,8 +217,23 @@ export function syft(args: CiValue[], ctx: ToolContext): StepDraft[] {
 }
 
 const scoutValued = new Set([
-  '--only-severity', '--format', '--output', '-o', '--platform', '--type', '--only-package-type', '--only-cve-id', '--org',
-  '--env', '--ref', '--vex-location', '--vex-author', '--epss-score', '--epss-percentile', '--only-policy', '--only-base',
+  '--only-severity',
+  '--format',
+  '--output',
+  '-o',
+  '--platform',
+  '--type',
+  '--only-package-type',
+  '--only-cve-id',
+  '--org',
+  '--env',
+  '--ref',
+  '--vex-location',
+  '--vex-author',
+  '--epss-score',
+  '--epss-percentile',
+  '--only-policy',
+  '--only-base',
 ]);
 const scoutImagePrefixes = ['image://', 'local://', 'registry://'];
 
@@ -140,7 +253,21 @@ export function dockerScoutCves(args: CiValue[], ctx: ToolContext): StepDraft[] 
   return [security(ctx, 'scan', 'docker-scout', image, hasFlag(parsed, '--exit-code', '-e'), target)];
 }
 
-const snykValued = new Set(['--file', '--severity-threshold', '--org', '--project-name', '--policy-path', '--platform', '--username', '--password', '--json-file-output', '--sarif-file-output', '--tags', '--project-tags', '--target-reference']);
+const snykValued = new Set([
+  '--file',
+  '--severity-threshold',
+  '--org',
+  '--project-name',
+  '--policy-path',
+  '--platform',
+  '--username',
+  '--password',
+  '--json-file-output',
+  '--sarif-file-output',
+  '--tags',
+  '--project-tags',
+  '--target-reference',
+]);
 
 /** `snyk container test IMAGE` fails on findings by default; `snyk container monitor` never does. */
 export function snyk(args: CiValue[], ctx: ToolContext): StepDraft[] {
@@ -152,8 +279,23 @@ export function snyk(args: CiValue[], ctx: ToolContext): StepDraft[] {
 }
 
 const shipshapeValued = new Set([
-  '--exit-code', '-f', '--format', '-o', '--output', '-s', '--severity', '--base-layers', '--scanners', '--secret-config',
-  '--dockerfile', '--ignorefile', '--vex', '--db', '--max-db-age', '--platform', '--cache-dir',
+  '--exit-code',
+  '-f',
+  '--format',
+  '-o',
+  '--output',
+  '-s',
+  '--severity',
+  '--base-layers',
+  '--scanners',
+  '--secret-config',
+  '--dockerfile',
+  '--ignorefile',
+  '--vex',
+  '--db',
+  '--max-db-age',
+  '--platform',
+  '--cache-dir',
 ]);
 
 /** `shipshape scan image IMAGE --exit-code N`. */
@@ -165,24 +307,86 @@ export function shipshape(args: CiValue[], ctx: ToolContext): StepDraft[] {
   return [security(ctx, 'scan', 'shipshape', image, exitCodeGates(lastOption(parsed, '--exit-code')))];
 }
 
-const dockleValued = new Set(['--exit-code', '-c', '--exit-level', '-l', '--format', '-f', '--output', '-o', '--ignore', '-i', '--accept-key', '-ak', '--accept-file', '-af', '--accept-file-extension', '-ae', '--timeout', '-t', '--input', '--username', '--password', '--authurl', '--cache-dir']);
+const dockleValued = new Set([
+  '--exit-code',
+  '-c',
+  '--exit-level',
+  '-l',
+  '--format',
+  '-f',
+  '--output',
+  '-o',
+  '--ignore',
+  '-i',
+  '--accept-key',
+  '-ak',
+  '--accept-file',
+  '-af',
+  '--accept-file-extension',
+  '-ae',
+  '--timeout',
+  '-t',
+  '--input',
+  '--username',
+  '--password',
+  '--authurl',
+  '--cache-dir',
+]);
 
 /** `dockle [--exit-code N] IMAGE`: image configuration checks. */
 export function dockle(args: CiValue[], ctx: ToolContext): StepDraft[] {
   const parsed = parseArgs(args, dockleValued);
   const input = lastOption(parsed, '--input');
   const image = input === undefined ? singlePositional(parsed.positionals, 'dockle', ctx) : undefined;
-  return [security(ctx, 'scan', 'dockle', image, exitCodeGates(lastOption(parsed, '--exit-code', '-c')), input === undefined ? undefined : repoPath(input, ctx))];
+  return [
+    security(ctx, 'scan', 'dockle', image, exitCodeGates(lastOption(parsed, '--exit-code', '-c')), input === undefined ? undefined : repoPath(input, ctx)),
+  ];
 }
 
 const cosignValued = new Set([
-  '--key', '-a', '--annotations', '--certificate', '--certificate-chain', '--predicate', '--type', '--certificate-identity',
-  '--certificate-oidc-issuer', '--certificate-identity-regexp', '--certificate-oidc-issuer-regexp', '--output-file',
-  '--output-signature', '--output-certificate', '--rekor-url', '--fulcio-url', '--identity-token', '--oidc-issuer',
-  '--oidc-client-id', '--oidc-client-secret-file', '--registry-username', '--registry-password', '--signing-config',
-  '--bundle', '--policy', '--attachment', '--payload', '--slot', '--timeout', '-t', '--trusted-root', '--ca-roots',
-  '--ca-intermediates', '--signature-digest-algorithm', '--timestamp-server-url', '--oidc-provider', '--registry-token',
-  '--attachment-tag-prefix', '--output', '-o', '--local-image', '--sbom', '--input-format',
+  '--key',
+  '-a',
+  '--annotations',
+  '--certificate',
+  '--certificate-chain',
+  '--predicate',
+  '--type',
+  '--certificate-identity',
+  '--certificate-oidc-issuer',
+  '--certificate-identity-regexp',
+  '--certificate-oidc-issuer-regexp',
+  '--output-file',
+  '--output-signature',
+  '--output-certificate',
+  '--rekor-url',
+  '--fulcio-url',
+  '--identity-token',
+  '--oidc-issuer',
+  '--oidc-client-id',
+  '--oidc-client-secret-file',
+  '--registry-username',
+  '--registry-password',
+  '--signing-config',
+  '--bundle',
+  '--policy',
+  '--attachment',
+  '--payload',
+  '--slot',
+  '--timeout',
+  '-t',
+  '--trusted-root',
+  '--ca-roots',
+  '--ca-intermediates',
+  '--signature-digest-algorithm',
+  '--timestamp-server-url',
+  '--oidc-provider',
+  '--registry-token',
+  '--attachment-tag-prefix',
+  '--output',
+  '-o',
+  '--local-image',
+  '--sbom',
+  '--input-format',
 ]);
 const provenanceTypes = /^(slsaprovenance(02|1)?|https:\/\/slsa\.dev\/provenance\/.*)$/i;
 
@@ -206,7 +410,24 @@ export function cosign(args: CiValue[], ctx: ToolContext): StepDraft[] {
   }
 }
 
-const notationValued = new Set(['--key', '-k', '--signature-format', '-u', '--username', '-p', '--password', '--plugin-config', '--expiry', '-e', '--timestamp-url', '--timestamp-root-cert', '--id', '--plugin', '--user-metadata', '-m']);
+const notationValued = new Set([
+  '--key',
+  '-k',
+  '--signature-format',
+  '-u',
+  '--username',
+  '-p',
+  '--password',
+  '--plugin-config',
+  '--expiry',
+  '-e',
+  '--timestamp-url',
+  '--timestamp-root-cert',
+  '--id',
+  '--plugin',
+  '--user-metadata',
+  '-m',
+]);
 
 /** `notation sign|verify IMAGE`. */
 export function notation(args: CiValue[], ctx: ToolContext): StepDraft[] {
@@ -218,13 +439,29 @@ export function notation(args: CiValue[], ctx: ToolContext): StepDraft[] {
   return [];
 }
 
-const hadolintValued = new Set(['-c', '--config', '-t', '--failure-threshold', '-f', '--format', '--ignore', '--trusted-registry', '--require-label', '--file-path-in-report', '--error', '--warning', '--info', '--style']);
+const hadolintValued = new Set([
+  '-c',
+  '--config',
+  '-t',
+  '--failure-threshold',
+  '-f',
+  '--format',
+  '--ignore',
+  '--trusted-registry',
+  '--require-label',
+  '--file-path-in-report',
+  '--error',
+  '--warning',
+  '--info',
+  '--style',
+]);
 
 /** `hadolint [opts] Dockerfile…` (or `-` with `< Dockerfile`): fails on warnings unless `--no-fail`. */
 export function hadolint(args: CiValue[], ctx: ToolContext): StepDraft[] {
   const parsed = parseArgs(args, hadolintValued);
   const threshold = lastOption(parsed, '-t', '--failure-threshold');
-  const gating = hasFlag(parsed, '--no-fail') || threshold?.resolved === 'none' ? false : threshold !== undefined && threshold.unknowns.length > 0 ? undefined : true;
+  const gating =
+    hasFlag(parsed, '--no-fail') || threshold?.resolved === 'none' ? false : threshold !== undefined && threshold.unknowns.length > 0 ? undefined : true;
   const files = parsed.positionals.filter((p) => p.resolved !== '-');
   if (files.length === 0) {
     const target = ctx.stdin === undefined ? undefined : repoPath(ctx.stdin, ctx);
@@ -258,4 +495,3 @@ export function buildxAttestations(options: Map<string, CiValue[]>, image: CiVal
   if (provenance) steps.push(security(ctx, 'provenance', 'buildkit', image, undefined));
   return steps;
 }
-

@@ -66,11 +66,47 @@ export function isKnownProgram(name: string): boolean {
 const dockerGlobalValued = new Set(['-H', '--host', '-c', '--context', '--config', '-l', '--log-level', '--tlscacert', '--tlscert', '--tlskey']);
 
 const buildValued = new Set([
-  '-t', '--tag', '-f', '--file', '--build-arg', '--label', '--target', '--platform', '--cache-from', '--cache-to', '--secret',
-  '--ssh', '--network', '-o', '--output', '--progress', '--iidfile', '--metadata-file', '--add-host', '--builder',
-  '--provenance', '--sbom', '--attest', '--shm-size', '--ulimit', '-m', '--memory', '--memory-swap', '--cpu-shares',
-  '-c', '--cpu-period', '--cpu-quota', '--cpuset-cpus', '--cpuset-mems', '--cgroup-parent', '--isolation', '--annotation',
-  '--allow', '--build-context', '--call', '--security-opt',
+  '-t',
+  '--tag',
+  '-f',
+  '--file',
+  '--build-arg',
+  '--label',
+  '--target',
+  '--platform',
+  '--cache-from',
+  '--cache-to',
+  '--secret',
+  '--ssh',
+  '--network',
+  '-o',
+  '--output',
+  '--progress',
+  '--iidfile',
+  '--metadata-file',
+  '--add-host',
+  '--builder',
+  '--provenance',
+  '--sbom',
+  '--attest',
+  '--shm-size',
+  '--ulimit',
+  '-m',
+  '--memory',
+  '--memory-swap',
+  '--cpu-shares',
+  '-c',
+  '--cpu-period',
+  '--cpu-quota',
+  '--cpuset-cpus',
+  '--cpuset-mems',
+  '--cgroup-parent',
+  '--isolation',
+  '--annotation',
+  '--allow',
+  '--build-context',
+  '--call',
+  '--security-opt',
 ]);
 
 const loginValued = new Set(['-u', '--username', '-p', '--password', '--authfile', '--cert-dir', '--secret']);
@@ -123,7 +159,8 @@ function dockerBuild(tool: BuildTool, args: CiValue[], ctx: ToolContext): StepDr
   const pushes = hasFlag(parsed, '--push') || outputs.some((o) => /(^|,)type=registry(,|$)/.test(o.resolved) || /(^|,)push=true(,|$)/.test(o.resolved));
   const contextArg = parsed.positionals[0];
   if (contextArg === undefined) ctx.diagnostics.push(`line ${ctx.line}: ${tool === 'docker' ? 'docker build' : 'docker buildx build'} without a build context`);
-  if (parsed.positionals.length > 1) ctx.diagnostics.push(`line ${ctx.line}: docker build with several operands (${parsed.positionals.map((p) => p.raw).join(' ')})`);
+  if (parsed.positionals.length > 1)
+    ctx.diagnostics.push(`line ${ctx.line}: docker build with several operands (${parsed.positionals.map((p) => p.raw).join(' ')})`);
   const context = contextArg === undefined ? ctx.cwd : contextArg.resolved === '-' ? contextArg : repoPath(contextArg, ctx);
   const file = lastOption(parsed, '-f', '--file');
   const dockerfile = file === undefined ? defaultDockerfile(context) : file.resolved === '-' ? file : repoPath(file, ctx);
@@ -132,7 +169,25 @@ function dockerBuild(tool: BuildTool, args: CiValue[], ctx: ToolContext): StepDr
   return steps;
 }
 
-const pushValued = new Set(['--platform', '--authfile', '--creds', '--cert-dir', '--digestfile', '-f', '--format', '--sign-by', '--compression-format', '--compression-level', '--retry', '--retry-delay', '--encryption-key', '--signature-policy', '--sign-passphrase-file', '--sign-by-sigstore', '--sign-by-sigstore-private-key']);
+const pushValued = new Set([
+  '--platform',
+  '--authfile',
+  '--creds',
+  '--cert-dir',
+  '--digestfile',
+  '-f',
+  '--format',
+  '--sign-by',
+  '--compression-format',
+  '--compression-level',
+  '--retry',
+  '--retry-delay',
+  '--encryption-key',
+  '--signature-policy',
+  '--sign-passphrase-file',
+  '--sign-by-sigstore',
+  '--sign-by-sigstore-private-key',
+]);
 
 /** `docker push IMAGE`, `podman push IMAGE [DEST]`, `buildah push IMAGE [DEST]`. */
 function pushCommand(tool: BuildTool, args: CiValue[], ctx: ToolContext): StepDraft[] {
@@ -170,10 +225,43 @@ function imagetoolsCreate(args: CiValue[], ctx: ToolContext): StepDraft[] {
 }
 
 const buildahBuildValued = new Set([
-  '-t', '--tag', '-f', '--file', '--build-arg', '--label', '--target', '--platform', '--format', '--isolation',
-  '--storage-driver', '--authfile', '--creds', '--cache-from', '--cache-to', '--network', '--secret', '--ssh', '--arch',
-  '--os', '--variant', '--jobs', '--manifest', '--iidfile', '--volume', '-v', '--build-context', '--cert-dir', '--sign-by',
-  '--annotation', '--runtime', '--timestamp', '--build-arg-file', '--env', '--pull', '--retry', '--retry-delay',
+  '-t',
+  '--tag',
+  '-f',
+  '--file',
+  '--build-arg',
+  '--label',
+  '--target',
+  '--platform',
+  '--format',
+  '--isolation',
+  '--storage-driver',
+  '--authfile',
+  '--creds',
+  '--cache-from',
+  '--cache-to',
+  '--network',
+  '--secret',
+  '--ssh',
+  '--arch',
+  '--os',
+  '--variant',
+  '--jobs',
+  '--manifest',
+  '--iidfile',
+  '--volume',
+  '-v',
+  '--build-context',
+  '--cert-dir',
+  '--sign-by',
+  '--annotation',
+  '--runtime',
+  '--timestamp',
+  '--build-arg-file',
+  '--env',
+  '--pull',
+  '--retry',
+  '--retry-delay',
 ]);
 
 /** `buildah bud|build`, `podman build`, and their push / tag / login. */
@@ -197,17 +285,50 @@ function buildahLike(tool: 'buildah' | 'podman', args: CiValue[], ctx: ToolConte
   if (sub === 'push' || (sub === 'image' && rest[0]?.resolved === 'push')) return pushCommand(tool, sub === 'image' ? rest.slice(1) : rest, ctx);
   if (sub === 'tag' || (sub === 'image' && rest[0]?.resolved === 'tag')) return tagCommand(sub === 'image' ? rest.slice(1) : rest, ctx);
   if (sub === 'login') return loginCommand(rest, ctx);
-  if (tool === 'podman' && (sub === 'run' || (sub === 'container' && rest[0]?.resolved === 'run'))) return containerRun(sub === 'run' ? rest : rest.slice(1), ctx);
+  if (tool === 'podman' && (sub === 'run' || (sub === 'container' && rest[0]?.resolved === 'run')))
+    return containerRun(sub === 'run' ? rest : rest.slice(1), ctx);
   return [];
 }
 
 const kanikoValued = new Set([
-  '--dockerfile', '-f', '--context', '-c', '--destination', '-d', '--build-arg', '--cache-repo', '--cache-dir', '--target',
-  '--digest-file', '--image-name-with-digest-file', '--image-name-tag-with-digest-file', '--oci-layout-path', '--tar-path',
-  '--label', '--custom-platform', '--registry-mirror', '--insecure-registry', '--skip-tls-verify-registry',
-  '--registry-certificate', '--verbosity', '-v', '--snapshot-mode', '--snapshotMode', '--kaniko-dir', '--git', '--ignore-path',
-  '--push-retry', '--image-fs-extract-retry', '--cache-ttl', '--registry-map', '--compression', '--compression-level',
-  '--log-format', '--log-timestamp', '--image-download-retry', '--credential-helpers',
+  '--dockerfile',
+  '-f',
+  '--context',
+  '-c',
+  '--destination',
+  '-d',
+  '--build-arg',
+  '--cache-repo',
+  '--cache-dir',
+  '--target',
+  '--digest-file',
+  '--image-name-with-digest-file',
+  '--image-name-tag-with-digest-file',
+  '--oci-layout-path',
+  '--tar-path',
+  '--label',
+  '--custom-platform',
+  '--registry-mirror',
+  '--insecure-registry',
+  '--skip-tls-verify-registry',
+  '--registry-certificate',
+  '--verbosity',
+  '-v',
+  '--snapshot-mode',
+  '--snapshotMode',
+  '--kaniko-dir',
+  '--git',
+  '--ignore-path',
+  '--push-retry',
+  '--image-fs-extract-retry',
+  '--cache-ttl',
+  '--registry-map',
+  '--compression',
+  '--compression-level',
+  '--log-format',
+  '--log-timestamp',
+  '--image-download-retry',
+  '--credential-helpers',
 ]);
 
 /** Kaniko `/kaniko/executor --context … --dockerfile … --destination …`: a build that pushes. */
@@ -215,7 +336,12 @@ function kaniko(args: CiValue[], ctx: ToolContext): StepDraft[] {
   const parsed = parseArgs(args, kanikoValued);
   const destinations = optionValues(parsed, '--destination', '-d');
   const contextArg = lastOption(parsed, '--context', '-c');
-  const context = contextArg === undefined ? ctx.cwd : /^[a-z0-9]+:\/\//.test(contextArg.resolved) && !contextArg.resolved.startsWith('dir://') ? contextArg : repoPath(stripPrefix(contextArg, 'dir://'), ctx);
+  const context =
+    contextArg === undefined
+      ? ctx.cwd
+      : /^[a-z0-9]+:\/\//.test(contextArg.resolved) && !contextArg.resolved.startsWith('dir://')
+        ? contextArg
+        : repoPath(stripPrefix(contextArg, 'dir://'), ctx);
   const file = lastOption(parsed, '--dockerfile', '-f');
   // kaniko reads --dockerfile relative to the working directory first, then to the context
   const dockerfile = repoPath(file ?? literal('Dockerfile'), ctx);
@@ -229,13 +355,46 @@ function kaniko(args: CiValue[], ctx: ToolContext): StepDraft[] {
 }
 
 const skopeoValued = new Set([
-  '--src-creds', '--dest-creds', '--src-authfile', '--dest-authfile', '--authfile', '-f', '--format', '--sign-by',
-  '--src-cert-dir', '--dest-cert-dir', '--retry-times', '--multi-arch', '--src-registry-token', '--dest-registry-token',
-  '--additional-tag', '--sign-passphrase-file', '--sign-by-sigstore', '--sign-by-sigstore-private-key',
-  '--dest-compress-format', '--dest-compress-level', '--encryption-key', '--decryption-key', '--image-parallel-copies',
-  '--src-daemon-host', '--dest-daemon-host', '--digestfile', '--policy', '--registries.d', '--tmpdir', '--command-timeout',
-  '--override-arch', '--override-os', '--override-variant', '--src-shared-blob-dir', '--dest-shared-blob-dir',
-  '-u', '--username', '-p', '--password', '--cert-dir',
+  '--src-creds',
+  '--dest-creds',
+  '--src-authfile',
+  '--dest-authfile',
+  '--authfile',
+  '-f',
+  '--format',
+  '--sign-by',
+  '--src-cert-dir',
+  '--dest-cert-dir',
+  '--retry-times',
+  '--multi-arch',
+  '--src-registry-token',
+  '--dest-registry-token',
+  '--additional-tag',
+  '--sign-passphrase-file',
+  '--sign-by-sigstore',
+  '--sign-by-sigstore-private-key',
+  '--dest-compress-format',
+  '--dest-compress-level',
+  '--encryption-key',
+  '--decryption-key',
+  '--image-parallel-copies',
+  '--src-daemon-host',
+  '--dest-daemon-host',
+  '--digestfile',
+  '--policy',
+  '--registries.d',
+  '--tmpdir',
+  '--command-timeout',
+  '--override-arch',
+  '--override-os',
+  '--override-variant',
+  '--src-shared-blob-dir',
+  '--dest-shared-blob-dir',
+  '-u',
+  '--username',
+  '-p',
+  '--password',
+  '--cert-dir',
 ]);
 const localTransports = ['docker-daemon:', 'containers-storage:'];
 /** Destinations of `podman push IMAGE DEST` / `skopeo copy` that are not a registry. */
@@ -281,12 +440,65 @@ function crane(args: CiValue[], ctx: ToolContext): StepDraft[] {
 }
 
 const runValued = new Set([
-  '-v', '--volume', '-e', '--env', '--env-file', '--name', '-w', '--workdir', '--entrypoint', '-u', '--user', '--network',
-  '--net', '-p', '--publish', '--mount', '--platform', '-m', '--memory', '--cpus', '--add-host', '--label', '-l',
-  '--volumes-from', '--pull', '--restart', '--security-opt', '--cap-add', '--cap-drop', '--device', '--tmpfs', '--ulimit',
-  '--log-driver', '--log-opt', '--hostname', '-h', '--dns', '--ipc', '--pid', '--shm-size', '--gpus', '--runtime',
-  '--stop-signal', '--stop-timeout', '--health-cmd', '--userns', '--cgroupns', '--label-file', '--group-add', '--expose',
-  '--link', '--memory-swap', '--cidfile', '-a', '--attach', '--isolation', '--uts', '--storage-opt', '--sysctl',
+  '-v',
+  '--volume',
+  '-e',
+  '--env',
+  '--env-file',
+  '--name',
+  '-w',
+  '--workdir',
+  '--entrypoint',
+  '-u',
+  '--user',
+  '--network',
+  '--net',
+  '-p',
+  '--publish',
+  '--mount',
+  '--platform',
+  '-m',
+  '--memory',
+  '--cpus',
+  '--add-host',
+  '--label',
+  '-l',
+  '--volumes-from',
+  '--pull',
+  '--restart',
+  '--security-opt',
+  '--cap-add',
+  '--cap-drop',
+  '--device',
+  '--tmpfs',
+  '--ulimit',
+  '--log-driver',
+  '--log-opt',
+  '--hostname',
+  '-h',
+  '--dns',
+  '--ipc',
+  '--pid',
+  '--shm-size',
+  '--gpus',
+  '--runtime',
+  '--stop-signal',
+  '--stop-timeout',
+  '--health-cmd',
+  '--userns',
+  '--cgroupns',
+  '--label-file',
+  '--group-add',
+  '--expose',
+  '--link',
+  '--memory-swap',
+  '--cidfile',
+  '-a',
+  '--attach',
+  '--isolation',
+  '--uts',
+  '--storage-opt',
+  '--sysctl',
 ]);
 
 /**
@@ -333,4 +545,3 @@ export function runToolImage(image: CiValue, command: CiValue[], entrypoint: CiV
   const words = command.length > 0 ? command : (known.defaultCommand ?? []).map(literal);
   return recognizeCommand(words, inner);
 }
-

@@ -9,11 +9,18 @@ const run = (text: string, options: Parameters<typeof analyzeShell>[1] = {}): st
 describe('shell words', () => {
   it('splits commands on operators, joins continuations, skips comments and here-docs, keeps < targets', () => {
     const commands = commandsOf(
-      plainSource(['a "b c" \'d $e\' f\\ g && h || i | j ; k &', 'l \\', '  m # comment', 'cat <<EOF', 'docker push x', 'EOF', 'n < Dockerfile 2>&1 > out'].join('\n'), 10),
+      plainSource(
+        ['a "b c" \'d $e\' f\\ g && h || i | j ; k &', 'l \\', '  m # comment', 'cat <<EOF', 'docker push x', 'EOF', 'n < Dockerfile 2>&1 > out'].join('\n'),
+        10,
+      ),
     );
-    const words = commands.map((c) => [c.line, c.next, c.words.map((w) => w.parts.map((p) => (p.kind === 'text' ? p.text : `{${p.kind}:${p.kind === 'expansion' ? p.text : p.index}}`)).join('')).join(' ')]);
+    const words = commands.map((c) => [
+      c.line,
+      c.next,
+      c.words.map((w) => w.parts.map((p) => (p.kind === 'text' ? p.text : `{${p.kind}:${p.kind === 'expansion' ? p.text : p.index}}`)).join('')).join(' '),
+    ]);
     expect(words).toEqual([
-      [10, '&&', "a b c d $e f g"],
+      [10, '&&', 'a b c d $e f g'],
       [10, '||', 'h'],
       [10, '|', 'i'],
       [10, ';', 'j'],
@@ -29,7 +36,11 @@ describe('shell words', () => {
     const [command] = commandsOf(plainSource('x "a${B:-c}$(d e)" `f`', 1));
     expect(command?.words.map((w) => w.parts)).toEqual([
       [{ kind: 'text', text: 'x' }],
-      [{ kind: 'text', text: 'a' }, { kind: 'expansion', text: '${B:-c}' }, { kind: 'expansion', text: '$(d e)' }],
+      [
+        { kind: 'text', text: 'a' },
+        { kind: 'expansion', text: '${B:-c}' },
+        { kind: 'expansion', text: '$(d e)' },
+      ],
       [{ kind: 'expansion', text: '`f`' }],
     ]);
   });
@@ -52,13 +63,11 @@ describe('shell analysis', () => {
   });
 
   it('reads push, tag, login (Docker Hub by default) and registry URLs', () => {
-    expect(run('docker tag a:1 r.io/a:1 && docker push r.io/a:1\ndocker login -u u -p p\ndocker login https://index.docker.io/v1/\ndocker login --username u ghcr.io')).toEqual([
-      'L1 tag a:1 -> r.io/a:1 push=false',
-      'L1 push docker r.io/a:1',
-      'L2 login docker.io',
-      'L3 login docker.io',
-      'L4 login ghcr.io',
-    ]);
+    expect(
+      run(
+        'docker tag a:1 r.io/a:1 && docker push r.io/a:1\ndocker login -u u -p p\ndocker login https://index.docker.io/v1/\ndocker login --username u ghcr.io',
+      ),
+    ).toEqual(['L1 tag a:1 -> r.io/a:1 push=false', 'L1 push docker r.io/a:1', 'L2 login docker.io', 'L3 login docker.io', 'L4 login ghcr.io']);
   });
 
   it('tracks assignments, export, defaults, command substitution and cd', () => {
@@ -220,8 +229,14 @@ describe('shell analysis', () => {
 
   it('names what it cannot read', () => {
     const diagnostics: string[] = [];
-    expect(run('$DOCKER build -t a .\neval "docker push x"\ndocker build -t a', { diagnostics })).toEqual(['L3 build docker file=Dockerfile ctx=. tags=[a] push=false']);
-    expect(diagnostics).toEqual(['line 1: command name is a variable ($DOCKER build); not read', 'line 2: eval is not followed', 'line 3: docker build without a build context']);
+    expect(run('$DOCKER build -t a .\neval "docker push x"\ndocker build -t a', { diagnostics })).toEqual([
+      'L3 build docker file=Dockerfile ctx=. tags=[a] push=false',
+    ]);
+    expect(diagnostics).toEqual([
+      'line 1: command name is a variable ($DOCKER build); not read',
+      'line 2: eval is not followed',
+      'line 3: docker build without a build context',
+    ]);
   });
 
   it('never throws on garbage', () => {

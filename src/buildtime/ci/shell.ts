@@ -131,7 +131,14 @@ export class ShellSession {
       const text = values[script];
       if (text === undefined || depth >= maxScriptNesting) return [];
       // the inner shell sees the text as this one resolved it
-      const inner = new ShellSession({ scope, cwd: this.cwd, workspaceVars: this.workspaceVars, diagnostics: this.diagnostics, errexit: false, pipefail: false });
+      const inner = new ShellSession({
+        scope,
+        cwd: this.cwd,
+        workspaceVars: this.workspaceVars,
+        diagnostics: this.diagnostics,
+        errexit: false,
+        pipefail: false,
+      });
       return inner.run(plainSource(text.resolved, command.line), {}, depth + 1).map((s) => ({ ...s, line: command.line }));
     }
     switch (program.resolved) {
@@ -181,7 +188,12 @@ export class ShellSession {
     let value = wordValue(rest, source, scope);
     if (append) {
       const before = wordValue({ parts: [{ kind: 'expansion', text: `\${${name}}` }] }, source, scope);
-      value = { raw: value.raw, resolved: before.resolved + value.resolved, unknowns: unique([...before.unknowns, ...value.unknowns]), ...assumedField(before, value) };
+      value = {
+        raw: value.raw,
+        resolved: before.resolved + value.resolved,
+        unknowns: unique([...before.unknowns, ...value.unknowns]),
+        ...assumedField(before, value),
+      };
     }
     const binding: Binding = { kind: 'value', resolved: value.resolved, unknowns: value.unknowns, ...assumedField(value) };
     scope.set(name, binding);

@@ -169,7 +169,10 @@ class TeamcityReader {
         for (const login of support.body) {
           if (login.kind !== 'block' || !isIdent(login.block.head[0], 'loginToRegistry') || assignedKind(login.block) !== 'on') continue;
           const ids = stringText(properties(login.block.body).get('dockerRegistryId')?.[0]) ?? '';
-          for (const id of ids.split(',').map((s) => s.trim()).filter(Boolean)) {
+          for (const id of ids
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)) {
             const registry = this.connections.get(id) ?? { raw: id, resolved: `\${${id}}`, unknowns: [id] };
             builder.add({ kind: 'login', line: login.block.line, registry }, 'dockerSupport');
           }
@@ -254,7 +257,11 @@ class TeamcityReader {
     const context =
       contextDir !== undefined && contextDir.resolved !== ''
         ? repoPath(contextDir, tc)
-        : { raw: '', resolved: normalizePath(dockerfile.resolved.includes('/') ? dockerfile.resolved.slice(0, dockerfile.resolved.lastIndexOf('/')) : '.'), unknowns: dockerfile.unknowns };
+        : {
+            raw: '',
+            resolved: normalizePath(dockerfile.resolved.includes('/') ? dockerfile.resolved.slice(0, dockerfile.resolved.lastIndexOf('/')) : '.'),
+            unknowns: dockerfile.unknowns,
+          };
     const args = this.words(command.get('commandArgs'), scope);
     const pushes = args.some((a) => a.resolved === '--push');
     return { kind: 'build', line: tc.line, tool: 'teamcity-docker', dockerfile, context, tags, pushes };

@@ -53,14 +53,32 @@ describe('variable references', () => {
     scope.set('EMPTY', { kind: 'value', resolved: '', unknowns: [], assumed: ['params.EMPTY'] });
     scope.set('IMAGE', { kind: 'lazy', raw: 'r.io/app:${VERSION}', syntaxes: ['shell'], scope });
     scope.set('PLAIN', { kind: 'value', resolved: 'x', unknowns: [] });
-    expect(resolveValue('${params.VERSION}-$VERSION', ['groovy'], scope)).toEqual({ raw: '${params.VERSION}-$VERSION', resolved: '1.0-1.0', unknowns: [], assumed: ['params.VERSION'] });
-    expect(resolveValue('$IMAGE-${BUILD}', ['shell'], scope)).toEqual({ raw: '$IMAGE-${BUILD}', resolved: 'r.io/app:1.0-${BUILD}', unknowns: ['BUILD'], assumed: ['params.VERSION'] });
+    expect(resolveValue('${params.VERSION}-$VERSION', ['groovy'], scope)).toEqual({
+      raw: '${params.VERSION}-$VERSION',
+      resolved: '1.0-1.0',
+      unknowns: [],
+      assumed: ['params.VERSION'],
+    });
+    expect(resolveValue('$IMAGE-${BUILD}', ['shell'], scope)).toEqual({
+      raw: '$IMAGE-${BUILD}',
+      resolved: 'r.io/app:1.0-${BUILD}',
+      unknowns: ['BUILD'],
+      assumed: ['params.VERSION'],
+    });
     // the fallback is used because the assumed value is empty: the result rests on it
     expect(resolveValue('${EMPTY:-dev}', ['shell'], scope)).toEqual({ raw: '${EMPTY:-dev}', resolved: 'dev', unknowns: [], assumed: ['params.EMPTY'] });
-    expect(resolveValue('${UNSET:-$VERSION}', ['shell'], scope)).toEqual({ raw: '${UNSET:-$VERSION}', resolved: '${UNSET:-1.0}', unknowns: ['UNSET'], assumed: ['params.VERSION'] });
+    expect(resolveValue('${UNSET:-$VERSION}', ['shell'], scope)).toEqual({
+      raw: '${UNSET:-$VERSION}',
+      resolved: '${UNSET:-1.0}',
+      unknowns: ['UNSET'],
+      assumed: ['params.VERSION'],
+    });
     // nothing assumed: no field at all
     expect(resolveValue('$PLAIN', ['shell'], scope)).toEqual({ raw: '$PLAIN', resolved: 'x', unknowns: [] });
-    expect(concatValues([literal('a:'), resolveValue('$VERSION', ['shell'], scope), resolveValue('$EMPTY', ['shell'], scope)]).assumed).toEqual(['params.VERSION', 'params.EMPTY']);
+    expect(concatValues([literal('a:'), resolveValue('$VERSION', ['shell'], scope), resolveValue('$EMPTY', ['shell'], scope)]).assumed).toEqual([
+      'params.VERSION',
+      'params.EMPTY',
+    ]);
     expect('assumed' in concatValues([literal('a'), literal('b')])).toBe(false);
     // an undeclared parameter stays unknown, named as written
     expect(resolveValue('${params.OTHER}', ['groovy'], scope)).toEqual({ raw: '${params.OTHER}', resolved: '${params.OTHER}', unknowns: ['params.OTHER'] });
@@ -103,8 +121,17 @@ describe('paths and image names', () => {
     expect(withoutTag(literal('r.io:5000/web:1.2@sha256:abc')).resolved).toBe('r.io:5000/web');
     expect(withoutTag({ raw: 'a:$T', resolved: 'a:${T}', unknowns: ['T'] })).toEqual({ raw: 'a', resolved: 'a', unknowns: [] });
     // the tag alone rested on the default: the repository does not; a variable repository keeps it
-    expect(withoutTag({ raw: 'r.io/a:${params.V}', resolved: 'r.io/a:1', unknowns: [], assumed: ['params.V'] })).toEqual({ raw: 'r.io/a', resolved: 'r.io/a', unknowns: [] });
+    expect(withoutTag({ raw: 'r.io/a:${params.V}', resolved: 'r.io/a:1', unknowns: [], assumed: ['params.V'] })).toEqual({
+      raw: 'r.io/a',
+      resolved: 'r.io/a',
+      unknowns: [],
+    });
     expect(withoutTag({ raw: '${IMAGE}:2', resolved: 'r.io/a:2', unknowns: [], assumed: ['params.V'] }).assumed).toEqual(['params.V']);
-    expect(registryHost({ raw: '${params.R}', resolved: 'https://r.io/', unknowns: [], assumed: ['params.R'] })).toEqual({ raw: '${params.R}', resolved: 'r.io', unknowns: [], assumed: ['params.R'] });
+    expect(registryHost({ raw: '${params.R}', resolved: 'https://r.io/', unknowns: [], assumed: ['params.R'] })).toEqual({
+      raw: '${params.R}',
+      resolved: 'r.io',
+      unknowns: [],
+      assumed: ['params.R'],
+    });
   });
 });

@@ -40,7 +40,8 @@ export function loadYaml(text: string, file: string, diagnostics: string[]): YNo
     diagnostics.push(`${file}: YAML could not be read: ${stackExhausted.test((error as Error).message) ? tooDeep : (error as Error).message}`);
     return undefined;
   }
-  for (const error of doc.errors) diagnostics.push(`${file}: line ${lineCounter.linePos(error.pos[0]).line}: ${stackExhausted.test(error.message) ? tooDeep : firstLine(error.message)}`);
+  for (const error of doc.errors)
+    diagnostics.push(`${file}: line ${lineCounter.linePos(error.pos[0]).line}: ${stackExhausted.test(error.message) ? tooDeep : firstLine(error.message)}`);
   for (const warning of doc.warnings) {
     if (warning.code === 'TAG_RESOLVE_FAILED' && warning.message.includes('!reference')) continue;
     diagnostics.push(`${file}: line ${lineCounter.linePos(warning.pos[0]).line}: ${firstLine(warning.message)}`);
@@ -53,7 +54,9 @@ export function loadYaml(text: string, file: string, diagnostics: string[]): YNo
     if (budget.exceeded) return undefined;
     if (++budget.nodes > maxNodes || depth > maxCiNestingDepth) {
       budget.exceeded = true;
-      diagnostics.push(`${file}: YAML expands to more than ${maxNodes} nodes or ${maxCiNestingDepth} levels (aliases? the maxCiNestingDepth limit): read no further`);
+      diagnostics.push(
+        `${file}: YAML expands to more than ${maxNodes} nodes or ${maxCiNestingDepth} levels (aliases? the maxCiNestingDepth limit): read no further`,
+      );
       return undefined;
     }
     if (isAlias(node)) return convert(anchors.resolve(node), depth + 1);
@@ -62,8 +65,18 @@ export function loadYaml(text: string, file: string, diagnostics: string[]): YNo
       const entries = new Map<string, YNode>();
       const merged: YNode[] = [];
       for (const pair of node.items) {
-        const key = isScalar(pair.key) ? String(pair.key.value) : isAlias(pair.key) ? String((anchors.resolve(pair.key) as Scalar | undefined)?.value) : String(pair.key);
-        const value = convert(pair.value, depth + 1) ?? { kind: 'scalar', value: null, block: false, file, line: isScalar(pair.key) ? lineOf(pair.key, lineCounter) : line };
+        const key = isScalar(pair.key)
+          ? String(pair.key.value)
+          : isAlias(pair.key)
+            ? String((anchors.resolve(pair.key) as Scalar | undefined)?.value)
+            : String(pair.key);
+        const value = convert(pair.value, depth + 1) ?? {
+          kind: 'scalar',
+          value: null,
+          block: false,
+          file,
+          line: isScalar(pair.key) ? lineOf(pair.key, lineCounter) : line,
+        };
         if (key === '<<') merged.push(value);
         else entries.set(key, value);
       }

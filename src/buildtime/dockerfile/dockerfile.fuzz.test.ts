@@ -15,7 +15,17 @@ import { dockerfileRules } from './registry.js';
 const word = fc.stringMatching(/^[a-z][a-z0-9_-]{0,8}$/);
 const variable = fc.constantFrom('VERSION', 'BASE', 'HOME', 'TOKEN', 'PATH', 'x');
 const reference = fc.oneof(
-  fc.constantFrom('debian:12', 'alpine', 'node:20-slim@sha256:' + 'a'.repeat(64), 'scratch', 'registry.example:5000/team/app:1.2', '${BASE}', '${BASE:-alpine}:${VERSION:+v}${VERSION}', 'builder', '$X'),
+  fc.constantFrom(
+    'debian:12',
+    'alpine',
+    'node:20-slim@sha256:' + 'a'.repeat(64),
+    'scratch',
+    'registry.example:5000/team/app:1.2',
+    '${BASE}',
+    '${BASE:-alpine}:${VERSION:+v}${VERSION}',
+    'builder',
+    '$X',
+  ),
   word,
 );
 const shellCommand = fc.oneof(
@@ -37,7 +47,9 @@ const shellCommand = fc.oneof(
 const json = (items: string[]): string => JSON.stringify(items);
 
 const instruction = fc.oneof(
-  fc.tuple(reference, fc.option(word, { nil: undefined }), fc.boolean()).map(([image, alias, platform]) => `FROM ${platform ? '--platform=$BUILDPLATFORM ' : ''}${image}${alias ? ` AS ${alias}` : ''}`),
+  fc
+    .tuple(reference, fc.option(word, { nil: undefined }), fc.boolean())
+    .map(([image, alias, platform]) => `FROM ${platform ? '--platform=$BUILDPLATFORM ' : ''}${image}${alias ? ` AS ${alias}` : ''}`),
   fc.tuple(variable, fc.option(reference, { nil: undefined })).map(([name, value]) => `ARG ${name}${value === undefined ? '' : `=${value}`}`),
   fc.tuple(variable, fc.string({ maxLength: 20 })).map(([name, value]) => `ENV ${name}=${JSON.stringify(value)} OTHER=$${name}`),
   fc.tuple(variable, word).map(([name, value]) => `ENV ${name} ${value}`),
@@ -46,13 +58,39 @@ const instruction = fc.oneof(
   shellCommand.map((command) => `RUN --mount=type=secret,id=npm,target=/root/.npmrc --network=none ${command}`),
   shellCommand.map((command) => `RUN <<EOF\n${command}\nEOF`),
   fc.array(word, { minLength: 1, maxLength: 3 }).map((args) => `RUN ${json(args)}`),
-  fc.tuple(fc.constantFrom('COPY', 'ADD'), fc.constantFrom('.', 'src/', 'https://example.com/a.tar.gz', 'git@github.com:o/r.git', '--from=builder /out', '--chown=app:app --chmod=777 a b', '["a b", "/c"]'), fc.constantFrom('/app/', '/', 'rel', '$HOME')).map(([kind, source, destination]) => `${kind} ${source} ${destination}`),
+  fc
+    .tuple(
+      fc.constantFrom('COPY', 'ADD'),
+      fc.constantFrom(
+        '.',
+        'src/',
+        'https://example.com/a.tar.gz',
+        'git@github.com:o/r.git',
+        '--from=builder /out',
+        '--chown=app:app --chmod=777 a b',
+        '["a b", "/c"]',
+      ),
+      fc.constantFrom('/app/', '/', 'rel', '$HOME'),
+    )
+    .map(([kind, source, destination]) => `${kind} ${source} ${destination}`),
   fc.constantFrom('80', '22/tcp', '8000-8080/udp', '99999', '0', '$PORT', 'abc', '53/sctp', '-1').map((port) => `EXPOSE ${port}`),
   fc.constantFrom('root', '0', 'app:app', '1000:1000', '$USER', '').map((user) => `USER ${user}`),
   fc.constantFrom('/app', 'relative', '$HOME/x').map((dir) => `WORKDIR ${dir}`),
   fc.constantFrom('NONE', 'CMD curl -f http://localhost/ || exit 1', '--interval=30s --timeout=3s CMD ["true"]', 'CMD').map((check) => `HEALTHCHECK ${check}`),
-  fc.tuple(fc.constantFrom('CMD', 'ENTRYPOINT', 'SHELL'), fc.oneof(fc.array(word, { maxLength: 3 }).map(json), shellCommand)).map(([kind, args]) => `${kind} ${args}`),
-  fc.constantFrom('LABEL a=b "c d"="e f"', 'MAINTAINER someone', 'STOPSIGNAL SIGTERM', 'VOLUME ["/data"]', 'ONBUILD RUN make', 'ONBUILD ONBUILD FROM x', 'UNKNOWN thing', '# comment', ''),
+  fc
+    .tuple(fc.constantFrom('CMD', 'ENTRYPOINT', 'SHELL'), fc.oneof(fc.array(word, { maxLength: 3 }).map(json), shellCommand))
+    .map(([kind, args]) => `${kind} ${args}`),
+  fc.constantFrom(
+    'LABEL a=b "c d"="e f"',
+    'MAINTAINER someone',
+    'STOPSIGNAL SIGTERM',
+    'VOLUME ["/data"]',
+    'ONBUILD RUN make',
+    'ONBUILD ONBUILD FROM x',
+    'UNKNOWN thing',
+    '# comment',
+    '',
+  ),
 );
 
 const directive = fc.constantFrom('', '# syntax=docker/dockerfile:1\n', '# escape=`\n', '# escape=\\\n', '\ufeff# check=skip=all\n');

@@ -13,11 +13,17 @@ function parent(text: string, image = 'registry.example.com/platform/base:1'): I
 }
 
 const lint = (text: string, inherited?: InheritedConfig) => lintDockerfile(text, { file: 'svc/Dockerfile', hasDockerignore: true, inherited });
-const messages = (text: string, ruleId: string, inherited?: InheritedConfig) => lint(text, inherited).filter((f) => f.ruleId === ruleId).map((f) => `${f.location.startLine}: ${f.message}`);
+const messages = (text: string, ruleId: string, inherited?: InheritedConfig) =>
+  lint(text, inherited)
+    .filter((f) => f.ruleId === ruleId)
+    .map((f) => `${f.location.startLine}: ${f.message}`);
 
 describe('imageConfigOf', () => {
   it('takes the last USER, HEALTHCHECK, ENTRYPOINT, CMD and every EXPOSE of the final chain, with their lines', () => {
-    const config = configOf('Dockerfile', 'FROM debian:12 AS base\nUSER app\nEXPOSE 80\nFROM golang:1 AS build\nUSER root\nFROM base\nEXPOSE 443/tcp 8080\nHEALTHCHECK CMD true\nENTRYPOINT ["/app"]\n');
+    const config = configOf(
+      'Dockerfile',
+      'FROM debian:12 AS base\nUSER app\nEXPOSE 80\nFROM golang:1 AS build\nUSER root\nFROM base\nEXPOSE 443/tcp 8080\nHEALTHCHECK CMD true\nENTRYPOINT ["/app"]\n',
+    );
     expect(config).toMatchObject({
       user: { kind: 'set', value: 'app', file: 'Dockerfile', line: 2 },
       healthcheck: { kind: 'set', value: 'CMD true', line: 8 },
@@ -32,12 +38,16 @@ describe('imageConfigOf', () => {
 
   it('leaves what the file does not set to the unread base image, and knows scratch sets nothing', () => {
     expect(configOf('Dockerfile', 'FROM debian:12\nCMD ["sh"]\n')?.user).toEqual({ kind: 'unknown', parent: 'debian:12' });
-    expect(configOf('Dockerfile', 'FROM scratch\nCOPY app /app\n')).toMatchObject({ user: { kind: 'unset' }, healthcheck: { kind: 'unset' }, exposeUnknownFrom: undefined });
+    expect(configOf('Dockerfile', 'FROM scratch\nCOPY app /app\n')).toMatchObject({
+      user: { kind: 'unset' },
+      healthcheck: { kind: 'unset' },
+      exposeUnknownFrom: undefined,
+    });
     // a CMD set in the same stage before the ENTRYPOINT stays
     expect(configOf('Dockerfile', 'FROM debian:12\nCMD ["--help"]\nENTRYPOINT ["/app"]\n')?.cmd).toMatchObject({ kind: 'set', value: '["--help"]' });
   });
 
-  it('applies the file over its estate parent: the parent\'s values with their lines, ports added, files chained', () => {
+  it("applies the file over its estate parent: the parent's values with their lines, ports added, files chained", () => {
     const base = parent('FROM debian:12\nUSER app\nEXPOSE 22\nCMD ["serve"]\n');
     const config = configOf('svc/Dockerfile', 'FROM registry.example.com/platform/base:1\nEXPOSE 8080\nENTRYPOINT ["/svc"]\n', base);
     expect(config).toMatchObject({
@@ -61,13 +71,13 @@ describe('the final-image rules through an estate parent', () => {
     expect(messages(child, 'SS-DF-003', parent('FROM debian:12\nRUN useradd app\nUSER app\n'))).toEqual([]);
   });
 
-  it('SS-DF-003: fires, citing the parent\'s line, when the parent ends on USER root', () => {
+  it("SS-DF-003: fires, citing the parent's line, when the parent ends on USER root", () => {
     expect(messages(child, 'SS-DF-003', parent('FROM debian:12\nUSER app\nRUN make\nUSER root\n'))).toEqual([
       '3: the final stage sets no USER and its parent image registry.example.com/platform/base:1 runs as `root` (USER at base/Dockerfile:4)',
     ]);
   });
 
-  it('SS-DF-003: the child\'s own USER wins over the parent\'s, either way', () => {
+  it("SS-DF-003: the child's own USER wins over the parent's, either way", () => {
     expect(messages(`${child}USER root\n`, 'SS-DF-003', parent('FROM debian:12\nUSER app\n'))).toEqual(['5: the last USER of the final stage is `root`']);
     expect(messages(`${child}USER 10001\n`, 'SS-DF-003', parent('FROM debian:12\nUSER root\n'))).toEqual([]);
   });
@@ -76,14 +86,16 @@ describe('the final-image rules through an estate parent', () => {
     expect(messages(child, 'SS-DF-003', parent('FROM debian:bookworm\nRUN apt-get update\n'))).toEqual([
       '3: no USER in the final stage or its estate parent (base/Dockerfile): the container runs as root unless the base image debian:bookworm (not read) sets one',
     ]);
-    expect(messages(child, 'SS-DF-003', parent('FROM scratch\nCOPY x /x\n'))).toEqual(['3: the final stage sets no USER and the image starts FROM scratch: the container runs as root (uid 0)']);
+    expect(messages(child, 'SS-DF-003', parent('FROM scratch\nCOPY x /x\n'))).toEqual([
+      '3: the final stage sets no USER and the image starts FROM scratch: the container runs as root (uid 0)',
+    ]);
   });
 
   it('SS-DF-003: standalone, the parent is not read and the message is as before', () => {
     expect(messages(child, 'SS-DF-003')).toEqual(['3: the final stage sets no USER: the container runs as root unless the base image sets a user']);
   });
 
-  it('SS-DF-023: the parent\'s HEALTHCHECK counts; its HEALTHCHECK NONE is cited', () => {
+  it("SS-DF-023: the parent's HEALTHCHECK counts; its HEALTHCHECK NONE is cited", () => {
     expect(messages(child, 'SS-DF-023', parent('FROM debian:12\nHEALTHCHECK CMD curl -f http://localhost/\n'))).toEqual([]);
     expect(messages(child, 'SS-DF-023', parent('FROM debian:12\nHEALTHCHECK CMD true\nHEALTHCHECK NONE\n'))).toEqual([
       '3: the final stage has no HEALTHCHECK and its parent image registry.example.com/platform/base:1 disables it (HEALTHCHECK NONE at base/Dockerfile:3)',
@@ -94,7 +106,7 @@ describe('the final-image rules through an estate parent', () => {
     expect(messages(child, 'SS-DF-023')).toEqual(['3: the final stage has no HEALTHCHECK instruction']);
   });
 
-  it('SS-DF-022: port 22 the parent exposes is exposed by the child too, at the parent\'s line', () => {
+  it("SS-DF-022: port 22 the parent exposes is exposed by the child too, at the parent's line", () => {
     expect(messages(child, 'SS-DF-022', parent('FROM debian:12\nEXPOSE 80 22/tcp\n'))).toEqual([
       '3: the parent image registry.example.com/platform/base:1 exposes port 22 (SSH): EXPOSE 22/tcp at base/Dockerfile:2',
     ]);

@@ -53,7 +53,15 @@ export function imageConfigOf(dockerfile: ParsedDockerfile): ImageConfigFacts | 
   const start: ConfigFact = root.image.toLowerCase() === 'scratch' ? { kind: 'unset' } : { kind: 'unknown', parent: root.image };
   const facts: ImageConfigFacts = inherited
     ? { ...inherited, expose: [...inherited.expose], files: [dockerfile.file, ...inherited.files] }
-    : { user: start, healthcheck: start, entrypoint: start, cmd: start, expose: [], exposeUnknownFrom: start.kind === 'unknown' ? start.parent : undefined, files: [dockerfile.file] };
+    : {
+        user: start,
+        healthcheck: start,
+        entrypoint: start,
+        cmd: start,
+        expose: [],
+        exposeUnknownFrom: start.kind === 'unknown' ? start.parent : undefined,
+        files: [dockerfile.file],
+      };
   for (const stage of chain) {
     // BuildKit: an ENTRYPOINT clears the CMD the stage started with, unless the stage set its own CMD
     let cmdSet = false;

@@ -5,10 +5,15 @@ import { commandsOf, pipelinesOf } from './shell.js';
 import { substitute } from './substitute.js';
 
 const parse = (content: string, buildArgs?: Record<string, string>) => parseDockerfile(content, { file: 'Dockerfile', buildArgs });
-const ids = (content: string, hasDockerignore = true) => lintDockerfile(content, { file: 'Dockerfile', hasDockerignore }).map((f) => `${f.ruleId}@${f.location.startLine}`);
+const ids = (content: string, hasDockerignore = true) =>
+  lintDockerfile(content, { file: 'Dockerfile', hasDockerignore }).map((f) => `${f.ruleId}@${f.location.startLine}`);
 
 describe('substitute', () => {
-  const vars = new Map<string, string | undefined>([['A', 'a'], ['EMPTY', ''], ['UNSET', undefined]]);
+  const vars = new Map<string, string | undefined>([
+    ['A', 'a'],
+    ['EMPTY', ''],
+    ['UNSET', undefined],
+  ]);
   it.each([
     ['$A/${A}', 'a/a'],
     ['${A:-d}|${EMPTY:-d}|${NONE:-d}|${NONE-d}|${EMPTY-d}', 'a|d|d|d|'],
@@ -23,7 +28,9 @@ describe('substitute', () => {
 
 describe('parseDockerfile', () => {
   it('models stages: image, tag, digest, name, platform, parent', () => {
-    const df = parse('ARG GO=1.22\nFROM --platform=$BUILDPLATFORM golang:${GO}-alpine AS Build\nFROM gcr.io/distroless/static:nonroot@sha256:abc AS final\nFROM build\n');
+    const df = parse(
+      'ARG GO=1.22\nFROM --platform=$BUILDPLATFORM golang:${GO}-alpine AS Build\nFROM gcr.io/distroless/static:nonroot@sha256:abc AS final\nFROM build\n',
+    );
     expect(df.stages.map((s) => [s.imageName, s.tag, s.digest, s.name, s.platform, s.parent])).toEqual([
       ['golang', '1.22-alpine', undefined, 'build', '$BUILDPLATFORM', undefined],
       ['gcr.io/distroless/static', 'nonroot', 'sha256:abc', 'final', undefined, undefined],
@@ -51,16 +58,23 @@ describe('parseDockerfile', () => {
   });
 
   it('joins continuation lines, dropping comment lines inside them, and keeps flags apart', () => {
-    const df = parse('FROM debian:12\nRUN --mount=type=cache,target=/var/cache/apt apt-get update \\\n  # why: needed\n  && apt-get install -y \\\n     curl\n');
+    const df = parse(
+      'FROM debian:12\nRUN --mount=type=cache,target=/var/cache/apt apt-get update \\\n  # why: needed\n  && apt-get install -y \\\n     curl\n',
+    );
     const run = df.instructions[1];
     expect(run?.command).toBe('apt-get update    && apt-get install -y       curl');
     expect(run?.flags).toEqual([{ name: 'mount', value: 'type=cache,target=/var/cache/apt' }]);
     expect(run?.range).toMatchObject({ startLine: 2, endLine: 5 });
-    expect(commandsOf(run?.command ?? '')).toEqual([['apt-get', 'update'], ['apt-get', 'install', '-y', 'curl']]);
+    expect(commandsOf(run?.command ?? '')).toEqual([
+      ['apt-get', 'update'],
+      ['apt-get', 'install', '-y', 'curl'],
+    ]);
   });
 
   it('includes heredoc bodies that feed a shell, not those that feed other programs', () => {
-    const df = parse('FROM debian:12\nRUN <<EOF\nset -e\napt-get install -y curl\nEOF\nRUN python3 <<PY\nimport os\nPY\nCOPY <<EOF /etc/app.conf\nkey=value\nEOF\nRUN echo done\n');
+    const df = parse(
+      'FROM debian:12\nRUN <<EOF\nset -e\napt-get install -y curl\nEOF\nRUN python3 <<PY\nimport os\nPY\nCOPY <<EOF /etc/app.conf\nkey=value\nEOF\nRUN echo done\n',
+    );
     const [, shell, python, copy, last] = df.instructions;
     expect(shell?.command).toBe('set -e\napt-get install -y curl');
     expect(shell?.heredocs).toEqual([{ name: 'EOF', content: 'set -e\napt-get install -y curl' }]);
@@ -81,18 +95,39 @@ describe('parseDockerfile', () => {
   it('reads JSON-form instructions and flags', () => {
     const df = parse('FROM alpine:3 AS b\nFROM alpine:3\nCOPY --from=b --chmod=755 --link ["a b", "/c/"]\nCMD ["node", "server.js"]\n');
     const [, , copy, cmd] = df.instructions;
-    expect(copy?.flags).toEqual([{ name: 'from', value: 'b' }, { name: 'chmod', value: '755' }, { name: 'link', value: undefined }]);
+    expect(copy?.flags).toEqual([
+      { name: 'from', value: 'b' },
+      { name: 'chmod', value: '755' },
+      { name: 'link', value: undefined },
+    ]);
     expect(copy?.arguments).toEqual(['a b', '/c/']);
     expect(cmd?.json).toEqual(['node', 'server.js']);
   });
 
   it('splits shell pipelines, honouring quotes', () => {
-    expect(pipelinesOf("curl -s 'a|b' | sh -c \"x && y\" && echo ok; (cd /x)")).toEqual([[['curl', '-s', 'a|b'], ['sh', '-c', 'x && y']], [['echo', 'ok']], [['cd', '/x']]]);
+    expect(pipelinesOf('curl -s \'a|b\' | sh -c "x && y" && echo ok; (cd /x)')).toEqual([
+      [
+        ['curl', '-s', 'a|b'],
+        ['sh', '-c', 'x && y'],
+      ],
+      [['echo', 'ok']],
+      [['cd', '/x']],
+    ]);
   });
 });
 
 describe('lintDockerfile robustness', () => {
-  it.each(['', '\n\n', 'FROM', 'RUN [\n', 'FROM alpine\nRUN \\\n', 'FROM alpine:3\nCOPY --from= a\nEXPOSE\nUSER\nWORKDIR\nENV\nARG\n', '\u0000\u0001garbage\n{{{', 'FROM a AS\nFROM ${', 'FROM alpine:3\nONBUILD RUN sudo x\n'])('never throws (%j)', (content) => {
+  it.each([
+    '',
+    '\n\n',
+    'FROM',
+    'RUN [\n',
+    'FROM alpine\nRUN \\\n',
+    'FROM alpine:3\nCOPY --from= a\nEXPOSE\nUSER\nWORKDIR\nENV\nARG\n',
+    '\u0000\u0001garbage\n{{{',
+    'FROM a AS\nFROM ${',
+    'FROM alpine:3\nONBUILD RUN sudo x\n',
+  ])('never throws (%j)', (content) => {
     expect(() => lintDockerfile(content, { file: 'Dockerfile' })).not.toThrow();
   });
 

@@ -13,7 +13,26 @@ export interface ParseOptions {
   buildArgs?: Readonly<Record<string, string>> | undefined;
 }
 
-const knownKeywords = new Set(['ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'FROM', 'HEALTHCHECK', 'LABEL', 'MAINTAINER', 'ONBUILD', 'RUN', 'SHELL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR']);
+const knownKeywords = new Set([
+  'ADD',
+  'ARG',
+  'CMD',
+  'COPY',
+  'ENTRYPOINT',
+  'ENV',
+  'EXPOSE',
+  'FROM',
+  'HEALTHCHECK',
+  'LABEL',
+  'MAINTAINER',
+  'ONBUILD',
+  'RUN',
+  'SHELL',
+  'STOPSIGNAL',
+  'USER',
+  'VOLUME',
+  'WORKDIR',
+]);
 // the shell expands variables in these itself at run time; BuildKit leaves them alone
 const shellExpanded = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'SHELL', 'HEALTHCHECK']);
 const shells = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh']);
@@ -76,13 +95,28 @@ function rangeOf(node: { getRange(): { start: { line: number; character: number 
   return { startLine: start.line + 1, startColumn: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 };
 }
 
-function build(node: Instruction, keyword: string, range: SourceRange, vars: Map<string, string | undefined>, escape: string, lines: string[], stage: number): DockerInstruction {
+function build(
+  node: Instruction,
+  keyword: string,
+  range: SourceRange,
+  vars: Map<string, string | undefined>,
+  escape: string,
+  lines: string[],
+  stage: number,
+): DockerInstruction {
   const rawArguments = node.getRawArgumentsContent() ?? '';
   const expand = (s: string): string => substitute(s, vars, escape);
-  const flags = node instanceof ModifiableInstruction ? node.getFlags().map((f) => ({ name: f.getName().toLowerCase(), value: f.getValue() === null ? undefined : expand(f.getValue() ?? '') })) : [];
+  const flags =
+    node instanceof ModifiableInstruction
+      ? node.getFlags().map((f) => ({ name: f.getName().toLowerCase(), value: f.getValue() === null ? undefined : expand(f.getValue() ?? '') }))
+      : [];
   const json = node instanceof JSONInstruction ? jsonForm(node, rawArguments, escape) : undefined;
   const properties: Property[] =
-    node instanceof PropertyInstruction ? node.getProperties().map((p) => ({ name: p.getName(), value: p.getValue() ?? undefined, resolved: p.getValue() === null ? undefined : expand(p.getValue() ?? '') })) : [];
+    node instanceof PropertyInstruction
+      ? node
+          .getProperties()
+          .map((p) => ({ name: p.getName(), value: p.getValue() ?? undefined, resolved: p.getValue() === null ? undefined : expand(p.getValue() ?? '') }))
+      : [];
   const heredocs = node instanceof Run || 'getHeredocs' in node ? heredocsOf(node, lines) : [];
   return {
     keyword,
@@ -118,7 +152,11 @@ interface HeredocText {
 }
 
 function heredocsOf(node: Instruction, lines: string[]): HeredocText[] {
-  const getter = (node as unknown as { getHeredocs?: () => { getName(): string; getContentRange(): { start: { line: number }; end: { line: number; character: number } } | null }[] }).getHeredocs;
+  const getter = (
+    node as unknown as {
+      getHeredocs?: () => { getName(): string; getContentRange(): { start: { line: number }; end: { line: number; character: number } } | null }[];
+    }
+  ).getHeredocs;
   if (typeof getter !== 'function') return [];
   return getter.call(node).map((h) => {
     const r = h.getContentRange();
@@ -177,7 +215,13 @@ function joinContinuations(raw: string, escape: string): string {
   return out.join('\n').trim();
 }
 
-function declare(instruction: DockerInstruction, into: Map<string, string | undefined>, globals: Map<string, string | undefined>, buildArgs: Readonly<Record<string, string>>, escape: string): void {
+function declare(
+  instruction: DockerInstruction,
+  into: Map<string, string | undefined>,
+  globals: Map<string, string | undefined>,
+  buildArgs: Readonly<Record<string, string>>,
+  escape: string,
+): void {
   for (const p of instruction.properties) {
     const given = Object.hasOwn(buildArgs, p.name) ? buildArgs[p.name] : undefined;
     // `ARG X` inside a stage takes the global ARG's value

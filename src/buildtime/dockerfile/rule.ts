@@ -20,7 +20,12 @@ export interface DockerfileRule {
 }
 
 /** A finding of `meta` at an instruction (or any range) of the Dockerfile. */
-export function findingAt(meta: DockerfileRuleMeta, dockerfile: ParsedDockerfile, at: DockerInstruction | SourceRange, message: string): DockerfileFindingDraft {
+export function findingAt(
+  meta: DockerfileRuleMeta,
+  dockerfile: ParsedDockerfile,
+  at: DockerInstruction | SourceRange,
+  message: string,
+): DockerfileFindingDraft {
   const range = 'range' in at ? at.range : at;
   return { ruleId: meta.id, title: meta.title, severity: meta.severity, message, location: { file: dockerfile.file, ...range } };
 }

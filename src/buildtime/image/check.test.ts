@@ -9,7 +9,10 @@ import { goodConfig, readSpec, twoLayers } from './test-rules.js';
 describe('checkImage', () => {
   it('fingerprints findings and sorts them by severity, then rule', async () => {
     const model = await readSpec({
-      layers: twoLayers([{ name: 'usr/local/bin/helper', content: 'h', mode: 0o4755 }, { name: 'app', mode: 0o777 }]),
+      layers: twoLayers([
+        { name: 'usr/local/bin/helper', content: 'h', mode: 0o4755 },
+        { name: 'app', mode: 0o777 },
+      ]),
       config: { config: { ...goodConfig, User: 'root', Healthcheck: undefined, ExposedPorts: { '22/tcp': {} } } },
     });
     const findings = checkImage(model, { baseLayers: 1 });
@@ -36,7 +39,7 @@ describe('checkImage', () => {
 });
 
 describe('checkImage on bullseye-app', skipWhen(sharedAbsent), () => {
-  it('reports root, no HEALTHCHECK, the `latest` base, and only the base image\'s setuid files (LOW)', async () => {
+  it("reports root, no HEALTHCHECK, the `latest` base, and only the base image's setuid files (LOW)", async () => {
     const model = await readOciArchive(sharedPath('images', 'bullseye-app.oci.tar'));
     const baseLayers = baseLayerCount(model);
     expect(baseLayers).toBe(1);
@@ -44,7 +47,10 @@ describe('checkImage on bullseye-app', skipWhen(sharedAbsent), () => {
     expect(findings[0]).toMatchObject({ ruleId: 'SS-IMG-001', severity: 'HIGH', message: 'the image runs as User "root" (uid 0)', location: {} });
     expect(findings.filter((f) => f.ruleId === 'SS-IMG-002').map((f) => f.message)).toEqual(['the image defines no HEALTHCHECK']);
     // buildah records the base as a manifest annotation: localhost/bullseye:latest
-    expect(findings.find((f) => f.ruleId === 'SS-IMG-005')).toMatchObject({ severity: 'MEDIUM', message: expect.stringContaining('localhost/bullseye:latest is referenced by the tag `latest`') });
+    expect(findings.find((f) => f.ruleId === 'SS-IMG-005')).toMatchObject({
+      severity: 'MEDIUM',
+      message: expect.stringContaining('localhost/bullseye:latest is referenced by the tag `latest`'),
+    });
     const setuid = findings.filter((f) => f.ruleId === 'SS-IMG-003');
     expect(setuid.map((f) => f.location.path)).toEqual(
       ['chage', 'chfn', 'chsh', 'expiry', 'gpasswd', 'mount', 'newgrp', 'passwd', 'su', 'umount'].map((n) => `/usr/bin/${n}`).concat('/usr/sbin/unix_chkpwd'),

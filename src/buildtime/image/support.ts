@@ -62,4 +62,3 @@ export function octalMode(mode: number): string {
 export function finding(meta: ImageRuleMeta, message: string, location: FindingLocation = {}, severity: SeverityLevel = meta.severity): ImageFinding {
   return { ruleId: meta.id, title: meta.title, severity, message, location };
 }
-

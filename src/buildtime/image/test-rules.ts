@@ -25,7 +25,13 @@ export const goodConfig = { User: 'app', Healthcheck: { Test: ['CMD', '/bin/true
 /** Test support: a base layer and a build layer, with the given items in the build layer. */
 export function twoLayers(buildItems: ImageSpec['layers'][number]['items'], createdBy = 'RUN make'): ImageSpec['layers'] {
   return [
-    { items: [{ name: 'etc/os-release', content: 'ID=debian\n' }, { name: 'bin/sh', content: 'sh', mode: 0o755 }], createdBy: 'ADD file:abc in /' },
+    {
+      items: [
+        { name: 'etc/os-release', content: 'ID=debian\n' },
+        { name: 'bin/sh', content: 'sh', mode: 0o755 },
+      ],
+      createdBy: 'ADD file:abc in /',
+    },
     { items: buildItems, createdBy },
   ];
 }

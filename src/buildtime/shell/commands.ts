@@ -25,20 +25,64 @@ interface Wrapper {
   assignments?: boolean;
 }
 
-const wrappers = new Map<string, Wrapper>(Object.entries({
-  sudo: { valued: ['-u', '--user', '-g', '--group', '-h', '--host', '-p', '--prompt', '-C', '--close-from', '-D', '--chdir', '-r', '--role', '-t', '--type', '-U', '--other-user', '-T', '--command-timeout'], assignments: true },
-  doas: { valued: ['-u', '-C'] },
-  env: { valued: ['-u', '--unset', '-C', '--chdir', '-S', '--split-string'], assignments: true },
-  command: { valued: [], lookup: ['-v', '-V'] },
-  exec: { valued: ['-a'] },
-  time: { valued: ['-f', '--format', '-o', '--output'] },
-  nohup: { valued: [] },
-  nice: { valued: ['-n', '--adjustment'] },
-  ionice: { valued: ['-c', '--class', '-n', '--classdata', '-p', '--pid', '-P', '--pgid', '-u', '--uid'] },
-  timeout: { valued: ['-s', '--signal', '-k', '--kill-after'], operands: 1 },
-  xargs: { valued: ['-a', '--arg-file', '-d', '--delimiter', '-E', '-I', '-L', '--max-lines', '-n', '--max-args', '-P', '--max-procs', '-s', '--max-chars', '--process-slot-var'] },
-  stdbuf: { valued: ['-i', '--input', '-o', '--output', '-e', '--error'] },
-} satisfies Record<string, Wrapper>));
+const wrappers = new Map<string, Wrapper>(
+  Object.entries({
+    sudo: {
+      valued: [
+        '-u',
+        '--user',
+        '-g',
+        '--group',
+        '-h',
+        '--host',
+        '-p',
+        '--prompt',
+        '-C',
+        '--close-from',
+        '-D',
+        '--chdir',
+        '-r',
+        '--role',
+        '-t',
+        '--type',
+        '-U',
+        '--other-user',
+        '-T',
+        '--command-timeout',
+      ],
+      assignments: true,
+    },
+    doas: { valued: ['-u', '-C'] },
+    env: { valued: ['-u', '--unset', '-C', '--chdir', '-S', '--split-string'], assignments: true },
+    command: { valued: [], lookup: ['-v', '-V'] },
+    exec: { valued: ['-a'] },
+    time: { valued: ['-f', '--format', '-o', '--output'] },
+    nohup: { valued: [] },
+    nice: { valued: ['-n', '--adjustment'] },
+    ionice: { valued: ['-c', '--class', '-n', '--classdata', '-p', '--pid', '-P', '--pgid', '-u', '--uid'] },
+    timeout: { valued: ['-s', '--signal', '-k', '--kill-after'], operands: 1 },
+    xargs: {
+      valued: [
+        '-a',
+        '--arg-file',
+        '-d',
+        '--delimiter',
+        '-E',
+        '-I',
+        '-L',
+        '--max-lines',
+        '-n',
+        '--max-args',
+        '-P',
+        '--max-procs',
+        '-s',
+        '--max-chars',
+        '--process-slot-var',
+      ],
+    },
+    stdbuf: { valued: ['-i', '--input', '-o', '--output', '-e', '--error'] },
+  } satisfies Record<string, Wrapper>),
+);
 
 const assignment = /^[A-Za-z_][A-Za-z0-9_]*\+?=/;
 

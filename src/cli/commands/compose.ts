@@ -24,7 +24,18 @@ export function composeCommand(io: CliIo, done: (code: number) => void): Command
     .option('-q, --quiet', 'no progress display', false)
     .option('--exit-code <n>', 'exit with this code when any (reported) finding remains', parseExitCode, 0)
     .action(async (paths: string[], values: ComposeValues) => {
-      const [{ readComposeSources }, { checkCompose }, { composeRules }, { renderRuleFindings }, { ruleSarifJson }, { version }, { failClosed }, { writeOutput }, { diagnosticLine }, { checkJson, composeCheckReport }] = await Promise.all([
+      const [
+        { readComposeSources },
+        { checkCompose },
+        { composeRules },
+        { renderRuleFindings },
+        { ruleSarifJson },
+        { version },
+        { failClosed },
+        { writeOutput },
+        { diagnosticLine },
+        { checkJson, composeCheckReport },
+      ] = await Promise.all([
         import('../../runtime/compose/sources.js'),
         import('../../runtime/compose/check.js'),
         import('../../runtime/compose/registry.js'),

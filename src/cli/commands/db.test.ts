@@ -22,7 +22,10 @@ async function importedDatabase(): Promise<{ db: string; record: string }> {
   const n = counter++;
   const write = async (id: string): Promise<string> => {
     const file = path.join(dir, `${id}.json`);
-    await writeFile(file, JSON.stringify({ id, modified: '2024-01-01T00:00:00Z', affected: [{ package: { ecosystem: 'npm', name: `pkg-${id}` }, versions: ['1.0.0'] }] }));
+    await writeFile(
+      file,
+      JSON.stringify({ id, modified: '2024-01-01T00:00:00Z', affected: [{ package: { ecosystem: 'npm', name: `pkg-${id}` }, versions: ['1.0.0'] }] }),
+    );
     return file;
   };
   const db = path.join(dir, `osv-${n}.sqlite`);

@@ -53,10 +53,15 @@ export function dbCommand(io: CliIo, done: (code: number) => void): Command {
         const store = AdvisoryStore.open(file, { create: true, lock: lockWait(values) });
         try {
           const progress = ProgressLine.for(io, values.quiet === true);
-          const result = await importOsv(store, sources, { now: new Date(), onProgress: progress && ((n: number) => progress.message(`Imported ${n} records`)) }).finally(() => progress?.finish());
+          const result = await importOsv(store, sources, {
+            now: new Date(),
+            onProgress: progress && ((n: number) => progress.message(`Imported ${n} records`)),
+          }).finally(() => progress?.finish());
           for (const d of result.diagnostics.items.slice(0, 20)) io.stderr.write(`shipshape: ${printable(`${d.level}: ${d.message}`)}\n`);
           if (result.diagnostics.items.length > 20) io.stderr.write(`shipshape: ... ${result.diagnostics.items.length - 20} more skipped files\n`);
-          io.stdout.write(`Imported ${plural(result.records, 'advisory', 'advisories')} (${result.withdrawn} withdrawn, ignored when matching; ${result.skipped} files skipped) into ${store.path}\n`);
+          io.stdout.write(
+            `Imported ${plural(result.records, 'advisory', 'advisories')} (${result.withdrawn} withdrawn, ignored when matching; ${result.skipped} files skipped) into ${store.path}\n`,
+          );
         } catch (error) {
           store.close();
           // the import was rolled back; a database this import created would be empty: scans must not find one
@@ -91,8 +96,16 @@ export function dbCommand(io: CliIo, done: (code: number) => void): Command {
         const store = AdvisoryStore.open(file, { create: true, lock: lockWait(values) });
         try {
           const progress = ProgressLine.for(io, values.quiet === true);
-          const result = await updateFromOsv(store, { ecosystems, mirror: values.mirror, workDir: path.join(path.dirname(file), 'download'), now: new Date(), onProgress: progress?.message }).finally(() => progress?.finish());
-          io.stdout.write(`Updated ${ecosystems.join(', ')}: ${result.records} advisories (${result.withdrawn} withdrawn, ${result.skipped} skipped) into ${store.path}\n`);
+          const result = await updateFromOsv(store, {
+            ecosystems,
+            mirror: values.mirror,
+            workDir: path.join(path.dirname(file), 'download'),
+            now: new Date(),
+            onProgress: progress?.message,
+          }).finally(() => progress?.finish());
+          io.stdout.write(
+            `Updated ${ecosystems.join(', ')}: ${result.records} advisories (${result.withdrawn} withdrawn, ${result.skipped} skipped) into ${store.path}\n`,
+          );
         } finally {
           store.close();
         }
@@ -113,9 +126,17 @@ export function dbCommand(io: CliIo, done: (code: number) => void): Command {
             io.stdout.write((await import('../../report/db-status-json.js')).dbStatusJson(status));
           } else {
             const age = status.updatedAt ? `${((Date.now() - Date.parse(status.updatedAt)) / 3_600_000).toFixed(1)} hours ago` : 'never';
-            io.stdout.write(`Database  ${status.path}\nUpdated   ${status.updatedAt ?? '-'} (${age})\nRecords   ${status.advisories} (+${status.withdrawn} withdrawn)\n\n`);
+            io.stdout.write(
+              `Database  ${status.path}\nUpdated   ${status.updatedAt ?? '-'} (${age})\nRecords   ${status.advisories} (+${status.withdrawn} withdrawn)\n\n`,
+            );
             // an ecosystem not listed has no advisories here: scans report its packages as not checked
-            io.stdout.write(`Covered ecosystems and releases:\n${renderTable(['ECOSYSTEM', 'ADVISORIES', 'NEWEST MODIFIED'], status.ecosystems.map((e) => [e.ecosystem, String(e.advisories), e.newestModified]), { width: outputWidth(io, undefined), kinds: ['id', 'id', 'id'] })}\nSources:\n`);
+            io.stdout.write(
+              `Covered ecosystems and releases:\n${renderTable(
+                ['ECOSYSTEM', 'ADVISORIES', 'NEWEST MODIFIED'],
+                status.ecosystems.map((e) => [e.ecosystem, String(e.advisories), e.newestModified]),
+                { width: outputWidth(io, undefined), kinds: ['id', 'id', 'id'] },
+              )}\nSources:\n`,
+            );
             io.stdout.write(`${status.sources.map((s) => `  ${printable(s.location, 'id')}  (${s.records} records, ${s.importedAt})`).join('\n')}\n`);
           }
         } finally {

@@ -17,7 +17,9 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 /** `shipshape demo`: the whole lifecycle on the bundled example estate, offline, into an HTML report. */
 export function demoCommand(io: CliIo, done: (code: number) => void): Command {
   return new Command('demo')
-    .description('run the whole lifecycle on the bundled example estate (build its images, serve them from a local registry, scan, map, assess) and write an HTML report')
+    .description(
+      'run the whole lifecycle on the bundled example estate (build its images, serve them from a local registry, scan, map, assess) and write an HTML report',
+    )
     .option('-o, --output <file>', 'where to write the HTML report', 'shipshape-report.html')
     .option('-q, --quiet', 'no progress display', false)
     .action(async (values: DemoValues) => {
@@ -41,7 +43,10 @@ export function demoCommand(io: CliIo, done: (code: number) => void): Command {
       );
       // the bundled advisories are a sample: what they do not cover is said, not passed off as clean
       const unchecked = result.evidence.registries.flatMap((report) => report.findings.filter((f) => f.ruleId === uncheckedImage.meta.id));
-      if (unchecked.length > 0) io.stdout.write(`Not fully checked for vulnerabilities — the bundled advisories do not cover them (unknown, not clean):\n${unchecked.map((f) => `  ${printable(f.message)}\n`).join('')}\n`);
+      if (unchecked.length > 0)
+        io.stdout.write(
+          `Not fully checked for vulnerabilities — the bundled advisories do not cover them (unknown, not clean):\n${unchecked.map((f) => `  ${printable(f.message)}\n`).join('')}\n`,
+        );
       io.stdout.write(renderPostureTable(result.posture, outputWidth(io)).split('\n== Proposed changes ==')[0] ?? '');
       io.stdout.write(`\nThe report: ${result.reportFile}\n(open it in a browser; it is one self-contained file)\n`);
       done(ExitCode.ok);

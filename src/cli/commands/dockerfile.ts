@@ -27,7 +27,16 @@ export function dockerfileCommand(io: CliIo, done: (code: number) => void): Comm
     .option('-q, --quiet', 'no progress display', false)
     .option('--build-arg <name=value...>', 'values for ARGs, as docker build --build-arg')
     .action(async (files: string[], values: LintValues) => {
-      const [{ readDockerfileFile }, { existsSync }, path, { lintDockerfile }, { dockerfileRules }, { renderRuleFindings }, { ruleSarifJson }, { checkJson, dockerfileLintReport }] = await Promise.all([
+      const [
+        { readDockerfileFile },
+        { existsSync },
+        path,
+        { lintDockerfile },
+        { dockerfileRules },
+        { renderRuleFindings },
+        { ruleSarifJson },
+        { checkJson, dockerfileLintReport },
+      ] = await Promise.all([
         import('../../buildtime/dockerfile/read.js'),
         import('node:fs'),
         import('node:path'),
@@ -47,7 +56,8 @@ export function dockerfileCommand(io: CliIo, done: (code: number) => void): Comm
           const content = await readDockerfileFile(file);
           const hasDockerignore = existsSync(path.join(path.dirname(file), '.dockerignore'));
           // one by one: a spread of a text file's half a million findings would overflow the stack
-          for (const finding of lintDockerfile(content, { file, hasDockerignore, buildArgs })) if (!severities || severities.includes(finding.severity)) findings.push(finding);
+          for (const finding of lintDockerfile(content, { file, hasDockerignore, buildArgs }))
+            if (!severities || severities.includes(finding.severity)) findings.push(finding);
         }
       } finally {
         progress?.finish();

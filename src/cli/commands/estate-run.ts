@@ -53,7 +53,9 @@ export async function estateFromOptions(values: EstateOptionValues, io: CliIo, o
   const wantCluster = values.cluster || config?.cluster !== undefined;
   const registries = config?.registries ?? [];
   if (sources.length === 0 && manifests.length === 0 && values.registryReport.length === 0 && registries.length === 0 && !wantCluster) {
-    throw new UsageError('nothing to map', { hint: `run it where ${configFileName} is, or give --config FILE, --source DIR, --registry-report FILE, --manifests PATH, --cluster` });
+    throw new UsageError('nothing to map', {
+      hint: `run it where ${configFileName} is, or give --config FILE, --source DIR, --registry-report FILE, --manifests PATH, --cluster`,
+    });
   }
   const progress = ProgressLine.for(io, values.quiet);
   try {
@@ -75,7 +77,8 @@ export async function estateFromOptions(values: EstateOptionValues, io: CliIo, o
     for (const report of registryReports) {
       for (const item of report.unread ?? []) unscannedRegistries.push({ registry: `${report.registry}/${item.where}`, reason: item.message });
     }
-    const kubeconfig = values.kubeconfig ?? config?.cluster?.kubeconfig ?? io.env.KUBECONFIG?.split(path.delimiter)[0] ?? path.join(io.homedir, '.kube', 'config');
+    const kubeconfig =
+      values.kubeconfig ?? config?.cluster?.kubeconfig ?? io.env.KUBECONFIG?.split(path.delimiter)[0] ?? path.join(io.homedir, '.kube', 'config');
     const context = values.context ?? config?.cluster?.context;
     const namespaces = values.namespace ?? config?.cluster?.namespaces;
     const k8sVersion = values.k8sVersion ?? config?.k8sVersion;
@@ -84,7 +87,14 @@ export async function estateFromOptions(values: EstateOptionValues, io: CliIo, o
       sources,
       registryReports,
       manifests,
-      cluster: wantCluster ? { kubeconfig, ...(context !== undefined ? { context } : {}), ...(namespaces !== undefined ? { namespaces } : {}), inPod: io.env.KUBERNETES_SERVICE_HOST !== undefined } : undefined,
+      cluster: wantCluster
+        ? {
+            kubeconfig,
+            ...(context !== undefined ? { context } : {}),
+            ...(namespaces !== undefined ? { namespaces } : {}),
+            inPod: io.env.KUBERNETES_SERVICE_HOST !== undefined,
+          }
+        : undefined,
       ...(k8sVersion !== undefined ? { k8sVersion } : {}),
       ...(allowedRegistries !== undefined ? { allowedRegistries } : {}),
       gitlab: config?.gitlab,
@@ -98,7 +108,12 @@ export async function estateFromOptions(values: EstateOptionValues, io: CliIo, o
 }
 
 /** Scans one registry of `shipshape.yaml` with its TLS, key and credential settings, and records the scan. */
-async function scanConfiguredRegistry(registry: RegistryConfig, io: CliIo, options: EstateRunOptions, progress: ProgressLine | undefined): Promise<RegistryScanReport> {
+async function scanConfiguredRegistry(
+  registry: RegistryConfig,
+  io: CliIo,
+  options: EstateRunOptions,
+  progress: ProgressLine | undefined,
+): Promise<RegistryScanReport> {
   const { scanRegistry } = await import('../../distribute/scan.js');
   const { ScanHistory } = await import('../../distribute/history.js');
   const { loadPublicKey } = await import('../../distribute/signatures/index.js');
@@ -116,12 +131,20 @@ async function scanConfiguredRegistry(registry: RegistryConfig, io: CliIo, optio
     if (from) {
       const username = io.env[from.env.username];
       const password = io.env[from.env.password];
-      if (username === undefined || password === undefined) throw new UsageError(`${registry.name}: the credentials come from $${from.env.username} and $${from.env.password}, which are not both set`);
+      if (username === undefined || password === undefined)
+        throw new UsageError(`${registry.name}: the credentials come from $${from.env.username} and $${from.env.password}, which are not both set`);
       Object.assign(registryOptions, { username, password });
     }
   }
   const keys = registry.key
-    ? [loadPublicKey(await readFile(registry.key).catch((error: unknown) => { throw new NotFoundError(`cannot read the key ${registry.key ?? ''}: ${messageOf(error)}`); }), registry.key)]
+    ? [
+        loadPublicKey(
+          await readFile(registry.key).catch((error: unknown) => {
+            throw new NotFoundError(`cannot read the key ${registry.key ?? ''}: ${messageOf(error)}`);
+          }),
+          registry.key,
+        ),
+      ]
     : [];
   const history = ScanHistory.open(path.join(cacheDir, 'history.sqlite'));
   try {
@@ -137,7 +160,10 @@ async function scanConfiguredRegistry(registry: RegistryConfig, io: CliIo, optio
       readLayers: true,
       previous: history.previous(registry.registry, registry.prefix),
       maxImageAgeDays: options.maxImageAgeDays ?? 180,
-      onProgress: (event) => progress?.message(event.kind === 'repositories' ? `${registry.name}: ${event.count} repositories` : `${registry.name}: images ${event.done}/${event.total}`),
+      onProgress: (event) =>
+        progress?.message(
+          event.kind === 'repositories' ? `${registry.name}: ${event.count} repositories` : `${registry.name}: images ${event.done}/${event.total}`,
+        ),
     });
     history.record(report);
     return report;

@@ -34,10 +34,13 @@ export function imageInspectCommand(io: CliIo, done: (code: number) => void): Co
     const report = inspectReport(model, { files: values.files || values.layer !== undefined });
     const width = outputWidth(io, values.output);
     const text =
-      values.format === 'json' ? inspectJson(report, values.layer) : values.layer !== undefined ? renderLayerChanges(model, report, values.layer, width) : renderInspect(report, width);
+      values.format === 'json'
+        ? inspectJson(report, values.layer)
+        : values.layer !== undefined
+          ? renderLayerChanges(model, report, values.layer, width)
+          : renderInspect(report, width);
     await writeOutput(io, values.output, text);
     done(ExitCode.ok);
   });
   return command;
 }
-

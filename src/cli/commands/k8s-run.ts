@@ -34,7 +34,8 @@ export async function runK8sCheck(paths: readonly string[], values: K8sCheckValu
     throw new UsageError(`invalid --k8s-version ${JSON.stringify(version)}: use v1.N (e.g. v1.29) or latest`);
   }
   const severities = parseSeverities(values.severity);
-  if (paths.length === 0 && !values.cluster && !values.inCluster) throw new UsageError('give manifest files or directories, - for standard input, or --cluster');
+  if (paths.length === 0 && !values.cluster && !values.inCluster)
+    throw new UsageError('give manifest files or directories, - for standard input, or --cluster');
   const progress = ProgressLine.for(io, values.quiet);
   const { objects, diagnostics } = await readManifests(paths, io, progress).finally(() => progress?.finish());
   let nodes: NodeInfo[] = [];
@@ -42,18 +43,32 @@ export async function runK8sCheck(paths: readonly string[], values: K8sCheckValu
     progress?.message('Reading the live cluster');
     const { readCluster } = await import('../../runtime/cluster/read.js');
     const kubeconfig = values.kubeconfig ?? io.env.KUBECONFIG?.split(path.delimiter)[0] ?? path.join(io.homedir, '.kube', 'config');
-    const live = await readCluster({ kubeconfig, context: values.context, inCluster: values.inCluster, inPod: io.env.KUBERNETES_SERVICE_HOST !== undefined, namespaces: values.namespace }).finally(() => progress?.finish());
+    const live = await readCluster({
+      kubeconfig,
+      context: values.context,
+      inCluster: values.inCluster,
+      inPod: io.env.KUBERNETES_SERVICE_HOST !== undefined,
+      namespaces: values.namespace,
+    }).finally(() => progress?.finish());
     pushAll(objects, live.objects);
     pushAll(diagnostics, live.diagnostics);
     nodes = live.nodes;
   }
   const results = checkPodSecurity(objects, { level: values.level ?? 'restricted', version, explicit: values.level !== undefined || given !== undefined });
   // `--severity` filters what is shown, and the gate judges what is shown (as `scan` does); a denial is HIGH
-  const findings = checkWorkloads(objects, { allowedRegistries: values.allowedRegistries }).filter((f) => severities === undefined || severities.includes(f.severity));
+  const findings = checkWorkloads(objects, { allowedRegistries: values.allowedRegistries }).filter(
+    (f) => severities === undefined || severities.includes(f.severity),
+  );
   const deniedShown = severities === undefined || severities.includes('HIGH');
   const report = k8sCheckReport({ results, findings, images: imageReferences(objects), nodes, diagnostics });
   const width = outputWidth(io, values.output);
-  const sets: RuleFindingSet[] = [{ scanner: 'workload', rules: [...workloadRules.map((r) => r.meta), ...psaRuleMetas(results)], findings: [...(deniedShown ? psaFindings(results) : []), ...findings] }];
+  const sets: RuleFindingSet[] = [
+    {
+      scanner: 'workload',
+      rules: [...workloadRules.map((r) => r.meta), ...psaRuleMetas(results)],
+      findings: [...(deniedShown ? psaFindings(results) : []), ...findings],
+    },
+  ];
   const text =
     values.format === 'json'
       ? checkJson(report)
@@ -83,7 +98,8 @@ function renderResults(results: readonly PodSecurityResult[], width: number, dia
     `${r.level}@${r.version}`,
     `${r.kind}/${r.namespace}/${r.name}`,
     `${r.file}:${r.line}`,
-    r.violations.map((v) => `${v.check}: ${v.reason}${v.detail ? ` (${v.detail})` : ''}`).join('; ') || (r.rejectedAtRestricted ? '(would be denied at restricted)' : ''),
+    r.violations.map((v) => `${v.check}: ${v.reason}${v.detail ? ` (${v.detail})` : ''}`).join('; ') ||
+      (r.rejectedAtRestricted ? '(would be denied at restricted)' : ''),
   ]);
   const denied = results.filter((r) => !r.allowed).length;
   const head = `${results.length} workloads checked: ${results.length - denied} allowed, ${denied} denied${diagnostics ? `; ${diagnostics} manifest diagnostics (see --format json)` : ''}`;

@@ -30,19 +30,29 @@ export function k8sCommand(io: CliIo, done: (code: number) => void): Command {
     .option('--context <name>', 'kubeconfig context (default: its current-context)')
     .option('--in-cluster', 'use the service account of the pod Shipshape runs in', false)
     .option('-n, --namespace <name...>', 'live cluster: only these namespaces (default: all)')
-    .addOption(new Option('--level <level>', 'Pod Security Standards level (default: each namespace\'s enforce label, else restricted)').choices(['privileged', 'baseline', 'restricted']))
-    .option('--k8s-version <version>', 'Pod Security Standards version: v1.N or latest (default: each namespace\'s enforce-version label, else latest)')
+    .addOption(
+      new Option('--level <level>', "Pod Security Standards level (default: each namespace's enforce label, else restricted)").choices([
+        'privileged',
+        'baseline',
+        'restricted',
+      ]),
+    )
+    .option('--k8s-version <version>', "Pod Security Standards version: v1.N or latest (default: each namespace's enforce-version label, else latest)")
     .addOption(new Option('--version <version>', 'the old spelling of --k8s-version').hideHelp())
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'sarif']).default('table'))
     .option('--allowed-registries <registry...>', 'registries workloads may pull from (host, host/path prefix, *.domain)')
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .option('-s, --severity <levels>', 'report only findings of these severities (comma-separated; a denial by the Pod Security Standards is HIGH)')
     .option('-q, --quiet', 'no progress display', false)
-    .option('--exit-code <n>', 'exit with this code when any (reported) object would be denied or any (reported) workload rule finds something', parseExitCode, 0)
+    .option(
+      '--exit-code <n>',
+      'exit with this code when any (reported) object would be denied or any (reported) workload rule finds something',
+      parseExitCode,
+      0,
+    )
     .action(async (paths: string[], values: K8sCheckValues) => {
       const { runK8sCheck } = await import('./k8s-run.js');
       done(await runK8sCheck(paths, values, io));
     });
   return new Command('k8s').description('Kubernetes workloads (run phase)').addCommand(check);
 }
-

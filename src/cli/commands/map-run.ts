@@ -13,7 +13,8 @@ import type { EstateOptionValues, MapValues, TraceValues } from './map.js';
 export async function runMap(values: MapValues, io: CliIo): Promise<number> {
   const map = await mapFromOptions(values, io);
   const width = outputWidth(io, values.output);
-  const text = values.format === 'json' ? mapJson(map) : values.format === 'mermaid' ? mapMermaid(map) : values.format === 'dot' ? mapDot(map) : mapTable(map, width);
+  const text =
+    values.format === 'json' ? mapJson(map) : values.format === 'mermaid' ? mapMermaid(map) : values.format === 'dot' ? mapDot(map) : mapTable(map, width);
   await writeOutput(io, values.output, text);
   return ExitCode.ok;
 }

@@ -48,7 +48,9 @@ export function addEstateOptions(command: Command): Command {
 /** `shipshape map`: the lifecycle map of an estate, as a table, JSON, Mermaid or Graphviz DOT. */
 export function mapCommand(io: CliIo, done: (code: number) => void): Command {
   return addEstateOptions(
-    new Command('map').description('map the container lifecycle: source → CI → parent registries → build → registries → orchestrator → hosts, with the breaks in the chain'),
+    new Command('map').description(
+      'map the container lifecycle: source → CI → parent registries → build → registries → orchestrator → hosts, with the breaks in the chain',
+    ),
   )
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'mermaid', 'dot']).default('table'))
     .action(async (values: MapValues) => {
@@ -62,7 +64,10 @@ export function traceCommand(io: CliIo, done: (code: number) => void): Command {
   return addEstateOptions(
     new Command('trace')
       .description('trace an image or workload through the lifecycle: where it comes from (registry, pipeline, Dockerfile, parent image) and what runs it')
-      .argument('<image-or-workload>', 'an image reference (registry.example.com/team/api:1.2, nginx), a workload (prod/Deployment/api, Deployment/api, api) or a map node id'),
+      .argument(
+        '<image-or-workload>',
+        'an image reference (registry.example.com/team/api:1.2, nginx), a workload (prod/Deployment/api, Deployment/api, api) or a map node id',
+      ),
   )
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
     .action(async (query: string, values: TraceValues) => {

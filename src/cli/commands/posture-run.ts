@@ -36,12 +36,25 @@ export async function runPosture(values: PostureValues, io: CliIo): Promise<numb
     const now = new Date();
     const posture = assessPosture(estate.evidence, estate.map, { policy, now, ...(advisories ? { advisories } : {}) });
     const title = values.title ?? `Shipshape posture report — ${estate.config ? path.basename(path.dirname(path.resolve(estate.config.file))) : 'estate'}`;
-    const text = await renderPosture(values.format, { title, generatedAt: now.toISOString(), toolVersion: version, map: estate.map, posture, findings: estateFindings(estate.evidence, estate.map) }, estate.evidence, outputWidth(io, values.output), wantsColor(io, values));
+    const text = await renderPosture(
+      values.format,
+      { title, generatedAt: now.toISOString(), toolVersion: version, map: estate.map, posture, findings: estateFindings(estate.evidence, estate.map) },
+      estate.evidence,
+      outputWidth(io, values.output),
+      wantsColor(io, values),
+    );
     await writeOutput(io, values.output, text);
     // manifests, cluster kinds and registries (or parts of them) that could not be read: their phases
     // were assessed without them, so the gate fails
-    const unreadRegistries = estate.map.inputs.unscannedRegistries.map((r): Diagnostic => ({ level: 'error', code: 'registry.unread', message: `could not be scanned: ${r.reason}`, where: r.registry }));
-    const unread = (estate.evidence.diagnostics ?? []).filter((d) => d.level === 'error' && (d.code.startsWith('manifest.') || d.code.startsWith('cluster.'))).concat(unreadRegistries);
+    const unreadRegistries = estate.map.inputs.unscannedRegistries.map((r): Diagnostic => ({
+      level: 'error',
+      code: 'registry.unread',
+      message: `could not be scanned: ${r.reason}`,
+      where: r.registry,
+    }));
+    const unread = (estate.evidence.diagnostics ?? [])
+      .filter((d) => d.level === 'error' && (d.code.startsWith('manifest.') || d.code.startsWith('cluster.')))
+      .concat(unreadRegistries);
     return failClosed(io, unread, exitCodeOf(posture, values));
   } finally {
     advisories?.close();
@@ -54,7 +67,9 @@ async function renderPosture(format: PostureValues['format'], input: ReportInput
   if (format === 'markdown') return (await import('../../report/markdown/posture.js')).renderMarkdownReport(input);
   if (format === 'json') return (await import('../../report/posture-json.js')).postureJson(input);
   if (format === 'sarif') return (await import('../../report/posture-sarif.js')).postureSarif(evidence, input.map, version);
-  const unscanned = input.map.inputs.unscannedRegistries.map((r) => `Not scanned: ${escapeControls(r.registry)} (${escapeControls(r.reason)}): not assessed\n`).join('');
+  const unscanned = input.map.inputs.unscannedRegistries
+    .map((r) => `Not scanned: ${escapeControls(r.registry)} (${escapeControls(r.reason)}): not assessed\n`)
+    .join('');
   return `Config: ${escapeControls(input.map.inputs.config ?? 'none read')}\n${unscanned}\n${renderPostureTable(input.posture, width, color)}`;
 }
 
@@ -70,4 +85,3 @@ function exitCodeOf(posture: PostureReport, values: PostureValues): number {
   if (values.exitCode !== 0) return values.exitCode;
   return underBar ? ExitCode.findings : ExitCode.ok;
 }
-

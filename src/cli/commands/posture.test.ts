@@ -16,7 +16,10 @@ describe('shipshape posture', () => {
     dir = await mkdtemp(path.join(tmpdir(), 'shipshape-posture-'));
     config = path.join(dir, 'shipshape.yaml');
     // the example estate's sources and manifests; its registry is unreachable here (connection refused at once)
-    await writeFile(config, `sources: [${path.join(estate, 'repos')}]\nmanifests: [${path.join(estate, 'k8s')}]\nregistries:\n  - name: 127.0.0.1:1\n    plainHttp: true\n`);
+    await writeFile(
+      config,
+      `sources: [${path.join(estate, 'repos')}]\nmanifests: [${path.join(estate, 'k8s')}]\nregistries:\n  - name: 127.0.0.1:1\n    plainHttp: true\n`,
+    );
   });
 
   afterAll(async () => {
@@ -27,7 +30,9 @@ describe('shipshape posture', () => {
 
   it('assesses what it can read and says which registry it could not scan', async () => {
     const { code, stdout, stderr } = await posture();
-    expect(stderr).toMatch(/^shipshape: warning: the registry 127\.0\.0\.1:1 could not be scanned \(.*\); the estate is assessed without it\nshipshape: error: 127\.0\.0\.1:1: could not be scanned: .+\n {2}hint: .+\n$/);
+    expect(stderr).toMatch(
+      /^shipshape: warning: the registry 127\.0\.0\.1:1 could not be scanned \(.*\); the estate is assessed without it\nshipshape: error: 127\.0\.0\.1:1: could not be scanned: .+\n {2}hint: .+\n$/,
+    );
     expect(code).toBe(2); // fails closed: the report is written, the gate does not pass on a registry it could not read
     expect(stdout).toMatch(new RegExp(`^Config: ${config}\nNot scanned: 127\\.0\\.0\\.1:1 \\(.+\\): not assessed\n\n`));
     expect(stdout).toMatch(/\nThe container estate scores \d+ out of 100 \(build \d+, run \d+, host \d+; not assessed: distribute\)/);
@@ -38,7 +43,12 @@ describe('shipshape posture', () => {
   });
 
   it('writes JSON, Markdown, SARIF and HTML', async () => {
-    const json = JSON.parse((await posture('-f', 'json')).stdout) as { schema: string; posture: { controls: unknown[] }; map: { nodes: unknown[] }; findings: unknown[] };
+    const json = JSON.parse((await posture('-f', 'json')).stdout) as {
+      schema: string;
+      posture: { controls: unknown[] };
+      map: { nodes: unknown[] };
+      findings: unknown[];
+    };
     expect(json.schema).toBe('shipshape/posture-report@1');
     expect(json.posture.controls.length).toBeGreaterThanOrEqual(25);
     expect(json.map.nodes.length).toBeGreaterThan(20);
@@ -53,7 +63,11 @@ describe('shipshape posture', () => {
 
   it('records the registry it could not scan in every format; a phase with no evidence is not assessed, never scored', async () => {
     const json = JSON.parse((await posture('-f', 'json')).stdout) as {
-      posture: { phases: { phase: string; score: number | null }[]; overall: number | null; controls: { control: { id: string }; status: string; evidence: { text: string; ok: boolean }[] }[] };
+      posture: {
+        phases: { phase: string; score: number | null }[];
+        overall: number | null;
+        controls: { control: { id: string }; status: string; evidence: { text: string; ok: boolean }[] }[];
+      };
       map: { inputs: { unscannedRegistries: { registry: string; reason: string }[] } };
     };
     expect(json.map.inputs.unscannedRegistries).toEqual([{ registry: '127.0.0.1:1', reason: expect.stringMatching(/./) as unknown }]);
@@ -61,19 +75,27 @@ describe('shipshape posture', () => {
     expect(json.posture.overall).toEqual(expect.any(Number));
     for (const control of json.posture.controls.filter((c) => c.control.id.startsWith('SS-CTL-D'))) {
       expect(control.status).toBe('unknown');
-      expect(control.evidence).toContainEqual(expect.objectContaining({ ok: false, text: expect.stringContaining('the registry 127.0.0.1:1 could not be scanned') as unknown }));
+      expect(control.evidence).toContainEqual(
+        expect.objectContaining({ ok: false, text: expect.stringContaining('the registry 127.0.0.1:1 could not be scanned') as unknown }),
+      );
     }
     const markdown = (await posture('-f', 'markdown')).stdout;
     expect(markdown).toContain('**Not assessed — registries that could not be scanned:** `127.0.0.1:1` (');
     expect(markdown).toMatch(/\| Distribute \| not assessed \|/);
-    const sarif = JSON.parse((await posture('-f', 'sarif')).stdout) as { runs: { invocations: { toolExecutionNotifications: { message: { text: string } }[] }[] }[] };
-    expect(sarif.runs[0]?.invocations[0]?.toolExecutionNotifications[0]?.message.text).toMatch(/^The registry 127\.0\.0\.1:1 could not be scanned \(.+\): what it stores was not assessed$/);
+    const sarif = JSON.parse((await posture('-f', 'sarif')).stdout) as {
+      runs: { invocations: { toolExecutionNotifications: { message: { text: string } }[] }[] }[];
+    };
+    expect(sarif.runs[0]?.invocations[0]?.toolExecutionNotifications[0]?.message.text).toMatch(
+      /^The registry 127\.0\.0\.1:1 could not be scanned \(.+\): what it stores was not assessed$/,
+    );
     const html = path.join(dir, 'unscanned.html');
     await posture('-f', 'html', '-o', html);
     const page = await readFile(html, 'utf8');
     expect(page).toContain('Not assessed — registries that could not be scanned:</strong><ul><li><code>127.0.0.1:1</code>');
     expect(page).toMatch(/Distribute<\/span><span class="score-num not-assessed">not assessed<\/span>/);
-    expect((await runCli(['map', '--config', config], { env: { SHIPSHAPE_CACHE_DIR: path.join(dir, 'cache') } })).stdout).toMatch(/\nNot scanned: 127\.0\.0\.1:1 \(.+\): what it stores is not on the map\n/);
+    expect((await runCli(['map', '--config', config], { env: { SHIPSHAPE_CACHE_DIR: path.join(dir, 'cache') } })).stdout).toMatch(
+      /\nNot scanned: 127\.0\.0\.1:1 \(.+\): what it stores is not on the map\n/,
+    );
   });
 
   it('nothing assessed is not a pass: --fail-under fails without a score', async () => {
@@ -89,9 +111,17 @@ describe('shipshape posture', () => {
 
   it('a policy accepts a risk until it expires; a bad policy is a clear error', async () => {
     const policy = path.join(dir, 'policy.yaml');
-    await writeFile(policy, 'acceptedRisks:\n  - control: SS-CTL-R04\n    reason: admission control arrives with the cluster upgrade\n    expires: 2099-01-31\n');
-    const accepted = JSON.parse((await posture('--policy', policy, '-f', 'json')).stdout) as { posture: { controls: { control: { id: string }; status: string; acceptance?: { reason: string } }[] } };
-    expect(accepted.posture.controls.find((c) => c.control.id === 'SS-CTL-R04')).toMatchObject({ status: 'accepted', acceptance: { reason: 'admission control arrives with the cluster upgrade' } });
+    await writeFile(
+      policy,
+      'acceptedRisks:\n  - control: SS-CTL-R04\n    reason: admission control arrives with the cluster upgrade\n    expires: 2099-01-31\n',
+    );
+    const accepted = JSON.parse((await posture('--policy', policy, '-f', 'json')).stdout) as {
+      posture: { controls: { control: { id: string }; status: string; acceptance?: { reason: string } }[] };
+    };
+    expect(accepted.posture.controls.find((c) => c.control.id === 'SS-CTL-R04')).toMatchObject({
+      status: 'accepted',
+      acceptance: { reason: 'admission control arrives with the cluster upgrade' },
+    });
     await writeFile(policy, 'acceptedRisks:\n  - control: SS-CTL-R04\n    expires: someday\n');
     const bad = await posture('--policy', policy);
     expect(bad.code).toBe(2);
@@ -113,7 +143,10 @@ describe('shipshape posture', () => {
   it('fails closed on manifests it cannot read: the report is written, the exit code is 2 and the file:line named', async () => {
     const manifests = path.join(dir, 'broken');
     await mkdir(manifests, { recursive: true });
-    await writeFile(path.join(manifests, 'app.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: { name: a }\nspec: { containers: [ { name: c, image: "nginx:1" } ] }\n---\napiVersion: v1\nkind: Pod\nmetadata: [\n');
+    await writeFile(
+      path.join(manifests, 'app.yaml'),
+      'apiVersion: v1\nkind: Pod\nmetadata: { name: a }\nspec: { containers: [ { name: c, image: "nginx:1" } ] }\n---\napiVersion: v1\nkind: Pod\nmetadata: [\n',
+    );
     const broken = await runCli(['posture', '--no-config', '--manifests', manifests, '--exit-code', '0', '-f', 'json']);
     expect(broken.code).toBe(2);
     expect(broken.stderr).toMatch(new RegExp(`^shipshape: error: ${manifests}/app\\.yaml:9: invalid YAML`));
@@ -127,7 +160,16 @@ describe('shipshape posture', () => {
   it('a registry report trimmed by hand is read with empty lists, not a crash', async () => {
     const report = path.join(dir, 'trimmed.json');
     const digest = `sha256:${'a'.repeat(64)}`;
-    await writeFile(report, JSON.stringify({ schema: 'shipshape/registry-scan@1', registry: 'registry.example', scannedAt: '2026-11-01T00:00:00Z', access: { scheme: 'https', authScheme: 'bearer' }, repositories: [{ name: 'team/app', tags: [{ tag: '1.0', digest }], images: [{ digest, tags: ['1.0'] }] }] }));
+    await writeFile(
+      report,
+      JSON.stringify({
+        schema: 'shipshape/registry-scan@1',
+        registry: 'registry.example',
+        scannedAt: '2026-11-01T00:00:00Z',
+        access: { scheme: 'https', authScheme: 'bearer' },
+        repositories: [{ name: 'team/app', tags: [{ tag: '1.0', digest }], images: [{ digest, tags: ['1.0'] }] }],
+      }),
+    );
     const { code, stdout, stderr } = await runCli(['posture', '--registry-report', report, '-f', 'json']);
     expect(stderr).toBe('');
     expect(code).toBe(0);
@@ -139,18 +181,36 @@ describe('shipshape posture', () => {
     const report = path.join(dir, 'unread.json');
     const digest = `sha256:${'b'.repeat(64)}`;
     const unread = [{ where: `team/broken@sha256:${'c'.repeat(64)}`, message: 'the image could not be read: digest mismatch' }];
-    await writeFile(report, JSON.stringify({ schema: 'shipshape/registry-scan@1', registry: 'registry.example', scannedAt: '2026-11-01T00:00:00Z', access: { scheme: 'https', authScheme: 'bearer' }, repositories: [{ name: 'team/app', tags: [{ tag: '1.0', digest }], images: [{ digest, tags: ['1.0'] }] }], unread }));
+    await writeFile(
+      report,
+      JSON.stringify({
+        schema: 'shipshape/registry-scan@1',
+        registry: 'registry.example',
+        scannedAt: '2026-11-01T00:00:00Z',
+        access: { scheme: 'https', authScheme: 'bearer' },
+        repositories: [{ name: 'team/app', tags: [{ tag: '1.0', digest }], images: [{ digest, tags: ['1.0'] }] }],
+        unread,
+      }),
+    );
     const { code, stdout, stderr } = await runCli(['posture', '--no-config', '--registry-report', report, '-f', 'json']);
-    expect(stderr).toBe(`shipshape: error: registry.example/team/broken@sha256:${'c'.repeat(64)}: could not be scanned: the image could not be read: digest mismatch\n  hint: the result covers only what could be read and checked; fix or leave out what is named above\n`);
+    expect(stderr).toBe(
+      `shipshape: error: registry.example/team/broken@sha256:${'c'.repeat(64)}: could not be scanned: the image could not be read: digest mismatch\n  hint: the result covers only what could be read and checked; fix or leave out what is named above\n`,
+    );
     expect(code).toBe(2);
-    const json = JSON.parse(stdout) as { map: { inputs: { unscannedRegistries: unknown[] } }; posture: { controls: { control: { id: string }; status: string }[] } };
-    expect(json.map.inputs.unscannedRegistries).toEqual([{ registry: `registry.example/team/broken@sha256:${'c'.repeat(64)}`, reason: 'the image could not be read: digest mismatch' }]);
+    const json = JSON.parse(stdout) as {
+      map: { inputs: { unscannedRegistries: unknown[] } };
+      posture: { controls: { control: { id: string }; status: string }[] };
+    };
+    expect(json.map.inputs.unscannedRegistries).toEqual([
+      { registry: `registry.example/team/broken@sha256:${'c'.repeat(64)}`, reason: 'the image could not be read: digest mismatch' },
+    ]);
     expect(json.posture.controls.filter((c) => c.control.id.startsWith('SS-CTL-D')).map((c) => c.status)).not.toContain('met');
   });
 
   it('gates CI: --exit-code when a control is a gap, --fail-under on the score', async () => {
     // the estate without its (unreachable) registry: what remains is all read
-    const readable = (...args: string[]) => runCli(['posture', '--no-config', '--source', path.join(estate, 'repos'), '--manifests', path.join(estate, 'k8s'), ...args]);
+    const readable = (...args: string[]) =>
+      runCli(['posture', '--no-config', '--source', path.join(estate, 'repos'), '--manifests', path.join(estate, 'k8s'), ...args]);
     expect((await readable('--exit-code', '3')).code).toBe(3);
     expect((await readable('--fail-under', '99')).code).toBe(1);
     expect((await readable('--fail-under', '1')).code).toBe(0);

@@ -28,24 +28,44 @@ export async function runRegistryScan(target: string, values: RegistryScanValues
   const { loadPublicKey } = await import('../../distribute/signatures/index.js');
   const { ScanHistory } = await import('../../distribute/history.js');
   const { registry, prefix, plainHttp } = parseRegistryTarget(target);
-  const scanners = new Set(values.scanners.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean));
+  const scanners = new Set(
+    values.scanners
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean),
+  );
   const unknown = [...scanners].filter((s) => !['vuln', 'secret', 'none'].includes(s));
   if (unknown.length > 0) {
     // Trivy's names for what `registry scan` does not read: said plainly, not "unknown"
     const elsewhere = unknown.filter((s) => s === 'misconfig' || s === 'config');
-    throw new UsageError(`unknown scanner ${unknown.join(', ')}: use vuln, secret or none`, elsewhere.length > 0 ? { hint: `${elsewhere.join(', ')} is not a scanner of registry scan (it reads no image configuration rules); scan image --scanners misconfig checks one image's configuration` } : undefined);
+    throw new UsageError(
+      `unknown scanner ${unknown.join(', ')}: use vuln, secret or none`,
+      elsewhere.length > 0
+        ? {
+            hint: `${elsewhere.join(', ')} is not a scanner of registry scan (it reads no image configuration rules); scan image --scanners misconfig checks one image's configuration`,
+          }
+        : undefined,
+    );
   }
   const severities = parseSeverities(values.severity);
   const options = await resolveRegistryOptions(values, io);
   if (plainHttp !== undefined) options.registry.plainHttp = plainHttp;
   const cacheDir = values.cacheDir ?? defaultCacheDir(io);
   const keys = await Promise.all(
-    (values.key ?? []).map(async (file) => loadPublicKey(await readFile(file).catch((error: unknown) => { throw new NotFoundError(`cannot read the key ${file}: ${messageOf(error)}`); }), file)),
+    (values.key ?? []).map(async (file) =>
+      loadPublicKey(
+        await readFile(file).catch((error: unknown) => {
+          throw new NotFoundError(`cannot read the key ${file}: ${messageOf(error)}`);
+        }),
+        file,
+      ),
+    ),
   );
 
   const dbPath = values.db ?? AdvisoryStore.defaultPath(cacheDir);
   const advisories = scanners.has('vuln') && existsSync(dbPath) ? AdvisoryStore.open(dbPath, { create: false, readonly: true }) : undefined;
-  if (scanners.has('vuln') && !advisories) warn(io, `no advisory database at ${dbPath}; vulnerabilities are not counted (run shipshape db update or db import)`);
+  if (scanners.has('vuln') && !advisories)
+    warn(io, `no advisory database at ${dbPath}; vulnerabilities are not counted (run shipshape db update or db import)`);
   const history = values.history ? ScanHistory.open(path.join(cacheDir, 'history.sqlite')) : undefined;
   const progress = ProgressLine.for(io, values.quiet);
   try {
@@ -61,7 +81,8 @@ export async function runRegistryScan(target: string, values: RegistryScanValues
       readLayers: scanners.has('vuln') || scanners.has('secret'),
       previous: history?.previous(registry, prefix),
       maxImageAgeDays: values.maxImageAge,
-      onProgress: (event) => progress?.message(event.kind === 'repositories' ? `${event.count} repositories` : `Images ${event.done}/${event.total}  ${event.name}`),
+      onProgress: (event) =>
+        progress?.message(event.kind === 'repositories' ? `${event.count} repositories` : `Images ${event.done}/${event.total}  ${event.name}`),
     });
     progress?.finish();
     history?.record(report);
@@ -71,7 +92,16 @@ export async function runRegistryScan(target: string, values: RegistryScanValues
       values.format === 'json'
         ? registryScanJson(shown)
         : values.format === 'sarif'
-          ? ruleSarifJson([{ scanner: 'registry', rules: registryRules.map((r) => r.meta), findings: shown.findings.map((f) => ({ ...f, location: { file: targetUri(f.target) } })) }], version)
+          ? ruleSarifJson(
+              [
+                {
+                  scanner: 'registry',
+                  rules: registryRules.map((r) => r.meta),
+                  findings: shown.findings.map((f) => ({ ...f, location: { file: targetUri(f.target) } })),
+                },
+              ],
+              version,
+            )
           : renderRegistryScan(report, width, severities);
     await writeOutput(io, values.output, text);
     // images not fully checked for vulnerabilities: said on stderr, and a gate never passes on them, whatever --severity shows
@@ -107,7 +137,9 @@ export async function runHistory(registryArg: string | undefined, values: Histor
     if (scans.length === 0) throw new NotFoundError(`no scans recorded${registryArg ? ` for ${registryArg}` : ''}`);
     const wanted = values.scan === undefined ? scans.reduce((a, b) => (b.id > a.id ? b : a)) : scans.find((s) => s.id === values.scan);
     if (!wanted) throw new NotFoundError(`no scan ${values.scan ?? ''}${registryArg ? ` of ${registryArg}` : ''}`);
-    const before = scans.filter((s) => s.registry === wanted.registry && s.prefix === wanted.prefix && s.id < wanted.id).reduce<(typeof scans)[number] | undefined>((a, b) => (!a || b.id > a.id ? b : a), undefined);
+    const before = scans
+      .filter((s) => s.registry === wanted.registry && s.prefix === wanted.prefix && s.id < wanted.id)
+      .reduce<(typeof scans)[number] | undefined>((a, b) => (!a || b.id > a.id ? b : a), undefined);
     const after = history.scan(wanted.id);
     const previous = before ? history.scan(before.id) : undefined;
     const changes = after && previous ? diffScans(previous, after) : undefined;
@@ -117,8 +149,18 @@ export async function runHistory(registryArg: string | undefined, values: Histor
     }
     const width = outputWidth(io, values.output);
     const rows = scans.map((s) => [String(s.id), s.registry, s.prefix ?? '', s.scannedAt, String(s.images), String(s.findings)]);
-    const lines = [renderTable(['ID', 'REGISTRY', 'PREFIX', 'SCANNED', 'IMAGES', 'FINDINGS'], rows, { width, kinds: ['id', 'id', 'id', 'id', 'id', 'id'], align: ['right', 'left', 'left', 'left', 'right', 'right'] }), ''];
-    if (!changes) lines.push(`scan ${wanted.id} is the first of ${printable(`${wanted.registry}${wanted.prefix ? `/${wanted.prefix}` : ''}`, 'id')}: nothing to compare with`);
+    const lines = [
+      renderTable(['ID', 'REGISTRY', 'PREFIX', 'SCANNED', 'IMAGES', 'FINDINGS'], rows, {
+        width,
+        kinds: ['id', 'id', 'id', 'id', 'id', 'id'],
+        align: ['right', 'left', 'left', 'left', 'right', 'right'],
+      }),
+      '',
+    ];
+    if (!changes)
+      lines.push(
+        `scan ${wanted.id} is the first of ${printable(`${wanted.registry}${wanted.prefix ? `/${wanted.prefix}` : ''}`, 'id')}: nothing to compare with`,
+      );
     else {
       lines.push(`Changes in scan ${wanted.id} since scan ${before?.id ?? ''} (${changes.previousScanAt}):`);
       for (const t of changes.movedTags) lines.push(printable(`  moved   ${t.repository}:${t.tag}  ${t.from} → ${t.to}`, 'id'));
@@ -128,7 +170,10 @@ export async function runHistory(registryArg: string | undefined, values: Histor
       if (changes.movedTags.length + changes.newImages.length + changes.removedTags.length + added.length === 0) lines.push('  nothing changed');
       else {
         lines.push(`  ${added.length} new finding(s)`);
-        pushAll(lines, added.map((f) => `  finding ${f.ruleId} ${printable(f.message)}`));
+        pushAll(
+          lines,
+          added.map((f) => `  finding ${f.ruleId} ${printable(f.message)}`),
+        );
       }
     }
     await writeOutput(io, values.output, `${lines.join('\n')}\n`);

@@ -27,7 +27,9 @@ export interface HistoryValues {
 export function registryCommand(io: CliIo, done: (code: number) => void): Command {
   const scan = addRegistryOptions(
     new Command('scan')
-      .description('scan a registry: repositories, tags and digests, image age/OS/vulnerabilities/secrets, signatures and attestations, who can pull, moved tags')
+      .description(
+        'scan a registry: repositories, tags and digests, image age/OS/vulnerabilities/secrets, signatures and attestations, who can pull, moved tags',
+      )
       .argument('<registry>', 'host[:port][/repository-prefix], e.g. registry.example.com/team (http:// for plain HTTP)')
       .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'sarif']).default('table'))
       .option('-o, --output <file>', 'write to a file instead of stdout')

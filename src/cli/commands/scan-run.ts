@@ -50,7 +50,12 @@ export async function runScan(name: string, values: ScanValues, io: CliIo): Prom
     const model = await readImageForCli(name, layerOptions, io, visitors);
     // secrets are looked for in the image as it is; everything else reads it as shown, secrets masked
     const shown = displayModel(model);
-    const result = scanImage(shown, store, { severities, ignoreUnfixed: values.ignoreUnfixed, baseLayers: values.baseLayers, suppress: { ...suppress, imagePurl: imagePurl(shown.image) } });
+    const result = scanImage(shown, store, {
+      severities,
+      ignoreUnfixed: values.ignoreUnfixed,
+      baseLayers: values.baseLayers,
+      suppress: { ...suppress, imagePurl: imagePurl(shown.image) },
+    });
     const ruleSets = filterBySeverity(await ruleFindingSets(scanners, result, model, secretConfig, values), severities);
     const report = scanReport(result, ruleSets, [...scanners]);
     if (store) {
@@ -81,8 +86,12 @@ export async function runScan(name: string, values: ScanValues, io: CliIo): Prom
     if (values.exitCode === 0) return ExitCode.ok;
     if (found > 0) return values.exitCode;
     // a gate never passes on what was not read or not checked
-    if (gaps.length > 0) io.stderr.write(`shipshape: the --exit-code gate fails: ${result.coverage?.notChecked.length} packages could not be checked for vulnerabilities\n`);
-    if (unread.length > 0) io.stderr.write(`shipshape: the --exit-code gate fails: ${plural(unread.length, 'package file or version', 'package files or versions')} could not be read or compared completely\n`);
+    if (gaps.length > 0)
+      io.stderr.write(`shipshape: the --exit-code gate fails: ${result.coverage?.notChecked.length} packages could not be checked for vulnerabilities\n`);
+    if (unread.length > 0)
+      io.stderr.write(
+        `shipshape: the --exit-code gate fails: ${plural(unread.length, 'package file or version', 'package files or versions')} could not be read or compared completely\n`,
+      );
     return gaps.length > 0 || unread.length > 0 ? values.exitCode : ExitCode.ok;
   } finally {
     store?.close();
@@ -102,7 +111,13 @@ function customisesLayerScan(config: SecretConfig): boolean {
 }
 
 /** The secret and configuration findings the chosen scanners make (secrets in `image`, the image unmasked). */
-async function ruleFindingSets(scanners: ReadonlySet<string>, result: ScanResult, image: ImageModel, secretConfig: SecretConfig, values: ScanValues): Promise<RuleFindingSet[]> {
+async function ruleFindingSets(
+  scanners: ReadonlySet<string>,
+  result: ScanResult,
+  image: ImageModel,
+  secretConfig: SecretConfig,
+  values: ScanValues,
+): Promise<RuleFindingSet[]> {
   const sets: RuleFindingSet[] = [];
   if (scanners.has('secret')) {
     sets.push({

@@ -28,7 +28,10 @@ const severityLevels: readonly SeverityLevel[] = ['CRITICAL', 'HIGH', 'MEDIUM', 
 /** `--severity HIGH,CRITICAL` → the levels, checked. */
 export function parseSeverities(text: string | undefined): SeverityLevel[] | undefined {
   if (text === undefined) return undefined;
-  const levels = text.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
+  const levels = text
+    .split(',')
+    .map((s) => s.trim().toUpperCase())
+    .filter(Boolean);
   const bad = levels.filter((level) => !severityLevels.includes(level as SeverityLevel));
   if (bad.length > 0) throw new UsageError(`unknown severity ${bad.join(', ')}: use ${severityLevels.join(', ')}`);
   return levels as SeverityLevel[];
@@ -42,7 +45,11 @@ const scannerAliases: Readonly<Record<string, ScannerName>> = { misconfig: 'conf
 
 /** `--scanners vuln,secret` (or Trivy's `vuln,misconfig`) → the scanners, checked. */
 export function parseScanners(text: string): Set<ScannerName> {
-  const names = text.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean).map((name) => ownEntry(scannerAliases, name) ?? name);
+  const names = text
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean)
+    .map((name) => ownEntry(scannerAliases, name) ?? name);
   const bad = names.filter((name) => !scannerNames.includes(name as ScannerName));
   if (bad.length > 0 || names.length === 0) throw new UsageError(`unknown scanner ${bad.join(', ') || '(none)'}: use ${scannerNames.join(', ')}`);
   return new Set(names as ScannerName[]);
@@ -66,9 +73,11 @@ export function scanCommand(io: CliIo, done: (code: number) => void): Command {
     .option('--vex <file...>', 'OpenVEX documents: not_affected/fixed statements suppress findings (the justification is shown)')
     .option('--db <file>', 'advisory database (default: <cache dir>/advisories/osv.sqlite)')
     .option('--max-db-age <duration>', 'warn when the advisory database is older than this (e.g. 72h, 7d)', parseDuration, '7d');
-  addScanConfigOptions(addImageOptions(image), ['severity', 'exitCode', 'scanners', 'ignoreUnfixed', 'db', 'cacheDir', 'parallel', 'maxDbAge']).action(async (name: string, values: ScanValues) => {
-    const { runScan } = await import('./scan-run.js');
-    done(await runScan(name, values, io));
-  });
+  addScanConfigOptions(addImageOptions(image), ['severity', 'exitCode', 'scanners', 'ignoreUnfixed', 'db', 'cacheDir', 'parallel', 'maxDbAge']).action(
+    async (name: string, values: ScanValues) => {
+      const { runScan } = await import('./scan-run.js');
+      done(await runScan(name, values, io));
+    },
+  );
   return new Command('scan').description('scan for vulnerabilities').addCommand(image);
 }

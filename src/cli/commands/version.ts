@@ -16,13 +16,16 @@ interface CompareValues {
  */
 export function versionCommand(io: CliIo, done: (code: number) => void): Command {
   const compare = new Command('compare')
-    .description('compare two versions with an ecosystem\'s scheme (deb, rpm, apk, semver, npm, go, pep440, maven, ...)')
+    .description("compare two versions with an ecosystem's scheme (deb, rpm, apk, semver, npm, go, pep440, maven, ...)")
     .argument('[left]')
     .argument('[right]')
     .requiredOption('--scheme <scheme>', 'version scheme')
     .option('--stdin', 'read left<TAB>right lines from standard input', false)
     .action(async (left: string | undefined, right: string | undefined, values: CompareValues) => {
-      const [{ schemeById, schemes }, { compareVersions }] = await Promise.all([import('../../vuln/versioning/registry.js'), import('../../vuln/versioning/scheme.js')]);
+      const [{ schemeById, schemes }, { compareVersions }] = await Promise.all([
+        import('../../vuln/versioning/registry.js'),
+        import('../../vuln/versioning/scheme.js'),
+      ]);
       const scheme = schemeById(values.scheme);
       if (!scheme) throw new UsageError(`unknown scheme ${JSON.stringify(values.scheme)}; one of: ${schemes.map((s) => s.id).join(', ')}`);
       const answer = (a: string, b: string): string => {

@@ -53,7 +53,12 @@ export const untrustedCertificate: RegistryRule = {
   check: ({ report }) => {
     const tls = report.access.tls;
     if (!tls || tls.trusted) return [];
-    return [{ message: `the certificate of ${report.registry} (${tls.subject}, issued by ${tls.issuer}) is not trusted: ${tls.error ?? (tls.selfSigned ? 'self-signed' : 'unknown reason')}`, target: registryTarget }];
+    return [
+      {
+        message: `the certificate of ${report.registry} (${tls.subject}, issued by ${tls.issuer}) is not trusted: ${tls.error ?? (tls.selfSigned ? 'self-signed' : 'unknown reason')}`,
+        target: registryTarget,
+      },
+    ];
   },
 };
 
@@ -69,7 +74,10 @@ export const certificateExpiry: RegistryRule = {
   check: ({ report }) => {
     const tls = report.access.tls;
     if (!tls || tls.daysLeft > 30) return [];
-    const message = tls.daysLeft < 0 ? `the certificate of ${report.registry} expired on ${tls.validTo}` : `the certificate of ${report.registry} expires on ${tls.validTo} (${tls.daysLeft} days)`;
+    const message =
+      tls.daysLeft < 0
+        ? `the certificate of ${report.registry} expired on ${tls.validTo}`
+        : `the certificate of ${report.registry} expires on ${tls.validTo} (${tls.daysLeft} days)`;
     // the certificate (by its end date), not the days left: the same certificate is the same finding
     return [{ message, target: registryTarget, severity: tls.daysLeft < 0 ? 'HIGH' : 'MEDIUM', identity: [tls.validTo] }];
   },

@@ -57,7 +57,13 @@ export const vulnerableImage: RegistryRule = {
       const worst = severe.find((level) => (counts?.[level] ?? 0) > 0);
       if (!counts || !worst) return [];
       const summary = severe.map((level) => `${counts[level] ?? 0} ${level.toLowerCase()}`).join(', ');
-      return [{ message: `${label(imageName(repository, image), platform.platform)} has ${summary} vulnerabilities`, target: imageTarget(repository, image, platform.digest), severity: worst }];
+      return [
+        {
+          message: `${label(imageName(repository, image), platform.platform)} has ${summary} vulnerabilities`,
+          target: imageTarget(repository, image, platform.digest),
+          severity: worst,
+        },
+      ];
     }),
 };
 
@@ -66,8 +72,10 @@ export const uncheckedImage: RegistryRule = {
     id: 'SS-REG-018',
     title: 'Stored image not fully checked for vulnerabilities',
     severity: 'HIGH',
-    rationale: 'The advisory database holds no advisories for some of the image’s OS release or language ecosystems: its packages there were not checked, so "no vulnerabilities" means "no data", and critical ones may hide there.',
-    remediation: 'Fetch the advisories the message names (`shipshape db update --ecosystem …`, or `db import` of an OSV dump) and scan again; for an OS with no advisory source, move to a base whose distribution publishes one.',
+    rationale:
+      'The advisory database holds no advisories for some of the image’s OS release or language ecosystems: its packages there were not checked, so "no vulnerabilities" means "no data", and critical ones may hide there.',
+    remediation:
+      'Fetch the advisories the message names (`shipshape db update --ecosystem …`, or `db import` of an OSV dump) and scan again; for an OS with no advisory source, move to a base whose distribution publishes one.',
     references: [nist('4.1.1', 'Image vulnerabilities'), nist('4.2.1', 'Image vulnerabilities')],
   },
   check: ({ report }) =>
@@ -75,7 +83,13 @@ export const uncheckedImage: RegistryRule = {
       const gaps = platform.coverage?.ecosystems.filter((e) => !e.covered) ?? [];
       if (gaps.length === 0) return [];
       const what = gaps.map((e) => `${e.packages} ${e.ecosystem} packages (${e.reason}${e.fix ? `; ${e.fix}` : ''})`).join(', ');
-      return [{ message: `${label(imageName(repository, image), platform.platform)}: ${what} not checked for vulnerabilities`, target: imageTarget(repository, image, platform.digest), identity: [platform.digest, ...gaps.map((e) => e.ecosystem)] }];
+      return [
+        {
+          message: `${label(imageName(repository, image), platform.platform)}: ${what} not checked for vulnerabilities`,
+          target: imageTarget(repository, image, platform.digest),
+          identity: [platform.digest, ...gaps.map((e) => e.ecosystem)],
+        },
+      ];
     }),
 };
 
@@ -110,6 +124,8 @@ export const rootImage: RegistryRule = {
   check: ({ report }) =>
     [...platformImages(report)]
       .filter(({ image, platform }) => image.tags.length > 0 && platform.runsAsRoot === true)
-      .map(({ repository, image, platform }) => ({ message: `${label(imageName(repository, image), platform.platform)} runs as root (no USER)`, target: imageTarget(repository, image, platform.digest) })),
+      .map(({ repository, image, platform }) => ({
+        message: `${label(imageName(repository, image), platform.platform)} runs as root (no USER)`,
+        target: imageTarget(repository, image, platform.digest),
+      })),
 };
-

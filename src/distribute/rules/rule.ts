@@ -38,7 +38,9 @@ export function* storedImages(report: Omit<RegistryScanReport, 'findings'>): Gen
 }
 
 /** Each platform image with its stored image and repository. */
-export function* platformImages(report: Omit<RegistryScanReport, 'findings'>): Generator<{ repository: RepositoryReport; image: StoredImage; platform: PlatformImage }> {
+export function* platformImages(
+  report: Omit<RegistryScanReport, 'findings'>,
+): Generator<{ repository: RepositoryReport; image: StoredImage; platform: PlatformImage }> {
   for (const { repository, image } of storedImages(report)) for (const platform of image.platforms) yield { repository, image, platform };
 }
 

@@ -15,7 +15,10 @@ export const unsigned: RegistryRule = {
   check: ({ report }) =>
     [...storedImages(report)]
       .filter(({ image }) => image.signatures.length === 0)
-      .map(({ repository, image }) => ({ message: `${imageName(repository, image)} has no signature (cosign tag, referrers or Notation)`, target: imageTarget(repository, image) })),
+      .map(({ repository, image }) => ({
+        message: `${imageName(repository, image)} has no signature (cosign tag, referrers or Notation)`,
+        target: imageTarget(repository, image),
+      })),
 };
 
 export const badSignature: RegistryRule = {
@@ -44,7 +47,8 @@ export const noProvenance: RegistryRule = {
     title: 'No provenance attestation',
     severity: 'LOW',
     rationale: 'Provenance records which build platform built the image from which source; without it, the origin cannot be checked (SLSA Build L1 needs it).',
-    remediation: 'Produce provenance in the build (`docker buildx build --provenance=mode=max`, `actions/attest-build-provenance`, `cosign attest --type slsaprovenance`).',
+    remediation:
+      'Produce provenance in the build (`docker buildx build --provenance=mode=max`, `actions/attest-build-provenance`, `cosign attest --type slsaprovenance`).',
     references: [slsa, nist('4.1.5', 'Use of untrusted images')],
   },
   check: ({ report }) =>
@@ -65,5 +69,8 @@ export const noSbom: RegistryRule = {
   check: ({ report }) =>
     [...storedImages(report)]
       .filter(({ image }) => image.tags.length > 0 && !image.attestations.some((a) => a.kind === 'sbom'))
-      .map(({ repository, image }) => ({ message: `${imageName(repository, image)} has no SBOM attestation or attachment`, target: imageTarget(repository, image) })),
+      .map(({ repository, image }) => ({
+        message: `${imageName(repository, image)} has no SBOM attestation or attachment`,
+        target: imageTarget(repository, image),
+      })),
 };

@@ -35,7 +35,11 @@ export const latestTag: RegistryRule = {
     report.repositories
       .filter((repository) => repository.tags.some((tag) => tag.tag === 'latest'))
       // one finding per repository, wherever latest points
-      .map((repository) => ({ message: `${repository.name} has a latest tag`, target: { repository: repository.name, tag: 'latest', digest: repository.tags.find((t) => t.tag === 'latest')?.digest }, identity: ['latest'] })),
+      .map((repository) => ({
+        message: `${repository.name} has a latest tag`,
+        target: { repository: repository.name, tag: 'latest', digest: repository.tags.find((t) => t.tag === 'latest')?.digest },
+        identity: ['latest'],
+      })),
 };
 
 export const untagged: RegistryRule = {
@@ -50,5 +54,8 @@ export const untagged: RegistryRule = {
   check: ({ report }) =>
     [...storedImages(report)]
       .filter(({ image }) => image.tags.length === 0)
-      .map(({ repository, image }) => ({ message: `${repository.name}@${image.digest} is stored but no tag points at it`, target: { repository: repository.name, tag: undefined, digest: image.digest } })),
+      .map(({ repository, image }) => ({
+        message: `${repository.name}@${image.digest} is stored but no tag points at it`,
+        target: { repository: repository.name, tag: undefined, digest: image.digest },
+      })),
 };

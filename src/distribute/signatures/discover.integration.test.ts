@@ -56,9 +56,16 @@ describe('signatures and attestations in a real registry', skipWhen(sharedAbsent
     await signImage(registry, repo, bookworm.digest, signer.privateKey, { signedPayload: Buffer.from('the payload that was really signed') });
     await signImage(registry, repo, bookworm.digest, stranger.privateKey);
     pushed.bookwormSig = (await signImage(registry, repo, bookworm.digest, signer.privateKey, { namedDigest: elsewhere })).digest;
-    await attestImage(registry, repo, bookworm.digest, signer.privateKey, { predicateType: 'https://slsa.dev/provenance/v1', predicate: { buildDefinition: {} } });
-    pushed.bookwormAtt = (await attestImage(registry, repo, bookworm.digest, signer.privateKey, { predicateType: 'https://spdx.dev/Document', annotate: false })).digest;
-    pushed.bookwormSbom = (await attachSbom(registry, repo, bookworm.digest, Buffer.from('{"bomFormat":"CycloneDX"}'), 'application/vnd.cyclonedx+json')).digest;
+    await attestImage(registry, repo, bookworm.digest, signer.privateKey, {
+      predicateType: 'https://slsa.dev/provenance/v1',
+      predicate: { buildDefinition: {} },
+    });
+    pushed.bookwormAtt = (
+      await attestImage(registry, repo, bookworm.digest, signer.privateKey, { predicateType: 'https://spdx.dev/Document', annotate: false })
+    ).digest;
+    pushed.bookwormSbom = (
+      await attachSbom(registry, repo, bookworm.digest, Buffer.from('{"bomFormat":"CycloneDX"}'), 'application/vnd.cyclonedx+json')
+    ).digest;
     pushed.notation = (await pushNotationSignature(registry, repo, subjectOf(bookworm), signer.privateKey)).digest;
     pushed.bundle = (await pushSigstoreBundle(registry, repo, subjectOf(bookworm), signer.privateKey, { predicateType: 'https://cyclonedx.org/bom' })).digest;
 
@@ -123,8 +130,20 @@ describe('signatures and attestations in a real registry', skipWhen(sharedAbsent
     const tags = await client.listTags(repo);
     expect(tags).toContain(referrersTag(bookworm.digest));
     const found = await discover(bookworm);
-    expect(found.signatures).toContainEqual({ format: 'notation', source: 'referrers-tag', manifestDigest: pushed.notation, verified: undefined, verifyError: undefined });
-    expect(found.attestations).toContainEqual({ kind: 'sbom', predicateType: 'https://cyclonedx.org/bom', source: 'referrers-tag', manifestDigest: pushed.bundle, signed: true });
+    expect(found.signatures).toContainEqual({
+      format: 'notation',
+      source: 'referrers-tag',
+      manifestDigest: pushed.notation,
+      verified: undefined,
+      verifyError: undefined,
+    });
+    expect(found.attestations).toContainEqual({
+      kind: 'sbom',
+      predicateType: 'https://cyclonedx.org/bom',
+      source: 'referrers-tag',
+      manifestDigest: pushed.bundle,
+      signed: true,
+    });
     expect(found.signatures).toHaveLength(5);
     expect(found.attestations).toHaveLength(4);
     expect(found.diagnostics).toEqual([expect.stringContaining(`Notation signature ${registry.host}/${repo}@${pushed.notation} was not verified`)]);
@@ -137,7 +156,13 @@ describe('signatures and attestations in a real registry', skipWhen(sharedAbsent
   it('finds BuildKit attestations in an index, the platform manifest’s signature, and reports the index signature’s missing payload', async () => {
     const found = await discover(multi);
     expect(found.attestations).toEqual([
-      { kind: 'provenance', predicateType: 'https://slsa.dev/provenance/v0.2', source: 'buildkit-index', manifestDigest: pushed.attestationManifest, signed: false },
+      {
+        kind: 'provenance',
+        predicateType: 'https://slsa.dev/provenance/v0.2',
+        source: 'buildkit-index',
+        manifestDigest: pushed.attestationManifest,
+        signed: false,
+      },
       { kind: 'sbom', predicateType: 'https://spdx.dev/Document', source: 'buildkit-index', manifestDigest: pushed.attestationManifest, signed: false },
     ]);
     expect(found.signatures).toEqual([

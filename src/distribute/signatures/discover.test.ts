@@ -75,14 +75,31 @@ describe('discoverReferrers: OCI 1.1 referrers API', () => {
     const payload = simpleSigningPayload(s.subject.digest, repo);
     const legacySig = await pushReferrer(s.fake, repo, s.subject, {
       artifactType: ArtifactMediaType.cosignArtifactSig,
-      layers: [{ mediaType: ArtifactMediaType.cosignSimpleSigning, data: payload, annotations: { 'dev.cosignproject.cosign/signature': cosignSign(signer.privateKey, payload).toString('base64') } }],
+      layers: [
+        {
+          mediaType: ArtifactMediaType.cosignSimpleSigning,
+          data: payload,
+          annotations: { 'dev.cosignproject.cosign/signature': cosignSign(signer.privateKey, payload).toString('base64') },
+        },
+      ],
     });
     const legacyAtt = await pushReferrer(s.fake, repo, s.subject, {
       artifactType: ArtifactMediaType.inToto,
-      layers: [{ mediaType: ArtifactMediaType.dsseEnvelope, data: dsseEnvelope(signer.privateKey, inTotoStatement(repo, s.subject.digest, 'https://cosign.sigstore.dev/attestation/vuln/v1', {})) }],
+      layers: [
+        {
+          mediaType: ArtifactMediaType.dsseEnvelope,
+          data: dsseEnvelope(signer.privateKey, inTotoStatement(repo, s.subject.digest, 'https://cosign.sigstore.dev/attestation/vuln/v1', {})),
+        },
+      ],
     });
-    const spdx = await pushReferrer(s.fake, repo, s.subject, { artifactType: 'application/spdx+json', layers: [{ mediaType: 'application/spdx+json', data: Buffer.from('{"spdxVersion":"SPDX-2.3"}') }] });
-    const chart = await pushReferrer(s.fake, repo, s.subject, { artifactType: 'application/vnd.example.thing', layers: [{ mediaType: 'application/octet-stream', data: Buffer.from('x') }] });
+    const spdx = await pushReferrer(s.fake, repo, s.subject, {
+      artifactType: 'application/spdx+json',
+      layers: [{ mediaType: 'application/spdx+json', data: Buffer.from('{"spdxVersion":"SPDX-2.3"}') }],
+    });
+    const chart = await pushReferrer(s.fake, repo, s.subject, {
+      artifactType: 'application/vnd.example.thing',
+      layers: [{ mediaType: 'application/octet-stream', data: Buffer.from('x') }],
+    });
 
     const found = await discover(s);
     expect(found.signatures).toEqual(
@@ -96,7 +113,13 @@ describe('discoverReferrers: OCI 1.1 referrers API', () => {
     expect(found.attestations).toEqual(
       expect.arrayContaining([
         { kind: 'provenance', predicateType: 'https://slsa.dev/provenance/v1', source: 'referrers-api', manifestDigest: bundleProvenance.digest, signed: true },
-        { kind: 'vulnerability-report', predicateType: 'https://cosign.sigstore.dev/attestation/vuln/v1', source: 'referrers-api', manifestDigest: legacyAtt.digest, signed: true },
+        {
+          kind: 'vulnerability-report',
+          predicateType: 'https://cosign.sigstore.dev/attestation/vuln/v1',
+          source: 'referrers-api',
+          manifestDigest: legacyAtt.digest,
+          signed: true,
+        },
         { kind: 'sbom', predicateType: 'application/spdx+json', source: 'referrers-api', manifestDigest: spdx.digest, signed: false },
       ]),
     );
@@ -138,7 +161,10 @@ describe('discoverReferrers: OCI 1.1 referrers API', () => {
   it('stops following referrers at the bound, with a diagnostic', async () => {
     const s = await setup(true, 500);
     for (let i = 0; i < 103; i++) {
-      await pushReferrer(s.fake, repo, s.subject, { artifactType: 'application/vnd.example.thing', layers: [{ mediaType: 'application/octet-stream', data: Buffer.from(String(i)) }] });
+      await pushReferrer(s.fake, repo, s.subject, {
+        artifactType: 'application/vnd.example.thing',
+        layers: [{ mediaType: 'application/octet-stream', data: Buffer.from(String(i)) }],
+      });
     }
     const found = await discover(s);
     expect(found.artifactDigests).toHaveLength(100);
@@ -167,7 +193,11 @@ describe('discoverReferrers: registries without the referrers API', () => {
     const otherSubject = { mediaType: MediaType.ociManifest, digest: other.manifestDigest, size: other.manifestSize };
     const stray = await pushNotationSignature(s.fake, repo, otherSubject, signer.privateKey);
     // Someone copies the other image's referrer into this image's fallback index.
-    const index = { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [{ mediaType: MediaType.ociManifest, digest: stray.digest, size: stray.size }] };
+    const index = {
+      schemaVersion: 2,
+      mediaType: MediaType.ociIndex,
+      manifests: [{ mediaType: MediaType.ociManifest, digest: stray.digest, size: stray.size }],
+    };
     s.fake.addManifest(repo, [referrersTagOf(s.subject.digest)], index, MediaType.ociIndex);
     const found = await discover(s);
     expect(found.signatures).toEqual([]);
@@ -206,7 +236,13 @@ describe('discoverReferrers: cosign tags', () => {
     await deleteBlob(s.fake, repo, sig.payloadDigest);
     const found = await discover(s);
     expect(found.signatures).toEqual([
-      { format: 'cosign', source: 'cosign-tag', manifestDigest: sig.digest, verified: false, verifyError: `the signed payload (blob ${sig.payloadDigest}) could not be read` },
+      {
+        format: 'cosign',
+        source: 'cosign-tag',
+        manifestDigest: sig.digest,
+        verified: false,
+        verifyError: `the signed payload (blob ${sig.payloadDigest}) could not be read`,
+      },
     ]);
     expect(found.diagnostics).toEqual([expect.stringContaining(`payload blob ${sig.payloadDigest}`)]);
     const blind = await discover(s, []);
@@ -216,7 +252,11 @@ describe('discoverReferrers: cosign tags', () => {
 
   it('turns a garbage attestation envelope and a .sig tag holding an index into diagnostics', async () => {
     const s = await setup(true);
-    const att = await attestImage(s.fake, repo, s.subject.digest, signer.privateKey, { predicateType: 'x', annotate: false, envelope: Buffer.from('<<not json>>') });
+    const att = await attestImage(s.fake, repo, s.subject.digest, signer.privateKey, {
+      predicateType: 'x',
+      annotate: false,
+      envelope: Buffer.from('<<not json>>'),
+    });
     s.fake.addManifest(repo, [cosignTag(s.subject.digest, 'sig')], { schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [] }, MediaType.ociIndex);
     const found = await discover(s);
     expect(found.attestations).toEqual([{ kind: 'other', predicateType: undefined, source: 'cosign-tag', manifestDigest: att.digest, signed: true }]);
@@ -262,7 +302,13 @@ describe('discoverReferrers: image indexes', () => {
       { format: 'cosign', source: 'cosign-tag', manifestDigest: platformSig.digest, verified: true, verifyError: undefined },
     ]);
     expect(found.attestations).toEqual([
-      { kind: 'provenance', predicateType: 'https://slsa.dev/provenance/v0.2', source: 'buildkit-index', manifestDigest: pushed.attestationDigest, signed: false },
+      {
+        kind: 'provenance',
+        predicateType: 'https://slsa.dev/provenance/v0.2',
+        source: 'buildkit-index',
+        manifestDigest: pushed.attestationDigest,
+        signed: false,
+      },
       { kind: 'sbom', predicateType: 'https://spdx.dev/Document', source: 'buildkit-index', manifestDigest: pushed.attestationDigest, signed: false },
     ]);
     expect(found.artifactDigests.sort()).toEqual([platformSig.digest, indexSig.digest, pushed.attestationDigest].sort());

@@ -29,7 +29,9 @@ describe('loadPublicKey', () => {
 
   it('refuses garbage, a damaged PEM body, an unsupported curve and a weak RSA key', () => {
     expect(() => loadPublicKey('not a key at all', 'junk.pub')).toThrow(/junk\.pub is not a PEM public key/);
-    expect(() => loadPublicKey('-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n', 'broken.pub')).toThrow(/broken\.pub: the public key cannot be read/);
+    expect(() => loadPublicKey('-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n', 'broken.pub')).toThrow(
+      /broken\.pub: the public key cannot be read/,
+    );
     expect(() => loadPublicKey(publicPem('ec', { namedCurve: 'secp256k1' }), 'k1.pub')).toThrow(/curve secp256k1/);
     expect(() => loadPublicKey(publicPem('rsa', { modulusLength: 1024 }), 'weak.pub')).toThrow(/1024-bit RSA key is too weak/);
   });

@@ -28,7 +28,14 @@ describe('attestationKind', () => {
 
 describe('isSbomMediaType', () => {
   it('accepts SPDX and CycloneDX types with suffixes and parameters, and nothing else', () => {
-    for (const type of ['text/spdx', 'text/spdx+json', 'text/spdx+xml', 'application/spdx+json', 'application/vnd.cyclonedx', 'application/vnd.cyclonedx+xml; version=1.5']) {
+    for (const type of [
+      'text/spdx',
+      'text/spdx+json',
+      'text/spdx+xml',
+      'application/spdx+json',
+      'application/vnd.cyclonedx',
+      'application/vnd.cyclonedx+xml; version=1.5',
+    ]) {
       expect(isSbomMediaType(type), type).toBe(true);
     }
     for (const type of ['application/json', 'application/vnd.in-toto+json', 'text/plain', 'application/vnd.cyclonedx.evil+json+x']) {

@@ -7,11 +7,7 @@ const provenancePrefixes = ['https://slsa.dev/provenance/'];
 const sbomPredicatePrefixes = ['https://spdx.dev/Document', 'https://cyclonedx.org/bom'];
 
 /** Vulnerability scans and VEX statements. */
-const vulnerabilityPrefixes = [
-  'https://cosign.sigstore.dev/attestation/vuln/',
-  'https://in-toto.io/attestation/vulns',
-  'https://openvex.dev/ns',
-];
+const vulnerabilityPrefixes = ['https://cosign.sigstore.dev/attestation/vuln/', 'https://in-toto.io/attestation/vulns', 'https://openvex.dev/ns'];
 
 /** What an attestation's predicate type (or an SBOM attachment's media type) says it is. */
 export function attestationKind(predicateType: string | undefined): AttestationKind {

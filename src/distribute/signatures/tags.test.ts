@@ -25,7 +25,16 @@ describe('cosign and referrers tags', () => {
 
   it('recognises artifact tags and nothing else', () => {
     for (const tag of [`sha256-${hex}.sig`, `sha256-${hex}.att`, `sha256-${hex}.sbom`, `sha256-${hex}`]) expect(isArtifactTag(tag)).toBe(true);
-    for (const tag of ['latest', 'v1.2.3', `sha256-${hex}.sig2`, `sha256-${hex.slice(1)}`, `sha256-${hex.toUpperCase()}`, `sha256-${hex}.SIG`, `x-sha256-${hex}`, `sha256-${hex}-dev`]) {
+    for (const tag of [
+      'latest',
+      'v1.2.3',
+      `sha256-${hex}.sig2`,
+      `sha256-${hex.slice(1)}`,
+      `sha256-${hex.toUpperCase()}`,
+      `sha256-${hex}.SIG`,
+      `x-sha256-${hex}`,
+      `sha256-${hex}-dev`,
+    ]) {
       expect(isArtifactTag(tag), tag).toBe(false);
     }
   });

@@ -48,13 +48,17 @@ describe('verifySimpleSigning', () => {
     const junk = Buffer.from('definitely { not json');
     expect(verifySimpleSigning(junk, signed(p256.privateKey, junk), [p256.publicKey], digest).verifyError).toBe('payload is not valid JSON');
     const atomic = simpleSigningPayload(digest, 'x', 'atomic container signature');
-    expect(verifySimpleSigning(atomic, signed(p256.privateKey, atomic), [p256.publicKey], digest).verifyError).toMatch(/payload type is "atomic container signature"/);
+    expect(verifySimpleSigning(atomic, signed(p256.privateKey, atomic), [p256.publicKey], digest).verifyError).toMatch(
+      /payload type is "atomic container signature"/,
+    );
     const shapeless = Buffer.from('{"critical":{}}');
     expect(verifySimpleSigning(shapeless, signed(p256.privateKey, shapeless), [p256.publicKey], digest).verifyError).toMatch(/not a Simple Signing document/);
   });
 
   it('accepts the spec example’s capitalised Docker-manifest-digest key, as cosign’s Go decoder does', () => {
-    const capital = Buffer.from(JSON.stringify({ critical: { identity: {}, image: { 'Docker-manifest-digest': digest }, type: 'cosign container image signature' } }));
+    const capital = Buffer.from(
+      JSON.stringify({ critical: { identity: {}, image: { 'Docker-manifest-digest': digest }, type: 'cosign container image signature' } }),
+    );
     expect(verifySimpleSigning(capital, signed(p256.privateKey, capital), [p256.publicKey], digest).verified).toBe(true);
   });
 

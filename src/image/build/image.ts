@@ -80,7 +80,10 @@ export function blobName(digest: string): string {
  * The files of an OCI image layout holding the images, each named by `refName` in index.json, and
  * `extraBlobs` that no listed manifest references (signatures, referrers, strays).
  */
-export function ociLayoutFiles(images: readonly { image: WrittenImage; refName?: string | undefined }[], extraBlobs: readonly Buffer[] = []): Map<string, Buffer> {
+export function ociLayoutFiles(
+  images: readonly { image: WrittenImage; refName?: string | undefined }[],
+  extraBlobs: readonly Buffer[] = [],
+): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
   files.set('oci-layout', Buffer.from(JSON.stringify({ imageLayoutVersion: '1.0.0' })));
   const manifests = images.map(({ image, refName }) => {

@@ -29,7 +29,14 @@ export async function packTar(entries: Iterable<TarEntry>): Promise<Buffer> {
     pack.on('error', reject);
   });
   for (const entry of entries) {
-    const header: Partial<tar.Header> & { name: string } = { name: entry.name, type: entry.type, mode: entry.mode, uid: entry.uid ?? 0, gid: entry.gid ?? 0, mtime: entry.mtime };
+    const header: Partial<tar.Header> & { name: string } = {
+      name: entry.name,
+      type: entry.type,
+      mode: entry.mode,
+      uid: entry.uid ?? 0,
+      gid: entry.gid ?? 0,
+      mtime: entry.mtime,
+    };
     if (entry.linkname !== undefined) header.linkname = entry.linkname;
     await new Promise<void>((resolve, reject) => {
       const callback = (error?: Error | null): void => (error ? reject(error) : resolve());

@@ -22,12 +22,20 @@ const seedItems: TarItem[][] = [
     { name: './app/node_modules/lodash/package.json', content: '{"name":"lodash","version":"4.17.21","license":"MIT"}' },
   ],
   [
-    { name: './usr/lib/python3/dist-packages/six-1.16.0.egg-info/PKG-INFO', content: 'Metadata-Version: 2.1\nName: six\nVersion: 1.16.0\nLicense: MIT\n\nbody' },
+    {
+      name: './usr/lib/python3/dist-packages/six-1.16.0.egg-info/PKG-INFO',
+      content: 'Metadata-Version: 2.1\nName: six\nVersion: 1.16.0\nLicense: MIT\n\nbody',
+    },
     { name: './usr/bin/tool', content: '\x7fELF\x02\x01\x01' + '\0'.repeat(60), mode: 0o755 },
     { name: './usr/bin/alias', type: 'link', linkname: 'usr/bin/tool' },
     { name: './bin', type: 'symlink', linkname: 'usr/bin' },
   ],
-  [{ name: './etc/.wh.passwd', content: '' }, { name: './opt/.wh..wh..opq', content: '' }, { name: './loop', type: 'symlink', linkname: 'loop' }, { name: `./${'d/'.repeat(70)}f`, content: 'deep' }],
+  [
+    { name: './etc/.wh.passwd', content: '' },
+    { name: './opt/.wh..wh..opq', content: '' },
+    { name: './loop', type: 'symlink', linkname: 'loop' },
+    { name: `./${'d/'.repeat(70)}f`, content: 'deep' },
+  ],
 ];
 let seeds: Buffer[] = [];
 
@@ -39,16 +47,26 @@ type Stored = 'plain' | 'gzip-after' | 'gzip-before';
 
 /** A layer blob: a tar (tar-stream's or field by field), damaged, stored as `how` says. */
 const layers = (): fc.Arbitrary<{ tar: Buffer; blob: Buffer; how: Stored }> => {
-  const written = fc.oneof(fc.constantFrom(...seeds), fc.array(rawTarMember, { minLength: 1, maxLength: 5 }).map((members) => rawTar(members)));
-  return fc.tuple(mutatedBytes(written, { others: seeds, fixup: fixTarChecksums, maxMutations: 3 }), fc.constantFrom<Stored>('plain', 'gzip-after', 'gzip-before'), fc.array(fc.nat(), { maxLength: 4 })).map(([tar, how, flips]) => {
-    if (how === 'plain') return { tar, blob: tar, how };
-    const blob = gzipSync(tar);
-    if (how === 'gzip-before') for (const at of flips) blob[at % blob.length] = (blob[at % blob.length] as number) ^ 0x10;
-    return { tar, blob, how };
-  });
+  const written = fc.oneof(
+    fc.constantFrom(...seeds),
+    fc.array(rawTarMember, { minLength: 1, maxLength: 5 }).map((members) => rawTar(members)),
+  );
+  return fc
+    .tuple(
+      mutatedBytes(written, { others: seeds, fixup: fixTarChecksums, maxMutations: 3 }),
+      fc.constantFrom<Stored>('plain', 'gzip-after', 'gzip-before'),
+      fc.array(fc.nat(), { maxLength: 4 }),
+    )
+    .map(([tar, how, flips]) => {
+      if (how === 'plain') return { tar, blob: tar, how };
+      const blob = gzipSync(tar);
+      if (how === 'gzip-before') for (const at of flips) blob[at % blob.length] = (blob[at % blob.length] as number) ^ 0x10;
+      return { tar, blob, how };
+    });
 };
 
-const scan = (blob: Buffer, expectedDiffId?: string): Promise<LayerScan> => scanLayer(Readable.from([blob]), { what: 'layer 0', limits: defaultLimits, expectedDiffId, visitors: analyzers });
+const scan = (blob: Buffer, expectedDiffId?: string): Promise<LayerScan> =>
+  scanLayer(Readable.from([blob]), { what: 'layer 0', limits: defaultLimits, expectedDiffId, visitors: analyzers });
 
 describe('fuzz: layer scan', () => {
   it('a damaged layer is a scan or a typed error; analysers never fail on its files', async () => {
@@ -75,7 +93,10 @@ describe('fuzz: layer scan', () => {
     const reach = new Reach();
     await fuzz(
       'layer squash',
-      fc.tuple(fc.array(layers(), { minLength: 1, maxLength: 3 }), fc.array(fc.constantFrom('/bin/tool', '/loop', '/etc/passwd', '/usr/bin/alias', '/bin', '/', '/opt/x', '/a/../../b'), { maxLength: 4 })),
+      fc.tuple(
+        fc.array(layers(), { minLength: 1, maxLength: 3 }),
+        fc.array(fc.constantFrom('/bin/tool', '/loop', '/etc/passwd', '/usr/bin/alias', '/bin', '/', '/opt/x', '/a/../../b'), { maxLength: 4 }),
+      ),
       async ([blobs, paths]) => {
         const scans: LayerScan[] = [];
         for (const { tar } of blobs) {

@@ -43,12 +43,16 @@ describe('scanLayer', () => {
   });
 
   for (const compression of ['none', 'gzip', 'zstd'] as const) {
-    it(`sniffs ${compression} compression from the bytes, not the media type`, skipWhen(compression === 'zstd' ? commandMissing('zstd') : undefined), async () => {
-      const tarData = await makeTar(items);
-      const result = await scan(compress(tarData, compression));
-      expect(result.diffId).toBe(sha256(tarData));
-      expect(result.entries).toHaveLength(5);
-    });
+    it(
+      `sniffs ${compression} compression from the bytes, not the media type`,
+      skipWhen(compression === 'zstd' ? commandMissing('zstd') : undefined),
+      async () => {
+        const tarData = await makeTar(items);
+        const result = await scan(compress(tarData, compression));
+        expect(result.diffId).toBe(sha256(tarData));
+        expect(result.entries).toHaveLength(5);
+      },
+    );
   }
 
   it('fails with E_DIGEST_MISMATCH when the content does not hash to the diffID', async () => {
@@ -165,7 +169,12 @@ describe('scanLayer with file visitors', () => {
 
   it('records files over the size limit and analyser failures instead of throwing', async () => {
     const small = visitor({ maxBytes: 100 });
-    const failing = visitor({ id: 'failing', analyze: () => { throw new Error('boom'); } });
+    const failing = visitor({
+      id: 'failing',
+      analyze: () => {
+        throw new Error('boom');
+      },
+    });
     const result = await scan(await makeTar(layerItems.slice(0, 2)), { visitors: [small, failing] });
     expect(result.analyses).toEqual([
       { analyzer: 'test', path: '/a.txt', output: { path: '/a.txt', text: 'hello' } },

@@ -170,7 +170,8 @@ class EntryCollector {
 
   private addWhiteout(path: string, name: string): void {
     if (name === opaqueMarker) this.opaqueDirs.push(parentOf(path));
-    else if (name.startsWith(`${whiteoutPrefix}${whiteoutPrefix}`)) return; // AUFS metadata (.wh..wh.plnk, .wh..wh.aufs)
+    else if (name.startsWith(`${whiteoutPrefix}${whiteoutPrefix}`))
+      return; // AUFS metadata (.wh..wh.plnk, .wh..wh.aufs)
     else if (name === whiteoutPrefix) this.warnings.push(`invalid whiteout ${path} (no name after .wh.) ignored`);
     else this.whiteouts.push(`${parentOf(path) === '/' ? '' : parentOf(path)}/${name.slice(whiteoutPrefix.length)}`);
   }

@@ -106,7 +106,9 @@ describe('bearer token flow', () => {
 
 describe('a token realm on another host than the registry', () => {
   /** The registry answers on one port and names as its realm the token service on another: two origins. */
-  async function split(options: Omit<Parameters<typeof startTokenServer>[0], 'upstream'> = {}): Promise<{ registry: TestServer; tokens: TokenServer; digest: string }> {
+  async function split(
+    options: Omit<Parameters<typeof startTokenServer>[0], 'upstream'> = {},
+  ): Promise<{ registry: TestServer; tokens: TokenServer; digest: string }> {
     const { server, digest } = await fakeRegistry();
     const tokens = await tokenFront(server, options);
     const registry = await startRelay(tokens.url);
@@ -119,8 +121,12 @@ describe('a token realm on another host than the registry', () => {
     const failure = client(registry.host, { username: 'alice', password: 's3cret' }).getManifest('team/app', 'v1');
     await expect(failure).rejects.toThrow(AuthError);
     const error = (await failure.catch((e: unknown) => e)) as AuthError;
-    expect(error.message).toBe(`${registry.host}: its token realm ${tokens.realm} is on another host (${tokens.host}); refusing to send it the credentials from the command line`);
-    expect(error.hint).toBe(`if that host is this registry's token service, allow it: --allow-realm ${tokens.host} (allowRealm of the registry in shipshape.yaml), or log in to it with docker login`);
+    expect(error.message).toBe(
+      `${registry.host}: its token realm ${tokens.realm} is on another host (${tokens.host}); refusing to send it the credentials from the command line`,
+    );
+    expect(error.hint).toBe(
+      `if that host is this registry's token service, allow it: --allow-realm ${tokens.host} (allowRealm of the registry in shipshape.yaml), or log in to it with docker login`,
+    );
     expect(`${error.message} ${error.hint ?? ''}`).not.toContain('s3cret');
     expect(tokens.tokenRequests).toEqual([]);
   });
@@ -144,7 +150,9 @@ describe('a token realm on another host than the registry', () => {
     const { registry, tokens } = await split({ refreshTokens: ['refresh-abc'] });
     const dockerConfigPath = path.join(dir, 'realm-identity.json');
     await writeFile(dockerConfigPath, JSON.stringify({ auths: { [registry.host]: { identitytoken: 'refresh-abc' } } }));
-    await expect(client(registry.host, { dockerConfigPath }).getManifest('team/app', 'v1')).rejects.toThrow(`refusing to send it the credentials from ${dockerConfigPath}`);
+    await expect(client(registry.host, { dockerConfigPath }).getManifest('team/app', 'v1')).rejects.toThrow(
+      `refusing to send it the credentials from ${dockerConfigPath}`,
+    );
     expect(tokens.tokenRequests).toEqual([]);
   });
 
@@ -160,9 +168,13 @@ describe('a token realm on another host than the registry', () => {
       res.writeHead(401, { 'www-authenticate': 'Bearer realm="https://a$(id)b.example/token",service="x"' }).end();
       return true;
     };
-    const error = (await client(server.host, { username: 'alice', password: 's3cret' }).getManifest('team/app', 'v1').catch((e: unknown) => e)) as AuthError;
+    const error = (await client(server.host, { username: 'alice', password: 's3cret' })
+      .getManifest('team/app', 'v1')
+      .catch((e: unknown) => e)) as AuthError;
     expect(error.message).toContain('is on another host (a$(id)b.example)');
-    expect(error.hint).toBe("if that host is this registry's token service, allow it: --allow-realm with its host (allowRealm of the registry in shipshape.yaml), or log in to it with docker login");
+    expect(error.hint).toBe(
+      "if that host is this registry's token service, allow it: --allow-realm with its host (allowRealm of the registry in shipshape.yaml), or log in to it with docker login",
+    );
   });
 
   it("knows the registries' own token services on other hosts (Docker Hub's, GitLab.com's), and only theirs", () => {

@@ -162,9 +162,7 @@ export class Authenticator {
       if (service !== undefined) url.searchParams.append('service', service);
       url.searchParams.append('scope', scope);
       const authorization =
-        credentials === undefined
-          ? undefined
-          : `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+        credentials === undefined ? undefined : `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
       response = await this.options.http.send({ method: 'GET', url, authorization, signal });
     }
 

@@ -54,10 +54,13 @@ const manifest = Buffer.from(
 
 describe('an overall deadline per request', () => {
   it('fails a manifest dripped one byte per 100 ms when the request deadline passes, naming the limit', async () => {
-    const client = await hostile(async (_url, _req, res) => {
-      res.writeHead(200, { 'content-type': MediaType.ociManifest, 'content-length': String(manifest.length) });
-      await drip(res, manifest, 100);
-    }, { requestDeadlineMs: 600 });
+    const client = await hostile(
+      async (_url, _req, res) => {
+        res.writeHead(200, { 'content-type': MediaType.ociManifest, 'content-length': String(manifest.length) });
+        await drip(res, manifest, 100);
+      },
+      { requestDeadlineMs: 600 },
+    );
     const failure = client.getManifest('team/app', 'v1');
     await expect(failure).rejects.toThrow(LimitExceededError);
     await expect(failure).rejects.toThrow(/did not answer GET \/v2\/team\/app\/manifests\/v1 within 0\.6 s \(the requestDeadlineMs limit\)/);
@@ -65,10 +68,13 @@ describe('an overall deadline per request', () => {
 
   it('fails a blob dripped one byte per 100 ms by the minimum transfer rate, naming the limit', async () => {
     const blob = Buffer.from('b'.repeat(1000));
-    const client = await hostile(async (_url, _req, res) => {
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(blob.length) });
-      await drip(res, blob, 100);
-    }, { minTransferBytes: 1024, transferWindowMs: 500 });
+    const client = await hostile(
+      async (_url, _req, res) => {
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(blob.length) });
+        await drip(res, blob, 100);
+      },
+      { minTransferBytes: 1024, transferWindowMs: 500 },
+    );
     const stream = await client.openBlob('team/app', { digest: digestOf(blob), size: blob.length });
     const read = pipeline(stream, new Writable({ write: (_chunk, _encoding, done) => done() }));
     await expect(read).rejects.toThrow(LimitExceededError);
@@ -77,9 +83,12 @@ describe('an overall deadline per request', () => {
 
   it('does not count the time a slow reader keeps a blob waiting', async () => {
     const blob = Buffer.alloc(4 * 1024 * 1024, 7);
-    const client = await hostile((_url, _req, res) => {
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(blob.length) }).end(blob);
-    }, { minTransferBytes: 64 * 1024, transferWindowMs: 200 });
+    const client = await hostile(
+      (_url, _req, res) => {
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(blob.length) }).end(blob);
+      },
+      { minTransferBytes: 64 * 1024, transferWindowMs: 200 },
+    );
     const stream = await client.openBlob('team/app', { digest: digestOf(blob), size: blob.length });
     let received = 0;
     // a reader slower than the window: 4 MiB at 64 KiB per 50 ms takes over 3 s
@@ -98,22 +107,25 @@ describe('an overall deadline per request', () => {
 
   it('lets a blob served at a normal rate through the deadline meant for documents', async () => {
     const blob = Buffer.alloc(64 * 1024, 1);
-    const client = await hostile(async (_url, _req, res) => {
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(blob.length) });
-      // headers at once, the body over twice the deadline, at a good rate
-      for (let i = 0; i < 8; i++) {
-        res.write(blob.subarray(i * 8192, (i + 1) * 8192));
-        await sleep(100);
-      }
-      res.end();
-    }, { requestDeadlineMs: 400, minTransferBytes: 1024, transferWindowMs: 300 });
+    const client = await hostile(
+      async (_url, _req, res) => {
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(blob.length) });
+        // headers at once, the body over twice the deadline, at a good rate
+        for (let i = 0; i < 8; i++) {
+          res.write(blob.subarray(i * 8192, (i + 1) * 8192));
+          await sleep(100);
+        }
+        res.end();
+      },
+      { requestDeadlineMs: 400, minTransferBytes: 1024, transferWindowMs: 300 },
+    );
     const stream = await client.openBlob('team/app', { digest: digestOf(blob), size: blob.length });
     let received = 0;
     await pipeline(stream, new Writable({ write: (chunk: Buffer, _encoding, done) => ((received += chunk.length), done()) }));
     expect(received).toBe(blob.length);
   }, 15_000);
 
-  it('refuses response headers past the HTTP client\'s limit as a registry error', async () => {
+  it("refuses response headers past the HTTP client's limit as a registry error", async () => {
     const client = await hostile((_url, _req, res) => void res.writeHead(200, { 'x-padding': 'x'.repeat(64 * 1024) }).end('{}'));
     await expect(client.getManifest('team/app', 'v1')).rejects.toThrow(/answered with response headers larger than the HTTP client's limit/);
   });
@@ -127,14 +139,17 @@ function tags(from: number, count: number, width = 12, prefix = 't'): string[] {
 describe('paginated lists have a total bound', () => {
   it('stops a tag list that paginates forever with distinct last values at maxListItems', async () => {
     let pages = 0;
-    const client = await hostile((url, _req, res) => {
-      pages++;
-      const last = Number(url.searchParams.get('last')?.split('-')[1] ?? -1);
-      const page = tags(last + 1, 100);
-      res
-        .writeHead(200, { 'content-type': 'application/json', link: `</v2/team/app/tags/list?n=100&last=${page[99] ?? ''}>; rel="next"` })
-        .end(JSON.stringify({ name: 'team/app', tags: page }));
-    }, { maxListItems: 5_000 });
+    const client = await hostile(
+      (url, _req, res) => {
+        pages++;
+        const last = Number(url.searchParams.get('last')?.split('-')[1] ?? -1);
+        const page = tags(last + 1, 100);
+        res
+          .writeHead(200, { 'content-type': 'application/json', link: `</v2/team/app/tags/list?n=100&last=${page[99] ?? ''}>; rel="next"` })
+          .end(JSON.stringify({ name: 'team/app', tags: page }));
+      },
+      { maxListItems: 5_000 },
+    );
     const failure = client.listTags('team/app', { pageSize: 100 });
     await expect(failure).rejects.toThrow(LimitExceededError);
     await expect(failure).rejects.toThrow(/tag list of .*team\/app: more than 5000 entries over all pages \(the maxListItems limit\)/);
@@ -143,14 +158,17 @@ describe('paginated lists have a total bound', () => {
 
   it('stops a catalog whose pages add up past maxListBytes, whatever their count', async () => {
     let pages = 0;
-    const client = await hostile((url, _req, res) => {
-      pages++;
-      // 50 long names a page, each page ~1 MiB, distinct, forever
-      const page = tags(pages * 1000, 50, 20_000, 'repo');
-      res
-        .writeHead(200, { 'content-type': 'application/json', link: `</v2/_catalog?n=50&page=${pages}>; rel="next"` })
-        .end(JSON.stringify({ repositories: page }));
-    }, { maxListBytes: 4 * 1024 * 1024 });
+    const client = await hostile(
+      (url, _req, res) => {
+        pages++;
+        // 50 long names a page, each page ~1 MiB, distinct, forever
+        const page = tags(pages * 1000, 50, 20_000, 'repo');
+        res
+          .writeHead(200, { 'content-type': 'application/json', link: `</v2/_catalog?n=50&page=${pages}>; rel="next"` })
+          .end(JSON.stringify({ repositories: page }));
+      },
+      { maxListBytes: 4 * 1024 * 1024 },
+    );
     await expect(client.listRepositories({ pageSize: 50 })).rejects.toThrow(/catalog of .*: more than 4194304 bytes over all pages \(the maxListBytes limit\)/);
     expect(pages).toBe(5);
   }, 30_000);
@@ -172,6 +190,8 @@ describe('paginated lists have a total bound', () => {
     const answer: Answer = (_url, _req, res) => void res.writeHead(200, { 'content-type': MediaType.ociIndex }).end(body);
     const index = await (await hostile(answer)).getReferrers('team/app', subject);
     expect(index?.manifests.length).toBe(150_000);
-    await expect((await hostile(answer, { maxListItems: 100_000 })).getReferrers('team/app', subject)).rejects.toThrow(/referrers of .*: more than 100000 entries over all pages \(the maxListItems limit\)/);
+    await expect((await hostile(answer, { maxListItems: 100_000 })).getReferrers('team/app', subject)).rejects.toThrow(
+      /referrers of .*: more than 100000 entries over all pages \(the maxListItems limit\)/,
+    );
   }, 60_000);
 });

@@ -1,13 +1,6 @@
 import type { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  DigestMismatchError,
-  LimitExceededError,
-  NotFoundError,
-  RegistryError,
-  SizeMismatchError,
-  UnsupportedError,
-} from '../../core/errors.js';
+import { DigestMismatchError, LimitExceededError, NotFoundError, RegistryError, SizeMismatchError, UnsupportedError } from '../../core/errors.js';
 import { digestOf } from '../digest.js';
 import { MediaType } from '../media-types.js';
 import { FakeRegistry, startServer, type TestServer } from '../../test-support/registry.js';

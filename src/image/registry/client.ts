@@ -61,7 +61,11 @@ const catalogSchema = z.object({ repositories: z.array(z.string()).nullish() });
 const defaultCatalogPageSize = 100;
 
 /** A registry's base URL, HTTP transport and authenticator, set up from the user's options (shared by reading and pushing). */
-export function connectRegistry(registry: string, options: RegistryOptions, internals: ClientInternals = {}): { baseUrl: URL; http: HttpTransport; auth: Authenticator } {
+export function connectRegistry(
+  registry: string,
+  options: RegistryOptions,
+  internals: ClientInternals = {},
+): { baseUrl: URL; http: HttpTransport; auth: Authenticator } {
   if ((options.username === undefined) !== (options.password === undefined)) {
     throw new UsageError('give both a registry username and a password, or neither');
   }
@@ -82,7 +86,12 @@ export function connectRegistry(registry: string, options: RegistryOptions, inte
     http,
     plainHttp: options.plainHttp === true,
     credentials: () =>
-      findCredentials(registry, { username: options.username, password: options.password, dockerConfigPath: options.dockerConfigPath, diagnostics: internals.diagnostics }),
+      findCredentials(registry, {
+        username: options.username,
+        password: options.password,
+        dockerConfigPath: options.dockerConfigPath,
+        diagnostics: internals.diagnostics,
+      }),
     allowRealms: options.allowRealms,
     dockerConfigNames: (host) => dockerConfigNames(host, options.dockerConfigPath),
   });
@@ -112,11 +121,7 @@ export class RegistryClient {
    * `expectedSize` bytes when given); by tag, the digest is `Docker-Content-Digest`, checked
    * against the body, or the body's sha256.
    */
-  async getManifest(
-    repository: string,
-    reference: string,
-    options: FetchOptions & { expectedSize?: number | undefined } = {},
-  ): Promise<FetchedManifest> {
+  async getManifest(repository: string, reference: string, options: FetchOptions & { expectedSize?: number | undefined } = {}): Promise<FetchedManifest> {
     const what = `manifest ${this.name(repository, reference)}`;
     const response = await this.send(repository, {
       method: 'GET',
@@ -219,9 +224,7 @@ export class RegistryClient {
    * prefix parameter, and not every registry sorts its catalog, so the whole catalog is read and
    * filtered here.
    */
-  async listRepositories(
-    options: FetchOptions & { pageSize?: number | undefined; prefix?: string | undefined } = {},
-  ): Promise<string[]> {
+  async listRepositories(options: FetchOptions & { pageSize?: number | undefined; prefix?: string | undefined } = {}): Promise<string[]> {
     const pageSize = options.pageSize ?? defaultCatalogPageSize;
     const url = new URL('/v2/_catalog', this.baseUrl);
     url.searchParams.set('n', String(pageSize));
@@ -250,11 +253,7 @@ export class RegistryClient {
    * falls back to the `sha256-<hex>` tag. With `artifactType`, a registry that did not filter
    * (no `OCI-Filters-Applied`) is filtered here.
    */
-  async getReferrers(
-    repository: string,
-    digest: string,
-    options: FetchOptions & { artifactType?: string | undefined } = {},
-  ): Promise<ImageIndex | undefined> {
+  async getReferrers(repository: string, digest: string, options: FetchOptions & { artifactType?: string | undefined } = {}): Promise<ImageIndex | undefined> {
     parseDigest(digest); // a malformed digest never reaches a URL
     const what = `referrers of ${this.name(repository, digest)}`;
     let url = new URL(`/v2/${repository}/referrers/${digest}`, this.baseUrl);
@@ -405,12 +404,7 @@ export class RegistryClient {
     return new RegistryError(`${this.registry} answered HTTP ${status} for the catalog${detail}`);
   }
 
-  private async statusError(
-    response: HttpResponse,
-    repository: string,
-    reference: string | undefined,
-    kind: 'manifest' | 'blob' | 'tags',
-  ): Promise<Error> {
+  private async statusError(response: HttpResponse, repository: string, reference: string | undefined, kind: 'manifest' | 'blob' | 'tags'): Promise<Error> {
     const detail = await errorDetail(response);
     const { status } = response;
     const name = this.name(repository, kind === 'blob' ? undefined : reference);

@@ -96,10 +96,7 @@ describe('findCredentials', () => {
     });
     await findCredentials('docker.io', { dockerConfigPath });
     const { readFile } = await import('node:fs/promises');
-    expect((await readFile(path.join(dir, 'asked'), 'utf8')).trim().split('\n').slice(-2)).toEqual([
-      'r.example',
-      'https://index.docker.io/v1/',
-    ]);
+    expect((await readFile(path.join(dir, 'asked'), 'utf8')).trim().split('\n').slice(-2)).toEqual(['r.example', 'https://index.docker.io/v1/']);
   });
 
   it('uses credsStore, and reads "<token>" as an identity token', async () => {

@@ -3,16 +3,7 @@ import { rootCertificates } from 'node:tls';
 import { Transform, type TransformCallback } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Agent, request, type Dispatcher } from 'undici';
-import {
-  AbortedError,
-  LimitExceededError,
-  NetworkError,
-  RegistryError,
-  TlsError,
-  UsageError,
-  isShipshapeError,
-  messageOf,
-} from '../../core/errors.js';
+import { AbortedError, LimitExceededError, NetworkError, RegistryError, TlsError, UsageError, isShipshapeError, messageOf } from '../../core/errors.js';
 import { defaultRegistryLimits, type RegistryLimits } from '../../core/limits.js';
 import { defaultTimeoutMs, defaultUserAgent } from './options.js';
 
@@ -306,8 +297,7 @@ export function abandonBody(response: HttpResponse): void {
 
 /** Reads a whole body into memory, refusing more than `maxBytes` (LimitExceededError). */
 export async function readBody(response: HttpResponse, maxBytes: number, what: string, signal?: AbortSignal): Promise<Buffer> {
-  const tooLarge = (): LimitExceededError =>
-    new LimitExceededError(`${what} is larger than the ${maxBytes}-byte limit for documents`);
+  const tooLarge = (): LimitExceededError => new LimitExceededError(`${what} is larger than the ${maxBytes}-byte limit for documents`);
   const declared = Number(headerValue(response, 'content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) {
     abandonBody(response);

@@ -38,9 +38,7 @@ async function setup(answer?: Answer): Promise<{ fake: FakeRegistry; client: Reg
 }
 
 function sendIndex(res: ServerResponse, manifests: object[], headers: Record<string, string> = {}): void {
-  res
-    .writeHead(200, { 'content-type': MediaType.ociIndex, ...headers })
-    .end(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests }));
+  res.writeHead(200, { 'content-type': MediaType.ociIndex, ...headers }).end(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests }));
 }
 
 describe('getReferrers', () => {

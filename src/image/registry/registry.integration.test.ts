@@ -122,7 +122,7 @@ describe('registry client against real registries', skipWhen(sharedAbsent, regis
     }
   }
 
-  it('pushes with skopeo without re-encoding (the digests it reports are the archives\')', () => {
+  it("pushes with skopeo without re-encoding (the digests it reports are the archives')", () => {
     expect(pushed.bookworm).toBe(bookworm.expected.manifest_digest);
     expect(pushed.bullseye).toBe(bullseye.expected.manifest_digest);
   });

@@ -3,8 +3,7 @@ import { parseWwwAuthenticate } from './www-authenticate.js';
 
 describe('parseWwwAuthenticate', () => {
   it('reads a Docker Hub bearer challenge', () => {
-    const header =
-      'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/alpine:pull"';
+    const header = 'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/alpine:pull"';
     expect(parseWwwAuthenticate(header)).toEqual([
       {
         scheme: 'bearer',
@@ -45,9 +44,7 @@ describe('parseWwwAuthenticate', () => {
   it('tolerates missing, empty and malformed values', () => {
     expect(parseWwwAuthenticate(undefined)).toEqual([]);
     expect(parseWwwAuthenticate('')).toEqual([]);
-    expect(parseWwwAuthenticate('Bearer realm="unterminated')).toEqual([
-      { scheme: 'bearer', params: { realm: 'unterminated' } },
-    ]);
+    expect(parseWwwAuthenticate('Bearer realm="unterminated')).toEqual([{ scheme: 'bearer', params: { realm: 'unterminated' } }]);
     expect(parseWwwAuthenticate('"junk" Basic realm="x"')).toEqual([
       { scheme: 'junk', params: {} },
       { scheme: 'basic', params: { realm: 'x' } },

@@ -37,11 +37,7 @@ export class DockerArchiveSource implements ImageSource {
   async resolve(selection: ImageSelection, context: SourceContext): Promise<ResolvedImage> {
     const { files } = this;
     const { maxDocumentBytes } = context.limits;
-    const entries = validate(
-      'manifest.json',
-      dockerArchiveManifestSchema,
-      parseJson('manifest.json', await files.read('manifest.json', maxDocumentBytes)),
-    );
+    const entries = validate('manifest.json', dockerArchiveManifestSchema, parseJson('manifest.json', await files.read('manifest.json', maxDocumentBytes)));
     const entry = this.select(entries, selection.image);
 
     const expectedConfigDigest = digestInName(entry.Config);
@@ -94,7 +90,8 @@ export class DockerArchiveSource implements ImageSource {
     const tags = entries.flatMap((e) => e.RepoTags ?? []);
     if (wanted !== undefined) {
       const found = entries.find((e) => (e.RepoTags ?? []).some((tag) => refNameMatches(tag, wanted)));
-      if (!found) throw new NotFoundError(`${this.files.location} has no image tagged ${JSON.stringify(wanted)}; it has: ${tags.join(', ') || 'untagged images only'}`);
+      if (!found)
+        throw new NotFoundError(`${this.files.location} has no image tagged ${JSON.stringify(wanted)}; it has: ${tags.join(', ') || 'untagged images only'}`);
       return found;
     }
     const [first] = entries;

@@ -17,7 +17,9 @@ export function layerDiffIds(where: string, layerCount: number, config: ImageCon
   }
   const invalid = diffIds.findIndex((diffId) => !isDigest(diffId));
   if (invalid >= 0) {
-    throw new ManifestError(`${where}: config rootfs.diff_ids[${invalid}] is ${JSON.stringify(diffIds[invalid])}, not a digest: layer ${invalid} cannot be verified`);
+    throw new ManifestError(
+      `${where}: config rootfs.diff_ids[${invalid}] is ${JSON.stringify(diffIds[invalid])}, not a digest: layer ${invalid} cannot be verified`,
+    );
   }
   return diffIds;
 }

@@ -70,7 +70,13 @@ describe('OCI image layouts', () => {
   it('selects an image by its org.opencontainers.image.ref.name, and refuses to guess among several', async () => {
     const one = await buildImage(base);
     const two = await buildImage({ layers: [{ items: [{ name: 'two', content: '2' }] }] });
-    const layout = await writeDirectory(target('two-images'), ociLayoutFiles([{ image: one, refName: 'one:1' }, { image: two, refName: 'two:2' }]));
+    const layout = await writeDirectory(
+      target('two-images'),
+      ociLayoutFiles([
+        { image: one, refName: 'one:1' },
+        { image: two, refName: 'two:2' },
+      ]),
+    );
     expect((await read(layout, { image: 'two:2' })).image.manifestDigest).toBe(two.manifestDigest);
     await expect(read(layout)).rejects.toMatchObject({ code: 'E_UNSUPPORTED', message: expect.stringContaining('one:1, two:2') });
     await expect(read(layout, { image: 'three' })).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
@@ -99,7 +105,9 @@ describe('OCI image layouts', () => {
     const files = ociLayoutFiles([{ image: amd }, { image: arm }], [index]);
     files.set(
       'index.json',
-      Buffer.from(JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.index.v1+json', digest: sha256(index), size: index.length }] })),
+      Buffer.from(
+        JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.index.v1+json', digest: sha256(index), size: index.length }] }),
+      ),
     );
     const layout = await writeDirectory(target('multi'), files);
     expect((await read(layout)).image).toMatchObject({ manifestDigest: amd.manifestDigest, indexDigest: sha256(index) });
@@ -151,9 +159,20 @@ describe('OCI image layouts', () => {
     const files = new Map([
       ['oci-layout', Buffer.from('{"imageLayoutVersion":"1.0.0"}')],
       [`blobs/sha256/${sha256(schema1).slice(7)}`, schema1],
-      ['index.json', Buffer.from(JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.docker.distribution.manifest.v1+prettyjws', digest: sha256(schema1), size: schema1.length }] }))],
+      [
+        'index.json',
+        Buffer.from(
+          JSON.stringify({
+            schemaVersion: 2,
+            manifests: [{ mediaType: 'application/vnd.docker.distribution.manifest.v1+prettyjws', digest: sha256(schema1), size: schema1.length }],
+          }),
+        ),
+      ],
     ]);
-    await expect(read(await writeDirectory(target('schema1'), files))).rejects.toMatchObject({ code: 'E_UNSUPPORTED', message: expect.stringContaining('schema1') });
+    await expect(read(await writeDirectory(target('schema1'), files))).rejects.toMatchObject({
+      code: 'E_UNSUPPORTED',
+      message: expect.stringContaining('schema1'),
+    });
   });
 
   it('fails with E_MANIFEST when index.json is garbage', async () => {
@@ -199,7 +218,13 @@ describe('docker-archives', () => {
   it('selects one of several images with --image and lists the tags when not told which', async () => {
     const one = await buildImage(base);
     const two = await buildImage({ layers: [{ items: [{ name: 'two', content: '2' }] }] });
-    const archive = await writeArchive(target('multi.tar'), dockerArchiveFiles([{ image: one, tags: ['one:1'] }, { image: two, tags: ['registry.local/two:2'] }]));
+    const archive = await writeArchive(
+      target('multi.tar'),
+      dockerArchiveFiles([
+        { image: one, tags: ['one:1'] },
+        { image: two, tags: ['registry.local/two:2'] },
+      ]),
+    );
     expect((await read(archive, { image: 'registry.local/two:2' })).image.configDigest).toBe(two.configDigest);
     expect((await read(archive, { image: 'one:1' })).image.configDigest).toBe(one.configDigest);
     await expect(read(archive)).rejects.toMatchObject({ code: 'E_UNSUPPORTED', message: expect.stringContaining('one:1, registry.local/two:2') });
@@ -234,7 +259,15 @@ describe('archives that are not images', () => {
   it('refuses an OCI layout directory whose manifest names blobs outside it', async () => {
     const files = new Map([
       ['oci-layout', Buffer.from('{"imageLayoutVersion":"1.0.0"}')],
-      ['index.json', Buffer.from(JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: 'sha256:../../../etc/passwd', size: 1 }] }))],
+      [
+        'index.json',
+        Buffer.from(
+          JSON.stringify({
+            schemaVersion: 2,
+            manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: 'sha256:../../../etc/passwd', size: 1 }],
+          }),
+        ),
+      ],
     ]);
     await expect(read(await writeDirectory(target('traversal'), files))).rejects.toMatchObject({ code: 'E_MANIFEST' });
   });

@@ -37,7 +37,11 @@ interface Capture {
 /** The most bytes one captured entry may hold: what a Buffer can (entries asked for are far smaller in practice). */
 const maxCaptureBytes = constants.MAX_LENGTH;
 
-type State = { kind: 'header' } | { kind: 'skip'; remaining: number; capture?: Capture | undefined } | { kind: 'extension'; typeflag: string; size: number; parts: Buffer[]; remaining: number } | { kind: 'done' };
+type State =
+  | { kind: 'header' }
+  | { kind: 'skip'; remaining: number; capture?: Capture | undefined }
+  | { kind: 'extension'; typeflag: string; size: number; parts: Buffer[]; remaining: number }
+  | { kind: 'done' };
 
 /**
  * A streaming tar parser as a Node Writable: headers are decoded, content is skipped without being
@@ -197,7 +201,8 @@ export class TarStreamParser extends Writable {
       const number = Number(value);
       if (Number.isSafeInteger(number)) entry[key] = number;
       // a size that cannot be counted cannot be skipped either: where the next header starts is unknown
-      else if (key === 'size') throw new CorruptInputError(`${this.options.what}: PAX size record ${value.slice(0, 40)} of ${JSON.stringify(entry.name)} is not a usable size`);
+      else if (key === 'size')
+        throw new CorruptInputError(`${this.options.what}: PAX size record ${value.slice(0, 40)} of ${JSON.stringify(entry.name)} is not a usable size`);
     }
     this.pax = this.longName = this.longLink = undefined;
     return entry;

@@ -18,9 +18,20 @@ import { fixTarChecksums, rawTar, rawTarMember } from './test-tar.js';
 // Seeds written by tar-stream (what image builders write), and archives written field by field.
 const seedItems: TarItem[][] = [
   [{ name: './' }, { name: './etc/' }, { name: './etc/os-release', content: 'ID=debian\n' }, { name: './bin', type: 'symlink', linkname: 'usr/bin' }],
-  [{ name: `./${'deep/'.repeat(30)}file.txt`, content: 'long name: PAX' }, { name: './usr/bin/tool', content: '\x7fELF' + 'x'.repeat(700), mode: 0o4755 }],
-  [{ name: './a', content: 'a' }, { name: './b', type: 'link', linkname: 'a' }, { name: './var/.wh.gone', content: '' }, { name: './opt/.wh..wh..opq', content: '' }],
-  [{ name: './var/lib/dpkg/status', content: 'Package: a\nVersion: 1\nStatus: install ok installed\n' }, { name: `./${'x'.repeat(120)}`, type: 'symlink', linkname: `${'y'.repeat(150)}` }],
+  [
+    { name: `./${'deep/'.repeat(30)}file.txt`, content: 'long name: PAX' },
+    { name: './usr/bin/tool', content: '\x7fELF' + 'x'.repeat(700), mode: 0o4755 },
+  ],
+  [
+    { name: './a', content: 'a' },
+    { name: './b', type: 'link', linkname: 'a' },
+    { name: './var/.wh.gone', content: '' },
+    { name: './opt/.wh..wh..opq', content: '' },
+  ],
+  [
+    { name: './var/lib/dpkg/status', content: 'Package: a\nVersion: 1\nStatus: install ok installed\n' },
+    { name: `./${'x'.repeat(120)}`, type: 'symlink', linkname: `${'y'.repeat(150)}` },
+  ],
 ];
 let seeds: Buffer[] = [];
 let dir: string;
@@ -35,7 +46,10 @@ afterAll(async () => {
 
 /** Archives: written by tar-stream or field by field, then damaged (checksums recomputed half of the time). */
 const archives = (): fc.Arbitrary<Buffer> => {
-  const written = fc.oneof(fc.constantFrom(...seeds), fc.tuple(fc.array(rawTarMember, { minLength: 1, maxLength: 6 }), fc.boolean()).map(([members, end]) => rawTar(members, end)));
+  const written = fc.oneof(
+    fc.constantFrom(...seeds),
+    fc.tuple(fc.array(rawTarMember, { minLength: 1, maxLength: 6 }), fc.boolean()).map(([members, end]) => rawTar(members, end)),
+  );
   return fc.oneof(mutatedBytes(written, { others: seeds, fixup: fixTarChecksums }), mutatedBytes(written, { others: seeds }));
 };
 
@@ -49,7 +63,9 @@ interface Parsed {
 async function parse(data: Buffer, cuts: readonly number[]): Promise<Parsed> {
   const result: Parsed = { entries: [], contents: [], error: undefined };
   const points = [...new Set(cuts.map((cut) => cut % (data.length + 1)))].sort((a, b) => a - b);
-  const pieces = [0, ...points, data.length].flatMap((start, i, all) => (i + 1 < all.length ? [data.subarray(start, all[i + 1])] : [])).filter((piece) => piece.length > 0);
+  const pieces = [0, ...points, data.length]
+    .flatMap((start, i, all) => (i + 1 < all.length ? [data.subarray(start, all[i + 1])] : []))
+    .filter((piece) => piece.length > 0);
   const parser = new TarStreamParser({
     what: 'fuzzed tar',
     maxExtensionBytes: defaultLimits.maxPathBytes * 4,
@@ -73,7 +89,10 @@ async function parse(data: Buffer, cuts: readonly number[]): Promise<Parsed> {
 describe('fuzz: tar headers', () => {
   it('decoding any header block: undefined or sane fields, never a throw', async () => {
     const blocks = mutatedBytes(
-      fc.oneof(fc.constantFrom(...seeds).map((tar) => tar.subarray(0, BLOCK)), rawTarMember.map((member) => rawTar([member], false).subarray(0, BLOCK))),
+      fc.oneof(
+        fc.constantFrom(...seeds).map((tar) => tar.subarray(0, BLOCK)),
+        rawTarMember.map((member) => rawTar([member], false).subarray(0, BLOCK)),
+      ),
       { fixup: (block) => fixTarChecksums(Buffer.concat([block, Buffer.alloc(BLOCK)]).subarray(0, BLOCK)) },
     );
     const reach = new Reach();
@@ -87,10 +106,14 @@ describe('fuzz: tar headers', () => {
   });
 
   it('PAX records: any bytes parse to a map, never a throw', async () => {
-    await fuzz('tar pax records', mutatedBytes(fc.string().map((text) => Buffer.from(`${text.length + 9} path=${text}\n30 linkpath=${'a'.repeat(18)}\n`))), (data) => {
-      const records = bounded('never-throws', () => parsePax(data));
-      checkOutputBound([...(records ?? [])], data.length, 2);
-    });
+    await fuzz(
+      'tar pax records',
+      mutatedBytes(fc.string().map((text) => Buffer.from(`${text.length + 9} path=${text}\n30 linkpath=${'a'.repeat(18)}\n`))),
+      (data) => {
+        const records = bounded('never-throws', () => parsePax(data));
+        checkOutputBound([...(records ?? [])], data.length, 2);
+      },
+    );
   });
 });
 
@@ -106,7 +129,12 @@ describe('fuzz: streaming tar parser', () => {
         expect(cut).toEqual(whole);
         checkOutputBound(whole, data.length, 4);
         for (const entry of whole?.entries ?? []) expect(Number.isSafeInteger(entry.size) && entry.size >= 0).toBe(true);
-        reach.input(whole && whole.entries.length > 1 && 'entries', whole?.contents.length !== 0 && 'contents', whole?.error === undefined && 'clean', whole?.error !== undefined && 'failed');
+        reach.input(
+          whole && whole.entries.length > 1 && 'entries',
+          whole?.contents.length !== 0 && 'contents',
+          whole?.error === undefined && 'clean',
+          whole?.error !== undefined && 'failed',
+        );
       },
       { describe: ([data, cuts]) => `${preview(data)} cut at ${cuts.join(',')}` },
     );

@@ -108,7 +108,28 @@ export function paxRecords(records: readonly { key: string; value: string; lie?:
 }
 
 const pathSegment = fc.oneof(
-  fc.constantFrom('etc', 'usr', 'bin', 'lib', 'var', 'lib', 'dpkg', 'status', 'apk', 'db', 'installed', 'rpm', 'node_modules', 'package.json', '.wh.gone', '.wh..wh..opq', '.wh.', '..', '.', ''),
+  fc.constantFrom(
+    'etc',
+    'usr',
+    'bin',
+    'lib',
+    'var',
+    'lib',
+    'dpkg',
+    'status',
+    'apk',
+    'db',
+    'installed',
+    'rpm',
+    'node_modules',
+    'package.json',
+    '.wh.gone',
+    '.wh..wh..opq',
+    '.wh.',
+    '..',
+    '.',
+    '',
+  ),
   fc.string({ minLength: 1, maxLength: 12 }),
   fc.constantFrom('a'.repeat(99), 'b'.repeat(160), '\0', 'x\ny', '😀'),
 );
@@ -125,7 +146,12 @@ const numberField = (length: number, small: fc.Arbitrary<number>): fc.Arbitrary<
     { weight: 6, arbitrary: small.map((value) => octal(value, length)) },
     { weight: 1, arbitrary: fc.bigInt({ min: 0n, max: (1n << BigInt(8 * length - 1)) - 1n }).map((value) => base256(value, length)) },
     { weight: 1, arbitrary: fc.uint8Array({ minLength: length, maxLength: length }).map((bytes) => Buffer.from(bytes)) },
-    { weight: 1, arbitrary: fc.constantFrom('', ' ', '8', '-1', '77777777777', '0x10', '1 2').map((text) => Buffer.from(text.padEnd(length, '\0').slice(0, length), 'latin1')) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .constantFrom('', ' ', '8', '-1', '77777777777', '0x10', '1 2')
+        .map((text) => Buffer.from(text.padEnd(length, '\0').slice(0, length), 'latin1')),
+    },
   );
 
 /** Typeflags of files, links, devices, directories, FIFOs, PAX/GNU extensions, and some nobody uses. */
@@ -145,7 +171,16 @@ export const rawTarMember: fc.Arbitrary<RawTarMember> = fc
     data: fc.oneof(
       fc.uint8Array({ maxLength: 1200 }).map((bytes) => Buffer.from(bytes)),
       fc.string({ maxLength: 300 }).map((text) => Buffer.from(text)),
-      fc.array(fc.record({ key: fc.constantFrom('path', 'linkpath', 'size', 'uid', 'gid', 'mtime', 'x'), value: fc.oneof(tarName, fc.constantFrom('99999999999999999999', '-1', '1e3', '')), lie: fc.constantFrom(0, 0, 0, -3, 7) }), { maxLength: 4 }).map(paxRecords),
+      fc
+        .array(
+          fc.record({
+            key: fc.constantFrom('path', 'linkpath', 'size', 'uid', 'gid', 'mtime', 'x'),
+            value: fc.oneof(tarName, fc.constantFrom('99999999999999999999', '-1', '1e3', '')),
+            lie: fc.constantFrom(0, 0, 0, -3, 7),
+          }),
+          { maxLength: 4 },
+        )
+        .map(paxRecords),
     ),
     lieAboutSize: fc.oneof({ weight: 5, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: numberField(12, fc.nat({ max: 1 << 20 })) }),
   })

@@ -38,8 +38,14 @@ const cases: Record<string, Case | 'rpm/rpm.fuzz.test.ts'> = {
   apk: { paths: ['/lib/apk/db/installed'], content: apkInstalled },
   rpm: 'rpm/rpm.fuzz.test.ts',
   npm: { paths: ['/app/node_modules/lodash/package.json', '/app/node_modules/@scope/x/package.json'], content: npmManifest },
-  python: { paths: ['/usr/lib/python3/dist-packages/six-1.16.0.egg-info', '/usr/lib/python3.11/site-packages/PyYAML-6.0.dist-info/METADATA'], content: pythonMetadata },
-  gem: { paths: ['/usr/local/bundle/specifications/rack-2.2.8.gemspec', '/usr/lib/ruby/gems/3.1.0/specifications/default/json-2.6.1.gemspec'], content: gemspec },
+  python: {
+    paths: ['/usr/lib/python3/dist-packages/six-1.16.0.egg-info', '/usr/lib/python3.11/site-packages/PyYAML-6.0.dist-info/METADATA'],
+    content: pythonMetadata,
+  },
+  gem: {
+    paths: ['/usr/local/bundle/specifications/rack-2.2.8.gemspec', '/usr/lib/ruby/gems/3.1.0/specifications/default/json-2.6.1.gemspec'],
+    content: gemspec,
+  },
   composer: { paths: ['/app/vendor/composer/installed.json'], content: composerInstalled },
   dotnet: { paths: ['/app/Shop.deps.json'], content: dotnetDeps },
   golang: { paths: ['/usr/local/bin/app'], content: fc.oneof(goBinary, mutatedBytes(fc.constant(Buffer.from('\x7fELF')))), mode: 0o755 },

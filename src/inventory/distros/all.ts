@@ -55,7 +55,13 @@ export const chainguard: Distro = {
   advisoryEcosystem: () => 'Chainguard',
 };
 
-const rpmDistro = (id: string, name: string, osReleaseIds: string[], purlNamespace: string, ecosystem?: (version: string | undefined) => string | undefined): Distro => ({
+const rpmDistro = (
+  id: string,
+  name: string,
+  osReleaseIds: string[],
+  purlNamespace: string,
+  ecosystem?: (version: string | undefined) => string | undefined,
+): Distro => ({
   id,
   name,
   osReleaseIds,
@@ -65,23 +71,23 @@ const rpmDistro = (id: string, name: string, osReleaseIds: string[], purlNamespa
   advisoryEcosystem: ecosystem ?? (() => undefined),
 });
 
-export const rhel = rpmDistro('rhel', 'Red Hat Enterprise Linux', ['rhel'], 'redhat', (v) => (majorOf(v) ? `Red Hat:enterprise_linux:${majorOf(v)}` : undefined));
+export const rhel = rpmDistro('rhel', 'Red Hat Enterprise Linux', ['rhel'], 'redhat', (v) =>
+  majorOf(v) ? `Red Hat:enterprise_linux:${majorOf(v)}` : undefined,
+);
 export const centos = rpmDistro('centos', 'CentOS', ['centos'], 'centos');
 export const rocky = rpmDistro('rocky', 'Rocky Linux', ['rocky'], 'rocky-linux', (v) => (majorOf(v) ? `Rocky Linux:${majorOf(v)}` : undefined));
 export const alma = rpmDistro('almalinux', 'AlmaLinux', ['almalinux'], 'almalinux', (v) => (majorOf(v) ? `AlmaLinux:${majorOf(v)}` : undefined));
 export const oracle = rpmDistro('oracle', 'Oracle Linux', ['ol'], 'oracle');
 export const fedora = rpmDistro('fedora', 'Fedora', ['fedora'], 'fedora');
 export const amazon = rpmDistro('amazon', 'Amazon Linux', ['amzn'], 'amazon');
-export const suse = rpmDistro(
-  'suse',
-  'SUSE Linux Enterprise',
-  ['sles', 'sled', 'sle-micro', 'sles_sap', 'sle_hpc'],
-  'suse',
-  (v) => (v ? `SUSE:Linux Enterprise Server ${majorOf(v)}${v.includes('.') ? ` SP${v.split('.')[1]}` : ''}` : undefined),
+export const suse = rpmDistro('suse', 'SUSE Linux Enterprise', ['sles', 'sled', 'sle-micro', 'sles_sap', 'sle_hpc'], 'suse', (v) =>
+  v ? `SUSE:Linux Enterprise Server ${majorOf(v)}${v.includes('.') ? ` SP${v.split('.')[1]}` : ''}` : undefined,
 );
 export const opensuse = rpmDistro('opensuse', 'openSUSE', ['opensuse-leap', 'opensuse-tumbleweed', 'opensuse'], 'opensuse', (v) =>
   v ? `openSUSE:Leap ${v}` : 'openSUSE:Tumbleweed',
 );
 export const photon = rpmDistro('photon', 'Photon OS', ['photon'], 'photon', (v) => (v ? `Photon OS:${majorMinorOf(v) ?? v}` : undefined));
 export const mariner = rpmDistro('cbl-mariner', 'CBL-Mariner', ['mariner'], 'mariner', (v) => (majorMinorOf(v) ? `Mariner:${majorMinorOf(v)}` : undefined));
-export const azureLinux = rpmDistro('azurelinux', 'Azure Linux', ['azurelinux'], 'azurelinux', (v) => (majorMinorOf(v) ? `Azure Linux:${majorMinorOf(v)}` : undefined));
+export const azureLinux = rpmDistro('azurelinux', 'Azure Linux', ['azurelinux'], 'azurelinux', (v) =>
+  majorMinorOf(v) ? `Azure Linux:${majorMinorOf(v)}` : undefined,
+);

@@ -79,7 +79,7 @@ const fedora: Table = {
 };
 
 // Amazon Linux AMI (VERSION_ID 2011.09 … 2018.03) ended maintenance support on 2023-12-31.
-const amazon: Table = { 'ami': '2023-12-31', '2': '2026-06-30', '2023': '2029-06-30' };
+const amazon: Table = { ami: '2023-12-31', '2': '2026-06-30', '2023': '2029-06-30' };
 
 const opensuseLeap: Table = { '15.3': '2022-12-31', '15.4': '2023-12-07', '15.5': '2024-12-31', '15.6': '2026-04-30' };
 

@@ -9,7 +9,10 @@ function result(status: ControlResult['status'], failing: { where: string; nodes
     control: networkPolicies.meta,
     status,
     summary: '2 of 3 namespaces with workloads leave pods without a NetworkPolicy',
-    evidence: [...failing.map((f) => ({ text: `gap at ${f.where}`, where: f.where, nodes: f.nodes, findings: [], ok: false })), { text: 'ok', where: 'namespace shop', nodes: [], findings: [], ok: true }],
+    evidence: [
+      ...failing.map((f) => ({ text: `gap at ${f.where}`, where: f.where, nodes: f.nodes, findings: [], ok: false })),
+      { text: 'ok', where: 'namespace shop', nodes: [], findings: [], ok: true },
+    ],
     changes: [],
     acceptance: undefined,
   };
@@ -22,14 +25,22 @@ const gaps = [
 
 describe('accepted risks', () => {
   it('accepts the whole control when the risk has no target', () => {
-    const accepted = applyAcceptedRisks(result('partial', gaps), [{ control: 'SS-CTL-R05', target: undefined, reason: 'CNI migration in Q1', expires: '2027-03-31' }], testNow);
+    const accepted = applyAcceptedRisks(
+      result('partial', gaps),
+      [{ control: 'SS-CTL-R05', target: undefined, reason: 'CNI migration in Q1', expires: '2027-03-31' }],
+      testNow,
+    );
     expect(accepted.status).toBe('accepted');
     expect(accepted.acceptance).toEqual({ reason: 'CNI migration in Q1', expires: '2027-03-31' });
     expect(accepted.summary).toContain('accepted until 2027-03-31: CNI migration in Q1');
   });
 
   it('accepts only when every gap matches a target glob (node id or place)', () => {
-    const some = applyAcceptedRisks(result('partial', gaps), [{ control: 'SS-CTL-R05', target: 'workload:legacy/*', reason: 'retiring', expires: '2027-01-31' }], testNow);
+    const some = applyAcceptedRisks(
+      result('partial', gaps),
+      [{ control: 'SS-CTL-R05', target: 'workload:legacy/*', reason: 'retiring', expires: '2027-01-31' }],
+      testNow,
+    );
     expect(some.status).toBe('partial');
     expect(some.acceptance).toBeUndefined();
     expect(some.summary).toContain('1 of 2 gaps are accepted (retiring, until 2027-01-31)');
@@ -45,16 +56,22 @@ describe('accepted risks', () => {
   });
 
   it('turns back into a gap with a note once the risk has expired', () => {
-    const expired = applyAcceptedRisks(result('gap', gaps), [{ control: 'SS-CTL-R05', target: undefined, reason: 'CNI migration', expires: '2026-11-28' }], testNow);
+    const expired = applyAcceptedRisks(
+      result('gap', gaps),
+      [{ control: 'SS-CTL-R05', target: undefined, reason: 'CNI migration', expires: '2026-11-28' }],
+      testNow,
+    );
     expect(expired.status).toBe('gap');
     expect(expired.acceptance).toBeUndefined();
     expect(expired.summary).toContain('the accepted risk expired on 2026-11-28 (CNI migration)');
     expect(expired.evidence.at(-1)).toMatchObject({ text: 'accepted risk expired on 2026-11-28: CNI migration', ok: false });
     // the expiry day itself still counts
-    expect(applyAcceptedRisks(result('gap', gaps), [{ control: 'SS-CTL-R05', target: undefined, reason: 'x', expires: '2026-11-29' }], testNow).status).toBe('accepted');
+    expect(applyAcceptedRisks(result('gap', gaps), [{ control: 'SS-CTL-R05', target: undefined, reason: 'x', expires: '2026-11-29' }], testNow).status).toBe(
+      'accepted',
+    );
   });
 
-  it('leaves met and unknown controls, and other controls\' risks, alone', () => {
+  it("leaves met and unknown controls, and other controls' risks, alone", () => {
     const risk = [{ control: 'SS-CTL-R05', target: undefined, reason: 'x', expires: '2027-01-01' }];
     expect(applyAcceptedRisks(result('met', []), risk, testNow).status).toBe('met');
     expect(applyAcceptedRisks(result('gap', gaps), [{ ...risk[0]!, control: 'SS-CTL-R01' }], testNow).status).toBe('gap');

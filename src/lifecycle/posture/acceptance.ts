@@ -31,9 +31,25 @@ export function applyAcceptedRisks(result: ControlResult, risks: readonly Accept
   }
   const partly = failing.length - uncovered.length;
   const parts = [result.summary];
-  if (partly > 0) parts.push(`${partly} of ${failing.length} gaps are accepted (${[...new Set(failing.map(covered).filter((r) => r !== undefined).map((r) => `${r.reason}, until ${r.expires}`))].join('; ')})`);
+  if (partly > 0)
+    parts.push(
+      `${partly} of ${failing.length} gaps are accepted (${[
+        ...new Set(
+          failing
+            .map(covered)
+            .filter((r) => r !== undefined)
+            .map((r) => `${r.reason}, until ${r.expires}`),
+        ),
+      ].join('; ')})`,
+    );
   pushAll(parts, notes);
-  const expiredEvidence: Evidence[] = expired.map((risk) => ({ text: `accepted risk expired on ${risk.expires}: ${risk.reason}`, where: risk.target, nodes: [], findings: [], ok: false }));
+  const expiredEvidence: Evidence[] = expired.map((risk) => ({
+    text: `accepted risk expired on ${risk.expires}: ${risk.reason}`,
+    where: risk.target,
+    nodes: [],
+    findings: [],
+    ok: false,
+  }));
   return { ...result, summary: parts.join('; '), evidence: [...result.evidence, ...expiredEvidence] };
 }
 

@@ -20,7 +20,9 @@ const continuing = new Set(['.', '?.', ',', '=', '+', '(', '[', '&&', '||', '?',
 
 function tree(tokens: readonly Token[]): BraceItem[] {
   const root: BraceItem = { start: 1, end: 1, name: undefined, children: [] };
-  const stack: { item: BraceItem; current: BraceItem | undefined; depth: number; last: Token | undefined }[] = [{ item: root, current: undefined, depth: 0, last: undefined }];
+  const stack: { item: BraceItem; current: BraceItem | undefined; depth: number; last: Token | undefined }[] = [
+    { item: root, current: undefined, depth: 0, last: undefined },
+  ];
   const top = () => stack[stack.length - 1] as (typeof stack)[number];
   const close = (): void => {
     const frame = top();
@@ -41,7 +43,8 @@ function tree(tokens: readonly Token[]): BraceItem[] {
       k = n - 1; // a run of newlines decides once (linear, not quadratic, in blank lines)
       continue;
     }
-    if (frame.current === undefined) frame.current = { start: token.line, end: token.line, name: token.kind === 'ident' ? token.text : undefined, children: [] };
+    if (frame.current === undefined)
+      frame.current = { start: token.line, end: token.line, name: token.kind === 'ident' ? token.text : undefined, children: [] };
     const current = frame.current;
     current.end = Math.max(current.end, endLine(token));
     frame.last = token;

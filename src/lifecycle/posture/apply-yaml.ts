@@ -4,7 +4,19 @@
  * script line inside `script`, a job at the top level), and a mapping merged into the mapping
  * of such an item as line operations, so the rest of the file stays as written.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node as YamlNode, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import {
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseAllDocuments,
+  type Document,
+  type Node as YamlNode,
+  type Pair,
+  type YAMLMap,
+  type YAMLSeq,
+} from 'yaml';
 import { EditError, type LineOps, type LineRange } from './apply-lines.js';
 import { maxOf, minOf } from '../../core/collections.js';
 
@@ -169,5 +181,8 @@ function mergeSeq(parsed: Parsed, existing: Pair<unknown, YAMLSeq>, patch: Parse
   if (firstItem === undefined) throw new EditError(file, 'cannot extend an empty list');
   const itemLine = fileLines[lineAt(parsed, (firstItem as YamlNode).range?.[0] ?? 0) - 1] ?? '';
   const dash = ' '.repeat(itemLine.indexOf('-') < 0 ? indentOf(itemLine) : itemLine.indexOf('-'));
-  ops.insertAfter(lastLine(parsed, range[0], range[1]), added.map((i) => `${dash}- ${source(patch, i)}`));
+  ops.insertAfter(
+    lastLine(parsed, range[0], range[1]),
+    added.map((i) => `${dash}- ${source(patch, i)}`),
+  );
 }

@@ -47,19 +47,29 @@ describe('applyEdits', () => {
   });
 
   it('inserts after the whole YAML step holding a line, with the step indentation', () => {
-    const out = applyEdits(workflow, 'wf.yml', [{ kind: 'insert', file: 'wf.yml', line: 6, position: 'after', within: 'steps', text: '- name: next\n  run: true' }]);
+    const out = applyEdits(workflow, 'wf.yml', [
+      { kind: 'insert', file: 'wf.yml', line: 6, position: 'after', within: 'steps', text: '- name: next\n  run: true' },
+    ]);
     expect(lines(out).slice(10, 14)).toEqual(['            r.example/a:2', '      - name: next', '        run: true', '']);
     // a line inside the step's block scalar is held by the same step
-    expect(applyEdits(workflow, 'wf.yml', [{ kind: 'insert', file: 'wf.yml', line: 10, position: 'before', within: 'steps', text: '- run: first' }]).split('\n')[5]).toBe('      - run: first');
+    expect(
+      applyEdits(workflow, 'wf.yml', [{ kind: 'insert', file: 'wf.yml', line: 10, position: 'before', within: 'steps', text: '- run: first' }]).split('\n')[5],
+    ).toBe('      - run: first');
   });
 
   it('places Jenkins steps by statement: the innermost one, or the item directly inside steps', () => {
-    const innermost = applyEdits(jenkinsfile, 'Jenkinsfile', [{ kind: 'insert', file: 'Jenkinsfile', line: 7, position: 'after', within: '*', text: "sh 'sign'" }]);
+    const innermost = applyEdits(jenkinsfile, 'Jenkinsfile', [
+      { kind: 'insert', file: 'Jenkinsfile', line: 7, position: 'after', within: '*', text: "sh 'sign'" },
+    ]);
     expect(lines(innermost).slice(6, 9)).toEqual(['            app.push()', "            sh 'sign'", '          }']);
-    const step = applyEdits(jenkinsfile, 'Jenkinsfile', [{ kind: 'insert', file: 'Jenkinsfile', line: 7, position: 'after', within: 'steps', text: "sh 'sign'" }]);
+    const step = applyEdits(jenkinsfile, 'Jenkinsfile', [
+      { kind: 'insert', file: 'Jenkinsfile', line: 7, position: 'after', within: 'steps', text: "sh 'sign'" },
+    ]);
     expect(lines(step).slice(8, 11)).toEqual(['        }', "        sh 'sign'", "        sh '''"]);
     // a multi-line sh is one statement: after it means after its closing quotes
-    const after = applyEdits(jenkinsfile, 'Jenkinsfile', [{ kind: 'insert', file: 'Jenkinsfile', line: 12, position: 'after', within: '*', text: "sh 'sign'" }]);
+    const after = applyEdits(jenkinsfile, 'Jenkinsfile', [
+      { kind: 'insert', file: 'Jenkinsfile', line: 12, position: 'after', within: '*', text: "sh 'sign'" },
+    ]);
     expect(lines(after).slice(12, 14)).toEqual(["        '''", "        sh 'sign'"]);
   });
 
@@ -70,8 +80,14 @@ describe('applyEdits', () => {
   });
 
   it('substitutes on a line, and refuses when the text is not there (the file changed)', () => {
-    expect(applyEdits('FROM debian:12 AS base\n', 'Dockerfile', [{ kind: 'substitute', file: 'Dockerfile', line: 1, find: 'debian:12', replace: 'debian:12@sha256:abc' }])).toBe('FROM debian:12@sha256:abc AS base\n');
-    expect(() => applyEdits('FROM debian:13\n', 'Dockerfile', [{ kind: 'substitute', file: 'Dockerfile', line: 1, find: 'debian:12', replace: 'x' }])).toThrow(EditError);
+    expect(
+      applyEdits('FROM debian:12 AS base\n', 'Dockerfile', [
+        { kind: 'substitute', file: 'Dockerfile', line: 1, find: 'debian:12', replace: 'debian:12@sha256:abc' },
+      ]),
+    ).toBe('FROM debian:12@sha256:abc AS base\n');
+    expect(() => applyEdits('FROM debian:13\n', 'Dockerfile', [{ kind: 'substitute', file: 'Dockerfile', line: 1, find: 'debian:12', replace: 'x' }])).toThrow(
+      EditError,
+    );
     expect(() => applyEdits('a\n', 'f', [{ kind: 'substitute', file: 'f', line: 9, find: 'a', replace: 'b' }])).toThrow(/has no line 9/);
   });
 
@@ -92,7 +108,16 @@ describe('applyEdits', () => {
   it('merges YAML into the mapping of an item: adds keys, extends lists, sets scalars', () => {
     const step = (text: string): FileEdit => ({ kind: 'yaml-merge', file: 'wf.yml', line: 6, within: 'steps', text });
     const merged = applyEdits(workflow, 'wf.yml', [step('with:\n  push: false\n  load: true'), step('id: build')]);
-    expect(lines(merged).slice(5, 13)).toEqual(['      - uses: docker/build-push-action@v5', '        with:', '          push: false', '          tags: |', '            r.example/a:1', '            r.example/a:2', '          load: true', '        id: build']);
+    expect(lines(merged).slice(5, 13)).toEqual([
+      '      - uses: docker/build-push-action@v5',
+      '        with:',
+      '          push: false',
+      '          tags: |',
+      '            r.example/a:1',
+      '            r.example/a:2',
+      '          load: true',
+      '        id: build',
+    ]);
     const gitlab = 'build:\n  stage: build\n  needs: [a]\n  artifacts:\n    paths:\n      - a.tar\n  script:\n    - make\n';
     const job = (text: string): FileEdit => ({ kind: 'yaml-merge', file: '.gitlab-ci.yml', line: 8, within: '(root)', text });
     expect(applyEdits(gitlab, '.gitlab-ci.yml', [job('artifacts:\n  paths:\n    - image.tar'), job('needs: [b]')])).toBe(
@@ -104,12 +129,28 @@ describe('applyEdits', () => {
   it('merges into one document of a multi-document manifest', () => {
     const manifest = 'kind: Deployment\nmetadata:\n  name: web\n---\nkind: Namespace\nmetadata:\n  name: shop\n';
     const edit: FileEdit = { kind: 'yaml-merge', file: 'm.yaml', line: 7, within: '(root)', text: 'labels:\n  pod-security.kubernetes.io/enforce: baseline' };
-    expect(applyEdits(manifest, 'm.yaml', [edit])).toBe('kind: Deployment\nmetadata:\n  name: web\n---\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    pod-security.kubernetes.io/enforce: baseline\n');
+    expect(applyEdits(manifest, 'm.yaml', [edit])).toBe(
+      'kind: Deployment\nmetadata:\n  name: web\n---\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    pod-security.kubernetes.io/enforce: baseline\n',
+    );
   });
 
   it('applies a change to each file it names', () => {
-    const files = new Map([['a', 'x\n'], ['b', 'y\n']]);
-    const result = applyChange({ edits: [{ kind: 'append', file: 'a', text: 'z' }, { kind: 'substitute', file: 'b', line: 1, find: 'y', replace: 'w' }] }, (file) => files.get(file) ?? '');
-    expect([...result]).toEqual([['a', 'x\n\nz\n'], ['b', 'w\n']]);
+    const files = new Map([
+      ['a', 'x\n'],
+      ['b', 'y\n'],
+    ]);
+    const result = applyChange(
+      {
+        edits: [
+          { kind: 'append', file: 'a', text: 'z' },
+          { kind: 'substitute', file: 'b', line: 1, find: 'y', replace: 'w' },
+        ],
+      },
+      (file) => files.get(file) ?? '',
+    );
+    expect([...result]).toEqual([
+      ['a', 'x\n\nz\n'],
+      ['b', 'w\n'],
+    ]);
   });
 });

@@ -62,8 +62,14 @@ function withUnscannedRegistries(control: PostureControl, outcome: ControlOutcom
   if (control.meta.phase !== 'distribute' || unscanned.length === 0) return outcome;
   const places = unscanned.map((r) => evidenceOf(`the registry ${r.registry} could not be scanned (${r.reason}): not assessed there`, r.registry, [], false));
   const names = unscanned.map((r) => r.registry).join(', ');
-  if (outcome.status !== 'met') return { ...outcome, evidence: [...outcome.evidence, ...places], summary: `${outcome.summary}; not assessed in ${names} (could not be scanned)` };
-  return { ...outcome, status: 'unknown', evidence: [...places, ...outcome.evidence], summary: `${outcome.summary}, but ${names} could not be scanned: not known there` };
+  if (outcome.status !== 'met')
+    return { ...outcome, evidence: [...outcome.evidence, ...places], summary: `${outcome.summary}; not assessed in ${names} (could not be scanned)` };
+  return {
+    ...outcome,
+    status: 'unknown',
+    evidence: [...places, ...outcome.evidence],
+    summary: `${outcome.summary}, but ${names} could not be scanned: not known there`,
+  };
 }
 
 /** A control that throws is a bug; the report says so for that control instead of losing every other one. */

@@ -51,16 +51,28 @@ describe('posture policy', () => {
 
   it('names the file and the path of each problem', () => {
     expect(problem('failOn: [severe]\n')).toBe('the policy shipshape-policy.yaml is not valid: failOn.0: one of critical, high, medium, low, unknown');
-    expect(problem('requiredPssLevel: privileged\nmaxImageAgeDays: -1\n')).toBe('the policy shipshape-policy.yaml is not valid: requiredPssLevel: baseline or restricted; maxImageAgeDays: a positive number of days');
+    expect(problem('requiredPssLevel: privileged\nmaxImageAgeDays: -1\n')).toBe(
+      'the policy shipshape-policy.yaml is not valid: requiredPssLevel: baseline or restricted; maxImageAgeDays: a positive number of days',
+    );
     expect(problem('allowedRegistry: [x]\n')).toContain('(root): Unrecognized key: "allowedRegistry"');
-    expect(problem('acceptedRisks:\n  - control: SS-CTL-R05\n    reason: x\n    expires: 2027-02-30\n')).toBe('the policy shipshape-policy.yaml is not valid: acceptedRisks.0.expires: not a real calendar date');
-    expect(problem('acceptedRisks:\n  - control: R05\n    reason: x\n    expires: 2027-02-01\n')).toContain('acceptedRisks.0.control: a control id like SS-CTL-R05');
-    expect(problem('acceptedRisks:\n  - control: SS-CTL-R99\n    reason: x\n    expires: 2027-02-01\n')).toBe('the policy shipshape-policy.yaml is not valid: acceptedRisks.0.control: no control SS-CTL-R99');
-    expect(problem('acceptedRisks:\n  - control: SS-CTL-R05\n    reason: "  "\n    expires: 2027-02-01\n')).toContain('acceptedRisks.0.reason: say why the risk is accepted');
+    expect(problem('acceptedRisks:\n  - control: SS-CTL-R05\n    reason: x\n    expires: 2027-02-30\n')).toBe(
+      'the policy shipshape-policy.yaml is not valid: acceptedRisks.0.expires: not a real calendar date',
+    );
+    expect(problem('acceptedRisks:\n  - control: R05\n    reason: x\n    expires: 2027-02-01\n')).toContain(
+      'acceptedRisks.0.control: a control id like SS-CTL-R05',
+    );
+    expect(problem('acceptedRisks:\n  - control: SS-CTL-R99\n    reason: x\n    expires: 2027-02-01\n')).toBe(
+      'the policy shipshape-policy.yaml is not valid: acceptedRisks.0.control: no control SS-CTL-R99',
+    );
+    expect(problem('acceptedRisks:\n  - control: SS-CTL-R05\n    reason: "  "\n    expires: 2027-02-01\n')).toContain(
+      'acceptedRisks.0.reason: say why the risk is accepted',
+    );
   });
 
   it('reports YAML syntax errors with the line', () => {
-    expect(problem('failOn: [critical\nmaxImageAgeDays: 3\n')).toBe('the policy shipshape-policy.yaml is not valid YAML: shipshape-policy.yaml:2: Flow sequence in block collection must be sufficiently indented and end with a ]');
+    expect(problem('failOn: [critical\nmaxImageAgeDays: 3\n')).toBe(
+      'the policy shipshape-policy.yaml is not valid YAML: shipshape-policy.yaml:2: Flow sequence in block collection must be sufficiently indented and end with a ]',
+    );
   });
 
   it('loads a file, and says when it cannot be read', async () => {

@@ -110,11 +110,18 @@ export function parsePolicy(text: string, file: string, knownControls?: Readonly
     });
   }
   const data = result.data;
-  const acceptedRisks = (data.acceptedRisks ?? []).map((risk) => ({ control: risk.control, target: risk.target, reason: risk.reason.trim(), expires: risk.expires }));
+  const acceptedRisks = (data.acceptedRisks ?? []).map((risk) => ({
+    control: risk.control,
+    target: risk.target,
+    reason: risk.reason.trim(),
+    expires: risk.expires,
+  }));
   if (knownControls) {
     const unknown = acceptedRisks.map((risk, index) => ({ risk, index })).filter(({ risk }) => !knownControls.has(risk.control));
     if (unknown.length > 0) {
-      throw new UsageError(`the policy ${file} is not valid: ${unknown.map(({ risk, index }) => `acceptedRisks.${index}.control: no control ${risk.control}`).join('; ')}`);
+      throw new UsageError(
+        `the policy ${file} is not valid: ${unknown.map(({ risk, index }) => `acceptedRisks.${index}.control: no control ${risk.control}`).join('; ')}`,
+      );
     }
   }
   return {

@@ -64,8 +64,12 @@ function applyToPipeline(estate: Estate, id: string, change: ProposedChange): st
   if (pipeline.system === 'jenkins') {
     // the new step runs in the stage of the push it follows or precedes
     const stages = new Set(pipeline.steps.filter((s) => s.kind === 'push').map((s) => s.location.step));
-    const added = (reread[0]?.steps ?? []).filter((s) => s.kind === 'security' && !pipeline.steps.some((o) => o.kind === 'security' && o.securityKind === s.securityKind && o.location.step === s.location.step));
-    for (const step of added) if (!stages.has(step.location.step)) problems.push(`the new ${step.kind} step is in stage ${step.location.step ?? '(none)'}, not in the push's`);
+    const added = (reread[0]?.steps ?? []).filter(
+      (s) =>
+        s.kind === 'security' && !pipeline.steps.some((o) => o.kind === 'security' && o.securityKind === s.securityKind && o.location.step === s.location.step),
+    );
+    for (const step of added)
+      if (!stages.has(step.location.step)) problems.push(`the new ${step.kind} step is in stage ${step.location.step ?? '(none)'}, not in the push's`);
   }
   const pipelines = [...estate.evidence.build.pipelines.filter((p) => p.file !== pipeline.file), ...reread];
   const evidence: EstateEvidence = { ...estate.evidence, build: { ...estate.evidence.build, pipelines } };
@@ -128,7 +132,12 @@ describe('proposals for pipelines with hostile names', () => {
   const canary = '/tmp/shipshape-proposal-canary';
 
   /** The B02 / B06 change for one pipeline file, applied and read again. */
-  function applied(system: Pipeline['system'], file: string, text: string, id: 'SS-CTL-B02' | 'SS-CTL-B06'): { change: ProposedChange; before: Pipeline; after: Pipeline; problems: string[] } {
+  function applied(
+    system: Pipeline['system'],
+    file: string,
+    text: string,
+    id: 'SS-CTL-B02' | 'SS-CTL-B06',
+  ): { change: ProposedChange; before: Pipeline; after: Pipeline; problems: string[] } {
     const [before] = parsePipelines(system, file, text, '.') as [Pipeline];
     const control = postureControls.find((c) => c.meta.id === id);
     const change = control?.evaluate(context(estate({ pipelines: [before] }))).changes[0] as ProposedChange;
@@ -171,6 +180,8 @@ describe('the structure checks', () => {
     expect(structureProblems('github-actions', 'wf.yml', workflow, workflow)).toEqual(['job a: steps.build is not an earlier step']);
     const kts = 'object B : BuildType({\n    steps {\n        script {\n            scriptContent = "echo \\"unterminated"\n        }\n    }\n})\n';
     expect(structureProblems('teamcity', 's.kts', kts, kts)).toEqual(expect.arrayContaining(['no import for the script step']));
-    expect(structureProblems('jenkins', 'Jenkinsfile', 'node {\n}\n', "node {\n  sh 'echo \"'\n")).toEqual(expect.arrayContaining([expect.stringMatching(/unclosed/), expect.stringMatching(/bash -n refuses/)]));
+    expect(structureProblems('jenkins', 'Jenkinsfile', 'node {\n}\n', "node {\n  sh 'echo \"'\n")).toEqual(
+      expect.arrayContaining([expect.stringMatching(/unclosed/), expect.stringMatching(/bash -n refuses/)]),
+    );
   });
 });

@@ -28,7 +28,9 @@ export function managerSummary(results: readonly ControlResult[], phases: readon
   }
   const sentences: string[] = [];
   const perPhase = assessed.map((p) => `${p.phase} ${p.score}`).join(', ');
-  sentences.push(`The container estate scores ${overall} out of 100 (${perPhase}${notAssessed.length > 0 ? `; not assessed: ${notAssessed.join(', ')}` : ''}).`);
+  sentences.push(
+    `The container estate scores ${overall} out of 100 (${perPhase}${notAssessed.length > 0 ? `; not assessed: ${notAssessed.join(', ')}` : ''}).`,
+  );
   const gaps = biggestGaps(results);
   if (gaps.length === 0) {
     const accepted = results.filter((r) => r.status === 'accepted').length;
@@ -36,16 +38,27 @@ export function managerSummary(results: readonly ControlResult[], phases: readon
   } else {
     sentences.push(`The biggest gaps: ${gaps.map((gap, index) => `(${index + 1}) ${gap.summary} (${gap.control.id}${where(gap)})`).join('; ')}.`);
     const first = gaps.find((g) => g.changes.length > 0);
-    if (first) sentences.push(`Do first: ${(first.changes[0]?.summary ?? '').replace(/\.$/, '')}${first.changes.length > 1 ? ` (and ${first.changes.length - 1} more ${first.changes.length === 2 ? 'change' : 'changes'} listed under ${first.control.id})` : ''}.`);
+    if (first)
+      sentences.push(
+        `Do first: ${(first.changes[0]?.summary ?? '').replace(/\.$/, '')}${first.changes.length > 1 ? ` (and ${first.changes.length - 1} more ${first.changes.length === 2 ? 'change' : 'changes'} listed under ${first.control.id})` : ''}.`,
+      );
   }
   const unknowns = results.filter((r) => r.status === 'unknown').length;
-  if (unknowns > 0) sentences.push(`${plural(unknowns, 'control')} could not be checked with what was read; ${unknowns === 1 ? 'it is' : 'they are'} left out of the score.`);
+  if (unknowns > 0)
+    sentences.push(`${plural(unknowns, 'control')} could not be checked with what was read; ${unknowns === 1 ? 'it is' : 'they are'} left out of the score.`);
   return sentences.join(' ');
 }
 
 /** Where a gap is, in a few words: the first failing place, and how many more. */
 function where(result: ControlResult): string {
-  const places = [...new Set(result.evidence.filter((e) => !e.ok).map((e) => e.where).filter((w): w is string => w !== undefined))];
+  const places = [
+    ...new Set(
+      result.evidence
+        .filter((e) => !e.ok)
+        .map((e) => e.where)
+        .filter((w): w is string => w !== undefined),
+    ),
+  ];
   if (places.length === 0) return '';
   return `: ${places[0] ?? ''}${places.length > 1 ? ` and ${places.length - 1} more` : ''}`;
 }

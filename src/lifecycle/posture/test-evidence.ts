@@ -2,8 +2,27 @@
  * Terse builders of estate evidence and lifecycle maps for the posture tests (excluded from the
  * build: `test-*.ts`). Everything is built by hand, the way the scanners would fill it.
  */
-import type { CiSystem, CiValue, ImageBuildStep, ImagePushStep, Pipeline, PipelineStep, SecurityStep, SecurityStepKind, BuildTool } from '../../buildtime/ci/model.js';
-import type { AttestationEvidence, PlatformImage, RegistryAccess, RegistryChanges, RegistryScanReport, SignatureEvidence, StoredImage, TagReport } from '../../distribute/model.js';
+import type {
+  CiSystem,
+  CiValue,
+  ImageBuildStep,
+  ImagePushStep,
+  Pipeline,
+  PipelineStep,
+  SecurityStep,
+  SecurityStepKind,
+  BuildTool,
+} from '../../buildtime/ci/model.js';
+import type {
+  AttestationEvidence,
+  PlatformImage,
+  RegistryAccess,
+  RegistryChanges,
+  RegistryScanReport,
+  SignatureEvidence,
+  StoredImage,
+  TagReport,
+} from '../../distribute/model.js';
 import type { RuleFinding } from '../../rules/rule.js';
 import type { NodeInfo } from '../../runtime/cluster/nodes.js';
 import { imageReferences } from '../../runtime/manifests/images.js';
@@ -22,16 +41,43 @@ function ci(raw: string): CiValue {
   return { raw, resolved: raw, unknowns };
 }
 
-export function build(order: number, line: number, tags: string[], options: { pushes?: boolean; tool?: BuildTool; file?: string; step?: string } = {}): ImageBuildStep {
-  return { kind: 'build', order, location: { file: options.file ?? 'Jenkinsfile', line, step: options.step }, tool: options.tool ?? 'docker', dockerfile: ci('Dockerfile'), context: ci('.'), tags: tags.map(ci), pushes: options.pushes ?? false };
+export function build(
+  order: number,
+  line: number,
+  tags: string[],
+  options: { pushes?: boolean; tool?: BuildTool; file?: string; step?: string } = {},
+): ImageBuildStep {
+  return {
+    kind: 'build',
+    order,
+    location: { file: options.file ?? 'Jenkinsfile', line, step: options.step },
+    tool: options.tool ?? 'docker',
+    dockerfile: ci('Dockerfile'),
+    context: ci('.'),
+    tags: tags.map(ci),
+    pushes: options.pushes ?? false,
+  };
 }
 
 export function push(order: number, line: number, image: string, options: { file?: string; step?: string } = {}): ImagePushStep {
   return { kind: 'push', order, location: { file: options.file ?? 'Jenkinsfile', line, step: options.step }, tool: 'docker', image: ci(image) };
 }
 
-export function security(kind: SecurityStepKind, order: number, line: number, options: { tool?: string; gating?: boolean; image?: string; file?: string } = {}): SecurityStep {
-  return { kind: 'security', order, location: { file: options.file ?? 'Jenkinsfile', line, step: undefined }, securityKind: kind, tool: options.tool ?? 'trivy', image: options.image ? ci(options.image) : undefined, gating: options.gating };
+export function security(
+  kind: SecurityStepKind,
+  order: number,
+  line: number,
+  options: { tool?: string; gating?: boolean; image?: string; file?: string } = {},
+): SecurityStep {
+  return {
+    kind: 'security',
+    order,
+    location: { file: options.file ?? 'Jenkinsfile', line, step: undefined },
+    securityKind: kind,
+    tool: options.tool ?? 'trivy',
+    image: options.image ? ci(options.image) : undefined,
+    gating: options.gating,
+  };
 }
 
 export function pipeline(system: CiSystem, file: string, steps: PipelineStep[]): Pipeline {
@@ -47,22 +93,61 @@ export function dockerfile(file: string, froms: [number, string, string?][], fin
   return {
     file,
     repository: '.',
-    froms: froms.map(([line, text, stageName]) => ({ line, raw: text, resolved: text, unknowns: [...text.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1] as string), stageName, stageRef: undefined, platform: undefined })),
+    froms: froms.map(([line, text, stageName]) => ({
+      line,
+      raw: text,
+      resolved: text,
+      unknowns: [...text.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1] as string),
+      stageName,
+      stageRef: undefined,
+      platform: undefined,
+    })),
     finalChain: [froms.length - 1],
     findings,
   };
 }
 
 /** What a scan records when the advisory database held advisories for every package of the image. */
-const fullCoverage: PlatformImage['coverage'] = { complete: true, ecosystems: [{ ecosystem: 'Debian:11', kind: 'os', covered: true, advisories: 410, packages: 96, reason: undefined, fix: undefined }] };
+const fullCoverage: PlatformImage['coverage'] = {
+  complete: true,
+  ecosystems: [{ ecosystem: 'Debian:11', kind: 'os', covered: true, advisories: 410, packages: 96, reason: undefined, fix: undefined }],
+};
 
 /** A platform image; one with vulnerability counts was fully covered unless `coverage` says otherwise. */
 export function platform(digest: string, fields: Partial<PlatformImage> = {}): PlatformImage {
-  return { platform: 'linux/amd64', digest, created: undefined, ageDays: undefined, os: undefined, vulnerabilities: undefined, fixable: undefined, vulnerabilityList: undefined, coverage: fields.vulnerabilities ? fullCoverage : undefined, baseName: undefined, baseDigest: undefined, source: undefined, revision: undefined, runsAsRoot: undefined, secrets: undefined, ...fields };
+  return {
+    platform: 'linux/amd64',
+    digest,
+    created: undefined,
+    ageDays: undefined,
+    os: undefined,
+    vulnerabilities: undefined,
+    fixable: undefined,
+    vulnerabilityList: undefined,
+    coverage: fields.vulnerabilities ? fullCoverage : undefined,
+    baseName: undefined,
+    baseDigest: undefined,
+    source: undefined,
+    revision: undefined,
+    runsAsRoot: undefined,
+    secrets: undefined,
+    ...fields,
+  };
 }
 
-export function stored(digest: string, tags: string[], fields: { signatures?: SignatureEvidence[]; attestations?: AttestationEvidence[]; platform?: Partial<PlatformImage> } = {}): StoredImage {
-  return { digest, mediaType: 'application/vnd.oci.image.manifest.v1+json', tags, platforms: [platform(digest, fields.platform)], signatures: fields.signatures ?? [], attestations: fields.attestations ?? [] };
+export function stored(
+  digest: string,
+  tags: string[],
+  fields: { signatures?: SignatureEvidence[]; attestations?: AttestationEvidence[]; platform?: Partial<PlatformImage> } = {},
+): StoredImage {
+  return {
+    digest,
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    tags,
+    platforms: [platform(digest, fields.platform)],
+    signatures: fields.signatures ?? [],
+    attestations: fields.attestations ?? [],
+  };
 }
 
 export function signature(verified: boolean | undefined, verifyError?: string): SignatureEvidence {
@@ -75,7 +160,11 @@ export function digestOf(seed: string): string {
   return `sha256:${hex.slice(0, 64)}`;
 }
 
-export function registry(host: string, repositories: { name: string; images: StoredImage[] }[], fields: { access?: Partial<RegistryAccess>; changes?: RegistryChanges } = {}): RegistryScanReport {
+export function registry(
+  host: string,
+  repositories: { name: string; images: StoredImage[] }[],
+  fields: { access?: Partial<RegistryAccess>; changes?: RegistryChanges } = {},
+): RegistryScanReport {
   return {
     schema: 'shipshape/registry-scan@1',
     registry: host,
@@ -95,7 +184,22 @@ export function registry(host: string, repositories: { name: string; images: Sto
 }
 
 export function node(name: string, fields: Partial<NodeInfo> = {}): NodeInfo {
-  return { name, osImage: 'Bottlerocket OS 1.20.0 (aws-k8s-1.35)', operatingSystem: 'linux', kernelVersion: '6.1.119', containerRuntimeVersion: 'containerd://2.2.0', kubeletVersion: 'v1.35.2', architecture: 'amd64', providerId: undefined, cloud: undefined, instanceType: undefined, region: undefined, zone: undefined, labels: {}, ...fields };
+  return {
+    name,
+    osImage: 'Bottlerocket OS 1.20.0 (aws-k8s-1.35)',
+    operatingSystem: 'linux',
+    kernelVersion: '6.1.119',
+    containerRuntimeVersion: 'containerd://2.2.0',
+    kubeletVersion: 'v1.35.2',
+    architecture: 'amd64',
+    providerId: undefined,
+    cloud: undefined,
+    instanceType: undefined,
+    region: undefined,
+    zone: undefined,
+    labels: {},
+    ...fields,
+  };
 }
 
 /** Run evidence from manifests (YAML text, documents separated by ---), read as the CLI would. */
@@ -105,8 +209,14 @@ export function run(yaml: string, fields: Partial<RunEvidence> = {}, file = 'dep
   return { sources: [file], cluster: 'manifests', objects, podSecurity: [], findings: [], images: imageReferences(objects), nodes: [], ...fields };
 }
 
-export function estate(fields: { pipelines?: Pipeline[]; dockerfiles?: DockerfileInfo[]; registries?: RegistryScanReport[]; run?: RunEvidence } = {}): EstateEvidence {
-  return { build: { sources: ['.'], repositories: ['.'], pipelines: fields.pipelines ?? [], dockerfiles: fields.dockerfiles ?? [] }, registries: fields.registries ?? [], run: fields.run };
+export function estate(
+  fields: { pipelines?: Pipeline[]; dockerfiles?: DockerfileInfo[]; registries?: RegistryScanReport[]; run?: RunEvidence } = {},
+): EstateEvidence {
+  return {
+    build: { sources: ['.'], repositories: ['.'], pipelines: fields.pipelines ?? [], dockerfiles: fields.dockerfiles ?? [] },
+    registries: fields.registries ?? [],
+    run: fields.run,
+  };
 }
 
 /** A map holding just these node ids (kind from the prefix); `[]` is a map with no nodes. */
@@ -123,6 +233,9 @@ export function mapOf(ids: string[] = []): LifecycleMap {
   };
 }
 
-export function context(evidence: EstateEvidence, fields: { map?: LifecycleMap; policy?: Partial<Policy>; advisories?: ControlContext['advisories']; now?: Date } = {}): ControlContext {
+export function context(
+  evidence: EstateEvidence,
+  fields: { map?: LifecycleMap; policy?: Partial<Policy>; advisories?: ControlContext['advisories']; now?: Date } = {},
+): ControlContext {
   return { evidence, map: fields.map ?? mapOf(), policy: { ...defaultPolicy, ...fields.policy }, now: fields.now ?? testNow, advisories: fields.advisories };
 }

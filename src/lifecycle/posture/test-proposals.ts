@@ -15,7 +15,20 @@ import { pushAll } from '../../core/collections.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-const gitlabKeywords = new Set(['image', 'services', 'stages', 'types', 'before_script', 'after_script', 'variables', 'cache', 'include', 'default', 'workflow', 'spec']);
+const gitlabKeywords = new Set([
+  'image',
+  'services',
+  'stages',
+  'types',
+  'before_script',
+  'after_script',
+  'variables',
+  'cache',
+  'include',
+  'default',
+  'workflow',
+  'spec',
+]);
 const toolsInImages = ['trivy', 'cosign', 'crane', 'docker'];
 
 /** What is wrong with `after` (a patched `before`) for its CI system; empty when nothing. */
@@ -39,28 +52,37 @@ const texts = (value: Json | undefined): string[] => (typeof value === 'string' 
 
 /** The programs a command line runs (first word of each pipeline / list element). */
 function programs(line: string): string[] {
-  return line.split(/\|\||&&|[|;]/).map((part) => (part.trim().split(/\s+/)[0] ?? '').replace(/^.*\//, '')).filter(Boolean);
+  return line
+    .split(/\|\||&&|[|;]/)
+    .map((part) => (part.trim().split(/\s+/)[0] ?? '').replace(/^.*\//, ''))
+    .filter(Boolean);
 }
 
 function gitlabProblems(root: { [key: string]: Json }, raw: YAMLMap | undefined, before: string): string[] {
   const problems: string[] = [];
   const declared = texts(root.stages);
   const stages = ['.pre', ...(declared.length > 0 ? declared : ['build', 'test', 'deploy']), '.post'];
-  const jobs = new Map(Object.entries(root).filter(([name, job]) => !gitlabKeywords.has(name) && !name.startsWith('.') && isObject(job)) as [string, { [key: string]: Json }][]);
+  const jobs = new Map(
+    Object.entries(root).filter(([name, job]) => !gitlabKeywords.has(name) && !name.startsWith('.') && isObject(job)) as [string, { [key: string]: Json }][],
+  );
   const stageOf = (job: { [key: string]: Json }): number => stages.indexOf(typeof job.stage === 'string' ? job.stage : 'test');
   const needs = new Map<string, string[]>();
   for (const [name, job] of jobs) {
     if (stageOf(job) < 0) problems.push(`job ${name}: stage ${String(job.stage)} is not declared`);
-    const names = (Array.isArray(job.needs) ? job.needs : []).flatMap((n) => (typeof n === 'string' ? [n] : isObject(n) && typeof n.job === 'string' ? [n.job] : []));
+    const names = (Array.isArray(job.needs) ? job.needs : []).flatMap((n) =>
+      typeof n === 'string' ? [n] : isObject(n) && typeof n.job === 'string' ? [n.job] : [],
+    );
     needs.set(name, names);
     for (const need of names) {
       const other = jobs.get(need);
       if (other === undefined) problems.push(`job ${name} needs ${need}, which is not a job`);
       else if (stageOf(other) > stageOf(job)) problems.push(`job ${name} needs ${need}, which runs in a later stage`);
     }
-    const image = typeof job.image === 'string' ? job.image : isObject(job.image) && typeof job.image.name === 'string' ? job.image.name : String(root.image ?? '');
+    const image =
+      typeof job.image === 'string' ? job.image : isObject(job.image) && typeof job.image.name === 'string' ? job.image.name : String(root.image ?? '');
     for (const line of [...texts(job.before_script), ...texts(job.script)]) {
-      for (const program of programs(line)) if (toolsInImages.includes(program) && !image.includes(program)) problems.push(`job ${name} runs ${program} in ${image || 'the default image'}`);
+      for (const program of programs(line))
+        if (toolsInImages.includes(program) && !image.includes(program)) problems.push(`job ${name} runs ${program} in ${image || 'the default image'}`);
       if (!bashParses(line)) problems.push(`job ${name}: bash -n refuses ${JSON.stringify(line)}`);
     }
   }
@@ -103,12 +125,14 @@ function githubProblems(root: { [key: string]: Json }): string[] {
     const seen = new Set<string>();
     for (const step of isObject(job) && Array.isArray(job.steps) ? job.steps : []) {
       if (!isObject(step)) continue;
-      for (const text of JSON.stringify(step).matchAll(/steps\.([\w-]+)\.outputs/g)) if (!seen.has(text[1] ?? '')) problems.push(`job ${jobId}: steps.${text[1] ?? ''} is not an earlier step`);
+      for (const text of JSON.stringify(step).matchAll(/steps\.([\w-]+)\.outputs/g))
+        if (!seen.has(text[1] ?? '')) problems.push(`job ${jobId}: steps.${text[1] ?? ''} is not an earlier step`);
       if (typeof step.id === 'string') {
         if (seen.has(step.id)) problems.push(`job ${jobId}: two steps have id ${step.id}`);
         seen.add(step.id);
       }
-      if (typeof step.run === 'string' && !bashParses(step.run.replace(/\$\{\{[^}]*\}\}/g, 'X'))) problems.push(`job ${jobId}: bash -n refuses ${JSON.stringify(step.run)}`);
+      if (typeof step.run === 'string' && !bashParses(step.run.replace(/\$\{\{[^}]*\}\}/g, 'X')))
+        problems.push(`job ${jobId}: bash -n refuses ${JSON.stringify(step.run)}`);
     }
   }
   return problems;
@@ -125,7 +149,10 @@ function braceProblems(system: 'jenkins' | 'teamcity', before: string, after: st
   tokens.forEach((token, k) => {
     if (token.kind !== 'string') return;
     const previous = tokens.slice(Math.max(0, k - 2), k);
-    const script = system === 'jenkins' ? previous.some((t) => t.kind === 'ident' && t.text === 'sh') : previous.some((t) => t.kind === 'ident' && t.text === 'scriptContent');
+    const script =
+      system === 'jenkins'
+        ? previous.some((t) => t.kind === 'ident' && t.text === 'sh')
+        : previous.some((t) => t.kind === 'ident' && t.text === 'scriptContent');
     if (!script) return;
     const text = scriptText(token, system);
     if (!bashParses(text)) problems.push(`bash -n refuses ${JSON.stringify(text)}`);
@@ -133,7 +160,8 @@ function braceProblems(system: 'jenkins' | 'teamcity', before: string, after: st
   if (system === 'teamcity') {
     const imports = [...after.matchAll(/^\s*import\s+([\w.*]+)/gm)].map((m) => m[1] ?? '');
     for (const kind of ['script', 'dockerCommand']) {
-      if (new RegExp(`^\\s*${kind}\\s*\\{`, 'm').test(after) && !imports.some((i) => i.endsWith(`.buildSteps.${kind}`) || i.endsWith('.buildSteps.*'))) problems.push(`no import for the ${kind} step`);
+      if (new RegExp(`^\\s*${kind}\\s*\\{`, 'm').test(after) && !imports.some((i) => i.endsWith(`.buildSteps.${kind}`) || i.endsWith('.buildSteps.*')))
+        problems.push(`no import for the ${kind} step`);
     }
   }
   return problems;

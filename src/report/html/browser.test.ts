@@ -101,7 +101,9 @@ describe('the HTML report in Chromium', skipWhen(fileMissing(chromiumPath, 'Chro
     const lit = await page.locator('#map-svg g.node.on-path').evaluateAll((els) => els.map((el) => Number(el.getAttribute('data-node'))).sort((a, b) => a - b));
     const expected = lifecyclePath(flowsOf(index), apiIndex);
     expect(lit).toEqual(expected.nodes);
-    const litEdges = await page.locator('#map-svg path.edge.on-path').evaluateAll((els) => els.map((el) => Number(el.getAttribute('data-edge'))).sort((a, b) => a - b));
+    const litEdges = await page
+      .locator('#map-svg path.edge.on-path')
+      .evaluateAll((els) => els.map((el) => Number(el.getAttribute('data-edge'))).sort((a, b) => a - b));
     expect(litEdges).toEqual(expected.edges);
     expect(await page.locator('#map-svg g.node.selected').count()).toBe(1);
     const [withPanel] = await noHorizontalOverflow(page);

@@ -40,7 +40,11 @@ export function formatValue(value: unknown): string {
   else if (typeof value === 'string') text = value;
   else if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') text = String(value);
   else if (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number')) text = value.length ? value.join(', ') : '—';
-  else if (isFlatRecord(value)) text = Object.entries(value).map(([k, v]) => `${k}: ${String(v)}`).join(', ') || '—';
+  else if (isFlatRecord(value))
+    text =
+      Object.entries(value)
+        .map(([k, v]) => `${k}: ${String(v)}`)
+        .join(', ') || '—';
   else text = safeJson(value);
   return text.length > 600 ? `${text.slice(0, 599)}…` : text;
 }

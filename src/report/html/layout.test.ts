@@ -44,7 +44,11 @@ describe('layoutMap (ELK, layered, partitioned by stage)', () => {
 
   it('keeps a column with a placeholder for stages nothing was read for, and lays out an empty map', async () => {
     const map = sampleMap();
-    const partial: LifecycleMap = { ...map, nodes: map.nodes.filter((n) => n.stage !== 'host' && n.stage !== 'ci'), edges: map.edges.filter((e) => !e.to.startsWith('node:') && !e.from.startsWith('pipeline:') && !e.to.startsWith('pipeline:')) };
+    const partial: LifecycleMap = {
+      ...map,
+      nodes: map.nodes.filter((n) => n.stage !== 'host' && n.stage !== 'ci'),
+      edges: map.edges.filter((e) => !e.to.startsWith('node:') && !e.from.startsWith('pipeline:') && !e.to.startsWith('pipeline:')),
+    };
     const layout = await layoutMap(indexMap(partial));
     expect(layout.columns.filter((c) => c.empty).map((c) => c.stage)).toEqual(['ci', 'host']);
     for (const column of layout.columns.filter((c) => c.empty)) {

@@ -53,8 +53,14 @@ describe('lifecycle paths', () => {
       const flow = flows.find((f) => f[2] === e);
       return flow ? [index.nodes[flow[0]]?.id ?? '', index.nodes[flow[1]]?.id ?? ''] : undefined;
     };
-    expect(flowOf('dockerfile:apps/api/Dockerfile', 'based-on', 'image:docker.io/library/node')).toEqual(['image:docker.io/library/node', 'dockerfile:apps/api/Dockerfile']);
-    expect(flowOf('workload:prod/Deployment/api', 'pulled-from', 'image:registry.example.com/team/api')).toEqual(['image:registry.example.com/team/api', 'workload:prod/Deployment/api']);
+    expect(flowOf('dockerfile:apps/api/Dockerfile', 'based-on', 'image:docker.io/library/node')).toEqual([
+      'image:docker.io/library/node',
+      'dockerfile:apps/api/Dockerfile',
+    ]);
+    expect(flowOf('workload:prod/Deployment/api', 'pulled-from', 'image:registry.example.com/team/api')).toEqual([
+      'image:registry.example.com/team/api',
+      'workload:prod/Deployment/api',
+    ]);
     expect(flowOf('cluster:prod-eu', 'runs', 'workload:prod/Deployment/api')).toEqual(['workload:prod/Deployment/api', 'cluster:prod-eu']);
     expect(flowOf('cluster:prod-eu', 'hosted-on', 'node:ip-10-0-1-5')).toEqual(['cluster:prod-eu', 'node:ip-10-0-1-5']);
   });
@@ -98,7 +104,14 @@ describe('lifecycle paths', () => {
 
   it("a registry's path starts at the images stored in it", () => {
     const path = ids(lifecyclePath(flows, at('registry:registry.example.com')).nodes);
-    expect(path).toEqual(expect.arrayContaining(['image:registry.example.com/team/api', 'image:registry.example.com/team/web', 'image:registry.example.com/team/worker', 'repository:apps/web']));
+    expect(path).toEqual(
+      expect.arrayContaining([
+        'image:registry.example.com/team/api',
+        'image:registry.example.com/team/web',
+        'image:registry.example.com/team/worker',
+        'repository:apps/web',
+      ]),
+    );
     expect(path).not.toContain('image:docker.io/library/redis');
     expect(path).not.toContain('workload:prod/StatefulSet/redis');
   });

@@ -38,7 +38,9 @@ export function indexMap(map: LifecycleMap): MapIndex {
   for (const edge of uniqueBy(map.edges, (e) => `${e.from}\u0000${e.to}\u0000${e.kind}`)) {
     (indexOf.has(edge.from) && indexOf.has(edge.to) ? edges : dangling).push(edge);
   }
-  edges.sort((a, b) => (indexOf.get(a.from) ?? 0) - (indexOf.get(b.from) ?? 0) || (indexOf.get(a.to) ?? 0) - (indexOf.get(b.to) ?? 0) || compareText(a.kind, b.kind));
+  edges.sort(
+    (a, b) => (indexOf.get(a.from) ?? 0) - (indexOf.get(b.from) ?? 0) || (indexOf.get(a.to) ?? 0) - (indexOf.get(b.to) ?? 0) || compareText(a.kind, b.kind),
+  );
   return { nodes, indexOf, edges, dangling };
 }
 

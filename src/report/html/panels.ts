@@ -20,8 +20,8 @@ const phaseOfStage: Record<LifecycleStage, Phase> = {
 /** A button that opens another node's panel (and lights up its path). */
 function nodeButton(index: MapIndex, id: string, text?: string): SafeHtml {
   const i = index.indexOf.get(id);
-  if (i === undefined) return html`<code>${(text ?? id)}</code>`;
-  return html`<button type="button" class="link to-node" data-node="${i}">${(text ?? index.nodes[i]?.label ?? id)}</button>`;
+  if (i === undefined) return html`<code>${text ?? id}</code>`;
+  return html`<button type="button" class="link to-node" data-node="${i}">${text ?? index.nodes[i]?.label ?? id}</button>`;
 }
 
 function findingList(findings: readonly ReportFinding[]): SafeHtml {
@@ -47,7 +47,7 @@ export function renderNodePanels(index: MapIndex, facts: readonly NodeFacts[]): 
       const fact = facts[i];
       const parts: SafeHtml[] = [];
       parts.push(html`<h2 class="panel-title" tabindex="-1">${node.label}</h2>`);
-      parts.push(html`<p class="muted">${node.kind} · ${(stageTitles[node.stage] ?? node.stage)} stage · <code>${node.id}</code></p>`);
+      parts.push(html`<p class="muted">${node.kind} · ${stageTitles[node.stage] ?? node.stage} stage · <code>${node.id}</code></p>`);
       parts.push(html`<p class="path-note">Its path through the lifecycle is highlighted on the map.</p>`);
 
       const attributes = Object.entries(node.attributes).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -57,29 +57,43 @@ export function renderNodePanels(index: MapIndex, facts: readonly NodeFacts[]): 
       if (node.evidence.length) parts.push(html`<h3>Read from</h3><ul class="plain">${node.evidence.map((e) => html`<li><code>${e}</code></li>`)}</ul>`);
 
       const links = (touching.get(node.id) ?? []).flatMap((edge) => {
-        if (edge.from === node.id) return [html`<li><span class="muted">this</span> ${edge.kind} ${nodeButton(index, edge.to)}${edgeNote(edge.attributes)}</li>`];
-        if (edge.to === node.id) return [html`<li>${nodeButton(index, edge.from)} ${edge.kind} <span class="muted">this</span>${edgeNote(edge.attributes)}</li>`];
+        if (edge.from === node.id)
+          return [html`<li><span class="muted">this</span> ${edge.kind} ${nodeButton(index, edge.to)}${edgeNote(edge.attributes)}</li>`];
+        if (edge.to === node.id)
+          return [html`<li>${nodeButton(index, edge.from)} ${edge.kind} <span class="muted">this</span>${edgeNote(edge.attributes)}</li>`];
         return [];
       });
       if (links.length) parts.push(html`<h3>Connections</h3><ul class="plain">${links}</ul>`);
 
       if (fact?.controls.length) {
         const items = fact.controls.map(({ result, evidence, changes }) => {
-          const ev = evidence.map((e) => html`<li class="${e.ok ? 'ok' : 'bad'}"><span aria-hidden="true">${e.ok ? '✓' : '✗'}</span><span class="sr-only">${e.ok ? 'met here:' : 'gap here:'}</span> ${e.text}${e.where ? html` <code>${e.where}</code>` : ''}</li>`);
-          const ch = changes.map((c) => html`<li>${c.summary}${changePlace(c) ? html` <code>${(changePlace(c) ?? '')}</code>` : ''}${c.snippet ? html`<pre><code>${c.snippet}</code></pre>` : ''}</li>`);
-          return (
-            html`<li class="control-item">${statusBadge(result.status)} <strong>${result.control.id}</strong> ${result.control.title}<br><span class="muted">${result.summary}</span>${ev.length ? html`<ul class="plain evidence">${ev}</ul>` : ''}${ch.length ? html`<p class="small-head">Proposed</p><ul class="plain changes">${ch}</ul>` : ''}</li>`
+          const ev = evidence.map(
+            (e) =>
+              html`<li class="${e.ok ? 'ok' : 'bad'}"><span aria-hidden="true">${e.ok ? '✓' : '✗'}</span><span class="sr-only">${e.ok ? 'met here:' : 'gap here:'}</span> ${e.text}${e.where ? html` <code>${e.where}</code>` : ''}</li>`,
           );
+          const ch = changes.map(
+            (c) =>
+              html`<li>${c.summary}${changePlace(c) ? html` <code>${changePlace(c) ?? ''}</code>` : ''}${c.snippet ? html`<pre><code>${c.snippet}</code></pre>` : ''}</li>`,
+          );
+          return html`<li class="control-item">${statusBadge(result.status)} <strong>${result.control.id}</strong> ${result.control.title}<br><span class="muted">${result.summary}</span>${ev.length ? html`<ul class="plain evidence">${ev}</ul>` : ''}${ch.length ? html`<p class="small-head">Proposed</p><ul class="plain changes">${ch}</ul>` : ''}</li>`;
         });
         parts.push(html`<h3>Controls (${plural(fact.gapCount, 'gap')} marked)</h3><ul class="plain">${items}</ul>`);
       }
       if (fact?.breaks.length) {
-        parts.push(html`<h3>Lifecycle breaks</h3><ul class="plain">${fact.breaks.map((b) => html`<li>${severityBadge(b.severity)} <strong>${b.ruleId}</strong> ${b.title}<br><span class="muted">${b.message}</span></li>`)}</ul>`);
+        parts.push(
+          html`<h3>Lifecycle breaks</h3><ul class="plain">${fact.breaks.map((b) => html`<li>${severityBadge(b.severity)} <strong>${b.ruleId}</strong> ${b.title}<br><span class="muted">${b.message}</span></li>`)}</ul>`,
+        );
       }
       if (fact?.unknowns.length) {
-        parts.push(html`<h3>Unresolved</h3><ul class="plain">${fact.unknowns.map((u) => html`<li><code>${u.value}</code> at <code>${u.where}</code>: ${u.reason}</li>`)}</ul>`);
+        parts.push(
+          html`<h3>Unresolved</h3><ul class="plain">${fact.unknowns.map((u) => html`<li><code>${u.value}</code> at <code>${u.where}</code>: ${u.reason}</li>`)}</ul>`,
+        );
       }
-      parts.push(fact?.findings.length ? html`<h3>Findings (${fact.findings.length})</h3>${findingList(fact.findings)}` : html`<h3>Findings</h3><p class="muted">None on this node.</p>`);
+      parts.push(
+        fact?.findings.length
+          ? html`<h3>Findings (${fact.findings.length})</h3>${findingList(fact.findings)}`
+          : html`<h3>Findings</h3><p class="muted">None on this node.</p>`,
+      );
       return html`<template id="panel-n${i}">${parts}</template>`;
     }),
     html`\n`,
@@ -114,8 +128,15 @@ export function renderStagePanels(index: MapIndex, facts: readonly NodeFacts[]):
         );
         parts.push(html`<h3>Nodes</h3><ul class="plain">${items}</ul>`);
         const controls = new Map<string, SafeHtml>();
-        for (const m of members) for (const c of m.fact?.controls ?? []) if (c.gap) controls.set(c.result.control.id, html`<li>${statusBadge(c.result.status)} <strong>${c.result.control.id}</strong> ${c.result.control.title}</li>`);
-        if (controls.size) parts.push(html`<h3>Gaps here</h3><ul class="plain">${[...controls.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, item]) => item)}</ul>`);
+        for (const m of members)
+          for (const c of m.fact?.controls ?? [])
+            if (c.gap)
+              controls.set(
+                c.result.control.id,
+                html`<li>${statusBadge(c.result.status)} <strong>${c.result.control.id}</strong> ${c.result.control.title}</li>`,
+              );
+        if (controls.size)
+          parts.push(html`<h3>Gaps here</h3><ul class="plain">${[...controls.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, item]) => item)}</ul>`);
       }
       return html`<template id="panel-stage-${stage}">${parts}</template>`;
     }),

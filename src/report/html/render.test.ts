@@ -44,7 +44,9 @@ describe('renderHtmlReport', () => {
     const scripts = tags.filter((t) => t.name === 'script');
     expect(scripts).toHaveLength(2);
     expect(scripts.every((s) => !s.attributes.has('src'))).toBe(true);
-    expect(tags.filter((t) => ['img', 'iframe', 'object', 'embed', 'video', 'audio', 'source', 'base', 'form'].includes(t.name) && t.name !== 'form')).toEqual([]);
+    expect(tags.filter((t) => ['img', 'iframe', 'object', 'embed', 'video', 'audio', 'source', 'base', 'form'].includes(t.name) && t.name !== 'form')).toEqual(
+      [],
+    );
     // every reference is in-page or a data: URL; the only URL-looking thing is the SVG namespace
     for (const tag of tags) {
       for (const name of ['src', 'href', 'action', 'xlink:href', 'poster', 'srcset']) {
@@ -56,7 +58,8 @@ describe('renderHtmlReport', () => {
     // URLs may appear as text (evidence says where a registry is), never in an attribute, a style or a script
     // (but the CSP, checked whole above: a base64 hash may hold "//")
     const csp = (tag: Tag): boolean => tag.name === 'meta' && tag.attributes.get('http-equiv') === 'Content-Security-Policy';
-    for (const tag of tags.filter((t) => !csp(t))) for (const [name, value] of tag.attributes) if (name !== 'xmlns') expect(value, `${tag.name} ${name}`).not.toMatch(/\/\//);
+    for (const tag of tags.filter((t) => !csp(t)))
+      for (const [name, value] of tag.attributes) if (name !== 'xmlns') expect(value, `${tag.name} ${name}`).not.toMatch(/\/\//);
     const bodies = [...html.matchAll(/<(script|style)\b[^>]*>([\s\S]*?)<\/\1>/g)].map((m) => m[2] ?? '').join('\n');
     expect(bodies).not.toMatch(/https?:|\/\/[a-z]|@import|url\(\s*['"]?(?!#)|fetch\(|XMLHttpRequest|import\(/);
   });
@@ -139,7 +142,14 @@ describe('renderHtmlReport', () => {
     const sample = sampleReportInput();
     const empty: ReportInput = {
       ...sample,
-      map: { ...sample.map, nodes: [], edges: [{ from: 'workload:x', to: 'image:y', kind: 'pulled-from', attributes: {} }], findings: [], unknowns: [], diagnostics: [] },
+      map: {
+        ...sample.map,
+        nodes: [],
+        edges: [{ from: 'workload:x', to: 'image:y', kind: 'pulled-from', attributes: {} }],
+        findings: [],
+        unknowns: [],
+        diagnostics: [],
+      },
       posture: { ...sample.posture, controls: [], phases: [], overall: 0, summary: 'Nothing assessed.' },
       findings: [],
     };

@@ -82,6 +82,7 @@ function renderMapSection(input: ReportInput, index: MapIndex, facts: readonly N
   ];
   const inputs = input.map.inputs;
   return html`<section id="map" aria-labelledby="map-h"><h2 id="map-h">Lifecycle map</h2><p>${plural(index.nodes.length, 'node')} and ${plural(index.edges.length, 'edge')} from source to host; ${plural(gaps, 'gap')} marked. Select a node to light up its path and see its facts, controls and findings; select a stage heading for the stage.</p><p class="muted small">Read from: ${[...inputs.sources, ...inputs.registries, ...inputs.workloads].join(', ') || 'nothing'}</p><div class="map-tools" role="toolbar" aria-label="Map zoom"><button type="button" id="zoom-out" aria-label="Zoom out">−</button><span id="zoom-level" aria-live="polite">100%</span><button type="button" id="zoom-in" aria-label="Zoom in">+</button><button type="button" id="zoom-fit">Fit</button><button type="button" id="zoom-reset">Actual size</button></div><div class="legend" aria-hidden="true"><span><span class="swatch gap"></span>gap count (controls at gap/partial, lifecycle breaks)</span><span><span class="swatch path"></span>selected path</span><span>dashed edge: not certain</span></div><div id="map-scroll" role="region" aria-label="Lifecycle map (scrolls)" tabindex="0">${svg}</div>${
-    notes.length > 0 && html`<details class="diagnostics"><summary>${plural(notes.length, 'note')} from reading the estate</summary><ul>${notes.map((n) => html`<li>${n}</li>`)}</ul></details>`
+    notes.length > 0 &&
+    html`<details class="diagnostics"><summary>${plural(notes.length, 'note')} from reading the estate</summary><ul>${notes.map((n) => html`<li>${n}</li>`)}</ul></details>`
   }</section>`;
 }

@@ -8,7 +8,13 @@ import { breaksByNode, isBrokenLink, linksOf, stageTitles } from './labels.js';
  */
 export function mapDot(map: LifecycleMap): string {
   const breaks = breaksByNode(map);
-  const lines = ['digraph lifecycle {', '  rankdir=LR;', '  compound=true;', '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", fontname="Helvetica", fontsize=10];', '  edge [fontname="Helvetica", fontsize=9];'];
+  const lines = [
+    'digraph lifecycle {',
+    '  rankdir=LR;',
+    '  compound=true;',
+    '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", fontname="Helvetica", fontsize=10];',
+    '  edge [fontname="Helvetica", fontsize=9];',
+  ];
   for (const [stage, title] of stageTitles) {
     const nodes = map.nodes.filter((n) => n.stage === stage);
     if (nodes.length === 0) continue;

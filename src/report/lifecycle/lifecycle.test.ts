@@ -14,7 +14,14 @@ const map = buildLifecycleMap(messyEstate(), new Date('2026-01-03T00:00:00Z'));
 
 /** A map whose ids and labels hold every character the formats reserve. */
 function hostileMap(): LifecycleMap {
-  const node = (id: string, label: string, stage: LifecycleMap['nodes'][number]['stage']) => ({ id, kind: 'image' as const, stage, label, evidence: [], attributes: {} });
+  const node = (id: string, label: string, stage: LifecycleMap['nodes'][number]['stage']) => ({
+    id,
+    kind: 'image' as const,
+    stage,
+    label,
+    evidence: [],
+    attributes: {},
+  });
   return {
     ...map,
     nodes: [node('image:a"b\\c', 'a "quoted" <b> {x} [y] |z| & \\ end\nline', 'registry'), node('workload:ns/Kind/n;m', 'n;m --> x', 'orchestrator')],
@@ -87,7 +94,15 @@ describe('mapDot', () => {
   it('clusters per stage with quoted ids, every edge between declared nodes', () => {
     const text = mapDot(map);
     const edges = check(text);
-    expect([...text.matchAll(/subgraph "cluster_([a-z-]+)"/g)].map((m) => m[1])).toEqual(['source', 'ci', 'parent-registry', 'build', 'registry', 'orchestrator', 'host']);
+    expect([...text.matchAll(/subgraph "cluster_([a-z-]+)"/g)].map((m) => m[1])).toEqual([
+      'source',
+      'ci',
+      'parent-registry',
+      'build',
+      'registry',
+      'orchestrator',
+      'host',
+    ]);
     expect(edges).toContainEqual([quote('workload:prod/Deployment/api'), quote('image:prod.example.com/payments/api')]);
     expect(text).toMatch(/"workload:prod\/Deployment\/legacy" -> "image:registry.example.com\/team\/legacy" \[label="pulled-from 3", color="#c81e1e"/);
   });
@@ -110,24 +125,42 @@ describe('mapDot', () => {
 describe('mapTable and traceTable', () => {
   it('lists what runs with where it comes from, then breaks and unknowns', () => {
     const text = mapTable(map, 320);
-    expect(text.split('\n')[0]).toBe('Lifecycle map: 4 repositories, 4 pipelines, 3 Dockerfiles, 11 images in 4 registries, 3 workloads on 1 clusters, 1 nodes; 7 breaks, 6 unknowns');
+    expect(text.split('\n')[0]).toBe(
+      'Lifecycle map: 4 repositories, 4 pipelines, 3 Dockerfiles, 11 images in 4 registries, 3 workloads on 1 clusters, 1 nodes; 7 breaks, 6 unknowns',
+    );
     const running = text.split('\n').find((l) => l.startsWith('prod/Deployment/api [api]'));
-    expect(running).toMatch(/prod\.example\.com\/payments\/api:1\.4\.2@sha256:aaaaaaaaaaaa…\s+built\s+gitlab-ci:platform\/release\/\.gitlab-ci\.yml, apps\/api\/Dockerfile, copy of registry\.example\.com\/team\/api\s+gcr\.io\/distroless\/static-debian12@sha256:f{12}…, docker\.io\/library\/golang:1\.22$/);
+    expect(running).toMatch(
+      /prod\.example\.com\/payments\/api:1\.4\.2@sha256:aaaaaaaaaaaa…\s+built\s+gitlab-ci:platform\/release\/\.gitlab-ci\.yml, apps\/api\/Dockerfile, copy of registry\.example\.com\/team\/api\s+gcr\.io\/distroless\/static-debian12@sha256:f{12}…, docker\.io\/library\/golang:1\.22$/,
+    );
     expect(text).toMatch(/^Built, not run\nIMAGE\s+PUSHED\/BUILT BY\s+FROM\nregistry\.example\.com\/team\/api\s/m);
     expect(text).toMatch(/^SS-MAP-003\s+LOW\s+apps\/api\/Jenkinsfile:24\s+registry\.example\.com\/team\/api-debug is pushed by/m);
     expect(text).toMatch(/^prod\/Deployment\/legacy\s+k8s\/prod\.yaml:33\s+\{\{ \.Values\.sidecar\.image \}\}\s+container sidecar/m);
     // narrow terminals truncate the last column, never wrap
-    expect(Math.max(...mapTable(map, 100).split('\n').filter((l) => l.startsWith('SS-MAP')).map((l) => l.length))).toBeLessThanOrEqual(100);
+    expect(
+      Math.max(
+        ...mapTable(map, 100)
+          .split('\n')
+          .filter((l) => l.startsWith('SS-MAP'))
+          .map((l) => l.length),
+      ),
+    ).toBeLessThanOrEqual(100);
   });
 
   it('prints each path hop by hop with the file:line behind every hop', () => {
     const text = traceTable(traceLifecycle(map, 'api'), 200);
-    expect(text.split('\n').slice(0, 4)).toEqual(['Trace of api: workload:prod/Deployment/api', '', 'Upstream (where it comes from)', expect.stringMatching(/^PATH\s+VIA\s+KIND\s+NODE\s+WHERE$/)]);
+    expect(text.split('\n').slice(0, 4)).toEqual([
+      'Trace of api: workload:prod/Deployment/api',
+      '',
+      'Upstream (where it comes from)',
+      expect.stringMatching(/^PATH\s+VIA\s+KIND\s+NODE\s+WHERE$/),
+    ]);
     expect(text).toMatch(/^1\s+pulled-from\s+image\s+prod\.example\.com\/payments\/api \(1\.4\.2\)\s+k8s\/prod\.yaml:9$/m);
     expect(text).toMatch(/^\s+pushes-to\s+pipeline\s+platform\/release\/\.gitlab-ci\.yml \(1\.4\.2\)\s+platform\/release\/\.gitlab-ci\.yml:8$/m);
     expect(text).toMatch(/^\s+builds\s+dockerfile\s+apps\/api\/Dockerfile \(1\.4\.2\)\s+apps\/api\/Jenkinsfile:12$/m);
     expect(text).toMatch(/^Breaks\nRULE\s+SEVERITY\s+MESSAGE\nSS-MAP-004/m);
-    expect(traceTable(traceLifecycle(map, 'docker.io/library/redis'), 200)).toMatch(/Downstream \(what depends on it\)\nPATH.*\n1\s+pulled-from\s+workload\s+Deployment\/web/);
+    expect(traceTable(traceLifecycle(map, 'docker.io/library/redis'), 200)).toMatch(
+      /Downstream \(what depends on it\)\nPATH.*\n1\s+pulled-from\s+workload\s+Deployment\/web/,
+    );
   });
 });
 

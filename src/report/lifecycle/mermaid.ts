@@ -64,6 +64,13 @@ function shape(kind: string, label: string): string {
 
 /** Mermaid label text: quotes and markup characters as entity codes (`<br/>` kept when asked). */
 function text(value: string, keepBreaks = false): string {
-  const escaped = value.replace(/&/g, '#amp;').replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;').replace(/\|/g, '#124;').replace(/[{}[\]]/g, (c) => `#${c.charCodeAt(0)};`).replace(/\r?\n/g, ' ');
+  const escaped = value
+    .replace(/&/g, '#amp;')
+    .replace(/"/g, '#quot;')
+    .replace(/</g, '#lt;')
+    .replace(/>/g, '#gt;')
+    .replace(/\|/g, '#124;')
+    .replace(/[{}[\]]/g, (c) => `#${c.charCodeAt(0)};`)
+    .replace(/\r?\n/g, ' ');
   return keepBreaks ? escaped.replace(/#lt;br\/#gt;/g, '<br/>') : escaped;
 }

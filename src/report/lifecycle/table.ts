@@ -22,13 +22,20 @@ export function mapTable(map: LifecycleMap, width: number): string {
     });
     out.push('Running', renderTable(['WORKLOAD', 'IMAGE', 'ROLE', 'PUSHED/BUILT BY', 'FROM'], rows, { width, kinds: ['id', 'id', 'id', 'text', 'id'] }), '');
   }
-  const unused = map.nodes.filter((n) => n.kind === 'image' && n.attributes.role === 'built' && !map.edges.some((e) => e.kind === 'pulled-from' && e.to === n.id));
+  const unused = map.nodes.filter(
+    (n) => n.kind === 'image' && n.attributes.role === 'built' && !map.edges.some((e) => e.kind === 'pulled-from' && e.to === n.id),
+  );
   if (unused.length > 0) {
     const rows = unused.map((image) => [image.label, madeBy(map, image.id).join(', ') || '-', parentsOf(map, image.id).join(', ') || '-']);
     out.push('Built, not run', renderTable(['IMAGE', 'PUSHED/BUILT BY', 'FROM'], rows, { width, kinds: ['id', 'text', 'id'] }), '');
   }
   if (map.findings.length > 0) {
-    const rows = map.findings.map((f) => [f.ruleId, f.severity, f.location.file ? `${f.location.file}${f.location.startLine ? `:${f.location.startLine}` : ''}` : '-', f.message]);
+    const rows = map.findings.map((f) => [
+      f.ruleId,
+      f.severity,
+      f.location.file ? `${f.location.file}${f.location.startLine ? `:${f.location.startLine}` : ''}` : '-',
+      f.message,
+    ]);
     out.push('Breaks', renderTable(['RULE', 'SEVERITY', 'WHERE', 'MESSAGE'], rows, { width, kinds: ['id', 'id', 'path', 'text'] }), '');
   }
   if (map.unknowns.length > 0) {
@@ -51,7 +58,13 @@ export function traceTable(trace: Trace, width: number): string {
       continue;
     }
     const rows = paths.flatMap((path, index) =>
-      path.map((hop, step) => [step === 0 ? String(index + 1) : '', hop.via?.kind ?? '', hop.node.kind, hop.node.label + detail(hop.via), String(hop.via?.attributes.where ?? '')]),
+      path.map((hop, step) => [
+        step === 0 ? String(index + 1) : '',
+        hop.via?.kind ?? '',
+        hop.node.kind,
+        hop.node.label + detail(hop.via),
+        String(hop.via?.attributes.where ?? ''),
+      ]),
     );
     out.push(title, renderTable(['PATH', 'VIA', 'KIND', 'NODE', 'WHERE'], rows, { width, kinds: ['id', 'id', 'id', 'id', 'path'] }), '');
   }

@@ -31,7 +31,10 @@ export function mdCell(value: string): string {
 /** Inline code on one line, with a backtick fence longer than any run inside; `inCell` also escapes pipes (GitHub splits cells on them even in code). */
 export function mdCode(value: string, inCell = false): string {
   const flat = escapeControls(value.replace(/\r\n?|\n/g, ' '));
-  const longest = maxOf((flat.match(/`+/g) ?? []).map((run) => run.length), 0);
+  const longest = maxOf(
+    (flat.match(/`+/g) ?? []).map((run) => run.length),
+    0,
+  );
   const fence = '`'.repeat(longest + 1);
   const pad = flat.startsWith('`') || flat.endsWith('`') || flat.startsWith(' ') ? ' ' : '';
   const body = inCell ? flat.replace(/\|/g, '\\|') : flat;
@@ -40,7 +43,10 @@ export function mdCode(value: string, inCell = false): string {
 
 /** A fenced code block whose fence no line of the content can close. */
 export function mdFence(content: string, language = ''): string {
-  const longest = maxOf((content.match(/`+/g) ?? []).map((run) => run.length), 0);
+  const longest = maxOf(
+    (content.match(/`+/g) ?? []).map((run) => run.length),
+    0,
+  );
   const fence = '`'.repeat(Math.max(3, longest + 1));
   return `${fence}${language}\n${escapeControls(content.replace(/\r\n?/g, '\n').replace(/\n$/, ''), { keepNewlines: true })}\n${fence}`;
 }

@@ -42,11 +42,16 @@ describe('renderMarkdownReport', () => {
 
   it('has the summary, a scores table, and every gap or partial control with its proposed changes', () => {
     expect(md.startsWith(`# Shipshape posture report — acme-payments\n`)).toBe(true);
-    for (const heading of ['## Summary', '## Scores', '## Gaps and proposed changes', '## Lifecycle map', '## Top findings']) expect(md).toContain(`\n${heading}\n`);
+    for (const heading of ['## Summary', '## Scores', '## Gaps and proposed changes', '## Lifecycle map', '## Top findings'])
+      expect(md).toContain(`\n${heading}\n`);
     expect(md).toContain(`**Overall posture: ${input.posture.overall}/100**`);
     for (const phase of input.posture.phases) {
       const c = phase.counts;
-      expect(md).toMatch(new RegExp(`\\| ${phase.phase[0]?.toUpperCase()}${phase.phase.slice(1)} \\| ${phase.score} \\| ${c.met} \\| ${c.partial} \\| ${c.gap} \\| ${c.unknown} \\| ${c.accepted} \\|`));
+      expect(md).toMatch(
+        new RegExp(
+          `\\| ${phase.phase[0]?.toUpperCase()}${phase.phase.slice(1)} \\| ${phase.score} \\| ${c.met} \\| ${c.partial} \\| ${c.gap} \\| ${c.unknown} \\| ${c.accepted} \\|`,
+        ),
+      );
     }
     const gaps = md.slice(md.indexOf('## Gaps and proposed changes'), md.indexOf('## Lifecycle map'));
     for (const c of input.posture.controls) {
@@ -75,13 +80,18 @@ describe('renderMarkdownReport', () => {
   });
 
   it('lists the top findings, most severe first, one row of five cells each', () => {
-    const rows = md.slice(md.indexOf('| Severity | Id |')).split('\n').filter((l) => l.startsWith('| ')).slice(1);
+    const rows = md
+      .slice(md.indexOf('| Severity | Id |'))
+      .split('\n')
+      .filter((l) => l.startsWith('| '))
+      .slice(1);
     expect(rows).toHaveLength(Math.min(topFindingsLimit, input.findings.length));
     expect(rows[0]).toMatch(/^\| CRITICAL \| `CVE-2024-6387` \|/);
     for (const row of rows) expect(cellsOf(row)).toHaveLength(5);
     expect(md).toContain('18 findings: 8 vulnerabilities, 2 secrets, 6 misconfigurations, 2 lifecycle breaks.');
     const many = sampleReportInput();
-    for (let i = 0; i < 30; i++) many.findings.push({ category: 'vulnerability', id: `CVE-2025-${1000 + i}`, severity: 'LOW', title: 't', where: 'w', phase: 'build', nodes: [] });
+    for (let i = 0; i < 30; i++)
+      many.findings.push({ category: 'vulnerability', id: `CVE-2025-${1000 + i}`, severity: 'LOW', title: 't', where: 'w', phase: 'build', nodes: [] });
     expect(renderMarkdownReport(many)).toContain(`${many.findings.length - topFindingsLimit} more in the HTML report.`);
   });
 

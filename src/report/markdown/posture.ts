@@ -21,10 +21,16 @@ const statusRank: Record<ControlStatus, number> = { gap: 0, partial: 1, unknown:
 export function renderMarkdownReport(input: ReportInput): string {
   const { posture } = input;
   const out: string[] = [];
-  out.push(`# ${mdText(input.title)}`, '', `Generated ${mdText(input.generatedAt)} by Shipshape ${mdText(input.toolVersion)}${input.map.inputs.config ? ` from config ${mdCode(input.map.inputs.config)}` : ' (no config file read)'}${posture.policy ? ` with policy ${mdCode(posture.policy)}` : ''}.`, '');
+  out.push(
+    `# ${mdText(input.title)}`,
+    '',
+    `Generated ${mdText(input.generatedAt)} by Shipshape ${mdText(input.toolVersion)}${input.map.inputs.config ? ` from config ${mdCode(input.map.inputs.config)}` : ' (no config file read)'}${posture.policy ? ` with policy ${mdCode(posture.policy)}` : ''}.`,
+    '',
+  );
   out.push('## Summary', '', `**Overall posture: ${scoreText(posture.overall)}**`, '', mdLine(posture.summary), '');
   const unscanned = input.map.inputs.unscannedRegistries;
-  if (unscanned.length > 0) out.push(`**Not assessed — registries that could not be scanned:** ${unscanned.map((r) => `${mdCode(r.registry)} (${mdText(r.reason)})`).join('; ')}.`, '');
+  if (unscanned.length > 0)
+    out.push(`**Not assessed — registries that could not be scanned:** ${unscanned.map((r) => `${mdCode(r.registry)} (${mdText(r.reason)})`).join('; ')}.`, '');
 
   out.push('## Scores', '', '| Phase | Score | Met | Partial | Gap | Unknown | Accepted |', '|---|---:|---:|---:|---:|---:|---:|');
   for (const phase of phaseOrder) {
@@ -41,7 +47,10 @@ export function renderMarkdownReport(input: ReportInput): string {
   pushAll(out, gapsSection(posture.controls));
   pushAll(out, mapSection(input));
   pushAll(out, findingsSection(input.findings));
-  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }
 
 function gapsSection(controls: readonly ControlResult[]): string[] {
@@ -55,7 +64,10 @@ function gapsSection(controls: readonly ControlResult[]): string[] {
   if (!weak.length) out.push('No control is at gap or partial.', '');
   for (const result of weak) {
     const label = statusLabels[result.status];
-    out.push(`### ${label.symbol} ${mdText(result.control.id)} — ${mdText(result.control.title)} (${label.word.toLowerCase()}, ${phaseTitles[result.control.phase].toLowerCase()})`, '');
+    out.push(
+      `### ${label.symbol} ${mdText(result.control.id)} — ${mdText(result.control.title)} (${label.word.toLowerCase()}, ${phaseTitles[result.control.phase].toLowerCase()})`,
+      '',
+    );
     out.push(mdLine(result.summary), '');
     const gaps = result.evidence.filter((e) => !e.ok);
     if (gaps.length) {
@@ -137,7 +149,8 @@ function mapSection(input: ReportInput): string[] {
   if (gapNodes.length) lines.push('  classDef gap stroke:#cf222e,stroke-width:3px', `  class ${gapNodes.join(',')} gap`);
   out.push(mdFence(lines.join('\n'), 'mermaid'), '');
   if (gapNodes.length) out.push(`Nodes outlined in red have gaps (${gapNodes.length}).`, '');
-  if (index.nodes.length > shown.length) out.push(`${index.nodes.length - shown.length} more nodes are left out of this diagram; the HTML report has the whole map.`, '');
+  if (index.nodes.length > shown.length)
+    out.push(`${index.nodes.length - shown.length} more nodes are left out of this diagram; the HTML report has the whole map.`, '');
   return out;
 }
 

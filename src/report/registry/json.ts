@@ -16,7 +16,12 @@ export interface RegistryHistoryReport {
 }
 
 /** The `history` document; `previous` and `changes` are left out when there is nothing to compare with. */
-export function registryHistoryReport(scans: ScanSummary[], scan: ScanSummary, previous: ScanSummary | undefined, changes: RegistryChanges | undefined): RegistryHistoryReport {
+export function registryHistoryReport(
+  scans: ScanSummary[],
+  scan: ScanSummary,
+  previous: ScanSummary | undefined,
+  changes: RegistryChanges | undefined,
+): RegistryHistoryReport {
   return { schema: schemaName('registry-history'), scans, scan, ...(previous ? { previous } : {}), ...(changes ? { changes } : {}) };
 }
 

@@ -21,7 +21,10 @@ describe('renderRegistryScan', () => {
     const secret = { ruleId: 'SS-SEC-001', title: 'AWS access key id', path: '/app/.env', layer: 2 };
     const multi = { ...stored(index, ['1.0', 'latest']), mediaType: 'application/vnd.oci.image.index.v1+json' };
     // two platforms; the same secret found twice in one file is one finding
-    multi.platforms = [platform(digestOf('amd64'), { platform: 'linux/amd64', runsAsRoot: true, secrets: [secret, secret] }), platform(digestOf('arm64'), { platform: 'linux/arm64', runsAsRoot: true })];
+    multi.platforms = [
+      platform(digestOf('amd64'), { platform: 'linux/amd64', runsAsRoot: true, secrets: [secret, secret] }),
+      platform(digestOf('arm64'), { platform: 'linux/arm64', runsAsRoot: true }),
+    ];
     const report = registry('registry.example', [{ name: 'team/app', images: [multi] }]);
     report.findings = checkRegistry(report, { now: testNow, maxImageAgeDays: 180, keysGiven: false, previous: undefined });
     const history = ScanHistory.open(path.join(dir, 'history.sqlite'));

@@ -14,8 +14,12 @@ export function renderRegistryScan(report: RegistryScanReport, width: number, se
   const { access } = report;
   const where = `${report.registry}${report.prefix ? `/${report.prefix}` : ''}`;
   lines.push(`Registry ${printable(where, 'id')} (${access.scheme.toUpperCase()}), scanned ${report.scannedAt}`);
-  const tls = access.tls ? `; TLS certificate ${access.tls.trusted ? 'trusted' : `NOT trusted (${access.tls.error ?? 'unknown'})`}, expires ${access.tls.validTo.slice(0, 10)} (${access.tls.daysLeft} days)` : '';
-  lines.push(`Auth: ${access.authScheme}; anonymous pull: ${yesNo(access.anonymousPull)}; anonymous catalog: ${yesNo(access.anonymousCatalog)}${printable(tls)}`);
+  const tls = access.tls
+    ? `; TLS certificate ${access.tls.trusted ? 'trusted' : `NOT trusted (${access.tls.error ?? 'unknown'})`}, expires ${access.tls.validTo.slice(0, 10)} (${access.tls.daysLeft} days)`
+    : '';
+  lines.push(
+    `Auth: ${access.authScheme}; anonymous pull: ${yesNo(access.anonymousPull)}; anonymous catalog: ${yesNo(access.anonymousCatalog)}${printable(tls)}`,
+  );
 
   const rows: string[][] = [];
   for (const repository of report.repositories) {
@@ -38,12 +42,23 @@ export function renderRegistryScan(report: RegistryScanReport, width: number, se
   const images = report.repositories.reduce((n, r) => n + r.images.length, 0);
   lines.push('', `== Images: ${images}${rows.length !== images ? ` (${rows.length} platform images)` : ''} ==`);
   const kinds = ['id', 'id', 'id', 'id', 'id', 'text', 'id', 'text'] as const;
-  if (rows.length > 0) lines.push(renderTable(['REPOSITORY', 'TAGS', 'DIGEST', 'PLATFORM', 'AGE', 'OS', 'VULNS C/H/M/L', 'SIGNED / ATTESTED'], rows, { width, kinds }));
+  if (rows.length > 0)
+    lines.push(renderTable(['REPOSITORY', 'TAGS', 'DIGEST', 'PLATFORM', 'AGE', 'OS', 'VULNS C/H/M/L', 'SIGNED / ATTESTED'], rows, { width, kinds }));
 
   const shown = severities ? report.findings.filter((f) => severities.includes(f.severity)) : report.findings;
-  lines.push('', `== Findings: ${report.findings.length}${shown.length !== report.findings.length ? ` (${shown.length} shown: ${severities?.join(',') ?? ''})` : ''} ==`);
+  lines.push(
+    '',
+    `== Findings: ${report.findings.length}${shown.length !== report.findings.length ? ` (${shown.length} shown: ${severities?.join(',') ?? ''})` : ''} ==`,
+  );
   const findings = [...shown].sort((a, b) => -compareSeverity(a.severity, b.severity) || a.ruleId.localeCompare(b.ruleId));
-  if (findings.length > 0) lines.push(renderTable(['SEVERITY', 'RULE', 'FINDING'], findings.map((f) => [f.severity, f.ruleId, f.message]), { width }));
+  if (findings.length > 0)
+    lines.push(
+      renderTable(
+        ['SEVERITY', 'RULE', 'FINDING'],
+        findings.map((f) => [f.severity, f.ruleId, f.message]),
+        { width },
+      ),
+    );
 
   const changes = report.changes;
   if (changes) {
@@ -76,7 +91,10 @@ function vulnsOf(platform: PlatformImage | undefined): string {
 }
 
 function signingOf(image: StoredImage): string {
-  const signatures = image.signatures.length === 0 ? 'unsigned' : image.signatures.map((s) => `${s.format}${s.verified === true ? ' ✓' : s.verified === false ? ' ✗' : ''}`).join(',');
+  const signatures =
+    image.signatures.length === 0
+      ? 'unsigned'
+      : image.signatures.map((s) => `${s.format}${s.verified === true ? ' ✓' : s.verified === false ? ' ✗' : ''}`).join(',');
   const attestations = [...new Set(image.attestations.map((a) => a.kind))].join(',');
   return attestations ? `${signatures} / ${attestations}` : signatures;
 }

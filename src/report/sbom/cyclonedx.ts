@@ -33,7 +33,9 @@ export function cyclonedxJson(input: SbomInput, findings: readonly Vulnerability
     metadata: new Models.Metadata({
       timestamp: input.timestamp,
       component: subject,
-      tools: new Models.Tools({ components: new Models.ComponentRepository([new Models.Component(Enums.ComponentType.Application, 'shipshape', { version: input.toolVersion })]) }),
+      tools: new Models.Tools({
+        components: new Models.ComponentRepository([new Models.Component(Enums.ComponentType.Application, 'shipshape', { version: input.toolVersion })]),
+      }),
       properties: new Models.PropertyRepository(coverageProperties(coverage)),
     }),
   });
@@ -72,12 +74,14 @@ const ratingMethod: Record<string, string> = { CVSS_V2: 'CVSSv2', CVSS_V3: 'CVSS
 /** A CycloneDX 1.6 `vulnerabilities[]` entry: the advisory, its rating, and the component it affects. */
 function vulnerabilityOf(finding: VulnerabilityFinding, ref: string): Record<string, unknown> {
   const { severity } = finding;
-  const method = severity.vector?.startsWith('CVSS:3.0') ? 'CVSSv3' : ownEntry(ratingMethod, severity.source.split(' ')[0] ?? '') ?? 'other';
+  const method = severity.vector?.startsWith('CVSS:3.0') ? 'CVSSv3' : (ownEntry(ratingMethod, severity.source.split(' ')[0] ?? '') ?? 'other');
   return {
     'bom-ref': `${finding.id}#${ref}`,
     id: finding.id,
     source: { name: 'OSV', url: `https://osv.dev/vulnerability/${encodeURIComponent(finding.id)}` },
-    ...(finding.aliases.length ? { references: finding.aliases.map((id) => ({ id, source: { name: 'OSV', url: `https://osv.dev/vulnerability/${encodeURIComponent(id)}` } })) } : {}),
+    ...(finding.aliases.length
+      ? { references: finding.aliases.map((id) => ({ id, source: { name: 'OSV', url: `https://osv.dev/vulnerability/${encodeURIComponent(id)}` } })) }
+      : {}),
     ratings: [
       {
         ...(severity.score !== undefined ? { score: severity.score } : {}),
@@ -107,7 +111,11 @@ function coverageProperties(coverage: AdvisoryCoverage | undefined): Models.Prop
   return [
     new Models.Property('shipshape:vulnerabilities:coverage', coverage.complete ? 'complete' : 'incomplete'),
     ...coverage.ecosystems.map(
-      (e) => new Models.Property(`shipshape:vulnerabilities:coverage:${e.ecosystem}`, e.covered ? `covered (${e.advisories} advisories, ${e.packages} packages)` : `not checked (${e.packages} packages): ${e.reason}`),
+      (e) =>
+        new Models.Property(
+          `shipshape:vulnerabilities:coverage:${e.ecosystem}`,
+          e.covered ? `covered (${e.advisories} advisories, ${e.packages} packages)` : `not checked (${e.packages} packages): ${e.reason}`,
+        ),
     ),
   ];
 }

@@ -25,7 +25,16 @@ const images = [
 
 async function inputFor(file: string, overrides: Partial<SbomInput> = {}): Promise<SbomInput & { model: ImageModel }> {
   const model = await readOciArchive(file, analyzers);
-  return { model, image: model.image, inventory: buildInventory(model), toolVersion: '0.0.0-test', timestamp: new Date('2024-05-06T07:08:09Z'), reproducible: true, randomUuid: 'unused', ...overrides };
+  return {
+    model,
+    image: model.image,
+    inventory: buildInventory(model),
+    toolVersion: '0.0.0-test',
+    timestamp: new Date('2024-05-06T07:08:09Z'),
+    reproducible: true,
+    randomUuid: 'unused',
+    ...overrides,
+  };
 }
 
 describe.each(images)('SBOMs of %s', (_name, file, missing) => {
@@ -70,26 +79,63 @@ const spdxDocumentSchema = z
     dataLicense: z.literal('CC0-1.0'),
     SPDXID: z.literal('SPDXRef-DOCUMENT'),
     name: z.string().min(1),
-    documentNamespace: z.string().url().refine((uri) => !uri.includes('#')),
-    creationInfo: z.object({ created: z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/), creators: z.array(z.string().regex(/^(Tool|Organization|Person): .+/)).min(1) }),
+    documentNamespace: z
+      .string()
+      .url()
+      .refine((uri) => !uri.includes('#')),
+    creationInfo: z.object({
+      created: z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+      creators: z.array(z.string().regex(/^(Tool|Organization|Person): .+/)).min(1),
+    }),
     packages: z.array(
-      z.object({
-        SPDXID: spdxId,
-        name: z.string().min(1),
-        versionInfo: z.string().optional(),
-        downloadLocation: z.string().min(1),
-        filesAnalyzed: z.boolean(),
-        licenseConcluded: z.string().min(1),
-        licenseDeclared: z.string().min(1),
-        copyrightText: z.string().min(1),
-        sourceInfo: z.string().optional(),
-        primaryPackagePurpose: z.enum(['APPLICATION', 'FRAMEWORK', 'LIBRARY', 'CONTAINER', 'OPERATING_SYSTEM', 'DEVICE', 'FIRMWARE', 'SOURCE', 'ARCHIVE', 'FILE', 'INSTALL', 'OTHER']).optional(),
-        externalRefs: z.array(z.object({ referenceCategory: z.enum(['SECURITY', 'PACKAGE-MANAGER', 'PERSISTENT-ID', 'OTHER']), referenceType: z.string(), referenceLocator: z.string().regex(/^pkg:/) })).optional(),
-        annotations: z.array(z.object({ annotationType: z.enum(['REVIEW', 'OTHER']), annotator: z.string(), annotationDate: z.string(), comment: z.string() })).optional(),
-      }).strict(),
+      z
+        .object({
+          SPDXID: spdxId,
+          name: z.string().min(1),
+          versionInfo: z.string().optional(),
+          downloadLocation: z.string().min(1),
+          filesAnalyzed: z.boolean(),
+          licenseConcluded: z.string().min(1),
+          licenseDeclared: z.string().min(1),
+          copyrightText: z.string().min(1),
+          sourceInfo: z.string().optional(),
+          primaryPackagePurpose: z
+            .enum([
+              'APPLICATION',
+              'FRAMEWORK',
+              'LIBRARY',
+              'CONTAINER',
+              'OPERATING_SYSTEM',
+              'DEVICE',
+              'FIRMWARE',
+              'SOURCE',
+              'ARCHIVE',
+              'FILE',
+              'INSTALL',
+              'OTHER',
+            ])
+            .optional(),
+          externalRefs: z
+            .array(
+              z.object({
+                referenceCategory: z.enum(['SECURITY', 'PACKAGE-MANAGER', 'PERSISTENT-ID', 'OTHER']),
+                referenceType: z.string(),
+                referenceLocator: z.string().regex(/^pkg:/),
+              }),
+            )
+            .optional(),
+          annotations: z
+            .array(z.object({ annotationType: z.enum(['REVIEW', 'OTHER']), annotator: z.string(), annotationDate: z.string(), comment: z.string() }))
+            .optional(),
+        })
+        .strict(),
     ),
-    relationships: z.array(z.object({ spdxElementId: z.string(), relationshipType: z.enum(['DESCRIBES', 'CONTAINS', 'DEPENDS_ON']), relatedSpdxElement: z.string() })),
-    hasExtractedLicensingInfos: z.array(z.object({ licenseId: z.string().regex(/^LicenseRef-[A-Za-z0-9.-]+$/), extractedText: z.string(), name: z.string() })).optional(),
+    relationships: z.array(
+      z.object({ spdxElementId: z.string(), relationshipType: z.enum(['DESCRIBES', 'CONTAINS', 'DEPENDS_ON']), relatedSpdxElement: z.string() }),
+    ),
+    hasExtractedLicensingInfos: z
+      .array(z.object({ licenseId: z.string().regex(/^LicenseRef-[A-Za-z0-9.-]+$/), extractedText: z.string(), name: z.string() }))
+      .optional(),
   })
   .strict();
 

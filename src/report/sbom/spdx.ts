@@ -74,7 +74,9 @@ export function spdxJson(input: SbomInput): string {
       licenseDeclared: declaredLicense(pkg.licenses ?? [], extracted),
       copyrightText: 'NOASSERTION',
       primaryPackagePurpose: 'LIBRARY',
-      ...(pkg.source && pkg.type !== 'npm' ? { sourceInfo: `built package from: ${pkg.source.name}${pkg.source.version ? ` ${pkg.source.version}` : ''}` } : {}),
+      ...(pkg.source && pkg.type !== 'npm'
+        ? { sourceInfo: `built package from: ${pkg.source.name}${pkg.source.version ? ` ${pkg.source.version}` : ''}` }
+        : {}),
       externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: pkg.purl }],
       annotations: packageProperties(pkg).map(([key, value]) => ({ annotationType: 'OTHER', annotator, annotationDate: created, comment: `${key}=${value}` })),
     });
@@ -101,7 +103,10 @@ export function spdxJson(input: SbomInput): string {
 
 /** An SPDXID unique in the document and stable across runs: type, name and a hash of purl + path. */
 function uniqueId(pkg: Package, used: Set<string>): string {
-  const hash = createHash('sha256').update(`${pkg.purl}\0${pkg.path}\0${pkg.location ?? ''}`).digest('hex').slice(0, 12);
+  const hash = createHash('sha256')
+    .update(`${pkg.purl}\0${pkg.path}\0${pkg.location ?? ''}`)
+    .digest('hex')
+    .slice(0, 12);
   let id = `SPDXRef-Package-${pkg.type}-${pkg.name.replace(/[^A-Za-z0-9.-]+/g, '-')}-${hash}`;
   for (let n = 2; used.has(id); n++) id = `${id}-${n}`;
   used.add(id);

@@ -25,7 +25,9 @@ describe('parseProviderId', () => {
       instanceId: 'vm-1',
     });
     expect(
-      parseProviderId(`azure:///subscriptions/${sub}/resourceGroups/mc_rg/providers/Microsoft.Compute/virtualMachineScaleSets/aks-nodepool1-123-vmss/virtualMachines/3`),
+      parseProviderId(
+        `azure:///subscriptions/${sub}/resourceGroups/mc_rg/providers/Microsoft.Compute/virtualMachineScaleSets/aks-nodepool1-123-vmss/virtualMachines/3`,
+      ),
     ).toMatchObject({ instanceId: 'aks-nodepool1-123-vmss_3', resourceGroup: 'mc_rg' });
   });
 

@@ -68,7 +68,19 @@ function routes(overrides: Record<string, Route> = {}, namespaces: string[] = []
   for (const ns of namespaces) {
     if (!map.has(`/api/v1/namespaces/${ns}`)) {
       const message = `namespaces "${ns}" not found`;
-      map.set(`/api/v1/namespaces/${ns}`, () => [404, JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'NotFound', details: { name: ns, kind: 'namespaces' }, code: 404 })]);
+      map.set(`/api/v1/namespaces/${ns}`, () => [
+        404,
+        JSON.stringify({
+          kind: 'Status',
+          apiVersion: 'v1',
+          metadata: {},
+          status: 'Failure',
+          message,
+          reason: 'NotFound',
+          details: { name: ns, kind: 'namespaces' },
+          code: 404,
+        }),
+      ]);
     }
   }
   return map;
@@ -90,7 +102,17 @@ async function serve(table: Map<string, Route>): Promise<string> {
       unknown.push(url.pathname);
       console.log(`loopback API server: unknown path ${req.url ?? ''}`);
     }
-    const [status, body] = route?.(url.searchParams) ?? [404, JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', code: 404 })];
+    const [status, body] = route?.(url.searchParams) ?? [
+      404,
+      JSON.stringify({
+        kind: 'Status',
+        apiVersion: 'v1',
+        status: 'Failure',
+        message: 'the server could not find the requested resource',
+        reason: 'NotFound',
+        code: 404,
+      }),
+    ];
     res.writeHead(status, { 'Content-Type': 'application/json' });
     res.end(body);
   });
@@ -205,10 +227,13 @@ describe('readCluster against a loopback server with recorded responses', () => 
   it('reads only the selected namespaces, and reports one that does not exist', async () => {
     const kubeconfig = writeKubeconfig(
       await serve(
-        routes({
-          '/api/v1/namespaces/default/pods': () => [200, defaultPods()],
-          '/api/v1/namespaces/default': () => [200, JSON.stringify(namespaceList.items[0])],
-        }, ['default', 'gone']),
+        routes(
+          {
+            '/api/v1/namespaces/default/pods': () => [200, defaultPods()],
+            '/api/v1/namespaces/default': () => [200, JSON.stringify(namespaceList.items[0])],
+          },
+          ['default', 'gone'],
+        ),
       ),
     );
     const result = await readCluster({ kubeconfig, namespaces: ['default', 'gone'] });
@@ -285,8 +310,22 @@ describe('readCluster against a loopback server with recorded responses', () => 
   });
 });
 
-const emptyList = (kind: string, apiVersion: string): Route => () => [200, JSON.stringify({ kind, apiVersion, metadata: { resourceVersion: '48213' }, items: [] })];
-const forbiddenStatus = (what: string): Route => () => [403, JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message: `${what} is forbidden: User "system:serviceaccount:shipshape:scanner" cannot list resource`, reason: 'Forbidden', code: 403 })];
+const emptyList =
+  (kind: string, apiVersion: string): Route =>
+  () => [200, JSON.stringify({ kind, apiVersion, metadata: { resourceVersion: '48213' }, items: [] })];
+const forbiddenStatus =
+  (what: string): Route =>
+  () => [
+    403,
+    JSON.stringify({
+      kind: 'Status',
+      apiVersion: 'v1',
+      status: 'Failure',
+      message: `${what} is forbidden: User "system:serviceaccount:shipshape:scanner" cannot list resource`,
+      reason: 'Forbidden',
+      code: 403,
+    }),
+  ];
 const readableClusterRoles = { '/apis/rbac.authorization.k8s.io/v1/clusterroles': emptyList('ClusterRoleList', 'rbac.authorization.k8s.io/v1') };
 
 describe('shipshape k8s check --cluster (against the same loopback server)', () => {
@@ -305,7 +344,10 @@ describe('shipshape k8s check --cluster (against the same loopback server)', () 
   it('fails closed, naming the kind, when a kind a check reads could not be listed, whatever --exit-code says', async () => {
     const cases: [string, Route][] = [
       ['/apis/rbac.authorization.k8s.io/v1/clusterroles', forbiddenStatus('clusterroles.rbac.authorization.k8s.io')],
-      ['/apis/apps/v1/deployments', () => [500, JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'etcdserver: request timed out', code: 500 })]],
+      [
+        '/apis/apps/v1/deployments',
+        () => [500, JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'etcdserver: request timed out', code: 500 })],
+      ],
       ['/apis/networking.k8s.io/v1/networkpolicies', () => [200, 'not json']],
       ['/api/v1/pods', (query) => (query.get('continue') === null ? [200, fixture('pods-page1.json')] : [410, fixture('expired.json')])],
     ];

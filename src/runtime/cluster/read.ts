@@ -92,11 +92,7 @@ export async function readCluster(options: ReadClusterOptions = {}): Promise<Rea
   if (cluster.server.startsWith('http:')) {
     session.diagnostics.warn('cluster.insecure-transport', 'the API server is reached over plain HTTP', session.shown);
   } else if (cluster.skipTLSVerify) {
-    session.diagnostics.warn(
-      'cluster.insecure-skip-tls-verify',
-      'the kubeconfig disables TLS verification of the API server',
-      session.shown,
-    );
+    session.diagnostics.warn('cluster.insecure-skip-tls-verify', 'the kubeconfig disables TLS verification of the API server', session.shown);
   }
 
   const tasks: (() => Promise<Record<string, unknown>[]>)[] = [];
@@ -180,7 +176,12 @@ async function listAll(session: Session, resource: ClusterResource, namespace: s
     for (const item of list) {
       if (typeof item !== 'object' || item === null || Array.isArray(item)) continue;
       if (resource !== nodeResource && session.loaded >= session.maxObjects) {
-        session.diagnostics.add('error', 'cluster.too-many-objects', `more than ${session.maxObjects} objects; the rest of ${resource.plural} (${resource.apiVersion}) are not loaded`, session.shown);
+        session.diagnostics.add(
+          'error',
+          'cluster.too-many-objects',
+          `more than ${session.maxObjects} objects; the rest of ${resource.plural} (${resource.apiVersion}) are not loaded`,
+          session.shown,
+        );
         return items;
       }
       if (resource !== nodeResource) session.loaded++;
@@ -191,7 +192,12 @@ async function listAll(session: Session, resource: ClusterResource, namespace: s
     if (next === token) break; // a server repeating its token would loop forever
     token = next;
   }
-  session.diagnostics.add(unreadLevel(resource), 'cluster.pagination-stopped', `listing ${resource.plural} (${resource.apiVersion}) did not finish; the rest is not loaded`, session.shown);
+  session.diagnostics.add(
+    unreadLevel(resource),
+    'cluster.pagination-stopped',
+    `listing ${resource.plural} (${resource.apiVersion}) did not finish; the rest is not loaded`,
+    session.shown,
+  );
   return items;
 }
 
@@ -199,19 +205,12 @@ async function listAll(session: Session, resource: ClusterResource, namespace: s
 async function getNamespaces(session: Session, namespaces: readonly string[]): Promise<Record<string, unknown>[]> {
   const resource = clusterResources.find((r) => r.kind === 'Namespace');
   if (resource === undefined) return [];
-  const found = await Promise.all(
-    namespaces.map((ns) => request(session, resource, `${collectionPath(resource)}/${encodeURIComponent(ns)}`, ns)),
-  );
+  const found = await Promise.all(namespaces.map((ns) => request(session, resource, `${collectionPath(resource)}/${encodeURIComponent(ns)}`, ns)));
   return found.filter((body) => body !== undefined).map((body) => withType(body, resource));
 }
 
 /** One GET; undefined (with a diagnostic) for answers that cost only this kind. */
-async function request(
-  session: Session,
-  resource: ClusterResource,
-  path: string,
-  namespace: string | undefined,
-): Promise<Record<string, unknown> | undefined> {
+async function request(session: Session, resource: ClusterResource, path: string, namespace: string | undefined): Promise<Record<string, unknown> | undefined> {
   const response = await getRaw(session.config, session.server, path, session.signal, session.transport);
   const what = `${resource.plural} (${resource.apiVersion})${namespace === undefined ? '' : ` in namespace ${namespace}`}`;
   const where = `${session.shown}${path.split('?')[0] ?? path}`;
@@ -304,4 +303,3 @@ async function runLimited<T>(tasks: readonly (() => Promise<T>)[], limit: number
 function record(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
-

@@ -75,26 +75,20 @@ export async function getRaw(
   const url = new URL(base.pathname.replace(/\/$/, '') + path, base.origin);
   const request = url.protocol === 'http:' ? http.request : https.request;
   return new Promise<ApiResponse>((resolve, reject) => {
-    const req = request(
-      url,
-      { ...options, method: 'GET', headers: { ...options.headers, Accept: 'application/json' }, signal },
-      (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > limits.maxResponseBytes) {
-            req.destroy(
-              new LimitExceededError(`${shown}${path}: response larger than ${limits.maxResponseBytes} bytes`),
-            );
-            return;
-          }
-          chunks.push(chunk);
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', (error) => reject(classify(error, shown, signal)));
-      },
-    );
+    const req = request(url, { ...options, method: 'GET', headers: { ...options.headers, Accept: 'application/json' }, signal }, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > limits.maxResponseBytes) {
+          req.destroy(new LimitExceededError(`${shown}${path}: response larger than ${limits.maxResponseBytes} bytes`));
+          return;
+        }
+        chunks.push(chunk);
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', (error) => reject(classify(error, shown, signal)));
+    });
     req.setTimeout(limits.timeoutMs, () => {
       req.destroy(new NetworkError(`${shown}: no answer within ${limits.timeoutMs / 1000}s`));
     });

@@ -94,7 +94,13 @@ describe('checkCompose on a realistic stack', () => {
   });
 
   it('runs the other rules when one throws', () => {
-    const broken = { meta: { id: 'SS-CMP-999', title: 't', severity: 'LOW' as const, rationale: 'r', remediation: 'r', references: [] }, examples: { good: [], bad: [] }, check: (): never => { throw new Error('boom'); } };
+    const broken = {
+      meta: { id: 'SS-CMP-999', title: 't', severity: 'LOW' as const, rationale: 'r', remediation: 'r', references: [] },
+      examples: { good: [], bad: [] },
+      check: (): never => {
+        throw new Error('boom');
+      },
+    };
     const { diagnostics } = checkCompose('c.yml', 'services:\n  a:\n    image: x:1\n', { rules: [broken] });
     expect(diagnostics).toEqual([{ level: 'error', code: 'compose.rule-failed', message: 'rule SS-CMP-999 failed on service "a": boom', where: 'c.yml:2' }]);
   });

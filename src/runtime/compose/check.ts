@@ -35,12 +35,15 @@ export function checkCompose(name: string, text: string, options: CheckComposeOp
         }
       } catch (error) {
         // a rule bug must not hide the other rules' findings
-        diagnostics.push({ level: 'error', code: 'compose.rule-failed', message: `rule ${rule.meta.id} failed on service ${JSON.stringify(service.name)}: ${messageOf(error)}`, where: `${name}:${service.line}` });
+        diagnostics.push({
+          level: 'error',
+          code: 'compose.rule-failed',
+          message: `rule ${rule.meta.id} failed on service ${JSON.stringify(service.name)}: ${messageOf(error)}`,
+          where: `${name}:${service.line}`,
+        });
       }
     }
   }
-  findings.sort(
-    (a, b) => (a.location.startLine ?? 0) - (b.location.startLine ?? 0) || a.ruleId.localeCompare(b.ruleId) || a.message.localeCompare(b.message),
-  );
+  findings.sort((a, b) => (a.location.startLine ?? 0) - (b.location.startLine ?? 0) || a.ruleId.localeCompare(b.ruleId) || a.message.localeCompare(b.message));
   return { findings, diagnostics };
 }

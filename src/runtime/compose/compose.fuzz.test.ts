@@ -24,9 +24,24 @@ const service = fc.record(
     ipc: fc.constantFrom('host', 'shareable'),
     cap_add: fc.constantFrom(['ALL'], ['NET_ADMIN', 'SYS_ADMIN'], []),
     security_opt: fc.constantFrom(['no-new-privileges:true'], ['seccomp:unconfined', 'apparmor=unconfined'], []),
-    ports: fc.array(fc.oneof(fc.constantFrom('80:80', '127.0.0.1:8080:8080', '22', '[::1]:53:53/udp', '0.0.0.0:1-65535:1-65535'), fc.record({ target: fc.constant(80), published: fc.constantFrom(80, '8080'), host_ip: fc.constantFrom('0.0.0.0', '127.0.0.1') })), { maxLength: 3 }),
-    volumes: fc.array(fc.oneof(fc.constantFrom('/var/run/docker.sock:/var/run/docker.sock', '/:/host:ro', 'data:/data'), fc.record({ type: fc.constant('bind'), source: fc.constantFrom('/', '/etc'), target: fc.constant('/x') })), { maxLength: 2 }),
-    environment: fc.oneof(fc.dictionary(fc.constantFrom('DB_PASSWORD', 'API_TOKEN', 'MODE'), fc.constantFrom('s3cr3t', '', '${SECRET}')), fc.constantFrom(['DB_PASSWORD=x', 'A'])),
+    ports: fc.array(
+      fc.oneof(
+        fc.constantFrom('80:80', '127.0.0.1:8080:8080', '22', '[::1]:53:53/udp', '0.0.0.0:1-65535:1-65535'),
+        fc.record({ target: fc.constant(80), published: fc.constantFrom(80, '8080'), host_ip: fc.constantFrom('0.0.0.0', '127.0.0.1') }),
+      ),
+      { maxLength: 3 },
+    ),
+    volumes: fc.array(
+      fc.oneof(
+        fc.constantFrom('/var/run/docker.sock:/var/run/docker.sock', '/:/host:ro', 'data:/data'),
+        fc.record({ type: fc.constant('bind'), source: fc.constantFrom('/', '/etc'), target: fc.constant('/x') }),
+      ),
+      { maxLength: 2 },
+    ),
+    environment: fc.oneof(
+      fc.dictionary(fc.constantFrom('DB_PASSWORD', 'API_TOKEN', 'MODE'), fc.constantFrom('s3cr3t', '', '${SECRET}')),
+      fc.constantFrom(['DB_PASSWORD=x', 'A']),
+    ),
     mem_limit: fc.constantFrom('256m', '1e9', 0, '-1'),
     pids_limit: fc.constantFrom(100, -1, '0'),
     read_only: fc.boolean(),
@@ -34,17 +49,41 @@ const service = fc.record(
   },
   { requiredKeys: [] },
 );
-const compose = fc.record({ version: fc.constantFrom('3.8', '2', undefined), services: fc.dictionary(fc.oneof(fc.stringMatching(/^[a-z][a-z0-9_-]{0,8}$/), fc.constantFrom('__proto__', 'constructor')), service, { maxKeys: 4 }) });
+const compose = fc.record({
+  version: fc.constantFrom('3.8', '2', undefined),
+  services: fc.dictionary(fc.oneof(fc.stringMatching(/^[a-z][a-z0-9_-]{0,8}$/), fc.constantFrom('__proto__', 'constructor')), service, { maxKeys: 4 }),
+});
 
 const files = mutatedText(
   fc.oneof(
     fc.constant(example),
     compose.map((value) => stringify(value)),
-    compose.map((value) => `x-defaults: &defaults\n${stringify({ privileged: true, cap_add: ['ALL'] }).replace(/^/gm, '  ')}\n${stringify(value).replace(/^services:\n(\s+\S+:\n)/m, 'services:\n$1    <<: *defaults\n')}`),
+    compose.map(
+      (value) =>
+        `x-defaults: &defaults\n${stringify({ privileged: true, cap_add: ['ALL'] }).replace(/^/gm, '  ')}\n${stringify(value).replace(/^services:\n(\s+\S+:\n)/m, 'services:\n$1    <<: *defaults\n')}`,
+    ),
     // JSON is YAML; the yaml package's writer recurses on the deep values damage puts in
     mutatedJson(compose).map((value) => JSON.stringify(value) ?? 'null'),
   ),
-  { tokens: ['&a ', '*a', '<<: *a\n', '<<: [*a, *a]\n', '!!binary ', '!!set ', '? ', '---\n', 'services:\n', '  x:\n    image: y\n', 'privileged: true', 'network_mode: host', '${X:-y}', '0o777'], others: [example] },
+  {
+    tokens: [
+      '&a ',
+      '*a',
+      '<<: *a\n',
+      '<<: [*a, *a]\n',
+      '!!binary ',
+      '!!set ',
+      '? ',
+      '---\n',
+      'services:\n',
+      '  x:\n    image: y\n',
+      'privileged: true',
+      'network_mode: host',
+      '${X:-y}',
+      '0o777',
+    ],
+    others: [example],
+  },
 );
 
 describe('fuzz: compose files', () => {
@@ -60,7 +99,10 @@ describe('fuzz: compose files', () => {
         expect(result.diagnostics.filter((d) => d.code === 'compose.rule-failed')).toEqual([]);
         const stackExhausted = /Maximum call stack size exceeded/;
         for (const diagnostic of result.diagnostics) if (stackExhausted.test(diagnostic.message)) expect(diagnostic.level).toBe('error');
-        checkNoMaskedCrash(result.diagnostics.map((d) => d.message), stackExhausted);
+        checkNoMaskedCrash(
+          result.diagnostics.map((d) => d.message),
+          stackExhausted,
+        );
         checkOutputBound(result.findings, text.length, 200);
       },
       { describe: (text) => preview(text, 3000) },

@@ -6,7 +6,10 @@ describe('loadCompose', () => {
     const text = 'version: "3.8"\nservices:\n  web:\n    image: nginx:1.27\n    ports:\n      - "80:80"\n  db:\n    image: postgres:16\n';
     const { services, diagnostics } = loadCompose('c.yml', text);
     expect(diagnostics).toEqual([]);
-    expect(services.map((s) => [s.name, s.line, s.file])).toEqual([['web', 3, 'c.yml'], ['db', 7, 'c.yml']]);
+    expect(services.map((s) => [s.name, s.line, s.file])).toEqual([
+      ['web', 3, 'c.yml'],
+      ['db', 7, 'c.yml'],
+    ]);
     const web = services[0];
     expect(web?.lineOf(['image'])).toBe(4);
     expect(web?.lineOf(['ports'])).toBe(5);
@@ -81,7 +84,12 @@ describe('loadCompose', () => {
 
   it('bounds alias expansion ("billion laughs")', () => {
     const lines = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 8; i++) lines.push(`${'b'.repeat(i)}: &${'b'.repeat(i)} [${Array(10).fill(i === 1 ? '*a' : `*${'b'.repeat(i - 1)}`).join(', ')}]`);
+    for (let i = 1; i < 8; i++)
+      lines.push(
+        `${'b'.repeat(i)}: &${'b'.repeat(i)} [${Array(10)
+          .fill(i === 1 ? '*a' : `*${'b'.repeat(i - 1)}`)
+          .join(', ')}]`,
+      );
     lines.push('services:\n  web:\n    image: x\n    command: *bbbbbbb');
     const { services, diagnostics } = loadCompose('bomb.yml', lines.join('\n'));
     expect(services).toEqual([]);

@@ -109,7 +109,8 @@ describe('compose rules', () => {
   });
 
   it('tolerates wrong field types without findings or crashes', () => {
-    const text = 'services:\n  a:\n    image: [x]\n    cap_add: {a: 1}\n    ports: {x: 1}\n    volumes: 7\n    environment: 5\n    user: {}\n    security_opt: 3\n';
+    const text =
+      'services:\n  a:\n    image: [x]\n    cap_add: {a: 1}\n    ports: {x: 1}\n    volumes: 7\n    environment: 5\n    user: {}\n    security_opt: 3\n';
     const { diagnostics, findings } = checkCompose('c.yml', text);
     expect(diagnostics).toEqual([]);
     expect(findings.map((f) => f.ruleId).sort()).toEqual(['SS-CMP-008', 'SS-CMP-009', 'SS-CMP-010', 'SS-CMP-011', 'SS-CMP-012']);

@@ -105,7 +105,14 @@ describe('imageReferences', () => {
       {
         apiVersion: 'v1',
         kind: 'List',
-        items: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent' }, spec: { template: { spec: { containers: [{ name: 'a', image: 'quay.io/x/agent:v1' }] } } } }],
+        items: [
+          {
+            apiVersion: 'apps/v1',
+            kind: 'DaemonSet',
+            metadata: { name: 'agent' },
+            spec: { template: { spec: { containers: [{ name: 'a', image: 'quay.io/x/agent:v1' }] } } },
+          },
+        ],
       },
       null,
       2,

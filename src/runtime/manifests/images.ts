@@ -68,9 +68,7 @@ export function imageReferences(objects: readonly K8sObject[]): WorkloadImage[] 
   return images;
 }
 
-function parseImage(
-  image: string,
-): Pick<WorkloadImage, 'registry' | 'repository' | 'tag' | 'digest' | 'parseError'> {
+function parseImage(image: string): Pick<WorkloadImage, 'registry' | 'repository' | 'tag' | 'digest' | 'parseError'> {
   const none = { registry: undefined, repository: undefined, tag: undefined, digest: undefined };
   // Kubernetes allows an empty image only where a controller fills it in; nothing to resolve here.
   if (image === '') return { ...none, parseError: 'the container has no image' };

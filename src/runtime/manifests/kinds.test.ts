@@ -65,15 +65,7 @@ function load(): K8sObject[] {
 
 describe('kinds', () => {
   it('classifies by kind and API group', () => {
-    expect(load().map(classify)).toEqual([
-      'namespace',
-      'serviceAccount',
-      'role',
-      'roleBinding',
-      'networkPolicy',
-      'workload',
-      'other',
-    ]);
+    expect(load().map(classify)).toEqual(['namespace', 'serviceAccount', 'role', 'roleBinding', 'networkPolicy', 'workload', 'other']);
   });
 
   it('parses Pod Security Admission labels; invalid values fail closed with a problem', () => {

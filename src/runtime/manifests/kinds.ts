@@ -3,14 +3,7 @@ import { apiGroupOf, isPodBearing } from './pods.js';
 import { isRecord } from '../../core/records.js';
 
 /** What the run-phase checks care about in an object. */
-export type ManifestClass =
-  | 'workload'
-  | 'namespace'
-  | 'serviceAccount'
-  | 'role'
-  | 'roleBinding'
-  | 'networkPolicy'
-  | 'other';
+export type ManifestClass = 'workload' | 'namespace' | 'serviceAccount' | 'role' | 'roleBinding' | 'networkPolicy' | 'other';
 
 const rbacGroup = 'rbac.authorization.k8s.io';
 
@@ -102,8 +95,7 @@ export function serviceAccountInfo(object: K8sObject): ServiceAccountInfo | unde
   return {
     name: object.name,
     namespace: object.namespace,
-    automountServiceAccountToken:
-      typeof automountServiceAccountToken === 'boolean' ? automountServiceAccountToken : undefined,
+    automountServiceAccountToken: typeof automountServiceAccountToken === 'boolean' ? automountServiceAccountToken : undefined,
     imagePullSecrets: referenceNames(object.raw.imagePullSecrets),
     secrets: referenceNames(object.raw.secrets),
   };
@@ -166,10 +158,7 @@ export interface RoleBindingInfo {
 export function roleBindingInfo(object: K8sObject): RoleBindingInfo | undefined {
   if (classify(object) !== 'roleBinding') return undefined;
   const ref = object.raw.roleRef;
-  const roleRef =
-    isRecord(ref) && typeof ref.kind === 'string' && typeof ref.name === 'string'
-      ? { kind: ref.kind, name: ref.name }
-      : undefined;
+  const roleRef = isRecord(ref) && typeof ref.kind === 'string' && typeof ref.name === 'string' ? { kind: ref.kind, name: ref.name } : undefined;
   const subjects: Subject[] = [];
   for (const subject of Array.isArray(object.raw.subjects) ? object.raw.subjects : []) {
     if (!isRecord(subject) || typeof subject.kind !== 'string' || typeof subject.name !== 'string') continue;

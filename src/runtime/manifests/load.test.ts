@@ -201,9 +201,7 @@ metadata: { name: last }
     const { objects, diagnostics } = loadManifests([{ name: 'bomb.yaml', text }]);
     expect(Date.now() - started).toBeLessThan(2000);
     expect(objects.map((o) => o.name)).toEqual(['fine']);
-    expect(diagnostics).toEqual([
-      expect.objectContaining({ level: 'error', code: 'manifest.alias-limit', where: 'bomb.yaml:1' }),
-    ]);
+    expect(diagnostics).toEqual([expect.objectContaining({ level: 'error', code: 'manifest.alias-limit', where: 'bomb.yaml:1' })]);
   });
 
   it('allows a few ordinary aliases (anchors shared between containers)', () => {
@@ -276,7 +274,10 @@ spec:
     for (const file of files) {
       const { objects, diagnostics } = loadManifests([{ name: file, text: readFileSync(`${dir}/${file}`, 'utf8') }]);
       expect(diagnostics, file).toEqual([]);
-      expect(objects.map((o) => o.kind), file).toEqual(['Pod']);
+      expect(
+        objects.map((o) => o.kind),
+        file,
+      ).toEqual(['Pod']);
       expect(objects[0]?.line, file).toBeGreaterThanOrEqual(1);
     }
   });

@@ -96,12 +96,7 @@ function loadSource(source: ManifestSource, limits: Limits, objects: K8sObject[]
   }
   const bytes = Buffer.byteLength(source.text, 'utf8');
   if (bytes > limits.maxSourceBytes) {
-    diagnostics.add(
-      'error',
-      'manifest.too-large',
-      `${bytes} bytes is more than the ${limits.maxSourceBytes}-byte limit; not loaded`,
-      source.name,
-    );
+    diagnostics.add('error', 'manifest.too-large', `${bytes} bytes is more than the ${limits.maxSourceBytes}-byte limit; not loaded`, source.name);
     return;
   }
   const lineCounter = new LineCounter();
@@ -201,12 +196,7 @@ function addValue(value: unknown, root: YamlNode | undefined, path: Path, line: 
   }
   if (context.objects.length >= context.limits.maxObjects) {
     if (context.objects.length === context.limits.maxObjects) {
-      context.diagnostics.add(
-        'error',
-        'manifest.too-many-objects',
-        `more than ${context.limits.maxObjects} objects; the rest are not loaded`,
-        where,
-      );
+      context.diagnostics.add('error', 'manifest.too-many-objects', `more than ${context.limits.maxObjects} objects; the rest are not loaded`, where);
     }
     return;
   }

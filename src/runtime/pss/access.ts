@@ -40,7 +40,7 @@ export function list(parent: Obj | Invalid | undefined, key: string): unknown[] 
 /** A string field's value for messages; wrong types are shown as JSON. */
 export function show(value: unknown): string {
   if (value === INVALID) return '<invalid>';
-  return typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
 }
 
 /** One container as the visitor hands it to a check. */

@@ -21,8 +21,7 @@ function pod(spec: Json = {}, container: Json = {}, securityContext: Json = {}):
   };
 }
 
-const checks = (p: Json, level: 'baseline' | 'restricted', version: string): string[] =>
-  evaluatePod(p, level, version).violations.map((v) => v.check);
+const checks = (p: Json, level: 'baseline' | 'restricted', version: string): string[] => evaluatePod(p, level, version).violations.map((v) => v.check);
 
 describe('version-dependent behaviour beyond the v1.30 fixtures', () => {
   it('latest behaves as the newest implemented version', () => {

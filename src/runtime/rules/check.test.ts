@@ -86,7 +86,8 @@ describe('checkWorkloads', () => {
   });
 
   it('ignores malformed shapes without throwing', () => {
-    const text = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: odd\nspec:\n  containers: [42, null, {name: x, image: "UPPER:bad", env: "nope", securityContext: []}]\n  volumes: {a: 1}\n';
+    const text =
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: odd\nspec:\n  containers: [42, null, {name: x, image: "UPPER:bad", env: "nope", securityContext: []}]\n  volumes: {a: 1}\n';
     expect(() => check(text)).not.toThrow();
   });
 });

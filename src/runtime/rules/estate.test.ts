@@ -173,8 +173,16 @@ describe('an estate of manifests', () => {
   it('loads cleanly', () => {
     expect(diagnostics).toEqual([]);
     expect(objects.map((o) => o.kind)).toEqual([
-      'Namespace', 'Namespace', 'NetworkPolicy', 'ServiceAccount', 'ClusterRoleBinding', 'Deployment', 'StatefulSet', 'CronJob',
-      'ServiceAccount', 'DaemonSet',
+      'Namespace',
+      'Namespace',
+      'NetworkPolicy',
+      'ServiceAccount',
+      'ClusterRoleBinding',
+      'Deployment',
+      'StatefulSet',
+      'CronJob',
+      'ServiceAccount',
+      'DaemonSet',
     ]);
   });
 
@@ -199,7 +207,10 @@ describe('an estate of manifests', () => {
 
   it('flags the token of an unbound service account, not of one with a binding', () => {
     const withoutOptOut = helm.replace('      automountServiceAccountToken: false\n', '');
-    const again = loadManifests([{ name: 'shop.yaml', text: shop }, { name: 'h.yaml', text: withoutOptOut }]);
+    const again = loadManifests([
+      { name: 'shop.yaml', text: shop },
+      { name: 'h.yaml', text: withoutOptOut },
+    ]);
     const tokens = checkWorkloads(again.objects).filter((f) => f.ruleId === 'SS-K8S-012');
     expect(tokens.map((f) => [f.location.file, f.location.startLine])).toEqual([['h.yaml', 20]]);
     expect(tokens[0]?.message).toContain('service account default/node-exporter');

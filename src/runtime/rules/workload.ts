@@ -29,10 +29,7 @@ export function workloadsOf(objects: readonly K8sObject[]): { object: K8sObject;
 }
 
 /** Every container of every workload in the given lists (init and regular containers by default). */
-export function containersOf(
-  objects: readonly K8sObject[],
-  lists: readonly ContainerList[] = ['initContainers', 'containers'],
-): ContainerRef[] {
+export function containersOf(objects: readonly K8sObject[], lists: readonly ContainerList[] = ['initContainers', 'containers']): ContainerRef[] {
   const refs: ContainerRef[] = [];
   for (const { object, template } of workloadsOf(objects)) {
     for (const list of lists) {

@@ -64,7 +64,10 @@ export const cloudRules: SecretRule[] = [
       bad: [
         '{"type": "service_account", "project_id": "p", "private_key_id": "abc", "private_key": "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\\n-----END PRIVATE KEY-----\\n"}',
       ],
-      good: ['{"type": "service_account", "private_key": ""}', '{"type": "authorized_user", "private_key": "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC"}'],
+      good: [
+        '{"type": "service_account", "private_key": ""}',
+        '{"type": "authorized_user", "private_key": "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC"}',
+      ],
     },
   },
   {

@@ -153,7 +153,19 @@ export const fileRules: SecretRule[] = [
     examples: {
       examplePath: '/etc/app/app.conf',
       bad: ['db_password = s3cr3t-value', 'password: changeme', '"client_secret": "9f8e7d6c5b4a"', 'API_KEY=abcd1234efgh'],
-      good: ['# input_password = secret', '  ; password = hunter22', '"pbkdf2-password": "1.2.1",', 'password =', 'password = ${DB_PASSWORD}', 'password: <password>', 'password = xxxx', 'password_file = /run/secrets/db', 'min_password_length = 8', 'token_type: bearer', 'secret: true'],
+      good: [
+        '# input_password = secret',
+        '  ; password = hunter22',
+        '"pbkdf2-password": "1.2.1",',
+        'password =',
+        'password = ${DB_PASSWORD}',
+        'password: <password>',
+        'password = xxxx',
+        'password_file = /run/secrets/db',
+        'min_password_length = 8',
+        'token_type: bearer',
+        'secret: true',
+      ],
     },
   },
 ];

@@ -34,7 +34,13 @@ export const imageConfigRules: SecretRule[] = [
     accept: isSecretAssignment,
     examples: {
       bad: ['DB_PASSWORD=fake-db-password-do-not-use', 'GITHUB_TOKEN=abcdef123456', 'AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI'],
-      good: ['PATH=/usr/local/bin:/usr/bin', 'DB_PASSWORD_FILE=/run/secrets/db', 'DB_PASSWORD=', 'API_KEY=${API_KEY}', 'GPG_KEY=A035C8C19219BA821ECEA86B64E628F8D684696D'],
+      good: [
+        'PATH=/usr/local/bin:/usr/bin',
+        'DB_PASSWORD_FILE=/run/secrets/db',
+        'DB_PASSWORD=',
+        'API_KEY=${API_KEY}',
+        'GPG_KEY=A035C8C19219BA821ECEA86B64E628F8D684696D',
+      ],
     },
   },
   {
@@ -51,7 +57,10 @@ export const imageConfigRules: SecretRule[] = [
     pattern: /^([^=]+)=(.+)$/g,
     secretGroup: 2,
     accept: isSecretAssignment,
-    examples: { bad: ['com.example.deploy-token=abcdef123456'], good: ['org.opencontainers.image.source=https://example.com/repo', 'com.example.token-url=https://x'] },
+    examples: {
+      bad: ['com.example.deploy-token=abcdef123456'],
+      good: ['org.opencontainers.image.source=https://example.com/repo', 'com.example.token-url=https://x'],
+    },
   },
   {
     meta: {
@@ -59,7 +68,7 @@ export const imageConfigRules: SecretRule[] = [
       title: 'Secret passed as a build argument',
       severity: 'HIGH',
       rationale:
-        'Build arguments used by a RUN step are recorded in that step\'s `created_by` history line (`|1 TOKEN=... /bin/sh -c ...`), which ships with the image.',
+        "Build arguments used by a RUN step are recorded in that step's `created_by` history line (`|1 TOKEN=... /bin/sh -c ...`), which ships with the image.",
       remediation: 'Use build secrets (`RUN --mount=type=secret,id=...`) instead of ARG for credentials; rotate the secret.',
       references: refs('https://docs.docker.com/build/building/secrets/'),
     },

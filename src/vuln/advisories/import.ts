@@ -1,4 +1,3 @@
-
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { text } from 'node:stream/consumers';
@@ -116,7 +115,11 @@ async function readZip(file: string, accept: (name: string, data: string) => voi
   await new Promise<void>((resolve, reject) => {
     const fail = (error: unknown): void => {
       zip.close();
-      reject(error instanceof CorruptInputError || error instanceof LimitExceededError ? error : new CorruptInputError(`${file}: ${messageOf(error)}`, { cause: error }));
+      reject(
+        error instanceof CorruptInputError || error instanceof LimitExceededError
+          ? error
+          : new CorruptInputError(`${file}: ${messageOf(error)}`, { cause: error }),
+      );
     };
     zip.on('error', fail);
     zip.on('end', resolve);
@@ -145,4 +148,3 @@ async function readZip(file: string, accept: (name: string, data: string) => voi
     zip.readEntry();
   });
 }
-

@@ -218,7 +218,16 @@ export class AdvisoryStore {
          FROM affected f JOIN advisories a ON a.id = f.advisory_id
          WHERE f.ecosystem = ? AND f.package = ? AND a.withdrawn IS NULL`,
       )
-      .all(ecosystem, packageKey(ecosystem, name)) as { id: string; modified: string; published: string | null; aliases: string; summary: string | null; severity: string; refs: string; data: string }[];
+      .all(ecosystem, packageKey(ecosystem, name)) as {
+      id: string;
+      modified: string;
+      published: string | null;
+      aliases: string;
+      summary: string | null;
+      severity: string;
+      refs: string;
+      data: string;
+    }[];
     return rows.map((row) => ({
       id: row.id,
       aliases: JSON.parse(row.aliases) as string[],
@@ -239,7 +248,9 @@ export class AdvisoryStore {
     if (count === undefined) {
       count = (
         this.db
-          .prepare('SELECT COUNT(DISTINCT f.advisory_id) AS n FROM affected f JOIN advisories a ON a.id = f.advisory_id WHERE f.ecosystem = ? AND a.withdrawn IS NULL')
+          .prepare(
+            'SELECT COUNT(DISTINCT f.advisory_id) AS n FROM affected f JOIN advisories a ON a.id = f.advisory_id WHERE f.ecosystem = ? AND a.withdrawn IS NULL',
+          )
           .get(ecosystem) as { n: number }
       ).n;
       this.counts.set(ecosystem, count);
@@ -259,7 +270,7 @@ export class AdvisoryStore {
            FROM affected f JOIN advisories a ON a.id = f.advisory_id WHERE a.withdrawn IS NULL GROUP BY f.ecosystem ORDER BY f.ecosystem`,
         )
         .all() as StoreStatus['ecosystems'],
-      sources: (this.db.prepare('SELECT location, imported_at AS importedAt, records FROM sources ORDER BY imported_at').all() as SourceInfo[]),
+      sources: this.db.prepare('SELECT location, imported_at AS importedAt, records FROM sources ORDER BY imported_at').all() as SourceInfo[],
       updatedAt: (this.db.prepare(`SELECT value FROM meta WHERE key = 'updated_at'`).get() as { value: string } | undefined)?.value,
     };
   }

@@ -21,7 +21,12 @@ beforeAll(async () => {
   if (!hasShared) return;
   // a mirror of the OSV bucket on loopback: npm/all.zip made from the shared npm records
   const zip = path.join(dir, 'npm-all.zip');
-  const made = spawnSync('python3', ['-c', 'import sys,zipfile,glob,os\nz=zipfile.ZipFile(sys.argv[1],"w",zipfile.ZIP_DEFLATED)\n[z.write(f, os.path.basename(f)) for f in glob.glob(sys.argv[2]+"/*.json")]\nz.close()', zip, sharedPath('advisories', 'npm')]);
+  const made = spawnSync('python3', [
+    '-c',
+    'import sys,zipfile,glob,os\nz=zipfile.ZipFile(sys.argv[1],"w",zipfile.ZIP_DEFLATED)\n[z.write(f, os.path.basename(f)) for f in glob.glob(sys.argv[2]+"/*.json")]\nz.close()',
+    zip,
+    sharedPath('advisories', 'npm'),
+  ]);
   expect(made.status, made.stderr.toString()).toBe(0);
   const body = await readFile(zip);
   server = createServer((req, res) => {
@@ -42,7 +47,12 @@ describe('db update from a mirror', skipWhen(sharedAbsent), () => {
   it('downloads <ecosystem>/all.zip, follows redirects, imports it, and leaves no download behind', async () => {
     const store = AdvisoryStore.open(path.join(dir, 'db', 'osv.sqlite'), { create: true });
     try {
-      const result = await updateFromOsv(store, { ecosystems: ['npm'], mirror: `${mirror}/moved/`, workDir: path.join(dir, 'db', 'download'), now: new Date() });
+      const result = await updateFromOsv(store, {
+        ecosystems: ['npm'],
+        mirror: `${mirror}/moved/`,
+        workDir: path.join(dir, 'db', 'download'),
+        now: new Date(),
+      });
       expect(result.records).toBe(463);
       expect(store.status().ecosystems).toEqual([{ ecosystem: 'npm', advisories: 463, newestModified: '2020-07-13T00:00:00Z' }]);
       expect(requests).toEqual(['/moved/npm/all.zip', '/npm/all.zip']);
@@ -56,7 +66,9 @@ describe('db update from a mirror', skipWhen(sharedAbsent), () => {
     const store = AdvisoryStore.open(path.join(dir, 'db', 'osv.sqlite'), { create: true });
     try {
       const before = store.status();
-      await expect(updateFromOsv(store, { ecosystems: ['npm', 'Nope'], mirror, workDir: path.join(dir, 'db', 'download'), now: new Date() })).rejects.toThrow(/Nope\/all.zip failed: HTTP 404/);
+      await expect(updateFromOsv(store, { ecosystems: ['npm', 'Nope'], mirror, workDir: path.join(dir, 'db', 'download'), now: new Date() })).rejects.toThrow(
+        /Nope\/all.zip failed: HTTP 404/,
+      );
       expect(store.status()).toEqual(before);
     } finally {
       store.close();

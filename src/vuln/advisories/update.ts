@@ -50,7 +50,10 @@ async function download(url: string, file: string, options: UpdateOptions): Prom
     try {
       response = await request(target, { method: 'GET', signal: options.signal, headers: { 'user-agent': 'shipshape' } });
     } catch (error) {
-      throw new NetworkError(`cannot download ${target.href}: ${messageOf(error)}`, { cause: error, hint: 'behind a firewall? point --mirror at a copy of the OSV bucket' });
+      throw new NetworkError(`cannot download ${target.href}: ${messageOf(error)}`, {
+        cause: error,
+        hint: 'behind a firewall? point --mirror at a copy of the OSV bucket',
+      });
     }
     if ([301, 302, 303, 307, 308].includes(response.statusCode)) {
       await response.body.dump();
@@ -62,7 +65,9 @@ async function download(url: string, file: string, options: UpdateOptions): Prom
     }
     if (response.statusCode !== 200) {
       await response.body.dump();
-      throw new RegistryError(`downloading ${target.href} failed: HTTP ${response.statusCode}${response.statusCode === 404 ? ' (is the ecosystem name right? e.g. Debian, Alpine, npm, PyPI, Go, Maven)' : ''}`);
+      throw new RegistryError(
+        `downloading ${target.href} failed: HTTP ${response.statusCode}${response.statusCode === 404 ? ' (is the ecosystem name right? e.g. Debian, Alpine, npm, PyPI, Go, Maven)' : ''}`,
+      );
     }
     let bytes = 0;
     const counter = new Transform({

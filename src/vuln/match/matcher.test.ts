@@ -9,27 +9,46 @@ import { AdvisoryStore } from '../advisories/store.js';
 import { matchInventory } from './matcher.js';
 
 const pkg = (name: string, version: string, type: Package['type'] = 'npm'): Package =>
-  ({ type, name, version, purl: `pkg:${type}/${name}@${version}`, analyzer: type, path: `/app/node_modules/${name}/package.json`, layer: { index: 1, digest: 'sha256:l', diffId: 'sha256:d', createdBy: 'COPY . .' } }) as Package;
+  ({
+    type,
+    name,
+    version,
+    purl: `pkg:${type}/${name}@${version}`,
+    analyzer: type,
+    path: `/app/node_modules/${name}/package.json`,
+    layer: { index: 1, digest: 'sha256:l', diffId: 'sha256:d', createdBy: 'COPY . .' },
+  }) as Package;
 const inventory = (...packages: Package[]): Inventory => ({ os: undefined, packages, suppressed: [], diagnostics: [] });
 const record = (id: string, aliases: string[], name: string, events: object[], extra: Partial<OsvRecord> = {}): OsvRecord =>
-  ({ id, modified: '2024-01-01T00:00:00Z', aliases, summary: `${id} summary`, affected: [{ package: { ecosystem: 'npm', name }, ranges: [{ type: 'SEMVER', events }] }], ...extra }) as OsvRecord;
+  ({
+    id,
+    modified: '2024-01-01T00:00:00Z',
+    aliases,
+    summary: `${id} summary`,
+    affected: [{ package: { ecosystem: 'npm', name }, ranges: [{ type: 'SEMVER', events }] }],
+    ...extra,
+  }) as OsvRecord;
 
 let dir: string;
 let store: AdvisoryStore;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'shipshape-match-'));
   const records = [
-    record('GHSA-aaaa', ['CVE-2024-1'], 'left-pad', [{ introduced: '0' }, { fixed: '1.3.0' }], { severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' }] }),
+    record('GHSA-aaaa', ['CVE-2024-1'], 'left-pad', [{ introduced: '0' }, { fixed: '1.3.0' }], {
+      severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' }],
+    }),
     record('x_NSWG-1', ['CVE-2024-1'], 'left-pad', [{ introduced: '0' }, { fixed: '1.4.0' }]),
     record('GHSA-bbbb', [], 'left-pad', [{ introduced: '0' }, { fixed: '1.2.0' }]),
     record('GHSA-cccc', [], 'left-pad', [{ introduced: '0' }], { withdrawn: '2024-02-01T00:00:00Z' }),
     record('GHSA-dddd', [], 'left-pad', [{ introduced: '0' }, { fixed: 'not-a-version' }]),
   ];
-  const files = await Promise.all(records.map(async (r, i) => {
-    const file = path.join(dir, `${i}.json`);
-    await writeFile(file, JSON.stringify(r));
-    return file;
-  }));
+  const files = await Promise.all(
+    records.map(async (r, i) => {
+      const file = path.join(dir, `${i}.json`);
+      await writeFile(file, JSON.stringify(r));
+      return file;
+    }),
+  );
   store = AdvisoryStore.open(path.join(dir, 'db.sqlite'), { create: true });
   await importOsv(store, files, { now: new Date() });
 });

@@ -41,13 +41,18 @@ export function matchInventory(inventory: Inventory, store: AdvisoryLookup): Mat
         seen.add(`${advisory.id}\0${JSON.stringify(advisory.affected.ranges ?? [])}`);
         const outcome = evaluateAffected(target.version, advisory.affected, (type) => schemeForRange(ecosystemBase(ecosystem), type));
         if (outcome.status === 'indeterminate') {
-          diagnostics.warn('match.indeterminate', `${advisory.id} vs ${pkg.name} ${target.version}: ${outcome.reason}`, `layer ${pkg.layer.index}: ${pkg.path}`);
+          diagnostics.warn(
+            'match.indeterminate',
+            `${advisory.id} vs ${pkg.name} ${target.version}: ${outcome.reason}`,
+            `layer ${pkg.layer.index}: ${pkg.path}`,
+          );
         } else if (outcome.status === 'affected') {
           hits.push({ advisory, ecosystem, range: outcome.range, fixed: outcome.fixed, how: outcome.how });
         }
       }
     }
-    for (const group of groupByAlias(hits)) findings.push(findingOf(pkg, target.name, target.version, group, highestVersion(ecosystemBase(target.ecosystems[0] ?? ''))));
+    for (const group of groupByAlias(hits))
+      findings.push(findingOf(pkg, target.name, target.version, group, highestVersion(ecosystemBase(target.ecosystems[0] ?? ''))));
   }
   findings.sort((a, b) => -compareSeverity(a.severity.level, b.severity.level) || a.package.name.localeCompare(b.package.name) || a.id.localeCompare(b.id));
   return { findings, diagnostics };
@@ -85,10 +90,15 @@ function highestVersion(base: string): (a: string, b: string) => string {
 
 function findingOf(pkg: Package, lookupName: string, version: string, group: Hit[], higher: (a: string, b: string) => string): VulnerabilityFinding {
   const own = new Set(group.map((hit) => hit.advisory.id));
-  const ids = [...new Set(group.flatMap((hit) => [hit.advisory.id, ...hit.advisory.aliases]))].sort((a, b) => idRank(a, own) - idRank(b, own) || a.localeCompare(b));
+  const ids = [...new Set(group.flatMap((hit) => [hit.advisory.id, ...hit.advisory.aliases]))].sort(
+    (a, b) => idRank(a, own) - idRank(b, own) || a.localeCompare(b),
+  );
   const [id = '', ...aliases] = ids;
   const severities = group.map((hit) =>
-    severityOf([...hit.advisory.severity, ...(hit.advisory.affected.severity ?? [])], [hit.advisory.affected.database_specific?.severity, hit.advisory.affected.ecosystem_specific?.severity]),
+    severityOf(
+      [...hit.advisory.severity, ...(hit.advisory.affected.severity ?? [])],
+      [hit.advisory.affected.database_specific?.severity, hit.advisory.affected.ecosystem_specific?.severity],
+    ),
   );
   const severity = severities.reduce((best, s) => (compareSeverity(s.level, best.level) > 0 ? s : best));
   // every advisory of the group must be fixed: the version to upgrade to is the highest of their
@@ -109,6 +119,9 @@ function findingOf(pkg: Package, lookupName: string, version: string, group: Hit
     fixedVersion,
     how: first.how,
     references: [...new Set(group.flatMap((hit) => hit.advisory.references.map((r) => r.url)))],
-    fingerprint: createHash('sha256').update([pkg.purl, pkg.path, pkg.location ?? '', id].join('\0')).digest('hex').slice(0, 32),
+    fingerprint: createHash('sha256')
+      .update([pkg.purl, pkg.path, pkg.location ?? '', id].join('\0'))
+      .digest('hex')
+      .slice(0, 32),
   };
 }

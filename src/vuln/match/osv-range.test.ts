@@ -23,8 +23,20 @@ const status = (version: string, affected: OsvAffected) => evaluateAffected(vers
 describe('OSV range evaluation', () => {
   it('introduced/fixed: affected from introduced up to, not including, the fix', () => {
     const affected = range({ introduced: '1.2' }, { fixed: '1.5' });
-    expect(['1.1', '1.2', '1.4.9', '1.5', '2'].map((v) => status(v, affected))).toEqual(['not-affected', 'affected', 'affected', 'not-affected', 'not-affected']);
-    expect(evaluateAffected('1.3', affected, schemeFor)).toEqual({ status: 'affected', how: 'range', range: 'ECOSYSTEM >=1.2 <1.5', fixed: '1.5', lastAffected: undefined });
+    expect(['1.1', '1.2', '1.4.9', '1.5', '2'].map((v) => status(v, affected))).toEqual([
+      'not-affected',
+      'affected',
+      'affected',
+      'not-affected',
+      'not-affected',
+    ]);
+    expect(evaluateAffected('1.3', affected, schemeFor)).toEqual({
+      status: 'affected',
+      how: 'range',
+      range: 'ECOSYSTEM >=1.2 <1.5',
+      fixed: '1.5',
+      lastAffected: undefined,
+    });
   });
 
   it('introduced "0" is below every version; no fix means every later version', () => {
@@ -40,7 +52,12 @@ describe('OSV range evaluation', () => {
   it('several introduced/fixed pairs in one range, in any order', () => {
     const affected = range({ fixed: '1.5' }, { introduced: '2.0' }, { introduced: '1.0' }, { fixed: '2.3' });
     expect(['0.9', '1.0', '1.6', '2.0', '2.2', '2.3'].map((v) => status(v, affected))).toEqual([
-      'not-affected', 'affected', 'not-affected', 'affected', 'affected', 'not-affected',
+      'not-affected',
+      'affected',
+      'not-affected',
+      'affected',
+      'affected',
+      'not-affected',
     ]);
     expect(evaluateAffected('2.1', affected, schemeFor)).toMatchObject({ fixed: '2.3' });
   });
@@ -68,8 +85,14 @@ describe('OSV range evaluation', () => {
   });
 
   it('an unparseable installed or event version is indeterminate, never a guess', () => {
-    expect(evaluateAffected('1.x', range({ introduced: '0' }, { fixed: '2' }), schemeFor)).toMatchObject({ status: 'indeterminate', reason: expect.stringContaining('installed version "1.x"') });
-    expect(evaluateAffected('1.0', range({ introduced: '0' }, { fixed: 'two' }), schemeFor)).toMatchObject({ status: 'indeterminate', reason: expect.stringContaining('fixed version "two"') });
+    expect(evaluateAffected('1.x', range({ introduced: '0' }, { fixed: '2' }), schemeFor)).toMatchObject({
+      status: 'indeterminate',
+      reason: expect.stringContaining('installed version "1.x"'),
+    });
+    expect(evaluateAffected('1.0', range({ introduced: '0' }, { fixed: 'two' }), schemeFor)).toMatchObject({
+      status: 'indeterminate',
+      reason: expect.stringContaining('fixed version "two"'),
+    });
   });
 
   it('a version both listed and in a range reports the range, which knows the fix (PYSEC records list versions too)', () => {

@@ -38,7 +38,8 @@ export function evaluateAffected(version: string, affected: OsvAffected, schemeF
 
 function evaluateRange<V>(raw: string, range: OsvRange, scheme: VersionScheme<V>): RangeOutcome {
   const installed = scheme.parse(range.type === 'SEMVER' ? raw.replace(/^v/, '') : raw);
-  if (!installed.ok) return { status: 'indeterminate', reason: `installed version ${JSON.stringify(raw)} is not a valid ${scheme.id} version: ${installed.error}` };
+  if (!installed.ok)
+    return { status: 'indeterminate', reason: `installed version ${JSON.stringify(raw)} is not a valid ${scheme.id} version: ${installed.error}` };
   const events: Parsed<V>[] = [];
   for (const event of range.events) {
     const parsed = parseEvent(event, scheme);

@@ -42,6 +42,10 @@ export function lookupTarget(pkg: Package, os: OsInfo | undefined): LookupTarget
   const ecosystem = languageEcosystems[pkg.type];
   if (!ecosystem) return undefined;
   const name =
-    pkg.type === 'maven' && pkg.namespace ? `${pkg.namespace}:${pkg.name}` : pkg.type === 'composer' && pkg.namespace ? `${pkg.namespace}/${pkg.name}` : pkg.name;
+    pkg.type === 'maven' && pkg.namespace
+      ? `${pkg.namespace}:${pkg.name}`
+      : pkg.type === 'composer' && pkg.namespace
+        ? `${pkg.namespace}/${pkg.name}`
+        : pkg.name;
   return { ecosystems: [ecosystem], name, version: pkg.version };
 }

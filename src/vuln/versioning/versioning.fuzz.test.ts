@@ -17,12 +17,42 @@ const grammars = [
   fc.stringMatching(/^([0-9]!)?[0-9]{1,3}(\.[0-9]{1,3}){0,3}((a|b|rc)[0-9]{1,2})?(\.post[0-9]{1,2})?(\.dev[0-9]{1,2})?(\+[a-z0-9.]{1,6})?$/),
   fc.stringMatching(/^[0-9]{1,3}(\.[0-9a-z]{1,4}){0,4}([.-][0-9]{1,3}){0,2}$/),
   fc.stringMatching(/^([0-9]{1,4}:)?[0-9]{1,5}(\.[0-9A-Za-z]{1,5}){0,4}([-~+_.^][0-9A-Za-z.]{0,8}){0,3}$/),
-  fc.constantFrom('1:2.36-9+deb12u4', '1.0~rc1', '2.0.0-rc.1+build.5', 'v1.2.3', '1.0.0a1.post2.dev3', '1!2.0', '1.2.3-r4', '0.0.0-20240101120000-abcdef123456', '1.0-SNAPSHOT', '1.0.0.Final', '2.0.0.beta1', '1.2.3-p1', '(devel)', '', ' ', '0', '00', '-1', '1..2', '1.2.3.4.5.6.7.8.9.10', '9'.repeat(40), 'é', '1.0\u0000'),
+  fc.constantFrom(
+    '1:2.36-9+deb12u4',
+    '1.0~rc1',
+    '2.0.0-rc.1+build.5',
+    'v1.2.3',
+    '1.0.0a1.post2.dev3',
+    '1!2.0',
+    '1.2.3-r4',
+    '0.0.0-20240101120000-abcdef123456',
+    '1.0-SNAPSHOT',
+    '1.0.0.Final',
+    '2.0.0.beta1',
+    '1.2.3-p1',
+    '(devel)',
+    '',
+    ' ',
+    '0',
+    '00',
+    '-1',
+    '1..2',
+    '1.2.3.4.5.6.7.8.9.10',
+    '9'.repeat(40),
+    'é',
+    '1.0\u0000',
+  ),
 ];
 const damaged = (grammar: fc.Arbitrary<string>): fc.Arbitrary<string> =>
   fc.oneof(
     { weight: 3, arbitrary: grammar },
-    { weight: 1, arbitrary: mutatedText(grammar, { tokens: ['.', '-', '~', '+', '^', ':', '_', '0', '9', 'rc', 'alpha', 'post', 'dev', '!', 'r', 'p', '#'], maxMutations: 3 }) },
+    {
+      weight: 1,
+      arbitrary: mutatedText(grammar, {
+        tokens: ['.', '-', '~', '+', '^', ':', '_', '0', '9', 'rc', 'alpha', 'post', 'dev', '!', 'r', 'p', '#'],
+        maxMutations: 3,
+      }),
+    },
   );
 /** Three versions of one grammar, some damaged: compared with each other, they test the order. */
 const triples = fc.oneof(...grammars.map((grammar) => fc.tuple(damaged(grammar), damaged(grammar), damaged(grammar))));

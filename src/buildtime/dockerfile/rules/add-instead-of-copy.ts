@@ -8,7 +8,8 @@ const meta: DockerfileRuleMeta = {
   id: 'SS-DF-004',
   title: 'ADD used where COPY suffices',
   severity: 'MEDIUM',
-  rationale: 'ADD also fetches URLs and unpacks archives; for plain files that implicit behaviour is a surprise waiting to happen (an archive given by mistake is extracted).',
+  rationale:
+    'ADD also fetches URLs and unpacks archives; for plain files that implicit behaviour is a surprise waiting to happen (an archive given by mistake is extracted).',
   remediation: 'Use `COPY` for local files and directories; keep `ADD` only to extract a local tar archive.',
   references: ['CIS Docker Benchmark 4.9', 'hadolint DL3020'],
   hadolint: 'DL3020',

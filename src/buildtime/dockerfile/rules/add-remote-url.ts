@@ -17,11 +17,18 @@ export const addRemoteUrl: DockerfileRule = {
   meta,
   examples: {
     bad: ['FROM alpine:3\nADD https://example.com/tool.tar.gz /opt/\n', 'FROM alpine:3\nADD git@github.com:org/repo.git /src\n'],
-    good: ['FROM alpine:3\nADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d https://example.com/tool.tar.gz /opt/\n', 'FROM alpine:3\nCOPY tool.tar.gz /opt/\n'],
+    good: [
+      'FROM alpine:3\nADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d https://example.com/tool.tar.gz /opt/\n',
+      'FROM alpine:3\nCOPY tool.tar.gz /opt/\n',
+    ],
   },
   check(dockerfile) {
     return dockerfile.instructions
       .filter((i) => i.keyword === 'ADD' && !i.flags.some((f) => f.name === 'checksum'))
-      .flatMap((i) => sourcesOf(i).filter(isRemote).map((url) => findingAt(meta, dockerfile, i, `ADD downloads \`${url}\` without --checksum`)));
+      .flatMap((i) =>
+        sourcesOf(i)
+          .filter(isRemote)
+          .map((url) => findingAt(meta, dockerfile, i, `ADD downloads \`${url}\` without --checksum`)),
+      );
   },
 };

@@ -18,12 +18,19 @@ export const apkNoCache: DockerfileRule = {
   meta,
   examples: {
     bad: ['FROM alpine:3.19\nRUN apk update && apk add curl=8.5.0-r0\n'],
-    good: ['FROM alpine:3.19\nRUN apk add --no-cache curl=8.5.0-r0\n', 'FROM alpine:3.19\nRUN apk add curl=8.5.0-r0 && rm -rf /var/cache/apk/*\n', 'FROM alpine:3.19 AS build\nRUN apk add gcc=13\nFROM scratch\n'],
+    good: [
+      'FROM alpine:3.19\nRUN apk add --no-cache curl=8.5.0-r0\n',
+      'FROM alpine:3.19\nRUN apk add curl=8.5.0-r0 && rm -rf /var/cache/apk/*\n',
+      'FROM alpine:3.19 AS build\nRUN apk add gcc=13\nFROM scratch\n',
+    ],
   },
   check(dockerfile) {
     const shipped = new Set(finalChain(dockerfile).map((s) => s.index));
     return runCommands(dockerfile)
-      .filter(({ run }) => shipped.has(run.stage) && !run.flags.some((f) => f.name === 'mount' && /target=\/(var\/)?cache\/apk|target=\/etc\/apk\/cache/.test(f.value ?? '')))
+      .filter(
+        ({ run }) =>
+          shipped.has(run.stage) && !run.flags.some((f) => f.name === 'mount' && /target=\/(var\/)?cache\/apk|target=\/etc\/apk\/cache/.test(f.value ?? '')),
+      )
       .filter(({ commands }) => !commands.some((c) => c[0] === 'rm' && c.some((w) => w.startsWith('/var/cache/apk'))))
       .flatMap(({ run, commands }) =>
         packageCommands(commands, ['apk'])

@@ -19,12 +19,19 @@ export const aptNoInstallRecommends: DockerfileRule = {
   meta,
   examples: {
     bad: ['FROM debian:12\nRUN apt-get install -y curl=7.88\n'],
-    good: ['FROM debian:12\nRUN apt-get install -y --no-install-recommends curl=7.88\n', 'FROM debian:12\nRUN apt-get -o APT::Install-Recommends=false install -y curl=7.88\n', 'FROM debian:12\nRUN apt-get update\n'],
+    good: [
+      'FROM debian:12\nRUN apt-get install -y --no-install-recommends curl=7.88\n',
+      'FROM debian:12\nRUN apt-get -o APT::Install-Recommends=false install -y curl=7.88\n',
+      'FROM debian:12\nRUN apt-get update\n',
+    ],
   },
   check(dockerfile) {
     return runCommands(dockerfile).flatMap(({ run, commands }) =>
       packageCommands(commands, ['apt-get', 'apt'])
-        .filter((c) => c.subcommand === 'install' && !withFlag(c, ['--no-install-recommends']) && !c.words.some((w) => /^APT::Install-Recommends=(false|0)$/i.test(w)))
+        .filter(
+          (c) =>
+            c.subcommand === 'install' && !withFlag(c, ['--no-install-recommends']) && !c.words.some((w) => /^APT::Install-Recommends=(false|0)$/i.test(w)),
+        )
         .map((c) => findingAt(meta, dockerfile, run, `\`${c.tool} install\` without --no-install-recommends`)),
     );
   },

@@ -17,8 +17,14 @@ const meta: DockerfileRuleMeta = {
 export const aptPin: DockerfileRule = {
   meta,
   examples: {
-    bad: ['FROM debian:12\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n', 'FROM debian:12\nRUN apt install -y curl=7.88 git\n'],
-    good: ['FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10 && rm -rf /var/lib/apt/lists/*\n', 'FROM debian:12\nRUN apt-get install -y ./pkg.deb\n'],
+    bad: [
+      'FROM debian:12\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n',
+      'FROM debian:12\nRUN apt install -y curl=7.88 git\n',
+    ],
+    good: [
+      'FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10 && rm -rf /var/lib/apt/lists/*\n',
+      'FROM debian:12\nRUN apt-get install -y ./pkg.deb\n',
+    ],
   },
   check(dockerfile) {
     return runCommands(dockerfile).flatMap(({ run, commands }) => {

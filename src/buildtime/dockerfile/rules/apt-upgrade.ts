@@ -9,7 +9,8 @@ const meta: DockerfileRuleMeta = {
   id: 'SS-DF-010',
   title: 'apt-get upgrade or dist-upgrade',
   severity: 'LOW',
-  rationale: 'Upgrading every package makes the image content depend on the build date and can pull in untested major changes; patches belong in a rebuilt, updated base image.',
+  rationale:
+    'Upgrading every package makes the image content depend on the build date and can pull in untested major changes; patches belong in a rebuilt, updated base image.',
   remediation: 'Use a recent, patched base image tag (rebuilt regularly) and upgrade only the specific packages that need it, pinned.',
   references: ['CIS Docker Benchmark 4.4', 'hadolint DL3005 (retired)'],
   cis: '4.4',

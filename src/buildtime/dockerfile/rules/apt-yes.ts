@@ -20,13 +20,20 @@ export const aptYes: DockerfileRule = {
   meta,
   examples: {
     bad: ['FROM debian:12\nRUN apt-get install --no-install-recommends curl=7.88\n'],
-    good: ['FROM debian:12\nRUN apt-get install -y curl=7.88\n', 'FROM debian:12\nRUN apt-get -qq install curl=7.88\n', 'FROM debian:12\nRUN apt-get --assume-yes install curl=7.88\n'],
+    good: [
+      'FROM debian:12\nRUN apt-get install -y curl=7.88\n',
+      'FROM debian:12\nRUN apt-get -qq install curl=7.88\n',
+      'FROM debian:12\nRUN apt-get --assume-yes install curl=7.88\n',
+    ],
   },
   check(dockerfile) {
     return runCommands(dockerfile).flatMap(({ run, commands }) =>
       packageCommands(commands, ['apt-get', 'apt'])
         .filter((c) => prompting.has(c.subcommand))
-        .filter((c) => !withFlag(c, ['--yes', '--assume-yes', '--force-yes'], ['y']) && !c.words.some((w) => /^-[a-z]*q[a-z]*q/.test(w) || /Assume-Yes=(true|1)/i.test(w)))
+        .filter(
+          (c) =>
+            !withFlag(c, ['--yes', '--assume-yes', '--force-yes'], ['y']) && !c.words.some((w) => /^-[a-z]*q[a-z]*q/.test(w) || /Assume-Yes=(true|1)/i.test(w)),
+        )
         .map((c) => findingAt(meta, dockerfile, run, `\`${c.tool} ${c.subcommand}\` without -y`)),
     );
   },

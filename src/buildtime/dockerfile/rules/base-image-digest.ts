@@ -16,7 +16,12 @@ export const baseImageDigest: DockerfileRule = {
   meta,
   examples: {
     bad: ['FROM debian:12\nUSER app\n', 'ARG V=3.19\nFROM alpine:${V}\n'],
-    good: ['FROM debian:12@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n', 'FROM scratch\n', 'FROM golang:1.22@sha256:aaaa AS build\nFROM build\n', 'ARG BASE\nFROM ${BASE}\n'],
+    good: [
+      'FROM debian:12@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n',
+      'FROM scratch\n',
+      'FROM golang:1.22@sha256:aaaa AS build\nFROM build\n',
+      'ARG BASE\nFROM ${BASE}\n',
+    ],
   },
   check(dockerfile) {
     return dockerfile.stages

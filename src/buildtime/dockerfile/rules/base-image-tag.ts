@@ -17,13 +17,20 @@ export const baseImageTag: DockerfileRule = {
   meta,
   examples: {
     bad: ['FROM ubuntu\n', 'FROM ubuntu:latest\n', 'ARG TAG=latest\nFROM node:${TAG}\n', 'FROM registry.example.com:5000/team/app\n'],
-    good: ['FROM ubuntu:22.04\n', 'FROM scratch\n', 'FROM ubuntu@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n', 'FROM node:20 AS build\nFROM build\n', 'ARG BASE\nFROM ${BASE}\n'],
+    good: [
+      'FROM ubuntu:22.04\n',
+      'FROM scratch\n',
+      'FROM ubuntu@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n',
+      'FROM node:20 AS build\nFROM build\n',
+      'ARG BASE\nFROM ${BASE}\n',
+    ],
   },
   check(dockerfile) {
     return dockerfile.stages.flatMap((s) => {
       if (s.parent !== undefined || s.unresolved || s.imageName === '' || s.imageName.toLowerCase() === 'scratch') return [];
       if (s.tag === 'latest') return [findingAt(meta, dockerfile, s.from, `base image \`${s.image}\` uses the \`latest\` tag`)];
-      if (s.tag === undefined && s.digest === undefined) return [findingAt(meta, dockerfile, s.from, `base image \`${s.image}\` has no tag (implicitly \`latest\`)`)];
+      if (s.tag === undefined && s.digest === undefined)
+        return [findingAt(meta, dockerfile, s.from, `base image \`${s.image}\` has no tag (implicitly \`latest\`)`)];
       return [];
     });
   },

@@ -31,7 +31,9 @@ export const exposeSsh: DockerfileRule = {
     if (!stage || !parent) return own;
     const inherited = parent.config.expose
       .filter((port) => isSsh(port.value))
-      .map((port) => findingAt(meta, dockerfile, stage.from, `the parent image ${parent.image} exposes port 22 (SSH): EXPOSE ${port.value} at ${whereSet(port)}`));
+      .map((port) =>
+        findingAt(meta, dockerfile, stage.from, `the parent image ${parent.image} exposes port 22 (SSH): EXPOSE ${port.value} at ${whereSet(port)}`),
+      );
     return [...own, ...inherited];
   },
 };

@@ -24,17 +24,36 @@ export const healthcheckMissing: DockerfileRule = {
   check(dockerfile) {
     const stage = finalStage(dockerfile);
     if (!stage) return [];
-    const last = finalInstructions(dockerfile).filter((i) => i.keyword === 'HEALTHCHECK').at(-1);
+    const last = finalInstructions(dockerfile)
+      .filter((i) => i.keyword === 'HEALTHCHECK')
+      .at(-1);
     if (last) return isNone(last.arguments[0] ?? '') ? [findingAt(meta, dockerfile, last, 'HEALTHCHECK NONE disables the health check')] : [];
     // None in this file: the image keeps its parent's.
     const config = imageConfigOf(dockerfile);
     const check = config?.healthcheck;
     const parent = dockerfile.inherited;
     if (check?.kind === 'set') {
-      return isNone(check.value) ? [findingAt(meta, dockerfile, stage.from, `the final stage has no HEALTHCHECK and its parent image ${parent?.image ?? ''} disables it (HEALTHCHECK NONE at ${whereSet(check)})`)] : [];
+      return isNone(check.value)
+        ? [
+            findingAt(
+              meta,
+              dockerfile,
+              stage.from,
+              `the final stage has no HEALTHCHECK and its parent image ${parent?.image ?? ''} disables it (HEALTHCHECK NONE at ${whereSet(check)})`,
+            ),
+          ]
+        : [];
     }
-    if (config === undefined || check?.kind !== 'unknown' || parent === undefined) return [findingAt(meta, dockerfile, stage.from, 'the final stage has no HEALTHCHECK instruction')];
-    return [findingAt(meta, dockerfile, stage.from, `no HEALTHCHECK in the final stage or ${estateParents(config)}; the base image ${check.parent} (not read) may define one`)];
+    if (config === undefined || check?.kind !== 'unknown' || parent === undefined)
+      return [findingAt(meta, dockerfile, stage.from, 'the final stage has no HEALTHCHECK instruction')];
+    return [
+      findingAt(
+        meta,
+        dockerfile,
+        stage.from,
+        `no HEALTHCHECK in the final stage or ${estateParents(config)}; the base image ${check.parent} (not read) may define one`,
+      ),
+    ];
   },
 };
 

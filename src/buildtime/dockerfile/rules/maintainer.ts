@@ -19,6 +19,8 @@ export const maintainer: DockerfileRule = {
     good: ['FROM alpine:3\nLABEL org.opencontainers.image.authors="jane@example.com"\n'],
   },
   check(dockerfile) {
-    return dockerfile.instructions.filter((i) => i.keyword === 'MAINTAINER').map((i) => findingAt(meta, dockerfile, i, 'MAINTAINER is deprecated: use LABEL org.opencontainers.image.authors'));
+    return dockerfile.instructions
+      .filter((i) => i.keyword === 'MAINTAINER')
+      .map((i) => findingAt(meta, dockerfile, i, 'MAINTAINER is deprecated: use LABEL org.opencontainers.image.authors'));
   },
 };

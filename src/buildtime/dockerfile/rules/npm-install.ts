@@ -7,7 +7,8 @@ const meta: DockerfileRuleMeta = {
   id: 'SS-DF-030',
   title: 'npm install instead of npm ci',
   severity: 'LOW',
-  rationale: '`npm install` may resolve newer versions than the lockfile records (and rewrites it); `npm ci` installs exactly what was reviewed and fails on a mismatch.',
+  rationale:
+    '`npm install` may resolve newer versions than the lockfile records (and rewrites it); `npm ci` installs exactly what was reviewed and fails on a mismatch.',
   remediation: 'Copy package.json and package-lock.json, then `RUN npm ci` (add `--omit=dev` for production images).',
   references: ['https://docs.npmjs.com/cli/commands/npm-ci'],
 };

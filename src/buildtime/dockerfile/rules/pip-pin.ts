@@ -7,7 +7,12 @@ const tooling = new Set(['pip', 'setuptools', 'wheel']);
 
 /** A pip requirement that names a version, a file, a directory or a URL. */
 function pinned(requirement: string): boolean {
-  return /(==|>=|<=|~=|!=|<|>|@)/.test(requirement) || /^(\.|\/|git\+|https?:)/.test(requirement) || /\.(whl|tar\.gz|zip)$/.test(requirement) || requirement.includes('$');
+  return (
+    /(==|>=|<=|~=|!=|<|>|@)/.test(requirement) ||
+    /^(\.|\/|git\+|https?:)/.test(requirement) ||
+    /\.(whl|tar\.gz|zip)$/.test(requirement) ||
+    requirement.includes('$')
+  );
 }
 
 const meta: DockerfileRuleMeta = {
@@ -25,7 +30,10 @@ export const pipPin: DockerfileRule = {
   meta,
   examples: {
     bad: ['FROM python:3.12\nRUN pip install --no-cache-dir flask gunicorn==21.2.0\n'],
-    good: ['FROM python:3.12\nRUN pip install --no-cache-dir -r requirements.txt\n', 'FROM python:3.12\nRUN pip install --no-cache-dir --upgrade pip && pip install --no-cache-dir . "flask>=3,<4"\n'],
+    good: [
+      'FROM python:3.12\nRUN pip install --no-cache-dir -r requirements.txt\n',
+      'FROM python:3.12\nRUN pip install --no-cache-dir --upgrade pip && pip install --no-cache-dir . "flask>=3,<4"\n',
+    ],
   },
   check(dockerfile) {
     return runCommands(dockerfile).flatMap(({ run, commands }) => {

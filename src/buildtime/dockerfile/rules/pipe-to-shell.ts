@@ -20,8 +20,16 @@ const meta: DockerfileRuleMeta = {
 export const pipeToShell: DockerfileRule = {
   meta,
   examples: {
-    bad: ['FROM debian:12\nRUN curl -fsSL https://get.example.com | sh\n', 'FROM debian:12\nRUN wget -qO- https://x.io/install.sh | sudo bash -s -- -y\n', 'FROM debian:12\nRUN sh -c "$(curl -fsSL https://x.io/i.sh)"\n', 'FROM debian:12\nRUN bash <(curl -s https://x.io/i.sh)\n'],
-    good: ['FROM debian:12\nRUN curl -fsSLo /tmp/i.sh https://x.io/i.sh && echo "abc  /tmp/i.sh" | sha256sum -c && sh /tmp/i.sh\n', 'FROM debian:12\nRUN curl -s https://x.io/data.json | jq .\n'],
+    bad: [
+      'FROM debian:12\nRUN curl -fsSL https://get.example.com | sh\n',
+      'FROM debian:12\nRUN wget -qO- https://x.io/install.sh | sudo bash -s -- -y\n',
+      'FROM debian:12\nRUN sh -c "$(curl -fsSL https://x.io/i.sh)"\n',
+      'FROM debian:12\nRUN bash <(curl -s https://x.io/i.sh)\n',
+    ],
+    good: [
+      'FROM debian:12\nRUN curl -fsSLo /tmp/i.sh https://x.io/i.sh && echo "abc  /tmp/i.sh" | sha256sum -c && sh /tmp/i.sh\n',
+      'FROM debian:12\nRUN curl -s https://x.io/data.json | jq .\n',
+    ],
   },
   check(dockerfile) {
     return runCommands(dockerfile).flatMap(({ run, pipelines, commands }) => {

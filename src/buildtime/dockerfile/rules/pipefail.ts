@@ -8,7 +8,8 @@ const meta: DockerfileRuleMeta = {
   id: 'SS-DF-037',
   title: 'Pipe in RUN without pipefail',
   severity: 'LOW',
-  rationale: 'Without pipefail a pipeline succeeds when only its last command does: `curl … | tar x` passes even if the download failed, building a broken or incomplete image.',
+  rationale:
+    'Without pipefail a pipeline succeeds when only its last command does: `curl … | tar x` passes even if the download failed, building a broken or incomplete image.',
   remediation: 'Add `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before the RUN (or start the RUN with `set -o pipefail &&`).',
   references: ['hadolint DL4006'],
   hadolint: 'DL4006',
@@ -19,7 +20,11 @@ export const pipefail: DockerfileRule = {
   meta,
   examples: {
     bad: ['FROM debian:12\nRUN curl -fsSL https://x.io/a.tgz | tar xz\n'],
-    good: ['FROM debian:12\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN curl -fsSL https://x.io/a.tgz | tar xz\n', 'FROM debian:12\nRUN set -eo pipefail; curl -fsSL https://x.io/a.tgz | tar xz\n', 'FROM debian:12\nRUN a || b\n'],
+    good: [
+      'FROM debian:12\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN curl -fsSL https://x.io/a.tgz | tar xz\n',
+      'FROM debian:12\nRUN set -eo pipefail; curl -fsSL https://x.io/a.tgz | tar xz\n',
+      'FROM debian:12\nRUN a || b\n',
+    ],
   },
   check(dockerfile) {
     return runCommands(dockerfile).flatMap(({ run, pipelines }) => {

@@ -28,7 +28,9 @@ export const rpmClean: DockerfileRule = {
         const calls = packageCommands(commands, ['yum', 'dnf', 'microdnf']);
         const install = calls.find((c) => c.subcommand === 'install' || c.subcommand === 'groupinstall');
         const cleaned = calls.some((c) => c.subcommand === 'clean') || commands.some((c) => c[0] === 'rm' && c.some((w) => /^\/var\/cache\/(yum|dnf)/.test(w)));
-        return install && !cleaned ? [findingAt(meta, dockerfile, run, `\`${install.tool} install\` without \`${install.tool} clean all\` in the same RUN`)] : [];
+        return install && !cleaned
+          ? [findingAt(meta, dockerfile, run, `\`${install.tool} install\` without \`${install.tool} clean all\` in the same RUN`)]
+          : [];
       });
   },
 };

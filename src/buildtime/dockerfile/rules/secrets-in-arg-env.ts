@@ -2,7 +2,8 @@ import type { DockerfileRule, DockerfileRuleMeta } from '../rule.js';
 import { findingAt } from '../rule.js';
 
 // name words that mark a credential; `KEY` only with a qualifier, so GPG_KEY/KEY_ID-style names pass
-const secretWords = /(^|_)(PASSWORD|PASSWD|PWD|PASS|PASSPHRASE|SECRET|SECRETS|TOKEN|CREDENTIALS?|API_?KEY|APIKEY|PRIVATE_?KEY|ACCESS_?KEY|SECRET_?KEY|SIGNING_?KEY|ENCRYPTION_?KEY|CLIENT_?SECRET|AUTH)(_|$)/;
+const secretWords =
+  /(^|_)(PASSWORD|PASSWD|PWD|PASS|PASSPHRASE|SECRET|SECRETS|TOKEN|CREDENTIALS?|API_?KEY|APIKEY|PRIVATE_?KEY|ACCESS_?KEY|SECRET_?KEY|SIGNING_?KEY|ENCRYPTION_?KEY|CLIENT_?SECRET|AUTH)(_|$)/;
 const harmless = /(^|_)(PUBLIC|GPG|PGP|FILE|PATH|DIR|URL|ID|HOST|PORT|USER|USERNAME|NAME|TYPE|LENGTH|EXPIRY|TTL)$|PUBLIC|_FILE_|^PWD$/;
 
 const valuePatterns: [RegExp, string][] = [
@@ -34,7 +35,8 @@ const meta: DockerfileRuleMeta = {
   title: 'Secret in ARG or ENV',
   severity: 'HIGH',
   rationale: 'ENV values are stored in the image configuration and ARG values in its build history: anyone who can pull the image can read them.',
-  remediation: 'Pass secrets with BuildKit secret mounts (`RUN --mount=type=secret,id=token …`) and at run time through the orchestrator’s secret store, never ARG/ENV.',
+  remediation:
+    'Pass secrets with BuildKit secret mounts (`RUN --mount=type=secret,id=token …`) and at run time through the orchestrator’s secret store, never ARG/ENV.',
   references: ['CIS Docker Benchmark 4.10', 'hadolint DL3064', 'BuildKit SecretsUsedInArgOrEnv'],
   hadolint: 'DL3064',
   cis: '4.10',
@@ -44,8 +46,19 @@ const meta: DockerfileRuleMeta = {
 export const secretsInArgEnv: DockerfileRule = {
   meta,
   examples: {
-    bad: ['FROM alpine:3\nENV DB_PASSWORD=hunter2\n', 'FROM alpine:3\nARG NPM_TOKEN\n', 'FROM alpine:3\nENV AWS_KEY_VALUE=AKIAIOSFODNN7EXAMPLE\n', 'FROM alpine:3\nENV DATABASE_URL=postgres://app:s3cret@db:5432/app\n', 'ARG API_KEY=abc\nFROM alpine:3\n'],
-    good: ['FROM alpine:3\nENV GPG_KEY=A035C8C19219BA821ECEA86B64E628F8D684696D\n', 'FROM alpine:3\nENV PASSWORD_FILE=/run/secrets/db\n', 'FROM alpine:3\nENV DATABASE_URL=postgres://db:5432/app\n', 'FROM alpine:3\nENV TOKEN_TTL=3600\n'],
+    bad: [
+      'FROM alpine:3\nENV DB_PASSWORD=hunter2\n',
+      'FROM alpine:3\nARG NPM_TOKEN\n',
+      'FROM alpine:3\nENV AWS_KEY_VALUE=AKIAIOSFODNN7EXAMPLE\n',
+      'FROM alpine:3\nENV DATABASE_URL=postgres://app:s3cret@db:5432/app\n',
+      'ARG API_KEY=abc\nFROM alpine:3\n',
+    ],
+    good: [
+      'FROM alpine:3\nENV GPG_KEY=A035C8C19219BA821ECEA86B64E628F8D684696D\n',
+      'FROM alpine:3\nENV PASSWORD_FILE=/run/secrets/db\n',
+      'FROM alpine:3\nENV DATABASE_URL=postgres://db:5432/app\n',
+      'FROM alpine:3\nENV TOKEN_TTL=3600\n',
+    ],
   },
   check(dockerfile) {
     return dockerfile.instructions

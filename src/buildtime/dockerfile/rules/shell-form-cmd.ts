@@ -5,7 +5,8 @@ const meta: DockerfileRuleMeta = {
   id: 'SS-DF-027',
   title: 'Shell-form ENTRYPOINT or CMD',
   severity: 'LOW',
-  rationale: 'In shell form the process runs as a child of `/bin/sh -c`: it does not receive SIGTERM, so shutdowns are killed after the grace period; a shell-form ENTRYPOINT also ignores CMD and `docker run` arguments.',
+  rationale:
+    'In shell form the process runs as a child of `/bin/sh -c`: it does not receive SIGTERM, so shutdowns are killed after the grace period; a shell-form ENTRYPOINT also ignores CMD and `docker run` arguments.',
   remediation: 'Use the JSON (exec) form: `ENTRYPOINT ["/app/server"]`, `CMD ["--port", "8080"]`.',
   references: ['hadolint DL3025', 'BuildKit JSONArgsRecommended'],
   hadolint: 'DL3025',

@@ -10,7 +10,8 @@ const meta: DockerfileRuleMeta = {
   id: 'SS-DF-032',
   title: 'Reference to an undefined build stage',
   severity: 'MEDIUM',
-  rationale: 'A name that is not an earlier stage is pulled as an image from Docker Hub: a typo or a later stage name silently builds from someone else’s image.',
+  rationale:
+    'A name that is not an earlier stage is pulled as an image from Docker Hub: a typo or a later stage name silently builds from someone else’s image.',
   remediation: 'Define the stage (`FROM … AS name`) before referring to it, or use a full image reference with a tag.',
   references: ['hadolint DL3022'],
   hadolint: 'DL3022',
@@ -20,8 +21,15 @@ const meta: DockerfileRuleMeta = {
 export const undefinedStage: DockerfileRule = {
   meta,
   examples: {
-    bad: ['FROM golang:1.22 AS build\nFROM alpine:3\nCOPY --from=biuld /out /app\n', 'FROM app AS base\nFROM alpine:3 AS app\n', 'FROM alpine:3\nCOPY --from=1 /a /a\n'],
-    good: ['FROM golang:1.22 AS build\nFROM alpine:3\nCOPY --from=build /out /app\nCOPY --from=0 /x /x\n', 'FROM alpine:3\nCOPY --from=nginx:1.25 /etc/nginx /etc/nginx\nCOPY --from=docker.io/library/busybox /bin/sh /bin/sh\n'],
+    bad: [
+      'FROM golang:1.22 AS build\nFROM alpine:3\nCOPY --from=biuld /out /app\n',
+      'FROM app AS base\nFROM alpine:3 AS app\n',
+      'FROM alpine:3\nCOPY --from=1 /a /a\n',
+    ],
+    good: [
+      'FROM golang:1.22 AS build\nFROM alpine:3\nCOPY --from=build /out /app\nCOPY --from=0 /x /x\n',
+      'FROM alpine:3\nCOPY --from=nginx:1.25 /etc/nginx /etc/nginx\nCOPY --from=docker.io/library/busybox /bin/sh /bin/sh\n',
+    ],
   },
   check(dockerfile) {
     const findings: DockerfileFindingDraft[] = [];
@@ -32,7 +40,15 @@ export const undefinedStage: DockerfileRule = {
       const image = stage.image.toLowerCase();
       // no parent: no earlier stage has the name, so its first stage, if any, is this one or a later one
       const later = first.get(image) ?? -1;
-      if (stage.parent === undefined && later >= 0) findings.push(findingAt(meta, dockerfile, stage.from, `FROM \`${stage.image}\` names stage ${later === stage.index ? 'itself' : 'defined later'}: the image \`${stage.image}\` would be pulled instead`));
+      if (stage.parent === undefined && later >= 0)
+        findings.push(
+          findingAt(
+            meta,
+            dockerfile,
+            stage.from,
+            `FROM \`${stage.image}\` names stage ${later === stage.index ? 'itself' : 'defined later'}: the image \`${stage.image}\` would be pulled instead`,
+          ),
+        );
       for (const i of stage.instructions.filter((x) => x.keyword === 'COPY' || x.keyword === 'ADD')) {
         const from = i.flags.find((f) => f.name === 'from')?.value;
         if (from === undefined || !stageLike(from)) continue;

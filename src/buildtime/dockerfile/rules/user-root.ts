@@ -18,13 +18,25 @@ const meta: DockerfileRuleMeta = {
 export const userRoot: DockerfileRule = {
   meta,
   examples: {
-    bad: ['FROM debian:12\nRUN echo hi\n', 'FROM debian:12\nUSER app\nUSER root\n', 'FROM debian:12\nUSER 0:0\n', 'FROM debian:12 AS base\nUSER app\nFROM alpine:3\nCMD ["x"]\n', 'FROM scratch\nCOPY app /app\n'],
-    good: ['FROM debian:12\nUSER root\nRUN apt-get update\nUSER 10001\n', 'FROM debian:12 AS base\nUSER app\nFROM base\nCMD ["x"]\n', 'FROM debian:12\nARG U\nUSER ${U}\n'],
+    bad: [
+      'FROM debian:12\nRUN echo hi\n',
+      'FROM debian:12\nUSER app\nUSER root\n',
+      'FROM debian:12\nUSER 0:0\n',
+      'FROM debian:12 AS base\nUSER app\nFROM alpine:3\nCMD ["x"]\n',
+      'FROM scratch\nCOPY app /app\n',
+    ],
+    good: [
+      'FROM debian:12\nUSER root\nRUN apt-get update\nUSER 10001\n',
+      'FROM debian:12 AS base\nUSER app\nFROM base\nCMD ["x"]\n',
+      'FROM debian:12\nARG U\nUSER ${U}\n',
+    ],
   },
   check(dockerfile) {
     const stage = finalStage(dockerfile);
     if (!stage) return [];
-    const last = finalInstructions(dockerfile).filter((i) => i.keyword === 'USER').at(-1);
+    const last = finalInstructions(dockerfile)
+      .filter((i) => i.keyword === 'USER')
+      .at(-1);
     if (last) {
       const user = last.arguments[0] ?? '';
       return isRootUser(user) ? [findingAt(meta, dockerfile, last, `the last USER of the final stage is \`${user}\``)] : [];
@@ -37,8 +49,17 @@ export const userRoot: DockerfileRule = {
       const message = `the final stage sets no USER and its parent image ${parent?.image ?? ''} runs as \`${user.value}\` (USER at ${whereSet(user)})`;
       return isRootUser(user.value) ? [findingAt(meta, dockerfile, stage.from, message)] : [];
     }
-    if (user?.kind === 'unset') return [findingAt(meta, dockerfile, stage.from, 'the final stage sets no USER and the image starts FROM scratch: the container runs as root (uid 0)')];
-    if (config === undefined || user === undefined || parent === undefined) return [findingAt(meta, dockerfile, stage.from, 'the final stage sets no USER: the container runs as root unless the base image sets a user')];
-    return [findingAt(meta, dockerfile, stage.from, `no USER in the final stage or ${estateParents(config)}: the container runs as root unless the base image ${user.parent} (not read) sets one`)];
+    if (user?.kind === 'unset')
+      return [findingAt(meta, dockerfile, stage.from, 'the final stage sets no USER and the image starts FROM scratch: the container runs as root (uid 0)')];
+    if (config === undefined || user === undefined || parent === undefined)
+      return [findingAt(meta, dockerfile, stage.from, 'the final stage sets no USER: the container runs as root unless the base image sets a user')];
+    return [
+      findingAt(
+        meta,
+        dockerfile,
+        stage.from,
+        `no USER in the final stage or ${estateParents(config)}: the container runs as root unless the base image ${user.parent} (not read) sets one`,
+      ),
+    ];
   },
 };

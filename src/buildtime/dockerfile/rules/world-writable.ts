@@ -27,8 +27,17 @@ const meta: DockerfileRuleMeta = {
 export const worldWritableMode: DockerfileRule = {
   meta,
   examples: {
-    bad: ['FROM alpine:3\nRUN chmod -R 777 /app\n', 'FROM alpine:3\nCOPY --chmod=777 run.sh /run.sh\n', 'FROM alpine:3\nRUN chmod a+rwx /data\n', 'FROM alpine:3\nRUN chmod o+w /etc/passwd\n'],
-    good: ['FROM alpine:3\nRUN chmod 755 /app && chmod 1777 /tmp/shared\n', 'FROM alpine:3\nCOPY --chmod=0755 run.sh /run.sh\n', 'FROM alpine:3\nRUN chmod u+x /run.sh\n'],
+    bad: [
+      'FROM alpine:3\nRUN chmod -R 777 /app\n',
+      'FROM alpine:3\nCOPY --chmod=777 run.sh /run.sh\n',
+      'FROM alpine:3\nRUN chmod a+rwx /data\n',
+      'FROM alpine:3\nRUN chmod o+w /etc/passwd\n',
+    ],
+    good: [
+      'FROM alpine:3\nRUN chmod 755 /app && chmod 1777 /tmp/shared\n',
+      'FROM alpine:3\nCOPY --chmod=0755 run.sh /run.sh\n',
+      'FROM alpine:3\nRUN chmod u+x /run.sh\n',
+    ],
   },
   check(dockerfile) {
     const flagged = dockerfile.instructions
@@ -37,7 +46,12 @@ export const worldWritableMode: DockerfileRule = {
     const runs = runCommands(dockerfile).flatMap(({ run, commands }) => {
       const mode = commands
         .filter((c) => programOf(c) === 'chmod')
-        .map((c) => unwrap(c).slice(1).find((w) => !w.startsWith('-')) ?? '')
+        .map(
+          (c) =>
+            unwrap(c)
+              .slice(1)
+              .find((w) => !w.startsWith('-')) ?? '',
+        )
         .find(worldWritable);
       return mode ? [findingAt(meta, dockerfile, run, `chmod ${mode} makes files world-writable`)] : [];
     });

@@ -21,7 +21,9 @@ export function remoteAddSources(instruction: string): { urls: string[]; checksu
   if (!match?.[1]) return undefined;
   const words = match[1].split(/\s+/).filter((word) => word !== '');
   const flags = words.filter((word) => word.startsWith('--'));
-  const urls = words.filter((word) => /^(?:https?:\/\/|git@|git:\/\/|ssh:\/\/)/i.test(word) || /^\[?"(?:https?|git|ssh):/i.test(word)).map((word) => word.replace(/^\[?"|",?$|"\]$/g, ''));
+  const urls = words
+    .filter((word) => /^(?:https?:\/\/|git@|git:\/\/|ssh:\/\/)/i.test(word) || /^\[?"(?:https?|git|ssh):/i.test(word))
+    .map((word) => word.replace(/^\[?"|",?$|"\]$/g, ''));
   if (urls.length === 0) return undefined;
   return { urls, checksum: flags.some((flag) => flag.startsWith('--checksum=')) };
 }

@@ -33,7 +33,9 @@ describe('SS-IMG-002 HEALTHCHECK absent', () => {
 
 describe('SS-IMG-010 port 22 exposed', () => {
   it('passes other ports and reports 22', async () => {
-    expect(run(exposedSshPort, await readSpec({ layers, config: { config: { ...goodConfig, ExposedPorts: { '8080/tcp': {}, '2222/tcp': {} } } } }))).toEqual([]);
+    expect(run(exposedSshPort, await readSpec({ layers, config: { config: { ...goodConfig, ExposedPorts: { '8080/tcp': {}, '2222/tcp': {} } } } }))).toEqual(
+      [],
+    );
     const bad = run(exposedSshPort, await readSpec({ layers, config: { config: { ...goodConfig, ExposedPorts: { '22/tcp': {}, '80/tcp': {} } } } }));
     expect(bad).toEqual([expect.objectContaining({ ruleId: 'SS-IMG-010', message: 'the image exposes port 22/tcp' })]);
   });

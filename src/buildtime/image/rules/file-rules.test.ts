@@ -6,15 +6,34 @@ import { worldWritable } from './world-writable.js';
 
 describe('SS-IMG-003 setuid/setgid files', () => {
   it('passes an image without setuid files', async () => {
-    const model = await readSpec({ layers: twoLayers([{ name: 'usr/bin/tool', content: 'x', mode: 0o755 }, { name: 'var/mail', mode: 0o2775 }]), config: { config: goodConfig } });
+    const model = await readSpec({
+      layers: twoLayers([
+        { name: 'usr/bin/tool', content: 'x', mode: 0o755 },
+        { name: 'var/mail', mode: 0o2775 },
+      ]),
+      config: { config: goodConfig },
+    });
     expect(run(setuidFiles, model)).toEqual([]);
   });
 
   it('lists each setuid/setgid file with its layer: MEDIUM for the build, LOW for the base', async () => {
     const model = await readSpec({
       layers: [
-        { items: [{ name: 'bin/su', content: 'su', mode: 0o4755 }, { name: 'usr/bin/chage', content: 'c', mode: 0o2755 }, { name: 'bin/mount', content: 'm', mode: 0o4755 }], createdBy: 'ADD file:abc in /' },
-        { items: [{ name: 'usr/local/bin/helper', content: 'h', mode: 0o6755 }, { name: 'bin/mount', content: 'm2', mode: 0o755 }], createdBy: '/bin/sh -c make install' },
+        {
+          items: [
+            { name: 'bin/su', content: 'su', mode: 0o4755 },
+            { name: 'usr/bin/chage', content: 'c', mode: 0o2755 },
+            { name: 'bin/mount', content: 'm', mode: 0o4755 },
+          ],
+          createdBy: 'ADD file:abc in /',
+        },
+        {
+          items: [
+            { name: 'usr/local/bin/helper', content: 'h', mode: 0o6755 },
+            { name: 'bin/mount', content: 'm2', mode: 0o755 },
+          ],
+          createdBy: '/bin/sh -c make install',
+        },
       ],
       config: { config: goodConfig },
     });
@@ -79,7 +98,11 @@ describe('SS-IMG-007 SSH server or keys', () => {
 
   it('passes an SSH client with public keys only', async () => {
     const model = await readSpec({
-      layers: twoLayers([{ name: 'usr/bin/ssh', content: 'ssh' }, { name: 'home/app/.ssh/id_ed25519.pub', content: 'ssh-ed25519 AAAA' }, { name: 'etc/ssh/ssh_config', content: '' }]),
+      layers: twoLayers([
+        { name: 'usr/bin/ssh', content: 'ssh' },
+        { name: 'home/app/.ssh/id_ed25519.pub', content: 'ssh-ed25519 AAAA' },
+        { name: 'etc/ssh/ssh_config', content: '' },
+      ]),
       config: { config: goodConfig },
     });
     expect(run(sshPresent, model)).toEqual([]);
@@ -109,7 +132,7 @@ describe('SS-IMG-007 SSH server or keys', () => {
       ['/home/app/.ssh/id_rsa', 'HIGH'],
     ]);
     expect(findings[3]?.message).toBe(
-      'SSH user private key /home/app/.ssh/id_rsa written by layer 1 (RUN apt-get install -y openssh-server) and deleted by layer 2: it is still in the image\'s layers',
+      "SSH user private key /home/app/.ssh/id_rsa written by layer 1 (RUN apt-get install -y openssh-server) and deleted by layer 2: it is still in the image's layers",
     );
   });
 });

@@ -34,7 +34,10 @@ describe('SS-IMG-006 package manager caches', () => {
           ],
           '/bin/sh -c apt-get update && apt-get install -y curl',
         ),
-        { items: [{ name: 'var/cache/apt/archives/.wh.curl_7.88_amd64.deb' }, { name: 'root/.npm/_cacache/index-v5/00/x', content: 'y' }], createdBy: 'RUN npm ci && rm /var/cache/apt/archives/*.deb' },
+        {
+          items: [{ name: 'var/cache/apt/archives/.wh.curl_7.88_amd64.deb' }, { name: 'root/.npm/_cacache/index-v5/00/x', content: 'y' }],
+          createdBy: 'RUN npm ci && rm /var/cache/apt/archives/*.deb',
+        },
       ],
       config: { config: goodConfig },
     });
@@ -45,7 +48,9 @@ describe('SS-IMG-006 package manager caches', () => {
       [1, '/root/.cache/pip'],
       [2, '/root/.npm/_cacache'],
     ]);
-    expect(findings[1]?.message).toBe('apt package lists in /var/lib/apt/lists: 2 files, 3.0 KiB, left by layer 1 (RUN apt-get update && apt-get install -y curl)');
+    expect(findings[1]?.message).toBe(
+      'apt package lists in /var/lib/apt/lists: 2 files, 3.0 KiB, left by layer 1 (RUN apt-get update && apt-get install -y curl)',
+    );
     expect(findings[0]?.message).toContain('1 file, 512 B');
     expect(findings[0]?.message).toContain('a later layer deletes them, but the bytes still ship in this layer');
   });
@@ -53,7 +58,13 @@ describe('SS-IMG-006 package manager caches', () => {
 
 describe('SS-IMG-009 large file deleted later', () => {
   const layers = (size: number) => [
-    ...twoLayers([{ name: 'opt/installer.tar', content: Buffer.alloc(size) }, { name: 'opt/conf', content: Buffer.alloc(size) }], 'COPY installer.tar /opt/'),
+    ...twoLayers(
+      [
+        { name: 'opt/installer.tar', content: Buffer.alloc(size) },
+        { name: 'opt/conf', content: Buffer.alloc(size) },
+      ],
+      'COPY installer.tar /opt/',
+    ),
     { items: [{ name: 'opt/.wh.installer.tar' }, { name: 'opt/conf', content: 'small' }], createdBy: 'RUN rm /opt/installer.tar' },
   ];
 
@@ -93,24 +104,38 @@ describe('SS-IMG-008 ADD of a remote URL', () => {
   });
 
   it('passes local ADD and COPY, reports ADD of a URL with its layer', async () => {
-    const good = await readSpec({ layers: twoLayers([{ name: 'opt/a', content: 'a' }], '/bin/sh -c #(nop) ADD file:93d62ae in /opt/a '), config: { config: goodConfig } });
+    const good = await readSpec({
+      layers: twoLayers([{ name: 'opt/a', content: 'a' }], '/bin/sh -c #(nop) ADD file:93d62ae in /opt/a '),
+      config: { config: goodConfig },
+    });
     expect(run(addRemoteUrl, good)).toEqual([]);
     const bad = await readSpec({
       layers: twoLayers([{ name: 'opt/tool.tgz', content: 'a' }], 'ADD https://example.com/tool.tgz /opt/ # buildkit'),
       config: { config: goodConfig },
     });
     expect(run(addRemoteUrl, bad)).toEqual([
-      expect.objectContaining({ ruleId: 'SS-IMG-008', severity: 'MEDIUM', message: 'ADD downloads https://example.com/tool.tgz in layer 1 without a checksum', location: { layer: expect.objectContaining({ index: 1 }) } }),
+      expect.objectContaining({
+        ruleId: 'SS-IMG-008',
+        severity: 'MEDIUM',
+        message: 'ADD downloads https://example.com/tool.tgz in layer 1 without a checksum',
+        location: { layer: expect.objectContaining({ index: 1 }) },
+      }),
     ]);
   });
 });
 
 describe('SS-IMG-005 mutable base', () => {
   const layers = twoLayers([{ name: 'app/run', content: 'x' }]);
-  const withBase = (name: string | undefined) => readSpec({ layers, config: { config: { ...goodConfig, Labels: name === undefined ? {} : { 'org.opencontainers.image.base.name': name } } } });
+  const withBase = (name: string | undefined) =>
+    readSpec({ layers, config: { config: { ...goodConfig, Labels: name === undefined ? {} : { 'org.opencontainers.image.base.name': name } } } });
 
   it('passes a versioned tag or a digest', async () => {
-    for (const name of ['docker.io/library/debian:12.5', 'debian@sha256:' + 'a'.repeat(64), 'localhost:5000/base:1', 'debian:latest@sha256:' + 'b'.repeat(64)]) {
+    for (const name of [
+      'docker.io/library/debian:12.5',
+      'debian@sha256:' + 'a'.repeat(64),
+      'localhost:5000/base:1',
+      'debian:latest@sha256:' + 'b'.repeat(64),
+    ]) {
       expect(run(mutableBase, await withBase(name)), name).toEqual([]);
     }
   });
@@ -119,7 +144,9 @@ describe('SS-IMG-005 mutable base', () => {
     expect(run(mutableBase, await withBase('docker.io/library/debian:latest')).map((f) => [f.severity, f.message])).toEqual([
       ['MEDIUM', 'the base image docker.io/library/debian:latest is referenced by the tag `latest`'],
     ]);
-    expect(run(mutableBase, await withBase('localhost:5000/base')).map((f) => f.message)).toEqual(['the base image localhost:5000/base is referenced by no tag (so `latest`)']);
+    expect(run(mutableBase, await withBase('localhost:5000/base')).map((f) => f.message)).toEqual([
+      'the base image localhost:5000/base is referenced by no tag (so `latest`)',
+    ]);
     const unknown = run(mutableBase, await withBase(undefined));
     expect(unknown).toEqual([expect.objectContaining({ severity: 'LOW', message: expect.stringContaining('the base image is unknown') })]);
   });

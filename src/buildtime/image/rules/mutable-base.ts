@@ -10,7 +10,12 @@ const meta: ImageRule['meta'] = {
   rationale:
     'A base image named `latest` or with no tag is whatever the registry serves on the day of the build: builds are not reproducible and a changed or compromised base slips in unnoticed.',
   remediation: 'Name the base image by a version tag and digest in FROM (`FROM debian:12.5@sha256:...`) and update it deliberately (Renovate, Dependabot).',
-  references: ['CIS Docker Benchmark v1.6.0 4.2', 'dockle DKL-DI-0006', 'hadolint DL3007', 'https://github.com/opencontainers/image-spec/blob/main/annotations.md'],
+  references: [
+    'CIS Docker Benchmark v1.6.0 4.2',
+    'dockle DKL-DI-0006',
+    'hadolint DL3007',
+    'https://github.com/opencontainers/image-spec/blob/main/annotations.md',
+  ],
   cis: '4.2',
   dockle: 'DKL-DI-0006',
 };
@@ -36,7 +41,14 @@ export const mutableBase: ImageRule = {
     const { name, digest } = recordedBase(model);
     if (name === undefined) {
       if (model.layers.length <= 1 && baseLayers === undefined) return [];
-      return [finding(meta, `the base image is unknown: the image records no ${baseNameKey} annotation or label, so whether it was pinned cannot be checked`, {}, 'LOW')];
+      return [
+        finding(
+          meta,
+          `the base image is unknown: the image records no ${baseNameKey} annotation or label, so whether it was pinned cannot be checked`,
+          {},
+          'LOW',
+        ),
+      ];
     }
     let tag: string | undefined;
     let pinned: boolean;

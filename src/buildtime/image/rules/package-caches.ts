@@ -8,8 +8,7 @@ const meta: ImageRule['meta'] = {
   id: 'SS-IMG-006',
   title: 'Package manager cache left in a layer',
   severity: 'LOW',
-  rationale:
-    'Downloaded packages and package indexes are of no use at run time: they make every pull bigger and slower, and stale indexes ship in the image.',
+  rationale: 'Downloaded packages and package indexes are of no use at run time: they make every pull bigger and slower, and stale indexes ship in the image.',
   remediation:
     'Clean in the same RUN that installs: `rm -rf /var/lib/apt/lists/*` (apt), `apk add --no-cache`, `pip install --no-cache-dir`, `npm cache clean --force`, `dnf clean all` / `yum clean all`, or use a cache mount (`RUN --mount=type=cache`).',
   references: ['dockle DKL-DI-0005', 'dockle DKL-DI-0004', 'hadolint DL3009', 'hadolint DL3019', 'hadolint DL3042', 'hadolint DL3060'],
@@ -27,7 +26,11 @@ const caches: readonly CacheKind[] = [
   { name: 'apt downloaded packages', dir: '/var/cache/apt/archives', matches: (p) => /^\/var\/cache\/apt\/archives\/[^/]+\.deb$/.test(p) },
   { name: 'apt package cache', dir: '/var/cache/apt', matches: (p) => /^\/var\/cache\/apt\/[^/]+\.bin$/.test(p) },
   // `lock` and `partial/` are there even after a clean
-  { name: 'apt package lists', dir: '/var/lib/apt/lists', matches: (p) => isUnder(p, '/var/lib/apt/lists') && p !== '/var/lib/apt/lists/lock' && !isUnder(p, '/var/lib/apt/lists/partial') },
+  {
+    name: 'apt package lists',
+    dir: '/var/lib/apt/lists',
+    matches: (p) => isUnder(p, '/var/lib/apt/lists') && p !== '/var/lib/apt/lists/lock' && !isUnder(p, '/var/lib/apt/lists/partial'),
+  },
   { name: 'apk cache', dir: '/var/cache/apk', matches: (p) => isUnder(p, '/var/cache/apk') && p !== '/var/cache/apk' },
   { name: 'pip cache', dir: '/root/.cache/pip', matches: (p) => isUnder(p, '/root/.cache/pip') },
   { name: 'npm cache', dir: '/root/.npm/_cacache', matches: (p) => isUnder(p, '/root/.npm/_cacache') },
@@ -53,7 +56,12 @@ export const packageCaches: ImageRule = {
         if (files.length === 0) continue;
         const bytes = files.reduce((sum, entry) => sum + entry.size, 0);
         const gone = files.filter((entry) => model.view.get(entry.path)?.entry !== entry).length;
-        const deleted = gone === 0 ? '' : gone === files.length ? '; a later layer deletes them, but the bytes still ship in this layer' : `; a later layer deletes ${gone} of them`;
+        const deleted =
+          gone === 0
+            ? ''
+            : gone === files.length
+              ? '; a later layer deletes them, but the bytes still ship in this layer'
+              : `; a later layer deletes ${gone} of them`;
         const inBase = isBaseLayer(index, baseLayers) ? ' of the base image' : '';
         const message = `${cache.name} in ${cache.dir}: ${plural(files.length, 'file')}, ${formatBytes(bytes)}, left by ${describeLayer(model, index)}${inBase}${deleted}`;
         findings.push(finding(meta, message, { layer: layerLocation(model, index), path: cache.dir }));

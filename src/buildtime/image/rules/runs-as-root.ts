@@ -25,7 +25,10 @@ export const runsAsRoot: ImageRule = {
   check(model) {
     const user = model.image.config.config?.User;
     if (!isRootUser(user)) return [];
-    const why = user === undefined || user === null || user.trim() === '' ? 'the image sets no User, so it runs as root' : `the image runs as User ${JSON.stringify(user)} (uid 0)`;
+    const why =
+      user === undefined || user === null || user.trim() === ''
+        ? 'the image sets no User, so it runs as root'
+        : `the image runs as User ${JSON.stringify(user)} (uid 0)`;
     return [finding(meta, why)];
   },
 };

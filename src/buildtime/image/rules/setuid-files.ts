@@ -6,7 +6,7 @@ const meta: ImageRule['meta'] = {
   title: 'setuid/setgid file',
   severity: 'MEDIUM',
   rationale:
-    'A setuid or setgid executable runs with its owner\'s or group\'s privileges whoever starts it; each one is a way to escalate from the container user to root.',
+    "A setuid or setgid executable runs with its owner's or group's privileges whoever starts it; each one is a way to escalate from the container user to root.",
   remediation:
     'Remove the bits where the program is not needed (`RUN find / -xdev -perm /6000 -type f -exec chmod a-s {} +`) or remove the program; run with `no-new-privileges`.',
   references: ['CIS Docker Benchmark v1.6.0 4.8', 'dockle CIS-DI-0008'],

@@ -36,7 +36,14 @@ export const sshPresent: ImageRule = {
     for (const { entry, layer } of model.view.files()) {
       const artifact = sshArtifact(entry.path);
       if (!artifact || entry.type === 'symlink') continue;
-      findings.push(finding(meta, `${artifact.what} ${entry.path} (written by ${describeLayer(model, layer)})`, { layer: layerLocation(model, layer), path: entry.path }, artifact.severity));
+      findings.push(
+        finding(
+          meta,
+          `${artifact.what} ${entry.path} (written by ${describeLayer(model, layer)})`,
+          { layer: layerLocation(model, layer), path: entry.path },
+          artifact.severity,
+        ),
+      );
     }
     for (const hidden of model.view.hidden) {
       const artifact = sshArtifact(hidden.entry.path);

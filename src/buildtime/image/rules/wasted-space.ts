@@ -12,7 +12,10 @@ const meta: ImageRule['meta'] = {
   rationale:
     'Deleting or replacing a file in a later layer only hides it: its bytes still ship in the layer that wrote it, so every pull pays for it (and whatever it held can still be read).',
   remediation: 'Create, use and delete the file in the same RUN, use a multi-stage build and copy only the result, or use a cache or secret mount.',
-  references: ['https://docs.docker.com/build/building/best-practices/#minimize-the-number-of-layers', 'https://github.com/opencontainers/image-spec/blob/main/layer.md#whiteouts'],
+  references: [
+    'https://docs.docker.com/build/building/best-practices/#minimize-the-number-of-layers',
+    'https://github.com/opencontainers/image-spec/blob/main/layer.md#whiteouts',
+  ],
 };
 
 /**

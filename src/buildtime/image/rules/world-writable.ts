@@ -28,7 +28,14 @@ export const worldWritable: ImageRule = {
       .filter(({ entry }) => !exempt.some((dir) => isUnder(entry.path, dir)))
       .map(({ entry, layer }) => {
         const inBase = isBaseLayer(layer, baseLayers);
-        const what = entry.type === 'dir' ? 'directory' : entry.type === 'file' || entry.type === 'hardlink' ? 'file' : entry.type === 'fifo' ? 'fifo' : `${entry.type} device`;
+        const what =
+          entry.type === 'dir'
+            ? 'directory'
+            : entry.type === 'file' || entry.type === 'hardlink'
+              ? 'file'
+              : entry.type === 'fifo'
+                ? 'fifo'
+                : `${entry.type} device`;
         const message = `${what} ${entry.path} is world-writable (mode ${octalMode(entry.mode)}), written by ${describeLayer(model, layer)}${inBase ? ' of the base image' : ''}`;
         return finding(meta, message, { layer: layerLocation(model, layer), path: entry.path }, inBase ? 'LOW' : meta.severity);
       });

@@ -10,7 +10,9 @@ const fixture = (name: string) => readFileSync(sharedPath('fixtures', 'apk', nam
 
 describe('apkAnalyzer', () => {
   it('reads name, version, origin, arch, license and the files of each package', () => {
-    const output = installed('P:musl\nV:1.2.4-r2\nA:x86_64\nL:MIT\no:musl\nF:lib\nR:ld-musl-x86_64.so.1\nR:libc.musl-x86_64.so.1\n\nP:busybox-binsh\nV:1.36.1-r5\no:busybox\nF:bin\nR:sh\n');
+    const output = installed(
+      'P:musl\nV:1.2.4-r2\nA:x86_64\nL:MIT\no:musl\nF:lib\nR:ld-musl-x86_64.so.1\nR:libc.musl-x86_64.so.1\n\nP:busybox-binsh\nV:1.36.1-r5\no:busybox\nF:bin\nR:sh\n',
+    );
     expect(output?.packages).toEqual([
       { type: 'apk', name: 'musl', version: '1.2.4-r2', arch: 'x86_64', source: { name: 'musl', version: '1.2.4-r2' }, licenses: ['MIT'] },
       { type: 'apk', name: 'busybox-binsh', version: '1.36.1-r5', source: { name: 'busybox', version: '1.36.1-r5' } },

@@ -33,7 +33,12 @@ describe('cargoAuditableAnalyzer', () => {
   });
 
   it('reads the runtime crates of the .dep-v0 section, leaving build-only ones out', () => {
-    const elf = buildElf({ sections: [{ name: '.text', data: Buffer.alloc(16), addr: 0x1000 }, { name: '.dep-v0', data: deflateSync(JSON.stringify(auditJson)) }] });
+    const elf = buildElf({
+      sections: [
+        { name: '.text', data: Buffer.alloc(16), addr: 0x1000 },
+        { name: '.dep-v0', data: deflateSync(JSON.stringify(auditJson)) },
+      ],
+    });
     expect(analyzeContent(cargoAuditableAnalyzer, '/usr/bin/hello', elf, 0o755)).toEqual({ packages: expected });
   });
 
@@ -66,7 +71,11 @@ describe('cargoAuditableAnalyzer', () => {
 describe('cargoAuditableAnalyzer on real binaries given a .dep-v0 section by objcopy', skipWhen(commandMissing('objcopy', 'binutils')), () => {
   let dir: string;
   const addSection = (input: string, output: string): Buffer => {
-    const result = spawnSync('objcopy', ['--add-section', `.dep-v0=${path.join(dir, 'dep.z')}`, '--set-section-flags', '.dep-v0=noload,readonly', input, output], { encoding: 'utf8' });
+    const result = spawnSync(
+      'objcopy',
+      ['--add-section', `.dep-v0=${path.join(dir, 'dep.z')}`, '--set-section-flags', '.dep-v0=noload,readonly', input, output],
+      { encoding: 'utf8' },
+    );
     if (result.status !== 0) throw new Error(`objcopy: ${result.stderr}`);
     return readFileSync(output);
   };

@@ -34,7 +34,8 @@ function analyzeRustBinary(content: Buffer): AnalyzerOutput {
   if (typeof bytes === 'string') return { notes: [bytes] };
 
   const decoded = decodeAuditData(bytes);
-  if (decoded.packages.length > MAX_CRATES) decoded.notes.push(`cargo-auditable data lists ${decoded.packages.length} crates: only the first ${MAX_CRATES} are reported`);
+  if (decoded.packages.length > MAX_CRATES)
+    decoded.notes.push(`cargo-auditable data lists ${decoded.packages.length} crates: only the first ${MAX_CRATES} are reported`);
   const packages: FoundPackage[] = [];
   for (const pkg of decoded.packages.slice(0, MAX_CRATES)) {
     if (pkg.kind === 'build') continue;

@@ -103,7 +103,12 @@ describe('composerAnalyzer.analyze', () => {
   });
 
   it('gives metapackages (no install path) and absolute install paths no location', () => {
-    const out = analyze(v2({ name: 'a/meta', version: '1.0', type: 'metapackage', 'install-path': null }, { name: 'a/abs', version: '1.0', 'install-path': '/build/vendor/a/abs' }));
+    const out = analyze(
+      v2(
+        { name: 'a/meta', version: '1.0', type: 'metapackage', 'install-path': null },
+        { name: 'a/abs', version: '1.0', 'install-path': '/build/vendor/a/abs' },
+      ),
+    );
     expect(out?.packages?.map((p) => p.location)).toEqual([undefined, undefined]);
   });
 
@@ -111,7 +116,12 @@ describe('composerAnalyzer.analyze', () => {
     const out = analyze(v2({ version: '1.0' }, { name: 'a/nover' }, 'text', null, { name: 'a/ok', version: '2.0' }));
     expect(out).toEqual({
       packages: [{ type: 'composer', namespace: 'a', name: 'ok', version: '2.0' }],
-      notes: ['package 0 has no name: skipped', 'package 1 (a/nover) has no version: skipped', 'package 2 is not an object: skipped', 'package 3 is not an object: skipped'],
+      notes: [
+        'package 0 has no name: skipped',
+        'package 1 (a/nover) has no version: skipped',
+        'package 2 is not an object: skipped',
+        'package 3 is not an object: skipped',
+      ],
     });
   });
 

@@ -12,16 +12,24 @@ const analyze = (content: string | Buffer, path = depsPath): AnalyzerOutput | un
 const deps = (libraries: unknown): string => JSON.stringify({ runtimeTarget: { name: '.NETCoreApp,Version=v8.0', signature: '' }, targets: {}, libraries });
 
 describe('dotnetAnalyzer.required', () => {
-  it.each([depsPath, '/usr/share/dotnet/shared/Microsoft.NETCore.App/8.0.0/Microsoft.NETCore.App.deps.json', '/app/My.App.Web.deps.json'])('accepts %s', (path) => {
-    expect(dotnetAnalyzer.required(path, entry(path))).toBe(true);
-  });
-
-  it.each(['/app/ShopApi.runtimeconfig.json', '/app/ShopApi.dll', '/app/.deps.json', '/app/deps.json', '/app/ShopApi.deps.json.bak', '/app/package.json', '/app/ShopApi.deps.jsonx'])(
-    'rejects a look-alike: %s',
+  it.each([depsPath, '/usr/share/dotnet/shared/Microsoft.NETCore.App/8.0.0/Microsoft.NETCore.App.deps.json', '/app/My.App.Web.deps.json'])(
+    'accepts %s',
     (path) => {
-      expect(dotnetAnalyzer.required(path, entry(path))).toBe(false);
+      expect(dotnetAnalyzer.required(path, entry(path))).toBe(true);
     },
   );
+
+  it.each([
+    '/app/ShopApi.runtimeconfig.json',
+    '/app/ShopApi.dll',
+    '/app/.deps.json',
+    '/app/deps.json',
+    '/app/ShopApi.deps.json.bak',
+    '/app/package.json',
+    '/app/ShopApi.deps.jsonx',
+  ])('rejects a look-alike: %s', (path) => {
+    expect(dotnetAnalyzer.required(path, entry(path))).toBe(false);
+  });
 
   it('rejects what is not a regular file', () => {
     expect(dotnetAnalyzer.required(depsPath, entry(depsPath, 'symlink'))).toBe(false);
@@ -85,7 +93,15 @@ describe('dotnetAnalyzer.analyze', () => {
   });
 
   it('notes and skips malformed entries, and keeps the others', () => {
-    const out = analyze(deps({ NoVersion: { type: 'package' }, '/1.0': { type: 'package' }, 'Trailing/': { type: 'package' }, 'Str/1.0': 'package', 'Good/2.0.0': { type: 'package' } }));
+    const out = analyze(
+      deps({
+        NoVersion: { type: 'package' },
+        '/1.0': { type: 'package' },
+        'Trailing/': { type: 'package' },
+        'Str/1.0': 'package',
+        'Good/2.0.0': { type: 'package' },
+      }),
+    );
     expect(out).toEqual({
       packages: [{ type: 'nuget', name: 'Good', version: '2.0.0' }],
       notes: [
@@ -115,7 +131,9 @@ describe('dotnetAnalyzer.analyze', () => {
   });
 
   it('reads a large manifest within maxBytes', () => {
-    const libraries = Object.fromEntries(Array.from({ length: 8_000 }, (_, i) => [`Package.Number${i}/1.${i}.0`, { type: 'package', sha512: `sha512-${'A'.repeat(600)}`, path: `p${i}` }]));
+    const libraries = Object.fromEntries(
+      Array.from({ length: 8_000 }, (_, i) => [`Package.Number${i}/1.${i}.0`, { type: 'package', sha512: `sha512-${'A'.repeat(600)}`, path: `p${i}` }]),
+    );
     const text = deps(libraries);
     expect(text.length).toBeGreaterThan(5_000_000);
     expect(text.length).toBeLessThan(dotnetAnalyzer.maxBytes);

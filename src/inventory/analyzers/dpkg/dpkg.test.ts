@@ -13,7 +13,9 @@ describe('dpkgAnalyzer', () => {
   it('wants the status file, status.d entries and info/*.list, nothing else', () => {
     const want = (path: string) => dpkgAnalyzer.required(path, { path, type: 'file', size: 1, mode: 0o644, uid: 0, gid: 0 });
     expect(['/var/lib/dpkg/status', '/var/lib/dpkg/status.d/base', '/var/lib/dpkg/info/libc6:amd64.list'].every(want)).toBe(true);
-    expect(['/var/lib/dpkg/status-old', '/var/lib/dpkg/status.d/base.md5sums', '/var/lib/dpkg/info/libc6.md5sums', '/x/var/lib/dpkg/status'].some(want)).toBe(false);
+    expect(['/var/lib/dpkg/status-old', '/var/lib/dpkg/status.d/base.md5sums', '/var/lib/dpkg/info/libc6.md5sums', '/x/var/lib/dpkg/status'].some(want)).toBe(
+      false,
+    );
   });
 
   it('reads name, version, architecture and the source package in both forms', () => {
@@ -44,7 +46,11 @@ describe('dpkgAnalyzer', () => {
   });
 
   it('lists the files of info/*.list as owned by the package', () => {
-    const output = analyzeContent(dpkgAnalyzer, '/var/lib/dpkg/info/python3-yaml:amd64.list', '/.\n/usr\n/usr/lib/python3/dist-packages/PyYAML-5.3.1.egg-info\n');
+    const output = analyzeContent(
+      dpkgAnalyzer,
+      '/var/lib/dpkg/info/python3-yaml:amd64.list',
+      '/.\n/usr\n/usr/lib/python3/dist-packages/PyYAML-5.3.1.egg-info\n',
+    );
     expect(output?.ownedFiles).toEqual([{ owner: 'python3-yaml', files: ['/usr', '/usr/lib/python3/dist-packages/PyYAML-5.3.1.egg-info'] }]);
   });
 
@@ -83,7 +89,10 @@ describe('dpkgAnalyzer', () => {
     expect(expected.dpkg.packages).toHaveLength(122);
     // The status file itself is checked end to end in the inventory tests; here, that every field maps.
     const text = expected.dpkg.packages
-      .map((p) => `Package: ${p.name}\nStatus: install ok installed\nArchitecture: ${p.architecture}\nSource: ${p.source_name} (${p.source_version})\nVersion: ${p.version}\n`)
+      .map(
+        (p) =>
+          `Package: ${p.name}\nStatus: install ok installed\nArchitecture: ${p.architecture}\nSource: ${p.source_name} (${p.source_version})\nVersion: ${p.version}\n`,
+      )
       .join('\n');
     expect(status(text)?.packages?.map((p) => [p.name, p.version, p.source?.name, p.source?.version, p.arch])).toEqual(
       expected.dpkg.packages.map((p) => [p.name, p.version, p.source_name, p.source_version, p.architecture]),

@@ -57,7 +57,10 @@ describe('parseElf', () => {
 
   it('drops a damaged table with a problem, keeping the other', () => {
     const truncated = sample(true, true);
-    expect(parsed(truncated.subarray(0, truncated.length - 10))).toMatchObject({ sections: [], problems: ['section header table runs past the end of the file'] });
+    expect(parsed(truncated.subarray(0, truncated.length - 10))).toMatchObject({
+      sections: [],
+      problems: ['section header table runs past the end of the file'],
+    });
     const badEntrySize = sample(false, true);
     badEntrySize.writeUInt16LE(8, 42); // e_phentsize
     expect(parsed(badEntrySize)).toMatchObject({ segments: [], problems: ['program header entry size 8 too small'] });

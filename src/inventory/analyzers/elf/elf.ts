@@ -197,7 +197,10 @@ export function parseElf(data: Buffer): ElfFile | string {
         });
       }
       const strtab = raw[shstrndx];
-      const names = strtab && strtab.type !== SHT_NOBITS && inFile(data, strtab.offset, strtab.size) ? data.subarray(strtab.offset, strtab.offset + strtab.size) : undefined;
+      const names =
+        strtab && strtab.type !== SHT_NOBITS && inFile(data, strtab.offset, strtab.size)
+          ? data.subarray(strtab.offset, strtab.offset + strtab.size)
+          : undefined;
       if (!names) problems.push('section name table missing or outside the file');
       for (const { nameOffset, ...section } of raw) sections.push({ ...section, name: names ? nameAt(names, nameOffset) : '' });
     }

@@ -81,7 +81,9 @@ describe('gemAnalyzer.analyze', () => {
       `${specs}/nokogiri-1.15.4-x86_64-linux.gemspec`,
       gemspec('s.name = "nokogiri".freeze', 's.version = "1.15.4"', 's.platform = "x86_64-linux".freeze', 's.licenses = ["MIT".freeze, "BSD-2-Clause".freeze]'),
     );
-    expect(out).toEqual({ packages: [{ type: 'gem', name: 'nokogiri', version: '1.15.4', licenses: ['MIT', 'BSD-2-Clause'], properties: { platform: 'x86_64-linux' } }] });
+    expect(out).toEqual({
+      packages: [{ type: 'gem', name: 'nokogiri', version: '1.15.4', licenses: ['MIT', 'BSD-2-Clause'], properties: { platform: 'x86_64-linux' } }],
+    });
   });
 
   it('reads the older %q{} form and the singular s.license', () => {
@@ -122,7 +124,10 @@ describe('gemAnalyzer.analyze', () => {
   });
 
   it('takes the first assignment and ignores comparisons and look-alike attributes', () => {
-    const out = analyze(path, gemspec('s.name == "no"', 's.name = "yes".freeze', 's.name = "later"', 's.version = "2.0"', 's.rubygems_version = "3.3.7".freeze', 's.licenses = []'));
+    const out = analyze(
+      path,
+      gemspec('s.name == "no"', 's.name = "yes".freeze', 's.name = "later"', 's.version = "2.0"', 's.rubygems_version = "3.3.7".freeze', 's.licenses = []'),
+    );
     expect(out).toEqual({ packages: [{ type: 'gem', name: 'yes', version: '2.0' }] });
   });
 
@@ -156,7 +161,12 @@ function hostGemspecs(): string[] {
   for (const root of roots.filter((r) => existsSync(r))) {
     for (const version of readdirSync(root)) {
       for (const dir of [`${root}/${version}/specifications`, `${root}/${version}/specifications/default`]) {
-        if (existsSync(dir)) found.push(...readdirSync(dir).filter((f) => f.endsWith('.gemspec')).map((f) => `${dir}/${f}`));
+        if (existsSync(dir))
+          found.push(
+            ...readdirSync(dir)
+              .filter((f) => f.endsWith('.gemspec'))
+              .map((f) => `${dir}/${f}`),
+          );
       }
     }
   }

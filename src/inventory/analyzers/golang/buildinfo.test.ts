@@ -7,7 +7,10 @@ const modinfo = 'path\texample.com/app\nmod\texample.com/app\t(devel)\t\ndep\tgo
 
 describe('readBuildInfo', () => {
   it('reads the inline format of Go 1.18+ from the .go.buildinfo section', () => {
-    for (const [is64, littleEndian] of [[true, true], [false, false]] as const) {
+    for (const [is64, littleEndian] of [
+      [true, true],
+      [false, false],
+    ] as const) {
       expect(readBuildInfo(inlineGoElf('go1.21.5', modinfo, { is64, littleEndian }))).toEqual({ info: { goVersion: 'go1.21.5', modinfo }, notes: [] });
     }
   });
@@ -15,7 +18,12 @@ describe('readBuildInfo', () => {
   // Go 1.13-1.17 wrote pointers to Go string headers; no toolchain installed here writes them any
   // more, so these binaries are synthetic (ELF64 little-endian as amd64, ELF32 big-endian as mips).
   it('reads the pointer format of Go 1.13-1.17 through the program headers', () => {
-    for (const [is64, littleEndian] of [[true, true], [false, false], [true, false], [false, true]] as const) {
+    for (const [is64, littleEndian] of [
+      [true, true],
+      [false, false],
+      [true, false],
+      [false, true],
+    ] as const) {
       const elf = pointerGoElf('go1.16.15', framedModinfo(modinfo), { is64, littleEndian });
       expect(readBuildInfo(elf), `${is64 ? 64 : 32}-bit ${littleEndian ? 'LE' : 'BE'}`).toEqual({ info: { goVersion: 'go1.16.15', modinfo }, notes: [] });
     }
@@ -25,7 +33,13 @@ describe('readBuildInfo', () => {
     expect(readBuildInfo(inlineGoElf('go1.22.0', modinfo, { noSectionHeaders: true })).info).toEqual({ goVersion: 'go1.22.0', modinfo });
     // A misaligned copy of the magic before the real header is passed over.
     const decoy = Buffer.concat([Buffer.alloc(3), BUILDINFO_MAGIC, Buffer.alloc(32)]);
-    const elf = buildElf({ noSectionHeaders: true, sections: [{ name: '.x', data: decoy }, { name: '.go.buildinfo', data: inlineBuildInfo('go1.22.0', framedModinfo(modinfo)) }] });
+    const elf = buildElf({
+      noSectionHeaders: true,
+      sections: [
+        { name: '.x', data: decoy },
+        { name: '.go.buildinfo', data: inlineBuildInfo('go1.22.0', framedModinfo(modinfo)) },
+      ],
+    });
     expect(readBuildInfo(elf).info?.goVersion).toBe('go1.22.0');
   });
 
@@ -48,13 +62,18 @@ describe('readBuildInfo', () => {
       notes: ['Go build info: inline strings truncated or malformed'],
     });
     const hugeVarint = Buffer.concat([good.subarray(0, 32), Buffer.alloc(12, 0xff)]);
-    expect(readBuildInfo(section(hugeVarint)).notes).toEqual(['Go build info: inline strings truncated or malformed', 'Go build info without a toolchain version']);
+    expect(readBuildInfo(section(hugeVarint)).notes).toEqual([
+      'Go build info: inline strings truncated or malformed',
+      'Go build info without a toolchain version',
+    ]);
     expect(readBuildInfo(section(Buffer.alloc(48))).notes).toEqual(['.go.buildinfo section without a build info header']);
 
     const badPtrSize = Buffer.from(good.subarray(0, 32));
     badPtrSize[15] = 0;
     badPtrSize[14] = 3;
-    expect(readBuildInfo(buildElf({ sections: [{ name: '.go.buildinfo', data: badPtrSize, addr: 0x1000 }] })).notes).toEqual(['Go build info: unsupported pointer size 3']);
+    expect(readBuildInfo(buildElf({ sections: [{ name: '.go.buildinfo', data: badPtrSize, addr: 0x1000 }] })).notes).toEqual([
+      'Go build info: unsupported pointer size 3',
+    ]);
     expect(readBuildInfo(section(badPtrSize)).notes[0]).toMatch(/program headers cannot be read/);
   });
 
@@ -63,7 +82,10 @@ describe('readBuildInfo', () => {
     const at = elf.indexOf(BUILDINFO_MAGIC);
     const unmapped = Buffer.from(elf);
     unmapped.writeBigUInt64LE(0xdead0000n, at + 16);
-    expect(readBuildInfo(unmapped).notes).toEqual(['Go build info: string header at 0xdead0000 is not in the file', 'Go build info without a toolchain version']);
+    expect(readBuildInfo(unmapped).notes).toEqual([
+      'Go build info: string header at 0xdead0000 is not in the file',
+      'Go build info without a toolchain version',
+    ]);
     const tooLong = Buffer.from(elf);
     // .data follows the 32-byte header: the version string's length is its second word.
     tooLong.writeBigUInt64LE(0x7fffffffn, at + 32 + 8);

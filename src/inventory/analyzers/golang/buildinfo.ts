@@ -65,7 +65,8 @@ export function readBuildInfo(data: Buffer): BuildInfoResult {
     modinfo = first ? decodeString(region, first.next)?.value : undefined;
     if (!first || !modinfo) notes.push('Go build info: inline strings truncated or malformed');
   } else {
-    if (!elf || elf.segments.length === 0) return { notes: ['Go build info in pointer format, but the ELF program headers cannot be read to follow the pointers'] };
+    if (!elf || elf.segments.length === 0)
+      return { notes: ['Go build info in pointer format, but the ELF program headers cannot be read to follow the pointers'] };
     if (ptrSize !== 4 && ptrSize !== 8) return { notes: [`Go build info: unsupported pointer size ${ptrSize}`] };
     const bigEndian = flags !== 0;
     const readPtr = (b: Buffer, offset: number): number | undefined => readUnsigned(b, offset, ptrSize, bigEndian);

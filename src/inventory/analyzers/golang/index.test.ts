@@ -70,7 +70,12 @@ describe('goBinaryAnalyzer', () => {
 
   it('reads the pre-1.18 pointer format (synthetic binary: no toolchain here writes it)', () => {
     const out = analyzeContent(goBinaryAnalyzer, '/app', pointerGoElf('go1.16.15', framedModinfo(modinfo), { is64: false, littleEndian: false }), 0o755);
-    expect(summary(out)).toEqual(['main example.com/app@v1.4.0 h1:main=', 'golang.org/x/text@v0.3.7 h1:text=', 'example.com/fork@v1.0.1 h1:fork=', 'stdlib@v1.16.15']);
+    expect(summary(out)).toEqual([
+      'main example.com/app@v1.4.0 h1:main=',
+      'golang.org/x/text@v0.3.7 h1:text=',
+      'example.com/fork@v1.0.1 h1:fork=',
+      'stdlib@v1.16.15',
+    ]);
   });
 
   it('gives nothing for an ELF that is not a Go binary, and notes for a damaged one', () => {
@@ -78,7 +83,10 @@ describe('goBinaryAnalyzer', () => {
     const devel = analyzeContent(goBinaryAnalyzer, '/bin/x', inlineGoElf('devel go1.23-abc123 Tue', 'dep\tbad\n'), 0o755);
     expect(devel).toEqual({
       packages: [],
-      notes: ['Go module info line 1: expected 2 or 3 columns after "dep", got 1: skipped', 'Go toolchain version "devel go1.23-abc123 Tue" is not a release: no stdlib package'],
+      notes: [
+        'Go module info line 1: expected 2 or 3 columns after "dep", got 1: skipped',
+        'Go toolchain version "devel go1.23-abc123 Tue" is not a release: no stdlib package',
+      ],
     });
   });
 
@@ -143,7 +151,11 @@ describe('goBinaryAnalyzer on binaries built by the Go toolchain', skipWhen(comm
       GOTOOLCHAIN: 'local',
       ...extraEnv,
     };
-    const result = spawnSync('go', ['build', '-buildvcs=false', ...flags, '-o', path.join(dir, 'bin', name), '.'], { cwd: path.join(dir, module), env, encoding: 'utf8' });
+    const result = spawnSync('go', ['build', '-buildvcs=false', ...flags, '-o', path.join(dir, 'bin', name), '.'], {
+      cwd: path.join(dir, module),
+      env,
+      encoding: 'utf8',
+    });
     if (result.status !== 0) throw new Error(`go build ${name}: ${result.stderr}`);
     binaries.set(name, readFileSync(path.join(dir, 'bin', name)));
   };

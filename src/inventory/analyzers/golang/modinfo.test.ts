@@ -37,7 +37,16 @@ describe('parseModInfo', () => {
   });
 
   it('skips malformed lines with a note, keeping the rest', () => {
-    const text = ['dep\tonly-a-path', '=>\torphan\tv1\t', 'dep\tok\tv1.0.0\th1:x', 'build\tnovalue', 'build\t=x', 'build\t"key with space"=`raw value`', 'future\tline', ''].join('\n');
+    const text = [
+      'dep\tonly-a-path',
+      '=>\torphan\tv1\t',
+      'dep\tok\tv1.0.0\th1:x',
+      'build\tnovalue',
+      'build\t=x',
+      'build\t"key with space"=`raw value`',
+      'future\tline',
+      '',
+    ].join('\n');
     expect(parseModInfo(text)).toEqual({
       deps: [{ path: 'ok', version: 'v1.0.0', sum: 'h1:x' }],
       settings: [['key with space', 'raw value']],

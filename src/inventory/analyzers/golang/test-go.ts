@@ -34,7 +34,11 @@ export function inlineBuildInfo(goVersion: string, modinfo: Buffer): Buffer {
 }
 
 /** A Go 1.18+ style binary: `.go.buildinfo` loaded read-write, strings inline. */
-export function inlineGoElf(goVersion: string, modinfoText: string, options: { is64?: boolean; littleEndian?: boolean; noSectionHeaders?: boolean } = {}): Buffer {
+export function inlineGoElf(
+  goVersion: string,
+  modinfoText: string,
+  options: { is64?: boolean; littleEndian?: boolean; noSectionHeaders?: boolean } = {},
+): Buffer {
   return buildElf({
     ...options,
     sections: [

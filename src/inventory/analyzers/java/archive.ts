@@ -53,7 +53,8 @@ export function scanArchive(data: Buffer, fileName: string, location: string | u
     if (scan.notes.length < MAX_NOTES) scan.notes.push(location ? `${location}: ${text}` : text);
     else scan.suppressed++;
   };
-  const wanted = (name: string): boolean => POM_PROPERTIES.test(name) || name.toUpperCase() === 'META-INF/MANIFEST.MF' || (!name.endsWith('/') && ARCHIVE_NAME.test(name));
+  const wanted = (name: string): boolean =>
+    POM_PROPERTIES.test(name) || name.toUpperCase() === 'META-INF/MANIFEST.MF' || (!name.endsWith('/') && ARCHIVE_NAME.test(name));
   const directory = readZipDirectory(data, wanted);
   if (typeof directory === 'string') {
     note(directory);
@@ -124,7 +125,11 @@ export function scanArchive(data: Buffer, fileName: string, location: string | u
   }
 }
 
-function manifestPackage(entries: ZipEntry[], read: (entry: ZipEntry, maxBytes: number) => Buffer | undefined, location: string | undefined): FoundPackage | undefined {
+function manifestPackage(
+  entries: ZipEntry[],
+  read: (entry: ZipEntry, maxBytes: number) => Buffer | undefined,
+  location: string | undefined,
+): FoundPackage | undefined {
   const entry = entries.find((e) => e.name.toUpperCase() === 'META-INF/MANIFEST.MF');
   const bytes = entry ? read(entry, MAX_METADATA_BYTES) : undefined;
   if (!bytes) return undefined;

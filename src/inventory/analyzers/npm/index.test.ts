@@ -83,7 +83,16 @@ describe('npmAnalyzer.analyze', () => {
   it.each([
     ['an SPDX expression', { license: '(MIT OR Apache-2.0)' }, ['(MIT OR Apache-2.0)']],
     ['the old object form', { license: { type: 'ISC', url: 'https://opensource.org/licenses/ISC' } }, ['ISC']],
-    ['the legacy licenses array', { licenses: [{ type: 'MIT', url: 'u' }, { type: 'Apache-2.0', url: 'v' }] }, ['MIT', 'Apache-2.0']],
+    [
+      'the legacy licenses array',
+      {
+        licenses: [
+          { type: 'MIT', url: 'u' },
+          { type: 'Apache-2.0', url: 'v' },
+        ],
+      },
+      ['MIT', 'Apache-2.0'],
+    ],
     ['a licenses array of strings', { licenses: ['BSD-2-Clause', 'BSD-2-Clause'] }, ['BSD-2-Clause']],
     ['both (license wins)', { license: 'MIT', licenses: [{ type: 'MIT', url: 'http://opensource.org/licenses/MIT' }] }, ['MIT']],
     ['a pointer to a file', { license: 'SEE LICENSE IN LICENSE.md' }, ['SEE LICENSE IN LICENSE.md']],

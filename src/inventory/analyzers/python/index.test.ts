@@ -90,16 +90,36 @@ describe('pythonAnalyzer.analyze', () => {
   });
 
   it.each([
-    ['License-Expression first', ['License-Expression: Apache-2.0 OR BSD-3-Clause', 'License: BSD', 'Classifier: License :: OSI Approved :: BSD License'], ['Apache-2.0 OR BSD-3-Clause']],
+    [
+      'License-Expression first',
+      ['License-Expression: Apache-2.0 OR BSD-3-Clause', 'License: BSD', 'Classifier: License :: OSI Approved :: BSD License'],
+      ['Apache-2.0 OR BSD-3-Clause'],
+    ],
     ['then License', ['License: BSD-3-Clause', 'Classifier: License :: OSI Approved :: BSD License'], ['BSD-3-Clause']],
-    ['then the classifiers', ['License: UNKNOWN', 'Classifier: License :: OSI Approved :: MIT License', 'Classifier: License :: OSI Approved'], ['MIT License']],
+    [
+      'then the classifiers',
+      ['License: UNKNOWN', 'Classifier: License :: OSI Approved :: MIT License', 'Classifier: License :: OSI Approved'],
+      ['MIT License'],
+    ],
     [
       'several classifiers',
-      ['Classifier: License :: OSI Approved :: Apache Software License', 'Classifier: License :: OSI Approved :: BSD License', 'Classifier: License :: OSI Approved :: BSD License'],
+      [
+        'Classifier: License :: OSI Approved :: Apache Software License',
+        'Classifier: License :: OSI Approved :: BSD License',
+        'Classifier: License :: OSI Approved :: BSD License',
+      ],
       ['Apache Software License', 'BSD License'],
     ],
-    ['non-OSI classifiers', ['Classifier: License :: Other/Proprietary License', 'Classifier: License :: Public Domain'], ['Other/Proprietary License', 'Public Domain']],
-    ['deep classifiers', ['Classifier: License :: OSI Approved :: GNU General Public License v2 or later (GPLv2+)'], ['GNU General Public License v2 or later (GPLv2+)']],
+    [
+      'non-OSI classifiers',
+      ['Classifier: License :: Other/Proprietary License', 'Classifier: License :: Public Domain'],
+      ['Other/Proprietary License', 'Public Domain'],
+    ],
+    [
+      'deep classifiers',
+      ['Classifier: License :: OSI Approved :: GNU General Public License v2 or later (GPLv2+)'],
+      ['GNU General Public License v2 or later (GPLv2+)'],
+    ],
     ['no license at all', ['Classifier: Programming Language :: Python :: 3', 'License: '], undefined],
   ])('reads licenses: %s', (_what, lines, licenses) => {
     const out = analyze(path, metadata('Name: x', 'Version: 1.0', ...lines));

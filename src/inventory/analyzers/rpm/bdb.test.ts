@@ -61,7 +61,7 @@ describe('readBdb on built databases', () => {
     db.writeUInt16LE(4, pageSize + 26 + 2 * 3); // item 3 (key 1's value) points into the page header
     const read = readBdb(db);
     expect(read.records).toEqual([]);
-    expect(read.notes).toEqual(['hash page 1: item 3 has offset 4, outside the page\'s item area; skipped']);
+    expect(read.notes).toEqual(["hash page 1: item 3 has offset 4, outside the page's item area; skipped"]);
   });
 
   it('notes an overflow chain shorter or longer than its item says', () => {

@@ -91,7 +91,7 @@ class BdbReader {
       this.notes.push(`hash bucket ${bucket} maps to page 0, the metadata page; not read`);
       return;
     }
-    for (let pgno = firstPgno; pgno !== 0; ) {
+    for (let pgno = firstPgno; pgno !== 0;) {
       const page = this.page(pgno);
       if (typeof page === 'string') {
         this.notes.push(`hash bucket ${bucket}: ${page}; the rest of the bucket is not read`);
@@ -159,7 +159,7 @@ class BdbReader {
   private overflow(firstPgno: number, totalLength: number): Buffer | string {
     const parts: Buffer[] = [];
     let length = 0;
-    for (let pgno = firstPgno; pgno !== 0; ) {
+    for (let pgno = firstPgno; pgno !== 0;) {
       const page = this.page(pgno);
       if (typeof page === 'string') return `overflow chain: ${page}`;
       if (page.type !== pageTypes.overflow) return `overflow chain: page ${pgno} has type ${page.type}, not an overflow page`;

@@ -67,7 +67,9 @@ describe('parseHeader', () => {
     const result = parseHeader(blob);
     expect(result.ok && result.header.name).toBe('bash');
     expect(result.ok && result.header.files).toEqual([]);
-    expect(result.ok && result.header.filesProblem).toBe(`its 20000 files' paths take 80040000 characters, more than 4 times its header's ${blob.length} bytes: not listed`);
+    expect(result.ok && result.header.filesProblem).toBe(
+      `its 20000 files' paths take 80040000 characters, more than 4 times its header's ${blob.length} bytes: not listed`,
+    );
   });
 
   it('reads OLDFILENAMES of old headers', () => {
@@ -82,7 +84,9 @@ describe('parseHeader', () => {
   });
 
   it('ignores tags it does not read, of any type', () => {
-    const result = parseHeader(encodeHeader([{ tag: 1004, type: rpmType.i18nString, value: ['summary', 'résumé'] }, ...basics, { tag: 1006, type: rpmType.int32, value: [1700000000] }]));
+    const result = parseHeader(
+      encodeHeader([{ tag: 1004, type: rpmType.i18nString, value: ['summary', 'résumé'] }, ...basics, { tag: 1006, type: rpmType.int32, value: [1700000000] }]),
+    );
     expect(result.ok && result.header.name).toBe('bash');
   });
 

@@ -164,7 +164,10 @@ function fileList(reader: TagReader, headerBytes: number): Pick<RpmHeader, 'file
   });
   const limit = maxFileListRatio * headerBytes + 65536;
   if (length > limit) {
-    return { files: [], filesProblem: `its ${baseNames.length} files' paths take ${length} characters, more than ${maxFileListRatio} times its header's ${headerBytes} bytes: not listed` };
+    return {
+      files: [],
+      filesProblem: `its ${baseNames.length} files' paths take ${length} characters, more than ${maxFileListRatio} times its header's ${headerBytes} bytes: not listed`,
+    };
   }
   return { files: baseNames.map((baseName, i) => (dirs[i] as string) + baseName) };
 }

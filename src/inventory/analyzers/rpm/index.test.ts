@@ -44,12 +44,16 @@ describe('rpmAnalyzer.required', () => {
   ])('wants %s', (path) => {
     expect(rpmAnalyzer.required(path, { ...entry, path })).toBe(true);
   });
-  it.each(['/var/lib/rpm/Name', '/var/lib/rpm/rpmdb.sqlite-wal', '/var/lib/rpm/sub/Packages', '/opt/var/lib/rpm/Packages', '/Packages', '/var/lib/dpkg/status'])(
-    'ignores %s',
-    (path) => {
-      expect(rpmAnalyzer.required(path, { ...entry, path })).toBe(false);
-    },
-  );
+  it.each([
+    '/var/lib/rpm/Name',
+    '/var/lib/rpm/rpmdb.sqlite-wal',
+    '/var/lib/rpm/sub/Packages',
+    '/opt/var/lib/rpm/Packages',
+    '/Packages',
+    '/var/lib/dpkg/status',
+  ])('ignores %s', (path) => {
+    expect(rpmAnalyzer.required(path, { ...entry, path })).toBe(false);
+  });
 });
 
 describe('rpm databases of real images', skipWhen(sharedAbsent), () => {
@@ -130,7 +134,11 @@ describe('damaged databases', skipWhen(sharedAbsent), () => {
         const at = Math.floor(next() * (next() < 0.5 ? 8192 : content.length));
         content[at] = Math.floor(next() * 256);
       }
-      const output = rpmAnalyzer.analyze({ path: '/var/lib/rpm/Packages', entry: { path: '/var/lib/rpm/Packages', type: 'file', size: content.length, mode: 0o644, uid: 0, gid: 0 }, content });
+      const output = rpmAnalyzer.analyze({
+        path: '/var/lib/rpm/Packages',
+        entry: { path: '/var/lib/rpm/Packages', type: 'file', size: content.length, mode: 0o644, uid: 0, gid: 0 },
+        content,
+      });
       expect(output.notes?.filter((note) => note.includes('internal error')) ?? []).toEqual([]);
     }
   });
@@ -138,7 +146,9 @@ describe('damaged databases', skipWhen(sharedAbsent), () => {
 
 describe('not an rpm database', () => {
   it('notes unknown content and returns nothing for an empty file', () => {
-    expect(analyzeContent(rpmAnalyzer, '/var/lib/rpm/Packages', 'hello, world')).toEqual({ notes: ['not an rpm database: neither SQLite, BerkeleyDB nor NDB'] });
+    expect(analyzeContent(rpmAnalyzer, '/var/lib/rpm/Packages', 'hello, world')).toEqual({
+      notes: ['not an rpm database: neither SQLite, BerkeleyDB nor NDB'],
+    });
     expect(analyzeContent(rpmAnalyzer, '/var/lib/rpm/Packages', '')).toEqual({});
   });
 });

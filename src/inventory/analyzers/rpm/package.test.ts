@@ -21,7 +21,11 @@ describe('parseSourceRpm', () => {
 
 describe('toFoundPackage', () => {
   it('keeps VERSION and RELEASE apart and leaves out what is missing', () => {
-    expect(toFoundPackage({ name: 'gpg-keys', version: '1', files: [], license: '', sourceRpm: 'odd' })).toEqual({ type: 'rpm', name: 'gpg-keys', version: '1' });
+    expect(toFoundPackage({ name: 'gpg-keys', version: '1', files: [], license: '', sourceRpm: 'odd' })).toEqual({
+      type: 'rpm',
+      name: 'gpg-keys',
+      version: '1',
+    });
     expect(
       toFoundPackage({
         name: 'libuuid',

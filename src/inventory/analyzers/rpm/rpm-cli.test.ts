@@ -11,7 +11,8 @@ import { rpmAnalyzer } from './index.js';
 
 // Ground truth from rpm itself (Debian's rpm 4.18): the analyser must agree with `rpm -qa` / `rpm -ql`.
 const rpmMissing = commandMissing('rpm') ?? commandMissing('rpmbuild', 'rpm');
-const fieldsFormat = '@@%{NAME}\\t%{EPOCH}\\t%{VERSION}\\t%{RELEASE}\\t%{ARCH}\\t%{SOURCERPM}\\t%{LICENSE}\\t%{VENDOR}\\t%{MODULARITYLABEL}\\n[%{FILENAMES}\\n]';
+const fieldsFormat =
+  '@@%{NAME}\\t%{EPOCH}\\t%{VERSION}\\t%{RELEASE}\\t%{ARCH}\\t%{SOURCERPM}\\t%{LICENSE}\\t%{VENDOR}\\t%{MODULARITYLABEL}\\n[%{FILENAMES}\\n]';
 
 /** A writable copy of a shared fixture (rpm wants to lock and map the database). */
 function copyFixture(from: string, dir: string, name: string): string {
@@ -31,7 +32,9 @@ function rpm(args: string[]): string {
 
 function listingFromRpm(dbArgs: string[]): Listing {
   const listing: Listing = new Map();
-  for (const block of rpm([...dbArgs, '-qa', '--qf', fieldsFormat]).split('@@').slice(1)) {
+  for (const block of rpm([...dbArgs, '-qa', '--qf', fieldsFormat])
+    .split('@@')
+    .slice(1)) {
     const [fields = '', ...files] = block.split('\n').filter((line) => line !== '');
     const [name, , version, release, arch] = fields.split('\t');
     if (name === 'gpg-pubkey') continue;
@@ -46,7 +49,17 @@ function listingFromAnalyser(output: AnalyzerOutput | undefined): Listing {
   for (const p of output?.packages ?? []) {
     const none = '(none)';
     const sourceRpm = p.source ? `${p.source.name}-${p.source.version ?? ''}.src.rpm` : none;
-    const fields = [p.name, p.epoch ?? none, p.version, p.release, p.arch, sourceRpm, p.licenses?.[0] ?? none, p.vendor ?? none, p.modularityLabel ?? none].join('\t');
+    const fields = [
+      p.name,
+      p.epoch ?? none,
+      p.version,
+      p.release,
+      p.arch,
+      sourceRpm,
+      p.licenses?.[0] ?? none,
+      p.vendor ?? none,
+      p.modularityLabel ?? none,
+    ].join('\t');
     // packages of one name own their files in output order
     const index = owned.findIndex((o) => o.owner === p.name);
     const files = index < 0 ? [] : (owned.splice(index, 1)[0]?.files ?? []);
@@ -138,7 +151,11 @@ describe('agreement with rpm itself', skipWhen(rpmMissing), () => {
       vendor: 'Shipshape Tests',
     });
     expect(output?.packages?.find((p) => p.name === 'shipshape-demo-data')?.source).toEqual({ name: 'shipshape-demo', version: '1.2.3-4.test' });
-    expect(output?.ownedFiles?.find((o) => o.owner === 'shipshape-demo')?.files).toEqual(rpm([...dbArgs, '-ql', 'shipshape-demo']).trim().split('\n'));
+    expect(output?.ownedFiles?.find((o) => o.owner === 'shipshape-demo')?.files).toEqual(
+      rpm([...dbArgs, '-ql', 'shipshape-demo'])
+        .trim()
+        .split('\n'),
+    );
     expect(output?.ownedFiles?.some((o) => o.owner === 'shipshape-empty')).toBe(false);
   });
 

@@ -9,25 +9,67 @@ import { buildBdb, buildNdb, buildSqlite, encodeHeader, type TagValue } from './
 // rpm headers and the three database formats that hold them, written in the test from rpm's layouts
 // (the real databases in ../shared are fuzzed in ../fixtures.fuzz.test.ts), then damaged.
 
-const text = fc.oneof(fc.stringMatching(/^[a-z0-9._+-]{1,12}$/), fc.constantFrom('', 'x'.repeat(3000), '\u202e', 'bash-5.1.8-1.cm2.src.rpm', 'a-b', '.src.rpm', '-1-.rpm'));
-const stringTag = fc.constantFrom(rpmTag.name, rpmTag.version, rpmTag.release, rpmTag.arch, rpmTag.sourceRpm, rpmTag.license, rpmTag.vendor, rpmTag.modularityLabel);
+const text = fc.oneof(
+  fc.stringMatching(/^[a-z0-9._+-]{1,12}$/),
+  fc.constantFrom('', 'x'.repeat(3000), '\u202e', 'bash-5.1.8-1.cm2.src.rpm', 'a-b', '.src.rpm', '-1-.rpm'),
+);
+const stringTag = fc.constantFrom(
+  rpmTag.name,
+  rpmTag.version,
+  rpmTag.release,
+  rpmTag.arch,
+  rpmTag.sourceRpm,
+  rpmTag.license,
+  rpmTag.vendor,
+  rpmTag.modularityLabel,
+);
 const anyType = fc.integer({ min: 0, max: 12 });
 
 /** Index entries as rpm writes them (right types), or with the types, tags and counts a hostile header has. */
 const tagValue: fc.Arbitrary<TagValue> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ tag: stringTag, type: fc.constant(rpmType.string), value: text }) },
-  { weight: 1, arbitrary: fc.record({ tag: stringTag, type: fc.constantFrom(rpmType.i18nString, rpmType.stringArray, rpmType.bin), value: fc.array(text, { minLength: 1, maxLength: 3 }) }) },
-  { weight: 2, arbitrary: fc.record({ tag: fc.constantFrom(rpmTag.epoch, rpmTag.dirIndexes, 1006), type: fc.constant(rpmType.int32), value: fc.array(fc.integer({ min: -2, max: 5 }), { maxLength: 4 }) }) },
-  { weight: 2, arbitrary: fc.record({ tag: fc.constantFrom(rpmTag.baseNames, rpmTag.dirNames, rpmTag.oldFilenames), type: fc.constant(rpmType.stringArray), value: fc.array(text, { maxLength: 5 }) }) },
-  { weight: 1, arbitrary: fc.record({ tag: fc.oneof(fc.constantFrom(63, 1004, 5000, -1), fc.integer()), type: anyType.filter((t) => t !== rpmType.int32), value: fc.array(text, { maxLength: 2 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      tag: stringTag,
+      type: fc.constantFrom(rpmType.i18nString, rpmType.stringArray, rpmType.bin),
+      value: fc.array(text, { minLength: 1, maxLength: 3 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      tag: fc.constantFrom(rpmTag.epoch, rpmTag.dirIndexes, 1006),
+      type: fc.constant(rpmType.int32),
+      value: fc.array(fc.integer({ min: -2, max: 5 }), { maxLength: 4 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      tag: fc.constantFrom(rpmTag.baseNames, rpmTag.dirNames, rpmTag.oldFilenames),
+      type: fc.constant(rpmType.stringArray),
+      value: fc.array(text, { maxLength: 5 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      tag: fc.oneof(fc.constantFrom(63, 1004, 5000, -1), fc.integer()),
+      type: anyType.filter((t) => t !== rpmType.int32),
+      value: fc.array(text, { maxLength: 2 }),
+    }),
+  },
 );
 
 /** A package's files as DIRNAMES + BASENAMES + DIRINDEXES: `count` files in one directory of `dirLength` bytes. */
-const fileList = fc.record({ dirLength: fc.integer({ min: 1, max: 4000 }), count: fc.integer({ min: 0, max: 20_000 }) }).map(({ dirLength, count }): TagValue[] => [
-  { tag: rpmTag.dirNames, type: rpmType.stringArray, value: [`/${'d'.repeat(dirLength - 1)}`] },
-  { tag: rpmTag.baseNames, type: rpmType.stringArray, value: Array.from({ length: count }, (_, i) => (i % 36).toString(36)) },
-  { tag: rpmTag.dirIndexes, type: rpmType.int32, value: Array<number>(count).fill(0) },
-]);
+const fileList = fc
+  .record({ dirLength: fc.integer({ min: 1, max: 4000 }), count: fc.integer({ min: 0, max: 20_000 }) })
+  .map(({ dirLength, count }): TagValue[] => [
+    { tag: rpmTag.dirNames, type: rpmType.stringArray, value: [`/${'d'.repeat(dirLength - 1)}`] },
+    { tag: rpmTag.baseNames, type: rpmType.stringArray, value: Array.from({ length: count }, (_, i) => (i % 36).toString(36)) },
+    { tag: rpmTag.dirIndexes, type: rpmType.int32, value: Array<number>(count).fill(0) },
+  ]);
 
 const basics: TagValue[] = [
   { tag: rpmTag.name, type: rpmType.string, value: 'bash' },
@@ -35,10 +77,18 @@ const basics: TagValue[] = [
 ];
 
 /** Rewrites one field (tag, type, offset, count) of one index entry, as a corrupt header would have it. */
-const entryPatch = fc.record({ entry: fc.nat(), field: fc.integer({ min: 0, max: 3 }), value: fc.constantFrom(0, 1, 7, 8, 0xff, 0x7fffffff, 0x80000000, 0xffffffff, 1000, 1117) });
+const entryPatch = fc.record({
+  entry: fc.nat(),
+  field: fc.integer({ min: 0, max: 3 }),
+  value: fc.constantFrom(0, 1, 7, 8, 0xff, 0x7fffffff, 0x80000000, 0xffffffff, 1000, 1117),
+});
 
 const headers: fc.Arbitrary<Buffer> = fc
-  .tuple(fc.array(tagValue, { maxLength: 10 }), fc.oneof({ weight: 3, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fileList }), fc.array(entryPatch, { maxLength: 3 }))
+  .tuple(
+    fc.array(tagValue, { maxLength: 10 }),
+    fc.oneof({ weight: 3, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fileList }),
+    fc.array(entryPatch, { maxLength: 3 }),
+  )
   .map(([values, files, patches]) => {
     const blob = encodeHeader([...basics, ...values, ...files]);
     const entries = blob.readUInt32BE(0);

@@ -71,20 +71,36 @@ describe('readSqlite on hostile databases: nothing in the file runs, nothing is 
       'it defines a trigger ("spy"), which rpm never creates',
     ],
     ['a view elsewhere in the schema', `${rpmTable} CREATE VIEW Other AS SELECT 1;`, 'it defines a view ("Other"), which rpm never creates'],
-    ['a virtual table', "CREATE VIRTUAL TABLE Packages USING fts5(hnum, blob);", 'Packages is a virtual table, not an ordinary one'],
-    ['a WITHOUT ROWID table', 'CREATE TABLE Packages (hnum INTEGER PRIMARY KEY, blob BLOB) WITHOUT ROWID;', 'Packages is a WITHOUT ROWID table, which rpm never creates'],
-    ['other columns', 'CREATE TABLE Packages (id INTEGER PRIMARY KEY, data BLOB);', 'Packages has the columns (id INTEGER PRIMARY KEY, data BLOB), not rpm\'s (hnum INTEGER PRIMARY KEY, blob BLOB)'],
-    ['an extra column', 'CREATE TABLE Packages (hnum INTEGER PRIMARY KEY, blob BLOB, extra TEXT);', 'Packages has the columns (hnum INTEGER PRIMARY KEY, blob BLOB, extra TEXT), not rpm\'s (hnum INTEGER PRIMARY KEY, blob BLOB)'],
+    ['a virtual table', 'CREATE VIRTUAL TABLE Packages USING fts5(hnum, blob);', 'Packages is a virtual table, not an ordinary one'],
+    [
+      'a WITHOUT ROWID table',
+      'CREATE TABLE Packages (hnum INTEGER PRIMARY KEY, blob BLOB) WITHOUT ROWID;',
+      'Packages is a WITHOUT ROWID table, which rpm never creates',
+    ],
+    [
+      'other columns',
+      'CREATE TABLE Packages (id INTEGER PRIMARY KEY, data BLOB);',
+      "Packages has the columns (id INTEGER PRIMARY KEY, data BLOB), not rpm's (hnum INTEGER PRIMARY KEY, blob BLOB)",
+    ],
+    [
+      'an extra column',
+      'CREATE TABLE Packages (hnum INTEGER PRIMARY KEY, blob BLOB, extra TEXT);',
+      "Packages has the columns (hnum INTEGER PRIMARY KEY, blob BLOB, extra TEXT), not rpm's (hnum INTEGER PRIMARY KEY, blob BLOB)",
+    ],
     [
       'a thousand columns with long names (named in a diagnostic, but not all of them nor whole)',
       `CREATE TABLE Packages (${Array.from({ length: 1000 }, (_, i) => `${'c'.repeat(100)}${i} INT`).join(', ')});`,
       `Packages has the columns (${Array.from({ length: 8 }, () => `${'c'.repeat(63)}…`).join(', ')}, … 992 more), not rpm's (hnum INTEGER PRIMARY KEY, blob BLOB)`,
     ],
-    ['hnum that is not the primary key', 'CREATE TABLE Packages (hnum INTEGER, blob BLOB);', 'Packages has the columns (hnum INTEGER, blob BLOB), not rpm\'s (hnum INTEGER PRIMARY KEY, blob BLOB)'],
+    [
+      'hnum that is not the primary key',
+      'CREATE TABLE Packages (hnum INTEGER, blob BLOB);',
+      "Packages has the columns (hnum INTEGER, blob BLOB), not rpm's (hnum INTEGER PRIMARY KEY, blob BLOB)",
+    ],
     [
       'a generated blob (an expression evaluated on every read)',
-      "CREATE TABLE Packages (hnum INTEGER PRIMARY KEY, blob BLOB GENERATED ALWAYS AS (zeroblob(900000000)) VIRTUAL);",
-      'Packages has the columns (hnum INTEGER PRIMARY KEY, blob BLOB GENERATED), not rpm\'s (hnum INTEGER PRIMARY KEY, blob BLOB)',
+      'CREATE TABLE Packages (hnum INTEGER PRIMARY KEY, blob BLOB GENERATED ALWAYS AS (zeroblob(900000000)) VIRTUAL);',
+      "Packages has the columns (hnum INTEGER PRIMARY KEY, blob BLOB GENERATED), not rpm's (hnum INTEGER PRIMARY KEY, blob BLOB)",
     ],
   ])('refuses %s, reading nothing', (_name, sql, why) => {
     expect(readSqlite(hostileSqlite(sql))).toEqual({ records: [], notes: [`SQLite database not read: ${why}`] });
@@ -102,17 +118,23 @@ describe('readSqlite on hostile databases: nothing in the file runs, nothing is 
   });
 
   it('reads the rows by row id only: an hnum that is not the row id (`INTEGER PRIMARY KEY DESC`) ends the read', () => {
-    const read = readSqlite(hostileSqlite("CREATE TABLE Packages (hnum INTEGER PRIMARY KEY DESC, blob BLOB); INSERT INTO Packages (rowid, hnum, blob) VALUES (1, 7, x'00');"));
+    const read = readSqlite(
+      hostileSqlite("CREATE TABLE Packages (hnum INTEGER PRIMARY KEY DESC, blob BLOB); INSERT INTO Packages (rowid, hnum, blob) VALUES (1, 7, x'00');"),
+    );
     expect(read).toEqual({ records: [], notes: ['SQLite database could not be read: hnum 7 is not the row id 1: not an rpm table'] });
   });
 
   it(`reads at most ${maxRpmSqliteRecords} records and says the rest were not read`, { timeout: 60_000 }, () => {
     const read = readSqlite(
-      hostileSqlite(`${rpmTable} WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < ${maxRpmSqliteRecords + 5}) INSERT INTO Packages (hnum, blob) SELECT x, x'00' FROM c;`),
+      hostileSqlite(
+        `${rpmTable} WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < ${maxRpmSqliteRecords + 5}) INSERT INTO Packages (hnum, blob) SELECT x, x'00' FROM c;`,
+      ),
     );
     expect(read.records).toHaveLength(maxRpmSqliteRecords);
     expect(read.records.at(-1)?.id).toBe(`hnum ${maxRpmSqliteRecords}`);
-    expect(read.notes).toEqual([`SQLite table Packages holds more than ${maxRpmSqliteRecords} records (the limit for one rpm database); the rest were not read`]);
+    expect(read.notes).toEqual([
+      `SQLite table Packages holds more than ${maxRpmSqliteRecords} records (the limit for one rpm database); the rest were not read`,
+    ]);
   });
 
   it('notes a corrupt page of the Packages table, never throwing', () => {
@@ -129,46 +151,65 @@ describe('readSqlite on hostile databases: nothing in the file runs, nothing is 
     const view = hostileSqlite('CREATE VIEW Packages AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x AS hnum, x AS blob FROM c;');
     const dir = await mkdtemp(path.join(tmpdir(), 'shipshape-rpm-sqlite-'));
     try {
-      const image = await buildImage({ layers: [{ items: [{ name: 'etc/os-release', content: 'ID=fedora\nVERSION_ID=40\n' }] }, { items: [{ name: 'var/lib/rpm/rpmdb.sqlite', content: view }] }] });
+      const image = await buildImage({
+        layers: [
+          { items: [{ name: 'etc/os-release', content: 'ID=fedora\nVERSION_ID=40\n' }] },
+          { items: [{ name: 'var/lib/rpm/rpmdb.sqlite', content: view }] },
+        ],
+      });
       const layout = await writeDirectory(dir, ociLayoutFiles([{ image }]));
-      const model = await readImage(new OciLayoutSource('oci-layout', layout, directoryFiles(layout)), { selection: {}, limits: defaultLimits, visitors: analyzers });
+      const model = await readImage(new OciLayoutSource('oci-layout', layout, directoryFiles(layout)), {
+        selection: {},
+        limits: defaultLimits,
+        visitors: analyzers,
+      });
       const inventory = buildInventory(model);
       expect(inventory.packages).toEqual([]);
       expect(inventory.diagnostics).toContainEqual(
-        expect.objectContaining({ code: 'inventory.rpm', message: 'rpm: SQLite database not read: it defines a view ("Packages"), which rpm never creates', where: 'layer 1: /var/lib/rpm/rpmdb.sqlite' }),
+        expect.objectContaining({
+          code: 'inventory.rpm',
+          message: 'rpm: SQLite database not read: it defines a view ("Packages"), which rpm never creates',
+          where: 'layer 1: /var/lib/rpm/rpmdb.sqlite',
+        }),
       );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   });
 
-  it('keeps temp tables and sorts of an image database in memory: no file under SQLITE_TMPDIR, TMPDIR or /var/tmp', skipWhen(process.platform === 'linux' ? undefined : 'needs /proc/self/fd (Linux)'), () => {
-    const content = hostileSqlite("CREATE TABLE t (x INTEGER PRIMARY KEY, y BLOB); WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 20000) INSERT INTO t (y) SELECT randomblob(200) FROM c;");
-    const db = openImageDatabase(content, []);
-    try {
-      db.pragma('cache_size = 10'); // a sort of 4 MB then needs more than the cache: without temp_store = MEMORY it spills to a file
-      const tempFiles: string[] = [];
-      db.function('probe', () => {
-        // SQLite unlinks its temp files at once ("etilqs_…"), so the open descriptors are where they show
-        for (const fd of readdirSync('/proc/self/fd')) {
-          const target = ((): string => {
-            try {
-              return readlinkSync(`/proc/self/fd/${fd}`);
-            } catch {
-              return '';
-            }
-          })();
-          if (target.includes('etilqs_')) tempFiles.push(target);
-        }
-        return 1;
-      });
-      expect(db.prepare('SELECT probe() FROM (SELECT x FROM t ORDER BY y) LIMIT 1').pluck().get()).toBe(1);
-      expect(tempFiles).toEqual([]);
-      expect(() => db.exec('CREATE TEMP TABLE spill (x)')).toThrow(/readonly|read-only|query_only/i);
-    } finally {
-      db.close();
-    }
-  });
+  it(
+    'keeps temp tables and sorts of an image database in memory: no file under SQLITE_TMPDIR, TMPDIR or /var/tmp',
+    skipWhen(process.platform === 'linux' ? undefined : 'needs /proc/self/fd (Linux)'),
+    () => {
+      const content = hostileSqlite(
+        'CREATE TABLE t (x INTEGER PRIMARY KEY, y BLOB); WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 20000) INSERT INTO t (y) SELECT randomblob(200) FROM c;',
+      );
+      const db = openImageDatabase(content, []);
+      try {
+        db.pragma('cache_size = 10'); // a sort of 4 MB then needs more than the cache: without temp_store = MEMORY it spills to a file
+        const tempFiles: string[] = [];
+        db.function('probe', () => {
+          // SQLite unlinks its temp files at once ("etilqs_…"), so the open descriptors are where they show
+          for (const fd of readdirSync('/proc/self/fd')) {
+            const target = ((): string => {
+              try {
+                return readlinkSync(`/proc/self/fd/${fd}`);
+              } catch {
+                return '';
+              }
+            })();
+            if (target.includes('etilqs_')) tempFiles.push(target);
+          }
+          return 1;
+        });
+        expect(db.prepare('SELECT probe() FROM (SELECT x FROM t ORDER BY y) LIMIT 1').pluck().get()).toBe(1);
+        expect(tempFiles).toEqual([]);
+        expect(() => db.exec('CREATE TEMP TABLE spill (x)')).toThrow(/readonly|read-only|query_only/i);
+      } finally {
+        db.close();
+      }
+    },
+  );
 });
 
 describe('readSqlite on real and corrupted databases', skipWhen(sharedAbsent), () => {
@@ -202,10 +243,18 @@ describe('readSqlite on real and corrupted databases', skipWhen(sharedAbsent), (
   });
 
   it('notes a header with an out-of-range offset, naming the record, and reads the others', () => {
-    const blobs = readSqlite(real()).records.slice(0, 3).map((r) => r.blob);
+    const blobs = readSqlite(real())
+      .records.slice(0, 3)
+      .map((r) => r.blob);
     const bad = Buffer.from(blobs[1] ?? Buffer.alloc(0));
     bad.writeInt32BE(bad.readUInt32BE(4) + 100, 8 + 16 * 2 + 8); // index entry 2's offset, 100 bytes past the store
-    const output = analyzeRpmDb(buildSqlite([[1, blobs[0] ?? ''], [2, bad], [3, blobs[2] ?? '']]));
+    const output = analyzeRpmDb(
+      buildSqlite([
+        [1, blobs[0] ?? ''],
+        [2, bad],
+        [3, blobs[2] ?? ''],
+      ]),
+    );
     expect(output.packages).toHaveLength(2);
     expect(output.notes).toHaveLength(1);
     expect(output.notes?.[0]).toMatch(/^record hnum 2: index entry 2 \(tag \d+\) has data offset \d+, outside the \d+-byte data store; skipped$/);

@@ -33,7 +33,10 @@ export function readSqlite(content: Buffer): DbRead {
     // while the other records are intact, so one bad record must not end the read
     const hnums: number[] = [];
     try {
-      const keys = db.prepare('SELECT rowid, hnum FROM Packages NOT INDEXED ORDER BY rowid LIMIT ?').raw().iterate(maxRpmSqliteRecords + 1);
+      const keys = db
+        .prepare('SELECT rowid, hnum FROM Packages NOT INDEXED ORDER BY rowid LIMIT ?')
+        .raw()
+        .iterate(maxRpmSqliteRecords + 1);
       for (const [rowid, hnum] of keys as Iterable<[number, unknown]>) {
         if (hnum !== rowid) throw new Error(`hnum ${String(hnum)} is not the row id ${rowid}: not an rpm table`);
         hnums.push(rowid);
@@ -94,7 +97,8 @@ const imageDatabasePragmas: readonly string[] = ['trusted_schema = OFF', 'query_
 function schemaRefusal(db: BetterSqlite3.Database): string | undefined {
   const code = db.prepare("SELECT type, name FROM sqlite_schema WHERE type IN ('view', 'trigger') LIMIT 1").raw().get() as [string, string] | undefined;
   if (code !== undefined) return `it defines a ${code[0]} (${JSON.stringify(clip(code[1]))}), which rpm never creates`;
-  const table = db.prepare("SELECT type, wr FROM pragma_table_list WHERE schema = 'main' AND name = 'Packages' COLLATE NOCASE").raw().get() as [string, number] | undefined;
+  const table = db.prepare("SELECT type, wr FROM pragma_table_list WHERE schema = 'main' AND name = 'Packages' COLLATE NOCASE").raw().get() as
+    [string, number] | undefined;
   if (table === undefined) return 'it has no Packages table';
   if (table[0] !== 'table') return `Packages is a ${table[0]} table, not an ordinary one`;
   if (table[1] !== 0) return 'Packages is a WITHOUT ROWID table, which rpm never creates';

@@ -146,7 +146,6 @@ export function buildBdb(values: readonly Buffer[], { le = true, pageSize = 512,
   return Buffer.concat(pages);
 }
 
-
 /**
  * An NDB database (rpm's lib/backend/ndb): one slot page (a 32-byte header, then 16-byte slots, the
  * unused ones free), and each blob after it in 16-byte blocks: `BlbS`, package index, length, the

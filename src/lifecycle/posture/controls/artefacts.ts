@@ -43,13 +43,29 @@ export function evaluateArtefact(context: ControlContext, rule: ArtefactRule): C
           const found = rule.fromRegistry(image);
           const place = `${report.registry}/${repository.name}@${image.digest}`;
           const nodes = onMap(context.map, [nodeId.image(report.registry, repository.name)]);
-          checks.push(check(found?.verdict ?? 'gap', found ? `${place}: ${found.text}` : `${place} (${image.tags.join(', ')}) carries no ${rule.noun.replace(/^an? /, '')}`, place, nodes));
+          checks.push(
+            check(
+              found?.verdict ?? 'gap',
+              found ? `${place}: ${found.text}` : `${place} (${image.tags.join(', ')}) carries no ${rule.noun.replace(/^an? /, '')}`,
+              place,
+              nodes,
+            ),
+          );
         }
       }
     }
   }
   if (pipelines.length === 0 && context.evidence.registries.length === 0) return unknown('no pipelines were read and no registry was scanned');
-  return outcomeOf(checks, changes, { subject: pushing.length > 0 ? 'pushing pipelines' : 'images', met: `produce ${rule.noun}`, notMet: `produce no ${rule.noun.replace(/^an? /, '')} (or only part of what is needed)` }, pushing.length > 0 ? 'no pipeline pushes an image' : 'the registries scanned hold no tagged images');
+  return outcomeOf(
+    checks,
+    changes,
+    {
+      subject: pushing.length > 0 ? 'pushing pipelines' : 'images',
+      met: `produce ${rule.noun}`,
+      notMet: `produce no ${rule.noun.replace(/^an? /, '')} (or only part of what is needed)`,
+    },
+    pushing.length > 0 ? 'no pipeline pushes an image' : 'the registries scanned hold no tagged images',
+  );
 }
 
 function judgePipeline(context: ControlContext, rule: ArtefactRule, pipeline: Pipeline): { check: Check; changes: ProposedChange[] } {
@@ -65,29 +81,64 @@ function judgePipeline(context: ControlContext, rule: ArtefactRule, pipeline: Pi
   });
   const nodes = onMap(context.map, [nodeId.pipeline(pipeline), ...repositories]);
   const step = rule.fromStep(pipeline);
-  if (step?.verdict === 'met') return { check: check('met', `${pipeline.file}: ${step.step.tool} at line ${step.step.location.line}`, where(step.step.location), nodes), changes: [] };
+  if (step?.verdict === 'met')
+    return { check: check('met', `${pipeline.file}: ${step.step.tool} at line ${step.step.location.line}`, where(step.step.location), nodes), changes: [] };
   // the registry may hold it even when the pipeline file does not show the step (a plugin, a later job)
   for (const ref of refs) {
     const stored = findStored(context.evidence.registries, ref.registry, ref.repository, ref.tag, ref.digest);
     const found = stored?.image ? rule.fromRegistry(stored.image) : undefined;
-    if (found?.verdict === 'met') return { check: check('met', `${ref.registry}/${ref.repository}:${ref.tag ?? ''} pushed by ${pipeline.file}: ${found.text}`, `${ref.registry}/${ref.repository}:${ref.tag ?? ''}`, nodes), changes: [] };
+    if (found?.verdict === 'met')
+      return {
+        check: check(
+          'met',
+          `${ref.registry}/${ref.repository}:${ref.tag ?? ''} pushed by ${pipeline.file}: ${found.text}`,
+          `${ref.registry}/${ref.repository}:${ref.tag ?? ''}`,
+          nodes,
+        ),
+        changes: [],
+      };
   }
   const last = pushes.at(-1);
   const changes: ProposedChange[] = last === undefined ? [] : [proposal(context, rule, pipeline, last, nodes)];
-  if (step !== undefined) return { check: check(step.verdict, `${pipeline.file}: ${step.step.tool} at line ${step.step.location.line} gives only part of it`, where(step.step.location), nodes), changes };
+  if (step !== undefined)
+    return {
+      check: check(
+        step.verdict,
+        `${pipeline.file}: ${step.step.tool} at line ${step.step.location.line} gives only part of it`,
+        where(step.step.location),
+        nodes,
+      ),
+      changes,
+    };
   const partial = refs
     .map((ref) => findStored(context.evidence.registries, ref.registry, ref.repository, ref.tag, ref.digest)?.image)
     .map((image) => (image ? rule.fromRegistry(image) : undefined))
     .find((found) => found !== undefined);
   if (partial) return { check: check(partial.verdict, `${pipeline.file}: ${partial.text}`, pipeline.file, nodes), changes };
-  return { check: check('gap', `${pipeline.file} pushes ${pushes.map((p) => imageText(p.image)).join(', ')} without ${rule.noun}`, last ? where(last.location) : pipeline.file, nodes), changes };
+  return {
+    check: check(
+      'gap',
+      `${pipeline.file} pushes ${pushes.map((p) => imageText(p.image)).join(', ')} without ${rule.noun}`,
+      last ? where(last.location) : pipeline.file,
+      nodes,
+    ),
+    changes,
+  };
 }
 
 /** The change for one pipeline: BuildKit's own SBOM on a buildx build that pushes, else a step acting on the pushed digest. */
 function proposal(context: ControlContext, rule: ArtefactRule, pipeline: Pipeline, last: PushPoint, nodes: string[]): ProposedChange {
   if (rule.purpose === 'sbom' && last.tool === 'docker-buildx' && last.withBuild) {
-    const edits: FileEdit[] = [{ kind: 'substitute', file: last.location.file, line: last.location.line, find: 'buildx build', replace: 'buildx build --sbom=true' }];
-    return change(`let BuildKit attach ${rule.noun} to the image: add --sbom=true to the build at ${where(last.location)}`, { file: last.location.file, line: last.location.line, snippet: '--sbom=true', edits, nodes });
+    const edits: FileEdit[] = [
+      { kind: 'substitute', file: last.location.file, line: last.location.line, find: 'buildx build', replace: 'buildx build --sbom=true' },
+    ];
+    return change(`let BuildKit attach ${rule.noun} to the image: add --sbom=true to the build at ${where(last.location)}`, {
+      file: last.location.file,
+      line: last.location.line,
+      snippet: '--sbom=true',
+      edits,
+      nodes,
+    });
   }
   const step = proposeStep({ pipeline, purpose: rule.purpose, push: last, failOn: context.policy.failOn, ignoreUnfixed: context.policy.ignoreUnfixed });
   return change(step.summary, { file: last.location.file, line: step.line, snippet: step.snippet || undefined, edits: step.edits, nodes });

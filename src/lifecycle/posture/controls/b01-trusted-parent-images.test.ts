@@ -14,9 +14,13 @@ describe('SS-CTL-B01 trusted, pinned parent images', () => {
     expect(outcome.summary).toBe('no Dockerfiles were read');
   });
 
-  it('is met for a parent pinned by digest from the estate\'s own registry', () => {
+  it("is met for a parent pinned by digest from the estate's own registry", () => {
     const df = dockerfile('apps/api/Dockerfile', [[1, `${internal}/base/debian:12@${baseDigest}`]]);
-    const outcome = trustedParentImages.evaluate(context(estate({ dockerfiles: [df], registries: [registry(internal, [])] }), { map: mapOf(['dockerfile:apps/api/Dockerfile', `image:${internal}/base/debian`]) }));
+    const outcome = trustedParentImages.evaluate(
+      context(estate({ dockerfiles: [df], registries: [registry(internal, [])] }), {
+        map: mapOf(['dockerfile:apps/api/Dockerfile', `image:${internal}/base/debian`]),
+      }),
+    );
     expect(outcome.status).toBe('met');
     expect(outcome.evidence[0]?.where).toBe('apps/api/Dockerfile:1');
     expect(outcome.evidence[0]?.nodes).toEqual(['dockerfile:apps/api/Dockerfile', `image:${internal}/base/debian`]);
@@ -24,10 +28,14 @@ describe('SS-CTL-B01 trusted, pinned parent images', () => {
   });
 
   it('proposes FROM <ref>@<digest> when a registry scan knows the tag, and skopeo inspect otherwise', () => {
-    const df = dockerfile('apps/api/Dockerfile', [
-      [1, `${internal}/base/debian:12`, 'build'],
-      [5, 'alpine:3.19'],
-    ], [finding('SS-DF-001', 1, 'LOW', 'not pinned', 'apps/api/Dockerfile')]);
+    const df = dockerfile(
+      'apps/api/Dockerfile',
+      [
+        [1, `${internal}/base/debian:12`, 'build'],
+        [5, 'alpine:3.19'],
+      ],
+      [finding('SS-DF-001', 1, 'LOW', 'not pinned', 'apps/api/Dockerfile')],
+    );
     const reg = registry(internal, [{ name: 'base/debian', images: [stored(baseDigest, ['12'])] }]);
     const outcome = trustedParentImages.evaluate(context(estate({ dockerfiles: [df], registries: [reg] })));
     expect(outcome.status).toBe('partial');
@@ -41,19 +49,26 @@ describe('SS-CTL-B01 trusted, pinned parent images', () => {
     const lookup = outcome.changes.find((c) => c.line === 5 && c.snippet?.startsWith('skopeo inspect'));
     expect(lookup?.snippet).toBe("skopeo inspect docker://alpine:3.19 --format '{{.Digest}}'");
     // the public parent is also untrusted: mirror it into the estate's registry
-    expect(outcome.changes.find((c) => c.line === 5 && c.snippet?.startsWith('skopeo copy'))?.snippet).toBe(`skopeo copy docker://alpine:3.19 docker://${internal}/library/alpine:3.19`);
+    expect(outcome.changes.find((c) => c.line === 5 && c.snippet?.startsWith('skopeo copy'))?.snippet).toBe(
+      `skopeo copy docker://alpine:3.19 docker://${internal}/library/alpine:3.19`,
+    );
     expect(outcome.evidence.find((e) => e.where === 'apps/api/Dockerfile:5')?.text).toContain('public registry');
   });
 
   it('is a gap for a registry outside allowedRegistries, even pinned', () => {
     const df = dockerfile('Dockerfile', [[1, `quay.io/someone/tool@${baseDigest}`]]);
-    const outcome = trustedParentImages.evaluate(context(estate({ dockerfiles: [df] }), { policy: { allowedRegistries: [`${internal}/`, 'docker.io/library/*'] } }));
+    const outcome = trustedParentImages.evaluate(
+      context(estate({ dockerfiles: [df] }), { policy: { allowedRegistries: [`${internal}/`, 'docker.io/library/*'] } }),
+    );
     expect(outcome.status).toBe('gap');
     expect(outcome.evidence[0]?.text).toContain("not in the policy's allowedRegistries");
   });
 
   it('honours glob entries of allowedRegistries and skips stage references and scratch', () => {
-    const df = dockerfile('Dockerfile', [[1, `alpine:3.19@${baseDigest}`, 'base'], [3, 'scratch']]);
+    const df = dockerfile('Dockerfile', [
+      [1, `alpine:3.19@${baseDigest}`, 'base'],
+      [3, 'scratch'],
+    ]);
     df.froms.push({ line: 4, raw: 'base', resolved: 'base', unknowns: [], stageName: undefined, stageRef: 'base', platform: undefined });
     const outcome = trustedParentImages.evaluate(context(estate({ dockerfiles: [df] }), { policy: { allowedRegistries: ['docker.io/library/*'] } }));
     expect(outcome.status).toBe('met');

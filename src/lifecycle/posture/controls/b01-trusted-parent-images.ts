@@ -14,8 +14,10 @@ export const trustedParentImages: PostureControl = {
     id: 'SS-CTL-B01',
     phase: 'build',
     title: 'Parent images come from trusted registries, pinned by digest',
-    objective: 'Every FROM names an image from an allowed (or the organisation\'s own) registry, by digest, so a build cannot silently pick up a different or untrusted base.',
-    evaluation: 'Each FROM of each Dockerfile (stage references and scratch aside): trusted and pinned is met, one of the two is partial, neither (or a registry outside allowedRegistries) is a gap.',
+    objective:
+      "Every FROM names an image from an allowed (or the organisation's own) registry, by digest, so a build cannot silently pick up a different or untrusted base.",
+    evaluation:
+      'Each FROM of each Dockerfile (stage references and scratch aside): trusted and pinned is met, one of the two is partial, neither (or a registry outside allowedRegistries) is a gap.',
     references: [
       { framework: 'NIST SP 800-190', id: '4.1.5', title: 'Use of untrusted images' },
       { framework: 'CIS Docker Benchmark', id: '4.2', title: 'Ensure that containers use only trusted base images' },
@@ -35,7 +37,12 @@ export const trustedParentImages: PostureControl = {
         pushAll(changes, result.changes);
       }
     }
-    return outcomeOf(checks, changes, { subject: 'parent images', met: 'are trusted and pinned by digest', notMet: 'are untrusted or not pinned by digest' }, 'the Dockerfiles read name no parent images');
+    return outcomeOf(
+      checks,
+      changes,
+      { subject: 'parent images', met: 'are trusted and pinned by digest', notMet: 'are untrusted or not pinned by digest' },
+      'the Dockerfiles read name no parent images',
+    );
   },
 };
 
@@ -45,7 +52,17 @@ function judgeFrom(context: ControlContext, dockerfile: DockerfileInfo, from: Do
   const findings = findingsAt(dockerfile.findings, from.line, ['SS-DF-001', 'SS-DF-002']);
   if (from.unknowns.length > 0) {
     const text = `FROM ${from.raw} depends on ${from.unknowns.map((name) => `ARG ${name}`).join(', ')} with no default: the parent cannot be judged`;
-    return { check: check('partial', text, place, onMap(context.map, [dockerfileNode]), findings), changes: [change(`give ${from.unknowns.join(', ')} a default that names a pinned parent`, { file: dockerfile.file, line: from.line, snippet: undefined, nodes: onMap(context.map, [dockerfileNode]) })] };
+    return {
+      check: check('partial', text, place, onMap(context.map, [dockerfileNode]), findings),
+      changes: [
+        change(`give ${from.unknowns.join(', ')} a default that names a pinned parent`, {
+          file: dockerfile.file,
+          line: from.line,
+          snippet: undefined,
+          nodes: onMap(context.map, [dockerfileNode]),
+        }),
+      ],
+    };
   }
   const ref = parseImage(from.resolved);
   if (ref === undefined) {
@@ -70,10 +87,18 @@ function judgeFrom(context: ControlContext, dockerfile: DockerfileInfo, from: Do
             line: from.line,
             snippet: `FROM ${platform}${from.resolved.split('@')[0]}@${digest}${stage}`,
             // the reference as written is on the line when no ARG is in it
-            edits: from.raw === from.resolved ? [{ kind: 'substitute', file: dockerfile.file, line: from.line, find: from.raw, replace: `${from.raw}@${digest}` }] : [],
+            edits:
+              from.raw === from.resolved
+                ? [{ kind: 'substitute', file: dockerfile.file, line: from.line, find: from.raw, replace: `${from.raw}@${digest}` }]
+                : [],
             nodes,
           })
-        : change(`pin the parent by digest: find the digest of ${from.resolved}, then write FROM ${from.resolved}@<digest> at line ${from.line}`, { file: dockerfile.file, line: from.line, snippet: digestCommand(from.resolved), nodes }),
+        : change(`pin the parent by digest: find the digest of ${from.resolved}, then write FROM ${from.resolved}@<digest> at line ${from.line}`, {
+            file: dockerfile.file,
+            line: from.line,
+            snippet: digestCommand(from.resolved),
+            nodes,
+          }),
     );
   }
   if (!trust.trusted) {
@@ -83,7 +108,14 @@ function judgeFrom(context: ControlContext, dockerfile: DockerfileInfo, from: Do
         mirror
           ? `take the parent from a trusted registry: mirror it into ${mirror} and point line ${from.line} of ${dockerfile.file} at the copy`
           : `take the parent from a trusted registry and list that registry in the policy's allowedRegistries`,
-        { file: dockerfile.file, line: from.line, snippet: mirror ? shellCommand(['skopeo', 'copy', `docker://${from.resolved}`, `docker://${mirror}/${ref.repository}:${ref.tag ?? 'latest'}`]) : undefined, nodes },
+        {
+          file: dockerfile.file,
+          line: from.line,
+          snippet: mirror
+            ? shellCommand(['skopeo', 'copy', `docker://${from.resolved}`, `docker://${mirror}/${ref.repository}:${ref.tag ?? 'latest'}`])
+            : undefined,
+          nodes,
+        },
       ),
     );
   }

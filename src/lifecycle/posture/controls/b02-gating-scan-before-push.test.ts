@@ -19,15 +19,24 @@ describe('SS-CTL-B02 gating scan before push', () => {
   });
 
   it('proposes the Jenkins step with the image as written, placed before the push statement', () => {
-    const p = pipeline('jenkins', 'apps/api/Jenkinsfile', [build(0, 10, [image], { file: 'apps/api/Jenkinsfile' }), push(1, 21, image, { file: 'apps/api/Jenkinsfile' })]);
+    const p = pipeline('jenkins', 'apps/api/Jenkinsfile', [
+      build(0, 10, [image], { file: 'apps/api/Jenkinsfile' }),
+      push(1, 21, image, { file: 'apps/api/Jenkinsfile' }),
+    ]);
     const outcome = gatingScanBeforePush.evaluate(context(estate({ pipelines: [p] })));
     expect(outcome.status).toBe('gap');
     expect(outcome.evidence[0]?.where).toBe('apps/api/Jenkinsfile:21');
     expect(outcome.changes).toHaveLength(1);
-    const text = ['withEnv(["SCAN_IMAGE=registry.example.com/team/api:${BUILD_NUMBER}"]) {', `    sh 'trivy image --exit-code 1 --severity CRITICAL,HIGH "$SCAN_IMAGE"'`, '}'].join('\n');
+    const text = [
+      'withEnv(["SCAN_IMAGE=registry.example.com/team/api:${BUILD_NUMBER}"]) {',
+      `    sh 'trivy image --exit-code 1 --severity CRITICAL,HIGH "$SCAN_IMAGE"'`,
+      '}',
+    ].join('\n');
     expect(outcome.changes[0]).toMatchObject({ file: 'apps/api/Jenkinsfile', line: 21, snippet: text });
     // before the statement that pushes, never above the build (line 10)
-    expect(outcome.changes[0]?.edits).toEqual([{ kind: 'insert', file: 'apps/api/Jenkinsfile', line: 21, position: 'before', within: '*', notBefore: 10, text }]);
+    expect(outcome.changes[0]?.edits).toEqual([
+      { kind: 'insert', file: 'apps/api/Jenkinsfile', line: 21, position: 'before', within: '*', notBefore: 10, text },
+    ]);
     expect(outcome.changes[0]?.nodes).toEqual(['pipeline:jenkins:apps/api/Jenkinsfile', 'image:registry.example.com/team/api']);
   });
 
@@ -38,17 +47,44 @@ describe('SS-CTL-B02 gating scan before push', () => {
   });
 
   it('proposes a GitHub Actions step, a GitLab script line and a TeamCity Kotlin step with its import', () => {
-    const gha = pipeline('github-actions', '.github/workflows/ci.yml', [build(0, 20, ['ghcr.io/acme/api:${{ github.sha }}'], { file: '.github/workflows/ci.yml', step: 'image/build' }), push(1, 25, 'ghcr.io/acme/api:${{ github.sha }}', { file: '.github/workflows/ci.yml', step: 'image/push' })]);
-    const gitlab = pipeline('gitlab-ci', '.gitlab-ci.yml', [build(0, 8, ['$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA'], { file: '.gitlab-ci.yml', step: 'build' }), push(1, 9, '$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA', { file: '.gitlab-ci.yml', step: 'build' })]);
-    const teamcity = pipeline('teamcity', '.teamcity/settings.kts', [push(0, 40, 'registry.example.com/app:%build.number%', { file: '.teamcity/settings.kts' })]);
+    const gha = pipeline('github-actions', '.github/workflows/ci.yml', [
+      build(0, 20, ['ghcr.io/acme/api:${{ github.sha }}'], { file: '.github/workflows/ci.yml', step: 'image/build' }),
+      push(1, 25, 'ghcr.io/acme/api:${{ github.sha }}', { file: '.github/workflows/ci.yml', step: 'image/push' }),
+    ]);
+    const gitlab = pipeline('gitlab-ci', '.gitlab-ci.yml', [
+      build(0, 8, ['$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA'], { file: '.gitlab-ci.yml', step: 'build' }),
+      push(1, 9, '$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA', { file: '.gitlab-ci.yml', step: 'build' }),
+    ]);
+    const teamcity = pipeline('teamcity', '.teamcity/settings.kts', [
+      push(0, 40, 'registry.example.com/app:%build.number%', { file: '.teamcity/settings.kts' }),
+    ]);
     const outcome = gatingScanBeforePush.evaluate(context(estate({ pipelines: [gha, gitlab, teamcity] })));
     expect(outcome.status).toBe('gap');
     const byFile = new Map(outcome.changes.map((c) => [c.file, c]));
-    const step = ['- name: Scan image (fails on findings)', '  uses: aquasecurity/trivy-action@0.28.0', '  with:', "    image-ref: ghcr.io/acme/api:${{ github.sha }}", "    exit-code: '1'", '    severity: CRITICAL,HIGH'].join('\n');
-    expect(byFile.get('.github/workflows/ci.yml')).toMatchObject({ line: 25, snippet: step, edits: [{ kind: 'insert', file: '.github/workflows/ci.yml', line: 25, position: 'before', within: 'steps', text: step }] });
-    const line = '- docker run --rm -v /var/run/docker.sock:/var/run/docker.sock aquasec/trivy:0.57.1 image --exit-code 1 --severity CRITICAL,HIGH "$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA"';
-    expect(byFile.get('.gitlab-ci.yml')?.edits).toEqual([{ kind: 'insert', file: '.gitlab-ci.yml', line: 9, position: 'before', within: 'script', notBefore: 8, text: line }]);
-    const kotlin = ['script {', '    name = "Scan image (fails on findings)"', '    scriptContent = "trivy image --exit-code 1 --severity CRITICAL,HIGH \\"registry.example.com/app:%build.number%\\""', '}'].join('\n');
+    const step = [
+      '- name: Scan image (fails on findings)',
+      '  uses: aquasecurity/trivy-action@0.28.0',
+      '  with:',
+      '    image-ref: ghcr.io/acme/api:${{ github.sha }}',
+      "    exit-code: '1'",
+      '    severity: CRITICAL,HIGH',
+    ].join('\n');
+    expect(byFile.get('.github/workflows/ci.yml')).toMatchObject({
+      line: 25,
+      snippet: step,
+      edits: [{ kind: 'insert', file: '.github/workflows/ci.yml', line: 25, position: 'before', within: 'steps', text: step }],
+    });
+    const line =
+      '- docker run --rm -v /var/run/docker.sock:/var/run/docker.sock aquasec/trivy:0.57.1 image --exit-code 1 --severity CRITICAL,HIGH "$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA"';
+    expect(byFile.get('.gitlab-ci.yml')?.edits).toEqual([
+      { kind: 'insert', file: '.gitlab-ci.yml', line: 9, position: 'before', within: 'script', notBefore: 8, text: line },
+    ]);
+    const kotlin = [
+      'script {',
+      '    name = "Scan image (fails on findings)"',
+      '    scriptContent = "trivy image --exit-code 1 --severity CRITICAL,HIGH \\"registry.example.com/app:%build.number%\\""',
+      '}',
+    ].join('\n');
     expect(byFile.get('.teamcity/settings.kts')?.edits).toEqual([
       { kind: 'insert', file: '.teamcity/settings.kts', line: 40, position: 'before', within: 'steps', text: kotlin },
       { kind: 'import', file: '.teamcity/settings.kts', text: 'import jetbrains.buildServer.configs.kotlin.buildSteps.script' },
@@ -56,8 +92,14 @@ describe('SS-CTL-B02 gating scan before push', () => {
   });
 
   it('is partial for a scan that does not gate, or that runs after the push', () => {
-    const soft = pipeline('jenkins', 'a/Jenkinsfile', [security('scan', 0, 5, { gating: false, file: 'a/Jenkinsfile' }), push(1, 9, 'registry.example.com/a:1', { file: 'a/Jenkinsfile' })]);
-    const late = pipeline('jenkins', 'b/Jenkinsfile', [push(0, 5, 'registry.example.com/b:1', { file: 'b/Jenkinsfile' }), security('scan', 1, 9, { gating: true, file: 'b/Jenkinsfile' })]);
+    const soft = pipeline('jenkins', 'a/Jenkinsfile', [
+      security('scan', 0, 5, { gating: false, file: 'a/Jenkinsfile' }),
+      push(1, 9, 'registry.example.com/a:1', { file: 'a/Jenkinsfile' }),
+    ]);
+    const late = pipeline('jenkins', 'b/Jenkinsfile', [
+      push(0, 5, 'registry.example.com/b:1', { file: 'b/Jenkinsfile' }),
+      security('scan', 1, 9, { gating: true, file: 'b/Jenkinsfile' }),
+    ]);
     const outcome = gatingScanBeforePush.evaluate(context(estate({ pipelines: [soft, late] })));
     expect(outcome.status).toBe('partial');
     expect(outcome.evidence.find((e) => e.where === 'a/Jenkinsfile:5')?.text).toContain('does not fail the pipeline');

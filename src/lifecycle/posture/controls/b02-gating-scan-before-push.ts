@@ -16,7 +16,8 @@ export const gatingScanBeforePush: PostureControl = {
     phase: 'build',
     title: 'A vulnerability scan gates every pipeline before its push',
     objective: 'No image reaches a registry before a scan that fails the pipeline on the severities the policy forbids.',
-    evaluation: 'Per pipeline that pushes: a gating scan step ordered before every push is met; a scan that does not fail the build, or runs only after the push, is partial; no scan is a gap.',
+    evaluation:
+      'Per pipeline that pushes: a gating scan step ordered before every push is met; a scan that does not fail the build, or runs only after the push, is partial; no scan is a gap.',
     references: [
       { framework: 'NIST SP 800-190', id: '4.1.1', title: 'Image vulnerabilities' },
       { framework: 'CIS Docker Benchmark', id: '4.4', title: 'Ensure images are scanned and rebuilt to include security patches' },
@@ -35,7 +36,12 @@ export const gatingScanBeforePush: PostureControl = {
       checks.push(result.check);
       pushAll(changes, result.changes);
     }
-    return outcomeOf(checks, changes, { subject: 'pushing pipelines', met: 'scan and fail on findings before they push', notMet: 'push without a gating scan first' }, 'no pipeline pushes an image');
+    return outcomeOf(
+      checks,
+      changes,
+      { subject: 'pushing pipelines', met: 'scan and fail on findings before they push', notMet: 'push without a gating scan first' },
+      'no pipeline pushes an image',
+    );
   },
 };
 
@@ -51,25 +57,59 @@ function judgePipeline(context: ControlContext, pipeline: Pipeline): { check: Ch
   const first = pushes[0] as PushPoint;
   if (firstUngated === undefined) {
     const scan = scans.find((s) => s.order < first.order && s.gating === true);
-    return { check: check('met', `${pipeline.file}: ${scan?.tool ?? 'a scanner'} fails the pipeline before every push`, scan ? where(scan.location) : pipeline.file, nodes), changes: [] };
+    return {
+      check: check(
+        'met',
+        `${pipeline.file}: ${scan?.tool ?? 'a scanner'} fails the pipeline before every push`,
+        scan ? where(scan.location) : pipeline.file,
+        nodes,
+      ),
+      changes: [],
+    };
   }
   const before = scans.filter((scan) => scan.order < firstUngated.order);
   const after = scans.filter((scan) => scan.order > firstUngated.order);
   const image = imageText(firstUngated.image);
   const step = proposeStep({ pipeline, purpose: 'scan', push: firstUngated, failOn: context.policy.failOn, ignoreUnfixed: context.policy.ignoreUnfixed });
-  const proposal = (summary: string): ProposedChange => change(summary, { file: firstUngated.location.file, line: step.line, snippet: step.snippet || undefined, edits: step.edits, nodes });
+  const proposal = (summary: string): ProposedChange =>
+    change(summary, { file: firstUngated.location.file, line: step.line, snippet: step.snippet || undefined, edits: step.edits, nodes });
   if (before.length > 0) {
     const scan = before[0] as (typeof before)[number];
     const how = scan.gating === false ? 'does not fail the pipeline on findings' : 'may not fail the pipeline: no exit code or threshold is set';
     return {
-      check: check('partial', `${pipeline.file}: ${scan.tool} scans before the push at line ${firstUngated.location.line} but ${how}`, where(scan.location), nodes),
-      changes: [proposal(`the ${scan.tool} scan at ${where(scan.location)} ${how}: make it fail on ${context.policy.failOn.join('/')} (exit code 1; no \`|| true\` / continue-on-error), or gate the push with this — ${step.summary}`)],
+      check: check(
+        'partial',
+        `${pipeline.file}: ${scan.tool} scans before the push at line ${firstUngated.location.line} but ${how}`,
+        where(scan.location),
+        nodes,
+      ),
+      changes: [
+        proposal(
+          `the ${scan.tool} scan at ${where(scan.location)} ${how}: make it fail on ${context.policy.failOn.join('/')} (exit code 1; no \`|| true\` / continue-on-error), or gate the push with this — ${step.summary}`,
+        ),
+      ],
     };
   }
   const changes = [proposal(step.summary)];
   if (after.length > 0) {
     const scan = after[0] as (typeof after)[number];
-    return { check: check('partial', `${pipeline.file}: ${scan.tool} scans only after the push at line ${firstUngated.location.line}: vulnerable images are already in the registry`, where(scan.location), nodes), changes };
+    return {
+      check: check(
+        'partial',
+        `${pipeline.file}: ${scan.tool} scans only after the push at line ${firstUngated.location.line}: vulnerable images are already in the registry`,
+        where(scan.location),
+        nodes,
+      ),
+      changes,
+    };
   }
-  return { check: check('gap', `${pipeline.file}: pushes ${image} at line ${firstUngated.location.line} with no vulnerability scan`, where(firstUngated.location), nodes), changes };
+  return {
+    check: check(
+      'gap',
+      `${pipeline.file}: pushes ${image} at line ${firstUngated.location.line} with no vulnerability scan`,
+      where(firstUngated.location),
+      nodes,
+    ),
+    changes,
+  };
 }

@@ -16,9 +16,18 @@ describe('SS-CTL-B03 no secrets in images', () => {
   });
 
   it('points at the ARG/ENV line and the secret in the image, with the changes to make', () => {
-    const df = dockerfile('apps/api/Dockerfile', [[1, 'alpine:3.19']], [finding('SS-DF-020', 4, 'HIGH', 'ENV AWS_SECRET_ACCESS_KEY holds a value', 'apps/api/Dockerfile')]);
+    const df = dockerfile(
+      'apps/api/Dockerfile',
+      [[1, 'alpine:3.19']],
+      [finding('SS-DF-020', 4, 'HIGH', 'ENV AWS_SECRET_ACCESS_KEY holds a value', 'apps/api/Dockerfile')],
+    );
     const digest = digestOf('leaky');
-    const reg = registry('registry.example.com', [{ name: 'team/api', images: [stored(digest, ['1.2'], { platform: { secrets: [{ ruleId: 'SS-SEC-001', title: 'AWS access key', path: '/app/.env', layer: 3 }] } })] }]);
+    const reg = registry('registry.example.com', [
+      {
+        name: 'team/api',
+        images: [stored(digest, ['1.2'], { platform: { secrets: [{ ruleId: 'SS-SEC-001', title: 'AWS access key', path: '/app/.env', layer: 3 }] } })],
+      },
+    ]);
     const outcome = noSecretsInImages.evaluate(context(estate({ dockerfiles: [df], registries: [reg] })));
     expect(outcome.status).toBe('gap');
     expect(outcome.evidence.map((e) => e.where)).toEqual(['apps/api/Dockerfile:4', `registry.example.com/team/api@${digest}`]);

@@ -15,7 +15,8 @@ export const noSecretsInImages: PostureControl = {
     phase: 'build',
     title: 'No secrets in images',
     objective: 'Credentials are injected at run time or mounted at build time, never written into a layer or the image config.',
-    evaluation: 'Dockerfiles with a secret in ARG/ENV (SS-DF-020) are gaps, a whole context copied without .dockerignore (SS-DF-021) partial; images whose registry scan found secrets are gaps.',
+    evaluation:
+      'Dockerfiles with a secret in ARG/ENV (SS-DF-020) are gaps, a whole context copied without .dockerignore (SS-DF-021) partial; images whose registry scan found secrets are gaps.',
     references: [
       { framework: 'NIST SP 800-190', id: '4.1.4', title: 'Embedded clear-text secrets' },
       { framework: 'CIS Docker Benchmark', id: '4.10', title: 'Ensure secrets are not stored in Dockerfiles' },
@@ -37,12 +38,15 @@ export const noSecretsInImages: PostureControl = {
         checks.push(check(secretRules[finding.ruleId] ?? 'gap', `${finding.title}: ${finding.message}`, place, nodes, [finding.ruleId, finding.fingerprint]));
         changes.push(
           finding.ruleId === 'SS-DF-020'
-            ? change(`take the secret out of ${place}: pass it as a build secret and read it only in the RUN that needs it (then rotate it: it is in the image history)`, {
-                file: dockerfile.file,
-                line: finding.location.startLine,
-                snippet: 'RUN --mount=type=secret,id=token,env=TOKEN <command that needs it>\n# build with: docker build --secret id=token,env=TOKEN .',
-                nodes,
-              })
+            ? change(
+                `take the secret out of ${place}: pass it as a build secret and read it only in the RUN that needs it (then rotate it: it is in the image history)`,
+                {
+                  file: dockerfile.file,
+                  line: finding.location.startLine,
+                  snippet: 'RUN --mount=type=secret,id=token,env=TOKEN <command that needs it>\n# build with: docker build --secret id=token,env=TOKEN .',
+                  nodes,
+                },
+              )
             : change(`add a .dockerignore next to ${dockerfile.file} so keys, .env files and .git stay out of the image`, {
                 file: `${dockerfile.file.replace(/[^/]*$/, '')}.dockerignore`,
                 line: 0,
@@ -64,7 +68,15 @@ export const noSecretsInImages: PostureControl = {
               continue;
             }
             const list = platform.secrets.map((s) => `${s.title}${s.path ? ` at ${s.path}` : ''}${s.layer !== undefined ? ` (layer ${s.layer})` : ''}`);
-            checks.push(check('gap', `${place} (${platform.platform}) holds ${list.join('; ')}`, place, nodes, platform.secrets.map((s) => s.ruleId)));
+            checks.push(
+              check(
+                'gap',
+                `${place} (${platform.platform}) holds ${list.join('; ')}`,
+                place,
+                nodes,
+                platform.secrets.map((s) => s.ruleId),
+              ),
+            );
             changes.push(
               change(`rotate the secrets found in ${place}, rebuild the image without them, and delete this image: every layer keeps them`, {
                 file: undefined,
@@ -77,6 +89,11 @@ export const noSecretsInImages: PostureControl = {
         }
       }
     }
-    return outcomeOf(checks, changes, { subject: 'Dockerfiles and images', met: 'are free of secrets', notMet: 'hold or may leak secrets' }, 'no Dockerfiles were read and no image was scanned for secrets');
+    return outcomeOf(
+      checks,
+      changes,
+      { subject: 'Dockerfiles and images', met: 'are free of secrets', notMet: 'hold or may leak secrets' },
+      'no Dockerfiles were read and no image was scanned for secrets',
+    );
   },
 };

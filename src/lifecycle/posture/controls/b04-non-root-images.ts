@@ -11,8 +11,9 @@ export const nonRootImages: PostureControl = {
     id: 'SS-CTL-B04',
     phase: 'build',
     title: 'Images run as a non-root user',
-    objective: 'Every image\'s final stage sets an unprivileged USER, so a compromised process is not root in the container.',
-    evaluation: 'Per Dockerfile, the user its final image runs as along the FROM chain (its own USER, else the one the estate Dockerfile building its parent image sets, cited by file:line): SS-DF-003 is a gap, unless the user is left to a base image that was not read and the registry scan read the built image\'s config as non-root. Stored images whose config user is empty, root or 0 are gaps; the others are met.',
+    objective: "Every image's final stage sets an unprivileged USER, so a compromised process is not root in the container.",
+    evaluation:
+      "Per Dockerfile, the user its final image runs as along the FROM chain (its own USER, else the one the estate Dockerfile building its parent image sets, cited by file:line): SS-DF-003 is a gap, unless the user is left to a base image that was not read and the registry scan read the built image's config as non-root. Stored images whose config user is empty, root or 0 are gaps; the others are met.",
     references: [
       { framework: 'CIS Docker Benchmark', id: '4.1', title: 'Ensure that a user for the container has been created' },
       { framework: 'NIST SP 800-190', id: '4.1.2', title: 'Image configuration defects' },
@@ -29,14 +30,29 @@ export const nonRootImages: PostureControl = {
       const nodes = onMap(context.map, [nodeId.dockerfile(dockerfile.file), ...(setAt ? [nodeId.dockerfile(setAt.file)] : [])]);
       const finding = dockerfile.findings.find((f) => f.ruleId === 'SS-DF-003');
       if (!finding) {
-        const text = setAt ? `${dockerfile.file}: runs as \`${setAt.value}\` (USER at ${whereSet(setAt)}${setAt.file === dockerfile.file ? '' : ', the Dockerfile of its parent image'})` : `${dockerfile.file}: the final stage sets a non-root USER`;
+        const text = setAt
+          ? `${dockerfile.file}: runs as \`${setAt.value}\` (USER at ${whereSet(setAt)}${setAt.file === dockerfile.file ? '' : ', the Dockerfile of its parent image'})`
+          : `${dockerfile.file}: the final stage sets a non-root USER`;
         checks.push(check('met', text, setAt ? whereSet(setAt) : dockerfile.file, nodes));
         continue;
       }
       const read = nonRootByRegistry(context.map, context.evidence.registries, dockerfile);
       if (read) {
         const places = read.map((r) => r.place);
-        checks.push(check('met', `${dockerfile.file} leaves the user to its base image, and the image it builds runs as a non-root user (config read from the registry: ${places.join(', ')})`, places[0], [...nodes, ...onMap(context.map, read.map((r) => r.node))]));
+        checks.push(
+          check(
+            'met',
+            `${dockerfile.file} leaves the user to its base image, and the image it builds runs as a non-root user (config read from the registry: ${places.join(', ')})`,
+            places[0],
+            [
+              ...nodes,
+              ...onMap(
+                context.map,
+                read.map((r) => r.node),
+              ),
+            ],
+          ),
+        );
         continue;
       }
       const line = finding.location.startLine;
@@ -58,14 +74,31 @@ export const nonRootImages: PostureControl = {
             if (platform.runsAsRoot === undefined) continue;
             const place = `${report.registry}/${repository.name}@${platform.digest}`;
             const nodes = onMap(context.map, [nodeId.image(report.registry, repository.name)]);
-            checks.push(check(platform.runsAsRoot ? 'gap' : 'met', `${place} (${platform.platform}) ${platform.runsAsRoot ? 'runs as root (config User empty, root or 0)' : 'runs as a non-root user'}`, place, nodes));
+            checks.push(
+              check(
+                platform.runsAsRoot ? 'gap' : 'met',
+                `${place} (${platform.platform}) ${platform.runsAsRoot ? 'runs as root (config User empty, root or 0)' : 'runs as a non-root user'}`,
+                place,
+                nodes,
+              ),
+            );
             if (platform.runsAsRoot) {
-              changes.push(change(`${report.registry}/${repository.name} runs as root: end the Dockerfile that builds it with an unprivileged USER and rebuild (or set runAsUser/runAsNonRoot where it runs)`, { file: undefined, line: undefined, snippet: 'USER 10001:10001', nodes }));
+              changes.push(
+                change(
+                  `${report.registry}/${repository.name} runs as root: end the Dockerfile that builds it with an unprivileged USER and rebuild (or set runAsUser/runAsNonRoot where it runs)`,
+                  { file: undefined, line: undefined, snippet: 'USER 10001:10001', nodes },
+                ),
+              );
             }
           }
         }
       }
     }
-    return outcomeOf(checks, changes, { subject: 'Dockerfiles and images', met: 'run as a non-root user', notMet: 'run as root' }, 'no Dockerfiles were read and no image configuration was read from a registry');
+    return outcomeOf(
+      checks,
+      changes,
+      { subject: 'Dockerfiles and images', met: 'run as a non-root user', notMet: 'run as root' },
+      'no Dockerfiles were read and no image configuration was read from a registry',
+    );
   },
 };

@@ -10,9 +10,23 @@ describe('SS-CTL-B05 SBOM generated', () => {
   });
 
   it('is met by a pipeline SBOM step, or by an SBOM attestation on the pushed image', () => {
-    const withStep = pipeline('jenkins', 'a/Jenkinsfile', [push(0, 5, image, { file: 'a/Jenkinsfile' }), security('sbom', 1, 7, { tool: 'syft', file: 'a/Jenkinsfile' })]);
+    const withStep = pipeline('jenkins', 'a/Jenkinsfile', [
+      push(0, 5, image, { file: 'a/Jenkinsfile' }),
+      security('sbom', 1, 7, { tool: 'syft', file: 'a/Jenkinsfile' }),
+    ]);
     const withoutStep = pipeline('jenkins', 'b/Jenkinsfile', [push(0, 5, 'registry.example.com/team/web:2', { file: 'b/Jenkinsfile' })]);
-    const reg = registry('registry.example.com', [{ name: 'team/web', images: [stored(digestOf('web'), ['2'], { attestations: [{ kind: 'sbom', predicateType: 'https://spdx.dev/Document', source: 'buildkit-index', manifestDigest: digestOf('att'), signed: false }] })] }]);
+    const reg = registry('registry.example.com', [
+      {
+        name: 'team/web',
+        images: [
+          stored(digestOf('web'), ['2'], {
+            attestations: [
+              { kind: 'sbom', predicateType: 'https://spdx.dev/Document', source: 'buildkit-index', manifestDigest: digestOf('att'), signed: false },
+            ],
+          }),
+        ],
+      },
+    ]);
     const outcome = sbomGenerated.evaluate(context(estate({ pipelines: [withStep, withoutStep], registries: [reg] })));
     expect(outcome.status).toBe('met');
     expect(outcome.evidence.map((e) => e.where)).toEqual(['a/Jenkinsfile:7', 'registry.example.com/team/web:2']);
@@ -30,7 +44,11 @@ describe('SS-CTL-B05 SBOM generated', () => {
     expect(jenkinsChange?.snippet).toContain('trivy image --format cyclonedx --output sbom.cdx.json "$ref"');
     expect(jenkinsChange?.snippet).toContain('cosign attest --yes --key "$COSIGN_KEY" --type cyclonedx --predicate sbom.cdx.json "$ref"');
     expect(jenkinsChange?.edits).toEqual([{ kind: 'insert', file: 'Jenkinsfile', line: 9, position: 'after', within: '*', text: jenkinsChange?.snippet }]);
-    expect(outcome.changes.find((c) => c.file === 'wf.yml')).toMatchObject({ line: 30, snippet: 'with:\n  sbom: true', edits: [{ kind: 'yaml-merge', file: 'wf.yml', line: 30, within: 'steps', text: 'with:\n  sbom: true' }] });
+    expect(outcome.changes.find((c) => c.file === 'wf.yml')).toMatchObject({
+      line: 30,
+      snippet: 'with:\n  sbom: true',
+      edits: [{ kind: 'yaml-merge', file: 'wf.yml', line: 30, within: 'steps', text: 'with:\n  sbom: true' }],
+    });
   });
 
   it('judges each tagged image when no pipeline pushes', () => {

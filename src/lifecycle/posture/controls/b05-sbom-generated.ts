@@ -7,8 +7,10 @@ export const sbomGenerated: PostureControl = {
     id: 'SS-CTL-B05',
     phase: 'build',
     title: 'An SBOM is generated for every image',
-    objective: 'Each image pushed has a software bill of materials, ideally attached to it as an attestation, so its contents can be checked when the next advisory lands.',
-    evaluation: 'Per pushing pipeline: an SBOM step, or an SBOM attestation on the pushed image in the registry, is met; none is a gap. Without pipelines, each tagged image in the registries is judged by its attestations.',
+    objective:
+      'Each image pushed has a software bill of materials, ideally attached to it as an attestation, so its contents can be checked when the next advisory lands.',
+    evaluation:
+      'Per pushing pipeline: an SBOM step, or an SBOM attestation on the pushed image in the registry, is met; none is a gap. Without pipelines, each tagged image in the registries is judged by its attestations.',
     references: [
       { framework: 'NIST SP 800-190', id: '4.1.1', title: 'Image vulnerabilities' },
       { framework: 'SLSA', id: 'Build L1', title: 'Provenance exists (SBOM as a companion artefact)' },

@@ -7,8 +7,10 @@ export const imagesSigned: PostureControl = {
     id: 'SS-CTL-B06',
     phase: 'build',
     title: 'Images are signed when they are built',
-    objective: 'The pipeline signs each image it pushes (cosign, Notation), so registries and clusters can tell it from anything else pushed under the same name.',
-    evaluation: 'Per pushing pipeline: a sign step, or a signature on the pushed image in the registry, is met; none is a gap. Without pipelines, each tagged image in the registries is judged by its signatures.',
+    objective:
+      'The pipeline signs each image it pushes (cosign, Notation), so registries and clusters can tell it from anything else pushed under the same name.',
+    evaluation:
+      'Per pushing pipeline: a sign step, or a signature on the pushed image in the registry, is met; none is a gap. Without pipelines, each tagged image in the registries is judged by its signatures.',
     references: [
       { framework: 'NIST SP 800-190', id: '4.1.5', title: 'Use of untrusted images' },
       { framework: 'CIS Docker Benchmark', id: '4.5', title: 'Ensure Content trust for Docker is Enabled' },

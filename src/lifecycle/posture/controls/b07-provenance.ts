@@ -15,7 +15,8 @@ export const provenanceProduced: PostureControl = {
     phase: 'build',
     title: 'Build provenance is produced and signed',
     objective: 'Each image carries signed SLSA provenance saying which pipeline built it from which source (SLSA Build L2).',
-    evaluation: 'Per pushing pipeline: a signing provenance generator, or a signed provenance attestation in the registry, is met (L2); unsigned provenance (BuildKit) is partial (L1); none is a gap.',
+    evaluation:
+      'Per pushing pipeline: a signing provenance generator, or a signed provenance attestation in the registry, is met (L2); unsigned provenance (BuildKit) is partial (L1); none is a gap.',
     references: [
       { framework: 'SLSA', id: 'Build L1', title: 'Provenance exists' },
       { framework: 'SLSA', id: 'Build L2', title: 'Hosted build platform, signed provenance' },

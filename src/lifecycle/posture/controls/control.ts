@@ -46,7 +46,10 @@ export function check(verdict: Verdict, text: string, where: string | undefined,
   return { verdict, evidence: evidenceOf(text, where, nodes, verdict === 'met', findings) };
 }
 
-export function change(summary: string, fields: { file?: string | undefined; line?: number | undefined; snippet?: string | undefined; edits?: readonly FileEdit[]; nodes?: readonly string[] }): ProposedChange {
+export function change(
+  summary: string,
+  fields: { file?: string | undefined; line?: number | undefined; snippet?: string | undefined; edits?: readonly FileEdit[]; nodes?: readonly string[] },
+): ProposedChange {
   return { summary, file: fields.file, line: fields.line, snippet: fields.snippet, edits: [...(fields.edits ?? [])], nodes: [...new Set(fields.nodes ?? [])] };
 }
 
@@ -63,7 +66,12 @@ function statusOf(checks: readonly Check[]): Exclude<ControlStatus, 'accepted'> 
 }
 
 /** The usual outcome: status from the checks, a summary counting them, gaps first in the evidence. */
-export function outcomeOf(checks: readonly Check[], changes: readonly ProposedChange[], what: { subject: string; met: string; notMet: string }, unknownSummary: string): ControlOutcome {
+export function outcomeOf(
+  checks: readonly Check[],
+  changes: readonly ProposedChange[],
+  what: { subject: string; met: string; notMet: string },
+  unknownSummary: string,
+): ControlOutcome {
   const status = statusOf(checks);
   if (checks.length === 0) return unknown(unknownSummary);
   const met = checks.filter((c) => c.verdict === 'met').length;

@@ -5,7 +5,9 @@ import { registryPullAuth } from './d01-registry-pull-auth.js';
 describe('SS-CTL-D01 registry pull authentication', () => {
   it('is unknown when no registry was scanned, or access was not probed', () => {
     expect(registryPullAuth.evaluate(context(estate())).summary).toBe('no registry was scanned');
-    expect(registryPullAuth.evaluate(context(estate({ registries: [registry('r.example', [], { access: { anonymousPull: undefined } })] }))).status).toBe('unknown');
+    expect(registryPullAuth.evaluate(context(estate({ registries: [registry('r.example', [], { access: { anonymousPull: undefined } })] }))).status).toBe(
+      'unknown',
+    );
   });
 
   it('is met when anonymous pulls are refused', () => {
@@ -19,7 +21,10 @@ describe('SS-CTL-D01 registry pull authentication', () => {
     const catalog = registry('cat.example', [], { access: { anonymousCatalog: true } });
     const outcome = registryPullAuth.evaluate(context(estate({ registries: [open, catalog] })));
     expect(outcome.status).toBe('partial');
-    expect(outcome.evidence.map((e) => [e.where, e.ok])).toEqual([['open.example:5000', false], ['cat.example', false]]);
+    expect(outcome.evidence.map((e) => [e.where, e.ok])).toEqual([
+      ['open.example:5000', false],
+      ['cat.example', false],
+    ]);
     expect(outcome.changes[0]?.snippet).toContain('htpasswd:');
     expect(registryPullAuth.evaluate(context(estate({ registries: [open] }))).status).toBe('gap');
   });

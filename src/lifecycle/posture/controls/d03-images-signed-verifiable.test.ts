@@ -21,7 +21,9 @@ describe('SS-CTL-D03 stored images signed and verifiable', () => {
   });
 
   it('is a gap for unsigned images and signatures that fail', () => {
-    const reg = registry('r.example', [{ name: 'team/a', images: [stored(b, ['2']), stored(c, ['3'], { signatures: [signature(false, 'invalid signature')] })] }]);
+    const reg = registry('r.example', [
+      { name: 'team/a', images: [stored(b, ['2']), stored(c, ['3'], { signatures: [signature(false, 'invalid signature')] })] },
+    ]);
     const outcome = imagesSignedVerifiable.evaluate(context(estate({ registries: [reg] })));
     expect(outcome.status).toBe('gap');
     expect(outcome.evidence.map((e) => e.where)).toEqual([`r.example/team/a@${b}`, `r.example/team/a@${c}`]);

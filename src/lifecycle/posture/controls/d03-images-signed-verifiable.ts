@@ -11,8 +11,9 @@ export const imagesSignedVerifiable: PostureControl = {
     id: 'SS-CTL-D03',
     phase: 'distribute',
     title: 'Stored images are signed and the signatures verify',
-    objective: 'Every tagged image carries a signature that verifies with one of the organisation\'s keys.',
-    evaluation: 'Per tagged image: a verified signature is met; a signature present but not verified (no keys given) is partial; a signature that fails verification, or none, is a gap.',
+    objective: "Every tagged image carries a signature that verifies with one of the organisation's keys.",
+    evaluation:
+      'Per tagged image: a verified signature is met; a signature present but not verified (no keys given) is partial; a signature that fails verification, or none, is a gap.',
     references: [
       { framework: 'NIST SP 800-190', id: '4.1.5', title: 'Use of untrusted images' },
       { framework: 'CIS Docker Benchmark', id: '4.12', title: 'Ensure all signed artifacts are validated' },
@@ -38,18 +39,47 @@ export const imagesSignedVerifiable: PostureControl = {
             checks.push(check('met', `${label}: ${verified.format} signature verifies`, ref, nodes));
           } else if (image.signatures.length === 0) {
             checks.push(check('gap', `${label} is not signed`, ref, nodes));
-            changes.push(change(`sign ${label} (better: sign in the pipeline that pushes it, see SS-CTL-B06)`, { file: undefined, line: undefined, snippet: shellCommand(['cosign', 'sign', '--yes', '--key', 'cosign.key', ref]), nodes }));
+            changes.push(
+              change(`sign ${label} (better: sign in the pipeline that pushes it, see SS-CTL-B06)`, {
+                file: undefined,
+                line: undefined,
+                snippet: shellCommand(['cosign', 'sign', '--yes', '--key', 'cosign.key', ref]),
+                nodes,
+              }),
+            );
           } else if (failed) {
             checks.push(check('gap', `${label}: the ${failed.format} signature does not verify (${failed.verifyError ?? 'no reason given'})`, ref, nodes));
-            changes.push(change(`find out who signed ${label} with another key, then re-sign it with the organisation's key`, { file: undefined, line: undefined, snippet: shellCommand(['cosign', 'verify', '--key', key, ref]), nodes }));
+            changes.push(
+              change(`find out who signed ${label} with another key, then re-sign it with the organisation's key`, {
+                file: undefined,
+                line: undefined,
+                snippet: shellCommand(['cosign', 'verify', '--key', key, ref]),
+                nodes,
+              }),
+            );
           } else {
-            const why = context.policy.trustedKeys.length > 0 ? 'the registry scan did not verify it against the trusted keys' : 'no trusted keys were given to verify it';
+            const why =
+              context.policy.trustedKeys.length > 0
+                ? 'the registry scan did not verify it against the trusted keys'
+                : 'no trusted keys were given to verify it';
             checks.push(check('partial', `${label}: signed (${image.signatures.map((s) => s.format).join(', ')}) but ${why}`, ref, nodes));
-            changes.push(change(`verify the signature of ${label} (rescan the registry with the key, or run:)`, { file: undefined, line: undefined, snippet: shellCommand(['cosign', 'verify', '--key', key, ref]), nodes }));
+            changes.push(
+              change(`verify the signature of ${label} (rescan the registry with the key, or run:)`, {
+                file: undefined,
+                line: undefined,
+                snippet: shellCommand(['cosign', 'verify', '--key', key, ref]),
+                nodes,
+              }),
+            );
           }
         }
       }
     }
-    return outcomeOf(checks, changes, { subject: 'tagged images', met: 'carry a verified signature', notMet: 'are unsigned or unverified' }, 'the registries scanned hold no tagged images');
+    return outcomeOf(
+      checks,
+      changes,
+      { subject: 'tagged images', met: 'carry a verified signature', notMet: 'are unsigned or unverified' },
+      'the registries scanned hold no tagged images',
+    );
   },
 };

@@ -25,7 +25,13 @@ describe('SS-CTL-D04 immutable tags or pulls by digest', () => {
 
   it('is a gap for a moved tag, pinning the workload that pulls it to the new digest', () => {
     const reg = registry('r.example', [{ name: 'team/api', images: [stored(now, ['1.0'])] }], {
-      changes: { previousScanAt: '2026-11-01T00:00:00Z', newImages: [], movedTags: [{ repository: 'team/api', tag: '1.0', from: old, to: now }], removedTags: [], newFindings: [] },
+      changes: {
+        previousScanAt: '2026-11-01T00:00:00Z',
+        newImages: [],
+        movedTags: [{ repository: 'team/api', tag: '1.0', from: old, to: now }],
+        removedTags: [],
+        newFindings: [],
+      },
     });
     const outcome = immutableTags.evaluate(context(estate({ registries: [reg], run: run(deployment('r.example/team/api:1.0')) })));
     expect(outcome.status).toBe('gap');
@@ -34,7 +40,9 @@ describe('SS-CTL-D04 immutable tags or pulls by digest', () => {
   });
 
   it('is met when no tag moved since the previous scan, partial on a first scan', () => {
-    const quiet = registry('r.example', [], { changes: { previousScanAt: '2026-11-01T00:00:00Z', newImages: [], movedTags: [], removedTags: [], newFindings: [] } });
+    const quiet = registry('r.example', [], {
+      changes: { previousScanAt: '2026-11-01T00:00:00Z', newImages: [], movedTags: [], removedTags: [], newFindings: [] },
+    });
     expect(immutableTags.evaluate(context(estate({ registries: [quiet] }))).status).toBe('met');
     expect(immutableTags.evaluate(context(estate({ registries: [registry('r.example', [])] }))).status).toBe('partial');
   });

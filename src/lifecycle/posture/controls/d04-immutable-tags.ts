@@ -14,7 +14,8 @@ export const immutableTags: PostureControl = {
     phase: 'distribute',
     title: 'Tags are immutable, or images are pulled by digest',
     objective: 'What a workload runs cannot change under it: tags never move, or workloads name images by digest.',
-    evaluation: 'Per registry: when every workload pulling from it uses a digest, met; otherwise a tag that moved since the previous scan is a gap (and each workload pulling it by tag), no moved tag since a previous scan is met, and a first scan cannot tell (partial).',
+    evaluation:
+      'Per registry: when every workload pulling from it uses a digest, met; otherwise a tag that moved since the previous scan is a gap (and each workload pulling it by tag), no moved tag since a previous scan is met, and a first scan cannot tell (partial).',
     references: [
       { framework: 'NIST SP 800-190', id: '4.2.2', title: 'Stale images in registries' },
       { framework: 'CIS Docker Benchmark', id: '4.2', title: 'Ensure that containers use only trusted base images' },
@@ -35,17 +36,34 @@ export const immutableTags: PostureControl = {
       }
       if (report.changes === undefined) {
         const byTag = pulling.filter((i) => !i.digest);
-        checks.push(check('partial', `${report.registry}: first scan, so tag movement is not known yet${byTag.length > 0 ? `, and ${byTag.length} workload images from it are pulled by tag` : ''}`, report.registry, nodes));
+        checks.push(
+          check(
+            'partial',
+            `${report.registry}: first scan, so tag movement is not known yet${byTag.length > 0 ? `, and ${byTag.length} workload images from it are pulled by tag` : ''}`,
+            report.registry,
+            nodes,
+          ),
+        );
         for (const image of byTag) {
           const current = report.repositories.find((r) => r.name === image.repository)?.tags.find((t) => t.tag === image.tag)?.digest;
           if (current !== undefined) changes.push(pinWorkload(context.map, image, current));
         }
-        if (byTag.length === 0) changes.push(change(`scan ${report.registry} again later: tags that moved in between show up then`, { file: undefined, line: undefined, snippet: undefined, nodes }));
+        if (byTag.length === 0)
+          changes.push(
+            change(`scan ${report.registry} again later: tags that moved in between show up then`, {
+              file: undefined,
+              line: undefined,
+              snippet: undefined,
+              nodes,
+            }),
+          );
         continue;
       }
       const moved = report.changes.movedTags;
       if (moved.length === 0) {
-        checks.push(check('met', `${report.registry}: no tag moved since the previous scan (${report.changes.previousScanAt.slice(0, 10)})`, report.registry, nodes));
+        checks.push(
+          check('met', `${report.registry}: no tag moved since the previous scan (${report.changes.previousScanAt.slice(0, 10)})`, report.registry, nodes),
+        );
         continue;
       }
       for (const tag of moved) {
@@ -56,7 +74,12 @@ export const immutableTags: PostureControl = {
           changes.push(pinWorkload(context.map, image, tag.to));
         }
       }
-      changes.push(change(`turn on tag immutability for ${report.registry} (Harbor: project → Tag Immutability; ECR: imageTagMutability IMMUTABLE; ACR: az acr repository update --write-enabled false), and deploy by digest`, { file: undefined, line: undefined, snippet: undefined, nodes }));
+      changes.push(
+        change(
+          `turn on tag immutability for ${report.registry} (Harbor: project → Tag Immutability; ECR: imageTagMutability IMMUTABLE; ACR: az acr repository update --write-enabled false), and deploy by digest`,
+          { file: undefined, line: undefined, snippet: undefined, nodes },
+        ),
+      );
     }
     return outcomeOf(checks, changes, { subject: 'registries and tags', met: 'are stable', notMet: 'have moving tags' }, 'no registry was scanned');
   },

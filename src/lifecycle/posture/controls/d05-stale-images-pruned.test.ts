@@ -17,7 +17,9 @@ afterAll(() => rmSync(canaryDir, { recursive: true, force: true }));
 
 describe('SS-CTL-D05 stale and end-of-life images pruned', () => {
   it('is unknown without ages or OS facts', () => {
-    expect(staleImagesPruned.evaluate(context(estate({ registries: [registry('r.example', [{ name: 'a', images: [stored(fresh, ['1'])] }])] }))).status).toBe('unknown');
+    expect(staleImagesPruned.evaluate(context(estate({ registries: [registry('r.example', [{ name: 'a', images: [stored(fresh, ['1'])] }])] }))).status).toBe(
+      'unknown',
+    );
   });
 
   it('flags images older than maxImageAgeDays and on end-of-life OSes; deletes unused ones, rebuilds used ones', () => {
@@ -31,7 +33,9 @@ describe('SS-CTL-D05 stale and end-of-life images pruned', () => {
         ],
       },
     ]);
-    const workloads = run('apiVersion: v1\nkind: Pod\nmetadata:\n  name: old-api\n  namespace: shop\nspec:\n  containers:\n    - name: api\n      image: r.example/team/api:1.0\n');
+    const workloads = run(
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: old-api\n  namespace: shop\nspec:\n  containers:\n    - name: api\n      image: r.example/team/api:1.0\n',
+    );
     const outcome = staleImagesPruned.evaluate(context(estate({ registries: [reg], run: workloads })));
     expect(outcome.status).toBe('partial');
     expect(outcome.evidence.filter((e) => !e.ok).map((e) => e.where)).toEqual([`r.example/team/api@${stale}`, `r.example/team/api@${eol}`]);

@@ -13,7 +13,8 @@ export const staleImagesPruned: PostureControl = {
     phase: 'distribute',
     title: 'Stale and end-of-life images are pruned',
     objective: 'Registries hold no image older than the policy allows and none built on an operating system past its end of life.',
-    evaluation: 'Per stored image: built within maxImageAgeDays on a supported OS is met; older, or on an end-of-life OS, is a gap (rebuild it when a workload runs it, else delete it).',
+    evaluation:
+      'Per stored image: built within maxImageAgeDays on a supported OS is met; older, or on an end-of-life OS, is a gap (rebuild it when a workload runs it, else delete it).',
     references: [
       { framework: 'NIST SP 800-190', id: '4.2.2', title: 'Stale images in registries' },
       { framework: 'CIS Docker Benchmark', id: '4.4', title: 'Ensure images are scanned and rebuilt to include security patches' },
@@ -40,7 +41,13 @@ export const staleImagesPruned: PostureControl = {
             }
             if (platform.os?.endOfLife !== undefined) {
               known = true;
-              if (platform.os.endOfLife) problems.push(`${platform.platform} runs ${platform.os.name} ${platform.os.version ?? ''}, end of life since ${platform.os.eolDate ?? 'an unknown date'}`.replace(/\s+,/, ','));
+              if (platform.os.endOfLife)
+                problems.push(
+                  `${platform.platform} runs ${platform.os.name} ${platform.os.version ?? ''}, end of life since ${platform.os.eolDate ?? 'an unknown date'}`.replace(
+                    /\s+,/,
+                    ',',
+                  ),
+                );
             }
           }
           if (!known) continue;
@@ -49,15 +56,34 @@ export const staleImagesPruned: PostureControl = {
             continue;
           }
           checks.push(check('gap', `${label}: ${problems.join('; ')}`, ref, nodes));
-          const inUse = running.filter((w) => w.registry !== undefined && sameRegistry(w.registry, report.registry) && w.repository === repository.name && (w.digest === image.digest || (w.tag !== undefined && image.tags.includes(w.tag))));
+          const inUse = running.filter(
+            (w) =>
+              w.registry !== undefined &&
+              sameRegistry(w.registry, report.registry) &&
+              w.repository === repository.name &&
+              (w.digest === image.digest || (w.tag !== undefined && image.tags.includes(w.tag))),
+          );
           changes.push(
             inUse.length > 0
-              ? change(`${label} is still run by ${inUse.map((w) => `${w.namespace ?? 'default'}/${w.kind}/${w.workload ?? '?'}`).join(', ')}: rebuild it on a current, supported base and redeploy`, { file: undefined, line: undefined, snippet: undefined, nodes })
-              : change(`delete ${label}: nothing that was read runs it`, { file: undefined, line: undefined, snippet: shellCommand(['skopeo', 'delete', `docker://${ref}`]), nodes }),
+              ? change(
+                  `${label} is still run by ${inUse.map((w) => `${w.namespace ?? 'default'}/${w.kind}/${w.workload ?? '?'}`).join(', ')}: rebuild it on a current, supported base and redeploy`,
+                  { file: undefined, line: undefined, snippet: undefined, nodes },
+                )
+              : change(`delete ${label}: nothing that was read runs it`, {
+                  file: undefined,
+                  line: undefined,
+                  snippet: shellCommand(['skopeo', 'delete', `docker://${ref}`]),
+                  nodes,
+                }),
           );
         }
       }
     }
-    return outcomeOf(checks, changes, { subject: 'stored images', met: 'are recent and on supported OSes', notMet: 'are stale or on an end-of-life OS' }, context.evidence.registries.length === 0 ? 'no registry was scanned' : 'the registry scans recorded no image ages or OS releases');
+    return outcomeOf(
+      checks,
+      changes,
+      { subject: 'stored images', met: 'are recent and on supported OSes', notMet: 'are stale or on an end-of-life OS' },
+      context.evidence.registries.length === 0 ? 'no registry was scanned' : 'the registry scans recorded no image ages or OS releases',
+    );
   },
 };

@@ -14,7 +14,8 @@ export const vulnerabilitiesWithinPolicy: PostureControl = {
     phase: 'distribute',
     title: 'Stored images are within the vulnerability policy',
     objective: 'No tagged image has vulnerabilities of the severities the policy fails on (default critical and high).',
-    evaluation: 'Per tagged image scanned for vulnerabilities: none of the failOn severities is met, any is a gap; an image whose packages the advisory database did not all cover is not known (never met); images not scanned are left out.',
+    evaluation:
+      'Per tagged image scanned for vulnerabilities: none of the failOn severities is met, any is a gap; an image whose packages the advisory database did not all cover is not known (never met); images not scanned are left out.',
     references: [
       { framework: 'NIST SP 800-190', id: '4.1.1', title: 'Image vulnerabilities' },
       { framework: 'NIST SP 800-190', id: '4.2.2', title: 'Stale images in registries' },
@@ -38,7 +39,8 @@ export const vulnerabilitiesWithinPolicy: PostureControl = {
           if (notChecked) {
             // no finding in packages that were not checked means nothing: the image is not known to be within the policy
             checks.push(check('unknown', `${label}: ${notChecked.text}`, ref, nodes));
-            for (const fix of notChecked.fixes) changes.push(change(`fetch the advisories the scan lacked, then scan ${report.registry} again`, { snippet: fix, nodes }));
+            for (const fix of notChecked.fixes)
+              changes.push(change(`fetch the advisories the scan lacked, then scan ${report.registry} again`, { snippet: fix, nodes }));
           }
           const counts = new Map<SeverityLevel, number>();
           for (const platform of scanned) {
@@ -54,11 +56,23 @@ export const vulnerabilitiesWithinPolicy: PostureControl = {
             continue;
           }
           checks.push(check('gap', `${label}: ${over.map(([level, n]) => `${n} ${level.toLowerCase()}`).join(', ')}`, ref, nodes));
-          changes.push(change(`rebuild ${label} on an updated base (and update its packages), then scan it again`, { file: undefined, line: undefined, snippet: `trivy image --severity ${failOn.join(',')}${context.policy.ignoreUnfixed ? ' --ignore-unfixed' : ''} ${shellQuote(ref)}`, nodes }));
+          changes.push(
+            change(`rebuild ${label} on an updated base (and update its packages), then scan it again`, {
+              file: undefined,
+              line: undefined,
+              snippet: `trivy image --severity ${failOn.join(',')}${context.policy.ignoreUnfixed ? ' --ignore-unfixed' : ''} ${shellQuote(ref)}`,
+              nodes,
+            }),
+          );
         }
       }
     }
-    const outcome = outcomeOf(checks, changes, { subject: 'scanned images', met: 'are within the vulnerability policy', notMet: `have ${failOn.join('/').toLowerCase()} vulnerabilities` }, context.evidence.registries.length === 0 ? 'no registry was scanned' : 'no stored image was scanned for vulnerabilities');
+    const outcome = outcomeOf(
+      checks,
+      changes,
+      { subject: 'scanned images', met: 'are within the vulnerability policy', notMet: `have ${failOn.join('/').toLowerCase()} vulnerabilities` },
+      context.evidence.registries.length === 0 ? 'no registry was scanned' : 'no stored image was scanned for vulnerabilities',
+    );
     // reports from before `fixable` existed give counts per severity only: ignoreUnfixed cannot thin them
     if (unfixedNote) outcome.summary += ' (counts include vulnerabilities without a fix: the registry scan does not say which have one)';
     outcome.changes = dedupeChanges(outcome.changes);
@@ -69,7 +83,10 @@ export const vulnerabilitiesWithinPolicy: PostureControl = {
 /** Why some packages of an image were not checked, and the commands that fetch what was missing; undefined when all were. */
 function uncheckedOf(platforms: readonly PlatformImage[]): { text: string; fixes: string[] } | undefined {
   if (platforms.some((p) => p.coverage === undefined)) {
-    return { text: 'the registry scan does not record which packages its advisory database covered (a report from an older Shipshape): scan the registry again', fixes: [] };
+    return {
+      text: 'the registry scan does not record which packages its advisory database covered (a report from an older Shipshape): scan the registry again',
+      fixes: [],
+    };
   }
   const gaps = platforms.flatMap((p) => p.coverage?.ecosystems.filter((e) => !e.covered) ?? []);
   if (gaps.length === 0) return undefined;

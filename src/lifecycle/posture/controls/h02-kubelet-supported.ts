@@ -13,7 +13,7 @@ export const kubeletSupported: PostureControl = {
     id: 'SS-CTL-H02',
     phase: 'host',
     title: 'Kubelets run a supported Kubernetes release',
-    objective: 'Every node\'s kubelet is a Kubernetes minor release that still gets security fixes.',
+    objective: "Every node's kubelet is a Kubernetes minor release that still gets security fixes.",
     evaluation: `Per node: a kubelet minor still maintained (${kubernetesReleases.source}, table of ${kubernetesReleases.asOf}) is met; an unmaintained one still within the ${kubeletSkew}-minor skew of a maintained control plane is partial; older is a gap; newer than the table is not known.`,
     references: [
       { framework: 'NIST SP 800-190', id: '4.3.5', title: 'Orchestrator node trust' },
@@ -25,7 +25,10 @@ export const kubeletSupported: PostureControl = {
     const nodes = nodesOf(context);
     if (nodes === undefined || nodes.length === 0) return unknown(noNodes);
     const today = day(context.now);
-    const maintained = Object.entries(kubernetesReleases.endOfLife).filter(([, eol]) => eol >= today).map(([minor]) => minor).sort(compareMinor);
+    const maintained = Object.entries(kubernetesReleases.endOfLife)
+      .filter(([, eol]) => eol >= today)
+      .map(([minor]) => minor)
+      .sort(compareMinor);
     const oldest = maintained[0];
     const newest = maintained.at(-1);
     const checks: Check[] = [];
@@ -33,7 +36,9 @@ export const kubeletSupported: PostureControl = {
     for (const { node, ids } of nodes) {
       const parts = node.kubeletVersion ? versionParts(node.kubeletVersion) : undefined;
       if (parts === undefined) {
-        checks.push(check('partial', `node ${node.name} does not report a readable kubelet version (${node.kubeletVersion ?? 'none'})`, `node ${node.name}`, ids));
+        checks.push(
+          check('partial', `node ${node.name} does not report a readable kubelet version (${node.kubeletVersion ?? 'none'})`, `node ${node.name}`, ids),
+        );
         continue;
       }
       const eol = kubernetesReleases.endOfLife[parts.minor];
@@ -45,14 +50,36 @@ export const kubeletSupported: PostureControl = {
       const [major = 0, minor = 0] = parts.minor.split('.').map(Number);
       const withinSkew = oldest !== undefined && compareMinor(`${major}.${minor + kubeletSkew}`, oldest) >= 0;
       const why = eol ? `Kubernetes ${parts.minor} reached end of life on ${eol}` : `Kubernetes ${parts.minor} is older than every release in the table`;
-      checks.push(check(withinSkew ? 'partial' : 'gap', `node ${node.name}: kubelet ${node.kubeletVersion}: ${why}${withinSkew ? `, though a ${oldest} control plane still accepts it` : ''}`, `node ${node.name}`, ids));
+      checks.push(
+        check(
+          withinSkew ? 'partial' : 'gap',
+          `node ${node.name}: kubelet ${node.kubeletVersion}: ${why}${withinSkew ? `, though a ${oldest} control plane still accepts it` : ''}`,
+          `node ${node.name}`,
+          ids,
+        ),
+      );
       stale.push({ name: node.name, ids });
     }
     const changes: ProposedChange[] =
       stale.length > 0 && newest
-        ? [change(`upgrade the control plane and then the nodes ${stale.map((s) => s.name).join(', ')} one minor at a time towards Kubernetes ${newest} (maintained releases: ${maintained.join(', ')})`, { file: undefined, line: undefined, snippet: `kubectl drain <node> --ignore-daemonsets --delete-emptydir-data  # then replace or upgrade it`, nodes: stale.flatMap((s) => s.ids) })]
+        ? [
+            change(
+              `upgrade the control plane and then the nodes ${stale.map((s) => s.name).join(', ')} one minor at a time towards Kubernetes ${newest} (maintained releases: ${maintained.join(', ')})`,
+              {
+                file: undefined,
+                line: undefined,
+                snippet: `kubectl drain <node> --ignore-daemonsets --delete-emptydir-data  # then replace or upgrade it`,
+                nodes: stale.flatMap((s) => s.ids),
+              },
+            ),
+          ]
         : [];
-    const outcome = outcomeOf(checks, changes, { subject: 'nodes', met: 'run a maintained kubelet', notMet: 'run an unmaintained kubelet' }, `every kubelet is newer than the support table of ${kubernetesReleases.asOf}: not known`);
+    const outcome = outcomeOf(
+      checks,
+      changes,
+      { subject: 'nodes', met: 'run a maintained kubelet', notMet: 'run an unmaintained kubelet' },
+      `every kubelet is newer than the support table of ${kubernetesReleases.asOf}: not known`,
+    );
     return outcome;
   },
 };

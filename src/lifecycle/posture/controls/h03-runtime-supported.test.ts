@@ -4,7 +4,9 @@ import { runtimeSupported } from './h03-runtime-supported.js';
 
 describe('SS-CTL-H03 container runtime supported', () => {
   it('is met for a containerd branch before its end of life', () => {
-    const outcome = runtimeSupported.evaluate(context(estate({ run: run('', { nodes: [node('a', { containerRuntimeVersion: 'containerd://1.7.20' })] }) }), { now: new Date('2026-01-15T00:00:00Z') }));
+    const outcome = runtimeSupported.evaluate(
+      context(estate({ run: run('', { nodes: [node('a', { containerRuntimeVersion: 'containerd://1.7.20' })] }) }), { now: new Date('2026-01-15T00:00:00Z') }),
+    );
     expect(outcome.status).toBe('met');
   });
 

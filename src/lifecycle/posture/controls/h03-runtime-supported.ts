@@ -40,12 +40,32 @@ export const runtimeSupported: PostureControl = {
       if (eol !== undefined && eol >= today) {
         checks.push(check('met', `node ${node.name}: ${label} (${parts.minor} supported until ${eol} per ${table.source})`, `node ${node.name}`, ids));
       } else {
-        checks.push(check('gap', `node ${node.name}: ${label}: ${eol ? `branch ${parts.minor} reached end of life on ${eol}` : `branch ${parts.minor} is older than every supported branch`} (${table.source}, ${table.asOf})`, `node ${node.name}`, ids));
+        checks.push(
+          check(
+            'gap',
+            `node ${node.name}: ${label}: ${eol ? `branch ${parts.minor} reached end of life on ${eol}` : `branch ${parts.minor} is older than every supported branch`} (${table.source}, ${table.asOf})`,
+            `node ${node.name}`,
+            ids,
+          ),
+        );
         stale.push({ name: node.name, ids, what: label });
       }
     }
-    const changes: ProposedChange[] = stale.length > 0 ? [change(`move ${stale.map((s) => `${s.name} (${s.what})`).join(', ')} to a supported runtime release: usually by upgrading the node image, which brings its runtime`, { file: undefined, line: undefined, snippet: undefined, nodes: stale.flatMap((s) => s.ids) })] : [];
-    const outcome = outcomeOf(checks, changes, { subject: 'nodes with a known runtime branch', met: 'run a supported runtime', notMet: 'run a runtime past its end of life' }, `no support table covers the runtimes reported: ${notKnown.join(', ')}`);
+    const changes: ProposedChange[] =
+      stale.length > 0
+        ? [
+            change(
+              `move ${stale.map((s) => `${s.name} (${s.what})`).join(', ')} to a supported runtime release: usually by upgrading the node image, which brings its runtime`,
+              { file: undefined, line: undefined, snippet: undefined, nodes: stale.flatMap((s) => s.ids) },
+            ),
+          ]
+        : [];
+    const outcome = outcomeOf(
+      checks,
+      changes,
+      { subject: 'nodes with a known runtime branch', met: 'run a supported runtime', notMet: 'run a runtime past its end of life' },
+      `no support table covers the runtimes reported: ${notKnown.join(', ')}`,
+    );
     if (notKnown.length > 0 && outcome.status !== 'unknown') outcome.summary += `; not known for ${notKnown.join(', ')}`;
     return outcome;
   },

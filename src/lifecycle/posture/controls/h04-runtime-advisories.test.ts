@@ -24,7 +24,12 @@ const records = [
     affected: [
       {
         package: { ecosystem: 'Go', name: 'github.com/containerd/containerd' },
-        ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '1.4.13' }, { introduced: '1.5.0' }, { fixed: '1.5.10' }, { introduced: '1.6.0' }, { fixed: '1.6.1' }] }],
+        ranges: [
+          {
+            type: 'SEMVER',
+            events: [{ introduced: '0' }, { fixed: '1.4.13' }, { introduced: '1.5.0' }, { fixed: '1.5.10' }, { introduced: '1.6.0' }, { fixed: '1.6.1' }],
+          },
+        ],
       },
     ],
   },
@@ -35,13 +40,25 @@ const records = [
     summary: 'containerd has an integer overflow in User ID handling',
     severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:L/I:L/A:L' }],
     affected: [
-      { package: { ecosystem: 'Go', name: 'github.com/containerd/containerd' }, ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '1.6.38' }, { introduced: '1.7.0-beta.0' }, { fixed: '1.7.27' }] }] },
-      { package: { ecosystem: 'Go', name: 'github.com/containerd/containerd/v2' }, ranges: [{ type: 'SEMVER', events: [{ introduced: '2.0.0-beta.0' }, { fixed: '2.0.4' }] }] },
+      {
+        package: { ecosystem: 'Go', name: 'github.com/containerd/containerd' },
+        ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '1.6.38' }, { introduced: '1.7.0-beta.0' }, { fixed: '1.7.27' }] }],
+      },
+      {
+        package: { ecosystem: 'Go', name: 'github.com/containerd/containerd/v2' },
+        ranges: [{ type: 'SEMVER', events: [{ introduced: '2.0.0-beta.0' }, { fixed: '2.0.4' }] }],
+      },
     ],
   },
 ];
 
-const runtimeModules = new Set(['github.com/containerd/containerd', 'github.com/containerd/containerd/v2', 'github.com/cri-o/cri-o', 'github.com/docker/docker', 'github.com/moby/moby']);
+const runtimeModules = new Set([
+  'github.com/containerd/containerd',
+  'github.com/containerd/containerd/v2',
+  'github.com/cri-o/cri-o',
+  'github.com/docker/docker',
+  'github.com/moby/moby',
+]);
 
 /** Shared OSV files whose affected packages are Go modules of runtimes a node reports (runc never is) (none in today's shared data: Debian, Alpine, PyPI, npm). */
 function sharedRuntimeAdvisories(): string[] {
@@ -90,22 +107,35 @@ describe('SS-CTL-H04 container runtime advisories', () => {
   });
 
   it('is unknown for a runtime the database holds nothing about', () => {
-    const outcome = runtimeAdvisories.evaluate(context(estate({ run: run('', { nodes: [node('c', { containerRuntimeVersion: 'cri-o://1.35.1' })] }) }), { advisories: store }));
+    const outcome = runtimeAdvisories.evaluate(
+      context(estate({ run: run('', { nodes: [node('c', { containerRuntimeVersion: 'cri-o://1.35.1' })] }) }), { advisories: store }),
+    );
     expect(outcome.status).toBe('unknown');
     expect(outcome.summary).toBe('c: the advisory database holds no Go advisories for github.com/cri-o/cri-o');
   });
 
   it('matches containerd 1.6.19 against the imported Go advisories', () => {
-    const outcome = runtimeAdvisories.evaluate(context(estate({ run: run('', { nodes: [node('ip-10-0-1-5', { containerRuntimeVersion: 'containerd://1.6.19' })] }) }), { advisories: store, map: mapOf(['node:ip-10-0-1-5']) }));
+    const outcome = runtimeAdvisories.evaluate(
+      context(estate({ run: run('', { nodes: [node('ip-10-0-1-5', { containerRuntimeVersion: 'containerd://1.6.19' })] }) }), {
+        advisories: store,
+        map: mapOf(['node:ip-10-0-1-5']),
+      }),
+    );
     // CVE-2024-40635 (fixed 1.6.38) applies; CVE-2022-23648 was fixed in 1.6.1
     expect(outcome.status).toBe('partial');
     expect(outcome.evidence[0]).toMatchObject({ where: 'node ip-10-0-1-5', nodes: ['node:ip-10-0-1-5'], findings: ['GHSA-265r-hfxg-fhmg'] });
     expect(outcome.evidence[0]?.text).toContain('GHSA-265r-hfxg-fhmg/CVE-2024-40635 (medium, fixed in 1.6.38');
-    expect(outcome.changes[0]?.summary).toBe('upgrade containerd on node ip-10-0-1-5 to 1.6.38 or later (through the node image when the runtime comes with it)');
+    expect(outcome.changes[0]?.summary).toBe(
+      'upgrade containerd on node ip-10-0-1-5 to 1.6.38 or later (through the node image when the runtime comes with it)',
+    );
   });
 
   it('is a gap for a high-severity advisory, and reads containerd 2.x from the /v2 module', () => {
-    const nodes = [node('old', { containerRuntimeVersion: 'containerd://1.6.0' }), node('v2', { containerRuntimeVersion: 'containerd://2.0.2' }), node('fixed', { containerRuntimeVersion: 'containerd://1.7.27' })];
+    const nodes = [
+      node('old', { containerRuntimeVersion: 'containerd://1.6.0' }),
+      node('v2', { containerRuntimeVersion: 'containerd://2.0.2' }),
+      node('fixed', { containerRuntimeVersion: 'containerd://1.7.27' }),
+    ];
     const outcome = runtimeAdvisories.evaluate(context(estate({ run: run('', { nodes }) }), { advisories: store }));
     expect(outcome.status).toBe('partial');
     const byNode = new Map(outcome.evidence.map((e) => [e.where, e]));
@@ -125,8 +155,14 @@ describe('SS-CTL-H04 container runtime advisories', () => {
     try {
       await importOsv(sharedStore, shared, { now: new Date('2026-11-29T00:00:00Z') });
       const text = shared.map((file) => readFileSync(file, 'utf8')).join('\n');
-      const runtime = text.includes('github.com/containerd/containerd') ? 'containerd://1.0.0' : text.includes('github.com/cri-o/cri-o') ? 'cri-o://1.0.0' : 'docker://1.0.0';
-      const outcome = runtimeAdvisories.evaluate(context(estate({ run: run('', { nodes: [node('n', { containerRuntimeVersion: runtime })] }) }), { advisories: sharedStore }));
+      const runtime = text.includes('github.com/containerd/containerd')
+        ? 'containerd://1.0.0'
+        : text.includes('github.com/cri-o/cri-o')
+          ? 'cri-o://1.0.0'
+          : 'docker://1.0.0';
+      const outcome = runtimeAdvisories.evaluate(
+        context(estate({ run: run('', { nodes: [node('n', { containerRuntimeVersion: runtime })] }) }), { advisories: sharedStore }),
+      );
       // the database now holds advisories for the runtime: the node is judged, not left unknown
       expect(outcome.status).not.toBe('unknown');
       expect(outcome.evidence[0]?.where).toBe('node n');

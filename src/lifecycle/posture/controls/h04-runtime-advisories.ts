@@ -10,7 +10,8 @@ import { change, check, outcomeOf, unknown } from './control.js';
 import { noNodes, nodesOf } from './host-nodes.js';
 
 /** Words of advisories about breaking out of the container (CVE-2019-5736, CVE-2024-21626 "Leaky Vessels", ...). */
-const escapeWords = /escape|break ?out|host (file ?system|filesystem|root)|container breakout|overwrite the host|access to the host|privilege escalation|arbitrary host/i;
+const escapeWords =
+  /escape|break ?out|host (file ?system|filesystem|root)|container breakout|overwrite the host|access to the host|privilege escalation|arbitrary host/i;
 
 /** One advisory affecting a node's runtime. */
 interface Hit {
@@ -28,7 +29,8 @@ export const runtimeAdvisories: PostureControl = {
     phase: 'host',
     title: 'Container runtimes are free of known escape advisories',
     objective: 'No node runs a containerd / CRI-O / Docker release with a known container-escape (or other high-severity) advisory.',
-    evaluation: 'Per node: the runtime version from containerRuntimeVersion is matched against the advisory database (OSV Go: github.com/containerd/containerd, github.com/cri-o/cri-o, github.com/docker/docker, github.com/moby/moby). No advisory is met; only low/medium ones partial; an escape or high/critical one a gap. Without a database holding advisories for the runtime, not known.',
+    evaluation:
+      'Per node: the runtime version from containerRuntimeVersion is matched against the advisory database (OSV Go: github.com/containerd/containerd, github.com/cri-o/cri-o, github.com/docker/docker, github.com/moby/moby). No advisory is met; only low/medium ones partial; an escape or high/critical one a gap. Without a database holding advisories for the runtime, not known.',
     references: [
       { framework: 'NIST SP 800-190', id: '4.4.1', title: 'Vulnerabilities within the runtime software' },
       { framework: 'NIST SP 800-190', id: '4.5.3', title: 'Host OS component vulnerabilities' },
@@ -39,7 +41,8 @@ export const runtimeAdvisories: PostureControl = {
     const nodes = nodesOf(context);
     if (nodes === undefined || nodes.length === 0) return unknown(noNodes);
     const advisories = context.advisories;
-    if (advisories === undefined) return unknown('no advisory database was given: the runtime versions cannot be checked (shipshape db update, then pass --db)');
+    if (advisories === undefined)
+      return unknown('no advisory database was given: the runtime versions cannot be checked (shipshape db update, then pass --db)');
     const checks: Check[] = [];
     const changes: ProposedChange[] = [];
     const notKnown: string[] = [];
@@ -65,13 +68,23 @@ export const runtimeAdvisories: PostureControl = {
         const outcome = evaluateAffected(version, advisory.affected, (type) => schemeForRange('Go', type));
         if (outcome.status === 'indeterminate') indeterminate.push(`${advisory.id}: ${outcome.reason}`);
         if (outcome.status !== 'affected') continue;
-        const level = severityOf([...advisory.severity, ...(advisory.affected.severity ?? [])], [advisory.affected.database_specific?.severity, advisory.affected.ecosystem_specific?.severity]).level;
+        const level = severityOf(
+          [...advisory.severity, ...(advisory.affected.severity ?? [])],
+          [advisory.affected.database_specific?.severity, advisory.affected.ecosystem_specific?.severity],
+        ).level;
         hits.push({ advisory, module, fixed: outcome.fixed, level, escape: escapeWords.test(`${advisory.summary ?? ''}`) });
       }
       const label = `${runtime.runtime} ${runtime.version}${version !== runtime.version ? ` (matched as ${version})` : ''}`;
       const place = `node ${node.name}`;
       if (hits.length === 0) {
-        checks.push(check(indeterminate.length > 0 ? 'partial' : 'met', `node ${node.name}: ${label} is not affected by the ${records.length} advisories for ${modules.join(' / ')}${indeterminate.length > 0 ? `; could not decide ${indeterminate.join('; ')}` : ''}`, place, ids));
+        checks.push(
+          check(
+            indeterminate.length > 0 ? 'partial' : 'met',
+            `node ${node.name}: ${label} is not affected by the ${records.length} advisories for ${modules.join(' / ')}${indeterminate.length > 0 ? `; could not decide ${indeterminate.join('; ')}` : ''}`,
+            place,
+            ids,
+          ),
+        );
         continue;
       }
       hits.sort((a, b) => Number(b.escape) - Number(a.escape) || -compareSeverity(a.level, b.level));
@@ -87,9 +100,21 @@ export const runtimeAdvisories: PostureControl = {
         ),
       );
       const target = highest(hits.map((h) => h.fixed));
-      changes.push(change(target ? `upgrade ${runtime.runtime} on node ${node.name} to ${target} or later (through the node image when the runtime comes with it)` : `${runtime.runtime} on node ${node.name} has advisories without a fix: move to a newer release branch`, { file: undefined, line: undefined, snippet: undefined, nodes: ids }));
+      changes.push(
+        change(
+          target
+            ? `upgrade ${runtime.runtime} on node ${node.name} to ${target} or later (through the node image when the runtime comes with it)`
+            : `${runtime.runtime} on node ${node.name} has advisories without a fix: move to a newer release branch`,
+          { file: undefined, line: undefined, snippet: undefined, nodes: ids },
+        ),
+      );
     }
-    const outcome = outcomeOf(checks, changes, { subject: 'nodes', met: 'run a runtime with no known advisory', notMet: 'run a runtime with known advisories' }, notKnown.join('; ') || noNodes);
+    const outcome = outcomeOf(
+      checks,
+      changes,
+      { subject: 'nodes', met: 'run a runtime with no known advisory', notMet: 'run a runtime with known advisories' },
+      notKnown.join('; ') || noNodes,
+    );
     if (notKnown.length > 0 && outcome.status !== 'unknown') outcome.summary += `; not known for ${notKnown.length} nodes (${notKnown.join('; ')})`;
     if (outcome.status === 'unknown') outcome.evidence = notKnown.map((text) => ({ text, where: undefined, nodes: [], findings: [], ok: false }));
     return outcome;

@@ -11,7 +11,10 @@ describe('SS-CTL-H05 kernel supported', () => {
     const nodes = [node('plain', { kernelVersion: '5.4.280' }), node('ubuntu', { kernelVersion: '5.4.0-1103-aws' })];
     const outcome = kernelSupported.evaluate(context(estate({ run: run('', { nodes }) })));
     expect(outcome.status).toBe('partial');
-    expect(outcome.evidence.map((e) => [e.where, e.ok])).toEqual([['node plain', false], ['node ubuntu', false]]);
+    expect(outcome.evidence.map((e) => [e.where, e.ok])).toEqual([
+      ['node plain', false],
+      ['node ubuntu', false],
+    ]);
     expect(outcome.evidence[0]?.text).toContain('longterm 5.4 ended on 2025-12-31');
     expect(outcome.evidence[1]?.text).toContain('the distribution may still patch its build');
   });

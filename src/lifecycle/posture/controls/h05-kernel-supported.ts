@@ -34,16 +34,47 @@ export const kernelSupported: PostureControl = {
       const eol = kernelLongterm.endOfLife[parts.minor];
       if (eol === undefined) {
         if (vendor || newerThanTable(kernelLongterm, parts.minor)) continue; // support follows the distribution, or the table is older than the kernel
-        checks.push(check('gap', `node ${node.name}: kernel ${node.kernelVersion} is on branch ${parts.minor}, which is neither longterm nor current`, `node ${node.name}`, ids));
+        checks.push(
+          check(
+            'gap',
+            `node ${node.name}: kernel ${node.kernelVersion} is on branch ${parts.minor}, which is neither longterm nor current`,
+            `node ${node.name}`,
+            ids,
+          ),
+        );
         stale.push({ name: node.name, ids });
       } else if (eol >= today) {
-        checks.push(check('met', `node ${node.name}: kernel ${node.kernelVersion} (longterm ${parts.minor}, maintained until ${eol})`, `node ${node.name}`, ids));
+        checks.push(
+          check('met', `node ${node.name}: kernel ${node.kernelVersion} (longterm ${parts.minor}, maintained until ${eol})`, `node ${node.name}`, ids),
+        );
       } else {
-        checks.push(check(vendor ? 'partial' : 'gap', `node ${node.name}: kernel ${node.kernelVersion}: longterm ${parts.minor} ended on ${eol}${vendor ? '; the distribution may still patch its build' : ''}`, `node ${node.name}`, ids));
+        checks.push(
+          check(
+            vendor ? 'partial' : 'gap',
+            `node ${node.name}: kernel ${node.kernelVersion}: longterm ${parts.minor} ended on ${eol}${vendor ? '; the distribution may still patch its build' : ''}`,
+            `node ${node.name}`,
+            ids,
+          ),
+        );
         stale.push({ name: node.name, ids });
       }
     }
-    const changes: ProposedChange[] = stale.length > 0 ? [change(`move ${stale.map((s) => s.name).join(', ')} to a node image with a maintained kernel`, { file: undefined, line: undefined, snippet: undefined, nodes: stale.flatMap((s) => s.ids) })] : [];
-    return outcomeOf(checks, changes, { subject: 'nodes', met: 'run a maintained kernel', notMet: 'run an unmaintained kernel' }, 'no node reports a kernel whose support the table knows (distribution kernels follow their OS, see SS-CTL-H01)');
+    const changes: ProposedChange[] =
+      stale.length > 0
+        ? [
+            change(`move ${stale.map((s) => s.name).join(', ')} to a node image with a maintained kernel`, {
+              file: undefined,
+              line: undefined,
+              snippet: undefined,
+              nodes: stale.flatMap((s) => s.ids),
+            }),
+          ]
+        : [];
+    return outcomeOf(
+      checks,
+      changes,
+      { subject: 'nodes', met: 'run a maintained kernel', notMet: 'run an unmaintained kernel' },
+      'no node reports a kernel whose support the table knows (distribution kernels follow their OS, see SS-CTL-H01)',
+    );
   },
 };

@@ -50,7 +50,10 @@ describe('SS-CTL-R01 namespaces enforce a PSS level', () => {
   });
 
   it('treats a workload namespace with no Namespace object as a gap and names workloads the level would reject', () => {
-    const privileged = deployment('ops').replace('          image: nginx:1.27', '          image: nginx:1.27\n          securityContext:\n            privileged: true');
+    const privileged = deployment('ops').replace(
+      '          image: nginx:1.27',
+      '          image: nginx:1.27\n          securityContext:\n            privileged: true',
+    );
     const outcome = namespacesEnforcePss.evaluate(context(estate({ run: run(privileged) })));
     expect(outcome.status).toBe('gap');
     expect(outcome.evidence[0]?.text).toContain('no Namespace object read labels it');
@@ -62,7 +65,11 @@ describe('SS-CTL-R01 namespaces enforce a PSS level', () => {
     const outcome = namespacesEnforcePss.evaluate(context(estate({ run: run(yaml) }), { policy: { requiredPssLevel: 'restricted' } }));
     expect(outcome.status).toBe('partial');
     expect(outcome.changes[0]?.snippet).toBe('kubectl label --overwrite namespace shop pod-security.kubernetes.io/enforce=restricted');
-    expect(outcome.changes[1]).toMatchObject({ line: 6, snippet: 'metadata:\n  labels:\n    pod-security.kubernetes.io/enforce: restricted', edits: [{ kind: 'yaml-merge', file: 'deploy.yaml', line: 4, within: '(root)', text: 'labels:\n  pod-security.kubernetes.io/enforce: restricted' }] });
+    expect(outcome.changes[1]).toMatchObject({
+      line: 6,
+      snippet: 'metadata:\n  labels:\n    pod-security.kubernetes.io/enforce: restricted',
+      edits: [{ kind: 'yaml-merge', file: 'deploy.yaml', line: 4, within: '(root)', text: 'labels:\n  pod-security.kubernetes.io/enforce: restricted' }],
+    });
   });
 
   it('quotes a hostile namespace name: the pasted command labels exactly that namespace and runs nothing else', () => {

@@ -16,8 +16,10 @@ export const namespacesEnforcePss: PostureControl = {
     id: 'SS-CTL-R01',
     phase: 'run',
     title: 'Namespaces enforce a Pod Security Standards level',
-    objective: 'Every namespace with workloads has the pod-security.kubernetes.io/enforce label at the policy\'s level or stricter, so the API server rejects pods that break it.',
-    evaluation: 'Per namespace with workloads (system namespaces aside): enforce at or above requiredPssLevel is met; only warn/audit at that level, or enforce below it, is partial; no enforce label (or no Namespace object read) is a gap.',
+    objective:
+      "Every namespace with workloads has the pod-security.kubernetes.io/enforce label at the policy's level or stricter, so the API server rejects pods that break it.",
+    evaluation:
+      'Per namespace with workloads (system namespaces aside): enforce at or above requiredPssLevel is met; only warn/audit at that level, or enforce below it, is partial; no enforce label (or no Namespace object read) is a gap.',
     references: [
       { framework: 'Pod Security Standards', id: 'baseline', title: 'Pod Security Admission enforce mode' },
       { framework: 'NIST SP 800-190', id: '4.4.5', title: 'Rogue containers' },
@@ -37,7 +39,10 @@ export const namespacesEnforcePss: PostureControl = {
     const checks: Check[] = [];
     const changes: ProposedChange[] = [];
     for (const [namespace, members] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
-      const nodes = onMap(context.map, members.map((w) => w.node));
+      const nodes = onMap(
+        context.map,
+        members.map((w) => w.node),
+      );
       const object = namespaces.get(namespace);
       const info = object ? namespaceInfo(object) : undefined;
       const enforce = info?.podSecurity.enforce;
@@ -57,15 +62,30 @@ export const namespacesEnforcePss: PostureControl = {
             : `namespace ${namespace} runs ${members.length} workloads and no Namespace object read labels it`;
       checks.push(check(enforce || observed ? 'partial' : 'gap', text, place, nodes));
       const rejected = atRequired.filter((r) => r.namespace === namespace && !r.allowed).map((r) => `${r.kind}/${r.name}`);
-      const first = rejected.length > 0 ? ` First fix ${rejected.join(', ')}: ${required} would reject ${rejected.length === 1 ? 'it' : 'them'} (try with --dry-run=server to see the warnings).` : '';
+      const first =
+        rejected.length > 0
+          ? ` First fix ${rejected.join(', ')}: ${required} would reject ${rejected.length === 1 ? 'it' : 'them'} (try with --dry-run=server to see the warnings).`
+          : '';
       const label = `pod-security.kubernetes.io/enforce=${required}`;
-      changes.push(change(`enforce ${required} in namespace ${namespace}${first ? `.${first}` : ''}`, { file: undefined, line: undefined, snippet: shellCommand(['kubectl', 'label', ...(enforce ? ['--overwrite'] : []), 'namespace', namespace, label]), nodes }));
+      changes.push(
+        change(`enforce ${required} in namespace ${namespace}${first ? `.${first}` : ''}`, {
+          file: undefined,
+          line: undefined,
+          snippet: shellCommand(['kubectl', 'label', ...(enforce ? ['--overwrite'] : []), 'namespace', namespace, label]),
+          nodes,
+        }),
+      );
       if (object && !object.file.startsWith('cluster:')) {
         const manifest = manifestChange(object, required, nodes);
         if (manifest) changes.push(manifest);
       }
     }
-    return outcomeOf(checks, changes, { subject: 'namespaces with workloads', met: `enforce ${required} or stricter`, notMet: `do not enforce ${required}` }, 'no namespaces with workloads');
+    return outcomeOf(
+      checks,
+      changes,
+      { subject: 'namespaces with workloads', met: `enforce ${required} or stricter`, notMet: `do not enforce ${required}` },
+      'no namespaces with workloads',
+    );
   },
 };
 
@@ -77,5 +97,11 @@ function manifestChange(object: K8sObject, required: string, nodes: string[]): P
   if (line === undefined) return undefined;
   const labels = `labels:\n  ${enforceKey}: ${required}`;
   const edits: FileEdit[] = [{ kind: 'yaml-merge', file: object.file, line, within: '(root)', text: labels }];
-  return change(`and in the manifest: set the label in the metadata of the Namespace at ${object.file}:${object.line}, so the next apply keeps it`, { file: object.file, line: object.lineOf(['metadata', 'labels', enforceKey]) ?? line, snippet: `metadata:\n  ${labels.replace('\n', '\n  ')}`, edits, nodes });
+  return change(`and in the manifest: set the label in the metadata of the Namespace at ${object.file}:${object.line}, so the next apply keeps it`, {
+    file: object.file,
+    line: object.lineOf(['metadata', 'labels', enforceKey]) ?? line,
+    snippet: `metadata:\n  ${labels.replace('\n', '\n  ')}`,
+    edits,
+    nodes,
+  });
 }

@@ -39,7 +39,7 @@ describe('SS-CTL-R02 workloads meet restricted', () => {
     expect(outcome.changes[0]?.snippet).toContain('drop: ["ALL"]');
   });
 
-  it('reads the evidence\'s Pod Security results (checked at baseline: rejectedAtRestricted)', () => {
+  it("reads the evidence's Pod Security results (checked at baseline: rejectedAtRestricted)", () => {
     const evidence = run(plain);
     evidence.podSecurity = checkPodSecurity(evidence.objects, { level: 'baseline', version: 'latest', explicit: true });
     expect(evidence.podSecurity[0]?.rejectedAtRestricted).toBe(true);

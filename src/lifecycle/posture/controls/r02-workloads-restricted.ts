@@ -23,8 +23,9 @@ export const workloadsRestricted: PostureControl = {
     id: 'SS-CTL-R02',
     phase: 'run',
     title: 'Workloads meet the restricted Pod Security Standard',
-    objective: 'Every workload runs as non-root, drops all capabilities, blocks privilege escalation and uses the runtime\'s seccomp profile.',
-    evaluation: 'Per workload (system namespaces aside): allowed at restricted is met, otherwise a gap; the results of the Pod Security evaluation are used, at restricted.',
+    objective: "Every workload runs as non-root, drops all capabilities, blocks privilege escalation and uses the runtime's seccomp profile.",
+    evaluation:
+      'Per workload (system namespaces aside): allowed at restricted is met, otherwise a gap; the results of the Pod Security evaluation are used, at restricted.',
     references: [
       { framework: 'Pod Security Standards', id: 'restricted', title: 'Restricted profile' },
       { framework: 'NIST SP 800-190', id: '4.4.3', title: 'Insecure container runtime configurations' },
@@ -53,10 +54,28 @@ export const workloadsRestricted: PostureControl = {
       }
       const violations = atRestricted?.violations ?? [];
       const list = violations.map((v) => `${v.check}${v.detail ? ` (${v.detail})` : ''}`).join('; ');
-      checks.push(check('gap', `${label} breaks restricted${list ? `: ${list}` : ''}`, place, nodes, violations.map((v) => v.check)));
-      changes.push(change(`harden ${label} (${place}): set this securityContext on each container${list ? `; it currently breaks ${violations.map((v) => v.check).join(', ')}` : ''}`, { file: result.file, line: result.line, snippet: restrictedContext, nodes }));
+      checks.push(
+        check(
+          'gap',
+          `${label} breaks restricted${list ? `: ${list}` : ''}`,
+          place,
+          nodes,
+          violations.map((v) => v.check),
+        ),
+      );
+      changes.push(
+        change(
+          `harden ${label} (${place}): set this securityContext on each container${list ? `; it currently breaks ${violations.map((v) => v.check).join(', ')}` : ''}`,
+          { file: result.file, line: result.line, snippet: restrictedContext, nodes },
+        ),
+      );
     }
-    return outcomeOf(checks, changes, { subject: 'workloads', met: 'meet restricted', notMet: 'break restricted' }, 'no workloads outside the system namespaces were read');
+    return outcomeOf(
+      checks,
+      changes,
+      { subject: 'workloads', met: 'meet restricted', notMet: 'break restricted' },
+      'no workloads outside the system namespaces were read',
+    );
   },
 };
 

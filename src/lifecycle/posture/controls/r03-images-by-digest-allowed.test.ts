@@ -4,11 +4,14 @@ import { context, digestOf, estate, registry, run, stored } from '../test-eviden
 import { imagesByDigestFromAllowed } from './r03-images-by-digest-allowed.js';
 
 const digest = digestOf('api');
-const pod = (image: string): string => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: api\n  namespace: shop\nspec:\n  containers:\n    - name: api\n      image: ${image}\n`;
+const pod = (image: string): string =>
+  `apiVersion: v1\nkind: Pod\nmetadata:\n  name: api\n  namespace: shop\nspec:\n  containers:\n    - name: api\n      image: ${image}\n`;
 
 describe('SS-CTL-R03 images by digest from allowed registries', () => {
   it('is met by digest from an allowed registry', () => {
-    const outcome = imagesByDigestFromAllowed.evaluate(context(estate({ run: run(pod(`r.example/team/api@${digest}`)) }), { policy: { allowedRegistries: ['r.example'] } }));
+    const outcome = imagesByDigestFromAllowed.evaluate(
+      context(estate({ run: run(pod(`r.example/team/api@${digest}`)) }), { policy: { allowedRegistries: ['r.example'] } }),
+    );
     expect(outcome.status).toBe('met');
     expect(outcome.evidence[0]?.where).toBe('deploy.yaml:9');
   });

@@ -3,9 +3,12 @@ import { parse } from 'yaml';
 import { context, estate, mapOf, run } from '../test-evidence.js';
 import { networkPolicies } from './r05-network-policies.js';
 
-const workload = (name: string, app: string): string => `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\n  namespace: shop\nspec:\n  template:\n    metadata:\n      labels:\n        app: ${app}\n    spec:\n      containers:\n        - name: c\n          image: r.example/${name}:1\n`;
-const denyAll = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\n  namespace: shop\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n';
-const forApi = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: api\n  namespace: shop\nspec:\n  podSelector:\n    matchExpressions:\n      - { key: app, operator: In, values: [api] }\n  ingress:\n    - {}\n';
+const workload = (name: string, app: string): string =>
+  `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\n  namespace: shop\nspec:\n  template:\n    metadata:\n      labels:\n        app: ${app}\n    spec:\n      containers:\n        - name: c\n          image: r.example/${name}:1\n`;
+const denyAll =
+  'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\n  namespace: shop\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n';
+const forApi =
+  'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: api\n  namespace: shop\nspec:\n  podSelector:\n    matchExpressions:\n      - { key: app, operator: In, values: [api] }\n  ingress:\n    - {}\n';
 
 describe('SS-CTL-R05 network policies', () => {
   it('is met with a default-deny selecting every pod', () => {
@@ -15,7 +18,11 @@ describe('SS-CTL-R05 network policies', () => {
   });
 
   it('is partial when some pods are selected by nothing', () => {
-    const outcome = networkPolicies.evaluate(context(estate({ run: run(`${workload('api', 'api')}---\n${workload('web', 'web')}---\n${forApi}`) }), { map: mapOf(['workload:shop/Deployment/api', 'workload:shop/Deployment/web']) }));
+    const outcome = networkPolicies.evaluate(
+      context(estate({ run: run(`${workload('api', 'api')}---\n${workload('web', 'web')}---\n${forApi}`) }), {
+        map: mapOf(['workload:shop/Deployment/api', 'workload:shop/Deployment/web']),
+      }),
+    );
     expect(outcome.status).toBe('partial');
     expect(outcome.evidence[0]?.text).toContain('1 of 2 workloads are selected by no NetworkPolicy (Deployment/web)');
     expect(outcome.evidence[0]?.nodes).toEqual(['workload:shop/Deployment/web']);
@@ -29,7 +36,9 @@ describe('SS-CTL-R05 network policies', () => {
 
   it('escapes a hostile namespace name in the YAML it proposes', () => {
     const namespace = 'shop\n  labels: {evil: "yes"} # \'';
-    const outcome = networkPolicies.evaluate(context(estate({ run: run(workload('api', 'api').replace('namespace: shop', `namespace: ${JSON.stringify(namespace)}`)) })));
+    const outcome = networkPolicies.evaluate(
+      context(estate({ run: run(workload('api', 'api').replace('namespace: shop', `namespace: ${JSON.stringify(namespace)}`)) })),
+    );
     const policy = parse(outcome.changes[0]?.snippet ?? '') as { metadata: Record<string, unknown> };
     expect(policy.metadata).toEqual({ name: 'default-deny', namespace });
   });

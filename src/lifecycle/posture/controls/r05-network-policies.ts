@@ -33,28 +33,59 @@ export const networkPolicies: PostureControl = {
       const unselected = members.filter((w) => !own.some((p) => selects(p.podSelector, podLabels(w.template))));
       const defaultDeny = own.find((p) => p.selectsAllPods && p.ingress.length === 0 && p.policyTypes.includes('Ingress'));
       const denyEgress = own.some((p) => p.selectsAllPods && p.egress.length === 0 && p.policyTypes.includes('Egress'));
-      const nodes = onMap(context.map, members.map((w) => w.node));
+      const nodes = onMap(
+        context.map,
+        members.map((w) => w.node),
+      );
       const place = `namespace ${namespace}`;
       if (unselected.length === 0) {
-        const ideal = defaultDeny ? (denyEgress ? 'with a default-deny for ingress and egress' : 'with a default-deny for ingress (egress open)') : 'without a default-deny';
-        checks.push(check('met', `namespace ${namespace}: all ${members.length} workloads are selected by its ${own.length} NetworkPolicies, ${ideal}`, place, nodes));
+        const ideal = defaultDeny
+          ? denyEgress
+            ? 'with a default-deny for ingress and egress'
+            : 'with a default-deny for ingress (egress open)'
+          : 'without a default-deny';
+        checks.push(
+          check('met', `namespace ${namespace}: all ${members.length} workloads are selected by its ${own.length} NetworkPolicies, ${ideal}`, place, nodes),
+        );
         continue;
       }
       const names = unselected.map((w) => `${w.object.kind}/${w.name}`).join(', ');
       checks.push(
         own.length === 0
           ? check('gap', `namespace ${namespace} has no NetworkPolicy: ${members.length} workloads accept and send any traffic`, place, nodes)
-          : check('partial', `namespace ${namespace}: ${unselected.length} of ${members.length} workloads are selected by no NetworkPolicy (${names})`, place, onMap(context.map, unselected.map((w) => w.node))),
+          : check(
+              'partial',
+              `namespace ${namespace}: ${unselected.length} of ${members.length} workloads are selected by no NetworkPolicy (${names})`,
+              place,
+              onMap(
+                context.map,
+                unselected.map((w) => w.node),
+              ),
+            ),
       );
       changes.push(
         change(`add a default-deny NetworkPolicy to namespace ${namespace}, then allow the flows its workloads need (kubectl apply -f this)`, {
           file: undefined,
           line: undefined,
-          snippet: ['apiVersion: networking.k8s.io/v1', 'kind: NetworkPolicy', 'metadata:', '  name: default-deny', `  namespace: ${yamlScalar(namespace)}`, 'spec:', '  podSelector: {}', '  policyTypes: [Ingress, Egress]'].join('\n'),
+          snippet: [
+            'apiVersion: networking.k8s.io/v1',
+            'kind: NetworkPolicy',
+            'metadata:',
+            '  name: default-deny',
+            `  namespace: ${yamlScalar(namespace)}`,
+            'spec:',
+            '  podSelector: {}',
+            '  policyTypes: [Ingress, Egress]',
+          ].join('\n'),
           nodes,
         }),
       );
     }
-    return outcomeOf(checks, changes, { subject: 'namespaces with workloads', met: 'have NetworkPolicies selecting every pod', notMet: 'leave pods without a NetworkPolicy' }, 'no workloads outside the system namespaces were read');
+    return outcomeOf(
+      checks,
+      changes,
+      { subject: 'namespaces with workloads', met: 'have NetworkPolicies selecting every pod', notMet: 'leave pods without a NetworkPolicy' },
+      'no workloads outside the system namespaces were read',
+    );
   },
 };

@@ -26,7 +26,8 @@ export const noPrivilegedWorkloads: PostureControl = {
     id: 'SS-CTL-R06',
     phase: 'run',
     title: 'No privileged workloads',
-    objective: 'No container runs privileged, adds root-equivalent capabilities, shares the host\'s PID / network / IPC namespaces or mounts the container runtime socket.',
+    objective:
+      "No container runs privileged, adds root-equivalent capabilities, shares the host's PID / network / IPC namespaces or mounts the container runtime socket.",
     evaluation: 'Per workload (system namespaces aside) and compose service: none of those is met; any is a gap, pointing at the field.',
     references: [
       { framework: 'CIS Docker Benchmark', id: '5.5', title: 'Ensure that privileged containers are not used' },
@@ -50,14 +51,22 @@ export const noPrivilegedWorkloads: PostureControl = {
       }
       const first = escapes[0] as Escape;
       checks.push(check('gap', `${label}: ${escapes.map((e) => e.what).join('; ')}`, at(workload.object.file, lineOf(workload.object, first.path)), nodes));
-      for (const escape of escapes) changes.push(change(`${label}: ${escape.fix}`, { file: workload.object.file, line: lineOf(workload.object, escape.path), snippet: undefined, nodes }));
+      for (const escape of escapes)
+        changes.push(change(`${label}: ${escape.fix}`, { file: workload.object.file, line: lineOf(workload.object, escape.path), snippet: undefined, nodes }));
     }
     for (const finding of run.findings.filter((f) => composeRules.has(f.ruleId))) {
       const place = at(finding.location.file ?? run.sources.join(', '), finding.location.startLine);
       checks.push(check('gap', `${finding.title}: ${finding.message}`, place, [], [finding.ruleId, finding.fingerprint]));
-      changes.push(change(`${finding.title} at ${place}: remove it`, { file: finding.location.file, line: finding.location.startLine, snippet: undefined, nodes: [] }));
+      changes.push(
+        change(`${finding.title} at ${place}: remove it`, { file: finding.location.file, line: finding.location.startLine, snippet: undefined, nodes: [] }),
+      );
     }
-    return outcomeOf(checks, changes, { subject: 'workloads', met: 'run unprivileged', notMet: 'run privileged or share the host' }, 'no workloads outside the system namespaces were read');
+    return outcomeOf(
+      checks,
+      changes,
+      { subject: 'workloads', met: 'run unprivileged', notMet: 'run privileged or share the host' },
+      'no workloads outside the system namespaces were read',
+    );
   },
 };
 
@@ -68,7 +77,11 @@ function lineOf(object: K8sObject, path: readonly (string | number)[]): number {
 function escapesOf(workload: Workload): Escape[] {
   const { spec, pathKeys } = workload.template;
   const escapes: Escape[] = [];
-  for (const [field, name] of [['hostPID', 'host PID namespace'], ['hostNetwork', 'host network'], ['hostIPC', 'host IPC namespace']] as const) {
+  for (const [field, name] of [
+    ['hostPID', 'host PID namespace'],
+    ['hostNetwork', 'host network'],
+    ['hostIPC', 'host IPC namespace'],
+  ] as const) {
     if (spec[field] === true) escapes.push({ what: `shares the ${name} (${field}: true)`, path: [...pathKeys, field], fix: `remove \`${field}: true\`` });
   }
   for (const list of ['initContainers', 'containers', 'ephemeralContainers'] as const) {
@@ -78,16 +91,34 @@ function escapesOf(workload: Workload): Escape[] {
       const name = typeof container.name === 'string' ? container.name : `#${index}`;
       const context = isRecord(container.securityContext) ? container.securityContext : {};
       const base = [...pathKeys, list, index, 'securityContext'];
-      if (context.privileged === true) escapes.push({ what: `container ${name} is privileged`, path: [...base, 'privileged'], fix: `set \`privileged: false\` on container ${name} and grant only the capabilities it needs` });
-      const add = isRecord(context.capabilities) && Array.isArray(context.capabilities.add) ? context.capabilities.add.filter((c): c is string => typeof c === 'string') : [];
+      if (context.privileged === true)
+        escapes.push({
+          what: `container ${name} is privileged`,
+          path: [...base, 'privileged'],
+          fix: `set \`privileged: false\` on container ${name} and grant only the capabilities it needs`,
+        });
+      const add =
+        isRecord(context.capabilities) && Array.isArray(context.capabilities.add)
+          ? context.capabilities.add.filter((c): c is string => typeof c === 'string')
+          : [];
       const bad = add.filter((c) => dangerousCapabilities.has(c.toUpperCase().replace(/^CAP_/, '')));
-      if (bad.length > 0) escapes.push({ what: `container ${name} adds ${bad.join(', ')}`, path: [...base, 'capabilities', 'add'], fix: `drop ${bad.join(', ')} from container ${name}` });
+      if (bad.length > 0)
+        escapes.push({
+          what: `container ${name} adds ${bad.join(', ')}`,
+          path: [...base, 'capabilities', 'add'],
+          fix: `drop ${bad.join(', ')} from container ${name}`,
+        });
     });
   }
   const volumes = Array.isArray(spec.volumes) ? spec.volumes : [];
   volumes.forEach((volume: unknown, index) => {
     if (!isRecord(volume) || !isRecord(volume.hostPath) || typeof volume.hostPath.path !== 'string') return;
-    if (runtimeSockets.test(volume.hostPath.path)) escapes.push({ what: `mounts the host's ${volume.hostPath.path}`, path: [...pathKeys, 'volumes', index, 'hostPath', 'path'], fix: `remove the hostPath volume ${volume.hostPath.path}: it gives control of the node` });
+    if (runtimeSockets.test(volume.hostPath.path))
+      escapes.push({
+        what: `mounts the host's ${volume.hostPath.path}`,
+        path: [...pathKeys, 'volumes', index, 'hostPath', 'path'],
+        fix: `remove the hostPath volume ${volume.hostPath.path}: it gives control of the node`,
+      });
   });
   return escapes;
 }

@@ -10,7 +10,20 @@ import { withoutTag } from '../../../buildtime/ci/names.js';
 import type { FileEdit } from '../model.js';
 import { where } from './ci.js';
 import type { ProvenanceFacts, StepProposal, StepPurpose, StepRequest } from './ci-steps.js';
-import { artefactCommands, buildLineBefore, dockerDigestRef, pushedImages, pushedThroughDocker, repositoriesOf, scanFlags, scanSubject, severities, signingSecrets, stepTitles, toolImages } from './ci-steps.js';
+import {
+  artefactCommands,
+  buildLineBefore,
+  dockerDigestRef,
+  pushedImages,
+  pushedThroughDocker,
+  repositoriesOf,
+  scanFlags,
+  scanSubject,
+  severities,
+  signingSecrets,
+  stepTitles,
+  toolImages,
+} from './ci-steps.js';
 import { shellWord, textOf, valuePieces, yamlScalar } from './quote.js';
 
 const provenance: ProvenanceFacts = {
@@ -40,7 +53,14 @@ function repositoryOf(image: CiValue): CiValue | undefined {
 
 /** `- name: …` with an `env:` block and a `run: |` script. */
 function runStep(name: string, env: readonly string[], script: readonly string[], condition: string | undefined): string[] {
-  return [`- name: ${yamlScalar(name)}`, ...(condition === undefined ? [] : [`  if: ${yamlScalar(condition)}`]), '  env:', ...env, '  run: |', ...script.map((l) => `    ${l}`)];
+  return [
+    `- name: ${yamlScalar(name)}`,
+    ...(condition === undefined ? [] : [`  if: ${yamlScalar(condition)}`]),
+    '  env:',
+    ...env,
+    '  run: |',
+    ...script.map((l) => `    ${l}`),
+  ];
 }
 
 /** A trivy-action step that fails the job on the policy's severities. */
@@ -65,9 +85,15 @@ export function githubStep(request: StepRequest): StepProposal {
   const build = pipeline.steps.find((s) => s.kind === 'build' && s.order === push.order);
   const condition = build?.kind === 'build' ? build.pushCondition?.replace(/^\$\{\{\s*|\s*\}\}$/g, '') : undefined;
   const { purpose } = request;
-  if (push.tool === 'build-push-action' && push.withBuild) return purpose === 'scan' ? scanBuildPush(request, condition) : afterBuildPush(request, purpose, build?.location.id, condition);
+  if (push.tool === 'build-push-action' && push.withBuild)
+    return purpose === 'scan' ? scanBuildPush(request, condition) : afterBuildPush(request, purpose, build?.location.id, condition);
   if (push.withBuild || !pushedThroughDocker(push)) {
-    return { summary: `the step at ${where(push.location)} pushes without a local Docker daemon recording it: ${request.purpose === 'scan' ? 'build without pushing, scan, then push' : 'take the digest the push reports and act on <repository>@<digest>'} (by hand)`, snippet: '', line: push.location.line, edits: [] };
+    return {
+      summary: `the step at ${where(push.location)} pushes without a local Docker daemon recording it: ${request.purpose === 'scan' ? 'build without pushing, scan, then push' : 'take the digest the push reports and act on <repository>@<digest>'} (by hand)`,
+      snippet: '',
+      line: push.location.line,
+      edits: [],
+    };
   }
   return purpose === 'scan' ? scanDockerPush(request) : afterDockerPush(request, purpose);
 }
@@ -79,14 +105,30 @@ function scanBuildPush(request: StepRequest, condition: string | undefined): Ste
   const tags = pushedImages(pipeline, push);
   const scan = trivyAction(tags[0]?.raw ?? '', request);
   const names = tags.map((_, i) => `PUSHED_IMAGE_${i + 1}`);
-  const pushStep = runStep('Push image', tags.map((tag, i) => envLine(names[i] ?? '', tag)), names.map((n) => `docker push "$${n}"`), condition);
+  const pushStep = runStep(
+    'Push image',
+    tags.map((tag, i) => envLine(names[i] ?? '', tag)),
+    names.map((n) => `docker push "$${n}"`),
+    condition,
+  );
   const text = [...scan, ...pushStep].join('\n');
-  if (tags.some(wholeExpression)) return { summary: `the step at ${where(push.location)} pushes tags only the run knows: make it load the image (push: false, load: true), scan it, then push its tags`, snippet: text, line: push.location.line, edits: [] };
+  if (tags.some(wholeExpression))
+    return {
+      summary: `the step at ${where(push.location)} pushes tags only the run knows: make it load the image (push: false, load: true), scan it, then push its tags`,
+      snippet: text,
+      line: push.location.line,
+      edits: [],
+    };
   const edits: FileEdit[] = [
     { kind: 'yaml-merge', file, line: push.location.line, within: 'steps', text: 'with:\n  push: false\n  load: true' },
     { kind: 'insert', file, line: push.location.line, position: 'after', within: 'steps', text },
   ];
-  return { summary: `the step at ${where(push.location)} builds and pushes at once: make it load the image into the runner's Docker (push: false, load: true), then scan and push with these steps after it`, snippet: text, line: push.location.line, edits };
+  return {
+    summary: `the step at ${where(push.location)} builds and pushes at once: make it load the image into the runner's Docker (push: false, load: true), then scan and push with these steps after it`,
+    snippet: text,
+    line: push.location.line,
+    edits,
+  };
 }
 
 /** A `docker push` in a `run:` step: a scan of the image just before it. */
@@ -95,16 +137,41 @@ function scanDockerPush(request: StepRequest): StepProposal {
   const file = push.location.file;
   const subject = scanSubject(pipeline, push);
   const buildLine = buildLineBefore(pipeline, push);
-  const sameStep = push.location.step !== undefined && pipeline.steps.some((s) => s.kind === 'build' && s.order < push.order && s.location.step === push.location.step && s.location.file === file);
+  const sameStep =
+    push.location.step !== undefined &&
+    pipeline.steps.some((s) => s.kind === 'build' && s.order < push.order && s.location.step === push.location.step && s.location.file === file);
   if (sameStep) {
     // the build is in the same `run:`: the scan goes on the line before the push, as a container against the runner's Docker
     const command = `docker run --rm ${dockerSocket} ${toolImages.trivy} image ${scanFlags(request)} ${shellWord(valuePieces(subject, 'github-actions'))}`;
-    if (buildLine === push.location.line) return { summary: `${where(push.location)} builds and pushes on one line: split it, and run this between`, snippet: command, line: push.location.line, edits: [] };
-    const edit: FileEdit = { kind: 'insert', file, line: push.location.line, position: 'before', text: command, ...(buildLine === undefined ? {} : { notBefore: buildLine }) };
-    return { summary: `scan before the push at ${where(push.location)}: insert this line just before it`, snippet: command, line: push.location.line, edits: [edit] };
+    if (buildLine === push.location.line)
+      return {
+        summary: `${where(push.location)} builds and pushes on one line: split it, and run this between`,
+        snippet: command,
+        line: push.location.line,
+        edits: [],
+      };
+    const edit: FileEdit = {
+      kind: 'insert',
+      file,
+      line: push.location.line,
+      position: 'before',
+      text: command,
+      ...(buildLine === undefined ? {} : { notBefore: buildLine }),
+    };
+    return {
+      summary: `scan before the push at ${where(push.location)}: insert this line just before it`,
+      snippet: command,
+      line: push.location.line,
+      edits: [edit],
+    };
   }
   const text = trivyAction(subject.raw, request).join('\n');
-  return { summary: `scan before the push at ${where(push.location)}: add this step just before the step that pushes`, snippet: text, line: push.location.line, edits: [{ kind: 'insert', file, line: push.location.line, position: 'before', within: 'steps', text }] };
+  return {
+    summary: `scan before the push at ${where(push.location)}: add this step just before the step that pushes`,
+    snippet: text,
+    line: push.location.line,
+    edits: [{ kind: 'insert', file, line: push.location.line, position: 'before', within: 'steps', text }],
+  };
 }
 
 /** After a build-push-action push: act on its `digest` output. */
@@ -115,32 +182,78 @@ function afterBuildPush(request: StepRequest, purpose: Exclude<StepPurpose, 'sca
   const stepId = id ?? 'build-image';
   const idEdit: FileEdit[] = id === undefined ? [{ kind: 'yaml-merge', file, line: push.location.line, within: 'steps', text: `id: ${stepId}` }] : [];
   if (purpose === 'sbom') {
-    return { summary: `let BuildKit attach an SBOM to the image: add this to the build step at ${place}`, snippet: 'with:\n  sbom: true', line: push.location.line, edits: [{ kind: 'yaml-merge', file, line: push.location.line, within: 'steps', text: 'with:\n  sbom: true' }] };
+    return {
+      summary: `let BuildKit attach an SBOM to the image: add this to the build step at ${place}`,
+      snippet: 'with:\n  sbom: true',
+      line: push.location.line,
+      edits: [{ kind: 'yaml-merge', file, line: push.location.line, within: 'steps', text: 'with:\n  sbom: true' }],
+    };
   }
   const repositories = repositoriesOf(pushedImages(pipeline, push), (tag) => repositoryOf(tag) ?? tag);
-  if (repositories.some(wholeExpression)) return { summary: `the step at ${place} pushes to repositories only the run knows: ${purpose === 'sign' ? 'sign' : 'attest'} each <repository>@\${{ steps.${stepId}.outputs.digest }} by hand`, snippet: '', line: push.location.line, edits: [] };
+  if (repositories.some(wholeExpression))
+    return {
+      summary: `the step at ${place} pushes to repositories only the run knows: ${purpose === 'sign' ? 'sign' : 'attest'} each <repository>@\${{ steps.${stepId}.outputs.digest }} by hand`,
+      snippet: '',
+      line: push.location.line,
+      edits: [],
+    };
   const digest = `\${{ steps.${stepId}.outputs.digest }}`;
   const ifLine = condition === undefined ? [] : [`  if: ${yamlScalar(condition)}`];
   let steps: string[];
   const edits: FileEdit[] = [...idEdit];
   if (purpose === 'sign') {
     const names = repositories.map((_, i) => `PUSHED_REPOSITORY_${i + 1}`);
-    steps = [...cosignInstaller, ...ifLine, ...runStep(stepTitles.sign, [...secretsEnv, envLine('DIGEST', digest), ...repositories.map((r, i) => envLine(names[i] ?? '', r))], names.map((n) => `cosign sign --yes --key env://COSIGN_PRIVATE_KEY "$${n}@$DIGEST"`), condition)];
+    steps = [
+      ...cosignInstaller,
+      ...ifLine,
+      ...runStep(
+        stepTitles.sign,
+        [...secretsEnv, envLine('DIGEST', digest), ...repositories.map((r, i) => envLine(names[i] ?? '', r))],
+        names.map((n) => `cosign sign --yes --key env://COSIGN_PRIVATE_KEY "$${n}@$DIGEST"`),
+        condition,
+      ),
+    ];
   } else {
-    steps = repositories.flatMap((r) => [`- name: ${stepTitles.provenance}`, ...ifLine, '  uses: actions/attest-build-provenance@v2', '  with:', `    subject-name: ${yamlScalar(r.raw)}`, `    subject-digest: ${yamlScalar(digest)}`, '    push-to-registry: true']);
+    steps = repositories.flatMap((r) => [
+      `- name: ${stepTitles.provenance}`,
+      ...ifLine,
+      '  uses: actions/attest-build-provenance@v2',
+      '  with:',
+      `    subject-name: ${yamlScalar(r.raw)}`,
+      `    subject-digest: ${yamlScalar(digest)}`,
+      '    push-to-registry: true',
+    ]);
     const ghcr = repositories.some((r) => r.resolved.startsWith('ghcr.io/'));
-    edits.push({ kind: 'yaml-merge', file, line: push.location.line, within: 'jobs', text: `permissions:\n  contents: read\n  id-token: write\n  attestations: write${ghcr ? '\n  packages: write' : ''}` });
+    edits.push({
+      kind: 'yaml-merge',
+      file,
+      line: push.location.line,
+      within: 'jobs',
+      text: `permissions:\n  contents: read\n  id-token: write\n  attestations: write${ghcr ? '\n  packages: write' : ''}`,
+    });
   }
   const text = steps.join('\n');
   edits.push({ kind: 'insert', file, line: push.location.line, position: 'after', within: 'steps', text });
-  const what = purpose === 'sign' ? `sign the digest the build step reports (the key comes from the ${signingSecrets['github-actions']})` : 'attest signed SLSA provenance for the digest the build step reports (the job gets id-token and attestations permissions; private repositories need GitHub Enterprise Cloud for artifact attestations)';
-  return { summary: `${what}: add these steps after the build step at ${place}${id === undefined ? `, and give that step id: ${stepId}` : ''}`, snippet: text, line: push.location.line, edits };
+  const what =
+    purpose === 'sign'
+      ? `sign the digest the build step reports (the key comes from the ${signingSecrets['github-actions']})`
+      : 'attest signed SLSA provenance for the digest the build step reports (the job gets id-token and attestations permissions; private repositories need GitHub Enterprise Cloud for artifact attestations)';
+  return {
+    summary: `${what}: add these steps after the build step at ${place}${id === undefined ? `, and give that step id: ${stepId}` : ''}`,
+    snippet: text,
+    line: push.location.line,
+    edits,
+  };
 }
 
 /** After a `docker push` in a `run:` step: the digest the runner's Docker recorded. */
 function afterDockerPush(request: StepRequest, purpose: Exclude<StepPurpose, 'scan'>): StepProposal {
   const { push } = request;
-  const script = [['set -e'], dockerDigestRef(['"$PUSHED_IMAGE"'], ['"$PUSHED_REPOSITORY@"']), ...artefactCommands(purpose, 'env://COSIGN_PRIVATE_KEY', '"$ref"', provenance, trivyRun)].map(textOf);
+  const script = [
+    ['set -e'],
+    dockerDigestRef(['"$PUSHED_IMAGE"'], ['"$PUSHED_REPOSITORY@"']),
+    ...artefactCommands(purpose, 'env://COSIGN_PRIVATE_KEY', '"$ref"', provenance, trivyRun),
+  ].map(textOf);
   const env = [...secretsEnv, envLine('PUSHED_IMAGE', push.image), envLine('PUSHED_REPOSITORY', withoutTag(push.image))];
   const text = [...cosignInstaller, ...runStep(stepTitles[purpose], env, script, undefined)].join('\n');
   return {

@@ -14,7 +14,17 @@ import type { FileEdit } from '../model.js';
 import type { PushPoint } from './ci.js';
 import { where } from './ci.js';
 import type { ProvenanceFacts, StepProposal, StepPurpose, StepRequest } from './ci-steps.js';
-import { artefactCommands, buildLineBefore, dockerDigestCommand, pushedImages, repositoriesOf, scanFlags, scanSubject, signingSecrets, toolImages } from './ci-steps.js';
+import {
+  artefactCommands,
+  buildLineBefore,
+  dockerDigestCommand,
+  pushedImages,
+  repositoriesOf,
+  scanFlags,
+  scanSubject,
+  signingSecrets,
+  toolImages,
+} from './ci-steps.js';
 import { gitlabVariable, piecesOf, shellWord, textOf, yamlScalar, type Piece } from './quote.js';
 
 const provenance: ProvenanceFacts = {
@@ -74,11 +84,17 @@ const artifactsOf = (paths: readonly string[]): string => `artifacts:\n  paths:\
 export function gitlabStep(request: StepRequest): StepProposal {
   const { push } = request;
   const owner = push.location.step;
-  if (owner === undefined) return { summary: `the push at ${where(push.location)} is in no job: add the step by hand`, snippet: '', line: push.location.line, edits: [] };
+  if (owner === undefined)
+    return { summary: `the push at ${where(push.location)} is in no job: add the step by hand`, snippet: '', line: push.location.line, edits: [] };
   const { purpose } = request;
   if (push.tool === 'kaniko' && push.withBuild) return purpose === 'scan' ? splitKaniko(request, owner) : afterPush(request, purpose, owner, 'kaniko');
   if (push.tool === 'docker' && !push.withBuild) return purpose === 'scan' ? scanInJob(request) : afterPush(request, purpose, owner, 'docker');
-  return { summary: `the push at ${where(push.location)} (${push.tool ?? 'a copy'}) leaves no digest or tarball for another job: ${request.purpose === 'scan' ? 'build to a tarball, scan it, then push it' : 'save the digest it pushed as an artifact and act on <repository>@<digest>'} (by hand)`, snippet: '', line: push.location.line, edits: [] };
+  return {
+    summary: `the push at ${where(push.location)} (${push.tool ?? 'a copy'}) leaves no digest or tarball for another job: ${request.purpose === 'scan' ? 'build to a tarball, scan it, then push it' : 'save the digest it pushed as an artifact and act on <repository>@<digest>'} (by hand)`,
+    snippet: '',
+    line: push.location.line,
+    edits: [],
+  };
 }
 
 /** kaniko builds and pushes at once: build to a tarball, scan it, push it with crane. */
@@ -87,14 +103,23 @@ function splitKaniko(request: StepRequest, owner: string): StepProposal {
   const file = push.location.file;
   const images = pushedImages(pipeline, push);
   const registry = registryOf(push.image);
-  const scan: Job = { name: `${owner}-scan`, needs: [owner], image: toolImages.trivy, variables: [], script: [`trivy image --input image.tar ${scanFlags(request)}`] };
+  const scan: Job = {
+    name: `${owner}-scan`,
+    needs: [owner],
+    image: toolImages.trivy,
+    variables: [],
+    script: [`trivy image --input image.tar ${scanFlags(request)}`],
+  };
   const names = images.map((_, i) => `PUSHED_IMAGE_${i + 1}`);
   const pushJob: Job = {
     name: `${owner}-push`,
     needs: [owner, scan.name],
     image: toolImages.crane,
     variables: [['REGISTRY_HOST', registry.host], ...images.map((image, i): [string, Piece[]] => [names[i] ?? '', resolvedPieces(image)])],
-    script: [`printf '%s' "$${registry.password}" | crane auth login "$REGISTRY_HOST" -u "$${registry.user}" --password-stdin`, ...names.map((n) => `crane push image.tar "$${n}"`)],
+    script: [
+      `printf '%s' "$${registry.password}" | crane auth login "$REGISTRY_HOST" -u "$${registry.user}" --password-stdin`,
+      ...names.map((n) => `crane push image.tar "$${n}"`),
+    ],
   };
   const text = [jobText(push, scan), jobText(push, pushJob)].join('\n\n');
   const edits: FileEdit[] = [
@@ -116,9 +141,28 @@ function scanInJob(request: StepRequest): StepProposal {
   const command = `docker run --rm -v /var/run/docker.sock:/var/run/docker.sock ${toolImages.trivy} image ${scanFlags(request)} ${shellWord(scriptPieces(scanSubject(pipeline, push)))}`;
   const buildLine = buildLineBefore(pipeline, push);
   const text = `- ${yamlScalar(command)}`;
-  if (buildLine === push.location.line) return { summary: `${where(push.location)} builds and pushes on one line: split it, and run this between`, snippet: command, line: push.location.line, edits: [] };
-  const edit: FileEdit = { kind: 'insert', file: push.location.file, line: push.location.line, position: 'before', within: 'script', text, ...(buildLine === undefined ? {} : { notBefore: buildLine }) };
-  return { summary: `scan before the push at ${where(push.location)}: add this script line just before it (it runs trivy as a container on the job's Docker)`, snippet: text, line: push.location.line, edits: [edit] };
+  if (buildLine === push.location.line)
+    return {
+      summary: `${where(push.location)} builds and pushes on one line: split it, and run this between`,
+      snippet: command,
+      line: push.location.line,
+      edits: [],
+    };
+  const edit: FileEdit = {
+    kind: 'insert',
+    file: push.location.file,
+    line: push.location.line,
+    position: 'before',
+    within: 'script',
+    text,
+    ...(buildLine === undefined ? {} : { notBefore: buildLine }),
+  };
+  return {
+    summary: `scan before the push at ${where(push.location)}: add this script line just before it (it runs trivy as a container on the job's Docker)`,
+    snippet: text,
+    line: push.location.line,
+    edits: [edit],
+  };
 }
 
 /** After the push: the digest saved by the pushing job, then jobs that sign or attest it. */
@@ -148,12 +192,32 @@ function afterPush(request: StepRequest, purpose: Exclude<StepPurpose, 'scan'>, 
   const key = '"$COSIGN_PRIVATE_KEY"';
   const jobs: Job[] = [];
   if (purpose === 'sbom') {
-    const trivyCredentials: [string, Piece[]][] = [['TRIVY_USERNAME', [{ ref: `$${registry.user}` }]], ['TRIVY_PASSWORD', [{ ref: `$${registry.password}` }]]];
+    const trivyCredentials: [string, Piece[]][] = [
+      ['TRIVY_USERNAME', [{ ref: `$${registry.user}` }]],
+      ['TRIVY_PASSWORD', [{ ref: `$${registry.password}` }]],
+    ];
     const perRef = refs.map((ref) => artefactCommands('sbom', key, ref, provenance).map(textOf));
-    jobs.push({ name: `${owner}-sbom`, needs: [owner], image: toolImages.trivy, variables: [...variables, ...trivyCredentials], script: [perRef[0]?.[0] ?? ''], artifacts: ['sbom.cdx.json'] });
-    jobs.push({ name: `${owner}-sbom-attest`, needs: [owner, `${owner}-sbom`], image: toolImages.cosign, variables, script: [login, ...perRef.map((c) => c[1] ?? '')] });
+    jobs.push({
+      name: `${owner}-sbom`,
+      needs: [owner],
+      image: toolImages.trivy,
+      variables: [...variables, ...trivyCredentials],
+      script: [perRef[0]?.[0] ?? ''],
+      artifacts: ['sbom.cdx.json'],
+    });
+    jobs.push({
+      name: `${owner}-sbom-attest`,
+      needs: [owner, `${owner}-sbom`],
+      image: toolImages.cosign,
+      variables,
+      script: [login, ...perRef.map((c) => c[1] ?? '')],
+    });
   } else {
-    const commands = refs.flatMap((ref, i) => artefactCommands(purpose, key, ref, provenance).map(textOf).filter((c) => i === 0 || !c.startsWith('printf')));
+    const commands = refs.flatMap((ref, i) =>
+      artefactCommands(purpose, key, ref, provenance)
+        .map(textOf)
+        .filter((c) => i === 0 || !c.startsWith('printf')),
+    );
     jobs.push({ name: `${owner}-${purpose}`, needs: [owner], image: toolImages.cosign, variables, script: [login, ...commands] });
   }
   const text = jobs.map((job) => jobText(push, job)).join('\n\n');

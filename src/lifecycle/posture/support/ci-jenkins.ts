@@ -21,7 +21,8 @@ const provenance: ProvenanceFacts = {
   invocation: ['${BUILD_URL:-}'],
 };
 
-const credentials = "withCredentials([file(credentialsId: 'cosign-private-key', variable: 'COSIGN_KEY'), string(credentialsId: 'cosign-password', variable: 'COSIGN_PASSWORD')]) {";
+const credentials =
+  "withCredentials([file(credentialsId: 'cosign-private-key', variable: 'COSIGN_KEY'), string(credentialsId: 'cosign-password', variable: 'COSIGN_PASSWORD')]) {";
 
 export function jenkinsStep(request: StepRequest): StepProposal {
   const { pipeline, push, purpose } = request;
@@ -29,19 +30,59 @@ export function jenkinsStep(request: StepRequest): StepProposal {
   const place = where(push.location);
   if (purpose === 'scan') {
     const subject = scanSubject(pipeline, push);
-    const text = [`withEnv([${groovyDouble(['SCAN_IMAGE=', ...valuePieces(subject, 'jenkins')])}]) {`, `    sh ${groovySingle(`trivy image ${scanFlags(request)} "$SCAN_IMAGE"`)}`, '}'].join('\n');
+    const text = [
+      `withEnv([${groovyDouble(['SCAN_IMAGE=', ...valuePieces(subject, 'jenkins')])}]) {`,
+      `    sh ${groovySingle(`trivy image ${scanFlags(request)} "$SCAN_IMAGE"`)}`,
+      '}',
+    ].join('\n');
     if (push.withBuild) {
-      return { summary: `the step at ${place} builds and pushes at once: make it build only (no --push), add this scan after it, then push`, snippet: text, line: push.location.line, edits: [] };
+      return {
+        summary: `the step at ${place} builds and pushes at once: make it build only (no --push), add this scan after it, then push`,
+        snippet: text,
+        line: push.location.line,
+        edits: [],
+      };
     }
     const notBefore = buildLineBefore(pipeline, push);
-    const edit: FileEdit = { kind: 'insert', file, line: push.location.line, position: 'before', within: '*', text, ...(notBefore === undefined ? {} : { notBefore }) };
-    return { summary: `scan before the push at ${place}: insert this just before the push statement (needs trivy on the agent)`, snippet: text, line: push.location.line, edits: [edit] };
+    const edit: FileEdit = {
+      kind: 'insert',
+      file,
+      line: push.location.line,
+      position: 'before',
+      within: '*',
+      text,
+      ...(notBefore === undefined ? {} : { notBefore }),
+    };
+    return {
+      summary: `scan before the push at ${place}: insert this just before the push statement (needs trivy on the agent)`,
+      snippet: text,
+      line: push.location.line,
+      edits: [edit],
+    };
   }
   const env = `withEnv([${groovyDouble(['PUSHED_IMAGE=', ...valuePieces(push.image, 'jenkins')])}, ${groovyDouble(['PUSHED_REPOSITORY=', ...valuePieces(withoutTag(push.image), 'jenkins')])}]) {`;
-  const script = [['set -e'], dockerDigestRef(['"$PUSHED_IMAGE"'], ['"$PUSHED_REPOSITORY@"']), ...artefactCommands(purpose, '"$COSIGN_KEY"', '"$ref"', provenance)].map(textOf);
-  const text = [env, `    ${credentials}`, '        sh ' + groovyTripleSingle(script).map((l, i) => (i === 0 ? l : `            ${l}`)).join('\n'), '    }', '}'].join('\n');
+  const script = [
+    ['set -e'],
+    dockerDigestRef(['"$PUSHED_IMAGE"'], ['"$PUSHED_REPOSITORY@"']),
+    ...artefactCommands(purpose, '"$COSIGN_KEY"', '"$ref"', provenance),
+  ].map(textOf);
+  const text = [
+    env,
+    `    ${credentials}`,
+    '        sh ' +
+      groovyTripleSingle(script)
+        .map((l, i) => (i === 0 ? l : `            ${l}`))
+        .join('\n'),
+    '    }',
+    '}',
+  ].join('\n');
   if (!pushedThroughDocker(push)) {
-    return { summary: `the push at ${place} does not go through a local Docker daemon, which would record its digest: capture the digest the push reports and ${purpose === 'sign' ? 'sign' : 'attest'} <repository>@<digest> as this does`, snippet: text, line: push.location.line, edits: [] };
+    return {
+      summary: `the push at ${place} does not go through a local Docker daemon, which would record its digest: capture the digest the push reports and ${purpose === 'sign' ? 'sign' : 'attest'} <repository>@<digest> as this does`,
+      snippet: text,
+      line: push.location.line,
+      edits: [],
+    };
   }
   return {
     summary: `${purpose === 'sign' ? 'sign the pushed digest' : purpose === 'sbom' ? 'attach an SBOM to the pushed digest' : 'attach signed provenance to the pushed digest'} right after the push at ${place} (needs docker${purpose === 'sbom' ? ', trivy' : ''} and cosign on the agent; the key comes from the ${signingSecrets.jenkins})`,

@@ -81,7 +81,9 @@ export function repositoriesOf(images: readonly CiValue[], repositoryOf: (image:
  * a b && docker push b`), the image it was retagged from (it already exists; `b` does not yet).
  */
 export function scanSubject(pipeline: Pipeline, push: PushPoint): CiValue {
-  const retag = pipeline.steps.find((s) => s.kind === 'tag' && !s.pushes && s.order < push.order && (s.to.raw === push.image.raw || s.to.resolved === push.image.resolved));
+  const retag = pipeline.steps.find(
+    (s) => s.kind === 'tag' && !s.pushes && s.order < push.order && (s.to.raw === push.image.raw || s.to.resolved === push.image.resolved),
+  );
   return retag?.kind === 'tag' ? retag.from : push.image;
 }
 
@@ -118,7 +120,10 @@ export function artefactCommands(purpose: Exclude<StepPurpose, 'scan'>, key: str
     case 'sign':
       return [[`cosign sign --yes --key ${key} ${ref}`]];
     case 'sbom':
-      return [[`${trivy} image --format cyclonedx --output sbom.cdx.json ${ref}`], [`cosign attest --yes --key ${key} --type cyclonedx --predicate sbom.cdx.json ${ref}`]];
+      return [
+        [`${trivy} image --format cyclonedx --output sbom.cdx.json ${ref}`],
+        [`cosign attest --yes --key ${key} --type cyclonedx --predicate sbom.cdx.json ${ref}`],
+      ];
     case 'provenance':
       return [provenancePredicate(provenance), [`cosign attest --yes --key ${key} --type slsaprovenance1 --predicate provenance.json ${ref}`]];
   }

@@ -9,7 +9,17 @@ import { withoutTag } from '../../../buildtime/ci/names.js';
 import type { FileEdit } from '../model.js';
 import { where } from './ci.js';
 import type { ProvenanceFacts, StepProposal, StepRequest } from './ci-steps.js';
-import { artefactCommands, buildLineBefore, dockerDigestRef, joinLines, pushedThroughDocker, scanFlags, scanSubject, signingSecrets, stepTitles } from './ci-steps.js';
+import {
+  artefactCommands,
+  buildLineBefore,
+  dockerDigestRef,
+  joinLines,
+  pushedThroughDocker,
+  scanFlags,
+  scanSubject,
+  signingSecrets,
+  stepTitles,
+} from './ci-steps.js';
 import { shellWordPieces, teamcityString, valuePieces, type Piece } from './quote.js';
 
 /** The import a `script { }` step needs (TeamCity 2024.03 DSL). */
@@ -37,17 +47,41 @@ export function teamcityStep(request: StepRequest): StepProposal {
   if (purpose === 'scan') {
     const subject = shellWordPieces(valuePieces(scanSubject(pipeline, push), 'teamcity'));
     const text = scriptStep(stepTitles.scan, [`trivy image ${scanFlags(request)} `, ...subject]);
-    if (push.withBuild) return { summary: `the step at ${place} builds and pushes at once: make it build only, add this scan after it, then push`, snippet: text, line: push.location.line, edits: [] };
+    if (push.withBuild)
+      return {
+        summary: `the step at ${place} builds and pushes at once: make it build only, add this scan after it, then push`,
+        snippet: text,
+        line: push.location.line,
+        edits: [],
+      };
     const notBefore = buildLineBefore(pipeline, push);
-    const insert: FileEdit = { kind: 'insert', file, line: push.location.line, position: 'before', within: 'steps', text, ...(notBefore === undefined ? {} : { notBefore }) };
-    return { summary: `scan before the push at ${place}: add this step just before the step that pushes (needs trivy on the agent), and the script import`, snippet: text, line: push.location.line, edits: [insert, importEdit] };
+    const insert: FileEdit = {
+      kind: 'insert',
+      file,
+      line: push.location.line,
+      position: 'before',
+      within: 'steps',
+      text,
+      ...(notBefore === undefined ? {} : { notBefore }),
+    };
+    return {
+      summary: `scan before the push at ${place}: add this step just before the step that pushes (needs trivy on the agent), and the script import`,
+      snippet: text,
+      line: push.location.line,
+      edits: [insert, importEdit],
+    };
   }
   const image = shellWordPieces(valuePieces(push.image, 'teamcity'));
   const repositoryAt = shellWordPieces([...valuePieces(withoutTag(push.image), 'teamcity'), '@']);
   const script = joinLines([['set -e'], dockerDigestRef(image, repositoryAt), ...artefactCommands(purpose, 'env://COSIGN_PRIVATE_KEY', '"$ref"', provenance)]);
   const text = scriptStep(stepTitles[purpose], script);
   if (!pushedThroughDocker(push)) {
-    return { summary: `the push at ${place} does not go through the agent's Docker daemon, which would record its digest: capture the digest the push reports and act on <repository>@<digest> as this does`, snippet: text, line: push.location.line, edits: [] };
+    return {
+      summary: `the push at ${place} does not go through the agent's Docker daemon, which would record its digest: capture the digest the push reports and act on <repository>@<digest> as this does`,
+      snippet: text,
+      line: push.location.line,
+      edits: [],
+    };
   }
   return {
     summary: `add this step right after the step that pushes at ${place}, and the script import: it acts on the pushed digest (needs docker${purpose === 'sbom' ? ', trivy' : ''} and cosign on the agent; the key comes from the ${signingSecrets.teamcity})`,

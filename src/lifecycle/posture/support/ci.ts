@@ -17,7 +17,8 @@ export function pushesOf(pipeline: Pipeline): PushPoint[] {
     if (step.kind === 'push') points.push({ order: step.order, location: step.location, image: step.image, tool: step.tool, withBuild: false });
     else if (step.kind === 'build' && step.pushes) {
       for (const tag of step.tags) points.push({ order: step.order, location: step.location, image: tag, tool: step.tool, withBuild: true });
-    } else if (step.kind === 'tag' && step.pushes) points.push({ order: step.order, location: step.location, image: step.to, tool: undefined, withBuild: false });
+    } else if (step.kind === 'tag' && step.pushes)
+      points.push({ order: step.order, location: step.location, image: step.to, tool: undefined, withBuild: false });
   }
   return points.sort((a, b) => a.order - b.order);
 }
@@ -25,7 +26,6 @@ export function pushesOf(pipeline: Pipeline): PushPoint[] {
 export function securitySteps(pipeline: Pipeline, ...kinds: SecurityStepKind[]): SecurityStep[] {
   return pipeline.steps.filter((step): step is SecurityStep => step.kind === 'security' && kinds.includes(step.securityKind));
 }
-
 
 /** An image reference as the pipeline writes it (for the text of evidence and summaries). */
 export function imageText(value: CiValue): string {

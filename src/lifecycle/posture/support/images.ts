@@ -37,9 +37,12 @@ export type RegistryTrust = { trusted: boolean; why: string };
 export function registryTrust(policy: Policy, evidence: EstateEvidence, registry: string, repository: string): RegistryTrust {
   if (policy.allowedRegistries.length > 0) {
     const entry = allowListMatch(policy.allowedRegistries, registry, repository);
-    return entry === undefined ? { trusted: false, why: `${registry} is not in the policy's allowedRegistries` } : { trusted: true, why: `allowed by ${entry}` };
+    return entry === undefined
+      ? { trusted: false, why: `${registry} is not in the policy's allowedRegistries` }
+      : { trusted: true, why: `allowed by ${entry}` };
   }
-  if (evidence.registries.some((report) => sameRegistry(report.registry, registry))) return { trusted: true, why: `${registry} is one of the estate's own registries` };
+  if (evidence.registries.some((report) => sameRegistry(report.registry, registry)))
+    return { trusted: true, why: `${registry} is one of the estate's own registries` };
   if (isPublicRegistry(registry)) return { trusted: false, why: `${registry} is a public registry and the policy has no allowedRegistries to vouch for it` };
   return { trusted: false, why: `${registry} is neither allow-listed (the policy has no allowedRegistries) nor one of the registries scanned` };
 }
@@ -53,7 +56,13 @@ export interface StoredHit {
 }
 
 /** Finds an image (by digest, else by tag) in the registry scans. */
-export function findStored(registries: readonly RegistryScanReport[], registry: string, repository: string, tag: string | undefined, digest: string | undefined): StoredHit | undefined {
+export function findStored(
+  registries: readonly RegistryScanReport[],
+  registry: string,
+  repository: string,
+  tag: string | undefined,
+  digest: string | undefined,
+): StoredHit | undefined {
   for (const report of registries) {
     if (!sameRegistry(report.registry, registry)) continue;
     const repo = report.repositories.find((r) => r.name === repository);
@@ -114,7 +123,8 @@ function builtPlatformsRead(map: LifecycleMap, registries: readonly RegistryScan
     for (const report of registries) {
       if (typeof registry !== 'string' || !sameRegistry(report.registry, registry)) continue;
       for (const image of report.repositories.filter((r) => r.name === repository).flatMap(realImages)) {
-        for (const platform of image.platforms) if (platform.runsAsRoot !== undefined) read.push({ place: `${report.registry}/${String(repository)}@${platform.digest}`, node: node.id, platform });
+        for (const platform of image.platforms)
+          if (platform.runsAsRoot !== undefined) read.push({ place: `${report.registry}/${String(repository)}@${platform.digest}`, node: node.id, platform });
       }
     }
   }

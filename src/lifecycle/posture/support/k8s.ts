@@ -84,7 +84,8 @@ export function selects(selector: Record<string, unknown>, labels: Record<string
 
 export function podLabels(template: PodTemplate): Record<string, string> {
   const labels: Record<string, string> = {};
-  if (isRecord(template.metadata.labels)) for (const [key, value] of Object.entries(template.metadata.labels)) if (typeof value === 'string') labels[key] = value;
+  if (isRecord(template.metadata.labels))
+    for (const [key, value] of Object.entries(template.metadata.labels)) if (typeof value === 'string') labels[key] = value;
   return labels;
 }
 

@@ -30,7 +30,10 @@ const hostile = [
 function stringOf(source: string, language: 'groovy' | 'kotlin'): { text: string; exprs: string[] } {
   const token = tokenize(source, language).find((t): t is Extract<Token, { kind: 'string' }> => t.kind === 'string');
   expect(token).toBeDefined();
-  return { text: (token?.parts ?? []).map((p) => (p.kind === 'text' ? p.text : `<${p.expr}>`)).join(''), exprs: (token?.parts ?? []).flatMap((p) => (p.kind === 'expr' ? [p.expr] : [])) };
+  return {
+    text: (token?.parts ?? []).map((p) => (p.kind === 'text' ? p.text : `<${p.expr}>`)).join(''),
+    exprs: (token?.parts ?? []).flatMap((p) => (p.kind === 'expr' ? [p.expr] : [])),
+  };
 }
 
 describe('shell quoting', () => {
@@ -39,7 +42,9 @@ describe('shell quoting', () => {
     expect(shellWords(shellCommand(['kubectl', 'label', 'namespace', ...hostile]))).toEqual(['kubectl', 'label', 'namespace', ...hostile]);
     expect(existsSync(canary)).toBe(false);
     // plain words stay as they are: what an admin would type
-    expect(shellCommand(['kubectl', 'label', 'namespace', 'shop-prod', 'pod-security.kubernetes.io/enforce=baseline'])).toBe('kubectl label namespace shop-prod pod-security.kubernetes.io/enforce=baseline');
+    expect(shellCommand(['kubectl', 'label', 'namespace', 'shop-prod', 'pod-security.kubernetes.io/enforce=baseline'])).toBe(
+      'kubectl label namespace shop-prod pod-security.kubernetes.io/enforce=baseline',
+    );
   });
 
   it('keeps references live and literal parts literal in a double-quoted word', () => {
@@ -55,7 +60,31 @@ describe('shell quoting', () => {
 
 describe('YAML scalars', () => {
   it('read back as exactly the value, on one line, in YAML 1.1 and 1.2', () => {
-    for (const value of [...hostile, 'yes', 'no', 'on', 'null', '~', '1.0', '0x10', '0777', 'a: b', 'a #b', '- x', '&anchor', '!tag', '{x}', '[x]', ' lead', 'trail ', '%x', '@x', '`x`', '"', "'"]) {
+    for (const value of [
+      ...hostile,
+      'yes',
+      'no',
+      'on',
+      'null',
+      '~',
+      '1.0',
+      '0x10',
+      '0777',
+      'a: b',
+      'a #b',
+      '- x',
+      '&anchor',
+      '!tag',
+      '{x}',
+      '[x]',
+      ' lead',
+      'trail ',
+      '%x',
+      '@x',
+      '`x`',
+      '"',
+      "'",
+    ]) {
       const text = yamlScalar(value);
       expect(text).not.toContain('\n');
       expect(parse(`k: ${text}`, { version: '1.2' })).toEqual({ k: value });
@@ -69,17 +98,20 @@ describe('YAML scalars', () => {
 });
 
 describe('Groovy and Kotlin strings', () => {
-  it('decode to exactly the value with the project\'s tokenizer (no interpolation of literal $)', () => {
+  it("decode to exactly the value with the project's tokenizer (no interpolation of literal $)", () => {
     for (const value of hostile) {
       expect(stringOf(`sh ${groovySingle(value)}`, 'groovy')).toEqual({ text: value, exprs: [] });
       expect(stringOf(`x = ${groovyDouble([value])}`, 'groovy')).toEqual({ text: value, exprs: [] });
     }
-    const triple = groovyTripleSingle(["printf '%s\\n' \"$X\"", "a'''b"]).join('\n');
+    const triple = groovyTripleSingle(['printf \'%s\\n\' "$X"', "a'''b"]).join('\n');
     expect(stringOf(`sh ${triple}`, 'groovy').text).toBe("\nprintf '%s\\n' \"$X\"\na'''b\n");
   });
 
-  it('keep the pipeline\'s own references as templates', () => {
-    expect(stringOf(`x = ${groovyDouble(['IMAGE=$1"', { ref: '${IMAGE}' }, ':', { ref: '${env.BUILD_NUMBER}' }])}`, 'groovy')).toEqual({ text: 'IMAGE=$1"<IMAGE>:<env.BUILD_NUMBER>', exprs: ['IMAGE', 'env.BUILD_NUMBER'] });
+  it("keep the pipeline's own references as templates", () => {
+    expect(stringOf(`x = ${groovyDouble(['IMAGE=$1"', { ref: '${IMAGE}' }, ':', { ref: '${env.BUILD_NUMBER}' }])}`, 'groovy')).toEqual({
+      text: 'IMAGE=$1"<IMAGE>:<env.BUILD_NUMBER>',
+      exprs: ['IMAGE', 'env.BUILD_NUMBER'],
+    });
   });
 
   it('escape TeamCity percent signs and Kotlin dollars, keeping %parameters%', () => {

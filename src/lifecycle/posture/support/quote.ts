@@ -78,7 +78,11 @@ export function teamcityString(pieces: readonly Piece[]): string {
 }
 
 function escapeTemplateLiteral(text: string): string {
-  return text.replace(/[\\"$]/g, '\\$&').replaceAll('\n', '\\n').replaceAll('\r', '\\r').replaceAll('\t', '\\t');
+  return text
+    .replace(/[\\"$]/g, '\\$&')
+    .replaceAll('\n', '\\n')
+    .replaceAll('\r', '\\r')
+    .replaceAll('\t', '\\t');
 }
 
 /** GitLab expands `$` in `variables:` values: a literal `$` is written `$$`. */

@@ -7,7 +7,10 @@ import { spawnSync } from 'node:child_process';
 
 /** The words `sh` makes of `command` (expansions done, nothing executed unless the quoting is wrong). */
 export function shellWords(command: string, env: Record<string, string> = {}): string[] {
-  const result = spawnSync('sh', ['-c', `set -- ${command}; for w in "$@"; do printf '%s\\0' "$w"; done`], { encoding: 'utf8', env: { PATH: process.env.PATH, ...env } });
+  const result = spawnSync('sh', ['-c', `set -- ${command}; for w in "$@"; do printf '%s\\0' "$w"; done`], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, ...env },
+  });
   if (result.status !== 0) throw new Error(`sh refused ${JSON.stringify(command)}: ${result.stderr}`);
   return result.stdout.split('\0').slice(0, -1);
 }

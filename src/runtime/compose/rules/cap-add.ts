@@ -4,15 +4,27 @@ import { listEntries, scalarText } from '../fields.js';
 
 /** Capabilities Docker grants by default, minus NET_RAW: the Pod Security Standards baseline set. */
 const safeCapabilities = new Set([
-  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD',
-  'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
+  'AUDIT_WRITE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'MKNOD',
+  'NET_BIND_SERVICE',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYS_CHROOT',
 ]);
 
 const meta: ComposeRuleMeta = {
   id: 'SS-CMP-002',
   title: 'Capability added beyond the default set',
   severity: 'HIGH',
-  rationale: 'Capabilities such as SYS_ADMIN, NET_ADMIN or SYS_PTRACE (and ALL) give a compromised container ways to break out or to attack the host and its neighbours.',
+  rationale:
+    'Capabilities such as SYS_ADMIN, NET_ADMIN or SYS_PTRACE (and ALL) give a compromised container ways to break out or to attack the host and its neighbours.',
   remediation: 'Remove the capability from `cap_add`, or grant a narrower one; prefer `cap_drop: [ALL]` and add back only what the service needs.',
   references: ['CIS Docker Benchmark v1.6.0 5.4', 'Kubernetes Pod Security Standards baseline: capabilities'],
   cis: '5.4',
@@ -27,10 +39,7 @@ export const capAdd: ComposeRule = {
       'services:\n  app:\n    image: alpine:3.20\n    cap_add: [ALL]\n',
       'services:\n  app:\n    image: alpine:3.20\n    cap_add: [CAP_NET_ADMIN]\n',
     ],
-    good: [
-      'services:\n  app:\n    image: alpine:3.20\n    cap_drop: [ALL]\n    cap_add: [NET_BIND_SERVICE]\n',
-      'services:\n  app:\n    image: alpine:3.20\n',
-    ],
+    good: ['services:\n  app:\n    image: alpine:3.20\n    cap_drop: [ALL]\n    cap_add: [NET_BIND_SERVICE]\n', 'services:\n  app:\n    image: alpine:3.20\n'],
   },
   check(service, file) {
     return listEntries(service.raw.cap_add).flatMap(({ index, value }) => {

@@ -12,7 +12,8 @@ const meta: ComposeRuleMeta = {
   title: 'Secret written in environment',
   severity: 'HIGH',
   rationale: 'A literal credential in a compose file is committed with it, and ends up in `docker inspect`, process environments and logs.',
-  remediation: 'Use compose `secrets:` (mounted as files; many images read `*_FILE` variables), or interpolate from the deployment environment (`${DB_PASSWORD}`) or an untracked `env_file`. Rotate the exposed value.',
+  remediation:
+    'Use compose `secrets:` (mounted as files; many images read `*_FILE` variables), or interpolate from the deployment environment (`${DB_PASSWORD}`) or an untracked `env_file`. Rotate the exposed value.',
   references: ['CIS Docker Benchmark v1.6.0 4.10', 'https://docs.docker.com/compose/how-tos/use-secrets/'],
   cis: '4.10',
 };

@@ -6,7 +6,7 @@ const meta: ComposeRuleMeta = {
   id: 'SS-CMP-003',
   title: 'Host network namespace shared',
   severity: 'HIGH',
-  rationale: "The container sees and can bind every host interface, reach services listening on localhost, and sniff host traffic; network isolation is gone.",
+  rationale: 'The container sees and can bind every host interface, reach services listening on localhost, and sniff host traffic; network isolation is gone.',
   remediation: 'Remove `network_mode: host`; publish the needed ports instead.',
   references: ['CIS Docker Benchmark v1.6.0 5.10', 'https://docs.docker.com/reference/compose-file/services/#network_mode'],
   cis: '5.10',

@@ -6,7 +6,7 @@ const meta: ComposeRuleMeta = {
   id: 'SS-CMP-004',
   title: 'Host process namespace shared',
   severity: 'HIGH',
-  rationale: "The container sees every host process and, with enough privilege, can signal or ptrace them and read their environment.",
+  rationale: 'The container sees every host process and, with enough privilege, can signal or ptrace them and read their environment.',
   remediation: 'Remove `pid: host`.',
   references: ['CIS Docker Benchmark v1.6.0 5.16', 'https://docs.docker.com/reference/compose-file/services/#pid'],
   cis: '5.16',

@@ -7,7 +7,8 @@ const meta: ComposeRuleMeta = {
   id: 'SS-CMP-013',
   title: 'Image not pinned: latest or no tag',
   severity: 'MEDIUM',
-  rationale: 'An untagged or `latest` image changes under you: deployments are not reproducible, a compromised or broken push is picked up silently, and scan results go stale.',
+  rationale:
+    'An untagged or `latest` image changes under you: deployments are not reproducible, a compromised or broken push is picked up silently, and scan results go stale.',
   remediation: 'Pin a version tag (`postgres:16.4`), and better a digest (`postgres:16.4@sha256:…`).',
   references: ['CIS Docker Benchmark v1.6.0 4.2 (trusted, known base images)', 'hadolint DL3007 (the Dockerfile equivalent)'],
   cis: '4.2',
@@ -38,6 +39,14 @@ export const imageTag: ComposeRule = {
     }
     if (reference.digest !== undefined || reference.tag !== 'latest') return [];
     const explicit = /:latest$/.test(text);
-    return [findingAt(meta, service, file, ['image'], explicit ? `image ${JSON.stringify(text)} uses the latest tag` : `image ${JSON.stringify(text)} has no tag (means latest)`)];
+    return [
+      findingAt(
+        meta,
+        service,
+        file,
+        ['image'],
+        explicit ? `image ${JSON.stringify(text)} uses the latest tag` : `image ${JSON.stringify(text)} has no tag (means latest)`,
+      ),
+    ];
   },
 };

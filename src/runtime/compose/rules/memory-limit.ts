@@ -6,7 +6,7 @@ const meta: ComposeRuleMeta = {
   id: 'SS-CMP-011',
   title: 'No memory limit',
   severity: 'LOW',
-  rationale: 'A container without a memory limit can exhaust the host\'s memory, starving or OOM-killing the other containers and host services.',
+  rationale: "A container without a memory limit can exhaust the host's memory, starving or OOM-killing the other containers and host services.",
   remediation: 'Set `mem_limit: 512m` or `deploy.resources.limits.memory: 512M`, sized for the service.',
   references: ['CIS Docker Benchmark v1.6.0 5.11', 'https://docs.docker.com/reference/compose-file/deploy/#resources'],
   cis: '5.11',

@@ -16,10 +16,7 @@ const meta: ComposeRuleMeta = {
 export const noNewPrivileges: ComposeRule = {
   meta,
   examples: {
-    bad: [
-      'services:\n  app:\n    image: alpine:3.20\n',
-      'services:\n  app:\n    image: alpine:3.20\n    security_opt:\n      - no-new-privileges:false\n',
-    ],
+    bad: ['services:\n  app:\n    image: alpine:3.20\n', 'services:\n  app:\n    image: alpine:3.20\n    security_opt:\n      - no-new-privileges:false\n'],
     good: [
       'services:\n  app:\n    image: alpine:3.20\n    security_opt:\n      - no-new-privileges:true\n',
       'services:\n  app:\n    image: alpine:3.20\n    security_opt: ["no-new-privileges", "apparmor=docker-default"]\n',

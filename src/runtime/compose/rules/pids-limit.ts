@@ -6,7 +6,7 @@ const meta: ComposeRuleMeta = {
   id: 'SS-CMP-012',
   title: 'No PIDs limit',
   severity: 'LOW',
-  rationale: 'Without a PIDs cgroup limit, a fork bomb or a runaway process in one container can exhaust the host\'s process table.',
+  rationale: "Without a PIDs cgroup limit, a fork bomb or a runaway process in one container can exhaust the host's process table.",
   remediation: 'Set `pids_limit: 200` (or `deploy.resources.limits.pids`), sized for the service.',
   references: ['CIS Docker Benchmark v1.6.0 5.29', 'https://docs.docker.com/reference/compose-file/services/#pids_limit'],
   cis: '5.29',

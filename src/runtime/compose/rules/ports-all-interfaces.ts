@@ -7,8 +7,10 @@ const meta: ComposeRuleMeta = {
   id: 'SS-CMP-007',
   title: 'Port published on all host interfaces',
   severity: 'MEDIUM',
-  rationale: 'A port published without a host IP listens on 0.0.0.0 (and ::), reachable from every network the host is on; Docker\'s iptables rules also bypass host firewalls such as ufw.',
-  remediation: 'Bind to a specific interface: `"127.0.0.1:8080:80"` (long syntax: `host_ip: 127.0.0.1`), or use `expose` when only other containers need the port.',
+  rationale:
+    "A port published without a host IP listens on 0.0.0.0 (and ::), reachable from every network the host is on; Docker's iptables rules also bypass host firewalls such as ufw.",
+  remediation:
+    'Bind to a specific interface: `"127.0.0.1:8080:80"` (long syntax: `host_ip: 127.0.0.1`), or use `expose` when only other containers need the port.',
   references: ['CIS Docker Benchmark v1.6.0 5.14', 'https://docs.docker.com/reference/compose-file/services/#ports'],
   cis: '5.14',
 };

@@ -21,7 +21,8 @@ export const readOnlyRootfs: ComposeRule = {
   },
   check(service, file) {
     if (isTrue(service.raw.read_only)) return [];
-    const message = service.raw.read_only === undefined ? 'root filesystem is writable (no `read_only: true`)' : 'root filesystem is writable (`read_only` is not true)';
+    const message =
+      service.raw.read_only === undefined ? 'root filesystem is writable (no `read_only: true`)' : 'root filesystem is writable (`read_only` is not true)';
     return [findingAt(meta, service, file, ['read_only'], message)];
   },
 };

@@ -6,14 +6,26 @@ import { isRecord } from '../../../core/records.js';
 /** Container runtime API sockets: whoever can talk to one controls every container on the host. */
 const socketNames = new Set(['docker.sock', 'containerd.sock', 'crio.sock', 'podman.sock', 'dockershim.sock', 'cri-dockerd.sock']);
 /** Directories that hold those sockets: mounting them mounts the socket. */
-const socketDirectories = new Set(['/var/run', '/run', '/var/run/docker', '/run/docker', '/var/run/containerd', '/run/containerd', '/var/run/crio', '/run/crio', '/run/podman']);
+const socketDirectories = new Set([
+  '/var/run',
+  '/run',
+  '/var/run/docker',
+  '/run/docker',
+  '/var/run/containerd',
+  '/run/containerd',
+  '/var/run/crio',
+  '/run/crio',
+  '/run/podman',
+]);
 
 const meta: ComposeRuleMeta = {
   id: 'SS-CMP-006',
   title: 'Container runtime socket mounted',
   severity: 'CRITICAL',
-  rationale: 'The Docker (containerd, CRI-O, Podman) API socket lets the container start a privileged container that mounts the host root: it is root on the host. Mounting it read-only does not help: API calls still work.',
-  remediation: 'Do not mount the runtime socket. If a tool really needs the API, put a filtering proxy (e.g. a socket proxy that only allows read-only endpoints) in front of it, or use the tool\'s file/label provider instead.',
+  rationale:
+    'The Docker (containerd, CRI-O, Podman) API socket lets the container start a privileged container that mounts the host root: it is root on the host. Mounting it read-only does not help: API calls still work.',
+  remediation:
+    "Do not mount the runtime socket. If a tool really needs the API, put a filtering proxy (e.g. a socket proxy that only allows read-only endpoints) in front of it, or use the tool's file/label provider instead.",
   references: ['CIS Docker Benchmark v1.6.0 5.32', 'kube-linter docker-sock', 'Checkov CKV_K8S_27'],
   cis: '5.32',
 };
@@ -58,7 +70,10 @@ function hostSource(volume: unknown): string | undefined {
 
 function isRuntimeSocket(source: string): boolean {
   // `//var/run/docker.sock` is how Docker Desktop on Windows writes it; trailing slashes change nothing
-  const path = source.trim().replace(/\/{2,}/g, '/').replace(/(.)\/+$/, '$1');
+  const path = source
+    .trim()
+    .replace(/\/{2,}/g, '/')
+    .replace(/(.)\/+$/, '$1');
   const base = path.slice(path.lastIndexOf('/') + 1);
   return socketNames.has(base) || socketDirectories.has(path) || path === '/./pipe/docker_engine';
 }

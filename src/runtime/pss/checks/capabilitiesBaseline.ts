@@ -5,8 +5,19 @@ import { pushAll } from '../../../core/collections.js';
 
 /** The default container runtime capability set: adding these is harmless. */
 const ALLOWED_CAPABILITIES: ReadonlySet<unknown> = new Set([
-  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD',
-  'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
+  'AUDIT_WRITE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'MKNOD',
+  'NET_BIND_SERVICE',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYS_CHROOT',
 ]);
 
 /** Baseline: `capabilities.add` may only hold the default runtime capabilities. */
@@ -29,7 +40,12 @@ export const capabilitiesBaseline: PssCheck = {
         if (badContainers.length === 0) return ALLOWED;
         return forbid(
           'non-default capabilities',
-          containersMust(badContainers, `must not include ${uniq(badCaps).map((s) => JSON.stringify(s)).join(', ')} in securityContext.capabilities.add`),
+          containersMust(
+            badContainers,
+            `must not include ${uniq(badCaps)
+              .map((s) => JSON.stringify(s))
+              .join(', ')} in securityContext.capabilities.add`,
+          ),
         );
       },
     },

@@ -22,7 +22,14 @@ const v1_22: CheckFn = (_metadata, spec) => {
   const parts: string[] = [];
   if (missingDrop.length > 0) parts.push(containersMust(missingDrop, 'must set securityContext.capabilities.drop=["ALL"]'));
   if (badAdd.length > 0) {
-    parts.push(containersMust(badAdd, `must not include ${uniq(added).map((s) => JSON.stringify(s)).join(', ')} in securityContext.capabilities.add`));
+    parts.push(
+      containersMust(
+        badAdd,
+        `must not include ${uniq(added)
+          .map((s) => JSON.stringify(s))
+          .join(', ')} in securityContext.capabilities.add`,
+      ),
+    );
   }
   if (parts.length === 0) return ALLOWED;
   return forbid('unrestricted capabilities', parts.join('; '));

@@ -13,9 +13,7 @@ export const hostPathVolumes: PssCheck = {
         const volumes = list(spec, 'volumes');
         if (volumes === INVALID) return forbid('hostPath volumes', 'spec.volumes is not a list');
         // A malformed volume entry fails closed.
-        const bad = volumes
-          .filter((v) => !isObj(v) || !isUnset(v.hostPath))
-          .map((v, i) => (isObj(v) ? show(v.name) : `<volumes[${i}]>`));
+        const bad = volumes.filter((v) => !isObj(v) || !isUnset(v.hostPath)).map((v, i) => (isObj(v) ? show(v.name) : `<volumes[${i}]>`));
         if (bad.length === 0) return ALLOWED;
         return forbid('hostPath volumes', `volumes ${joinQuote(bad)}`);
       },

@@ -28,17 +28,22 @@ export const hostProbesAndHostLifecycle: PssCheck = {
         const hosts: string[] = [];
         for (const c of containers(spec)) {
           const lifecycle = obj(c.container, 'lifecycle');
-          const found = [
-            ...PROBES.flatMap((p) => badHosts(obj(c.container, p))),
-            ...HOOKS.flatMap((h) => badHosts(obj(lifecycle, h))),
-          ];
+          const found = [...PROBES.flatMap((p) => badHosts(obj(c.container, p))), ...HOOKS.flatMap((h) => badHosts(obj(lifecycle, h)))];
           if (c.container === INVALID && found.length === 0) found.push('<invalid>');
           if (found.length === 0) continue;
           badContainers.push(c.name);
           pushAll(hosts, found);
         }
         if (badContainers.length === 0) return ALLOWED;
-        return forbid('probe or lifecycle host', containersMust(badContainers, `uses hosts ${uniq(hosts).map((h) => JSON.stringify(h)).join(', ')}`));
+        return forbid(
+          'probe or lifecycle host',
+          containersMust(
+            badContainers,
+            `uses hosts ${uniq(hosts)
+              .map((h) => JSON.stringify(h))
+              .join(', ')}`,
+          ),
+        );
       },
     },
   ],

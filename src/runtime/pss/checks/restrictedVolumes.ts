@@ -3,15 +3,31 @@ import type { PssCheck } from '../types.js';
 import { forbid, uniq } from './helpers.js';
 
 /** Volume sources allowed at restricted (`image` was added to PSA's v1.0 function, so all versions). */
-const ALLOWED_SOURCES = [
-  'configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret',
-] as const;
+const ALLOWED_SOURCES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret'] as const;
 
 /** The volume sources PSA names when it forbids them; any other source is reported as "unknown". */
 const KNOWN_FORBIDDEN = [
-  'gcePersistentDisk', 'awsElasticBlockStore', 'gitRepo', 'nfs', 'iscsi', 'glusterfs', 'rbd', 'flexVolume', 'cinder',
-  'cephfs', 'flocker', 'fc', 'azureFile', 'vsphereVolume', 'quobyte', 'azureDisk', 'portworxVolume',
-  'photonPersistentDisk', 'scaleIO', 'storageos', 'hostPath',
+  'gcePersistentDisk',
+  'awsElasticBlockStore',
+  'gitRepo',
+  'nfs',
+  'iscsi',
+  'glusterfs',
+  'rbd',
+  'flexVolume',
+  'cinder',
+  'cephfs',
+  'flocker',
+  'fc',
+  'azureFile',
+  'vsphereVolume',
+  'quobyte',
+  'azureDisk',
+  'portworxVolume',
+  'photonPersistentDisk',
+  'scaleIO',
+  'storageos',
+  'hostPath',
 ] as const;
 
 /**

@@ -9,8 +9,7 @@ const meta: WorkloadRuleMeta = {
   severity: 'HIGH',
   rationale:
     'Any pod running as that service account (or anyone who can create pods in its namespace, or read its token) gets full control of the cluster or namespace: every Secret, every workload, every node.',
-  remediation:
-    'Bind the service account to a Role that lists only the verbs and resources it needs; keep cluster-admin for break-glass human access.',
+  remediation: 'Bind the service account to a Role that lists only the verbs and resources it needs; keep cluster-admin for break-glass human access.',
   references: [
     'Kubescape C-0035',
     'kube-linter cluster-admin-role-binding, wildcard-in-rules',

@@ -8,7 +8,8 @@ const meta: WorkloadRuleMeta = {
   severity: 'LOW',
   rationale:
     'The default namespace usually has no Pod Security labels, NetworkPolicies, quotas or narrow RBAC, and mixes unrelated workloads so that policies cannot isolate them.',
-  remediation: 'Deploy each application into its own namespace (set `metadata.namespace`, or `helm --namespace` / `kubectl -n` and then write it into the manifest).',
+  remediation:
+    'Deploy each application into its own namespace (set `metadata.namespace`, or `helm --namespace` / `kubectl -n` and then write it into the manifest).',
   references: ['kube-linter use-namespace', 'Checkov CKV_K8S_21', 'CIS Kubernetes Benchmark 5.7.4'],
   kubeLinter: ['use-namespace'],
   checkov: ['CKV_K8S_21'],

@@ -17,9 +17,7 @@ const meta: WorkloadRuleMeta = {
 export const imageDigest: WorkloadRule = {
   meta,
   examples: {
-    bad: [
-      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: app\n      image: nginx:1.27\n',
-    ],
+    bad: ['apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: app\n      image: nginx:1.27\n'],
     good: [
       'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: app\n      image: nginx:1.27@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n',
     ],
@@ -28,7 +26,13 @@ export const imageDigest: WorkloadRule = {
     return containerImages(objects)
       .filter((image) => image.parsed.digest === undefined)
       .map(({ ref, image, imagePath }) =>
-        findingAt(meta, ref.object, [imagePath, ref.pathKeys], `${describeContainer(ref.object, ref.name)} uses image ${JSON.stringify(image)}, which is not pinned by digest`, ref.name),
+        findingAt(
+          meta,
+          ref.object,
+          [imagePath, ref.pathKeys],
+          `${describeContainer(ref.object, ref.name)} uses image ${JSON.stringify(image)}, which is not pinned by digest`,
+          ref.name,
+        ),
       );
   },
 };

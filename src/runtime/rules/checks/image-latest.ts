@@ -38,7 +38,13 @@ export const imageLatest: WorkloadRule = {
       .filter(({ parsed }) => parsed.digest === undefined && parsed.tag === 'latest')
       .map(({ ref, image, imagePath, tagWritten }) => {
         const how = tagWritten ? 'uses the `latest` tag' : 'has no tag, so it means `latest`';
-        return findingAt(meta, ref.object, [imagePath, ref.pathKeys], `${describeContainer(ref.object, ref.name)} image ${JSON.stringify(image)} ${how}`, ref.name);
+        return findingAt(
+          meta,
+          ref.object,
+          [imagePath, ref.pathKeys],
+          `${describeContainer(ref.object, ref.name)} image ${JSON.stringify(image)} ${how}`,
+          ref.name,
+        );
       });
   },
 };

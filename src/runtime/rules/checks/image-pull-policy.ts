@@ -38,7 +38,15 @@ export const imagePullPolicy: WorkloadRule = {
       const policy = typeof written === 'string' ? written : parsed.tag === 'latest' ? 'Always' : 'IfNotPresent';
       if (policy === 'Always') return [];
       const how = typeof written === 'string' ? `imagePullPolicy ${policy}` : `the default imagePullPolicy ${policy}`;
-      return [findingAt(meta, ref.object, [[...ref.pathKeys, 'imagePullPolicy'], imagePath], `${describeContainer(ref.object, ref.name)} image ${JSON.stringify(image)} is a mutable tag pulled with ${how}`, ref.name)];
+      return [
+        findingAt(
+          meta,
+          ref.object,
+          [[...ref.pathKeys, 'imagePullPolicy'], imagePath],
+          `${describeContainer(ref.object, ref.name)} image ${JSON.stringify(image)} is a mutable tag pulled with ${how}`,
+          ref.name,
+        ),
+      ];
     });
   },
 };

@@ -44,7 +44,15 @@ export const netRaw: WorkloadRule = {
         return [findingAt(meta, ref.object, [[...capPath, 'add'], ...at], `${describeContainer(ref.object, ref.name)} adds the NET_RAW capability`, ref.name)];
       }
       if (drop.includes('NET_RAW') || drop.includes('ALL')) return [];
-      return [findingAt(meta, ref.object, [[...capPath, 'drop'], capPath, ...at], `${describeContainer(ref.object, ref.name)} does not drop the NET_RAW capability`, ref.name)];
+      return [
+        findingAt(
+          meta,
+          ref.object,
+          [[...capPath, 'drop'], capPath, ...at],
+          `${describeContainer(ref.object, ref.name)} does not drop the NET_RAW capability`,
+          ref.name,
+        ),
+      ];
     });
   },
 };

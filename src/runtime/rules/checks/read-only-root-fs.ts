@@ -6,16 +6,9 @@ const meta: WorkloadRuleMeta = {
   id: 'SS-K8S-005',
   title: 'Root filesystem is writable',
   severity: 'LOW',
-  rationale:
-    'A writable root filesystem lets an attacker who gets code execution drop tools, modify binaries or persist changes inside the container.',
+  rationale: 'A writable root filesystem lets an attacker who gets code execution drop tools, modify binaries or persist changes inside the container.',
   remediation: 'Set `securityContext.readOnlyRootFilesystem: true` and mount `emptyDir` volumes where the application must write (e.g. `/tmp`).',
-  references: [
-    'Kubescape C-0017',
-    'kube-linter no-read-only-root-fs',
-    'Polaris notReadOnlyRootFilesystem',
-    'Checkov CKV_K8S_22',
-    'CIS Docker Benchmark 5.13',
-  ],
+  references: ['Kubescape C-0017', 'kube-linter no-read-only-root-fs', 'Polaris notReadOnlyRootFilesystem', 'Checkov CKV_K8S_22', 'CIS Docker Benchmark 5.13'],
   kubescape: ['C-0017'],
   kubeLinter: ['no-read-only-root-fs'],
   polaris: ['notReadOnlyRootFilesystem'],
@@ -40,7 +33,9 @@ export const readOnlyRootFs: WorkloadRule = {
       if (value === true) return [];
       const field = [...ref.pathKeys, 'securityContext', 'readOnlyRootFilesystem'];
       const why = value === false ? 'sets `readOnlyRootFilesystem: false`' : 'does not set `readOnlyRootFilesystem: true`';
-      return [findingAt(meta, ref.object, [field, [...ref.pathKeys, 'securityContext'], ref.pathKeys], `${describeContainer(ref.object, ref.name)} ${why}`, ref.name)];
+      return [
+        findingAt(meta, ref.object, [field, [...ref.pathKeys, 'securityContext'], ref.pathKeys], `${describeContainer(ref.object, ref.name)} ${why}`, ref.name),
+      ];
     });
   },
 };

@@ -6,8 +6,7 @@ const meta: WorkloadRuleMeta = {
   id: 'SS-K8S-004',
   title: 'Container without CPU or memory limits',
   severity: 'MEDIUM',
-  rationale:
-    'Without limits one container (a leak, a fork bomb, a compromised process mining coins) can starve every other pod on its node of CPU or memory.',
+  rationale: 'Without limits one container (a leak, a fork bomb, a compromised process mining coins) can starve every other pod on its node of CPU or memory.',
   remediation: 'Set `resources.limits.cpu` and `resources.limits.memory` on every container (a LimitRange can supply namespace defaults).',
   references: [
     'Kubescape C-0270, C-0271',

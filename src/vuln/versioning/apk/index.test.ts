@@ -49,7 +49,9 @@ describe('apk vectors', skipWhen(sharedAbsent), () => {
   });
 
   it('fuzzy.tsv: ~ (prefix match), <~, >~ and !~ as apk_version_match, for the lines whose versions are valid', () => {
-    const lines = readFileSync(sharedPath('vectors', 'apk', 'fuzzy.tsv'), 'utf8').split('\n').filter((line) => line !== '');
+    const lines = readFileSync(sharedPath('vectors', 'apk', 'fuzzy.tsv'), 'utf8')
+      .split('\n')
+      .filter((line) => line !== '');
     expect(lines).toHaveLength(16);
     const holds = { '~': (r: number) => r === 0, '<~': (r: number) => r <= 0, '>~': (r: number) => r >= 0, '!~': (r: number) => r !== 0 } as const;
     const checked = lines.flatMap((line) => {
@@ -68,7 +70,24 @@ describe('apk vectors', skipWhen(sharedAbsent), () => {
 describe('apk parsing', () => {
   it('empty, blank, uppercase and stray characters are errors', () => {
     expect(apkScheme.parse('')).toEqual({ ok: false, error: 'version string is empty' });
-    for (const raw of [' 1.0', '1.0 ', '1.0A', 'v1.0', '1.0-1', '1.0-r', '1.0_', '1.0~', '1.0~ABC', '1..0', '1.0.', '1.0a.1', '1.0\0', '1_constructor', '1.0-r1-r2', '1.0-r1~ab']) {
+    for (const raw of [
+      ' 1.0',
+      '1.0 ',
+      '1.0A',
+      'v1.0',
+      '1.0-1',
+      '1.0-r',
+      '1.0_',
+      '1.0~',
+      '1.0~ABC',
+      '1..0',
+      '1.0.',
+      '1.0a.1',
+      '1.0\0',
+      '1_constructor',
+      '1.0-r1-r2',
+      '1.0-r1~ab',
+    ]) {
       expect(valid(raw), JSON.stringify(raw)).toBe(false);
     }
     expect(apkScheme.parse('1.0bc')).toEqual({ ok: false, error: 'letter not after a number at offset 4 ("c")' });
@@ -83,7 +102,24 @@ describe('apk parsing', () => {
 
 describe('apk ordering', () => {
   it('after a common prefix: _alpha _beta _pre _rc before the end; then -r, ~hash, _cvs _svn _git _hg _p, a letter, a number', () => {
-    const order = ['1.0_alpha', '1.0_alpha1', '1.0_beta', '1.0_pre2', '1.0_rc1', '1.0', '1.0-r0', '1.0-r1', '1.0~abc', '1.0_cvs', '1.0_svn', '1.0_git', '1.0_hg', '1.0_p1', '1.0a', '1.0.1'];
+    const order = [
+      '1.0_alpha',
+      '1.0_alpha1',
+      '1.0_beta',
+      '1.0_pre2',
+      '1.0_rc1',
+      '1.0',
+      '1.0-r0',
+      '1.0-r1',
+      '1.0~abc',
+      '1.0_cvs',
+      '1.0_svn',
+      '1.0_git',
+      '1.0_hg',
+      '1.0_p1',
+      '1.0a',
+      '1.0.1',
+    ];
     for (let i = 1; i < order.length; i++) expect(op(order[i - 1] as string, order[i] as string), `${order[i - 1]} < ${order[i]}`).toBe('<');
   });
 
@@ -94,7 +130,7 @@ describe('apk ordering', () => {
     expect(op('01.0', '1.0')).toBe('=');
   });
 
-  it('numbers past 2^53 compare exactly; past 2^64 they wrap as apk-tools\' uint64 does', () => {
+  it("numbers past 2^53 compare exactly; past 2^64 they wrap as apk-tools' uint64 does", () => {
     expect(op('1.9007199254740993', '1.9007199254740992')).toBe('>');
     expect(op('18446744073709551615', '18446744073709551614')).toBe('>');
     // 2^64 wraps to 0 in apk: an apk-tools artefact, kept because apk decides upgrades with it.

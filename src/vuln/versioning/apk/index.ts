@@ -16,7 +16,15 @@ const REVISION_NO = 6;
 
 // Suffix values: those below NONE (pre-releases) sort before the bare version, the rest after it.
 const SUFFIXES: ReadonlyMap<string, number> = new Map([
-  ['alpha', 1], ['beta', 2], ['pre', 3], ['rc', 4], ['cvs', 6], ['svn', 7], ['git', 8], ['hg', 9], ['p', 10],
+  ['alpha', 1],
+  ['beta', 2],
+  ['pre', 3],
+  ['rc', 4],
+  ['cvs', 6],
+  ['svn', 7],
+  ['git', 8],
+  ['hg', 9],
+  ['p', 10],
 ]);
 const SUFFIX_NONE = 5;
 

@@ -26,23 +26,45 @@ export function apkVersion(rng: Rng): string {
 /** A small edit, so that pairs are close as well as far apart. */
 export function nearby(rng: Rng, version: string): string {
   switch (int(rng, 8)) {
-    case 0: return version.replace(/\.(\d)/, '.0$1');
-    case 1: return version.replace(/(\d+)(?!.*\d)/, (run) => String(BigInt(run) + 1n));
-    case 2: return version.replace(/(-r\d+)?$/, `_${pick(rng, suffixes)}$1`);
-    case 3: return version.replace(/-r\d+$/, '');
-    case 4: return version.replace(/(-r\d+)?$/, '.0$1');
-    case 5: return version.replace(/(\d)((?:-r\d+)?)$/, '$1a$2');
-    case 6: return version.replace(/(-r\d+)?$/, '~abc$1');
-    default: return version;
+    case 0:
+      return version.replace(/\.(\d)/, '.0$1');
+    case 1:
+      return version.replace(/(\d+)(?!.*\d)/, (run) => String(BigInt(run) + 1n));
+    case 2:
+      return version.replace(/(-r\d+)?$/, `_${pick(rng, suffixes)}$1`);
+    case 3:
+      return version.replace(/-r\d+$/, '');
+    case 4:
+      return version.replace(/(-r\d+)?$/, '.0$1');
+    case 5:
+      return version.replace(/(\d)((?:-r\d+)?)$/, '$1a$2');
+    case 6:
+      return version.replace(/(-r\d+)?$/, '~abc$1');
+    default:
+      return version;
   }
 }
 
 // The reference: apk-tools 3 src/version.c followed step by step on the raw string, numbers as BigInt
 // wrapped to uint64 — independent of the parsed arrays index.ts compares.
-const INITIAL_DIGIT = 0, DIGIT = 1, LETTER = 2, SUFFIX = 3, SUFFIX_NO = 4, COMMIT_HASH = 5, REVISION_NO = 6, END = 7, INVALID = 8;
+const INITIAL_DIGIT = 0,
+  DIGIT = 1,
+  LETTER = 2,
+  SUFFIX = 3,
+  SUFFIX_NO = 4,
+  COMMIT_HASH = 5,
+  REVISION_NO = 6,
+  END = 7,
+  INVALID = 8;
 const SUFFIX_VALUES = ['', 'alpha', 'beta', 'pre', 'rc', '', 'cvs', 'svn', 'git', 'hg', 'p'];
 
-interface Token { token: number; suffix: number; number: bigint; value: string; rest: string }
+interface Token {
+  token: number;
+  suffix: number;
+  number: bigint;
+  value: string;
+  rest: string;
+}
 
 function pullDigits(t: Token): void {
   const run = /^\d*/.exec(t.rest)?.[0] ?? '';
@@ -53,34 +75,57 @@ function pullDigits(t: Token): void {
 }
 
 function next(t: Token): void {
-  if (t.rest === '') { t.token = END; return; }
+  if (t.rest === '') {
+    t.token = END;
+    return;
+  }
   const c = t.rest[0] as string;
   if (c >= 'a' && c <= 'z') {
-    if (t.token > DIGIT) { t.token = INVALID; return; }
-    t.value = c; t.token = LETTER; t.rest = t.rest.slice(1);
+    if (t.token > DIGIT) {
+      t.token = INVALID;
+      return;
+    }
+    t.value = c;
+    t.token = LETTER;
+    t.rest = t.rest.slice(1);
   } else if (c === '.' || (c >= '0' && c <= '9')) {
     if (c === '.') {
-      if (t.token > DIGIT) { t.token = INVALID; return; }
+      if (t.token > DIGIT) {
+        t.token = INVALID;
+        return;
+      }
       t.rest = t.rest.slice(1);
     }
     if (t.token === INITIAL_DIGIT || t.token === DIGIT) t.token = DIGIT;
     else if (t.token === SUFFIX) t.token = SUFFIX_NO;
-    else { t.token = INVALID; return; }
+    else {
+      t.token = INVALID;
+      return;
+    }
     pullDigits(t);
   } else if (c === '_') {
-    if (t.token > SUFFIX_NO) { t.token = INVALID; return; }
+    if (t.token > SUFFIX_NO) {
+      t.token = INVALID;
+      return;
+    }
     const word = /^_([a-z]*)/.exec(t.rest)?.[1] ?? '';
     t.rest = t.rest.slice(1 + word.length);
     t.suffix = word === '' ? 0 : Math.max(0, SUFFIX_VALUES.indexOf(word));
     t.token = t.suffix === 0 ? INVALID : SUFFIX;
   } else if (c === '~') {
-    if (t.token >= COMMIT_HASH) { t.token = INVALID; return; }
+    if (t.token >= COMMIT_HASH) {
+      t.token = INVALID;
+      return;
+    }
     const hash = /^~([0-9a-f]*)/.exec(t.rest)?.[1] ?? '';
     t.rest = t.rest.slice(1 + hash.length);
     t.value = hash;
     t.token = hash === '' ? INVALID : COMMIT_HASH;
   } else if (c === '-') {
-    if (t.token >= REVISION_NO || !t.rest.startsWith('-r')) { t.token = INVALID; return; }
+    if (t.token >= REVISION_NO || !t.rest.startsWith('-r')) {
+      t.token = INVALID;
+      return;
+    }
     t.rest = t.rest.slice(2);
     t.token = REVISION_NO;
     pullDigits(t);
@@ -109,10 +154,16 @@ function tokenCmp(a: Token, b: Token): number {
     case DIGIT:
       if (a.value[0] === '0' || b.value[0] === '0') return sign(a.value, b.value);
       return sign(a.number, b.number);
-    case INITIAL_DIGIT: case SUFFIX_NO: case REVISION_NO: return sign(a.number, b.number);
-    case LETTER: return sign(a.value, b.value);
-    case SUFFIX: return sign(a.suffix, b.suffix);
-    default: return sign(a.value, b.value);
+    case INITIAL_DIGIT:
+    case SUFFIX_NO:
+    case REVISION_NO:
+      return sign(a.number, b.number);
+    case LETTER:
+      return sign(a.value, b.value);
+    case SUFFIX:
+      return sign(a.suffix, b.suffix);
+    default:
+      return sign(a.value, b.value);
   }
 }
 

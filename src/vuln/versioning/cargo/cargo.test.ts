@@ -10,10 +10,17 @@ const hasV = (v: string) => v.startsWith('v');
 
 describe('cargo: the semver vectors', () => {
   it('every pair without a v holds; every pair with one is an error', skipWhen(sharedAbsent), () => {
-    for (const [file, count] of [['pairs.tsv', 40], ['pairs-osv-scalibr.tsv', 83]] as const) {
+    for (const [file, count] of [
+      ['pairs.tsv', 40],
+      ['pairs-osv-scalibr.tsv', 83],
+    ] as const) {
       const pairs = loadPairs('semver', file);
       expect(pairs, file).toHaveLength(count);
-      expectPairs(cargoScheme, pairs.filter((p) => !hasV(p.left) && !hasV(p.right)), `semver/${file}`);
+      expectPairs(
+        cargoScheme,
+        pairs.filter((p) => !hasV(p.left) && !hasV(p.right)),
+        `semver/${file}`,
+      );
       for (const p of pairs.filter((q) => hasV(q.left) || hasV(q.right))) expect(cmp(p.left, p.right), `${p.left} ${p.right}`).toBe('?');
     }
   });

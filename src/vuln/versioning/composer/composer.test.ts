@@ -61,7 +61,6 @@ describe('composerScheme', () => {
   });
 });
 
-
 /**
  * Versions where osv-scalibr's reading and PHP's agree: numbers and known words (no unknown
  * word, no `#` or other punctuation), one separator at a time, none leading or trailing.

@@ -2,8 +2,7 @@ import type { VersionScheme } from '../scheme.js';
 import { compareComposer } from './compare.js';
 import { parseComposer, type ComposerVersion } from './version.js';
 
-;
-export {   type ComposerVersion } from './version.js';
+export { type ComposerVersion } from './version.js';
 
 /**
  * Packagist / Composer: PHP's `version_compare` order as osv-scalibr implements it (a leading

@@ -2,8 +2,7 @@ import type { VersionScheme } from '../scheme.js';
 import { compareCran } from './compare.js';
 import { parseCran, type CranVersion } from './version.js';
 
-;
-export {  type CranVersion } from './version.js';
+export { type CranVersion } from './version.js';
 
 /** CRAN (R `package_version`): `.`/`-`-separated numbers, the longer winning a tie. */
 export const cranScheme: VersionScheme<CranVersion> = {

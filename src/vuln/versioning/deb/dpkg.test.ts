@@ -8,9 +8,41 @@ const oracleMissing = commandMissing('dpkg') ?? commandMissing('bash');
 
 /** Odd strings dpkg has an opinion on: blanks, strtol's epoch, colons and hyphens, characters it refuses. */
 const edgeCases = [
-  ' 1.0', '1.0 ', '\t1:2\t', '\n1:2', '\r1:2', '\v1.0', '+1:2', '-0:1', '-1:2', '1:', ':1', '01:2', '2147483647:1', '2147483648:1',
-  '0000000000002147483647:1', '1:2:3', '1:2-3:4', '1.0-', '1.0--1', '1-a-b', '1_0', '1.0-1_2', '1.0~', '0', 'a1', '1 2', '1.0@', '1:-0',
-  '1.0-é', '~', '1.0-~', '00:00-00', '1.0-+', '1.0:', '1:1.0:',
+  ' 1.0',
+  '1.0 ',
+  '\t1:2\t',
+  '\n1:2',
+  '\r1:2',
+  '\v1.0',
+  '+1:2',
+  '-0:1',
+  '-1:2',
+  '1:',
+  ':1',
+  '01:2',
+  '2147483647:1',
+  '2147483648:1',
+  '0000000000002147483647:1',
+  '1:2:3',
+  '1:2-3:4',
+  '1.0-',
+  '1.0--1',
+  '1-a-b',
+  '1_0',
+  '1.0-1_2',
+  '1.0~',
+  '0',
+  'a1',
+  '1 2',
+  '1.0@',
+  '1:-0',
+  '1.0-é',
+  '~',
+  '1.0-~',
+  '00:00-00',
+  '1.0-+',
+  '1.0:',
+  '1:1.0:',
 ];
 
 /** Noise around version syntax, for the accept/reject comparison. */
@@ -41,7 +73,9 @@ describe('deb against the real dpkg --compare-versions', skipWhen(oracleMissing)
     const rng = random(99);
     const versions = [...edgeCases, ...Array.from({ length: 500 }, () => noisy(rng))].filter((v) => v !== '');
     const accepted = await dpkgAccepts(versions);
-    const disagreements = versions.flatMap((v, i) => (debScheme.parse(v).ok === accepted[i] ? [] : [`${JSON.stringify(v)}: dpkg ${accepted[i] ? 'accepts' : 'refuses'}`]));
+    const disagreements = versions.flatMap((v, i) =>
+      debScheme.parse(v).ok === accepted[i] ? [] : [`${JSON.stringify(v)}: dpkg ${accepted[i] ? 'accepts' : 'refuses'}`],
+    );
     expect(disagreements).toEqual([]);
     expect(accepted.filter(Boolean).length).toBeGreaterThan(50);
   });

@@ -37,7 +37,7 @@ describe('deb vectors', skipWhen(sharedAbsent), () => {
     expect(versions.filter((v) => debScheme.parse(v).ok)).toEqual([]);
   });
 
-  it('rejected.tsv: no order, and each version dpkg complained about is an error with dpkg\'s own message', () => {
+  it("rejected.tsv: no order, and each version dpkg complained about is an error with dpkg's own message", () => {
     const pairs = loadPairs('deb', 'rejected.tsv');
     expect(pairs).toHaveLength(8);
     for (const { left, right, extra = '' } of pairs) {
@@ -66,7 +66,7 @@ describe('deb parsing', () => {
     expect(op(' 1.0\t', '1.0')).toBe('=');
   });
 
-  it('epochs: digits that fit in an int; strtol\'s sign and leading whitespace are accepted as dpkg accepts them', () => {
+  it("epochs: digits that fit in an int; strtol's sign and leading whitespace are accepted as dpkg accepts them", () => {
     expect(error(':1.0')).toBe('epoch in version is empty');
     expect(error('a:1.0')).toBe('epoch in version is empty');
     expect(error('1a:1.0')).toBe('epoch in version is not number');
@@ -131,7 +131,8 @@ describe('deb ordering', () => {
       const a = debScheme.parse(left);
       const b = debScheme.parse(right);
       if (!a.ok || !b.ok) continue;
-      const expected = sign(a.value.epoch - b.value.epoch) || sign(verrevcmp(a.value.upstream, b.value.upstream)) || sign(verrevcmp(a.value.revision, b.value.revision));
+      const expected =
+        sign(a.value.epoch - b.value.epoch) || sign(verrevcmp(a.value.upstream, b.value.upstream)) || sign(verrevcmp(a.value.revision, b.value.revision));
       if (sign(debScheme.compare(a.value, b.value)) !== expected) failures.push(`${left} vs ${right}: expected ${expected}`);
     }
     expect(failures.slice(0, 10)).toEqual([]);

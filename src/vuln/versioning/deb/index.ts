@@ -37,7 +37,6 @@ const order = (c: number): number => (c === 126 ? TILDE : isAlpha(c) ? c : c + 2
 // its digits 9 at a time: no length limit, no precision lost, and a longer number always sorts higher.
 const BIG = 1_000_000_000;
 
-
 /**
  * Appends the key of one part (upstream or revision), following verrevcmp's alternation of
  * non-digit and digit runs: each non-digit's order, END (where verrevcmp sees a digit or the end,
@@ -61,7 +60,6 @@ function pushPart(key: number[], text: string): void {
   } while (i < text.length);
   key.push(END);
 }
-
 
 /** dpkg's checks on the text after the epoch, with its messages (warnings included: dpkg would still compare). */
 function checkVersion(upstream: string, revision: string): string | undefined {

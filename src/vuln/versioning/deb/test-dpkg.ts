@@ -40,15 +40,24 @@ export function debVersion(rng: Rng): string {
 /** A small edit of a version, so that pairs are close (equal, or differing late) as well as far apart. */
 export function nearby(rng: Rng, version: string): string {
   switch (int(rng, 9)) {
-    case 0: return version.replace(/\d+/, (run) => `0${run}`);
-    case 1: return version.replace(/(\d+)(?!.*\d)/, (run) => String(BigInt(run) + 1n));
-    case 2: return `${version}~${pick(rng, words)}`;
-    case 3: return `${version}+${pick(rng, words)}1`;
-    case 4: return version.includes(':') ? version.replace(/^\d+:/, '') : `0:${version}`;
-    case 5: return version.includes('-') ? `${version}.0` : `${version}-0`;
-    case 6: return version.replace(/[a-z]/, (c) => c.toUpperCase());
-    case 7: return version.slice(0, Math.max(1, version.length - 1 - int(rng, 3)));
-    default: return version;
+    case 0:
+      return version.replace(/\d+/, (run) => `0${run}`);
+    case 1:
+      return version.replace(/(\d+)(?!.*\d)/, (run) => String(BigInt(run) + 1n));
+    case 2:
+      return `${version}~${pick(rng, words)}`;
+    case 3:
+      return `${version}+${pick(rng, words)}1`;
+    case 4:
+      return version.includes(':') ? version.replace(/^\d+:/, '') : `0:${version}`;
+    case 5:
+      return version.includes('-') ? `${version}.0` : `${version}-0`;
+    case 6:
+      return version.replace(/[a-z]/, (c) => c.toUpperCase());
+    case 7:
+      return version.slice(0, Math.max(1, version.length - 1 - int(rng, 3)));
+    default:
+      return version;
   }
 }
 
@@ -65,13 +74,19 @@ export async function askDpkg(triples: ReadonlyArray<readonly [string, Op, strin
   try {
     const half = Math.ceil(triples.length / 2);
     const chunks = [triples.slice(0, half), triples.slice(half)];
-    const script = 'while IFS= read -r -d "" a && IFS= read -r -d "" op && IFS= read -r -d "" b; do dpkg --compare-versions -- "$a" "$op" "$b" 2>/dev/null; echo $?; done < "$1"';
-    const outputs = await Promise.all(chunks.map(async (chunk, index) => {
-      const file = path.join(dir, `pairs-${index}`);
-      writeFileSync(file, chunk.map(([a, op, b]) => `${a}\0${dpkgOp[op]}\0${b}\0`).join(''));
-      const { stdout } = await promisify(execFile)('bash', ['-c', script, 'bash', file], { maxBuffer: 1 << 24 });
-      return stdout.split('\n').filter((line) => line !== '').map(Number);
-    }));
+    const script =
+      'while IFS= read -r -d "" a && IFS= read -r -d "" op && IFS= read -r -d "" b; do dpkg --compare-versions -- "$a" "$op" "$b" 2>/dev/null; echo $?; done < "$1"';
+    const outputs = await Promise.all(
+      chunks.map(async (chunk, index) => {
+        const file = path.join(dir, `pairs-${index}`);
+        writeFileSync(file, chunk.map(([a, op, b]) => `${a}\0${dpkgOp[op]}\0${b}\0`).join(''));
+        const { stdout } = await promisify(execFile)('bash', ['-c', script, 'bash', file], { maxBuffer: 1 << 24 });
+        return stdout
+          .split('\n')
+          .filter((line) => line !== '')
+          .map(Number);
+      }),
+    );
     return outputs.flat();
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -86,7 +101,10 @@ export async function dpkgAccepts(versions: readonly string[]): Promise<boolean[
     writeFileSync(file, versions.map((v) => `${v}\0`).join(''));
     const script = 'while IFS= read -r -d "" v; do err=$(dpkg --compare-versions -- "$v" eq "$v" 2>&1); echo "$?:${#err}"; done < "$1"';
     const { stdout } = await promisify(execFile)('bash', ['-c', script, 'bash', file], { maxBuffer: 1 << 24 });
-    return stdout.split('\n').filter((line) => line !== '').map((line) => line === '0:0');
+    return stdout
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => line === '0:0');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -10,7 +10,10 @@ const cmp = (a: string, b: string) => compareVersions(goScheme, a, b).op;
 
 describe('go: the semver vectors', () => {
   it('hold with a v prefix added, and as written (v optional)', skipWhen(sharedAbsent), () => {
-    for (const [file, count] of [['pairs.tsv', 40], ['pairs-osv-scalibr.tsv', 83]] as const) {
+    for (const [file, count] of [
+      ['pairs.tsv', 40],
+      ['pairs-osv-scalibr.tsv', 83],
+    ] as const) {
       const pairs = loadPairs('semver', file);
       expect(pairs, file).toHaveLength(count);
       const prefixed: VectorPair[] = pairs.map((p) => ({ ...p, left: withV(p.left), right: withV(p.right) }));
@@ -25,7 +28,11 @@ describe('go: the semver vectors', () => {
     // x/mod/semver compares numbers as digit strings (no limit), and `v999…` is a shorthand.
     const ordered = rejected.filter((p) => !p.left.startsWith('1.1.3.4'));
     expect(ordered).toHaveLength(2);
-    expectPairs(goScheme, ordered.map((p) => ({ ...p, left: withV(p.left), right: withV(p.right) })), 'semver/rejected-osv-scalibr.tsv');
+    expectPairs(
+      goScheme,
+      ordered.map((p) => ({ ...p, left: withV(p.left), right: withV(p.right) })),
+      'semver/rejected-osv-scalibr.tsv',
+    );
     expect(cmp('v1.1.3.4.5', 'v1.1.3.4.5')).toBe('?');
   });
 });
@@ -146,10 +153,22 @@ describe('goScheme: Go specifics', () => {
     expect(cmp('1.21.0-0', 'go1.21rc1')).toBe('<');
   });
 
-  it.each(['', 'v', 'go', 'go1.21.3rc1', 'go1.21-rc.1', 'go1.021', 'go1.21rc01', 'v01.2.3', 'V1.2.3', 'vv1.2.3', 'v1.2.3 ', 'go1.21.3 X:boringcrypto', 'v1.2.3.4', 'vgo1.2'])(
-    'rejects %j',
-    (raw) => {
-      expect(goScheme.parse(raw).ok).toBe(false);
-    },
-  );
+  it.each([
+    '',
+    'v',
+    'go',
+    'go1.21.3rc1',
+    'go1.21-rc.1',
+    'go1.021',
+    'go1.21rc01',
+    'v01.2.3',
+    'V1.2.3',
+    'vv1.2.3',
+    'v1.2.3 ',
+    'go1.21.3 X:boringcrypto',
+    'v1.2.3.4',
+    'vgo1.2',
+  ])('rejects %j', (raw) => {
+    expect(goScheme.parse(raw).ok).toBe(false);
+  });
 });

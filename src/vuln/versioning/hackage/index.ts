@@ -2,8 +2,7 @@ import type { VersionScheme } from '../scheme.js';
 import { compareHackage } from './compare.js';
 import { parseHackage, type HackageVersion } from './version.js';
 
-;
-export {  type HackageVersion } from './version.js';
+export { type HackageVersion } from './version.js';
 
 /** Hackage (Cabal `Version`): `.`-separated numbers in list order, the longer winning a tie. */
 export const hackageScheme: VersionScheme<HackageVersion> = {

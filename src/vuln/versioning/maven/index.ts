@@ -2,8 +2,7 @@ import type { VersionScheme } from '../scheme.js';
 import { compareMaven } from './compare.js';
 import { parseMaven, type MavenVersion } from './version.js';
 
-;
-export {    type MavenVersion } from './version.js';
+export { type MavenVersion } from './version.js';
 
 /**
  * Maven: `ComparableVersion` order as the POM reference's version order specification states it

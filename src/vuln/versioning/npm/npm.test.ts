@@ -34,7 +34,11 @@ describe('npm vectors', () => {
       parse: (raw) => parseNpmVersion(raw, column === 'strict-node-semver' ? {} : options(column)),
     });
     for (const column of new Set(pairs.map((p) => p.extra))) {
-      expectPairs(byOptions(column), pairs.filter((p) => p.extra === column), `semver/pairs-lenient.tsv (${column})`);
+      expectPairs(
+        byOptions(column),
+        pairs.filter((p) => p.extra === column),
+        `semver/pairs-lenient.tsv (${column})`,
+      );
     }
   });
 
@@ -45,7 +49,9 @@ describe('npm vectors', () => {
   });
 
   it('satisfies.tsv: node-semver range-include/range-exclude fixtures', skipWhen(sharedAbsent), () => {
-    const lines = readFileSync(sharedPath('vectors', 'semver', 'satisfies.tsv'), 'utf8').split('\n').filter((l) => l !== '');
+    const lines = readFileSync(sharedPath('vectors', 'semver', 'satisfies.tsv'), 'utf8')
+      .split('\n')
+      .filter((l) => l !== '');
     expect(lines).toHaveLength(222);
     const failures: string[] = [];
     const errors: string[] = [];

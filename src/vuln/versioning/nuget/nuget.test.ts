@@ -50,12 +50,26 @@ describe('nugetScheme', () => {
     expect(cmp(' 1.0.0 ', '1.0.0')).toBe('=');
   });
 
-  it.each(['', ' ', 'v1.0.0', '1.', '.1', '1..2', '1.2.3.4.5', '1.0.0-', '1.0.0+', '1.0.0-a..b', '1.0.0-01', '1.0.0-a_b', '1.0.0+a+b', '1.0 .0', 'a', '1.0.0-é'])(
-    'rejects %j',
-    (raw) => {
-      expect(nugetScheme.parse(raw).ok).toBe(false);
-    },
-  );
+  it.each([
+    '',
+    ' ',
+    'v1.0.0',
+    '1.',
+    '.1',
+    '1..2',
+    '1.2.3.4.5',
+    '1.0.0-',
+    '1.0.0+',
+    '1.0.0-a..b',
+    '1.0.0-01',
+    '1.0.0-a_b',
+    '1.0.0+a+b',
+    '1.0 .0',
+    'a',
+    '1.0.0-é',
+  ])('rejects %j', (raw) => {
+    expect(nugetScheme.parse(raw).ok).toBe(false);
+  });
 
   it('accepts leading zeros in metadata and labels like 0a', () => {
     for (const raw of ['1.0.0+001', '1.0.0-0a', '1.0.0-0', '1.0.0-a-']) expect(nugetScheme.parse(raw).ok, raw).toBe(true);

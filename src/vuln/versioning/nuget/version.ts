@@ -20,8 +20,7 @@ export interface NugetVersion {
 
 // `NuGetVersion.TryParse`: one to four numbers, `-` labels, `+` metadata; parts of both are
 // non-empty runs of [0-9A-Za-z-].
-const NUGET =
-  /^(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?$/;
+const NUGET = /^(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?$/;
 // NuGet's `IsValidPart`: a numeric label has no leading zero.
 const LEADING_ZERO = /^0\d+$/;
 // `int.TryParse` (NumberStyles.Integer): an optional minus sign and digits, within Int32.

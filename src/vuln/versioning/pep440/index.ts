@@ -3,13 +3,7 @@ import { comparePep440 } from './compare.js';
 import { parsePep440, type Pep440Version } from './version.js';
 
 export { comparePep440 } from './compare.js';
-export {
-  formatPep440,
-  
-  
-  
-  type Pep440Version,
-} from './version.js';
+export { formatPep440, type Pep440Version } from './version.js';
 
 /**
  * Python package versions, exactly as `packaging.version.Version` (26.2) reads and orders them

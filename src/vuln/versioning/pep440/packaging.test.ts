@@ -6,7 +6,9 @@ import { skipWhen } from '../../../test-support/skip.js';
 
 // The oracle: packaging itself, when this machine's python3 has it. One process for the whole set.
 const packagingMissing =
-  spawnSync('python3', ['-c', 'import packaging.version'], { stdio: 'ignore' }).status === 0 ? undefined : 'python3 with packaging is not installed (apt-get install python3-packaging)';
+  spawnSync('python3', ['-c', 'import packaging.version'], { stdio: 'ignore' }).status === 0
+    ? undefined
+    : 'python3 with packaging is not installed (apt-get install python3-packaging)';
 
 const ORACLE = `
 import json, sys
@@ -32,7 +34,6 @@ interface OracleAnswer {
   rank: (number | null)[];
 }
 
-
 /** Versions built from PEP 440's parts in every spelling packaging accepts, plus mutations and noise. */
 function corpus(count: number, seed: number): string[] {
   const next = random(seed);
@@ -50,7 +51,11 @@ function corpus(count: number, seed: number): string[] {
     maybe(0.4, () => sep() + randomCase(pick(['a', 'alpha', 'b', 'beta', 'c', 'rc', 'pre', 'preview'])) + sep() + maybe(0.7, number)) +
     maybe(0.3, () => (next() < 0.3 ? `-${number()}` : sep() + randomCase(pick(['post', 'rev', 'r'])) + sep() + maybe(0.7, number))) +
     maybe(0.3, () => sep() + randomCase('dev') + sep() + maybe(0.7, number)) +
-    maybe(0.2, () => `+${Array.from({ length: 1 + Math.floor(next() * 3) }, () => pick(['abc', 'ubuntu', 'Local', '1', '01', '2', 'x7', 'deadbeef'])).join(pick(['.', '-', '_']))}`) +
+    maybe(
+      0.2,
+      () =>
+        `+${Array.from({ length: 1 + Math.floor(next() * 3) }, () => pick(['abc', 'ubuntu', 'Local', '1', '01', '2', 'x7', 'deadbeef'])).join(pick(['.', '-', '_']))}`,
+    ) +
     maybe(0.05, space);
   const alphabet = '0123456789..--__++!vVaAbBcCrReEpPoOsStTdDwWlLiI ';
   const noise = () => Array.from({ length: 1 + Math.floor(next() * 10) }, () => pick([...alphabet])).join('');

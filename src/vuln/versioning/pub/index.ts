@@ -2,8 +2,7 @@ import type { VersionScheme } from '../scheme.js';
 import { comparePub } from './compare.js';
 import { parsePub, type PubVersion } from './version.js';
 
-;
-export {   type PubVersion } from './version.js';
+export { type PubVersion } from './version.js';
 
 /** Pub (Dart): SemVer-like, in osv-scalibr's order (build metadata compared as a string). */
 export const pubScheme: VersionScheme<PubVersion> = {

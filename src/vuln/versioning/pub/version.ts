@@ -35,7 +35,10 @@ export function parsePub(raw: string): ParseResult<PubVersion> {
   const m = PUB.exec(raw);
   if (m === null) return invalid(raw === '' ? 'empty version' : `not a Pub version: ${JSON.stringify(raw)}`);
   const all = (m[1] ?? '').split('.').map(exactInteger);
-  const extra = all.slice(3).map((n) => `.${n}`).join('');
+  const extra = all
+    .slice(3)
+    .map((n) => `.${n}`)
+    .join('');
   const suffix = `${m[2] ?? ''}${extra}`;
   const plus = suffix.indexOf('+');
   const pre = plus < 0 ? suffix : suffix.slice(0, plus);

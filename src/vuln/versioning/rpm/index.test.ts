@@ -97,7 +97,8 @@ describe('rpm ordering', () => {
       const expected = Math.sign(rpmvercmp(left, right));
       if (Math.sign(rpmScheme.compare(parse(left), parse(right))) !== expected) failures.push(`${left} vs ${right}: rpmvercmp ${expected}`);
     }
-    const part = (a: string | undefined, b: string | undefined) => (a === undefined ? (b === undefined ? 0 : -1) : b === undefined ? 1 : Math.sign(rpmvercmp(a, b)));
+    const part = (a: string | undefined, b: string | undefined) =>
+      a === undefined ? (b === undefined ? 0 : -1) : b === undefined ? 1 : Math.sign(rpmvercmp(a, b));
     for (let n = 0; n < 20000; n++) {
       const left = rpmEvr(rng);
       const right = rng() < 0.6 ? nearby(rng, left) : rpmEvr(rng);

@@ -35,7 +35,6 @@ const BIG = 1_000_000_000;
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 const isAlpha = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 
-
 /**
  * Appends the key of one rpmvercmp operand. Separators (anything but ASCII letters, digits, `~`,
  * `^`) only split segments, so they leave no trace. A letter run ends with 0 (strcmp: a prefix sorts
@@ -72,7 +71,6 @@ function pushPart(key: number[], text: string): void {
   }
   key.push(END);
 }
-
 
 function parse(raw: string): ParseResult<RpmVersion> {
   if (raw === '') return invalid('version string is empty');

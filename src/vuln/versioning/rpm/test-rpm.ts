@@ -46,15 +46,24 @@ export function rpmEvr(rng: Rng): string {
 /** A small edit, so that pairs are close as well as far apart. */
 export function nearby(rng: Rng, version: string): string {
   switch (int(rng, 9)) {
-    case 0: return version.replace(/\d+/, (run) => `0${run}`);
-    case 1: return version.replace(/(\d+)(?!.*\d)/, (run) => String(BigInt(run) + 1n));
-    case 2: return `${version}~${pick(rng, words)}`;
-    case 3: return `${version}^${pick(rng, words)}1`;
-    case 4: return version.replace(/[._+]/, (c) => (c === '.' ? '_' : '.'));
-    case 5: return `${version}.`;
-    case 6: return version.includes(':') ? version.replace(/^\d*:/, '') : `0:${version}`;
-    case 7: return version.includes('-') ? version.slice(0, version.lastIndexOf('-')) : `${version}-1`;
-    default: return version;
+    case 0:
+      return version.replace(/\d+/, (run) => `0${run}`);
+    case 1:
+      return version.replace(/(\d+)(?!.*\d)/, (run) => String(BigInt(run) + 1n));
+    case 2:
+      return `${version}~${pick(rng, words)}`;
+    case 3:
+      return `${version}^${pick(rng, words)}1`;
+    case 4:
+      return version.replace(/[._+]/, (c) => (c === '.' ? '_' : '.'));
+    case 5:
+      return `${version}.`;
+    case 6:
+      return version.includes(':') ? version.replace(/^\d*:/, '') : `0:${version}`;
+    case 7:
+      return version.includes('-') ? version.slice(0, version.lastIndexOf('-')) : `${version}-1`;
+    default:
+      return version;
   }
 }
 
@@ -72,13 +81,17 @@ export async function askRpm(kind: 'vercmp' | 'evr', pairs: ReadonlyArray<readon
   const dir = mkdtempSync(path.join(tmpdir(), 'shipshape-rpm-'));
   try {
     const script = path.join(dir, 'pairs.lua');
-    const compare = kind === 'vercmp'
-      ? 'local function cmp(a, b) return rpm.vercmp(a, b) end'
-      : 'local function cmp(a, b) local x, y = rpm.ver(a), rpm.ver(b) if x == y then return 0 elseif x < y then return -1 else return 1 end end';
+    const compare =
+      kind === 'vercmp'
+        ? 'local function cmp(a, b) return rpm.vercmp(a, b) end'
+        : 'local function cmp(a, b) local x, y = rpm.ver(a), rpm.ver(b) if x == y then return 0 elseif x < y then return -1 else return 1 end end';
     const lines = pairs.map(([a, b]) => `out[#out + 1] = cmp(${lua(a)}, ${lua(b)})`);
     writeFileSync(script, [compare, 'local out = {}', ...lines, 'io.write(table.concat(out, "\\n"), "\\n")', ''].join('\n'));
     const { stdout } = await promisify(execFile)('rpm', ['--eval', `%{lua: dofile(${lua(script)})}`], { maxBuffer: 1 << 24 });
-    return stdout.split('\n').filter((line) => line.trim() !== '').map((line) => Math.sign(Number(line)));
+    return stdout
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => Math.sign(Number(line)));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -65,7 +65,6 @@ describe('rubygemsScheme', () => {
   });
 });
 
-
 function generatedPairs(count: number): [string, string][] {
   const next = random(20260819);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;

@@ -10,8 +10,7 @@ export interface GemVersion {
 
 // `Gem::Version::ANCHORED_VERSION_PATTERN` (RubyGems 3.3), with Ruby's `\s`; `(?>…)` there is
 // atomic, which changes nothing here: what follows an alphanumeric run never starts with one.
-const PATTERN =
-  /^[ \t\n\v\f\r]*([0-9]+(?:\.[0-9a-zA-Z]+)*(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?)?[ \t\n\v\f\r]*$/;
+const PATTERN = /^[ \t\n\v\f\r]*([0-9]+(?:\.[0-9a-zA-Z]+)*(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?)?[ \t\n\v\f\r]*$/;
 const SEGMENT = /[0-9]+|[a-z]+/gi;
 
 /** Drops trailing zeros, as `reverse_each.drop_while { |s| s == 0 }.reverse` does. */
@@ -33,9 +32,7 @@ export function parseGem(raw: string): ParseResult<GemVersion> {
   if (m === null) return invalid(`malformed version number string ${JSON.stringify(raw)}`);
   const version = m[1];
   if (version === undefined) return invalid(raw === '' ? 'empty version' : `blank version ${JSON.stringify(raw)}`);
-  const all: GemSegment[] = (version.replaceAll('-', '.pre.').match(SEGMENT) ?? []).map((s) =>
-    s.charCodeAt(0) <= 57 ? exactInteger(s) : s,
-  );
+  const all: GemSegment[] = (version.replaceAll('-', '.pre.').match(SEGMENT) ?? []).map((s) => (s.charCodeAt(0) <= 57 ? exactInteger(s) : s));
   const firstString = all.findIndex((s) => typeof s === 'string');
   const cut = firstString < 0 ? all.length : firstString;
   return ok({ segments: [...dropTrailingZeros(all.slice(0, cut)), ...dropTrailingZeros(all.slice(cut))] });

@@ -3,14 +3,7 @@ import { compareSemver } from './compare.js';
 import { parseSemver, type SemverVersion } from './version.js';
 
 export { compareSemver } from './compare.js';
-export {
-  formatSemver,
-  parseSemver,
-  
-  
-  
-  type SemverVersion,
-} from './version.js';
+export { formatSemver, parseSemver, type SemverVersion } from './version.js';
 
 /**
  * Strict SemVer 2.0.0 (OSV's `SEMVER` range type). Choices where the spec and the tools differ:
