@@ -292,13 +292,11 @@ const jarEntries: fc.Arbitrary<ZipEntrySpec[]> = fc
 
 /** Jars, with jars nested in them (a war's WEB-INF/lib), damaged as bytes. */
 export const javaArchive: fc.Arbitrary<Buffer> = mutatedBytes(
-  fc
-    .tuple(jarEntries, fc.array(jarEntries, { maxLength: 2 }), fc.boolean(), fc.boolean())
-    .map(([outer, nested, zip64, prefix]) =>
-      buildZip([...outer, ...nested.map((entries, i) => ({ name: `WEB-INF/lib/lib${i}-1.0.jar`, data: buildZip(entries), method: 'store' as const }))], {
-        zip64,
-        ...(prefix ? { prefix: '#!/bin/sh\nexec java -jar "$0"\n' } : {}),
-      }),
-    ),
+  fc.tuple(jarEntries, fc.array(jarEntries, { maxLength: 2 }), fc.boolean(), fc.boolean()).map(([outer, nested, zip64, prefix]) =>
+    buildZip([...outer, ...nested.map((entries, i) => ({ name: `WEB-INF/lib/lib${i}-1.0.jar`, data: buildZip(entries), method: 'store' as const }))], {
+      zip64,
+      ...(prefix ? { prefix: '#!/bin/sh\nexec java -jar "$0"\n' } : {}),
+    }),
+  ),
   { maxMutations: 4 },
 );
