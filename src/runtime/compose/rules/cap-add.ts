@@ -1,23 +1,8 @@
 import type { ComposeRule, ComposeRuleMeta } from '../rule.js';
 import { findingAt } from '../rule.js';
 import { listEntries, scalarText } from '../fields.js';
+import { baselineCapabilities } from '../../pss/checks/capabilitiesBaseline.js';
 
-/** Capabilities Docker grants by default, minus NET_RAW: the Pod Security Standards baseline set. */
-const safeCapabilities = new Set([
-  'AUDIT_WRITE',
-  'CHOWN',
-  'DAC_OVERRIDE',
-  'FOWNER',
-  'FSETID',
-  'KILL',
-  'MKNOD',
-  'NET_BIND_SERVICE',
-  'SETFCAP',
-  'SETGID',
-  'SETPCAP',
-  'SETUID',
-  'SYS_CHROOT',
-]);
 
 const meta: ComposeRuleMeta = {
   id: 'SS-CMP-002',
@@ -46,7 +31,7 @@ export const capAdd: ComposeRule = {
       const text = scalarText(value);
       if (text === undefined) return [];
       const name = text.trim().toUpperCase().replace(/^CAP_/, '');
-      if (safeCapabilities.has(name)) return [];
+      if (baselineCapabilities.has(name)) return [];
       const why = name === 'ALL' ? 'adds ALL capabilities' : `adds capability ${name}`;
       return [findingAt(meta, service, file, ['cap_add', index], why)];
     });

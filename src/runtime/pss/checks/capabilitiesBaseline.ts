@@ -3,8 +3,8 @@ import type { PssCheck } from '../types.js';
 import { containersMust, forbid, uniq } from './helpers.js';
 import { pushAll } from '../../../core/collections.js';
 
-/** The default container runtime capability set: adding these is harmless. */
-const ALLOWED_CAPABILITIES: ReadonlySet<unknown> = new Set([
+/** The default container runtime capability set, minus NET_RAW: adding these is harmless (PSS baseline). */
+export const baselineCapabilities: ReadonlySet<unknown> = new Set([
   'AUDIT_WRITE',
   'CHOWN',
   'DAC_OVERRIDE',
@@ -32,7 +32,7 @@ export const capabilitiesBaseline: PssCheck = {
         const badCaps: string[] = [];
         for (const c of containers(spec)) {
           const add = list(obj(obj(c.container, 'securityContext'), 'capabilities'), 'add');
-          const bad = add === INVALID ? [INVALID] : add.filter((cap) => !ALLOWED_CAPABILITIES.has(cap));
+          const bad = add === INVALID ? [INVALID] : add.filter((cap) => !baselineCapabilities.has(cap));
           if (bad.length === 0) continue;
           badContainers.push(c.name);
           pushAll(badCaps, bad.map(show));
