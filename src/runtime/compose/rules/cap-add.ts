@@ -3,7 +3,6 @@ import { findingAt } from '../rule.js';
 import { listEntries, scalarText } from '../fields.js';
 import { baselineCapabilities } from '../../pss/checks/capabilitiesBaseline.js';
 
-
 const meta: ComposeRuleMeta = {
   id: 'SS-CMP-002',
   title: 'Capability added beyond the default set',
