@@ -211,6 +211,15 @@ describe('colour', () => {
     }
   });
 
+  it('colours the lifecycle breaks of map and trace too', async () => {
+    const estate = fileURLToPath(new URL('../../examples/estate/', import.meta.url));
+    const map = (env: Record<string, string>) =>
+      runCli(['map', '--no-config', '--source', path.join(estate, 'repos'), '--manifests', path.join(estate, 'k8s')], { env });
+    const coloured = (await map({ FORCE_COLOR: '1' })).stdout;
+    expect(coloured).toMatch(/\x1b\[[0-9;]*m(HIGH|MEDIUM|LOW)\x1b\[0m/);
+    expect(coloured.replace(/\x1b\[[0-9;]*m/g, '')).toBe((await map({})).stdout);
+  });
+
   it('colours on a terminal, not in a pipe', async () => {
     const run_ = async (isTTY: boolean) => {
       let out = '';

@@ -5,7 +5,7 @@ import { mapJson, traceJson } from '../../report/lifecycle/json.js';
 import { mapMermaid } from '../../report/lifecycle/mermaid.js';
 import { mapTable, traceTable } from '../../report/lifecycle/table.js';
 import { ExitCode, type CliIo } from '../io.js';
-import { outputWidth } from '../width.js';
+import { outputWidth, wantsColor } from '../width.js';
 import { writeOutput } from '../read.js';
 import type { EstateOptionValues, MapValues, TraceValues } from './map.js';
 
@@ -14,7 +14,13 @@ export async function runMap(values: MapValues, io: CliIo): Promise<number> {
   const map = await mapFromOptions(values, io);
   const width = outputWidth(io, values.output);
   const text =
-    values.format === 'json' ? mapJson(map) : values.format === 'mermaid' ? mapMermaid(map) : values.format === 'dot' ? mapDot(map) : mapTable(map, width);
+    values.format === 'json'
+      ? mapJson(map)
+      : values.format === 'mermaid'
+        ? mapMermaid(map)
+        : values.format === 'dot'
+          ? mapDot(map)
+          : mapTable(map, width, wantsColor(io, values));
   await writeOutput(io, values.output, text);
   return ExitCode.ok;
 }
@@ -24,7 +30,7 @@ export async function runTrace(query: string, values: TraceValues, io: CliIo): P
   const map = await mapFromOptions(values, io);
   const trace = traceLifecycle(map, query);
   const width = outputWidth(io, values.output);
-  await writeOutput(io, values.output, values.format === 'json' ? traceJson(trace) : traceTable(trace, width));
+  await writeOutput(io, values.output, values.format === 'json' ? traceJson(trace) : traceTable(trace, width, wantsColor(io, values)));
   return ExitCode.ok;
 }
 

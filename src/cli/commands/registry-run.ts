@@ -13,7 +13,7 @@ import { printable, renderTable } from '../../report/table.js';
 import { AdvisoryStore } from '../../vuln/advisories/store.js';
 import { failClosed, warn } from '../errors.js';
 import { ExitCode, type CliIo } from '../io.js';
-import { outputWidth } from '../width.js';
+import { outputWidth, wantsColor } from '../width.js';
 import { defaultCacheDir, resolveRegistryOptions } from '../options.js';
 import { ProgressLine } from '../progress.js';
 import { writeOutput } from '../read.js';
@@ -102,7 +102,7 @@ export async function runRegistryScan(target: string, values: RegistryScanValues
               ],
               version,
             )
-          : renderRegistryScan(report, width, severities);
+          : renderRegistryScan(report, width, severities, wantsColor(io, values));
     await writeOutput(io, values.output, text);
     // images not fully checked for vulnerabilities: said on stderr, and a gate never passes on them, whatever --severity shows
     const unchecked = report.findings.filter((f) => f.ruleId === uncheckedImage.meta.id);

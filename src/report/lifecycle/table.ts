@@ -5,7 +5,7 @@ import { printable, renderTable, wrap } from '../table.js';
  * The map as text: one row per container a workload runs, traced back to what pushed and built its
  * image and the parents it starts from; the images built but not run; the breaks; the unknowns.
  */
-export function mapTable(map: LifecycleMap, width: number): string {
+export function mapTable(map: LifecycleMap, width: number, color = false): string {
   const nodes = new Map(map.nodes.map((n) => [n.id, n]));
   const out: string[] = [summary(map, width), ''];
   const pulls = map.edges.filter((e) => e.kind === 'pulled-from');
@@ -36,7 +36,7 @@ export function mapTable(map: LifecycleMap, width: number): string {
       f.location.file ? `${f.location.file}${f.location.startLine ? `:${f.location.startLine}` : ''}` : '-',
       f.message,
     ]);
-    out.push('Breaks', renderTable(['RULE', 'SEVERITY', 'WHERE', 'MESSAGE'], rows, { width, kinds: ['id', 'id', 'path', 'text'] }), '');
+    out.push('Breaks', renderTable(['RULE', 'SEVERITY', 'WHERE', 'MESSAGE'], rows, { width, kinds: ['id', 'id', 'path', 'text'], color }), '');
   }
   if (map.unknowns.length > 0) {
     const rows = map.unknowns.map((u) => [short(u.node), u.where, u.value, u.reason]);
@@ -47,7 +47,7 @@ export function mapTable(map: LifecycleMap, width: number): string {
 }
 
 /** A trace as text: each upstream and downstream path hop by hop, then its breaks. */
-export function traceTable(trace: Trace, width: number): string {
+export function traceTable(trace: Trace, width: number, color = false): string {
   const out = [`Trace of ${printable(trace.query, 'id')}: ${printable(trace.start.id, 'id')}`, ''];
   for (const [title, paths] of [
     ['Upstream (where it comes from)', trace.upstream],
@@ -70,7 +70,7 @@ export function traceTable(trace: Trace, width: number): string {
   }
   if (trace.breaks.length > 0) {
     const rows = trace.breaks.map((f) => [f.ruleId, f.severity, f.message]);
-    out.push('Breaks', renderTable(['RULE', 'SEVERITY', 'MESSAGE'], rows, { width }), '');
+    out.push('Breaks', renderTable(['RULE', 'SEVERITY', 'MESSAGE'], rows, { width, color }), '');
   } else {
     out.push('Breaks: none', '');
   }

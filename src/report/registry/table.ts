@@ -9,7 +9,7 @@ import { printable, renderTable } from '../table.js';
  * (one per repository and digest, however many platforms), findings all of the scan's — `severities`
  * only chooses which are listed.
  */
-export function renderRegistryScan(report: RegistryScanReport, width: number, severities?: readonly SeverityLevel[]): string {
+export function renderRegistryScan(report: RegistryScanReport, width: number, severities?: readonly SeverityLevel[], color = false): string {
   const lines: string[] = [];
   const { access } = report;
   const where = `${report.registry}${report.prefix ? `/${report.prefix}` : ''}`;
@@ -56,7 +56,7 @@ export function renderRegistryScan(report: RegistryScanReport, width: number, se
       renderTable(
         ['SEVERITY', 'RULE', 'FINDING'],
         findings.map((f) => [f.severity, f.ruleId, f.message]),
-        { width },
+        { width, color },
       ),
     );
 
