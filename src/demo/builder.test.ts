@@ -1,3 +1,4 @@
+import { dedent } from '../test-support/text.js';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -219,6 +220,15 @@ describe('helpers', () => {
 
   it('dpkg status merge: one paragraph per package, sorted, installed ones replaced', () => {
     const merged = mergeDpkgStatus('Package: zlib1g\nVersion: 1\n\nPackage: curl\nVersion: 1\n', 'Package: curl\nVersion: 2\n\nPackage: bash\nVersion: 5\n');
-    expect(merged).toBe('Package: bash\nVersion: 5\n\nPackage: curl\nVersion: 2\n\nPackage: zlib1g\nVersion: 1\n');
+    expect(merged).toBe(dedent`
+      Package: bash
+      Version: 5
+
+      Package: curl
+      Version: 2
+
+      Package: zlib1g
+      Version: 1
+    `);
   });
 });

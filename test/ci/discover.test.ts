@@ -1,3 +1,4 @@
+import { dedent } from '../../src/test-support/text.js';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, openSync, ftruncateSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -26,7 +27,19 @@ beforeAll(() => {
   write('loose/.gitlab-ci.yml', 'include: /ci/build.yml\n');
   write('loose/ci/build.yml', 'build:\n  script: [docker build -t r.io/loose:1 .]\n');
   write('loose/deploy/release.jenkinsfile', "node { sh 'docker login r.io' }\n");
-  write('tc/.teamcity/settings.kts', 'project {\n  features {\n    dockerRegistry {\n      id = "REG"\n      url = "https://r.io"\n    }\n  }\n}\n');
+  write(
+    'tc/.teamcity/settings.kts',
+    dedent`
+    project {
+      features {
+        dockerRegistry {
+          id = "REG"
+          url = "https://r.io"
+        }
+      }
+    }
+  `,
+  );
   write(
     'tc/.teamcity/builds.kts',
     'object A : BuildType({\n  features { dockerSupport { loginToRegistry = on { dockerRegistryId = "REG" } } }\n})\nobject B : BuildType({\n  name = "B"\n})\n',

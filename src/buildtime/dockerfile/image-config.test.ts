@@ -1,3 +1,4 @@
+import { dedent } from '../../test-support/text.js';
 import { describe, expect, it } from 'vitest';
 import { imageConfigOf, type InheritedConfig } from './image-config.js';
 import { lintDockerfile } from './lint.js';
@@ -22,7 +23,17 @@ describe('imageConfigOf', () => {
   it('takes the last USER, HEALTHCHECK, ENTRYPOINT, CMD and every EXPOSE of the final chain, with their lines', () => {
     const config = configOf(
       'Dockerfile',
-      'FROM debian:12 AS base\nUSER app\nEXPOSE 80\nFROM golang:1 AS build\nUSER root\nFROM base\nEXPOSE 443/tcp 8080\nHEALTHCHECK CMD true\nENTRYPOINT ["/app"]\n',
+      dedent`
+        FROM debian:12 AS base
+        USER app
+        EXPOSE 80
+        FROM golang:1 AS build
+        USER root
+        FROM base
+        EXPOSE 443/tcp 8080
+        HEALTHCHECK CMD true
+        ENTRYPOINT ["/app"]
+      `,
     );
     expect(config).toMatchObject({
       user: { kind: 'set', value: 'app', file: 'Dockerfile', line: 2 },

@@ -1,3 +1,4 @@
+import { dedent } from '../../test-support/text.js';
 import { describe, expect, it } from 'vitest';
 import { lintDockerfile } from './lint.js';
 import { parseDockerfile } from './parse.js';
@@ -73,7 +74,20 @@ describe('parseDockerfile', () => {
 
   it('includes heredoc bodies that feed a shell, not those that feed other programs', () => {
     const df = parse(
-      'FROM debian:12\nRUN <<EOF\nset -e\napt-get install -y curl\nEOF\nRUN python3 <<PY\nimport os\nPY\nCOPY <<EOF /etc/app.conf\nkey=value\nEOF\nRUN echo done\n',
+      dedent`
+        FROM debian:12
+        RUN <<EOF
+        set -e
+        apt-get install -y curl
+        EOF
+        RUN python3 <<PY
+        import os
+        PY
+        COPY <<EOF /etc/app.conf
+        key=value
+        EOF
+        RUN echo done
+      `,
     );
     const [, shell, python, copy, last] = df.instructions;
     expect(shell?.command).toBe('set -e\napt-get install -y curl');

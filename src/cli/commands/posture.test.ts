@@ -1,3 +1,4 @@
+import { dedent } from '../../test-support/text.js';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -145,7 +146,16 @@ describe('shipshape posture', () => {
     await mkdir(manifests, { recursive: true });
     await writeFile(
       path.join(manifests, 'app.yaml'),
-      'apiVersion: v1\nkind: Pod\nmetadata: { name: a }\nspec: { containers: [ { name: c, image: "nginx:1" } ] }\n---\napiVersion: v1\nkind: Pod\nmetadata: [\n',
+      dedent`
+        apiVersion: v1
+        kind: Pod
+        metadata: { name: a }
+        spec: { containers: [ { name: c, image: "nginx:1" } ] }
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: [
+      `,
     );
     const broken = await runCli(['posture', '--no-config', '--manifests', manifests, '--exit-code', '0', '-f', 'json']);
     expect(broken.code).toBe(2);

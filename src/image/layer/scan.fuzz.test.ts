@@ -1,3 +1,4 @@
+import { dedent } from '../../test-support/text.js';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
@@ -17,7 +18,19 @@ import { scanLayer } from './scan.js';
 const seedItems: TarItem[][] = [
   [
     { name: './var/lib/dpkg/status', content: 'Package: libc6\nStatus: install ok installed\nVersion: 2.36-9\nArchitecture: amd64\nSource: glibc\n\n' },
-    { name: './lib/apk/db/installed', content: 'P:musl\nV:1.2.4-r2\nA:x86_64\nL:MIT\no:musl\nF:lib\nR:ld-musl-x86_64.so.1\n\n' },
+    {
+      name: './lib/apk/db/installed',
+      content: dedent`
+      P:musl
+      V:1.2.4-r2
+      A:x86_64
+      L:MIT
+      o:musl
+      F:lib
+      R:ld-musl-x86_64.so.1
+
+    `,
+    },
     { name: './etc/os-release', content: 'ID=debian\nVERSION_ID="12"\n' },
     { name: './app/node_modules/lodash/package.json', content: '{"name":"lodash","version":"4.17.21","license":"MIT"}' },
   ],

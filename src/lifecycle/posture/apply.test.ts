@@ -1,3 +1,4 @@
+import { dedent } from '../../test-support/text.js';
 import { describe, expect, it } from 'vitest';
 import { applyChange, applyEdits, EditError } from './apply.js';
 import type { FileEdit } from './model.js';
@@ -118,10 +119,29 @@ describe('applyEdits', () => {
       '          load: true',
       '        id: build',
     ]);
-    const gitlab = 'build:\n  stage: build\n  needs: [a]\n  artifacts:\n    paths:\n      - a.tar\n  script:\n    - make\n';
+    const gitlab = dedent`
+      build:
+        stage: build
+        needs: [a]
+        artifacts:
+          paths:
+            - a.tar
+        script:
+          - make
+    `;
     const job = (text: string): FileEdit => ({ kind: 'yaml-merge', file: '.gitlab-ci.yml', line: 8, within: '(root)', text });
     expect(applyEdits(gitlab, '.gitlab-ci.yml', [job('artifacts:\n  paths:\n    - image.tar'), job('needs: [b]')])).toBe(
-      'build:\n  stage: build\n  needs: [a, b]\n  artifacts:\n    paths:\n      - a.tar\n      - image.tar\n  script:\n    - make\n',
+      dedent`
+        build:
+          stage: build
+          needs: [a, b]
+          artifacts:
+            paths:
+              - a.tar
+              - image.tar
+          script:
+            - make
+      `,
     );
     expect(() => applyEdits(gitlab, '.gitlab-ci.yml', [job('stage:\n  x: 1')])).toThrow(/not the kind of value/);
   });
@@ -130,7 +150,17 @@ describe('applyEdits', () => {
     const manifest = 'kind: Deployment\nmetadata:\n  name: web\n---\nkind: Namespace\nmetadata:\n  name: shop\n';
     const edit: FileEdit = { kind: 'yaml-merge', file: 'm.yaml', line: 7, within: '(root)', text: 'labels:\n  pod-security.kubernetes.io/enforce: baseline' };
     expect(applyEdits(manifest, 'm.yaml', [edit])).toBe(
-      'kind: Deployment\nmetadata:\n  name: web\n---\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    pod-security.kubernetes.io/enforce: baseline\n',
+      dedent`
+        kind: Deployment
+        metadata:
+          name: web
+        ---
+        kind: Namespace
+        metadata:
+          name: shop
+          labels:
+            pod-security.kubernetes.io/enforce: baseline
+      `,
     );
   });
 

@@ -1,9 +1,19 @@
+import { dedent } from '../../test-support/text.js';
 import { describe, expect, it } from 'vitest';
 import { loadCompose } from './load.js';
 
 describe('loadCompose', () => {
   it('loads services with their lines, with or without `version:`', () => {
-    const text = 'version: "3.8"\nservices:\n  web:\n    image: nginx:1.27\n    ports:\n      - "80:80"\n  db:\n    image: postgres:16\n';
+    const text = dedent`
+      version: "3.8"
+      services:
+        web:
+          image: nginx:1.27
+          ports:
+            - "80:80"
+        db:
+          image: postgres:16
+    `;
     const { services, diagnostics } = loadCompose('c.yml', text);
     expect(diagnostics).toEqual([]);
     expect(services.map((s) => [s.name, s.line, s.file])).toEqual([

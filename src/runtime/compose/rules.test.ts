@@ -1,3 +1,4 @@
+import { dedent } from '../../test-support/text.js';
 import { describe, expect, it } from 'vitest';
 import { checkCompose } from './check.js';
 import { hostIpOf } from './rules/ports-all-interfaces.js';
@@ -109,8 +110,17 @@ describe('compose rules', () => {
   });
 
   it('tolerates wrong field types without findings or crashes', () => {
-    const text =
-      'services:\n  a:\n    image: [x]\n    cap_add: {a: 1}\n    ports: {x: 1}\n    volumes: 7\n    environment: 5\n    user: {}\n    security_opt: 3\n';
+    const text = dedent`
+        services:
+          a:
+            image: [x]
+            cap_add: {a: 1}
+            ports: {x: 1}
+            volumes: 7
+            environment: 5
+            user: {}
+            security_opt: 3
+      `;
     const { diagnostics, findings } = checkCompose('c.yml', text);
     expect(diagnostics).toEqual([]);
     expect(findings.map((f) => f.ruleId).sort()).toEqual(['SS-CMP-008', 'SS-CMP-009', 'SS-CMP-010', 'SS-CMP-011', 'SS-CMP-012']);

@@ -1,3 +1,4 @@
+import { dedent } from '../../../test-support/text.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzeContent } from '../../../test-support/analyze.js';
@@ -11,7 +12,22 @@ const fixture = (name: string) => readFileSync(sharedPath('fixtures', 'apk', nam
 describe('apkAnalyzer', () => {
   it('reads name, version, origin, arch, license and the files of each package', () => {
     const output = installed(
-      'P:musl\nV:1.2.4-r2\nA:x86_64\nL:MIT\no:musl\nF:lib\nR:ld-musl-x86_64.so.1\nR:libc.musl-x86_64.so.1\n\nP:busybox-binsh\nV:1.36.1-r5\no:busybox\nF:bin\nR:sh\n',
+      dedent`
+        P:musl
+        V:1.2.4-r2
+        A:x86_64
+        L:MIT
+        o:musl
+        F:lib
+        R:ld-musl-x86_64.so.1
+        R:libc.musl-x86_64.so.1
+
+        P:busybox-binsh
+        V:1.36.1-r5
+        o:busybox
+        F:bin
+        R:sh
+      `,
     );
     expect(output?.packages).toEqual([
       { type: 'apk', name: 'musl', version: '1.2.4-r2', arch: 'x86_64', source: { name: 'musl', version: '1.2.4-r2' }, licenses: ['MIT'] },

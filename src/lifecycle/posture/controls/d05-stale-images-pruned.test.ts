@@ -1,3 +1,4 @@
+import { dedent } from '../../../test-support/text.js';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -34,7 +35,17 @@ describe('SS-CTL-D05 stale and end-of-life images pruned', () => {
       },
     ]);
     const workloads = run(
-      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: old-api\n  namespace: shop\nspec:\n  containers:\n    - name: api\n      image: r.example/team/api:1.0\n',
+      dedent`
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: old-api
+          namespace: shop
+        spec:
+          containers:
+            - name: api
+              image: r.example/team/api:1.0
+      `,
     );
     const outcome = staleImagesPruned.evaluate(context(estate({ registries: [reg], run: workloads })));
     expect(outcome.status).toBe('partial');

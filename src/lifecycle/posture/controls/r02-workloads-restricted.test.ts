@@ -1,3 +1,4 @@
+import { dedent } from '../../../test-support/text.js';
 import { describe, expect, it } from 'vitest';
 import { checkPodSecurity } from '../../../runtime/pod-security.js';
 import { context, estate, run } from '../test-evidence.js';
@@ -21,7 +22,17 @@ spec:
         capabilities:
           drop: [ALL]
 `;
-const plain = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: plain\n  namespace: shop\nspec:\n  containers:\n    - name: app\n      image: nginx:1.27\n';
+const plain = dedent`
+  apiVersion: v1
+  kind: Pod
+  metadata:
+    name: plain
+    namespace: shop
+  spec:
+    containers:
+      - name: app
+        image: nginx:1.27
+`;
 
 describe('SS-CTL-R02 workloads meet restricted', () => {
   it('is met for a hardened pod', () => {

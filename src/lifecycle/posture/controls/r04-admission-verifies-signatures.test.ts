@@ -1,10 +1,22 @@
+import { dedent } from '../../../test-support/text.js';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { context, estate, registry, run } from '../test-evidence.js';
 import { admissionVerifiesSignatures, detectAdmission } from './r04-admission-verifies-signatures.js';
 
-const app =
-  'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: r.example/web:1\n';
+const app = dedent`
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: web
+      namespace: shop
+    spec:
+      template:
+        spec:
+          containers:
+            - name: web
+              image: r.example/web:1
+  `;
 const kyverno = (action: string): string => `apiVersion: kyverno.io/v1
 kind: ClusterPolicy
 metadata:
@@ -53,8 +65,17 @@ describe('SS-CTL-R04 admission control verifies signatures', () => {
   });
 
   it('detects sigstore policy-controller and the namespaces not opted in', () => {
-    const cip =
-      'apiVersion: policy.sigstore.dev/v1beta1\nkind: ClusterImagePolicy\nmetadata:\n  name: signed\nspec:\n  images:\n    - glob: "r.example/**"\n  authorities:\n    - keyless: {}\n';
+    const cip = dedent`
+        apiVersion: policy.sigstore.dev/v1beta1
+        kind: ClusterImagePolicy
+        metadata:
+          name: signed
+        spec:
+          images:
+            - glob: "r.example/**"
+          authorities:
+            - keyless: {}
+      `;
     const ns = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n';
     const outcome = admissionVerifiesSignatures.evaluate(context(estate({ run: run(`${cip}---\n${ns}---\n${app}`) })));
     expect(outcome.status).toBe('partial');
@@ -70,8 +91,19 @@ describe('SS-CTL-R04 admission control verifies signatures', () => {
       'apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: RatifyVerification\nmetadata:\n  name: ratify-constraint\nspec:\n  enforcementAction: deny\n';
     expect(admissionVerifiesSignatures.evaluate(context(estate({ run: run(`${verifier}---\n${app}`) }))).status).toBe('partial');
     expect(admissionVerifiesSignatures.evaluate(context(estate({ run: run(`${verifier}---\n${constraint}---\n${app}`) }))).status).toBe('met');
-    const connaisseur =
-      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: connaisseur-deployment\n  namespace: connaisseur\nspec:\n  template:\n    spec:\n      containers:\n        - name: connaisseur\n          image: securesystemsengineering/connaisseur:v3.6.1\n';
+    const connaisseur = dedent`
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: connaisseur-deployment
+          namespace: connaisseur
+        spec:
+          template:
+            spec:
+              containers:
+                - name: connaisseur
+                  image: securesystemsengineering/connaisseur:v3.6.1
+      `;
     const found = detectAdmission(run(connaisseur).objects);
     expect(found.map((a) => [a.engine, a.enforced])).toEqual([['Connaisseur', true]]);
   });

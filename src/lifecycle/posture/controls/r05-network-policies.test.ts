@@ -1,3 +1,4 @@
+import { dedent } from '../../../test-support/text.js';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { context, estate, mapOf, run } from '../test-evidence.js';
@@ -5,10 +6,29 @@ import { networkPolicies } from './r05-network-policies.js';
 
 const workload = (name: string, app: string): string =>
   `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\n  namespace: shop\nspec:\n  template:\n    metadata:\n      labels:\n        app: ${app}\n    spec:\n      containers:\n        - name: c\n          image: r.example/${name}:1\n`;
-const denyAll =
-  'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\n  namespace: shop\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n';
-const forApi =
-  'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: api\n  namespace: shop\nspec:\n  podSelector:\n    matchExpressions:\n      - { key: app, operator: In, values: [api] }\n  ingress:\n    - {}\n';
+const denyAll = dedent`
+    apiVersion: networking.k8s.io/v1
+    kind: NetworkPolicy
+    metadata:
+      name: default-deny
+      namespace: shop
+    spec:
+      podSelector: {}
+      policyTypes: [Ingress, Egress]
+  `;
+const forApi = dedent`
+    apiVersion: networking.k8s.io/v1
+    kind: NetworkPolicy
+    metadata:
+      name: api
+      namespace: shop
+    spec:
+      podSelector:
+        matchExpressions:
+          - { key: app, operator: In, values: [api] }
+      ingress:
+        - {}
+  `;
 
 describe('SS-CTL-R05 network policies', () => {
   it('is met with a default-deny selecting every pod', () => {

@@ -1,3 +1,4 @@
+import { dedent } from '../../../test-support/text.js';
 import { describe, expect, it } from 'vitest';
 import { context, estate, finding, run } from '../test-evidence.js';
 import { noPrivilegedWorkloads } from './r06-no-privileged-workloads.js';
@@ -24,7 +25,17 @@ spec:
 
 describe('SS-CTL-R06 no privileged workloads', () => {
   it('is met for plain workloads and ignores kube-system', () => {
-    const good = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: shop\nspec:\n  containers:\n    - name: c\n      image: nginx:1.27\n';
+    const good = dedent`
+      apiVersion: v1
+      kind: Pod
+      metadata:
+        name: p
+        namespace: shop
+      spec:
+        containers:
+          - name: c
+            image: nginx:1.27
+    `;
     const system = bad.replace('namespace: monitoring', 'namespace: kube-system');
     expect(noPrivilegedWorkloads.evaluate(context(estate({ run: run(`${good}---\n${system}`) }))).status).toBe('met');
   });
@@ -38,7 +49,17 @@ describe('SS-CTL-R06 no privileged workloads', () => {
   });
 
   it('counts the compose findings for the same escapes', () => {
-    const evidence = run('apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: shop\nspec:\n  containers:\n    - name: c\n      image: nginx:1.27\n');
+    const evidence = run(dedent`
+      apiVersion: v1
+      kind: Pod
+      metadata:
+        name: p
+        namespace: shop
+      spec:
+        containers:
+          - name: c
+            image: nginx:1.27
+    `);
     evidence.findings = [finding('SS-CMP-001', 7, 'HIGH', 'service app is privileged', 'compose.yaml')];
     const outcome = noPrivilegedWorkloads.evaluate(context(estate({ run: evidence })));
     expect(outcome.status).toBe('partial');
