@@ -94,16 +94,16 @@ export async function fuzz<T>(name: string, input: fc.Arbitrary<T>, property: (v
   if (details.failed) throw failure(name, details, show);
 }
 
-/** Where a failing input is written whole (the message shows it shortened): test-artifacts/fuzz/. */
-function saveCounterexample(name: string, value: unknown): string | undefined {
+/** Writes a failing input whole (the message shows it shortened) to test-artifacts/fuzz/; the line that says where, or why not. */
+function saveCounterexample(name: string, value: unknown): string {
   try {
     const dir = join('test-artifacts', 'fuzz');
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `${name.replace(/[^a-z0-9]+/gi, '-')}.${Buffer.isBuffer(value) ? 'bin' : typeof value === 'string' ? 'txt' : 'json'}`);
     writeFileSync(file, Buffer.isBuffer(value) || typeof value === 'string' ? value : fc.stringify(value));
-    return file;
-  } catch {
-    return undefined;
+    return `the whole input: ${file}`;
+  } catch (error) {
+    return `the whole input could not be saved: ${String(error)}`;
   }
 }
 
@@ -117,7 +117,7 @@ function failure<T>(name: string, details: fc.RunDetails<[T]>, show: (value: T) 
     [
       `fuzz ${name}: failed after ${details.numRuns} inputs (shrunk ${details.numShrinks} times): ${why}`,
       `input: ${input}`,
-      ...(saved === undefined ? [] : [`the whole input: ${saved}`]),
+      ...(saved === undefined ? [] : [saved]),
       `replay: SHIPSHAPE_FUZZ_SEED=${details.seed} SHIPSHAPE_FUZZ_PATH=${details.counterexamplePath ?? ''} npx vitest run --project main <this file>`,
     ].join('\n'),
     { cause },
@@ -293,7 +293,9 @@ function startWatchdog(): Watchdog {
         const file = 'test-artifacts/fuzz/' + input.split(':')[0].replace(/[^a-z0-9]+/gi, '-') + '.hang';
         writeFileSync(file, whole.subarray(0, Atomics.load(state, 3)));
         saved = 'the whole input: ' + file + '\\n';
-      } catch {}
+      } catch (error) {
+        saved = 'the whole input could not be saved: ' + String(error) + '\\n';
+      }
       writeSync(2, '\\nfuzz: an input ran for more than ' + workerData.hangMs + ' ms (a hang); ending the test process.\\n' + input + '\\n' + saved);
       process.kill(process.pid, 'SIGKILL');
     }, 250);`;
