@@ -233,7 +233,7 @@ describe('colour', () => {
 
 describe('progress on stderr for long-running commands', () => {
   it.each([
-    ['k8s check', ['k8s', 'check', estate], /Reading manifests: 0 files so far/],
+    ['k8s check', ['k8s', 'check', estate], /Reading manifests: 1 file so far, now \S+estate\.yaml/],
     ['compose check', ['compose', 'check', compose], /Checking compose file 1: /],
   ])('%s draws one line on a terminal stderr, nothing of it on stdout; --quiet draws none', async (_name, args, line) => {
     const capture = async (extra: string[]) => {

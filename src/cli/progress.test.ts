@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ResolvedImage } from '../image/source.js';
 import type { CliIo } from './io.js';
 import { ProgressLine } from './progress.js';
@@ -55,5 +55,26 @@ describe('ProgressLine', () => {
     const unreported: string[] = [];
     new ProgressLine({ write: (t: string) => unreported.push(t), isTTY: true }).message(text.repeat(3));
     expect(unreported).toEqual([`\r\x1b[2K${text.repeat(3)}`]);
+  });
+
+  describe('tick', () => {
+    afterEach(() => vi.useRealTimers());
+
+    it('draws a step of many at most ten times a second, and builds the text only when it draws', () => {
+      vi.useFakeTimers({ now: 1_000_000 });
+      const terminal = io(true);
+      const progress = new ProgressLine(terminal.stderr);
+      let built = 0;
+      const text = (n: number) => () => {
+        built++;
+        return `file ${n}`;
+      };
+      progress.tick(text(1));
+      progress.tick(text(2));
+      vi.setSystemTime(1_000_100);
+      progress.tick(text(3));
+      expect(terminal.written).toEqual(['\r\x1b[2Kfile 1', '\r\x1b[2Kfile 3']);
+      expect(built).toBe(2);
+    });
   });
 });

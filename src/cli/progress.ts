@@ -47,6 +47,14 @@ export class ProgressLine {
     this.write(text);
   };
 
+  /** Like `message`, for a step of many (one file of thousands): drawn at most ten times a second. */
+  readonly tick = (text: () => string): void => {
+    const now = Date.now();
+    if (now - this.lastDraw < 100) return;
+    this.lastDraw = now;
+    this.write(text());
+  };
+
   private write(text: string): void {
     // one column short of the terminal, so the line never wraps; a terminal reporting no width (0 or none) gets it all
     const columns = this.stream.columns ?? 0;

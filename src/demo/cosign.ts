@@ -1,5 +1,5 @@
 import { sign, type KeyObject } from 'node:crypto';
-import type { RegistryPusher } from '../distribute/push.js';
+import type { RegistryPusher } from '../image/registry/push.js';
 import { ArtifactAnnotation, ArtifactMediaType, cosignSignatureType } from '../distribute/signatures/media-types.js';
 import { cosignTag } from '../distribute/signatures/tags.js';
 import { digestOf } from '../image/digest.js';

@@ -1,5 +1,5 @@
 import { parseReference } from '../image/reference.js';
-import { RegistryPusher, type PushOptions } from '../distribute/push.js';
+import { RegistryPusher, type PushOptions } from '../image/registry/push.js';
 import type { BuiltEstate } from './estate.js';
 
 export interface PushedTag {

@@ -9,7 +9,7 @@ import { readImage } from '../image/read-image.js';
 import { parseReference } from '../image/reference.js';
 import { RegistryClient } from '../image/registry/client.js';
 import { openRegistryImage } from '../image/registry/image-source.js';
-import { pushImage, putManifest, RegistryPusher } from '../distribute/push.js';
+import { pushImage, putManifest, RegistryPusher } from '../image/registry/push.js';
 import { commandMissing, skipWhen } from '../test-support/skip.js';
 import { assembleImage, makeLayer, type BuiltImage } from './image.js';
 import { emptyChanges } from './file-tree.js';

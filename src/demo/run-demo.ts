@@ -6,7 +6,7 @@ import { defaultLimits } from '../core/limits.js';
 import { writeOutputFile } from '../core/output.js';
 import type { RegistryScanReport } from '../distribute/model.js';
 import { ScanHistory } from '../distribute/history.js';
-import { RegistryPusher } from '../distribute/push.js';
+import { RegistryPusher } from '../image/registry/push.js';
 import { scanRegistry } from '../distribute/scan.js';
 import { RegistryClient } from '../image/registry/client.js';
 import { collectEstate } from '../lifecycle/collect.js';

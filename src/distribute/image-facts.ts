@@ -117,7 +117,7 @@ export async function platformImageFacts(
     };
   } catch (error) {
     return {
-      facts: unreadable(platform, digest),
+      facts: unreadPlatformImage(platform, digest),
       diagnostics: [],
       unread: { where: `${repository}@${digest}`, message: `the image could not be read: ${messageOf(error)}` },
     };
@@ -135,7 +135,7 @@ function configFacts(platform: string, digest: string, config: ImageConfig, anno
   const created = config.created;
   const user = config.config?.User?.trim() ?? '';
   return {
-    ...unreadable(platform || formatPlatform(config), digest),
+    ...unreadPlatformImage(platform || formatPlatform(config), digest),
     created,
     ageDays: created && !Number.isNaN(Date.parse(created)) ? Math.floor((now.getTime() - Date.parse(created)) / dayMs) : undefined,
     baseName: first(labels, baseNameKeys),
@@ -146,7 +146,8 @@ function configFacts(platform: string, digest: string, config: ImageConfig, anno
   };
 }
 
-function unreadable(platform: string, digest: string): PlatformImage {
+/** A platform image of which nothing is known yet: every fact unread, never a clean one. */
+export function unreadPlatformImage(platform: string, digest: string): PlatformImage {
   return {
     platform,
     digest,

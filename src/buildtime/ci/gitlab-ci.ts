@@ -46,7 +46,8 @@ function predefinedVariables(project: GitlabProject | undefined): Map<string, st
   return values;
 }
 
-const keywords = new Set([
+/** GitLab's global keywords: top-level keys that are not jobs. */
+export const gitlabKeywords: ReadonlySet<string> = new Set([
   'image',
   'services',
   'stages',
@@ -161,7 +162,7 @@ class GitlabReader {
     const jobs: { name: string; job: YNode; stage: number; stageName: string; position: number }[] = [];
     let position = 0;
     for (const [name, node] of entries(root)) {
-      if (keywords.has(name) || name.startsWith('.') || node.kind !== 'map') continue;
+      if (gitlabKeywords.has(name) || name.startsWith('.') || node.kind !== 'map') continue;
       const job = this.resolveJob(name, new Set());
       if (job === undefined || get(job, 'trigger') !== undefined) continue;
       const stageName = text(get(job, 'stage')) ?? 'test';

@@ -22,6 +22,7 @@ import { writeOutput } from '../read.js';
 import type { K8sCheckValues } from './k8s.js';
 import { pushAll } from '../../core/collections.js';
 import { ProgressLine } from '../progress.js';
+import { plural } from '../../core/text.js';
 import { parseSeverities } from './scan.js';
 
 /** The work of `shipshape k8s check`; returns the exit code. */
@@ -81,15 +82,19 @@ export async function runK8sCheck(paths: readonly string[], values: K8sCheckValu
   return failClosed(io, unread, ((deniedShown && report.summary.denied > 0) || findings.length > 0) && values.exitCode !== 0 ? values.exitCode : ExitCode.ok);
 }
 
-/** The objects of the manifests given, progress shown file by file and while they are parsed. */
+/** The objects of the manifests given, progress shown file by file as they are read and parsed. */
 async function readManifests(paths: readonly string[], io: CliIo, progress: ProgressLine | undefined): Promise<ReturnType<typeof loadManifests>> {
   const sources: ManifestSource[] = [];
+  let read = 0;
+  const onFile = (file: string): void => {
+    read++;
+    progress?.tick(() => `Reading manifests: ${plural(read, 'file')} so far, now ${file}`);
+  };
   for (const given of paths) {
-    progress?.message(`Reading manifests: ${sources.length} files so far, now ${given}`);
-    pushAll(sources, await readManifestSources(given, { readStdin: () => io.readStdin() }));
+    pushAll(sources, await readManifestSources(given, { readStdin: () => io.readStdin(), onFile }));
   }
-  progress?.message(`Parsing ${sources.length} manifest files`);
-  return loadManifests(sources);
+  const onSource = (name: string, index: number): void => progress?.tick(() => `Parsing manifests: ${index + 1}/${sources.length}, now ${name}`);
+  return loadManifests(sources, { onSource });
 }
 
 function renderResults(results: readonly PodSecurityResult[], width: number, diagnostics: number, color: boolean): string {

@@ -25,6 +25,7 @@ import type {
 } from '../../distribute/model.js';
 import type { RuleFinding } from '../../rules/rule.js';
 import type { NodeInfo } from '../../runtime/cluster/nodes.js';
+import { unreadPlatformImage } from '../../distribute/image-facts.js';
 import { imageReferences } from '../../runtime/manifests/images.js';
 import { loadManifests } from '../../runtime/manifests/load.js';
 import type { SeverityLevel } from '../../core/severity.js';
@@ -116,21 +117,8 @@ const fullCoverage: PlatformImage['coverage'] = {
 /** A platform image; one with vulnerability counts was fully covered unless `coverage` says otherwise. */
 export function platform(digest: string, fields: Partial<PlatformImage> = {}): PlatformImage {
   return {
-    platform: 'linux/amd64',
-    digest,
-    created: undefined,
-    ageDays: undefined,
-    os: undefined,
-    vulnerabilities: undefined,
-    fixable: undefined,
-    vulnerabilityList: undefined,
+    ...unreadPlatformImage('linux/amd64', digest),
     coverage: fields.vulnerabilities ? fullCoverage : undefined,
-    baseName: undefined,
-    baseDigest: undefined,
-    source: undefined,
-    revision: undefined,
-    runsAsRoot: undefined,
-    secrets: undefined,
     ...fields,
   };
 }

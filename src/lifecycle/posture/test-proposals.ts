@@ -10,25 +10,12 @@
 import { isMap, isScalar, isSeq, parseAllDocuments, type YAMLMap } from 'yaml';
 import { blockTree, tokenize, type Token } from '../../buildtime/ci/brace-lang.js';
 import type { CiSystem } from '../../buildtime/ci/model.js';
+import { gitlabKeywords } from '../../buildtime/ci/gitlab-ci.js';
 import { bashParses } from './support/test-shell.js';
 import { pushAll } from '../../core/collections.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-const gitlabKeywords = new Set([
-  'image',
-  'services',
-  'stages',
-  'types',
-  'before_script',
-  'after_script',
-  'variables',
-  'cache',
-  'include',
-  'default',
-  'workflow',
-  'spec',
-]);
 const toolsInImages = ['trivy', 'cosign', 'crane', 'docker'];
 
 /** What is wrong with `after` (a patched `before`) for its CI system; empty when nothing. */

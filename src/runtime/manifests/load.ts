@@ -45,6 +45,8 @@ export interface LoadManifestsOptions {
   maxObjects?: number;
   /** The `yaml` package's alias-expansion bound against "billion laughs" (default 100). */
   maxAliasCount?: number;
+  /** Told of each source before it is parsed (for progress on large trees). */
+  onSource?: ((name: string, index: number) => void) | undefined;
 }
 
 /** What `loadManifests` found: the objects, and diagnostics for everything it had to skip. */
@@ -72,7 +74,8 @@ export function loadManifests(sources: readonly ManifestSource[], options: LoadM
   };
   const diagnostics = new Diagnostics();
   const objects: K8sObject[] = [];
-  for (const source of sources) {
+  for (const [index, source] of sources.entries()) {
+    options.onSource?.(source.name, index);
     if (objects.length >= limits.maxObjects) {
       diagnostics.add('error', 'manifest.too-many-objects', `more than ${limits.maxObjects} objects; the rest are not loaded`, source.name);
       break;
@@ -87,7 +90,7 @@ export function loadManifests(sources: readonly ManifestSource[], options: LoadM
   return { objects, diagnostics: diagnostics.items };
 }
 
-type Limits = Required<LoadManifestsOptions>;
+type Limits = Required<Omit<LoadManifestsOptions, 'onSource'>>;
 
 function loadSource(source: ManifestSource, limits: Limits, objects: K8sObject[], diagnostics: Diagnostics): void {
   if (source.unreadable !== undefined) {

@@ -8,6 +8,8 @@ import { pushAll } from '../../core/collections.js';
 export interface ReadManifestSourcesOptions {
   /** Reads standard input for `-`; without it, `-` is a usage error (no stdin where this runs). */
   readStdin?: (() => Promise<string>) | undefined;
+  /** Told of each file as it is read (for progress on large trees). */
+  onFile?: ((file: string) => void) | undefined;
 }
 
 /**
@@ -23,26 +25,27 @@ export async function readManifestSources(given: string, options: ReadManifestSo
   }
   const info = await stat(given).catch(() => undefined);
   if (!info) throw new NotFoundError(`${given}: no such file or directory`);
-  if (info.isFile()) return [await readSource(given)];
-  const sources = await readDirectory(given);
+  if (info.isFile()) return [await readSource(given, options.onFile)];
+  const sources = await readDirectory(given, options.onFile);
   // an empty directory checked is not a directory that passed
   if (sources.length === 0) throw new NotFoundError(`${given}: no manifests found (no *.yaml, *.yml or *.json files in it or below)`);
   return sources;
 }
 
-async function readDirectory(directory: string): Promise<ManifestSource[]> {
+async function readDirectory(directory: string, onFile: ReadManifestSourcesOptions['onFile']): Promise<ManifestSource[]> {
   const sources: ManifestSource[] = [];
   const entries = await readdir(directory, { withFileTypes: true }).catch((error: unknown) => {
     throw new NotFoundError(`cannot list ${directory}: ${messageOf(error)}`);
   });
   for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const child = path.join(directory, entry.name);
-    if (entry.isDirectory()) pushAll(sources, await readDirectory(child));
-    else if (entry.isFile() && /\.(ya?ml|json)$/.test(entry.name)) sources.push(await readSource(child));
+    if (entry.isDirectory()) pushAll(sources, await readDirectory(child, onFile));
+    else if (entry.isFile() && /\.(ya?ml|json)$/.test(entry.name)) sources.push(await readSource(child, onFile));
   }
   return sources;
 }
 
-async function readSource(file: string): Promise<ManifestSource> {
+async function readSource(file: string, onFile: ReadManifestSourcesOptions['onFile']): Promise<ManifestSource> {
+  onFile?.(file);
   return { name: file, ...(await readInputText(file)) };
 }

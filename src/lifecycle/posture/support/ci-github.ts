@@ -23,6 +23,8 @@ import {
   signingSecrets,
   stepTitles,
   toolImages,
+  scanBeforePush,
+  splitBuildAndPush,
 } from './ci-steps.js';
 import { shellWord, textOf, valuePieces, yamlScalar } from './quote.js';
 
@@ -144,26 +146,8 @@ function scanDockerPush(request: StepRequest): StepProposal {
     // the build is in the same `run:`: the scan goes on the line before the push, as a container against the runner's Docker
     const command = `docker run --rm ${dockerSocket} ${toolImages.trivy} image ${scanFlags(request)} ${shellWord(valuePieces(subject, 'github-actions'))}`;
     if (buildLine === push.location.line)
-      return {
-        summary: `${where(push.location)} builds and pushes on one line: split it, and run this between`,
-        snippet: command,
-        line: push.location.line,
-        edits: [],
-      };
-    const edit: FileEdit = {
-      kind: 'insert',
-      file,
-      line: push.location.line,
-      position: 'before',
-      text: command,
-      ...(buildLine === undefined ? {} : { notBefore: buildLine }),
-    };
-    return {
-      summary: `scan before the push at ${where(push.location)}: insert this line just before it`,
-      snippet: command,
-      line: push.location.line,
-      edits: [edit],
-    };
+      return splitBuildAndPush(push, `${where(push.location)} builds and pushes on one line: split it, and run this between`, command);
+    return scanBeforePush(request, command, undefined, `scan before the push at ${where(push.location)}: insert this line just before it`);
   }
   const text = trivyAction(subject.raw, request).join('\n');
   return {

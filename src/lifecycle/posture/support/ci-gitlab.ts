@@ -24,6 +24,8 @@ import {
   scanSubject,
   signingSecrets,
   toolImages,
+  scanBeforePush,
+  splitBuildAndPush,
 } from './ci-steps.js';
 import { gitlabVariable, piecesOf, shellWord, textOf, yamlScalar, type Piece } from './quote.js';
 
@@ -142,27 +144,9 @@ function scanInJob(request: StepRequest): StepProposal {
   const buildLine = buildLineBefore(pipeline, push);
   const text = `- ${yamlScalar(command)}`;
   if (buildLine === push.location.line)
-    return {
-      summary: `${where(push.location)} builds and pushes on one line: split it, and run this between`,
-      snippet: command,
-      line: push.location.line,
-      edits: [],
-    };
-  const edit: FileEdit = {
-    kind: 'insert',
-    file: push.location.file,
-    line: push.location.line,
-    position: 'before',
-    within: 'script',
-    text,
-    ...(buildLine === undefined ? {} : { notBefore: buildLine }),
-  };
-  return {
-    summary: `scan before the push at ${where(push.location)}: add this script line just before it (it runs trivy as a container on the job's Docker)`,
-    snippet: text,
-    line: push.location.line,
-    edits: [edit],
-  };
+    return splitBuildAndPush(push, `${where(push.location)} builds and pushes on one line: split it, and run this between`, command);
+  const summary = `scan before the push at ${where(push.location)}: add this script line just before it (it runs trivy as a container on the job's Docker)`;
+  return scanBeforePush(request, text, 'script', summary);
 }
 
 /** After the push: the digest saved by the pushing job, then jobs that sign or attest it. */

@@ -6,10 +6,18 @@
  * credentials store.
  */
 import { withoutTag } from '../../../buildtime/ci/names.js';
-import type { FileEdit } from '../model.js';
 import { where } from './ci.js';
 import type { ProvenanceFacts, StepProposal, StepRequest } from './ci-steps.js';
-import { artefactCommands, buildLineBefore, dockerDigestRef, pushedThroughDocker, scanFlags, scanSubject, signingSecrets } from './ci-steps.js';
+import {
+  artefactCommands,
+  dockerDigestRef,
+  pushedThroughDocker,
+  scanBeforePush,
+  scanFlags,
+  scanSubject,
+  signingSecrets,
+  splitBuildAndPush,
+} from './ci-steps.js';
 import { groovyDouble, groovySingle, groovyTripleSingle, textOf, valuePieces } from './quote.js';
 
 const provenance: ProvenanceFacts = {
@@ -35,30 +43,9 @@ export function jenkinsStep(request: StepRequest): StepProposal {
       `    sh ${groovySingle(`trivy image ${scanFlags(request)} "$SCAN_IMAGE"`)}`,
       '}',
     ].join('\n');
-    if (push.withBuild) {
-      return {
-        summary: `the step at ${place} builds and pushes at once: make it build only (no --push), add this scan after it, then push`,
-        snippet: text,
-        line: push.location.line,
-        edits: [],
-      };
-    }
-    const notBefore = buildLineBefore(pipeline, push);
-    const edit: FileEdit = {
-      kind: 'insert',
-      file,
-      line: push.location.line,
-      position: 'before',
-      within: '*',
-      text,
-      ...(notBefore === undefined ? {} : { notBefore }),
-    };
-    return {
-      summary: `scan before the push at ${place}: insert this just before the push statement (needs trivy on the agent)`,
-      snippet: text,
-      line: push.location.line,
-      edits: [edit],
-    };
+    if (push.withBuild)
+      return splitBuildAndPush(push, `the step at ${place} builds and pushes at once: make it build only (no --push), add this scan after it, then push`, text);
+    return scanBeforePush(request, text, '*', `scan before the push at ${place}: insert this just before the push statement (needs trivy on the agent)`);
   }
   const env = `withEnv([${groovyDouble(['PUSHED_IMAGE=', ...valuePieces(push.image, 'jenkins')])}, ${groovyDouble(['PUSHED_REPOSITORY=', ...valuePieces(withoutTag(push.image), 'jenkins')])}]) {`;
   const script = [

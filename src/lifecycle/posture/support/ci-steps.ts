@@ -93,6 +93,30 @@ export function buildLineBefore(pipeline: Pipeline, push: PushPoint): number | u
   return builds.at(-1)?.location.line;
 }
 
+/**
+ * The scan `text` inserted just before the push (inside `within`, when the reader needs a block to
+ * place it in), never above the last build before the push.
+ */
+export function scanBeforePush(request: StepRequest, text: string, within: string | undefined, summary: string, snippet = text): StepProposal {
+  const { pipeline, push } = request;
+  const notBefore = buildLineBefore(pipeline, push);
+  const edit: FileEdit = {
+    kind: 'insert',
+    file: push.location.file,
+    line: push.location.line,
+    position: 'before',
+    ...(within === undefined ? {} : { within }),
+    text,
+    ...(notBefore === undefined ? {} : { notBefore }),
+  };
+  return { summary, snippet, line: push.location.line, edits: [edit] };
+}
+
+/** A build and push in one command or step: nothing goes between them until the user splits it, so no edit. */
+export function splitBuildAndPush(push: PushPoint, summary: string, snippet: string): StepProposal {
+  return { summary, snippet, line: push.location.line, edits: [] };
+}
+
 /** Pushes through a Docker daemon on the same machine, which records the pushed digest (`RepoDigests`). */
 export function pushedThroughDocker(push: PushPoint): boolean {
   return !push.withBuild && (push.tool === 'docker' || push.tool === 'docker-pipeline' || push.tool === 'teamcity-docker');

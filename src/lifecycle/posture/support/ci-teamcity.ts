@@ -11,7 +11,6 @@ import { where } from './ci.js';
 import type { ProvenanceFacts, StepProposal, StepRequest } from './ci-steps.js';
 import {
   artefactCommands,
-  buildLineBefore,
   dockerDigestRef,
   joinLines,
   pushedThroughDocker,
@@ -19,6 +18,8 @@ import {
   scanSubject,
   signingSecrets,
   stepTitles,
+  scanBeforePush,
+  splitBuildAndPush,
 } from './ci-steps.js';
 import { shellWordPieces, teamcityString, valuePieces, type Piece } from './quote.js';
 
@@ -48,28 +49,10 @@ export function teamcityStep(request: StepRequest): StepProposal {
     const subject = shellWordPieces(valuePieces(scanSubject(pipeline, push), 'teamcity'));
     const text = scriptStep(stepTitles.scan, [`trivy image ${scanFlags(request)} `, ...subject]);
     if (push.withBuild)
-      return {
-        summary: `the step at ${place} builds and pushes at once: make it build only, add this scan after it, then push`,
-        snippet: text,
-        line: push.location.line,
-        edits: [],
-      };
-    const notBefore = buildLineBefore(pipeline, push);
-    const insert: FileEdit = {
-      kind: 'insert',
-      file,
-      line: push.location.line,
-      position: 'before',
-      within: 'steps',
-      text,
-      ...(notBefore === undefined ? {} : { notBefore }),
-    };
-    return {
-      summary: `scan before the push at ${place}: add this step just before the step that pushes (needs trivy on the agent), and the script import`,
-      snippet: text,
-      line: push.location.line,
-      edits: [insert, importEdit],
-    };
+      return splitBuildAndPush(push, `the step at ${place} builds and pushes at once: make it build only, add this scan after it, then push`, text);
+    const summary = `scan before the push at ${place}: add this step just before the step that pushes (needs trivy on the agent), and the script import`;
+    const proposal = scanBeforePush(request, text, 'steps', summary);
+    return { ...proposal, edits: [...proposal.edits, importEdit] };
   }
   const image = shellWordPieces(valuePieces(push.image, 'teamcity'));
   const repositoryAt = shellWordPieces([...valuePieces(withoutTag(push.image), 'teamcity'), '@']);

@@ -1,10 +1,10 @@
 import { request } from 'undici';
-import { AuthError, NotFoundError, RegistryError, UsageError } from '../core/errors.js';
-import { digestOf, isDigest, parseDigest } from '../image/digest.js';
-import type { Authenticator } from '../image/registry/auth.js';
-import { connectRegistry } from '../image/registry/client.js';
-import { discardBody, headerValue, readBody, transportError, type HttpResponse, type HttpTransport } from '../image/registry/http.js';
-import { defaultUserAgent, type RegistryOptions } from '../image/registry/options.js';
+import { AuthError, NotFoundError, RegistryError, UsageError } from '../../core/errors.js';
+import { digestOf, isDigest, parseDigest } from '../digest.js';
+import type { Authenticator } from './auth.js';
+import { connectRegistry } from './client.js';
+import { discardBody, headerValue, readBody, transportError, type HttpResponse, type HttpTransport } from './http.js';
+import { defaultUserAgent, type RegistryOptions } from './options.js';
 
 /** Where to push and how to authenticate: the registry client's options plus the registry. */
 export interface PushOptions extends RegistryOptions {

@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthError } from '../core/errors.js';
-import { defaultLimits } from '../core/limits.js';
-import { digestOf } from '../image/digest.js';
-import { MediaType } from '../image/media-types.js';
-import { readImage } from '../image/read-image.js';
-import { parseReference } from '../image/reference.js';
-import { RegistryClient } from '../image/registry/client.js';
-import { openRegistryImage } from '../image/registry/image-source.js';
-import { buildImage, type BuiltImage } from '../test-support/image-builder.js';
-import { registryMissing, startRegistry, startServer, type RunningRegistry, type TestServer } from '../test-support/registry.js';
-import { skipWhen } from '../test-support/skip.js';
+import { AuthError } from '../../core/errors.js';
+import { defaultLimits } from '../../core/limits.js';
+import { digestOf } from '../digest.js';
+import { MediaType } from '../media-types.js';
+import { readImage } from '../read-image.js';
+import { parseReference } from '../reference.js';
+import { RegistryClient } from './client.js';
+import { openRegistryImage } from './image-source.js';
+import { buildImage, type BuiltImage } from '../../test-support/image-builder.js';
+import { registryMissing, startRegistry, startServer, type RunningRegistry, type TestServer } from '../../test-support/registry.js';
+import { skipWhen } from '../../test-support/skip.js';
 import { pushImage, pushIndex, putManifest, RegistryPusher, type PushableImage } from './push.js';
 
 function pushable(image: BuiltImage): PushableImage {
