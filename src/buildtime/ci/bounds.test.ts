@@ -57,6 +57,12 @@ describe('CI nesting has a depth bound', () => {
     ]);
   });
 
+  it('follows $( … ) nested 100,000 deep only to maxScriptNesting levels, reading the rest of the script', () => {
+    const nested = `${'echo $('.repeat(deep)}docker push registry.example.com/app:1${')'.repeat(deep)}`;
+    const pipeline = parsePipeline('github-actions', '.github/workflows/b.yml', workflow(`${nested}; docker build -t registry.example.com/app:1 .`), '.');
+    expect(pipeline.steps.map((step) => step.kind)).toEqual(['build']);
+  }, 20_000);
+
   it('says when YAML nests deeper than its parser can follow, naming the limit', () => {
     const text = `on: push\njobs:\n  build:\n    runs-on: x\n    steps:\n      - run: x\n        with: ${'['.repeat(deep)}${']'.repeat(deep)}\n`;
     const pipeline = parsePipeline('github-actions', '.github/workflows/deep.yml', text, '.');

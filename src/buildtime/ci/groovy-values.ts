@@ -3,7 +3,7 @@
  * templates, identifiers bound earlier, `env.X`, and `+` concatenations of those. Anything else
  * (method calls, conditionals) is not a value the file gives.
  */
-import type { Token } from './brace-lang.js';
+import { isPunct, type Token } from './brace-lang.js';
 import type { CiValue } from './model.js';
 import { markerText } from '../shell/lexer.js';
 import type { ShellSource } from './shell.js';
@@ -78,39 +78,49 @@ export function expressionValue(tokens: readonly Token[], ctx: ExprContext): CiV
 }
 
 function plainExpressionValue(tokens: readonly Token[], ctx: ExprContext): CiValue | undefined {
-  const meaningful = tokens;
   const values: CiValue[] = [];
-  let k = 0;
-  while (k < meaningful.length) {
-    const token = meaningful[k];
-    if (token === undefined) break;
+  const joined = eachPlusOperand(tokens, (token, k) => {
     if (token.kind === 'string') {
       values.push(stringValue(token, ctx));
-      k++;
-    } else if (token.kind === 'ident') {
-      // a dotted path: env.X, params.X, X
-      const path = [token.text];
-      while (meaningful[k + 1]?.kind === 'punct' && (meaningful[k + 1] as { text: string }).text === '.' && meaningful[k + 2]?.kind === 'ident') {
-        path.push((meaningful[k + 2] as { text: string }).text);
-        k += 2;
-      }
-      k++;
-      if (meaningful[k]?.kind === 'punct' && (meaningful[k] as { text: string }).text === '(') return undefined; // a call
-      const name = path.join('.');
-      if (path.length > 2 || (path.length === 2 && path[0] !== 'env' && path[0] !== 'params')) return undefined;
-      // a bare Kotlin identifier is a variable, never text passed through to a shell
-      values.push(templateValue(`\${${name}}`, ctx.syntax === 'kotlin' ? { ...ctx, syntax: 'groovy' } : ctx));
-    } else return undefined;
-    const next = meaningful[k];
-    if (next === undefined) break;
-    if (next.kind === 'punct' && next.text === '+') {
-      k++;
-      continue;
+      return k + 1;
     }
-    return undefined;
-  }
-  if (values.length === 0) return undefined;
+    if (token.kind !== 'ident') return undefined;
+    // a dotted path: env.X, params.X, X
+    const path = [token.text];
+    let end = k + 1;
+    while (isPunct(tokens[end], '.') && tokens[end + 1]?.kind === 'ident') {
+      path.push((tokens[end + 1] as { text: string }).text);
+      end += 2;
+    }
+    if (isPunct(tokens[end], '(')) return undefined; // a call
+    const name = path.join('.');
+    if (path.length > 2 || (path.length === 2 && path[0] !== 'env' && path[0] !== 'params')) return undefined;
+    // a bare Kotlin identifier is a variable, never text passed through to a shell
+    values.push(templateValue(`\${${name}}`, ctx.syntax === 'kotlin' ? { ...ctx, syntax: 'groovy' } : ctx));
+    return end;
+  });
+  if (!joined || values.length === 0) return undefined;
   return concatValues(values);
+}
+
+/**
+ * Walks operands joined by `+` (`"a" + B + env.C`): `operand` reads the one at index `k` and returns
+ * the index after it, or undefined when it is none the caller takes. False then, or when anything
+ * but `+` joins two operands.
+ */
+function eachPlusOperand(tokens: readonly Token[], operand: (token: Token, k: number) => number | undefined): boolean {
+  let k = 0;
+  while (k < tokens.length) {
+    const token = tokens[k];
+    if (token === undefined) break;
+    const end = operand(token, k);
+    if (end === undefined) return false;
+    const next = tokens[end];
+    if (next === undefined) break;
+    if (!isPunct(next, '+')) return false;
+    k = end + 1;
+  }
+  return true;
 }
 
 /**
@@ -123,14 +133,11 @@ export function shellSourceOf(tokens: readonly Token[], ctx: ExprContext): Shell
   let text = '';
   const markers: CiValue[] = [];
   let lineMap: number[] | undefined;
-  let k = 0;
   const addMarker = (value: CiValue): void => {
     text += markerText(markers.length);
     markers.push(value);
   };
-  while (k < meaningful.length) {
-    const token = meaningful[k];
-    if (token === undefined) break;
+  const joined = eachPlusOperand(meaningful, (token, k) => {
     if (token.kind === 'string') {
       const linesBefore = text.split('\n').length - 1;
       for (const part of token.parts) {
@@ -148,23 +155,17 @@ export function shellSourceOf(tokens: readonly Token[], ctx: ExprContext): Shell
       }
       if (lineMap === undefined) lineMap = [...token.lineMap];
       else if (linesBefore >= lineMap.length - 1) pushAll(lineMap, token.lineMap.slice(1));
-      k++;
-    } else if (token.kind === 'ident') {
-      const value = expressionValue([token, ...identPath(meaningful, k)], ctx);
-      if (value === undefined) return undefined;
-      k += 1 + identPath(meaningful, k).length;
-      addMarker(value);
-      lineMap ??= [token.line];
-    } else return undefined;
-    const next = meaningful[k];
-    if (next === undefined) break;
-    if (next.kind === 'punct' && next.text === '+') {
-      k++;
-      continue;
+      return k + 1;
     }
-    return undefined;
-  }
-  if (lineMap === undefined) return undefined;
+    if (token.kind !== 'ident') return undefined;
+    const path = identPath(meaningful, k);
+    const value = expressionValue([token, ...path], ctx);
+    if (value === undefined) return undefined;
+    addMarker(value);
+    lineMap ??= [token.line];
+    return k + 1 + path.length;
+  });
+  if (!joined || lineMap === undefined) return undefined;
   return { text, markers, lineMap };
 }
 

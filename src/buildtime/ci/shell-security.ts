@@ -4,7 +4,7 @@
  * Dockerfile linting (hadolint). `gating` says whether a finding fails the command; the shell
  * analysis then weakens it for `|| true`, pipes, `set +e` and the like.
  */
-import { hasFlag, lastOption, optionValues, parseArgs } from './args.js';
+import { hasFlag, lastOption, optionValues, parseArgs, type ParsedArgs } from './args.js';
 import type { CiValue, SecurityStepKind } from './model.js';
 import type { StepDraft } from './steps.js';
 import { prefixOf, repoPath, singlePositional, stripPrefix, type ToolContext } from './tool-context.js';
@@ -150,27 +150,10 @@ function anchoreSource(source: CiValue | undefined, ctx: ToolContext): { image?:
   return { image: source };
 }
 
-const grypeValued = new Set([
-  '-o',
-  '--output',
-  '--file',
-  '--fail-on',
-  '-f',
-  '-c',
-  '--config',
-  '--scope',
-  '-s',
-  '--platform',
-  '--exclude',
-  '-e',
-  '--name',
-  '--distro',
-  '--vex',
-  '--sort-by',
-  '-t',
-  '--template',
-  '--from',
-]);
+/** Options taking a value that grype and syft share (Anchore's common command line). */
+const anchoreValued = ['-o', '--output', '--file', '-c', '--config', '--scope', '-s', '--platform', '--exclude', '--name', '--from'];
+
+const grypeValued = new Set([...anchoreValued, '--fail-on', '-f', '-e', '--distro', '--vex', '--sort-by', '-t', '--template']);
 
 /** `grype IMAGE [--fail-on SEVERITY]`. */
 export function grype(args: CiValue[], ctx: ToolContext): StepDraft[] {
@@ -181,25 +164,7 @@ export function grype(args: CiValue[], ctx: ToolContext): StepDraft[] {
   return [security(ctx, 'scan', 'grype', source.image, failOn !== undefined, source.target)];
 }
 
-const syftValued = new Set([
-  '-o',
-  '--output',
-  '--file',
-  '-c',
-  '--config',
-  '--scope',
-  '-s',
-  '--platform',
-  '--exclude',
-  '--name',
-  '--source-name',
-  '--source-version',
-  '--base-path',
-  '--select-catalogers',
-  '--from',
-  '--key',
-  '-k',
-]);
+const syftValued = new Set([...anchoreValued, '--source-name', '--source-version', '--base-path', '--select-catalogers', '--key', '-k']);
 
 /** `syft [scan|packages] SOURCE` (an SBOM), `syft attest` (an SBOM attestation). */
 export function syft(args: CiValue[], ctx: ToolContext): StepDraft[] {
@@ -253,6 +218,22 @@ export function dockerScoutCves(args: CiValue[], ctx: ToolContext): StepDraft[] 
   return [security(ctx, 'scan', 'docker-scout', image, hasFlag(parsed, '--exit-code', '-e'), target)];
 }
 
+/**
+ * `TOOL GROUP ACTION [opts] IMAGE` (`snyk container test`, `shipshape scan image`): the action and
+ * the image when the positionals start with `group` and one of `actions`; undefined otherwise.
+ */
+function subcommandImage(
+  parsed: ParsedArgs,
+  group: string,
+  actions: readonly string[],
+  label: string,
+  ctx: ToolContext,
+): { action: string; image: CiValue | undefined } | undefined {
+  const [first, action, ...rest] = parsed.positionals;
+  if (first?.resolved !== group || action === undefined || !actions.includes(action.resolved)) return undefined;
+  return { action: action.resolved, image: singlePositional(rest, label, ctx) };
+}
+
 const snykValued = new Set([
   '--file',
   '--severity-threshold',
@@ -271,11 +252,8 @@ const snykValued = new Set([
 
 /** `snyk container test IMAGE` fails on findings by default; `snyk container monitor` never does. */
 export function snyk(args: CiValue[], ctx: ToolContext): StepDraft[] {
-  const parsed = parseArgs(args, snykValued);
-  const [group, action, ...rest] = parsed.positionals;
-  if (group?.resolved !== 'container' || (action?.resolved !== 'test' && action?.resolved !== 'monitor')) return [];
-  const image = singlePositional(rest, 'snyk container', ctx);
-  return [security(ctx, 'scan', 'snyk', image, action.resolved === 'test')];
+  const found = subcommandImage(parseArgs(args, snykValued), 'container', ['test', 'monitor'], 'snyk container', ctx);
+  return found === undefined ? [] : [security(ctx, 'scan', 'snyk', found.image, found.action === 'test')];
 }
 
 const shipshapeValued = new Set([
@@ -301,10 +279,8 @@ const shipshapeValued = new Set([
 /** `shipshape scan image IMAGE --exit-code N`. */
 export function shipshape(args: CiValue[], ctx: ToolContext): StepDraft[] {
   const parsed = parseArgs(args, shipshapeValued);
-  const [group, action, ...rest] = parsed.positionals;
-  if (group?.resolved !== 'scan' || action?.resolved !== 'image') return [];
-  const image = singlePositional(rest, 'shipshape scan image', ctx);
-  return [security(ctx, 'scan', 'shipshape', image, exitCodeGates(lastOption(parsed, '--exit-code')))];
+  const found = subcommandImage(parsed, 'scan', ['image'], 'shipshape scan image', ctx);
+  return found === undefined ? [] : [security(ctx, 'scan', 'shipshape', found.image, exitCodeGates(lastOption(parsed, '--exit-code')))];
 }
 
 const dockleValued = new Set([

@@ -65,7 +65,8 @@ export function isKnownProgram(name: string): boolean {
 
 const dockerGlobalValued = new Set(['-H', '--host', '-c', '--context', '--config', '-l', '--log-level', '--tlscacert', '--tlscert', '--tlskey']);
 
-const buildValued = new Set([
+/** Options taking a value that `docker build` and `buildah build` share. */
+const imageBuildValued = [
   '-t',
   '--tag',
   '-f',
@@ -79,10 +80,17 @@ const buildValued = new Set([
   '--secret',
   '--ssh',
   '--network',
+  '--iidfile',
+  '--isolation',
+  '--annotation',
+  '--build-context',
+];
+
+const buildValued = new Set([
+  ...imageBuildValued,
   '-o',
   '--output',
   '--progress',
-  '--iidfile',
   '--metadata-file',
   '--add-host',
   '--builder',
@@ -101,10 +109,7 @@ const buildValued = new Set([
   '--cpuset-cpus',
   '--cpuset-mems',
   '--cgroup-parent',
-  '--isolation',
-  '--annotation',
   '--allow',
-  '--build-context',
   '--call',
   '--security-opt',
 ]);
@@ -225,36 +230,20 @@ function imagetoolsCreate(args: CiValue[], ctx: ToolContext): StepDraft[] {
 }
 
 const buildahBuildValued = new Set([
-  '-t',
-  '--tag',
-  '-f',
-  '--file',
-  '--build-arg',
-  '--label',
-  '--target',
-  '--platform',
+  ...imageBuildValued,
   '--format',
-  '--isolation',
   '--storage-driver',
   '--authfile',
   '--creds',
-  '--cache-from',
-  '--cache-to',
-  '--network',
-  '--secret',
-  '--ssh',
   '--arch',
   '--os',
   '--variant',
   '--jobs',
   '--manifest',
-  '--iidfile',
   '--volume',
   '-v',
-  '--build-context',
   '--cert-dir',
   '--sign-by',
-  '--annotation',
   '--runtime',
   '--timestamp',
   '--build-arg-file',

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { briefDrafts } from './test-brief.js';
+import { brief, briefDrafts } from './test-brief.js';
+import { parsePipeline } from './discover.js';
 import { analyzeShell } from './shell.js';
+import { maxScriptNesting } from '../shell/commands.js';
 import { commandsOf, plainSource } from '../shell/lexer.js';
+import { dedent } from '../../test-support/text.js';
 import { literal, Scope } from './values.js';
 
 const run = (text: string, options: Parameters<typeof analyzeShell>[1] = {}): string[] => briefDrafts(analyzeShell(text, options));
@@ -224,6 +227,81 @@ describe('shell analysis', () => {
       'L3 scan grype image=r.io/a:1 gating=true',
       'L5 build docker file=svc/Dockerfile ctx=svc tags=[a] push=false',
       'L6 push docker r.io/a:1',
+    ]);
+  });
+
+  it('reads the commands of $( … ) and backticks at their line, before the command that takes their output', () => {
+    const text = [
+      'IMAGE_ID=$(docker build -q -t registry.example.com/app:1 .)',
+      'digest=$(docker push registry.example.com/app:1 | tail -1)',
+      'echo "$(trivy image --exit-code 1 registry.example.com/app:1)"',
+      'echo `grype registry.example.com/app:1 --fail-on high`',
+      'docker push $(docker build -q -t r.io/b:1 sub)',
+      'DIR=$(cd other && docker build -t r.io/c:1 . && pwd)',
+      'docker build -t r.io/d:1 .',
+    ].join('\n');
+    expect(run(text)).toEqual([
+      'L1 build docker file=Dockerfile ctx=. tags=[registry.example.com/app:1] push=false',
+      'L2 push docker registry.example.com/app:1',
+      'L3 scan trivy image=registry.example.com/app:1 gating=undefined',
+      'L4 scan grype image=registry.example.com/app:1 gating=undefined',
+      'L5 build docker file=sub/Dockerfile ctx=sub tags=[r.io/b:1] push=false',
+      'L5 push docker $(docker build -q -t r.io/b:1 sub) ?{$(docker build -q -t r.io/b:1 sub)}',
+      'L6 build docker file=other/Dockerfile ctx=other tags=[r.io/c:1] push=false',
+      // the `cd` ran in the substitution's subshell
+      'L7 build docker file=Dockerfile ctx=. tags=[r.io/d:1] push=false',
+    ]);
+  });
+
+  it('lets a scan in $( … ) or backticks gate only where the command takes its status (NAME=$(…) alone)', () => {
+    const text = [
+      'REPORT=$(trivy image --exit-code 1 a)',
+      'REPORT=`trivy image --exit-code 1 b` || true',
+      'echo "$(trivy image --exit-code 1 c)"',
+      'A=$(trivy image --exit-code 1 d) B=$(date)',
+      'export REPORT=$(trivy image --exit-code 1 e)',
+      'REPORT=$(trivy image --exit-code 1 f; echo done)',
+    ].join('\n');
+    expect(run(text)).toEqual([
+      'L1 scan trivy image=a gating=true',
+      'L2 scan trivy image=b gating=false',
+      'L3 scan trivy image=c gating=undefined',
+      'L4 scan trivy image=d gating=undefined',
+      'L5 scan trivy image=e gating=undefined',
+      'L6 scan trivy image=f gating=undefined',
+    ]);
+  });
+
+  it('reads a $( … ) in the script of sh -c once: in double quotes this shell runs it, in single quotes the inner one', () => {
+    expect(run('sh -c "echo $(docker push r.io/a:1)"\nsh -c \'echo $(docker push r.io/b:1)\'')).toEqual(['L1 push docker r.io/a:1', 'L2 push docker r.io/b:1']);
+  });
+
+  it('follows $( … ) to maxScriptNesting levels, no deeper', () => {
+    const nested = (levels: number): string => `${'echo $('.repeat(levels)}docker push r.io/a:1${')'.repeat(levels)}`;
+    expect(run(nested(maxScriptNesting))).toEqual(['L1 push docker r.io/a:1']);
+    expect(run(nested(maxScriptNesting + 1))).toEqual([]);
+  });
+
+  it('reads $( … ) with values substituted before the shell ran (GitHub ${{ }}, Groovy interpolation)', () => {
+    const workflow = dedent`
+      on: push
+      env:
+        IMAGE: registry.example.com/app
+      jobs:
+        build:
+          runs-on: ubuntu-latest
+          steps:
+            - run: |
+                IMAGE_ID=$(docker build -q -t \${{ env.IMAGE }}:1 .)
+                echo "$(docker push \${{ env.IMAGE }}:1)"
+    `;
+    expect(brief(parsePipeline('github-actions', '.github/workflows/b.yml', workflow, '.'))).toEqual([
+      '0 L9 [build/step 1] build docker file=Dockerfile ctx=. tags=[registry.example.com/app:1] push=false',
+      '1 L10 [build/step 1] push docker registry.example.com/app:1',
+    ]);
+    const jenkinsfile = `pipeline { agent any\n environment { IMAGE = 'registry.example.com/app' }\n stages { stage('b') { steps {\n sh "ID=\\$(docker build -q -t \${IMAGE}:1 .)"\n } } } }\n`;
+    expect(brief(parsePipeline('jenkins', 'Jenkinsfile', jenkinsfile, '.'))).toEqual([
+      '0 L4 [b] build docker file=Dockerfile ctx=. tags=[registry.example.com/app:1] push=false',
     ]);
   });
 

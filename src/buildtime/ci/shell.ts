@@ -1,13 +1,14 @@
 /**
  * Shell analysis shared by every CI system: `run:`, `sh '…'`, `script:` and `scriptContent` text is
- * split into commands, variables assigned earlier in the script are tracked (`TAG=…`, `export`),
- * as are the working directory (`cd`) and `set -e` / `pipefail`, and each command is handed to the
- * tool recognisers. Whether a scan's failure fails the job is then weakened by what surrounds it:
- * `|| true`, a pipe without pipefail, an `if` condition, `set +e`, `continue-on-error`.
+ * split into commands (those of `sh -c '…'`, `$(…)` and backticks too), variables assigned earlier
+ * in the script are tracked (`TAG=…`, `export`), as are the working directory (`cd`) and `set -e` /
+ * `pipefail`, and each command is handed to the tool recognisers. Whether a scan's failure fails the
+ * job is then weakened by what surrounds it: `|| true`, a pipe without pipefail, an `if` condition,
+ * `set +e`, `continue-on-error`.
  */
 import type { CiValue } from './model.js';
 import { isKnownProgram, recognizeCommand } from './shell-tools.js';
-import { afterControlWords, conditionWords, maxScriptNesting, programIndex, programName, shellScriptIndex } from '../shell/commands.js';
+import { afterControlWords, conditionWords, maxScriptNesting, programIndex, programName, shellScriptIndex, substitutedScript } from '../shell/commands.js';
 import { commandsOf, plainSource, type ShellText, type SimpleCommand, type Word } from '../shell/lexer.js';
 import type { StepDraft } from './steps.js';
 import type { ToolContext } from './tool-context.js';
@@ -52,6 +53,8 @@ export class ShellSession {
   private readonly dirStack: CiValue[] = [];
   private readonly workspaceVars: readonly string[];
   readonly diagnostics: string[];
+  /** `$(…)` the calling shell ran (`sh -c "x $(y)"`): in this one's text they stand for output, not scripts. */
+  private ranOutside: ReadonlySet<string> = new Set();
 
   constructor(options: ShellOptions = {}) {
     this.scope = (options.scope ?? new Scope()).child();
@@ -67,7 +70,8 @@ export class ShellSession {
     const commands = commandsOf(source);
     const steps: StepDraft[] = [];
     commands.forEach((command, index) => {
-      const found = this.command(command, source, depth);
+      // `$(…)` and backticks run before the command that takes their output
+      const found = [...this.substitutions(command, source, depth), ...this.command(command, source, depth)];
       if (found.length === 0) return;
       const weaken = this.gatingOf(commands, index, options);
       for (const step of found) {
@@ -130,15 +134,9 @@ export class ShellSession {
     if (script !== undefined) {
       const text = values[script];
       if (text === undefined || depth >= maxScriptNesting) return [];
-      // the inner shell sees the text as this one resolved it
-      const inner = new ShellSession({
-        scope,
-        cwd: this.cwd,
-        workspaceVars: this.workspaceVars,
-        diagnostics: this.diagnostics,
-        errexit: false,
-        pipefail: false,
-      });
+      // the inner shell sees the text as this one resolved it: the `$(…)` in it ran here
+      const inner = this.child(scope, false);
+      inner.ranOutside = new Set(text.unknowns);
       return inner.run(plainSource(text.resolved, command.line), {}, depth + 1).map((s) => ({ ...s, line: command.line }));
     }
     switch (program.resolved) {
@@ -170,6 +168,33 @@ export class ShellSession {
     }
     if (!isKnownProgram(programName(program.resolved))) return [];
     return recognizeCommand(values, ctx);
+  }
+
+  /**
+   * Steps of the `$(…)` and backtick scripts in a command's words, read at its line. Each runs in a
+   * subshell: it sees this shell's variables and directory and changes neither. Only in `NAME=$(…)`
+   * standing alone is the last one's status the command's; elsewhere a scan inside may not gate.
+   */
+  private substitutions(command: SimpleCommand, source: ShellSource, depth: number): StepDraft[] {
+    if (depth >= maxScriptNesting) return [];
+    const scripts = command.words.flatMap((word) =>
+      word.parts.flatMap((part) => (part.kind === 'expansion' && !this.ranOutside.has(part.text) ? (substitutedScript(part.text) ?? []) : [])),
+    );
+    if (scripts.length === 0) return [];
+    const words = command.words.slice(afterControlWords(command.words.map(literalOf)));
+    const carriesStatus = words.every((word) => assignmentOf(word) !== undefined);
+    return scripts.flatMap((text, k) => {
+      // the outer markers: `${{ }}` and Groovy values were substituted into the whole text
+      const steps = this.child(this.scope, this.pipefail).run({ text, markers: source.markers, lineMap: [command.line] }, {}, depth + 1);
+      const decidesStatus = carriesStatus && k === scripts.length - 1;
+      if (!decidesStatus) for (const step of steps) if (step.kind === 'security' && step.gating === true) step.gating = undefined;
+      return steps;
+    });
+  }
+
+  /** A shell this one starts (`sh -c`, a subshell): it shares the directory, checkout names and diagnostics. */
+  private child(scope: Scope, pipefail: boolean): ShellSession {
+    return new ShellSession({ scope, cwd: this.cwd, workspaceVars: this.workspaceVars, diagnostics: this.diagnostics, errexit: false, pipefail });
   }
 
   /** `NAME=value`: a value resolved now, or unknown when it comes from a command's output. */
