@@ -10,6 +10,9 @@ import tseslint from 'typescript-eslint';
 const layers = [
   ['cli'],
   ['demo'],
+  ['serve'],
+  ['jobs'],
+  ['store'],
   ['report'],
   ['lifecycle'],
   ['buildtime', 'distribute', 'runtime'],

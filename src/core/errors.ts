@@ -21,7 +21,10 @@ export type ErrorCode =
   | 'E_SYMLINK_LOOP'
   | 'E_CACHE'
   | 'E_LOCKED'
-  | 'E_ABORTED';
+  | 'E_ABORTED'
+  | 'E_SERVER'
+  | 'E_TIMEOUT'
+  | 'E_STORE';
 
 export interface ErrorOptions {
   cause?: unknown;

@@ -14,7 +14,7 @@ import { commandMissing, skipWhen } from '../test-support/skip.js';
 import { assembleImage, makeLayer, type BuiltImage } from './image.js';
 import { emptyChanges } from './file-tree.js';
 import { startDemoRegistry, type DemoRegistry } from './registry-server.js';
-import { rewriteRegistry } from './registry-alias.js';
+import { rewriteRegistry } from '../distribute/registry-alias.js';
 
 const run = promisify(execFile);
 let registry: DemoRegistry;

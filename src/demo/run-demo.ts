@@ -25,7 +25,7 @@ import { AdvisoryStore } from '../vuln/advisories/store.js';
 import { signWithCosign } from './cosign.js';
 import { buildEstate } from './estate.js';
 import { pushEstate } from './push-estate.js';
-import { rewriteRegistry } from './registry-alias.js';
+import { rewriteRegistry } from '../distribute/registry-alias.js';
 import { startDemoRegistry } from './registry-server.js';
 
 export interface DemoOptions {
@@ -53,12 +53,12 @@ export interface DemoResult {
 }
 
 /** The registry the estate's pipelines push to and its manifests pull from. */
-const estateRegistry = 'registry.shop.internal';
+export const estateRegistry = 'registry.shop.internal';
 /** The repository whose pipeline signs what it pushes. */
-const signedRepository = 'shop/payments-api';
+export const signedRepository = 'shop/payments-api';
 
 /** Signs every tag of the repository, as `cosign sign --key` in its pipeline does. */
-async function signAsThePipelineDoes(registry: { host: string; plainHttp: boolean }, repository: string, privateKey: KeyObject): Promise<void> {
+export async function signAsThePipelineDoes(registry: { host: string; plainHttp: boolean }, repository: string, privateKey: KeyObject): Promise<void> {
   const pusher = new RegistryPusher({ registry: registry.host, plainHttp: registry.plainHttp });
   const client = new RegistryClient(registry.host, { plainHttp: registry.plainHttp });
   try {

@@ -39,12 +39,44 @@ export interface ScanSummary {
   findings: number;
 }
 
-interface ScanRow {
+/** A `scans` row (the store's `registry_scans` has the same columns). */
+export interface ScanRow {
   id: number;
   registry: string;
   prefix: string | null;
   scanned_at: string;
   fingerprints: number;
+}
+
+/** A `scan_findings` row, without its scan id. */
+export interface ScanFindingRow {
+  fingerprint: string;
+  rule_id: string;
+  message: string;
+  repository: string | null;
+  tag: string | null;
+  digest: string | null;
+}
+
+/** A stored scan from its rows (a finding's missing target fields are left out, not undefined). */
+export function storedScanOf(row: ScanRow, tags: StoredScan['tags'], images: StoredScan['images'], findings: ScanFindingRow[]): StoredScan {
+  return {
+    id: row.id,
+    registry: row.registry,
+    prefix: row.prefix ?? undefined,
+    scannedAt: row.scanned_at,
+    fingerprints: row.fingerprints,
+    tags,
+    images,
+    findings: findings.map((f) => ({
+      fingerprint: f.fingerprint,
+      ruleId: f.rule_id,
+      message: f.message,
+      ...(f.repository === null ? {} : { repository: f.repository }),
+      ...(f.tag === null ? {} : { tag: f.tag }),
+      ...(f.digest === null ? {} : { digest: f.digest }),
+    })),
+  };
 }
 
 /**
@@ -207,24 +239,8 @@ export class ScanHistory {
     const images = this.db.prepare('SELECT repository, digest FROM scan_images WHERE scan_id = ? ORDER BY repository, digest').all(id) as StoredScan['images'];
     const findings = this.db
       .prepare('SELECT fingerprint, rule_id, message, repository, tag, digest FROM scan_findings WHERE scan_id = ? ORDER BY fingerprint')
-      .all(id) as { fingerprint: string; rule_id: string; message: string; repository: string | null; tag: string | null; digest: string | null }[];
-    return {
-      id: row.id,
-      registry: row.registry,
-      prefix: row.prefix ?? undefined,
-      scannedAt: row.scanned_at,
-      fingerprints: row.fingerprints,
-      tags,
-      images,
-      findings: findings.map((f) => ({
-        fingerprint: f.fingerprint,
-        ruleId: f.rule_id,
-        message: f.message,
-        ...(f.repository === null ? {} : { repository: f.repository }),
-        ...(f.tag === null ? {} : { tag: f.tag }),
-        ...(f.digest === null ? {} : { digest: f.digest }),
-      })),
-    };
+      .all(id) as ScanFindingRow[];
+    return storedScanOf(row, tags, images, findings);
   }
 
   close(): void {
@@ -240,7 +256,7 @@ function normaliseTime(time: string): string {
 }
 
 /** What the history needs of a scan, from a stored scan or a fresh report. */
-function contentOf(scan: StoredScan | RegistryScanReport): Pick<StoredScan, 'tags' | 'images' | 'findings' | 'fingerprints'> {
+export function contentOf(scan: StoredScan | RegistryScanReport): Pick<StoredScan, 'tags' | 'images' | 'findings' | 'fingerprints'> {
   if (!('repositories' in scan)) return scan;
   return {
     tags: scan.repositories.flatMap((r) => r.tags.map((t) => ({ repository: r.name, tag: t.tag, digest: t.digest }))),

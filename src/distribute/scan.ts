@@ -36,6 +36,8 @@ export interface RegistryScanOptions {
   maxImageAgeDays: number;
   onProgress?: ((event: RegistryScanProgress) => void) | undefined;
   signal?: AbortSignal | undefined;
+  /** Exactly these repositories, without the catalog (a push event names one). */
+  repositories?: readonly string[] | undefined;
   /** Layer scans shared across images (given by the caller to count reads in benchmarks). */
   shared?: SharedLayerScans | undefined;
 }
@@ -85,7 +87,7 @@ export async function scanRegistry(registry: string, prefix: string | undefined,
   const client = new RegistryClient(registry, options.registryOptions);
   const shared = options.shared ?? new SharedLayerScans();
   try {
-    const names = await repositoriesOf(client, prefix, diagnostics, options.signal);
+    const names = options.repositories ? [...options.repositories] : await repositoriesOf(client, prefix, diagnostics, options.signal);
     options.onProgress?.({ kind: 'repositories', count: names.length });
     const access = await probeAccess(registry, {
       ...options.registryOptions,

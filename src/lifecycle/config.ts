@@ -30,6 +30,22 @@ const registrySchema = z.strictObject({
   key: nonEmpty.optional(),
   credentialsFrom: credentialsSchema.optional(),
   allowRealm: z.array(z.string().regex(registryHostPattern, 'the host[:port] of a token service that may receive the credentials')).optional(),
+  /** The host the estate's pipelines and manifests name the registry by, when it is reached at another address (a mirror, a port forward). */
+  as: z.string().regex(registryHostPattern, 'the registry host[:port] the pipelines and manifests name').optional(),
+});
+
+/** `server:`: what `shipshape serve` does on its own. */
+const serverSchema = z.strictObject({
+  /** A cron expression (5 fields, UTC): when the whole estate is assessed. */
+  schedule: nonEmpty.optional(),
+  /** A cron expression: when the advisory database is updated from `advisories` and stored inventories re-matched. */
+  advisorySchedule: nonEmpty.optional(),
+  /** OSV files or folders `db update` imports on the advisory schedule. */
+  advisories: z.array(nonEmpty).optional(),
+  /** The secret registry notifications carry as `Authorization: Bearer <secret>`. */
+  webhookSecret: z.string().min(16, 'at least 16 characters').optional(),
+  /** The same, read from this environment variable (keeps the secret out of the file). */
+  webhookSecretFrom: z.strictObject({ env: nonEmpty }).optional(),
 });
 
 const gitlabSchema = z.strictObject({
@@ -92,6 +108,7 @@ const configSchema = z.strictObject({
     .optional(),
   policy: nonEmpty.optional(),
   scan: scanSchema.optional(),
+  server: serverSchema.optional(),
 });
 
 /** One registry to scan: `registry.example.com[:port][/prefix]` split, paths resolved. */
@@ -111,6 +128,17 @@ export interface RegistryConfig {
   credentialsFrom: { dockerConfig: string } | { env: { username: string; password: string } } | undefined;
   /** Hosts of token services on another host than the registry that may receive its credentials (lower-cased). */
   allowRealm: string[];
+  /** The host the estate names this registry by (`as:`), when it is reached at another address. */
+  as: string | undefined;
+}
+
+/** `server:` of `shipshape.yaml`, paths resolved. */
+export interface ServerConfig {
+  schedule: string | undefined;
+  advisorySchedule: string | undefined;
+  advisories: string[];
+  webhookSecret: string | undefined;
+  webhookSecretFrom: { env: string } | undefined;
 }
 
 /** `gitlab:` of `shipshape.yaml`. */
@@ -137,6 +165,7 @@ export interface ShipshapeConfig {
   policy: string | undefined;
   /** Settings of `scan image` and `registry scan`; empty when the file has no `scan:`. */
   scan: ScanConfig;
+  server: ServerConfig;
 }
 
 /** Reads and checks a `shipshape.yaml`. Throws NotFoundError when unreadable, UsageError when invalid. */
@@ -172,7 +201,7 @@ export function parseShipshapeConfig(text: string, file: string): ShipshapeConfi
       return `${file}${line}: ${formatPath(keys)}: ${issue.message}`;
     });
     throw new UsageError(`invalid config:\n  ${problems.join('\n  ')}`, {
-      hint: 'keys: sources, registries (name, plainHttp, insecure, caFile, key, credentialsFrom, allowRealm), manifests, cluster (context, kubeconfig, namespaces), allowedRegistries, gitlab (registry, projects), k8sVersion, policy, scan (severity, exitCode, scanners, ignoreUnfixed, db, cacheDir, parallel, maxDbAge)',
+      hint: 'keys: sources, registries (name, plainHttp, insecure, caFile, key, credentialsFrom, allowRealm, as), manifests, cluster (context, kubeconfig, namespaces), allowedRegistries, gitlab (registry, projects), k8sVersion, policy, scan (severity, exitCode, scanners, ignoreUnfixed, db, cacheDir, parallel, maxDbAge), server (schedule, advisorySchedule, advisories, webhookSecret, webhookSecretFrom)',
     });
   }
   const data = result.data;
@@ -200,6 +229,7 @@ export function parseShipshapeConfig(text: string, file: string): ShipshapeConfi
               ? { dockerConfig: resolve(credentials.dockerConfig) }
               : { env: credentials.env },
         allowRealm: (r.allowRealm ?? []).map((host) => host.toLowerCase()),
+        as: r.as?.toLowerCase(),
       };
     }),
     manifests: (data.manifests ?? []).map((m) => (m === '-' ? m : resolve(m))),
@@ -216,6 +246,13 @@ export function parseShipshapeConfig(text: string, file: string): ShipshapeConfi
     k8sVersion: data.k8sVersion,
     policy: data.policy === undefined ? undefined : resolve(data.policy),
     scan: scanConfig(data.scan ?? {}, resolve),
+    server: {
+      schedule: data.server?.schedule,
+      advisorySchedule: data.server?.advisorySchedule,
+      advisories: (data.server?.advisories ?? []).map(resolve),
+      webhookSecret: data.server?.webhookSecret,
+      webhookSecretFrom: data.server?.webhookSecretFrom,
+    },
   };
 }
 

@@ -68,6 +68,8 @@ export interface RegistryVariant {
   htpasswd?: string;
   /** Serve HTTPS with a fresh self-signed certificate (`caFile`). */
   tls?: boolean;
+  /** Post push/pull notifications to this endpoint with `Authorization: Bearer <token>` (the registry's `notifications:`). */
+  notify?: { url: string; token: string };
 }
 
 export interface RunningRegistry {
@@ -102,11 +104,12 @@ export function registryMissing(needs: RegistryNeeds = {}): string | undefined {
   );
 }
 
-// Registries still running when the process ends (a test that failed before stop()) go with it.
+// Servers still running when the process ends (a test that failed before stop()) go with it.
 const running = new Set<ChildProcess>();
 let exitHook = false;
 
-function track(child: ChildProcess): void {
+/** Kills `child` (a server a test started) when this process exits, if it is still running then. */
+export function track(child: ChildProcess): void {
   running.add(child);
   child.once('exit', () => running.delete(child));
   if (exitHook) return;
@@ -134,6 +137,18 @@ function configYaml(storage: string, state: string, port: number, variant: Regis
   ];
   if (variant.tls) lines.push('  tls:', `    certificate: ${path.join(state, 'cert.pem')}`, `    key: ${path.join(state, 'key.pem')}`);
   if (variant.htpasswd) lines.push('auth:', '  htpasswd:', '    realm: basic-realm', `    path: ${path.join(state, 'htpasswd')}`);
+  if (variant.notify)
+    lines.push(
+      'notifications:',
+      '  endpoints:',
+      '    - name: shipshape',
+      `      url: ${variant.notify.url}`,
+      '      headers:',
+      `        Authorization: [Bearer ${variant.notify.token}]`,
+      '      timeout: 2s',
+      '      threshold: 3',
+      '      backoff: 1s',
+    );
   return `${lines.join('\n')}\n`;
 }
 
@@ -150,7 +165,8 @@ function probe(url: string, ca: string | undefined): Promise<number | undefined>
   });
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
+/** Ends `child` with `signal` (SIGKILL after 10 s); resolves once it has exited. */
+export function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
@@ -158,7 +174,7 @@ function stopChild(child: ChildProcess): Promise<void> {
       clearTimeout(force);
       resolve();
     });
-    child.kill('SIGTERM');
+    child.kill(signal);
   });
 }
 

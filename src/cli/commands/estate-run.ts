@@ -1,10 +1,7 @@
 import { configFileName, configFileOf } from '../config-file.js';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { NotFoundError, ShipshapeError, UsageError, messageOf } from '../../core/errors.js';
-import { defaultLimits } from '../../core/limits.js';
+import { ShipshapeError, UsageError, messageOf } from '../../core/errors.js';
 import type { RegistryScanReport } from '../../distribute/model.js';
-import type { RegistryOptions } from '../../image/registry/options.js';
 import { collectEstate, type EstateConfig } from '../../lifecycle/collect.js';
 import { loadShipshapeConfig, type RegistryConfig, type ShipshapeConfig } from '../../lifecycle/config.js';
 import type { EstateEvidence, UnscannedRegistry } from '../../lifecycle/estate-model.js';
@@ -107,63 +104,27 @@ export async function estateFromOptions(values: EstateOptionValues, io: CliIo, o
   }
 }
 
-/** Scans one registry of `shipshape.yaml` with its TLS, key and credential settings, and records the scan. */
+/** Scans one registry of `shipshape.yaml` and records the scan in the history. */
 async function scanConfiguredRegistry(
   registry: RegistryConfig,
   io: CliIo,
   options: EstateRunOptions,
   progress: ProgressLine | undefined,
 ): Promise<RegistryScanReport> {
-  const { scanRegistry } = await import('../../distribute/scan.js');
+  const { scanConfiguredRegistry: scan, estateHostOf } = await import('../../jobs/registry-scan.js');
   const { ScanHistory } = await import('../../distribute/history.js');
-  const { loadPublicKey } = await import('../../distribute/signatures/index.js');
   const cacheDir = defaultCacheDir(io);
-  const registryOptions: RegistryOptions = {
-    plainHttp: registry.plainHttp,
-    insecure: registry.insecure,
-    ...(registry.caFile ? { caFiles: [registry.caFile] } : {}),
-    ...(registry.allowRealm.length > 0 ? { allowRealms: registry.allowRealm } : {}),
-  };
-  const from = registry.credentialsFrom;
-  if (from && 'dockerConfig' in from) registryOptions.dockerConfigPath = path.join(from.dockerConfig, 'config.json');
-  else {
-    registryOptions.dockerConfigPath = path.join(io.env.DOCKER_CONFIG ?? path.join(io.homedir, '.docker'), 'config.json');
-    if (from) {
-      const username = io.env[from.env.username];
-      const password = io.env[from.env.password];
-      if (username === undefined || password === undefined)
-        throw new UsageError(`${registry.name}: the credentials come from $${from.env.username} and $${from.env.password}, which are not both set`);
-      Object.assign(registryOptions, { username, password });
-    }
-  }
-  const keys = registry.key
-    ? [
-        loadPublicKey(
-          await readFile(registry.key).catch((error: unknown) => {
-            throw new NotFoundError(`cannot read the key ${registry.key ?? ''}: ${messageOf(error)}`);
-          }),
-          registry.key,
-        ),
-      ]
-    : [];
   const history = ScanHistory.open(path.join(cacheDir, 'history.sqlite'));
   try {
-    const report = await scanRegistry(registry.registry, registry.prefix, {
-      registryOptions,
-      limits: defaultLimits,
+    const report = await scan(registry, {
+      env: io.env,
+      homedir: io.homedir,
       cacheDir,
-      now: new Date(),
-      parallel: 4,
-      keys,
       advisories: options.advisories,
-      secrets: true,
-      readLayers: true,
-      previous: history.previous(registry.registry, registry.prefix),
       maxImageAgeDays: options.maxImageAgeDays ?? 180,
-      onProgress: (event) =>
-        progress?.message(
-          event.kind === 'repositories' ? `${registry.name}: ${event.count} repositories` : `${registry.name}: images ${event.done}/${event.total}`,
-        ),
+      now: new Date(),
+      previous: history.previous(estateHostOf(registry), registry.prefix),
+      onProgress: progress?.message,
     });
     history.record(report);
     return report;

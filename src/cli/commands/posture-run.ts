@@ -1,12 +1,7 @@
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import type { EstateEvidence } from '../../lifecycle/estate-model.js';
-import { assessPosture } from '../../lifecycle/posture/assess.js';
-import { postureControlIds } from '../../lifecycle/posture/controls/registry.js';
 import type { PostureReport } from '../../lifecycle/posture/model.js';
-import { defaultPolicy, loadPolicy } from '../../lifecycle/posture/policy.js';
-import { estateFindings } from '../../report/estate-findings.js';
 import type { ReportInput } from '../../report/html/input.js';
 import { renderPostureTable } from '../../report/posture-table.js';
 import { AdvisoryStore } from '../../vuln/advisories/store.js';
@@ -18,6 +13,7 @@ import { defaultCacheDir } from '../options.js';
 import { writeOutput } from '../read.js';
 import { version } from '../version.js';
 import { estateFromOptions, loadEstateConfig } from './estate-run.js';
+import { assessEstate, loadEstatePolicy, postureTitle } from '../../jobs/posture.js';
 import type { PostureValues } from './posture.js';
 
 /** The work of `shipshape posture`; returns the exit code. */
@@ -27,22 +23,17 @@ export async function runPosture(values: PostureValues, io: CliIo): Promise<numb
   try {
     // the policy first: a mistake in it should not wait for registry scans
     const config = await loadEstateConfig(values, io);
-    const policyFile = values.policy ?? config?.policy;
-    const loaded = policyFile ? await loadPolicy(policyFile, postureControlIds()) : defaultPolicy;
-    // the estate's allowed registries stand for the policy's when the policy names none
-    const estateAllowed = values.allowedRegistries ?? config?.allowedRegistries ?? [];
-    const policy = loaded.allowedRegistries.length > 0 ? loaded : { ...loaded, allowedRegistries: estateAllowed };
+    const policy = await loadEstatePolicy(config, { policyFile: values.policy, allowedRegistries: values.allowedRegistries });
     const estate = await estateFromOptions(values, io, { advisories, config, maxImageAgeDays: policy.maxImageAgeDays });
-    const now = new Date();
-    const posture = assessPosture(estate.evidence, estate.map, { policy, now, ...(advisories ? { advisories } : {}) });
-    const title = values.title ?? `Shipshape posture report — ${estate.config ? path.basename(path.dirname(path.resolve(estate.config.file))) : 'estate'}`;
-    const text = await renderPosture(
-      values.format,
-      { title, generatedAt: now.toISOString(), toolVersion: version, map: estate.map, posture, findings: estateFindings(estate.evidence, estate.map) },
-      estate.evidence,
-      outputWidth(io, values.output),
-      wantsColor(io, values),
-    );
+    const input = assessEstate(estate.evidence, estate.map, {
+      policy,
+      now: new Date(),
+      advisories,
+      title: values.title ?? postureTitle(estate.config),
+      toolVersion: version,
+    });
+    const posture = input.posture;
+    const text = await renderPosture(values.format, input, estate.evidence, outputWidth(io, values.output), wantsColor(io, values));
     await writeOutput(io, values.output, text);
     // manifests, cluster kinds and registries (or parts of them) that could not be read: their phases
     // were assessed without them, so the gate fails

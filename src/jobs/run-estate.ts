@@ -1,0 +1,239 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { pushAll } from '../core/collections.js';
+import { ShipshapeError, UsageError, messageOf } from '../core/errors.js';
+import type { RegistryScanReport } from '../distribute/model.js';
+import { mergeRepositoryScan } from '../distribute/merge.js';
+import { collectEstate } from '../lifecycle/collect.js';
+import type { RegistryConfig, ShipshapeConfig } from '../lifecycle/config.js';
+import type { UnscannedRegistry } from '../lifecycle/estate-model.js';
+import { buildLifecycleMap } from '../lifecycle/map.js';
+import type { ReportInput } from '../report/html/input.js';
+import { postureJson } from '../report/posture-json.js';
+import type { ObservedItem, RunPart, RunRecord, Store } from '../store/model.js';
+import type { AdvisoryLookup } from '../vuln/match/matcher.js';
+import { assessEstate, loadEstatePolicy, postureTitle } from './posture.js';
+import { estateHostOf, scanConfiguredRegistry } from './registry-scan.js';
+
+/** What a run of the server needs besides the store: the estate's config and where it runs. */
+export interface RunContext {
+  store: Store;
+  config: ShipshapeConfig;
+  env: Readonly<Record<string, string | undefined>>;
+  homedir: string;
+  cacheDir: string;
+  /** The advisory database as it is now (it changes after an update). */
+  advisories: () => AdvisoryLookup | undefined;
+  toolVersion: string;
+  now: () => Date;
+  log: (message: string) => void;
+  signal?: AbortSignal | undefined;
+}
+
+/** A registry push: which configured registry, and which repository to read again. */
+export interface PushSubject {
+  /** The configured registry's `name`. */
+  registry: string;
+  repository: string;
+}
+
+/** The last good scan of a configured registry, kept so a failed scan never erases it silently. */
+interface KeptReport {
+  readAt: string;
+  report: RegistryScanReport;
+}
+
+const keptKey = (registry: RegistryConfig): string => `registry-report:${registry.name}`;
+
+/**
+ * One run of the estate: the configured registries scanned (on a push, only the pushed
+ * repository, merged into the last good scan of its registry), the sources, manifests and cluster
+ * read, the map built and the posture assessed — the same assessment as `shipshape posture` —
+ * and everything recorded in one transaction. A registry that cannot be read is assessed from its
+ * last good scan, marked stale with its age; with none, it is not assessed (never clean).
+ */
+export async function runEstate(context: RunContext, run: RunRecord, push?: PushSubject): Promise<void> {
+  const { store, config } = context;
+  const started = context.now();
+  const parts: RunPart[] = [];
+  const reports: RegistryScanReport[] = [];
+  const unscanned: UnscannedRegistry[] = [];
+  const stalePhases = new Set<string>();
+  try {
+    const policy = await loadEstatePolicy(config);
+    const advisories = context.advisories();
+    for (const registry of config.registries) {
+      const part = await registryPart(context, registry, push, policy.maxImageAgeDays, advisories);
+      parts.push(part.part);
+      if (part.report) reports.push(part.report);
+      if (part.part.status !== 'ok') {
+        // what the failed scan would have resolved stays open: neither its findings nor gaps are decided by it
+        stalePhases.add('distribute').add('build');
+        if (!part.report) unscanned.push({ registry: estateHostOf(registry), reason: part.part.reason ?? 'not read' });
+      }
+    }
+    for (const report of reports) for (const item of report.unread ?? []) unscanned.push({ registry: `${report.registry}/${item.where}`, reason: item.message });
+
+    const collectStarted = Date.now();
+    const evidence = await collectEstate({
+      sources: config.sources,
+      registryReports: reports,
+      manifests: config.manifests,
+      cluster: config.cluster
+        ? {
+            kubeconfig: config.cluster.kubeconfig ?? context.env.KUBECONFIG?.split(path.delimiter)[0] ?? path.join(context.homedir, '.kube', 'config'),
+            ...(config.cluster.context !== undefined ? { context: config.cluster.context } : {}),
+            ...(config.cluster.namespaces !== undefined ? { namespaces: config.cluster.namespaces } : {}),
+            inPod: context.env.KUBERNETES_SERVICE_HOST !== undefined,
+          }
+        : undefined,
+      ...(config.k8sVersion !== undefined ? { k8sVersion: config.k8sVersion } : {}),
+      ...(config.allowedRegistries !== undefined ? { allowedRegistries: config.allowedRegistries } : {}),
+      gitlab: config.gitlab,
+    });
+    pushAll(parts, collectParts(config, evidence.diagnostics ?? [], Date.now() - collectStarted));
+    if (parts.some((p) => p.name === 'cluster' && p.status === 'failed')) stalePhases.add('run').add('host');
+    if (unscanned.length > 0) evidence.unscannedRegistries = unscanned;
+
+    const now = context.now();
+    const map = buildLifecycleMap(evidence, now, { config: config.file });
+    const input = assessEstate(evidence, map, { policy, now, advisories, title: postureTitle(config), toolVersion: context.toolVersion });
+    const document = JSON.parse(postureJson(input)) as unknown;
+    const images = reports.flatMap((report) =>
+      report.repositories.flatMap((repository) =>
+        repository.images.flatMap((image) =>
+          image.platforms.map((platform) => ({
+            digest: image.digest,
+            reference: `${report.registry}/${repository.name}${image.tags[0] ? `:${image.tags[0]}` : `@${image.digest}`}`,
+            platform: platform.platform,
+            running: (evidence.run?.images ?? []).some((w) => w.digest === image.digest || (w.repository === repository.name && image.tags.includes(w.tag ?? ''))),
+            seenAt: now.toISOString(),
+          })),
+        ),
+      ),
+    );
+    await store.upsertImages(images);
+    await store.finishRun(run.id, {
+      status: 'done',
+      finishedAt: context.now().toISOString(),
+      parts,
+      stats: {
+        durationMs: context.now().getTime() - started.getTime(),
+        images: new Set(images.map((i) => i.digest)).size,
+        findings: input.findings.length,
+        layerReads: reports.reduce((n, r) => n + r.stats.layers.read, 0),
+        layers: reports.reduce((n, r) => n + r.stats.layers.read + r.stats.layers.shared + r.stats.layers.fromDiskCache, 0),
+      },
+      document,
+      scores: input.posture.phases.map((p) => ({ phase: p.phase, score: p.score })),
+      observed: observedItems(input),
+      stalePhases: [...stalePhases],
+    });
+  } catch (error) {
+    context.log(`run ${run.id} failed: ${messageOf(error)}`);
+    await store.finishRun(run.id, {
+      status: 'failed',
+      finishedAt: context.now().toISOString(),
+      error: messageOf(error),
+      parts,
+      stats: { durationMs: context.now().getTime() - started.getTime() },
+    });
+  }
+}
+
+/** One configured registry's part of a run: scanned (whole, or the pushed repository), or its last good scan standing in. */
+async function registryPart(
+  context: RunContext,
+  registry: RegistryConfig,
+  push: PushSubject | undefined,
+  maxImageAgeDays: number,
+  advisories: AdvisoryLookup | undefined,
+): Promise<{ part: RunPart; report: RegistryScanReport | undefined }> {
+  const name = `registry:${registry.name}`;
+  const kept = await keptReport(context.store, registry);
+  const started = Date.now();
+  // a push elsewhere leaves this registry as it was last read
+  if (push !== undefined && push.registry !== registry.name && kept) return { part: { name, status: 'ok', durationMs: 0, readAt: kept.readAt }, report: kept.report };
+  const repositories = push?.registry === registry.name && kept ? [push.repository] : undefined;
+  try {
+    const fresh = await scanConfiguredRegistry(registry, {
+      env: context.env,
+      homedir: context.homedir,
+      cacheDir: context.cacheDir,
+      advisories,
+      maxImageAgeDays,
+      now: context.now(),
+      previous: await context.store.previousRegistryScan(estateHostOf(registry), registry.prefix),
+      repositories,
+      signal: context.signal,
+      onProgress: undefined,
+    });
+    const report = repositories && kept ? mergeRepositoryScan(kept.report, fresh, repositories) : fresh;
+    await context.store.recordRegistryScan(fresh);
+    const readAt = context.now().toISOString();
+    const value = JSON.stringify({ readAt, report } satisfies KeptReport);
+    await context.store.casSetting(keptKey(registry), await context.store.getSetting(keptKey(registry)), value);
+    return { part: { name, status: 'ok', durationMs: Date.now() - started }, report };
+  } catch (error) {
+    if (!(error instanceof ShipshapeError) || error instanceof UsageError) throw error;
+    const reason = messageOf(error);
+    context.log(`${name}: ${reason}`);
+    if (kept) return { part: { name, status: 'stale', reason, durationMs: Date.now() - started, readAt: kept.readAt }, report: kept.report };
+    return { part: { name, status: 'failed', reason, durationMs: Date.now() - started }, report: undefined };
+  }
+}
+
+async function keptReport(store: Store, registry: RegistryConfig): Promise<KeptReport | undefined> {
+  const text = await store.getSetting(keptKey(registry));
+  return text === undefined ? undefined : (JSON.parse(text) as KeptReport);
+}
+
+/** The parts read by `collectEstate`, failed where its diagnostics say a whole input could not be read. */
+function collectParts(config: ShipshapeConfig, diagnostics: readonly { level: string; code: string; message: string }[], durationMs: number): RunPart[] {
+  const failure = (prefix: string): string | undefined => diagnostics.find((d) => d.level === 'error' && d.code.startsWith(prefix))?.message;
+  const part = (name: string, reason: string | undefined): RunPart => ({ name, status: reason === undefined ? 'ok' : 'failed', ...(reason ? { reason } : {}), durationMs });
+  return [
+    ...(config.sources.length > 0 ? [part('sources', undefined)] : []),
+    ...(config.manifests.length > 0 ? [part('manifests', failure('manifest.'))] : []),
+    ...(config.cluster ? [part('cluster', failure('cluster.'))] : []),
+  ];
+}
+
+/** Every finding of the run and every control gap or partial, as the store tracks them across runs. */
+export function observedItems(input: ReportInput): ObservedItem[] {
+  const items = new Map<string, ObservedItem>();
+  for (const f of input.findings) {
+    const fingerprint = fingerprintOf('finding', f.category, f.id, f.where, f.detail ?? '');
+    items.set(fingerprint, {
+      fingerprint,
+      kind: 'finding',
+      ruleId: f.id,
+      severity: f.severity,
+      phase: f.phase,
+      category: f.category,
+      title: f.title,
+      where: f.where,
+      detail: f.detail,
+    });
+  }
+  for (const c of input.posture.controls) {
+    if (c.status !== 'gap' && c.status !== 'partial') continue;
+    const fingerprint = fingerprintOf('gap', c.control.id);
+    items.set(fingerprint, {
+      fingerprint,
+      kind: 'gap',
+      ruleId: c.control.id,
+      severity: c.status === 'partial' ? 'LOW' : c.control.weight >= 2 ? 'HIGH' : 'MEDIUM',
+      phase: c.control.phase,
+      category: c.status,
+      title: c.control.title,
+      where: c.evidence.find((e) => !e.ok && e.where)?.where ?? c.control.phase,
+      detail: c.summary,
+    });
+  }
+  return [...items.values()];
+}
+
+function fingerprintOf(...parts: string[]): string {
+  return createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 32);
+}
