@@ -12,7 +12,8 @@ import { endOfLife } from '../inventory/distros/eol.js';
 import { displayConfig, maskSecretsIn, secretFindings, secretVisitor } from '../secrets/index.js';
 import type { AdvisoryLookup } from '../vuln/match/matcher.js';
 import { scanImage } from '../vuln/scan.js';
-import type { SeverityLevel } from '../core/severity.js';
+import type { Inventory } from '../inventory/inventory.js';
+import { vulnerabilityFacts } from './vulnerability-facts.js';
 import type { ImageConfig } from '../image/schema.js';
 import type { PlatformImage, UnreadItem } from './model.js';
 
@@ -33,6 +34,8 @@ export interface ImageFactsOptions {
   /** Layers of one image read at once. */
   layerParallel: number;
   signal?: AbortSignal | undefined;
+  /** Told of each platform image's inventory as read (the server keeps it to match new advisories without reading the image again). */
+  onInventory?: ((digest: string, inventory: Inventory) => void) | undefined;
 }
 
 const dayMs = 24 * 3600 * 1000;
@@ -86,29 +89,8 @@ export async function platformImageFacts(
         endOfLife: eolDate === undefined ? undefined : Date.parse(eolDate) < options.now.getTime(),
       };
     }
-    if (options.advisories) {
-      const vulnerabilities: Partial<Record<SeverityLevel, number>> = {};
-      const fixable: Partial<Record<SeverityLevel, number>> = {};
-      for (const finding of result.findings) {
-        const level = finding.severity.level;
-        vulnerabilities[level] = (vulnerabilities[level] ?? 0) + 1;
-        if (finding.fixedVersion !== undefined) fixable[level] = (fixable[level] ?? 0) + 1;
-      }
-      Object.assign(facts, {
-        vulnerabilities,
-        fixable,
-        coverage: result.coverage && { complete: result.coverage.complete, ecosystems: result.coverage.ecosystems },
-        vulnerabilityList: result.findings.map((f) => ({
-          id: f.id,
-          aliases: f.aliases,
-          severity: f.severity.level,
-          package: f.package.name,
-          installed: f.installedVersion,
-          fixed: f.fixedVersion,
-          summary: f.summary,
-        })),
-      });
-    }
+    if (options.advisories) Object.assign(facts, vulnerabilityFacts(result.findings, result.coverage));
+    options.onInventory?.(digest, result.inventory);
     if (options.secrets)
       facts.secrets = secretFindings(model, {}).map((f) => ({ ruleId: f.ruleId, title: f.title, path: f.location.path, layer: f.location.layer?.index }));
     return {

@@ -12,6 +12,7 @@ import { diffScans, type StoredScan } from './history.js';
 import { platformImageFacts } from './image-facts.js';
 import type { PlatformImage, RegistryScanReport, RepositoryReport, StoredImage, TagReport, UnreadItem } from './model.js';
 import { checkRegistry } from './rules/check.js';
+import type { Inventory } from '../inventory/inventory.js';
 import { discoverReferrers, isArtifactTag } from './signatures/index.js';
 import { resolveTags } from './tags.js';
 import { pushAll } from '../core/collections.js';
@@ -36,6 +37,8 @@ export interface RegistryScanOptions {
   maxImageAgeDays: number;
   onProgress?: ((event: RegistryScanProgress) => void) | undefined;
   signal?: AbortSignal | undefined;
+  /** Told of each platform image's inventory as read. */
+  onInventory?: ((digest: string, inventory: Inventory) => void) | undefined;
   /** Exactly these repositories, without the catalog (a push event names one). */
   repositories?: readonly string[] | undefined;
   /** Layer scans shared across images (given by the caller to count reads in benchmarks). */
@@ -286,6 +289,7 @@ async function platformsOf(
     now: options.now,
     layerParallel: 3,
     signal: options.signal,
+    onInventory: options.onInventory,
   };
   const entries =
     fetched.document.kind === 'index'

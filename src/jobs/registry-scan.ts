@@ -10,6 +10,7 @@ import { loadPublicKey } from '../distribute/signatures/index.js';
 import type { RegistryOptions } from '../image/registry/options.js';
 import type { RegistryConfig } from '../lifecycle/config.js';
 import type { AdvisoryLookup } from '../vuln/match/matcher.js';
+import type { Inventory } from '../inventory/inventory.js';
 
 /** Where a registry scan of `shipshape.yaml` runs: the environment its credentials come from, the cache, the advisories. */
 export interface RegistryScanContext {
@@ -25,6 +26,8 @@ export interface RegistryScanContext {
   /** Only these repositories (a push event); default: the catalog under the prefix. */
   repositories?: readonly string[] | undefined;
   onProgress?: ((message: string) => void) | undefined;
+  /** Told of each platform image's inventory as read. */
+  onInventory?: ((digest: string, inventory: Inventory) => void) | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -48,6 +51,7 @@ export async function scanConfiguredRegistry(registry: RegistryConfig, context: 
     maxImageAgeDays: context.maxImageAgeDays,
     repositories: context.repositories,
     signal: context.signal,
+    onInventory: context.onInventory,
     onProgress: (event) =>
       context.onProgress?.(
         event.kind === 'repositories' ? `${registry.name}: ${event.count} repositories` : `${registry.name}: images ${event.done}/${event.total}`,

@@ -4,6 +4,10 @@ import { pushAll } from '../core/collections.js';
 import { ShipshapeError, UsageError, messageOf } from '../core/errors.js';
 import type { RegistryScanReport } from '../distribute/model.js';
 import { mergeRepositoryScan } from '../distribute/merge.js';
+import { checkRegistry } from '../distribute/rules/check.js';
+import { rematchInventory } from '../distribute/vulnerability-facts.js';
+import type { Inventory } from '../inventory/inventory.js';
+import { fromStoredInventory, toStoredInventory, type StoredInventory } from '../inventory/stored.js';
 import { collectEstate } from '../lifecycle/collect.js';
 import type { RegistryConfig, ShipshapeConfig } from '../lifecycle/config.js';
 import type { UnscannedRegistry } from '../lifecycle/estate-model.js';
@@ -37,6 +41,9 @@ export interface PushSubject {
   repository: string;
 }
 
+/** How inventories are stored: bump when their shape changes (older ones are then read again, not misread). */
+const inventoryFormat = 'shipshape-inventory@1';
+
 /** The last good scan of a configured registry, kept so a failed scan never erases it silently. */
 interface KeptReport {
   readAt: string;
@@ -63,7 +70,7 @@ export async function runEstate(context: RunContext, run: RunRecord, push?: Push
     const policy = await loadEstatePolicy(config);
     const advisories = context.advisories();
     for (const registry of config.registries) {
-      const part = await registryPart(context, registry, push, policy.maxImageAgeDays, advisories);
+      const part = await registryPart({ ...context, trigger: run.trigger }, registry, push, policy.maxImageAgeDays, advisories);
       parts.push(part.part);
       if (part.report) reports.push(part.report);
       if (part.part.status !== 'ok') {
@@ -113,6 +120,7 @@ export async function runEstate(context: RunContext, run: RunRecord, push?: Push
       ),
     );
     await store.upsertImages(images);
+    for (const [digest, counts] of vulnerabilityCounts(reports)) await store.setVulnerabilityCounts(digest, counts, now.toISOString());
     await store.finishRun(run.id, {
       status: 'done',
       finishedAt: context.now().toISOString(),
@@ -143,7 +151,7 @@ export async function runEstate(context: RunContext, run: RunRecord, push?: Push
 
 /** One configured registry's part of a run: scanned (whole, or the pushed repository), or its last good scan standing in. */
 async function registryPart(
-  context: RunContext,
+  context: RunContext & { trigger: RunRecord['trigger'] },
   registry: RegistryConfig,
   push: PushSubject | undefined,
   maxImageAgeDays: number,
@@ -152,9 +160,16 @@ async function registryPart(
   const name = `registry:${registry.name}`;
   const kept = await keptReport(context.store, registry);
   const started = Date.now();
+  // new advisories: the last good scan matched again from the stored inventories, no image read
+  if (context.trigger === 'advisories' && kept && advisories) {
+    const report = await rematchReport(context.store, kept.report, advisories, { now: context.now(), maxImageAgeDays, keysGiven: registry.key !== undefined });
+    await keepReport(context.store, registry, { readAt: kept.readAt, report });
+    return { part: { name, status: 'ok', durationMs: Date.now() - started, readAt: kept.readAt }, report };
+  }
   // a push elsewhere leaves this registry as it was last read
   if (push !== undefined && push.registry !== registry.name && kept) return { part: { name, status: 'ok', durationMs: 0, readAt: kept.readAt }, report: kept.report };
   const repositories = push?.registry === registry.name && kept ? [push.repository] : undefined;
+  const inventories = new Map<string, Inventory>();
   try {
     const fresh = await scanConfiguredRegistry(registry, {
       env: context.env,
@@ -167,12 +182,13 @@ async function registryPart(
       repositories,
       signal: context.signal,
       onProgress: undefined,
+      onInventory: (digest, inventory) => inventories.set(digest, inventory),
     });
     const report = repositories && kept ? mergeRepositoryScan(kept.report, fresh, repositories) : fresh;
     await context.store.recordRegistryScan(fresh);
     const readAt = context.now().toISOString();
-    const value = JSON.stringify({ readAt, report } satisfies KeptReport);
-    await context.store.casSetting(keptKey(registry), await context.store.getSetting(keptKey(registry)), value);
+    for (const [digest, inventory] of inventories) await context.store.putInventory(digest, toStoredInventory(inventory), inventoryFormat, readAt);
+    await keepReport(context.store, registry, { readAt, report });
     return { part: { name, status: 'ok', durationMs: Date.now() - started }, report };
   } catch (error) {
     if (!(error instanceof ShipshapeError) || error instanceof UsageError) throw error;
@@ -188,6 +204,36 @@ async function keptReport(store: Store, registry: RegistryConfig): Promise<KeptR
   return text === undefined ? undefined : (JSON.parse(text) as KeptReport);
 }
 
+async function keepReport(store: Store, registry: RegistryConfig, kept: KeptReport): Promise<void> {
+  await store.setSetting(keptKey(registry), JSON.stringify(kept));
+}
+
+/** A kept registry scan with every platform image that has a stored inventory matched against `advisories`, its SS-REG findings checked again. */
+async function rematchReport(
+  store: Store,
+  report: RegistryScanReport,
+  advisories: AdvisoryLookup,
+  rules: { now: Date; maxImageAgeDays: number; keysGiven: boolean },
+): Promise<RegistryScanReport> {
+  const repositories = [];
+  for (const repository of report.repositories) {
+    const images = [];
+    for (const image of repository.images) {
+      const platforms = [];
+      for (const platform of image.platforms) {
+        const stored = await store.getInventory(platform.digest);
+        // an image whose inventory was never stored (or in another format) keeps the facts it was scanned with
+        const inventory = stored?.analysers === inventoryFormat ? fromStoredInventory(stored.inventory as StoredInventory) : undefined;
+        platforms.push(inventory ? { ...platform, ...rematchInventory(inventory, advisories) } : platform);
+      }
+      images.push({ ...image, platforms });
+    }
+    repositories.push({ ...repository, images });
+  }
+  const { findings: _old, ...rest } = { ...report, repositories };
+  return { ...rest, findings: checkRegistry(rest, { ...rules, previous: undefined }) };
+}
+
 /** The parts read by `collectEstate`, failed where its diagnostics say a whole input could not be read. */
 function collectParts(config: ShipshapeConfig, diagnostics: readonly { level: string; code: string; message: string }[], durationMs: number): RunPart[] {
   const failure = (prefix: string): string | undefined => diagnostics.find((d) => d.level === 'error' && d.code.startsWith(prefix))?.message;
@@ -197,6 +243,21 @@ function collectParts(config: ShipshapeConfig, diagnostics: readonly { level: st
     ...(config.manifests.length > 0 ? [part('manifests', failure('manifest.'))] : []),
     ...(config.cluster ? [part('cluster', failure('cluster.'))] : []),
   ];
+}
+
+/** Vulnerability counts by severity of each image (its platforms summed) that was checked. */
+function vulnerabilityCounts(reports: readonly RegistryScanReport[]): Map<string, Record<string, number>> {
+  const counts = new Map<string, Record<string, number>>();
+  for (const report of reports)
+    for (const repository of report.repositories)
+      for (const image of repository.images)
+        for (const platform of image.platforms) {
+          if (platform.vulnerabilities === undefined) continue;
+          const sum = counts.get(image.digest) ?? {};
+          for (const [severity, n] of Object.entries(platform.vulnerabilities)) sum[severity] = (sum[severity] ?? 0) + (n ?? 0);
+          counts.set(image.digest, sum);
+        }
+  return counts;
 }
 
 /** Every finding of the run and every control gap or partial, as the store tracks them across runs. */

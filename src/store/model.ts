@@ -213,6 +213,8 @@ export interface Store {
 
   // key/value for the server's own bookkeeping (last schedule slot taken, advisory DB time)
   getSetting(key: string): Promise<string | undefined>;
+  /** Sets `key` whatever it held (the last good scan of a registry). */
+  setSetting(key: string, value: string): Promise<void>;
   /** Sets `key` to `value` only when it is still `expected` (compare-and-set across servers); true when set. */
   casSetting(key: string, expected: string | undefined, value: string): Promise<boolean>;
 }

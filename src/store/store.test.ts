@@ -190,6 +190,13 @@ describeBackends((backend) => {
       expect(await store.getSetting('slot')).toBe('b');
     });
 
+    it('sets a setting whatever it held', async () => {
+      const { store } = backend;
+      await store.setSetting('kept', 'one');
+      await store.setSetting('kept', 'two');
+      expect(await store.getSetting('kept')).toBe('two');
+    });
+
     it('lets exactly one of several servers win a compare-and-set', async () => {
       const servers = [backend.store, ...(await Promise.all([backend.open(), backend.open(), backend.open()]))];
       const fromAbsent = await Promise.all(servers.map((store, i) => store.casSetting('next-slot', undefined, `server-${i}`)));

@@ -21,7 +21,7 @@ function tokenOf(row: Selectable<TokensTable>): TokenRecord {
 }
 
 /** API tokens (kept hashed) and the server's own settings. */
-export function tokenQueries({ db }: StoreContext): Pick<Store, 'createToken' | 'findToken' | 'listTokens' | 'revokeToken' | 'getSetting' | 'casSetting'> {
+export function tokenQueries({ db }: StoreContext): Pick<Store, 'createToken' | 'findToken' | 'listTokens' | 'revokeToken' | 'getSetting' | 'setSetting' | 'casSetting'> {
   return {
     async createToken(token) {
       if (!tokenScopes.includes(token.scope)) throw new UsageError(`unknown token scope ${JSON.stringify(token.scope)}`);
@@ -70,6 +70,14 @@ export function tokenQueries({ db }: StoreContext): Pick<Store, 'createToken' | 
     async getSetting(key) {
       const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
       return row?.value;
+    },
+
+    async setSetting(key, value) {
+      await db
+        .insertInto('settings')
+        .values({ key, value })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+        .execute();
     },
 
     async casSetting(key, expected, value) {
