@@ -31,6 +31,8 @@ Options:
   --no-peer   skip trivy
   --no-registry      skip the registry scan benchmark (scripts/bench-registry.mjs, run after the rows above)
   --only registry    run only the registry scan benchmark
+  --only serve       run only the server benchmark (scripts/bench-serve.mjs: push → posture latency, re-match vs re-scan)
+  --no-serve         skip the server benchmark
   -h, --help  this text`;
 
 // The targets this benchmark exists to check.
@@ -100,6 +102,7 @@ function parseOptions() {
         json: { type: 'boolean', default: false },
         'no-peer': { type: 'boolean', default: false },
         'no-registry': { type: 'boolean', default: false },
+        'no-serve': { type: 'boolean', default: false },
         only: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -113,8 +116,17 @@ function parseOptions() {
   }
   const runs = Number(parsed.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new BenchError(`--runs wants a whole number >= 1, not "${parsed.runs}"`, 2);
-  if (parsed.only !== undefined && parsed.only !== 'registry') throw new BenchError(`--only takes "registry", not "${parsed.only}"`, 2);
-  return { runs, json: parsed.json, peer: !parsed['no-peer'], registry: !parsed['no-registry'], onlyRegistry: parsed.only === 'registry' };
+  if (parsed.only !== undefined && parsed.only !== 'registry' && parsed.only !== 'serve')
+    throw new BenchError(`--only takes "registry" or "serve", not "${parsed.only}"`, 2);
+  return {
+    runs,
+    json: parsed.json,
+    peer: !parsed['no-peer'],
+    registry: !parsed['no-registry'],
+    serve: !parsed['no-serve'],
+    onlyRegistry: parsed.only === 'registry',
+    onlyServe: parsed.only === 'serve',
+  };
 }
 
 function resolvePaths() {
@@ -685,9 +697,18 @@ function runRegistryBench(opts) {
   if (result.status !== 0) process.exitCode = result.status ?? 1;
 }
 
+/** The server benchmark runs as its own script (it starts a registry that notifies a server, and pushes 1000 images). */
+function runServeBench(opts) {
+  const args = [join(dirname(fileURLToPath(import.meta.url)), 'bench-serve.mjs')];
+  if (opts.json) args.push('--json');
+  const result = spawnSync(process.execPath, args, { stdio: 'inherit' });
+  if (result.status !== 0) process.exitCode = result.status ?? 1;
+}
+
 async function main() {
   const opts = parseOptions();
   if (opts.onlyRegistry) return runRegistryBench(opts);
+  if (opts.onlyServe) return runServeBench(opts);
   const paths = resolvePaths();
   const notes = [];
   checkPrerequisites(paths, notes);
@@ -731,6 +752,7 @@ async function main() {
     printReport(meta, rows, targets, notes);
   }
   if (opts.registry) runRegistryBench(opts);
+  if (opts.serve) runServeBench(opts);
 }
 
 main().catch((err) => {

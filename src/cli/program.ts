@@ -12,6 +12,7 @@ import { demoCommand } from './commands/demo.js';
 import { sbomCommand } from './commands/sbom.js';
 import { scanCommand } from './commands/scan.js';
 import { versionCommand } from './commands/version.js';
+import { runCommand, serveCommand, tokenCommand } from './commands/serve.js';
 import { escapeControls } from '../core/format.js';
 import { ExitCode, type CliIo } from './io.js';
 import { guardIo } from './terminal.js';
@@ -41,6 +42,9 @@ export function createProgram(io: CliIo, done: (code: number) => void): Command 
   program.addCommand(mapCommand(io, done));
   program.addCommand(traceCommand(io, done));
   program.addCommand(demoCommand(io, done));
+  program.addCommand(serveCommand(io, done));
+  program.addCommand(tokenCommand(io, done));
+  program.addCommand(runCommand(io, done));
   program.addCommand(versionCommand(io, done));
   applyConventions(program, io);
   configureOutput(program, io);

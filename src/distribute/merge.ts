@@ -16,10 +16,7 @@ export function mergeRepositoryScan(base: RegistryScanReport, fresh: RegistrySca
     ...base,
     scannedAt: base.scannedAt < fresh.scannedAt ? base.scannedAt : fresh.scannedAt,
     repositories: merged,
-    findings: [
-      ...base.findings.filter((f) => !inReread(f.target.repository)),
-      ...fresh.findings.filter((f) => inReread(f.target.repository)),
-    ],
+    findings: [...base.findings.filter((f) => !inReread(f.target.repository)), ...fresh.findings.filter((f) => inReread(f.target.repository))],
     diagnostics: [...base.diagnostics, ...fresh.diagnostics],
     ...(unread.length > 0 ? { unread } : { unread: undefined }),
     stats: {

@@ -5,7 +5,16 @@ import { fromStoredInventory, toStoredInventory } from './stored.js';
 
 describe('stored inventories', () => {
   const inventory: Inventory = {
-    os: { distro: distroByOsReleaseId('debian'), id: 'debian', name: 'Debian', version: '11', prettyName: undefined, codename: 'bullseye', distroless: false, evidence: 'etc/os-release' },
+    os: {
+      distro: distroByOsReleaseId('debian'),
+      id: 'debian',
+      name: 'Debian',
+      version: '11',
+      prettyName: undefined,
+      codename: 'bullseye',
+      distroless: false,
+      evidence: 'etc/os-release',
+    },
     packages: [],
     suppressed: [],
     diagnostics: [],

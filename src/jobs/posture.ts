@@ -13,7 +13,10 @@ import type { AdvisoryLookup } from '../vuln/match/matcher.js';
  * The policy an estate is assessed by: `policyFile` (a flag) or the config's `policy:`, else the
  * default; the estate's allowed registries stand for the policy's when the policy names none.
  */
-export async function loadEstatePolicy(config: ShipshapeConfig | undefined, overrides: { policyFile?: string | undefined; allowedRegistries?: string[] | undefined } = {}): Promise<Policy> {
+export async function loadEstatePolicy(
+  config: ShipshapeConfig | undefined,
+  overrides: { policyFile?: string | undefined; allowedRegistries?: string[] | undefined } = {},
+): Promise<Policy> {
   const policyFile = overrides.policyFile ?? config?.policy;
   const loaded = policyFile ? await loadPolicy(policyFile, postureControlIds()) : defaultPolicy;
   const estateAllowed = overrides.allowedRegistries ?? config?.allowedRegistries ?? [];

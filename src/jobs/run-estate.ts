@@ -66,6 +66,8 @@ export async function runEstate(context: RunContext, run: RunRecord, push?: Push
   const reports: RegistryScanReport[] = [];
   const unscanned: UnscannedRegistry[] = [];
   const stalePhases = new Set<string>();
+  // layers read by this run (a kept or re-matched scan reads none)
+  const layerStats = { read: 0, distinct: 0 };
   try {
     const policy = await loadEstatePolicy(config);
     const advisories = context.advisories();
@@ -73,13 +75,18 @@ export async function runEstate(context: RunContext, run: RunRecord, push?: Push
       const part = await registryPart({ ...context, trigger: run.trigger }, registry, push, policy.maxImageAgeDays, advisories);
       parts.push(part.part);
       if (part.report) reports.push(part.report);
+      if (part.fresh) {
+        layerStats.read += part.fresh.stats.layers.read;
+        layerStats.distinct += part.fresh.stats.layers.read + part.fresh.stats.layers.fromDiskCache;
+      }
       if (part.part.status !== 'ok') {
         // what the failed scan would have resolved stays open: neither its findings nor gaps are decided by it
         stalePhases.add('distribute').add('build');
         if (!part.report) unscanned.push({ registry: estateHostOf(registry), reason: part.part.reason ?? 'not read' });
       }
     }
-    for (const report of reports) for (const item of report.unread ?? []) unscanned.push({ registry: `${report.registry}/${item.where}`, reason: item.message });
+    for (const report of reports)
+      for (const item of report.unread ?? []) unscanned.push({ registry: `${report.registry}/${item.where}`, reason: item.message });
 
     const collectStarted = Date.now();
     const evidence = await collectEstate({
@@ -113,7 +120,9 @@ export async function runEstate(context: RunContext, run: RunRecord, push?: Push
             digest: image.digest,
             reference: `${report.registry}/${repository.name}${image.tags[0] ? `:${image.tags[0]}` : `@${image.digest}`}`,
             platform: platform.platform,
-            running: (evidence.run?.images ?? []).some((w) => w.digest === image.digest || (w.repository === repository.name && image.tags.includes(w.tag ?? ''))),
+            running: (evidence.run?.images ?? []).some(
+              (w) => w.digest === image.digest || (w.repository === repository.name && image.tags.includes(w.tag ?? '')),
+            ),
             seenAt: now.toISOString(),
           })),
         ),
@@ -129,11 +138,11 @@ export async function runEstate(context: RunContext, run: RunRecord, push?: Push
         durationMs: context.now().getTime() - started.getTime(),
         images: new Set(images.map((i) => i.digest)).size,
         findings: input.findings.length,
-        layerReads: reports.reduce((n, r) => n + r.stats.layers.read, 0),
-        layers: reports.reduce((n, r) => n + r.stats.layers.read + r.stats.layers.shared + r.stats.layers.fromDiskCache, 0),
+        layerReads: layerStats.read,
+        layers: layerStats.distinct,
       },
       document,
-      scores: input.posture.phases.map((p) => ({ phase: p.phase, score: p.score })),
+      scores: [...input.posture.phases.map((p) => ({ phase: p.phase as string, score: p.score })), { phase: 'overall', score: input.posture.overall }],
       observed: observedItems(input),
       stalePhases: [...stalePhases],
     });
@@ -156,7 +165,7 @@ async function registryPart(
   push: PushSubject | undefined,
   maxImageAgeDays: number,
   advisories: AdvisoryLookup | undefined,
-): Promise<{ part: RunPart; report: RegistryScanReport | undefined }> {
+): Promise<{ part: RunPart; report: RegistryScanReport | undefined; fresh?: RegistryScanReport }> {
   const name = `registry:${registry.name}`;
   const kept = await keptReport(context.store, registry);
   const started = Date.now();
@@ -167,7 +176,8 @@ async function registryPart(
     return { part: { name, status: 'ok', durationMs: Date.now() - started, readAt: kept.readAt }, report };
   }
   // a push elsewhere leaves this registry as it was last read
-  if (push !== undefined && push.registry !== registry.name && kept) return { part: { name, status: 'ok', durationMs: 0, readAt: kept.readAt }, report: kept.report };
+  if (push !== undefined && push.registry !== registry.name && kept)
+    return { part: { name, status: 'ok', durationMs: 0, readAt: kept.readAt }, report: kept.report };
   const repositories = push?.registry === registry.name && kept ? [push.repository] : undefined;
   const inventories = new Map<string, Inventory>();
   try {
@@ -189,7 +199,7 @@ async function registryPart(
     const readAt = context.now().toISOString();
     for (const [digest, inventory] of inventories) await context.store.putInventory(digest, toStoredInventory(inventory), inventoryFormat, readAt);
     await keepReport(context.store, registry, { readAt, report });
-    return { part: { name, status: 'ok', durationMs: Date.now() - started }, report };
+    return { part: { name, status: 'ok', durationMs: Date.now() - started }, report, fresh };
   } catch (error) {
     if (!(error instanceof ShipshapeError) || error instanceof UsageError) throw error;
     const reason = messageOf(error);
@@ -237,7 +247,12 @@ async function rematchReport(
 /** The parts read by `collectEstate`, failed where its diagnostics say a whole input could not be read. */
 function collectParts(config: ShipshapeConfig, diagnostics: readonly { level: string; code: string; message: string }[], durationMs: number): RunPart[] {
   const failure = (prefix: string): string | undefined => diagnostics.find((d) => d.level === 'error' && d.code.startsWith(prefix))?.message;
-  const part = (name: string, reason: string | undefined): RunPart => ({ name, status: reason === undefined ? 'ok' : 'failed', ...(reason ? { reason } : {}), durationMs });
+  const part = (name: string, reason: string | undefined): RunPart => ({
+    name,
+    status: reason === undefined ? 'ok' : 'failed',
+    ...(reason ? { reason } : {}),
+    durationMs,
+  });
   return [
     ...(config.sources.length > 0 ? [part('sources', undefined)] : []),
     ...(config.manifests.length > 0 ? [part('manifests', failure('manifest.'))] : []),
@@ -261,7 +276,7 @@ function vulnerabilityCounts(reports: readonly RegistryScanReport[]): Map<string
 }
 
 /** Every finding of the run and every control gap or partial, as the store tracks them across runs. */
-export function observedItems(input: ReportInput): ObservedItem[] {
+function observedItems(input: ReportInput): ObservedItem[] {
   const items = new Map<string, ObservedItem>();
   for (const f of input.findings) {
     const fingerprint = fingerprintOf('finding', f.category, f.id, f.where, f.detail ?? '');

@@ -133,7 +133,7 @@ export interface RegistryConfig {
 }
 
 /** `server:` of `shipshape.yaml`, paths resolved. */
-export interface ServerConfig {
+interface ServerConfig {
   schedule: string | undefined;
   advisorySchedule: string | undefined;
   advisories: string[];

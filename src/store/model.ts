@@ -9,7 +9,7 @@ import type { RegistryScanReport } from '../distribute/model.js';
 
 export type RunStatus = 'queued' | 'running' | 'done' | 'failed';
 export type RunTrigger = 'schedule' | 'manual' | 'push' | 'advisories' | 'start';
-export type PartStatus = 'ok' | 'failed' | 'stale';
+type PartStatus = 'ok' | 'failed' | 'stale';
 
 /** One part of a run: a registry, the sources, the manifests, the cluster, one pushed image. */
 export interface RunPart {

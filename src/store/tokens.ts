@@ -21,7 +21,9 @@ function tokenOf(row: Selectable<TokensTable>): TokenRecord {
 }
 
 /** API tokens (kept hashed) and the server's own settings. */
-export function tokenQueries({ db }: StoreContext): Pick<Store, 'createToken' | 'findToken' | 'listTokens' | 'revokeToken' | 'getSetting' | 'setSetting' | 'casSetting'> {
+export function tokenQueries({
+  db,
+}: StoreContext): Pick<Store, 'createToken' | 'findToken' | 'listTokens' | 'revokeToken' | 'getSetting' | 'setSetting' | 'casSetting'> {
   return {
     async createToken(token) {
       if (!tokenScopes.includes(token.scope)) throw new UsageError(`unknown token scope ${JSON.stringify(token.scope)}`);

@@ -8,6 +8,7 @@ import { fileMissing, skipWhen } from '../../test-support/skip.js';
 import { flowsOf, indexMap } from './map-index.js';
 import { lifecyclePath } from './map-walk.js';
 import { renderHtmlReport } from './render.js';
+import { waitForPathBesidePanel } from './test-map-view.js';
 import { sampleReportInput } from './test-sample.js';
 
 const chromiumPath = '/usr/bin/chromium';
@@ -85,6 +86,10 @@ describe('the HTML report in Chromium', skipWhen(fileMissing(chromiumPath, 'Chro
     expect(await page.locator('table.findings tbody tr:not(.empty)').count()).toBe(input.findings.length);
     const [scrollWidth, innerWidth] = await noHorizontalOverflow(page);
     expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
+    // the map opens fitted to its box's width (a reader asked for it: at actual size it ran off to the right)
+    const mapWidth = (): Promise<number> => page.locator('#map-svg').evaluate((el) => el.getBoundingClientRect().width);
+    expect(await mapWidth()).toBeLessThanOrEqual(await page.locator('#map-scroll').evaluate((el) => el.clientWidth));
+    expect(await textOf(page.locator('#zoom-level'))).not.toBe('100%');
     await page.screenshot({ path: join(artifacts, 'report-1280.png') });
 
     // click the api image: the panel shows its findings, and exactly its lifecycle path lights up
@@ -108,6 +113,8 @@ describe('the HTML report in Chromium', skipWhen(fileMissing(chromiumPath, 'Chro
     expect(await page.locator('#map-svg g.node.selected').count()).toBe(1);
     const [withPanel] = await noHorizontalOverflow(page);
     expect(withPanel).toBeLessThanOrEqual(1280);
+    // the panel sits beside the map, not over the lit path: the map refits to the room left and keeps the path in its box
+    await waitForPathBesidePanel(page);
 
     // a button in the panel moves to a connected node; Escape closes and clears the path
     await panel.getByRole('button', { name: 'prod/Deployment/api' }).click();
@@ -151,7 +158,7 @@ describe('the HTML report in Chromium', skipWhen(fileMissing(chromiumPath, 'Chro
     await page.context().close();
   });
 
-  it('at 375×812: the map scrolls in its own box, tables become cards, the panel is a bottom sheet; no page overflow', async () => {
+  it('at 375×812: the map, fitted down to its 25% floor, still scrolls in its own box, tables become cards, the panel is a bottom sheet; no page overflow', async () => {
     const { page, watch } = await open(375, 812);
     const [scrollWidth, innerWidth] = await noHorizontalOverflow(page);
     expect(scrollWidth).toBeLessThanOrEqual(innerWidth);

@@ -38,7 +38,7 @@ describe('every section of the report escapes what it is given', async () => {
   const facts = nodeFactsOf(input, index);
   const layout = await layoutMap(
     index,
-    index.nodes.map((node, i) => captionOf(node.kind, facts[i])),
+    index.nodes.map((node, i) => captionOf(node, facts[i])),
   );
   const sections: [string, () => SafeHtml][] = [
     ['header', () => renderHeader(input)],

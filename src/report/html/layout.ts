@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import type { ELK, ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api.js';
 import type { LifecycleStage } from '../../lifecycle/model.js';
-import { shorten } from './escape.js';
 import { type MapIndex, stageIndex, stageOrder } from './map-index.js';
+import { shortLabel } from './node-words.js';
 import { maxOf, minOf } from '../../core/collections.js';
 
 /** Node boxes: a small kind line above a label line. */
@@ -38,7 +38,7 @@ export interface MapLayout {
 
 /** An estimate of the label width at 12px sans-serif: the SVG is laid out in Node, with no font metrics. */
 function nodeWidth(label: string, caption: string): number {
-  const text = Math.max(shorten(label, labelMax).length, caption.length * 0.9);
+  const text = Math.max(shortLabel(label, labelMax).length, caption.length * 0.9);
   return Math.round(Math.min(300, Math.max(110, text * 7 + 28)));
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { indexMap } from './map-index.js';
-import { nodeFactsOf } from './node-facts.js';
+import { markWorst, maxMarked, type NodeFacts, nodeFactsOf } from './node-facts.js';
 import { sampleReportInput } from './test-sample.js';
 
 describe('nodeFactsOf', () => {
@@ -46,5 +46,26 @@ describe('nodeFactsOf', () => {
     expect(api.findings.map((f) => f.id)).toEqual(['CVE-2024-6387', 'SS-SEC-004', 'CVE-2023-44487', 'CVE-2024-24790', 'SS-REG-002', 'CVE-2023-52425']);
     const total = facts.reduce((n, f) => n + f.findings.length, 0);
     expect(total).toBe(input.findings.reduce((n, f) => n + f.nodes.length, 0));
+  });
+
+  it('marks only the few worst nodes: critical and high gaps first, at most maxMarked, at least three when as many have gaps', () => {
+    expect(facts.filter((f) => f.marked).every((f) => f.worst === 'HIGH' || f.worst === 'CRITICAL')).toBe(true);
+    expect(facts.filter((f) => f.marked)).toHaveLength(maxMarked);
+    const fact = (worst: NodeFacts['worst'], gapCount: number): NodeFacts => ({
+      controls: [],
+      findings: [],
+      breaks: [],
+      unknowns: [],
+      gapCount,
+      worst,
+      marked: false,
+    });
+    const few = [fact('MEDIUM', 9), fact('HIGH', 1), fact(undefined, 0), fact('LOW', 20), fact('MEDIUM', 2)];
+    markWorst(few);
+    // the one high, then the medium ones by count; the low one with 20 gaps is not among the worst
+    expect(few.map((f) => f.marked)).toEqual([true, true, false, false, true]);
+    const many = Array.from({ length: 8 }, (_, i) => fact(i % 2 ? 'CRITICAL' : 'HIGH', i));
+    markWorst(many);
+    expect(many.filter((f) => f.marked).map((f) => f.gapCount)).toEqual([1, 3, 5, 6, 7]);
   });
 });

@@ -2,6 +2,7 @@ import type { LifecycleEdge, LifecycleStage } from '../../lifecycle/model.js';
 import type { Phase } from '../../lifecycle/posture/model.js';
 import { html, joinHtml, type SafeHtml } from './escape.js';
 import { changePlace, formatValue, phaseTitles, plural, severityBadge, statusBadge } from './format.js';
+import { edgeWords, factRows, fullNameOf, kindWords } from './node-words.js';
 import type { ReportFinding } from './input.js';
 import { type MapIndex, stageOrder, stageTitles } from './map-index.js';
 import type { NodeFacts } from './node-facts.js';
@@ -21,7 +22,8 @@ const phaseOfStage: Record<LifecycleStage, Phase> = {
 function nodeButton(index: MapIndex, id: string, text?: string): SafeHtml {
   const i = index.indexOf.get(id);
   if (i === undefined) return html`<code>${text ?? id}</code>`;
-  return html`<button type="button" class="link to-node" data-node="${i}">${text ?? index.nodes[i]?.label ?? id}</button>`;
+  const node = index.nodes[i];
+  return html`<button type="button" class="link to-node" data-node="${i}">${text ?? (node ? fullNameOf(node) : id)}</button>`;
 }
 
 function findingList(findings: readonly ReportFinding[]): SafeHtml {
@@ -46,21 +48,23 @@ export function renderNodePanels(index: MapIndex, facts: readonly NodeFacts[]): 
     index.nodes.map((node, i) => {
       const fact = facts[i];
       const parts: SafeHtml[] = [];
-      parts.push(html`<h2 class="panel-title" tabindex="-1">${node.label}</h2>`);
-      parts.push(html`<p class="muted">${node.kind} · ${stageTitles[node.stage] ?? node.stage} stage · <code>${node.id}</code></p>`);
+      parts.push(html`<h2 class="panel-title" tabindex="-1">${fullNameOf(node)}</h2>`);
+      parts.push(html`<p class="muted">${kindWords[node.kind] ?? node.kind} · ${stageTitles[node.stage] ?? node.stage} stage</p>`);
       parts.push(html`<p class="path-note">Its path through the lifecycle is highlighted on the map.</p>`);
 
-      const attributes = Object.entries(node.attributes).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      if (attributes.length) {
-        parts.push(html`<h3>Facts</h3><dl class="facts">${attributes.map(([k, v]) => html`<dt>${k}</dt><dd>${formatValue(v)}</dd>`)}</dl>`);
-      }
+      const rows = factRows(node);
+      if (rows.length) parts.push(html`<h3>Facts</h3><dl class="facts">${rows.map((row) => html`<dt>${row.term}</dt><dd>${row.text}</dd>`)}</dl>`);
       if (node.evidence.length) parts.push(html`<h3>Read from</h3><ul class="plain">${node.evidence.map((e) => html`<li><code>${e}</code></li>`)}</ul>`);
 
       const links = (touching.get(node.id) ?? []).flatMap((edge) => {
         if (edge.from === node.id)
-          return [html`<li><span class="muted">this</span> ${edge.kind} ${nodeButton(index, edge.to)}${edgeNote(edge.attributes)}</li>`];
+          return [
+            html`<li><span class="muted">this</span> ${edgeWords[edge.kind] ?? edge.kind} ${nodeButton(index, edge.to)}${edgeNote(edge.attributes)}</li>`,
+          ];
         if (edge.to === node.id)
-          return [html`<li>${nodeButton(index, edge.from)} ${edge.kind} <span class="muted">this</span>${edgeNote(edge.attributes)}</li>`];
+          return [
+            html`<li>${nodeButton(index, edge.from)} ${edgeWords[edge.kind] ?? edge.kind} <span class="muted">this</span>${edgeNote(edge.attributes)}</li>`,
+          ];
         return [];
       });
       if (links.length) parts.push(html`<h3>Connections</h3><ul class="plain">${links}</ul>`);
@@ -100,22 +104,31 @@ export function renderNodePanels(index: MapIndex, facts: readonly NodeFacts[]): 
   );
 }
 
+/** What an edge says about itself, in words: `tag 1.4, at payments-api/Dockerfile:2`. */
+const edgeNoteWords: Record<string, string> = { tag: 'tag', digest: 'digest', where: 'at', stage: 'build stage' };
+
 function edgeNote(attributes: Record<string, unknown>): SafeHtml {
-  const notes = ['tag', 'digest', 'where', 'stage']
+  const notes = Object.keys(edgeNoteWords)
     .filter((k) => typeof attributes[k] === 'string' || typeof attributes[k] === 'number')
-    .map((k) => `${k} ${formatValue(attributes[k])}`);
+    .map((k) => `${edgeNoteWords[k] ?? k} ${formatValue(attributes[k])}`);
   if (attributes['certain'] === false) notes.push('not certain');
   return notes.length ? html` <span class="muted">(${notes.join(', ')})</span>` : html``;
 }
 
+/** Where a stage panel sends the reader for its phase's controls: the report's own table, or the dashboard's gaps. */
+export type PhaseLink = (phase: Phase) => { href: string; text: string };
+
+const reportPhaseLink: PhaseLink = (phase) => ({ href: `#phase-${phase}`, text: `${phaseTitles[phase]} controls` });
+
 /** One `<template>` per stage: its nodes (as buttons), the gaps and findings on them, and a link to the phase's controls. */
-export function renderStagePanels(index: MapIndex, facts: readonly NodeFacts[]): SafeHtml {
+export function renderStagePanels(index: MapIndex, facts: readonly NodeFacts[], phaseLink: PhaseLink = reportPhaseLink): SafeHtml {
   return joinHtml(
     stageOrder.map((stage) => {
       const members = index.nodes.flatMap((node, i) => (node.stage === stage ? [{ node, i, fact: facts[i] }] : []));
       const phase = phaseOfStage[stage];
       const parts = [html`<h2 class="panel-title" tabindex="-1">${stageTitles[stage]} stage</h2>`];
-      parts.push(html`<p class="muted">Assessed in the <a href="#phase-${phase}">${phaseTitles[phase]} controls</a>.</p>`);
+      const link = phaseLink(phase);
+      parts.push(html`<p class="muted">Assessed in the <a href="${link.href}">${link.text}</a>.</p>`);
       if (!members.length) {
         parts.push(html`<p>Nothing was read for this stage: add its sources to the estate configuration to assess it.</p>`);
       } else {
@@ -124,7 +137,7 @@ export function renderStagePanels(index: MapIndex, facts: readonly NodeFacts[]):
         parts.push(html`<p>${plural(members.length, 'node')}, ${plural(gaps, 'gap')} marked, ${plural(findings, 'finding')}.</p>`);
         const items = members.map(
           ({ node, i, fact }) =>
-            html`<li><button type="button" class="link to-node" data-node="${i}">${node.label}</button> <span class="muted">${node.kind}${fact?.gapCount ? `, ${plural(fact.gapCount, 'gap')}` : ''}${fact?.findings.length ? `, ${plural(fact.findings.length, 'finding')}` : ''}</span></li>`,
+            html`<li><button type="button" class="link to-node" data-node="${i}">${fullNameOf(node)}</button> <span class="muted">${kindWords[node.kind] ?? node.kind}${fact?.gapCount ? `, ${plural(fact.gapCount, 'gap')}` : ''}${fact?.findings.length ? `, ${plural(fact.findings.length, 'finding')}` : ''}</span></li>`,
         );
         parts.push(html`<h3>Nodes</h3><ul class="plain">${items}</ul>`);
         const controls = new Map<string, SafeHtml>();

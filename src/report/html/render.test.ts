@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { ReportInput } from './input.js';
+import { maxMarked } from './node-facts.js';
 import { renderHtmlReport } from './render.js';
 import { hostile, hostileReportInput, sampleReportInput } from './test-sample.js';
 
@@ -90,7 +91,7 @@ describe('renderHtmlReport', () => {
     expect(findings).toContain('<input type="search" id="f-text"');
   });
 
-  it('draws every node and edge in stage columns, marks gaps, and has a panel for every node and stage', async () => {
+  it('draws every node and edge in stage columns, marks only the worst gaps, and has a panel for every node and stage', async () => {
     const input = sampleReportInput();
     const html = await renderHtmlReport(input);
     const start = html.indexOf('<svg id="map-svg"');
@@ -98,8 +99,12 @@ describe('renderHtmlReport', () => {
     expect(count(svg, '<g class="node ')).toBe(input.map.nodes.length);
     expect(count(svg, '<path class="edge ')).toBe(input.map.edges.length);
     expect(count(svg, '<g class="stage-head"')).toBe(7);
-    expect(svg).toMatch(/aria-label="image registry\.example\.com\/team\/api, 2 gaps, 6 findings"/);
-    expect(count(svg, 'class="badge"')).toBeGreaterThan(5);
+    expect(svg).toMatch(/aria-label="image registry\.example\.com\/team\/api, 2 gaps \(worst high\), 6 findings"/);
+    // a badge on nearly every node singled nothing out: only nodes with a critical or high gap are marked, at most maxMarked
+    // (14 of the sample's 26 nodes have a gap; 5 have a high one)
+    expect(count(svg, 'class="badge"')).toBe(maxMarked);
+    expect(count(svg, ' has-gap"')).toBe(maxMarked);
+    expect(svg).toMatch(/aria-label="image registry\.example\.com\/team\/web, 2 gaps, 2 findings"/);
     expect(count(html, '<template id="panel-n')).toBe(input.map.nodes.length);
     expect(count(html, '<template id="panel-stage-')).toBe(7);
     const apiPanel = /<template id="panel-n13">([\s\S]*?)<\/template>/.exec(html)?.[1] ?? '';

@@ -73,7 +73,7 @@ table.tbl { width: 100%; border-collapse: collapse; table-layout: fixed; }
 .legend { display: flex; flex-wrap: wrap; gap: 12px; font-size: 12px; color: var(--muted); margin: 6px 0; }
 .legend .swatch { display: inline-block; width: 12px; height: 12px; border-radius: 6px; vertical-align: -2px; margin-right: 4px; }
 .legend .swatch.gap { background: var(--gap); } .legend .swatch.path { background: var(--accent); }
-#map-scroll { max-width: 100%; max-height: 75vh; overflow: auto; border: 1px solid var(--line); border-radius: 8px; background: #fff; -webkit-overflow-scrolling: touch; }
+#map-scroll { max-width: 100%; max-height: 75vh; overflow: auto; scrollbar-gutter: stable; border: 1px solid var(--line); border-radius: 8px; background: #fff; -webkit-overflow-scrolling: touch; }
 #map-svg { display: block; max-width: none; font: 12px system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Liberation Sans", sans-serif; }
 #map-svg .column { fill: #fbfcfd; } #map-svg .column.odd { fill: #f3f5f8; }
 #map-svg .stage-head rect { fill: #e7ecf2; stroke: var(--line); }
@@ -104,6 +104,8 @@ table.tbl { width: 100%; border-collapse: collapse; table-layout: fixed; }
 /* side panel: a column on the right, a bottom sheet on narrow screens */
 #panel { position: fixed; top: 0; right: 0; bottom: 0; width: min(420px, 100%); background: #fff; border-left: 1px solid var(--line); box-shadow: -6px 0 24px rgba(31, 35, 40, 0.18); z-index: 10; display: flex; flex-direction: column; }
 #panel[hidden] { display: none; }
+/* the open panel sits beside the page, not over the map: the lit path stays in sight */
+body.panel-open main { margin-right: min(420px, 100%); }
 #panel .panel-bar { display: flex; justify-content: flex-end; padding: 6px 8px; border-bottom: 1px solid var(--line); }
 #panel-close { border: 1px solid var(--line); background: var(--soft); border-radius: 6px; padding: 2px 12px; cursor: pointer; min-height: 32px; }
 #panel-body { overflow-y: auto; overflow-x: hidden; padding: 4px 16px 24px; flex: 1; }
@@ -121,6 +123,7 @@ footer { margin: 32px 0 16px; color: var(--muted); font-size: 12px; }
   .filters input { width: 100%; }
   .filters label { flex: 1 1 140px; }
   #map-scroll { max-height: 60vh; }
+  body.panel-open main { margin-right: auto; padding-bottom: 70vh; }
   #panel { top: auto; left: 0; width: 100%; max-height: 70vh; border-left: 0; border-top: 1px solid var(--line); border-radius: 12px 12px 0 0; box-shadow: 0 -6px 24px rgba(31, 35, 40, 0.22); }
   table.tbl, .tbl tbody, .tbl tr, .tbl td { display: block; width: 100%; }
   .tbl thead, .tbl colgroup { display: none; }

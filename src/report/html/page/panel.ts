@@ -1,6 +1,10 @@
 import { byId } from './dom.js';
 
-/** The side panel: filled from a `<template>` escaped at render time (the script never builds markup from data). */
+/**
+ * The side panel: filled from a `<template>` escaped at render time (the script never builds markup
+ * from data). While it is open the body has `panel-open`, and on wide screens the page makes room
+ * for it beside the map (style.ts) rather than under it, so the lit path stays in sight.
+ */
 export interface Panel {
   open(templateId: string, from: Element): void;
   /** Closes the panel and returns focus to what opened it; true when it was open. */
@@ -24,6 +28,7 @@ export function panelOf(): Panel {
         panel.setAttribute('aria-labelledby', 'panel-title');
       }
       panel.hidden = false;
+      document.body.classList.add('panel-open');
       body.scrollTop = 0;
       if (!opener || !panel.contains(from)) opener = from;
       if (title instanceof HTMLElement || title instanceof SVGElement) title.focus();
@@ -31,6 +36,7 @@ export function panelOf(): Panel {
     close() {
       if (!panel || panel.hidden) return false;
       panel.hidden = true;
+      document.body.classList.remove('panel-open');
       const back = opener;
       opener = null;
       if ((back instanceof HTMLElement || back instanceof SVGElement) && document.contains(back)) back.focus();
