@@ -15,6 +15,7 @@ registries:
     allowRealm: [Auth.Example.com:5001]
   - name: ghcr.io
     credentialsFrom: { dockerConfig: docker }
+    as: GHCR.example.internal
 manifests: [k8s/prod.yaml, "-"]
 cluster: { context: prod-eu, kubeconfig: kube/config, namespaces: [payments] }
 allowedRegistries: [registry.example.com]
@@ -30,6 +31,11 @@ scan:
   cacheDir: /var/cache/shipshape
   parallel: 4
   maxDbAge: 3d
+server:
+  schedule: "0 */6 * * *"
+  advisorySchedule: "30 3 * * *"
+  advisories: [osv/debian]
+  webhookSecretFrom: { env: HOOK_SECRET }
 `;
 
 describe('shipshape.yaml', () => {
@@ -49,6 +55,7 @@ describe('shipshape.yaml', () => {
           key: '/estate/conf/keys/cosign.pub',
           credentialsFrom: { env: { username: 'REG_USER', password: 'REG_PASS' } },
           allowRealm: ['auth.example.com:5001'],
+          as: undefined,
         },
         {
           name: 'ghcr.io',
@@ -60,6 +67,7 @@ describe('shipshape.yaml', () => {
           key: undefined,
           credentialsFrom: { dockerConfig: '/estate/conf/docker' },
           allowRealm: [],
+          as: 'ghcr.example.internal',
         },
       ],
       manifests: ['/estate/conf/k8s/prod.yaml', '-'],
@@ -77,6 +85,13 @@ describe('shipshape.yaml', () => {
         cacheDir: '/var/cache/shipshape',
         parallel: 4,
         maxDbAge: '3d',
+      },
+      server: {
+        schedule: '0 */6 * * *',
+        advisorySchedule: '30 3 * * *',
+        advisories: ['/estate/conf/osv/debian'],
+        webhookSecret: undefined,
+        webhookSecretFrom: { env: 'HOOK_SECRET' },
       },
     });
   });

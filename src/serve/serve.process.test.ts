@@ -117,6 +117,12 @@ describe('the server process', skipWhen(fileMissing(cli, 'the built CLI (npm run
       expect(run.status).toBe('done');
       expect(run.parts).toEqual([expect.objectContaining({ status: 'failed' })]);
       expect(second.output()).toContain(`queued again: ${id}`);
+
+      // and `shipshape run --server` asks it for another, waiting for the end
+      const remote = await exec(process.execPath, [cli, 'run', '--server', `http://127.0.0.1:${port}`, '--wait'], {
+        env: { ...env(), SHIPSHAPE_TOKEN: token },
+      });
+      expect(remote.stdout).toMatch(/^run r[a-z0-9]+ queued\nrun r[a-z0-9]+ done\n$/);
     } finally {
       await stopChild(second.child, 'SIGTERM');
     }

@@ -4,7 +4,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadShipshapeConfig } from '../lifecycle/config.js';
 import { runCli } from '../test-support/cli.js';
-import { startTestServer, type TestServer } from './test-server.js';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { makeSelfSignedCert, type SelfSignedCert } from '../test-support/docker-registry.js';
+import { postgresMissing, startPostgres, type RunningPostgres } from '../test-support/postgres.js';
+import { commandMissing, skipWhen } from '../test-support/skip.js';
+import { estateWithoutRegistry, startTestServer, type TestServer } from './test-server.js';
 
 const estate = path.resolve('examples/estate');
 
@@ -140,5 +144,38 @@ describe('shipshape serve: API, auth, runs', () => {
     expect(await ok.json()).toEqual({ runs: [] });
     expect((await hook('Bearer a-webhook-secret-of-some-length', `{"events":[],"pad":"${'x'.repeat(2 * 1024 * 1024)}"}`)).status).toBe(413);
     expect((await hook('Bearer a-webhook-secret-of-some-length', '{not json')).status).toBe(400);
+  });
+});
+
+describe('shipshape serve on PostgreSQL, over TLS', skipWhen(postgresMissing(), commandMissing('openssl')), () => {
+  let postgres: RunningPostgres;
+  let server: TestServer;
+  let cert: SelfSignedCert;
+  beforeAll(async () => {
+    postgres = await startPostgres();
+    cert = await makeSelfSignedCert();
+    server = await startTestServer(await estateWithoutRegistry(), {
+      db: await postgres.createDatabase('serve'),
+      https: { key: Buffer.from(cert.key), cert: Buffer.from(cert.cert) },
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close();
+    await postgres?.stop();
+    await rm(cert.dir, { recursive: true, force: true });
+  });
+
+  it('runs the estate with the shared store and answers over HTTPS only', async () => {
+    expect(server.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    const dispatcher = new Agent({ connect: { ca: cert.cert } });
+    const token = await server.token('read');
+    const run = await server.queue.enqueue('manual');
+    await server.queue.idle();
+    const response = await undiciFetch(`${server.url}/api/runs/${run.id}`, { dispatcher, headers: { authorization: `Bearer ${token}` } });
+    expect(((await response.json()) as { status: string }).status).toBe('done');
+    expect(server.store.dialect).toBe('postgres');
+    // plain HTTP to the TLS port gets no API answer
+    await expect(fetch(server.url.replace('https:', 'http:') + '/healthz')).rejects.toThrow();
+    await dispatcher.close();
   });
 });

@@ -29,7 +29,14 @@ export interface TestServer extends RunningServer {
 /** A real server on a free loopback port with an embedded store in a temp dir (or `db`), for `config`. */
 export async function startTestServer(
   config: ShipshapeConfig,
-  options: { db?: string; env?: Record<string, string>; listen?: string; advisories?: AdvisoryDatabase; cacheDir?: string } = {},
+  options: {
+    db?: string;
+    env?: Record<string, string>;
+    listen?: string;
+    advisories?: AdvisoryDatabase;
+    cacheDir?: string;
+    https?: { key: Buffer; cert: Buffer };
+  } = {},
 ): Promise<TestServer> {
   const dir = await mkdtemp(path.join(tmpdir(), 'shipshape-serve-'));
   const store = await openStore(options.db ?? path.join(dir, 'store.db'));
@@ -45,7 +52,13 @@ export async function startTestServer(
     now: () => new Date(),
     log: (message) => logs.push(message),
   };
-  const server = await startServer({ context, listen: options.listen ?? '127.0.0.1:0', runAtStart: false, advisories: options.advisories });
+  const server = await startServer({
+    context,
+    listen: options.listen ?? '127.0.0.1:0',
+    runAtStart: false,
+    advisories: options.advisories,
+    https: options.https,
+  });
   return {
     ...server,
     dir,

@@ -70,7 +70,7 @@ export async function startDashboardEstate(dir: string): Promise<DashboardEstate
   const run = await store.createRun({ trigger: 'manual', queuedAt: new Date().toISOString() });
   await store.claimRun(new Date().toISOString());
   // the third run's posture: run 2's, with the build phase 10 points better
-  const document = structuredClone(latest?.document) as { posture: { phases: { phase: string; score: number | null }[] } };
+  const document = structuredClone(latest?.document) as { posture: { phases: { phase: string; score: number | null }[]; overall: number | null } };
   for (const phase of document.posture.phases) if (phase.phase === 'build' && phase.score !== null) phase.score += 10;
   const phases = document.posture.phases;
   await store.finishRun(run.id, {
@@ -83,7 +83,7 @@ export async function startDashboardEstate(dir: string): Promise<DashboardEstate
     ],
     stats: { durationMs: 120, findings: open.total + 1 },
     document,
-    scores: phases.map((p) => ({ phase: p.phase, score: p.score })),
+    scores: [...phases.map((p) => ({ phase: p.phase, score: p.score })), { phase: 'overall', score: document.posture.overall }],
     observed: [...open.items.map(observed), imageFinding],
   });
   return { server, readToken, estateDir };
