@@ -12,7 +12,7 @@ import { demoCommand } from './commands/demo.js';
 import { sbomCommand } from './commands/sbom.js';
 import { scanCommand } from './commands/scan.js';
 import { versionCommand } from './commands/version.js';
-import { runCommand, serveCommand, tokenCommand } from './commands/serve.js';
+import { runCommand, serveCommand, tokenCommand, workerCommand } from './commands/serve.js';
 import { escapeControls } from '../core/format.js';
 import { ExitCode, type CliIo } from './io.js';
 import { guardIo } from './terminal.js';
@@ -43,6 +43,7 @@ export function createProgram(io: CliIo, done: (code: number) => void): Command 
   program.addCommand(traceCommand(io, done));
   program.addCommand(demoCommand(io, done));
   program.addCommand(serveCommand(io, done));
+  program.addCommand(workerCommand(io, done));
   program.addCommand(tokenCommand(io, done));
   program.addCommand(runCommand(io, done));
   program.addCommand(versionCommand(io, done));

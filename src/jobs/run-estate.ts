@@ -44,6 +44,13 @@ export interface PushSubject {
 /** How inventories are stored: bump when their shape changes (older ones are then read again, not misread). */
 const inventoryFormat = 'shipshape-inventory@1';
 
+/** The push a run was queued for, from its subject. */
+export function pushSubjectOf(run: RunRecord): PushSubject | undefined {
+  if (run.trigger !== 'push' || run.subject === undefined) return undefined;
+  const parsed = JSON.parse(run.subject) as PushSubject;
+  return { registry: parsed.registry, repository: parsed.repository };
+}
+
 /** The last good scan of a configured registry, kept so a failed scan never erases it silently. */
 interface KeptReport {
   readAt: string;

@@ -24,6 +24,12 @@ export async function renderMetrics(store: Store, queue: RunQueue): Promise<stri
     ['queued', 'running', 'done', 'failed'].map((status) => [`status="${status}"`, byStatus.get(status) ?? 0]),
   );
   metric('shipshape_queue_depth', 'gauge', 'Runs waiting to start.', [['', byStatus.get('queued') ?? 0]]);
+  const fleet = await queue.fleetDepth();
+  if (fleet)
+    metric('shipshape_fleet_jobs', 'gauge', "Jobs on the fleet's Redis queue: waiting for a worker, and taken.", [
+      ['state="waiting"', fleet.waiting],
+      ['state="active"', fleet.active],
+    ]);
   metric('shipshape_run_active', 'gauge', 'Whether this server is carrying out a run.', [['', queue.running ? 1 : 0]]);
   const last = runs.items.find((run) => run.status === 'done');
   if (last) {

@@ -1,18 +1,23 @@
 import { messageOf } from '../core/errors.js';
-import { runEstate, type PushSubject, type RunContext } from '../jobs/run-estate.js';
+import type { FleetQueue } from '../jobs/fleet.js';
+import { pushSubjectOf, runEstate, type PushSubject, type RunContext } from '../jobs/run-estate.js';
 import type { RunRecord, RunTrigger } from '../store/model.js';
 
 /**
- * The server's runs, one at a time, in this process: a run is recorded as queued in the store
- * (so a crash loses none: the next start finds it), then claimed and carried out. Stopping lets the
- * current run finish; what is still queued stays queued for the next start.
+ * The server's runs. A run is recorded as queued in the store (so a crash loses none: the next
+ * start finds it), then either carried out here, one at a time, or — with a fleet — put on the
+ * Redis queue for the workers. Stopping lets the current run here finish; what is still queued
+ * stays queued for the next start.
  */
 export class RunQueue {
   private draining: Promise<void> | undefined;
   private stopping = false;
   private current: RunRecord | undefined;
 
-  constructor(private readonly context: RunContext) {}
+  constructor(
+    private readonly context: RunContext,
+    private readonly fleet?: FleetQueue | undefined,
+  ) {}
 
   /**
    * Records a run and starts it as soon as the runs before it are done. A push whose repository
@@ -27,13 +32,14 @@ export class RunQueue {
       if (waiting) return waiting;
     }
     const run = await this.context.store.createRun({ trigger, subject, queuedAt: this.context.now().toISOString() });
-    this.kick();
+    if (this.fleet) await this.fleet.submit(run);
+    else this.kick();
     return run;
   }
 
-  /** Takes up queued runs (those left by a stopped or crashed server too). */
+  /** Takes up queued runs (those left by a stopped or crashed server too); with a fleet, the workers do. */
   kick(): void {
-    if (this.draining || this.stopping) return;
+    if (this.draining || this.stopping || this.fleet) return;
     this.draining = this.drain()
       .catch((error: unknown) => this.context.log(`the run queue stopped: ${messageOf(error)}`))
       .finally(() => {
@@ -52,9 +58,30 @@ export class RunQueue {
     await this.draining;
   }
 
-  /** Resolves when nothing is running or queued (tests, `--once`). */
+  /** Resolves when nothing is running or queued here (tests); with a fleet, when the store has no run left queued or running. */
   async idle(): Promise<void> {
     while (this.draining) await this.draining;
+    if (!this.fleet) return;
+    // polled: the runs are the workers'; a fleet that takes longer than this is not idle
+    for (let polls = 0; polls < 24_000; polls++) {
+      const { items } = await this.context.store.listRuns({ limit: 100 });
+      if (!items.some((r) => r.status === 'queued' || r.status === 'running')) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error('the fleet still has runs queued or running after 20 minutes');
+  }
+
+  /** Jobs waiting for and taken by the fleet's workers (undefined without a fleet). */
+  async fleetDepth(): Promise<{ waiting: number; active: number } | undefined> {
+    return this.fleet?.depth();
+  }
+
+  /** Puts the runs the store holds as queued on the fleet's queue (a server that stopped between recording and queueing). */
+  async resubmitQueued(): Promise<string[]> {
+    if (!this.fleet) return [];
+    const queued = (await this.context.store.listRuns({ limit: 500 })).items.filter((r) => r.status === 'queued');
+    for (const run of queued) await this.fleet.submit(run);
+    return queued.map((r) => r.id);
   }
 
   private async drain(): Promise<void> {
@@ -69,10 +96,4 @@ export class RunQueue {
       }
     }
   }
-}
-
-function pushSubjectOf(run: RunRecord): PushSubject | undefined {
-  if (run.trigger !== 'push' || run.subject === undefined) return undefined;
-  const parsed = JSON.parse(run.subject) as PushSubject;
-  return { registry: parsed.registry, repository: parsed.repository };
 }

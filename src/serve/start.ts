@@ -9,6 +9,7 @@ import type { ShipshapeConfig } from '../lifecycle/config.js';
 import type { Store } from '../store/model.js';
 import { buildServer } from './app.js';
 import { RunQueue } from './run-queue.js';
+import { FleetQueue, estateConfigKey } from '../jobs/fleet.js';
 import { checkSchedule, schedule } from './schedule.js';
 
 export interface StartOptions {
@@ -18,6 +19,8 @@ export interface StartOptions {
   https?: { key: Buffer; cert: Buffer } | undefined;
   /** Start a run at once when the store has none finished (the demo, a first start). */
   runAtStart: boolean;
+  /** `redis://…`: runs go onto this Redis queue for `shipshape worker` processes instead of running here. */
+  redis?: string | undefined;
   /** The advisory database the runs match against, updated from `server.advisories` on `server.advisorySchedule` and on request. */
   advisories?: AdvisoryDatabase | undefined;
 }
@@ -49,9 +52,19 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const imported = await store.importScanHistory(history);
     if (imported > 0) context.log(`imported ${imported} registry scans from ${history}`);
   }
-  const requeued = await store.requeueInterrupted();
-  if (requeued.length > 0) context.log(`runs left unfinished by a stopped server are queued again: ${requeued.join(', ')}`);
-  const queue = new RunQueue(context);
+  const fleet = options.redis ? new FleetQueue(options.redis) : undefined;
+  let queue: RunQueue;
+  if (fleet) {
+    // the workers read the estate from the store; runs `running` are theirs (a dead worker's job goes to another)
+    await store.setSetting(estateConfigKey, JSON.stringify(config));
+    queue = new RunQueue(context, fleet);
+    const resubmitted = await queue.resubmitQueued();
+    if (resubmitted.length > 0) context.log(`queued runs put on the fleet's queue: ${resubmitted.join(', ')}`);
+  } else {
+    const requeued = await store.requeueInterrupted();
+    if (requeued.length > 0) context.log(`runs left unfinished by a stopped server are queued again: ${requeued.join(', ')}`);
+    queue = new RunQueue(context);
+  }
   const database = options.advisories;
   const sources = config.server.advisories;
   // new advisories: imported, then every stored inventory matched again in one run (no image is read)
@@ -96,6 +109,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       await app.close();
       // the current run finishes; one that takes longer is left `running`, and the next start queues it again
       await Promise.race([queue.stop(), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
+      await fleet?.close();
       await store.close();
     },
   };

@@ -36,6 +36,7 @@ export async function startTestServer(
     advisories?: AdvisoryDatabase;
     cacheDir?: string;
     https?: { key: Buffer; cert: Buffer };
+    redis?: string;
   } = {},
 ): Promise<TestServer> {
   const dir = await mkdtemp(path.join(tmpdir(), 'shipshape-serve-'));
@@ -58,6 +59,7 @@ export async function startTestServer(
     runAtStart: false,
     advisories: options.advisories,
     https: options.https,
+    redis: options.redis,
   });
   return {
     ...server,

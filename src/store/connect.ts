@@ -77,8 +77,12 @@ export async function connectPostgres(url: string, options: StoreOptions): Promi
     application_name: 'shipshape',
   });
   let lastError: Error | undefined;
-  // Without a listener, an idle client's error (a server restart) would end the process.
-  pool.on('error', options.onBackgroundError ?? ((error: Error) => (lastError = error)));
+  const background = options.onBackgroundError ?? ((error: Error) => (lastError = error));
+  // Without a listener, a client's error (the server restarted) would end the process: the pool
+  // listens to idle clients, and a client checked out for a query gets its own listener (its query
+  // fails on its own, and the next one takes a new connection).
+  pool.on('error', background);
+  pool.on('connect', (client) => client.on('error', background));
   return { db: new Kysely<StoreDatabase>({ dialect: new PostgresDialect({ pool }) }), lastBackgroundError: () => lastError };
 }
 

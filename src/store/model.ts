@@ -144,6 +144,11 @@ export interface Store {
   createRun(run: { trigger: RunTrigger; subject?: string | undefined; queuedAt: string }): Promise<RunRecord>;
   /** Claims the oldest queued run for this process (queued → running); undefined when none. Atomic across servers. */
   claimRun(startedAt: string): Promise<RunRecord | undefined>;
+  /**
+   * Starts a run by id for the holder of its job (a fleet worker): queued or running (a worker that
+   * died left it so) becomes running; undefined when it is finished or unknown (nothing to do again).
+   */
+  startRun(id: string, startedAt: string): Promise<RunRecord | undefined>;
   getRun(id: string): Promise<RunRecord | undefined>;
   listRuns(page: PageRequest): Promise<Page<RunRecord>>;
   /** Runs left `running` by a process that died: back to `queued` (returns their ids). */

@@ -39,7 +39,7 @@ export function runOf(row: Selectable<RunsTable>): RunRecord {
 }
 
 /** Creating, claiming, reading and listing runs. */
-export function runQueries(context: StoreContext): Pick<Store, 'createRun' | 'claimRun' | 'getRun' | 'listRuns' | 'requeueInterrupted'> {
+export function runQueries(context: StoreContext): Pick<Store, 'createRun' | 'claimRun' | 'startRun' | 'getRun' | 'listRuns' | 'requeueInterrupted'> {
   const { db, dialect } = context;
   return {
     async createRun(run) {
@@ -79,6 +79,19 @@ export function runQueries(context: StoreContext): Pick<Store, 'createRun' | 'cl
             .limit(1)
             .$if(dialect === 'postgres', (query) => query.forUpdate().skipLocked()),
         )
+        .returningAll()
+        .executeTakeFirst();
+      return row === undefined ? undefined : runOf(row);
+    },
+
+    async startRun(id, startedAt) {
+      const started = isoTime(startedAt, 'the start time');
+      // queued, or running under a worker whose job lock expired (it died): the job's new holder takes it
+      const row = await db
+        .updateTable('runs')
+        .set({ status: 'running', started_at: started })
+        .where('id', '=', id)
+        .where('status', 'in', ['queued', 'running'])
         .returningAll()
         .executeTakeFirst();
       return row === undefined ? undefined : runOf(row);

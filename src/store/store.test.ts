@@ -142,6 +142,16 @@ describeBackends((backend) => {
       expect(await backend.store.requeueInterrupted()).toEqual([]);
     });
 
+    it('starts a run by id for its job holder, again after a holder died, never once finished', async () => {
+      const run = await backend.store.createRun({ trigger: 'manual', queuedAt: at(1) });
+      expect(await backend.store.startRun(run.id, at(2))).toMatchObject({ id: run.id, status: 'running', startedAt: at(2) });
+      // a worker took it and died: the job's next holder starts it again
+      expect(await backend.store.startRun(run.id, at(3))).toMatchObject({ status: 'running', startedAt: at(3) });
+      await backend.store.finishRun(run.id, { status: 'done', finishedAt: at(4), parts: [], stats: {} });
+      expect(await backend.store.startRun(run.id, at(5))).toBeUndefined();
+      expect(await backend.store.startRun('r-unknown', at(5))).toBeUndefined();
+    });
+
     it('lists runs newest first, a page at a time, with a total', async () => {
       const ids = [];
       for (let i = 0; i < 5; i++) ids.push((await backend.store.createRun({ trigger: 'schedule', queuedAt: at(i) })).id);

@@ -13,7 +13,7 @@ import { configFileOf } from '../config-file.js';
 import { ExitCode, type CliIo } from '../io.js';
 import { defaultCacheDir } from '../options.js';
 import { version } from '../version.js';
-import type { RunValues, ServeValues, TokenValues } from './serve.js';
+import type { RunValues, ServeValues, TokenValues, WorkerValues } from './serve.js';
 
 // dist/cli/commands (or src/cli/commands under the tests) → the repository root
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -62,14 +62,12 @@ export async function runServe(values: ServeValues, io: CliIo): Promise<number> 
       https,
       runAtStart: values.demo,
       advisories,
+      redis: values.redis,
     });
     io.stdout.write(
       `Shipshape server on ${server.url} (store: ${store.dialect}); dashboard at ${server.url}/ — sign in with a token from: shipshape token create\n`,
     );
-    await new Promise<void>((resolve) => {
-      process.once('SIGTERM', resolve);
-      process.once('SIGINT', resolve);
-    });
+    await stopSignal();
     log('stopping: the current run finishes first');
     await server.stop();
     advisories.close();
@@ -77,6 +75,56 @@ export async function runServe(values: ServeValues, io: CliIo): Promise<number> 
   } finally {
     await demo?.close();
   }
+}
+
+/** Resolves on SIGTERM or SIGINT: how servers and workers are told to stop. */
+function stopSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+}
+
+/** The work of `shipshape worker`: takes runs off the queue until SIGTERM, then lets the current ones finish. */
+export async function runWorker(values: WorkerValues, io: CliIo): Promise<number> {
+  const log = (message: string): void => void io.stderr.write(`${new Date().toISOString()} ${message}\n`);
+  const { startFleetWorker } = await import('../../jobs/fleet.js');
+  const store = await storeOf(values, io);
+  const advisories = new AdvisoryDatabase(values.advisories ?? AdvisoryStore.defaultPath(defaultCacheDir(io)));
+  try {
+    const worker = startFleetWorker(
+      values.redis,
+      {
+        store,
+        env: io.env,
+        homedir: io.homedir,
+        cacheDir: defaultCacheDir(io),
+        advisories: () => advisories.current,
+        toolVersion: version,
+        now: () => new Date(),
+        log,
+      },
+      { concurrency: values.concurrency, lockDurationMs: lockDurationOf(io) },
+    );
+    await worker.waitUntilReady();
+    io.stdout.write(`Shipshape worker on ${values.redis} (store: ${store.dialect}, concurrency ${values.concurrency})\n`);
+    await stopSignal();
+    log('stopping: the current runs finish first');
+    await worker.close();
+    return ExitCode.ok;
+  } finally {
+    advisories.close();
+    await store.close();
+  }
+}
+
+/** How long a worker's hold on a run lasts without renewal (`SHIPSHAPE_LOCK_MS`; BullMQ's 30 s by default): a killed worker's run goes to another after it. */
+function lockDurationOf(io: CliIo): number | undefined {
+  const text = io.env.SHIPSHAPE_LOCK_MS;
+  if (text === undefined) return undefined;
+  const ms = Number(text);
+  if (!Number.isInteger(ms) || ms < 1000) throw new UsageError(`SHIPSHAPE_LOCK_MS=${text}: a whole number of milliseconds, 1000 or more`);
+  return ms;
 }
 
 async function estateConfig(values: ServeValues, io: CliIo): Promise<ShipshapeConfig> {

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import type { CliIo } from '../io.js';
+import { parsePositiveInt } from '../flags.js';
 
 export interface ServeValues {
   config?: string;
@@ -10,6 +11,15 @@ export interface ServeValues {
   tlsCert?: string;
   tlsKey?: string;
   advisories?: string;
+  redis?: string;
+}
+
+export interface WorkerValues {
+  redis: string;
+  db?: string;
+  dataDir?: string;
+  advisories?: string;
+  concurrency: number;
 }
 
 export interface TokenValues {
@@ -28,6 +38,7 @@ export function serveCommand(io: CliIo, done: (code: number) => void): Command {
     .option('--data-dir <dir>', 'where the embedded store and the advisory database live (default: $XDG_DATA_HOME/shipshape)')
     .option('--advisories <file>', 'the advisory database (default: <cache-dir>/osv.sqlite when it exists)')
     .option('--listen <host:port>', 'where to listen (loopback unless told otherwise)', '127.0.0.1:8080')
+    .option('--redis <url>', 'put runs on this Redis queue for `shipshape worker` processes (redis://host:6379) instead of running them here')
     .option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM; with --tls-key)')
     .option('--tls-key <file>', 'the private key of --tls-cert (PEM)')
     .option(
@@ -39,6 +50,18 @@ export function serveCommand(io: CliIo, done: (code: number) => void): Command {
       const { runServe } = await import('./serve-run.js');
       done(await runServe(values, io));
     });
+}
+
+/** `shipshape worker`: carries out the runs a server puts on a Redis queue (any number, on any machines). */
+export function workerCommand(io: CliIo, done: (code: number) => void): Command {
+  return new Command('worker')
+    .description("carry out the runs a server (serve --redis) queues: as many workers as you like, on any machines sharing the server's store")
+    .requiredOption('--redis <url>', 'the queue, e.g. redis://redis:6379')
+    .option('--db <file|url>', "the server's store (postgres://…; a SQLite file only when on the same machine)")
+    .option('--data-dir <dir>', 'where the embedded store lives (default: $XDG_DATA_HOME/shipshape)')
+    .option('--advisories <file>', 'the advisory database (default: <cache-dir>/osv.sqlite when it exists)')
+    .option('--concurrency <n>', 'runs carried out at once', parsePositiveInt, 1)
+    .action(async (values: WorkerValues) => done(await (await import('./serve-run.js')).runWorker(values, io)));
 }
 
 /** `shipshape token create|list|revoke`: the server's API tokens. */

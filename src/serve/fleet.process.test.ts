@@ -1,0 +1,147 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadShipshapeConfig } from '../lifecycle/config.js';
+import type { RunRecord } from '../store/model.js';
+import { stopChild, track } from '../test-support/docker-registry.js';
+import { postgresMissing, startPostgres, type RunningPostgres } from '../test-support/postgres.js';
+import { redisMissing, startRedis, type RunningRedis } from '../test-support/redis.js';
+import { fileMissing, skipWhen } from '../test-support/skip.js';
+import { startTestServer, type TestServer } from './test-server.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const cli = path.join(root, 'dist/cli/main.js');
+const estate = path.join(root, 'examples/estate');
+
+/**
+ * The fleet with real processes: a server queueing runs on Redis, `shipshape worker` processes
+ * (the built CLI) on a shared PostgreSQL store; workers killed, Redis and PostgreSQL restarted in
+ * the middle of a run. A "registry" that accepts connections and never answers holds a run in the
+ * middle for as long as a test needs; closing it lets the run end (its registry part failed).
+ */
+describe(
+  'the fleet: server, workers, Redis and PostgreSQL as processes',
+  skipWhen(fileMissing(cli, 'the built CLI (npm run build)'), postgresMissing(), redisMissing()),
+  () => {
+    let dir: string;
+    let postgres: RunningPostgres;
+    let redis: RunningRedis;
+    let db: string;
+    let server: TestServer;
+    let silent: Server;
+    const sockets = new Set<Socket>();
+    const workers: { child: ChildProcess; output: string[] }[] = [];
+
+    function startWorker(): { child: ChildProcess; output: string[] } {
+      const output: string[] = [];
+      const env = { ...process.env, SHIPSHAPE_CACHE_DIR: path.join(dir, `cache-${workers.length}`), SHIPSHAPE_LOCK_MS: '2000' };
+      const child = spawn(process.execPath, [cli, 'worker', '--redis', redis.url, '--db', db], { env });
+      track(child);
+      child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+      child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+      const worker = { child, output };
+      workers.push(worker);
+      return worker;
+    }
+
+    const logs = (): string => [`server:\n${server.logs.join('\n')}`, ...workers.map((w, i) => `worker ${i}:\n${w.output.join('')}`)].join('\n');
+
+    /** Polls the store until `ready` holds, at most 60 s. */
+    async function until(id: string, ready: (run: RunRecord) => boolean, what: string): Promise<RunRecord> {
+      for (let attempt = 0; attempt < 600; attempt++) {
+        const run = await server.store.getRun(id).catch(() => undefined);
+        if (run && ready(run)) return run;
+        await sleep(100);
+      }
+      throw new Error(`${what} did not happen within 60 s\n${logs()}`);
+    }
+
+    async function openSilentRegistry(): Promise<number> {
+      silent = createServer((socket) => sockets.add(socket));
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      const address = silent.address();
+      return typeof address === 'object' && address ? address.port : 0;
+    }
+    async function closeSilentRegistry(): Promise<void> {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+
+    beforeAll(async () => {
+      dir = await mkdtemp(path.join(tmpdir(), 'shipshape-fleet-'));
+      [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
+      db = await postgres.createDatabase('fleet');
+      const port = await openSilentRegistry();
+      const file = path.join(dir, 'shipshape.yaml');
+      await writeFile(
+        file,
+        `sources: [${JSON.stringify(path.join(estate, 'repos'))}]\nmanifests: [${JSON.stringify(path.join(estate, 'k8s'))}]\n` +
+          `registries:\n  - name: 127.0.0.1:${port}\n    plainHttp: true\n`,
+      );
+      server = await startTestServer(await loadShipshapeConfig(file), { db, redis: redis.url });
+    }, 60_000);
+    afterEach(async () => {
+      await Promise.all(workers.splice(0).map((w) => stopChild(w.child, 'SIGKILL')));
+    });
+    afterAll(async () => {
+      await server?.close();
+      await redis?.stop();
+      await postgres?.stop();
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('a worker killed mid-run: another takes the run once its lock expires; it ends once', async () => {
+      const [first, second] = [startWorker(), startWorker()];
+      const run = await server.queue.enqueue('manual');
+      await until(run.id, (r) => r.status === 'running', 'the run starting');
+      // the worker holding it: the one that logs its start (polled, bounded)
+      const started = (w: { output: string[] }): boolean => w.output.join('').includes(`run ${run.id} (manual) started`);
+      for (let attempt = 0; attempt < 100 && !started(first) && !started(second); attempt++) await sleep(50);
+      const holder = started(first) ? first : second;
+      const other = holder === first ? second : first;
+      await stopChild(holder.child, 'SIGKILL');
+      await closeSilentRegistry();
+      const ended = await until(run.id, (r) => r.status === 'done' || r.status === 'failed', 'the run ending');
+      expect(ended.status, logs()).toBe('done');
+      expect(other.output.join(''), logs()).toContain(`run ${run.id} ended`);
+      // written once: each finding of the run's document is one tracked item, first seen by this run
+      const found = await server.store.getDocument(run.id);
+      const findings = (found?.document as { findings: { category: string; id: string; where: string; detail?: string }[] }).findings;
+      const distinct = new Set(findings.map((f) => [f.category, f.id, f.where, f.detail ?? ''].join('\0'))).size;
+      const items = await server.store.listItems({ kind: 'finding', state: 'all' }, { limit: 500 });
+      expect(items.total).toBe(distinct);
+      expect(items.items.every((i) => i.firstSeenRun === run.id && i.lastSeenRun === run.id)).toBe(true);
+      await openSilentRegistry();
+    });
+
+    it('Redis restarted mid-run: the workers and the server reconnect, and the run ends', async () => {
+      startWorker();
+      const run = await server.queue.enqueue('manual');
+      await until(run.id, (r) => r.status === 'running', 'the run starting');
+      await redis.kill();
+      await sleep(500);
+      await redis.restart();
+      await closeSilentRegistry();
+      expect((await until(run.id, (r) => r.status === 'done' || r.status === 'failed', 'the run ending')).status, logs()).toBe('done');
+      // the server queues again after the restart
+      const next = await server.queue.enqueue('manual');
+      expect((await until(next.id, (r) => r.status === 'done' || r.status === 'failed', 'the next run ending')).status, logs()).toBe('done');
+      await openSilentRegistry();
+    });
+
+    it('PostgreSQL restarted mid-run: the worker reconnects (a failed attempt is tried again), and the run ends', async () => {
+      startWorker();
+      const run = await server.queue.enqueue('manual');
+      await until(run.id, (r) => r.status === 'running', 'the run starting');
+      await postgres.restart();
+      await closeSilentRegistry();
+      expect((await until(run.id, (r) => r.status === 'done' || r.status === 'failed', 'the run ending')).status, logs()).toBe('done');
+      await openSilentRegistry();
+    });
+  },
+);
