@@ -73,8 +73,15 @@ describe('new advisories: stored inventories matched again, no image read', skip
   });
 
   it('shows the new vulnerability on the image after an update, with the registry gone', async () => {
-    const before = await api<{ items: { vulnerabilities?: Record<string, number> }[] }>('/api/images');
+    const before = await api<{ items: { digest: string; vulnerabilities?: Record<string, number> }[] }>('/api/images');
     expect(before.items).toHaveLength(1);
+    // what is matched later: the inventory kept when the image was read
+    const inventory = await api<{ format: string; inventory: { os: { distro: string }; packages: { name: string; version: string }[] } }>(
+      `/api/inventories/${before.items[0]?.digest ?? ''}`,
+    );
+    expect(inventory.format).toBe('shipshape-inventory@1');
+    expect(inventory.inventory.os.distro).toBe('debian');
+    expect(inventory.inventory.packages).toEqual([expect.objectContaining({ name: 'zlib1g', version: '1:1.2.11.dfsg-2+deb11u1' })]);
     expect(before.items[0]?.vulnerabilities).toEqual({});
     expect((await api<{ items: unknown[] }>('/api/findings?category=vulnerability')).items).toEqual([]);
 

@@ -196,6 +196,21 @@ export function registerApiRoutes(app: FastifyInstance, options: ServerOptions):
     },
   );
   app.get(
+    '/api/inventories/:digest',
+    {
+      schema: {
+        summary:
+          'The inventory (OS and packages, with the layer that added each) stored for a platform image when it was read: what new advisories are matched against',
+        tags: ['images'],
+        params: { type: 'object', properties: { digest } },
+      },
+    },
+    async (request, reply) => {
+      const stored = await store.getInventory((request.params as { digest: string }).digest);
+      return stored ? { format: stored.analysers, readAt: stored.readAt, inventory: stored.inventory } : notFound(reply, 'no inventory stored for this digest');
+    },
+  );
+  app.get(
     '/api/images/:digest',
     { schema: { summary: 'One image and its open findings', tags: ['images'], params: { type: 'object', properties: { digest } } } },
     async (request, reply) => {
