@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadShipshapeConfig } from '../lifecycle/config.js';
 import type { RunRecord } from '../store/model.js';
+import { runCli } from '../test-support/cli.js';
 import { stopChild, track } from '../test-support/docker-registry.js';
 import { postgresMissing, startPostgres, type RunningPostgres } from '../test-support/postgres.js';
 import { redisMissing, startRedis, type RunningRedis } from '../test-support/redis.js';
@@ -132,6 +133,29 @@ describe(
       const next = await server.queue.enqueue('manual');
       expect((await until(next.id, (r) => r.status === 'done' || r.status === 'failed', 'the next run ending')).status, logs()).toBe('done');
       await openSilentRegistry();
+    });
+
+    it('gives the same posture with three workers as `shipshape posture` in one process', async () => {
+      // the estate without the registry that holds runs up: sources and manifests, read by the workers
+      const file = path.join(dir, 'same.yaml');
+      await writeFile(file, `sources: [${JSON.stringify(path.join(estate, 'repos'))}]\nmanifests: [${JSON.stringify(path.join(estate, 'k8s'))}]\n`);
+      const sameDb = await postgres.createDatabase('same_answers');
+      const fleetServer = await startTestServer(await loadShipshapeConfig(file), { db: sameDb, redis: redis.url });
+      const saved = db;
+      db = sameDb;
+      try {
+        for (let i = 0; i < 3; i++) startWorker();
+        const run = await fleetServer.queue.enqueue('manual');
+        await fleetServer.queue.idle();
+        const served = (await fleetServer.store.getDocument(run.id))?.document as Record<string, unknown>;
+        const local = await runCli(['posture', '-f', 'json', '--config', file], { cwd: dir });
+        const timeless = (document: Record<string, unknown>): unknown =>
+          JSON.parse(JSON.stringify({ ...document, generatedAt: undefined }).replace(/"(generatedAt|builtAt)":"[^"]*"/g, '"$1":"T"'));
+        expect(timeless(served)).toEqual(timeless(JSON.parse(local.stdout) as Record<string, unknown>));
+      } finally {
+        db = saved;
+        await fleetServer.close();
+      }
     });
 
     it('PostgreSQL restarted mid-run: the worker reconnects (a failed attempt is tried again), and the run ends', async () => {
