@@ -158,6 +158,25 @@ describe(
       }
     });
 
+    it('two servers on the same store and queue schedule each tick once', async () => {
+      const file = path.join(dir, 'scheduled.yaml');
+      await writeFile(file, `manifests: [${JSON.stringify(path.join(estate, 'k8s'))}]\nserver:\n  schedule: "* * * * * *"\n`);
+      const shared = await postgres.createDatabase('two_servers');
+      const config = await loadShipshapeConfig(file);
+      const servers = [await startTestServer(config, { db: shared, redis: redis.url }), await startTestServer(config, { db: shared, redis: redis.url })];
+      try {
+        const scheduled = async (): Promise<RunRecord[]> => (await servers[0]!.store.listRuns({ limit: 100 })).items.filter((r) => r.trigger === 'schedule');
+        for (let attempt = 0; attempt < 100 && (await scheduled()).length < 3; attempt++) await sleep(100);
+        const runs = await scheduled();
+        expect(runs.length).toBeGreaterThanOrEqual(3);
+        // one run per second's tick, whichever server took it
+        const seconds = runs.map((r) => r.queuedAt.slice(0, 19));
+        expect(new Set(seconds).size).toBe(seconds.length);
+      } finally {
+        for (const server of servers) await server.close();
+      }
+    });
+
     it('PostgreSQL restarted mid-run: the worker reconnects (a failed attempt is tried again), and the run ends', async () => {
       startWorker();
       const run = await server.queue.enqueue('manual');
