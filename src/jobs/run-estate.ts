@@ -8,7 +8,8 @@ import { checkRegistry } from '../distribute/rules/check.js';
 import { rematchInventory } from '../distribute/vulnerability-facts.js';
 import type { Inventory } from '../inventory/inventory.js';
 import { fromStoredInventory, toStoredInventory, type StoredInventory } from '../inventory/stored.js';
-import { collectEstate } from '../lifecycle/collect.js';
+import { collectEstate, type EstateConfig } from '../lifecycle/collect.js';
+import type { WorkloadImage } from '../runtime/manifests/images.js';
 import type { RegistryConfig, ShipshapeConfig } from '../lifecycle/config.js';
 import type { UnscannedRegistry } from '../lifecycle/estate-model.js';
 import { buildLifecycleMap } from '../lifecycle/map.js';
@@ -96,22 +97,7 @@ export async function runEstate(context: RunContext, run: RunRecord, push?: Push
       for (const item of report.unread ?? []) unscanned.push({ registry: `${report.registry}/${item.where}`, reason: item.message });
 
     const collectStarted = Date.now();
-    const evidence = await collectEstate({
-      sources: config.sources,
-      registryReports: reports,
-      manifests: config.manifests,
-      cluster: config.cluster
-        ? {
-            kubeconfig: config.cluster.kubeconfig ?? context.env.KUBECONFIG?.split(path.delimiter)[0] ?? path.join(context.homedir, '.kube', 'config'),
-            ...(config.cluster.context !== undefined ? { context: config.cluster.context } : {}),
-            ...(config.cluster.namespaces !== undefined ? { namespaces: config.cluster.namespaces } : {}),
-            inPod: context.env.KUBERNETES_SERVICE_HOST !== undefined,
-          }
-        : undefined,
-      ...(config.k8sVersion !== undefined ? { k8sVersion: config.k8sVersion } : {}),
-      ...(config.allowedRegistries !== undefined ? { allowedRegistries: config.allowedRegistries } : {}),
-      gitlab: config.gitlab,
-    });
+    const evidence = await collectEstate(estateOf(context, reports));
     pushAll(parts, collectParts(config, evidence.diagnostics ?? [], Date.now() - collectStarted));
     if (parts.some((p) => p.name === 'cluster' && p.status === 'failed')) stalePhases.add('run').add('host');
     if (unscanned.length > 0) evidence.unscannedRegistries = unscanned;
@@ -120,21 +106,7 @@ export async function runEstate(context: RunContext, run: RunRecord, push?: Push
     const map = buildLifecycleMap(evidence, now, { config: config.file });
     const input = assessEstate(evidence, map, { policy, now, advisories, title: postureTitle(config), toolVersion: context.toolVersion });
     const document = JSON.parse(postureJson(input)) as unknown;
-    const images = reports.flatMap((report) =>
-      report.repositories.flatMap((repository) =>
-        repository.images.flatMap((image) =>
-          image.platforms.map((platform) => ({
-            digest: image.digest,
-            reference: `${report.registry}/${repository.name}${image.tags[0] ? `:${image.tags[0]}` : `@${image.digest}`}`,
-            platform: platform.platform,
-            running: (evidence.run?.images ?? []).some(
-              (w) => w.digest === image.digest || (w.repository === repository.name && image.tags.includes(w.tag ?? '')),
-            ),
-            seenAt: now.toISOString(),
-          })),
-        ),
-      ),
-    );
+    const images = imagesOf(reports, evidence.run?.images ?? [], now);
     await store.upsertImages(images);
     for (const [digest, counts] of vulnerabilityCounts(reports)) await store.setVulnerabilityCounts(digest, counts, now.toISOString());
     await store.finishRun(run.id, {
@@ -265,6 +237,45 @@ function collectParts(config: ShipshapeConfig, diagnostics: readonly { level: st
     ...(config.manifests.length > 0 ? [part('manifests', failure('manifest.'))] : []),
     ...(config.cluster ? [part('cluster', failure('cluster.'))] : []),
   ];
+}
+
+/** What `collectEstate` reads of the config: the sources, manifests and cluster, joined with the registry scans. */
+function estateOf(context: RunContext, reports: RegistryScanReport[]): EstateConfig {
+  const { config, env } = context;
+  return {
+    sources: config.sources,
+    registryReports: reports,
+    manifests: config.manifests,
+    cluster: config.cluster
+      ? {
+          kubeconfig: config.cluster.kubeconfig ?? env.KUBECONFIG?.split(path.delimiter)[0] ?? path.join(context.homedir, '.kube', 'config'),
+          ...(config.cluster.context !== undefined ? { context: config.cluster.context } : {}),
+          ...(config.cluster.namespaces !== undefined ? { namespaces: config.cluster.namespaces } : {}),
+          inPod: env.KUBERNETES_SERVICE_HOST !== undefined,
+        }
+      : undefined,
+    ...(config.k8sVersion !== undefined ? { k8sVersion: config.k8sVersion } : {}),
+    ...(config.allowedRegistries !== undefined ? { allowedRegistries: config.allowedRegistries } : {}),
+    gitlab: config.gitlab,
+  };
+}
+
+/** Each image the registries hold, once per digest (its platforms joined), and whether a workload runs it. */
+function imagesOf(reports: readonly RegistryScanReport[], workloads: readonly WorkloadImage[], now: Date): Parameters<Store['upsertImages']>[0] {
+  const images = new Map<string, Parameters<Store['upsertImages']>[0][number]>();
+  for (const report of reports)
+    for (const repository of report.repositories)
+      for (const image of repository.images) {
+        if (images.has(image.digest)) continue;
+        images.set(image.digest, {
+          digest: image.digest,
+          reference: `${report.registry}/${repository.name}${image.tags[0] ? `:${image.tags[0]}` : `@${image.digest}`}`,
+          platform: image.platforms.map((p) => p.platform).join(', '),
+          running: workloads.some((w) => w.digest === image.digest || (w.repository === repository.name && image.tags.includes(w.tag ?? ''))),
+          seenAt: now.toISOString(),
+        });
+      }
+  return [...images.values()];
 }
 
 /** Vulnerability counts by severity of each image (its platforms summed) that was checked. */

@@ -6,6 +6,7 @@ import { NotFoundError, ShipshapeError, UsageError, messageOf } from '../../core
 import { loadShipshapeConfig, type ShipshapeConfig } from '../../lifecycle/config.js';
 import { openStore } from '../../store/open.js';
 import type { Store } from '../../store/model.js';
+import type { RunContext } from '../../jobs/run-estate.js';
 import { AdvisoryStore } from '../../vuln/advisories/store.js';
 import { AdvisoryDatabase } from '../../jobs/advisories.js';
 import { renderTable } from '../../report/table.js';
@@ -47,17 +48,7 @@ export async function runServe(values: ServeValues, io: CliIo): Promise<number> 
     const store = await openStore(values.db ?? path.join(dataDir, 'shipshape.db'));
     const { startServer } = await import('../../serve/start.js');
     const server = await startServer({
-      context: {
-        store,
-        config,
-        env: io.env,
-        homedir: io.homedir,
-        cacheDir: defaultCacheDir(io),
-        advisories: () => advisories.current,
-        toolVersion: version,
-        now: () => new Date(),
-        log,
-      },
+      context: { ...runContextOf(io, store, advisories, log), config },
       listen: values.listen,
       https,
       runAtStart: values.demo,
@@ -77,6 +68,20 @@ export async function runServe(values: ServeValues, io: CliIo): Promise<number> 
   }
 }
 
+/** Where this process's runs happen (the config aside: the server's own, the workers' from the store). */
+function runContextOf(io: CliIo, store: Store, advisories: AdvisoryDatabase, log: (message: string) => void): Omit<RunContext, 'config'> {
+  return {
+    store,
+    env: io.env,
+    homedir: io.homedir,
+    cacheDir: defaultCacheDir(io),
+    advisories: () => advisories.current,
+    toolVersion: version,
+    now: () => new Date(),
+    log,
+  };
+}
+
 /** Resolves on SIGTERM or SIGINT: how servers and workers are told to stop. */
 function stopSignal(): Promise<void> {
   return new Promise<void>((resolve) => {
@@ -92,20 +97,10 @@ export async function runWorker(values: WorkerValues, io: CliIo): Promise<number
   const store = await storeOf(values, io);
   const advisories = new AdvisoryDatabase(values.advisories ?? AdvisoryStore.defaultPath(defaultCacheDir(io)));
   try {
-    const worker = startFleetWorker(
-      values.redis,
-      {
-        store,
-        env: io.env,
-        homedir: io.homedir,
-        cacheDir: defaultCacheDir(io),
-        advisories: () => advisories.current,
-        toolVersion: version,
-        now: () => new Date(),
-        log,
-      },
-      { concurrency: values.concurrency, lockDurationMs: lockDurationOf(io) },
-    );
+    const worker = startFleetWorker(values.redis, runContextOf(io, store, advisories, log), {
+      concurrency: values.concurrency,
+      lockDurationMs: lockDurationOf(io),
+    });
     await worker.waitUntilReady();
     io.stdout.write(`Shipshape worker on ${values.redis} (store: ${store.dialect}, concurrency ${values.concurrency})\n`);
     await stopSignal();
