@@ -9,7 +9,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadShipshapeConfig } from '../lifecycle/config.js';
 import type { RunRecord } from '../store/model.js';
 import { runCli } from '../test-support/cli.js';
-import { stopChild, track } from '../test-support/docker-registry.js';
+import { registryMissing, startRegistry, stopChild, track } from '../test-support/docker-registry.js';
+import { buildImage } from '../test-support/image-builder.js';
+import { MediaType } from '../image/media-types.js';
+import { pushImage } from '../image/registry/push.js';
 import { postgresMissing, startPostgres, type RunningPostgres } from '../test-support/postgres.js';
 import { redisMissing, startRedis, type RunningRedis } from '../test-support/redis.js';
 import { fileMissing, skipWhen } from '../test-support/skip.js';
@@ -174,6 +177,51 @@ describe(
         expect(new Set(seconds).size).toBe(seconds.length);
       } finally {
         for (const server of servers) await server.close();
+      }
+    });
+
+    it('a corrupt image: the run ends, that image named as not read (never a hung run, never clean)', skipWhen(registryMissing()), async () => {
+      const registry = await startRegistry();
+      try {
+        const good = await buildImage({ layers: [{ createdBy: 'ADD app', items: [{ name: 'app', content: 'ok' }] }] });
+        // its config names a diffID its layer does not hash to: reading it fails verification, on every attempt
+        const bad = await buildImage({
+          layers: [{ createdBy: 'ADD app', items: [{ name: 'app', content: 'bad' }] }],
+          config: { rootfs: { type: 'layers', diff_ids: [`sha256:${'0'.repeat(64)}`] } },
+        });
+        for (const [repository, image] of [
+          ['team/ok', good],
+          ['team/bad', bad],
+        ] as const) {
+          const blobs = [{ digest: image.configDigest, data: image.config }, ...image.layers.map((l) => ({ digest: l.digest, data: l.blob }))];
+          await pushImage({ registry: registry.host, plainHttp: true }, repository, '1', { manifest: image.manifest, mediaType: MediaType.ociManifest, blobs });
+        }
+        const file = path.join(dir, 'corrupt.yaml');
+        await writeFile(file, `registries:\n  - name: ${registry.host}\n    plainHttp: true\n`);
+        const corruptDb = await postgres.createDatabase('corrupt_image');
+        const fleetServer = await startTestServer(await loadShipshapeConfig(file), { db: corruptDb, redis: redis.url });
+        const saved = db;
+        db = corruptDb;
+        try {
+          startWorker();
+          const run = await fleetServer.queue.enqueue('manual');
+          await fleetServer.queue.idle();
+          expect((await fleetServer.store.getRun(run.id))?.status, logs()).toBe('done');
+          const document = (await fleetServer.store.getDocument(run.id))?.document as {
+            map: { inputs: { unscannedRegistries: { registry: string; reason: string }[] } };
+          };
+          expect(document.map.inputs.unscannedRegistries).toEqual([
+            expect.objectContaining({
+              registry: expect.stringContaining(`${registry.host}/team/bad@`) as unknown,
+              reason: expect.stringMatching(/could not be read/) as unknown,
+            }),
+          ]);
+        } finally {
+          db = saved;
+          await fleetServer.close();
+        }
+      } finally {
+        await registry.stop();
       }
     });
 
