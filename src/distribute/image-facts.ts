@@ -2,7 +2,8 @@ import type { Limits } from '../core/limits.js';
 import { Diagnostics } from '../core/diagnostics.js';
 import { messageOf } from '../core/errors.js';
 import { formatPlatform } from '../image/platform.js';
-import type { LayerFileVisitor } from '../image/layer/visitor.js';
+import { visitorsKey, type LayerFileVisitor } from '../image/layer/visitor.js';
+import { FleetLayerCache, type FleetLayerStore } from '../image/fleet-layers.js';
 import { readImage, type SharedLayerScans } from '../image/read-image.js';
 import type { RegistryClient } from '../image/registry/client.js';
 import { openRegistryImage } from '../image/registry/image-source.js';
@@ -34,6 +35,8 @@ export interface ImageFactsOptions {
   /** Layers of one image read at once. */
   layerParallel: number;
   signal?: AbortSignal | undefined;
+  /** Layer scans shared by the fleet's workers (the server's store); undefined: this process only. */
+  fleetLayers?: FleetLayerStore | undefined;
   /** Told of each platform image's inventory as read (the server keeps it to match new advisories without reading the image again). */
   onInventory?: ((digest: string, inventory: Inventory) => void) | undefined;
 }
@@ -74,6 +77,7 @@ export async function platformImageFacts(
       signal: options.signal,
       diagnostics,
       sharedLayers: options.shared,
+      fleetLayers: options.fleetLayers && new FleetLayerCache(options.fleetLayers, diagnostics, visitorsKey(visitors)),
     });
     const result = scanImage(model, options.advisories);
     // the facts quote labels (source, revision): secrets in them masked

@@ -45,7 +45,8 @@ interface RegistryScanStats {
   tags: number;
   images: number;
   platformImages: number;
-  layers: { read: number; fromDiskCache: number; shared: number };
+  /** `fromFleet`: read by another worker of a fleet (`shipshape worker`) and taken from the shared store. */
+  layers: { read: number; fromDiskCache: number; shared: number; fromFleet?: number };
   durationMs: number;
 }
 

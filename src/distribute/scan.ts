@@ -13,6 +13,7 @@ import { platformImageFacts } from './image-facts.js';
 import type { PlatformImage, RegistryScanReport, RepositoryReport, StoredImage, TagReport, UnreadItem } from './model.js';
 import { checkRegistry } from './rules/check.js';
 import type { Inventory } from '../inventory/inventory.js';
+import type { FleetLayerStore } from '../image/fleet-layers.js';
 import { discoverReferrers, isArtifactTag } from './signatures/index.js';
 import { resolveTags } from './tags.js';
 import { pushAll } from '../core/collections.js';
@@ -37,6 +38,8 @@ export interface RegistryScanOptions {
   maxImageAgeDays: number;
   onProgress?: ((event: RegistryScanProgress) => void) | undefined;
   signal?: AbortSignal | undefined;
+  /** Layer scans shared by the fleet's workers (the server's store): a layer another worker read is not read here. */
+  fleetLayers?: FleetLayerStore | undefined;
   /** Told of each platform image's inventory as read. */
   onInventory?: ((digest: string, inventory: Inventory) => void) | undefined;
   /** Exactly these repositories, without the catalog (a push event names one). */
@@ -290,6 +293,7 @@ async function platformsOf(
     layerParallel: 3,
     signal: options.signal,
     onInventory: options.onInventory,
+    fleetLayers: options.fleetLayers,
   };
   const entries =
     fetched.document.kind === 'index'

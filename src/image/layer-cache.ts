@@ -12,7 +12,7 @@ import type { LayerScan } from './layer/entry.js';
  * records more or differently: entries cached by an older version are then simply not found, and
  * layers are read again. (files-3: keyed by blob digest and diffID, no longer by the diffID alone.)
  */
-const layerScanVersion = 'files-3';
+export const layerScanVersion = 'files-3';
 
 const fileEntrySchema = z.object({
   path: z.string(),
@@ -24,7 +24,7 @@ const fileEntrySchema = z.object({
   linkTarget: z.string().optional(),
 });
 
-const layerScanSchema = z.object({
+export const layerScanSchema = z.object({
   blobDigest: z.string(),
   diffId: z.string(),
   uncompressedSize: z.number(),

@@ -8,6 +8,7 @@ import { historyOfLayers } from './history.js';
 import type { LayerScan } from './layer/entry.js';
 import { scanLayer } from './layer/scan.js';
 import { LayerCache } from './layer-cache.js';
+import type { FleetLayerCache } from './fleet-layers.js';
 import { visitorsKey, type LayerFileVisitor } from './layer/visitor.js';
 import type { HistoryEntry } from './schema.js';
 import type { ImageSelection, ImageSource, LayerBlob, ResolvedImage } from './source.js';
@@ -32,6 +33,8 @@ export interface ReadImageOptions {
   diagnostics?: Diagnostics | undefined;
   /** Layer scans shared by the images of one run (a registry scan): a layer they share is read once. */
   sharedLayers?: SharedLayerScans | undefined;
+  /** Layer scans shared by a fleet's processes: a layer another worker read (or is reading) is not read here. */
+  fleetLayers?: FleetLayerCache | undefined;
 }
 
 /**
@@ -41,20 +44,21 @@ export interface ReadImageOptions {
  * most `maxEntries` finished scans (the oldest are dropped; the on-disk layer cache still has them).
  */
 export class SharedLayerScans {
-  /** Layers streamed and scanned; layers taken from the disk cache; layers another image had already read. */
-  readonly counts = { read: 0, fromDiskCache: 0, shared: 0 };
-  private readonly scans = new Map<string, Promise<{ scan: LayerScan; fromCache: boolean }>>();
+  /** Layers streamed and scanned; taken from the disk cache; another image had already read; another worker of the fleet read. */
+  readonly counts = { read: 0, fromDiskCache: 0, shared: 0, fromFleet: 0 };
+  private readonly scans = new Map<string, Promise<LayerRead>>();
 
   constructor(private readonly maxEntries = 32) {}
 
-  async once(key: string, read: () => Promise<{ scan: LayerScan; fromCache: boolean }>): Promise<{ scan: LayerScan; fromCache: boolean; shared: boolean }> {
+  async once(key: string, read: () => Promise<LayerRead>): Promise<LayerRead & { shared: boolean }> {
     const known = this.scans.get(key);
     if (known) {
       this.counts.shared++;
       return { ...(await known), shared: true };
     }
     const pending = read().then((result) => {
-      if (result.fromCache) this.counts.fromDiskCache++;
+      if (result.fromFleet) this.counts.fromFleet++;
+      else if (result.fromCache) this.counts.fromDiskCache++;
       else this.counts.read++;
       return result;
     });
@@ -64,6 +68,13 @@ export class SharedLayerScans {
     while (this.scans.size > this.maxEntries) this.scans.delete(this.scans.keys().next().value as string);
     return { ...(await pending), shared: false };
   }
+}
+
+/** A layer's scan and where it came from: read here, the disk cache (`fromCache`), or another worker (`fromFleet`, also `fromCache`). */
+interface LayerRead {
+  scan: LayerScan;
+  fromCache: boolean;
+  fromFleet: boolean;
 }
 
 export interface ImageLayer {
@@ -96,33 +107,32 @@ export async function readImage(source: ImageSource, options: ReadImageOptions):
   onProgress?.({ kind: 'resolved', image });
 
   const visitorKey = visitorsKey(visitors);
-  const readLayer = async (blob: LayerBlob): Promise<{ scan: LayerScan; fromCache: boolean }> => {
+  const readLayer = async (blob: LayerBlob): Promise<LayerRead> => {
     const onBytes = (bytes: number): void => onProgress?.({ kind: 'layer-bytes', index: blob.index, bytes, size: blob.size });
     const cached = await cache?.get(blob.digest, blob.diffId);
     // a docker-archive's layer file is named by the archive: it is hashed before its cached scan stands for it
     const hashFirst = cached !== undefined && !blob.contentAddressed;
     onProgress?.({ kind: 'layer-start', index: blob.index, total: image.layers.length, size: blob.size, cached: cached !== undefined && !hashFirst });
     if (hashFirst) await verifyBlob(blob, signal, onBytes);
-    const scan =
-      cached ??
-      (await scanLayer(await blob.open(signal), {
-        what: `layer ${blob.index} (${blob.digest})`,
-        expectedDiffId: blob.diffId,
-        limits,
-        signal,
-        visitors,
-        onBytes,
-      }));
-    // scanLayer returned: the blob hashed to its digest and its content to the diffID
-    if (!cached) await cache?.put(blob.digest, scan);
+    if (cached) {
+      onProgress?.({ kind: 'layer-done', index: blob.index });
+      return { scan: cached, fromCache: true, fromFleet: false };
+    }
+    const readHere = async (): Promise<LayerScan> =>
+      scanLayer(await blob.open(signal), { what: `layer ${blob.index} (${blob.digest})`, expectedDiffId: blob.diffId, limits, signal, visitors, onBytes });
+    // a registry blob is named by its digest: another worker's verified scan of it stands for it, as the disk cache's does
+    const fleet = options.fleetLayers && blob.contentAddressed ? await options.fleetLayers.once(blob.digest, blob.diffId, readHere) : undefined;
+    const scan = fleet?.scan ?? (await readHere());
+    // scanLayer returned (here or in the worker that read it): the blob hashed to its digest and its content to the diffID
+    await cache?.put(blob.digest, scan);
     onProgress?.({ kind: 'layer-done', index: blob.index });
-    return { scan, fromCache: cached !== undefined };
+    return { scan, fromCache: fleet?.fromFleet ?? false, fromFleet: fleet?.fromFleet ?? false };
   };
   const shared = options.sharedLayers;
   const scans = await mapConcurrently(image.layers, options.parallel ?? 3, async (blob) => {
     if (!shared || !blob.contentAddressed) return readLayer(blob);
     const result = await shared.once(`${visitorKey}\0${blob.digest}\0${blob.diffId}`, () => readLayer(blob));
-    return { scan: result.scan, fromCache: result.fromCache || result.shared };
+    return { scan: result.scan, fromCache: result.fromCache || result.shared, fromFleet: result.fromFleet };
   });
 
   for (const [index, { scan }] of scans.entries()) {

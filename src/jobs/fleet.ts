@@ -3,6 +3,7 @@ import { UsageError, messageOf } from '../core/errors.js';
 import type { ShipshapeConfig } from '../lifecycle/config.js';
 import type { RunRecord } from '../store/model.js';
 import { pushSubjectOf, runEstate, type RunContext } from './run-estate.js';
+import { storeFleetLayers } from './fleet-layers.js';
 
 /** The BullMQ queue the server puts runs on and the workers take them from. */
 const runQueueName = 'shipshape-runs';
@@ -73,7 +74,7 @@ export function startFleetWorker(
       // finished already (a retry after the results were written): nothing is done or counted twice
       if (run === undefined) return;
       context.log(`run ${run.id} (${run.trigger}) started, attempt ${job.attemptsMade + 1}`);
-      await runEstate({ ...context, config: JSON.parse(config) as ShipshapeConfig }, run, pushSubjectOf(run));
+      await runEstate({ ...context, config: JSON.parse(config) as ShipshapeConfig, fleetLayers: storeFleetLayers(context.store) }, run, pushSubjectOf(run));
       context.log(`run ${run.id} ended`);
     },
     {

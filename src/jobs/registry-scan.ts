@@ -11,6 +11,7 @@ import type { RegistryOptions } from '../image/registry/options.js';
 import type { RegistryConfig } from '../lifecycle/config.js';
 import type { AdvisoryLookup } from '../vuln/match/matcher.js';
 import type { Inventory } from '../inventory/inventory.js';
+import type { FleetLayerStore } from '../image/fleet-layers.js';
 
 /** Where a registry scan of `shipshape.yaml` runs: the environment its credentials come from, the cache, the advisories. */
 export interface RegistryScanContext {
@@ -28,6 +29,8 @@ export interface RegistryScanContext {
   onProgress?: ((message: string) => void) | undefined;
   /** Told of each platform image's inventory as read. */
   onInventory?: ((digest: string, inventory: Inventory) => void) | undefined;
+  /** Layer scans shared with the other workers of a fleet. */
+  fleetLayers?: FleetLayerStore | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -52,6 +55,7 @@ export async function scanConfiguredRegistry(registry: RegistryConfig, context: 
     repositories: context.repositories,
     signal: context.signal,
     onInventory: context.onInventory,
+    fleetLayers: context.fleetLayers,
     onProgress: (event) =>
       context.onProgress?.(
         event.kind === 'repositories' ? `${registry.name}: ${event.count} repositories` : `${registry.name}: images ${event.done}/${event.total}`,

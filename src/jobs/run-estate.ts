@@ -7,6 +7,7 @@ import { mergeRepositoryScan } from '../distribute/merge.js';
 import { checkRegistry } from '../distribute/rules/check.js';
 import { rematchInventory } from '../distribute/vulnerability-facts.js';
 import type { Inventory } from '../inventory/inventory.js';
+import type { FleetLayerStore } from '../image/fleet-layers.js';
 import { fromStoredInventory, toStoredInventory, type StoredInventory } from '../inventory/stored.js';
 import { collectEstate, type EstateConfig } from '../lifecycle/collect.js';
 import type { WorkloadImage } from '../runtime/manifests/images.js';
@@ -33,6 +34,8 @@ export interface RunContext {
   now: () => Date;
   log: (message: string) => void;
   signal?: AbortSignal | undefined;
+  /** Layer scans shared with the fleet's other workers (set by `shipshape worker`). */
+  fleetLayers?: FleetLayerStore | undefined;
 }
 
 /** A registry push: which configured registry, and which repository to read again. */
@@ -85,7 +88,7 @@ export async function runEstate(context: RunContext, run: RunRecord, push?: Push
       if (part.report) reports.push(part.report);
       if (part.fresh) {
         layerStats.read += part.fresh.stats.layers.read;
-        layerStats.distinct += part.fresh.stats.layers.read + part.fresh.stats.layers.fromDiskCache;
+        layerStats.distinct += part.fresh.stats.layers.read + part.fresh.stats.layers.fromDiskCache + (part.fresh.stats.layers.fromFleet ?? 0);
       }
       if (part.part.status !== 'ok') {
         // what the failed scan would have resolved stays open: neither its findings nor gaps are decided by it
@@ -172,6 +175,7 @@ async function registryPart(
       signal: context.signal,
       onProgress: undefined,
       onInventory: (digest, inventory) => inventories.set(digest, inventory),
+      fleetLayers: context.fleetLayers,
     });
     const report = repositories && kept ? mergeRepositoryScan(kept.report, fresh, repositories) : fresh;
     await context.store.recordRegistryScan(fresh);

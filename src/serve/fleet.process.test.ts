@@ -225,6 +225,51 @@ describe(
       }
     });
 
+    it('reads each distinct layer once across the fleet: two workers, two runs, a shared base layer', skipWhen(registryMissing()), async () => {
+      const registry = await startRegistry();
+      try {
+        const base = { createdBy: 'ADD rootfs', items: [{ name: 'etc/' }, { name: 'etc/os-release', content: 'ID=alpine\nVERSION_ID=3.19.1\n' }] };
+        for (const name of ['api', 'web']) {
+          const image = await buildImage({ layers: [base, { createdBy: `COPY ${name}`, items: [{ name, content: name }] }] });
+          const blobs = [{ digest: image.configDigest, data: image.config }, ...image.layers.map((l) => ({ digest: l.digest, data: l.blob }))];
+          await pushImage({ registry: registry.host, plainHttp: true }, `team/${name}`, '1', {
+            manifest: image.manifest,
+            mediaType: MediaType.ociManifest,
+            blobs,
+          });
+        }
+        const file = path.join(dir, 'layers.yaml');
+        await writeFile(file, `registries:\n  - name: ${registry.host}\n    plainHttp: true\n`);
+        const layersDb = await postgres.createDatabase('fleet_layers');
+        const fleetServer = await startTestServer(await loadShipshapeConfig(file), { db: layersDb, redis: redis.url });
+        const saved = db;
+        db = layersDb;
+        try {
+          startWorker();
+          startWorker();
+          // two runs at once, each on its own worker (own disk cache): only the fleet's store is shared
+          const runs = await Promise.all([fleetServer.queue.enqueue('manual'), fleetServer.queue.enqueue('schedule')]);
+          await fleetServer.queue.idle();
+          const ended = await Promise.all(runs.map((r) => fleetServer.store.getRun(r.id)));
+          expect(
+            ended.map((r) => r?.status),
+            logs(),
+          ).toEqual(['done', 'done']);
+          // 3 distinct layers (the base, api's, web's): read 3 times in all, not 6
+          expect(
+            ended.reduce((n, r) => n + (r?.stats.layerReads ?? 0), 0),
+            logs(),
+          ).toBe(3);
+          expect(ended.map((r) => r?.stats.layers)).toEqual([3, 3]);
+        } finally {
+          db = saved;
+          await fleetServer.close();
+        }
+      } finally {
+        await registry.stop();
+      }
+    });
+
     it('PostgreSQL restarted mid-run: the worker reconnects (a failed attempt is tried again), and the run ends', async () => {
       startWorker();
       const run = await server.queue.enqueue('manual');
