@@ -184,7 +184,7 @@ describe("shipshape registry scan against Debian's docker-registry", skipWhen(sh
   it('--scanners none reads manifests and configs only: age and user, no layers', async () => {
     const result = await shipshape(['registry', 'scan', `${registry.host}/base`, '--plain-http', '--scanners', 'none', '--no-history', '-f', 'json']);
     const report = JSON.parse(result.stdout) as RegistryScanReport;
-    expect(report.stats.layers).toEqual({ read: 0, fromDiskCache: 0, shared: 0 });
+    expect(report.stats.layers).toEqual({ read: 0, fromDiskCache: 0, shared: 0, fromFleet: 0 });
     const [platform] = report.repositories[0]?.images[0]?.platforms ?? [];
     expect(platform).toMatchObject({ platform: 'linux/amd64', runsAsRoot: true });
     expect(platform?.created).toBeDefined();
