@@ -2,13 +2,12 @@ import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MediaType } from '../image/media-types.js';
 import { pushImage } from '../image/registry/push.js';
 import { AdvisoryDatabase } from '../jobs/advisories.js';
 import { loadShipshapeConfig } from '../lifecycle/config.js';
 import type { RunRecord } from '../store/model.js';
 import { registryMissing, startRegistry, type RunningRegistry } from '../test-support/docker-registry.js';
-import { buildImage } from '../test-support/image-builder.js';
+import { buildImage, pushableOf } from '../test-support/image-builder.js';
 import { skipWhen } from '../test-support/skip.js';
 import { startTestServer, type TestServer } from './test-server.js';
 
@@ -51,8 +50,7 @@ describe('new advisories: stored inventories matched again, no image read', skip
         },
       ],
     });
-    const blobs = [{ digest: image.configDigest, data: image.config }, ...image.layers.map((l) => ({ digest: l.digest, data: l.blob }))];
-    await pushImage({ registry: registry.host, plainHttp: true }, 'team/api', '1.0', { manifest: image.manifest, mediaType: MediaType.ociManifest, blobs });
+    await pushImage({ registry: registry.host, plainHttp: true }, 'team/api', '1.0', pushableOf(image));
     // the advisory feed: curl's advisory at first; zlib's arrives later
     const feed = path.join(dir, 'feed');
     await mkdir(feed);

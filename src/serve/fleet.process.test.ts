@@ -10,8 +10,7 @@ import { loadShipshapeConfig } from '../lifecycle/config.js';
 import type { RunRecord } from '../store/model.js';
 import { runCli } from '../test-support/cli.js';
 import { registryMissing, startRegistry, stopChild, track } from '../test-support/docker-registry.js';
-import { buildImage } from '../test-support/image-builder.js';
-import { MediaType } from '../image/media-types.js';
+import { buildImage, pushableOf } from '../test-support/image-builder.js';
 import { pushImage } from '../image/registry/push.js';
 import { postgresMissing, startPostgres, type RunningPostgres } from '../test-support/postgres.js';
 import { redisMissing, startRedis, type RunningRedis } from '../test-support/redis.js';
@@ -193,8 +192,7 @@ describe(
           ['team/ok', good],
           ['team/bad', bad],
         ] as const) {
-          const blobs = [{ digest: image.configDigest, data: image.config }, ...image.layers.map((l) => ({ digest: l.digest, data: l.blob }))];
-          await pushImage({ registry: registry.host, plainHttp: true }, repository, '1', { manifest: image.manifest, mediaType: MediaType.ociManifest, blobs });
+          await pushImage({ registry: registry.host, plainHttp: true }, repository, '1', pushableOf(image));
         }
         const file = path.join(dir, 'corrupt.yaml');
         await writeFile(file, `registries:\n  - name: ${registry.host}\n    plainHttp: true\n`);
@@ -231,12 +229,7 @@ describe(
         const base = { createdBy: 'ADD rootfs', items: [{ name: 'etc/' }, { name: 'etc/os-release', content: 'ID=alpine\nVERSION_ID=3.19.1\n' }] };
         for (const name of ['api', 'web']) {
           const image = await buildImage({ layers: [base, { createdBy: `COPY ${name}`, items: [{ name, content: name }] }] });
-          const blobs = [{ digest: image.configDigest, data: image.config }, ...image.layers.map((l) => ({ digest: l.digest, data: l.blob }))];
-          await pushImage({ registry: registry.host, plainHttp: true }, `team/${name}`, '1', {
-            manifest: image.manifest,
-            mediaType: MediaType.ociManifest,
-            blobs,
-          });
+          await pushImage({ registry: registry.host, plainHttp: true }, `team/${name}`, '1', pushableOf(image));
         }
         const file = path.join(dir, 'layers.yaml');
         await writeFile(file, `registries:\n  - name: ${registry.host}\n    plainHttp: true\n`);

@@ -3,24 +3,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MediaType } from '../image/media-types.js';
-import { pushImage, type PushableImage } from '../image/registry/push.js';
+import { pushImage } from '../image/registry/push.js';
 import { loadShipshapeConfig } from '../lifecycle/config.js';
 import type { RunRecord } from '../store/model.js';
 import { freePort, registryMissing, startRegistry, type RunningRegistry } from '../test-support/docker-registry.js';
-import { buildImage, type BuiltImage } from '../test-support/image-builder.js';
+import { buildImage, pushableOf, type BuiltImage } from '../test-support/image-builder.js';
 import { skipWhen } from '../test-support/skip.js';
 import { startTestServer, type TestServer } from './test-server.js';
 
 const secret = 'the-registry-webhook-secret';
-
-function pushable(image: BuiltImage): PushableImage {
-  return {
-    manifest: image.manifest,
-    mediaType: MediaType.ociManifest,
-    blobs: [{ digest: image.configDigest, data: image.config }, ...image.layers.map((layer) => ({ digest: layer.digest, data: layer.blob }))],
-  };
-}
 
 const appImage = (version: string): Promise<BuiltImage> =>
   buildImage({
@@ -59,7 +50,7 @@ describe("registry push notifications from Debian's docker-registry", skipWhen(r
     await writeFile(file, `registries:\n  - name: ${registry.host}\n    plainHttp: true\nserver:\n  webhookSecret: ${secret}\n`);
     server = await startTestServer(await loadShipshapeConfig(file), { listen: `127.0.0.1:${port}` });
     read = await server.token('read');
-    await pushImage({ registry: registry.host, plainHttp: true }, 'team/api', '1.0', pushable(await appImage('1.0')));
+    await pushImage({ registry: registry.host, plainHttp: true }, 'team/api', '1.0', pushableOf(await appImage('1.0')));
     // the first run reads the whole registry (and the notification of that push may start one more)
     await server.queue.enqueue('manual');
     await server.queue.idle();
@@ -73,7 +64,7 @@ describe("registry push notifications from Debian's docker-registry", skipWhen(r
   it('scans a pushed image and updates the posture on its own, reading only the pushed repository', async () => {
     const before = (await api<{ items: RunRecord[] }>('/api/runs')).items.length;
     const image = await appImage('2.0');
-    await pushImage({ registry: registry.host, plainHttp: true }, 'team/web', '2.0', pushable(image));
+    await pushImage({ registry: registry.host, plainHttp: true }, 'team/web', '2.0', pushableOf(image));
     const runs = await runsWhenEnded(before + 1);
     const pushRun = runs.find((r) => r.trigger === 'push' && r.subject?.includes('team/web'));
     expect(pushRun, JSON.stringify(runs, null, 2)).toBeDefined();

@@ -1,3 +1,4 @@
+import type { PushableImage } from '../image/registry/push.js';
 import { spawnSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
@@ -170,4 +171,13 @@ export async function writeArchive(file: string, files: Map<string, Buffer>, lin
   for (const [name, linkname] of Object.entries(links)) items.push({ name, type: 'symlink', linkname });
   await writeFile(file, await makeTar(items));
   return file;
+}
+
+/** A built image as the registry pusher takes it: manifest, config and layer blobs. */
+export function pushableOf(image: BuiltImage): PushableImage {
+  return {
+    manifest: image.manifest,
+    mediaType: MediaType.ociManifest,
+    blobs: [{ digest: image.configDigest, data: image.config }, ...image.layers.map((layer) => ({ digest: layer.digest, data: layer.blob }))],
+  };
 }

@@ -7,18 +7,10 @@ import { readImage } from '../read-image.js';
 import { parseReference } from '../reference.js';
 import { RegistryClient } from './client.js';
 import { openRegistryImage } from './image-source.js';
-import { buildImage, type BuiltImage } from '../../test-support/image-builder.js';
+import { buildImage, pushableOf, type BuiltImage } from '../../test-support/image-builder.js';
 import { registryMissing, startRegistry, startServer, type RunningRegistry, type TestServer } from '../../test-support/registry.js';
 import { skipWhen } from '../../test-support/skip.js';
-import { pushImage, pushIndex, putManifest, RegistryPusher, type PushableImage } from './push.js';
-
-function pushable(image: BuiltImage): PushableImage {
-  return {
-    manifest: image.manifest,
-    mediaType: MediaType.ociManifest,
-    blobs: [{ digest: image.configDigest, data: image.config }, ...image.layers.map((layer) => ({ digest: layer.digest, data: layer.blob }))],
-  };
-}
+import { pushImage, pushIndex, putManifest, RegistryPusher } from './push.js';
 
 let first: BuiltImage;
 let second: BuiltImage;
@@ -48,9 +40,9 @@ describe("pushing to Debian's docker-registry", skipWhen(registryMissing({ auth:
 
   it('pushes an image that the client reads back exactly, layers and whiteouts included; a second push sends no blob', async () => {
     const options = { registry: plain.host, plainHttp: true };
-    const result = await pushImage(options, 'team/app', '1.0', pushable(first));
+    const result = await pushImage(options, 'team/app', '1.0', pushableOf(first));
     expect(result).toEqual({ digest: first.manifestDigest, blobsUploaded: 3, blobsSkipped: 0 });
-    expect(await pushImage(options, 'team/app', '1.1', pushable(first))).toEqual({ digest: first.manifestDigest, blobsUploaded: 0, blobsSkipped: 3 });
+    expect(await pushImage(options, 'team/app', '1.1', pushableOf(first))).toEqual({ digest: first.manifestDigest, blobsUploaded: 0, blobsSkipped: 3 });
 
     const client = new RegistryClient(plain.host, { plainHttp: true });
     try {
@@ -88,7 +80,7 @@ describe("pushing to Debian's docker-registry", skipWhen(registryMissing({ auth:
     const result = await pushIndex(options, 'team/multi', 'latest', {
       manifest: index,
       mediaType: MediaType.ociIndex,
-      children: [pushable(first), pushable(second)],
+      children: [pushableOf(first), pushableOf(second)],
     });
     expect(result.digest).toBe(digestOf(index));
     const client = new RegistryClient(plain.host, { plainHttp: true });
@@ -131,14 +123,14 @@ describe("pushing to Debian's docker-registry", skipWhen(registryMissing({ auth:
 
   it('authenticates with Basic credentials, and says so when they are wrong', async () => {
     const good = { registry: locked.host, plainHttp: true, username: 'ci', password: 's3cret' };
-    expect((await pushImage(good, 'secure/app', 'v1', pushable(second))).digest).toBe(second.manifestDigest);
+    expect((await pushImage(good, 'secure/app', 'v1', pushableOf(second))).digest).toBe(second.manifestDigest);
     const client = new RegistryClient(locked.host, good);
     try {
       expect(await client.listTags('secure/app')).toEqual(['v1']);
     } finally {
       await client.close();
     }
-    const bad = pushImage({ ...good, password: 'wrong' }, 'secure/app', 'v2', pushable(first));
+    const bad = pushImage({ ...good, password: 'wrong' }, 'secure/app', 'v2', pushableOf(first));
     await expect(bad).rejects.toBeInstanceOf(AuthError);
     await expect(bad).rejects.toThrow(/basic auth as user ci/);
   });
@@ -184,7 +176,7 @@ describe('upload locations', () => {
 
   it('keeps the query string of a relative Location and adds the digest', async () => {
     seen.length = 0;
-    await pushImage({ registry: registry.host, plainHttp: true, username: 'ci', password: 's3cret' }, 'team/app', 'v1', pushable(second));
+    await pushImage({ registry: registry.host, plainHttp: true, username: 'ci', password: 's3cret' }, 'team/app', 'v1', pushableOf(second));
     expect(seen.map((s) => s.url)).toEqual(
       [second.configDigest, ...second.layers.map((l) => l.digest)].map(
         (digest) => `/v2/team/app/blobs/uploads/abc?_state=a%2Bb&digest=${encodeURIComponent(digest)}`,
@@ -196,7 +188,7 @@ describe('upload locations', () => {
 
   it('sends a blob to another origin without the credentials', async () => {
     seen.length = 0;
-    await pushImage({ registry: registry.host, plainHttp: true, username: 'ci', password: 's3cret' }, 'team/other/app', 'v1', pushable(second));
+    await pushImage({ registry: registry.host, plainHttp: true, username: 'ci', password: 's3cret' }, 'team/other/app', 'v1', pushableOf(second));
     expect(seen).toHaveLength(2);
     expect(seen[0]).toEqual({
       url: `/upload/abc?state=x%3D1&digest=${encodeURIComponent(second.configDigest)}`,
