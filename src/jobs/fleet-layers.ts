@@ -3,9 +3,6 @@ import type { Store } from '../store/model.js';
 
 /** The `analysers` column of the layer results a fleet shares: the key itself names the scan version and analysers. */
 const fleetScans = 'fleet-scan';
-/** A lease nobody holds (released, or never taken). */
-const free = 'free 0';
-
 /**
  * Layer scans shared through the server's store: results in `layer_results`, and per layer a lease
  * (`<owner> <expires ms>`) taken by compare-and-set, so one worker reads a layer at a time.
@@ -23,7 +20,8 @@ export function storeFleetLayers(store: Store, now: () => number = Date.now): Fl
     },
     async release(key, owner) {
       const current = await store.getSetting(leaseKey(key));
-      if (current?.startsWith(`${owner} `)) await store.casSetting(leaseKey(key), current, free);
+      // given back by removing it: a lease leaves no row behind once its layer is read
+      if (current?.startsWith(`${owner} `)) await store.deleteSetting(leaseKey(key), current);
     },
   };
 }

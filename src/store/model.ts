@@ -220,6 +220,8 @@ export interface Store {
   getSetting(key: string): Promise<string | undefined>;
   /** Sets `key` whatever it held (the last good scan of a registry). */
   setSetting(key: string, value: string): Promise<void>;
+  /** Removes `key` only while it still holds `expected` (a lease its holder gives back); true when removed. */
+  deleteSetting(key: string, expected: string): Promise<boolean>;
   /** Sets `key` to `value` only when it is still `expected` (compare-and-set across servers); true when set. */
   casSetting(key: string, expected: string | undefined, value: string): Promise<boolean>;
 }

@@ -200,6 +200,16 @@ describeBackends((backend) => {
       expect(await store.getSetting('slot')).toBe('b');
     });
 
+    it('removes a setting only while it holds the expected value', async () => {
+      const { store } = backend;
+      await store.setSetting('lease', 'mine 10');
+      expect(await store.deleteSetting('lease', 'theirs 10')).toBe(false);
+      expect(await store.getSetting('lease')).toBe('mine 10');
+      expect(await store.deleteSetting('lease', 'mine 10')).toBe(true);
+      expect(await store.getSetting('lease')).toBeUndefined();
+      expect(await store.deleteSetting('lease', 'mine 10')).toBe(false);
+    });
+
     it('sets a setting whatever it held', async () => {
       const { store } = backend;
       await store.setSetting('kept', 'one');

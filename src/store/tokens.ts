@@ -23,7 +23,7 @@ function tokenOf(row: Selectable<TokensTable>): TokenRecord {
 /** API tokens (kept hashed) and the server's own settings. */
 export function tokenQueries({
   db,
-}: StoreContext): Pick<Store, 'createToken' | 'findToken' | 'listTokens' | 'revokeToken' | 'getSetting' | 'setSetting' | 'casSetting'> {
+}: StoreContext): Pick<Store, 'createToken' | 'findToken' | 'listTokens' | 'revokeToken' | 'getSetting' | 'setSetting' | 'deleteSetting' | 'casSetting'> {
   return {
     async createToken(token) {
       if (!tokenScopes.includes(token.scope)) throw new UsageError(`unknown token scope ${JSON.stringify(token.scope)}`);
@@ -80,6 +80,11 @@ export function tokenQueries({
         .values({ key, value })
         .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
         .execute();
+    },
+
+    async deleteSetting(key, expected) {
+      const result = await db.deleteFrom('settings').where('key', '=', key).where('value', '=', expected).executeTakeFirst();
+      return result.numDeletedRows > 0n;
     },
 
     async casSetting(key, expected, value) {
