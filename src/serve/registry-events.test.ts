@@ -39,6 +39,12 @@ describe('pushEventsOf', () => {
     expect(pushEventsOf(harbor)).toEqual([{ host: 'harbor.example.com', repository: 'library/app', tag: 'v1', digest }]);
   });
 
+  it('ignores repository names the distribution spec does not allow (paths, URLs, control characters)', () => {
+    const push = (repository: string) => ({ events: [{ action: 'push', target: { mediaType: 'application/vnd.oci.image.manifest.v1+json', repository } }] });
+    for (const name of ['../etc', 'Team/App', 'a/../b', 'a\u001b[31m', 'x'.repeat(256), 'a b', '/abs']) expect(pushEventsOf(push(name)), name).toEqual([]);
+    expect(pushEventsOf(push('team/my-app_1.0'))).toHaveLength(1);
+  });
+
   it('yields nothing for anything else, whatever its shape', () => {
     for (const body of [
       null,

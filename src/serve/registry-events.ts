@@ -17,6 +17,9 @@ const manifestTypes = new Set([
   'application/vnd.docker.distribution.manifest.list.v2+json',
 ]);
 const maxEvents = 1000;
+/** A repository name as the distribution spec allows it: anything else in an event is not an image we read. */
+const repositoryName = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+const isRepository = (name: unknown): name is string => typeof name === 'string' && name.length <= 255 && repositoryName.test(name);
 
 /**
  * The pushes in a registry's notification: the CNCF distribution registry's envelope
@@ -34,7 +37,7 @@ export function pushEventsOf(body: unknown): PushEvent[] {
 function distributionPush(event: unknown): PushEvent[] {
   if (!isRecord(event) || event.action !== 'push' || !isRecord(event.target)) return [];
   const { target } = event;
-  if (typeof target.repository !== 'string' || typeof target.mediaType !== 'string' || !manifestTypes.has(target.mediaType)) return [];
+  if (!isRepository(target.repository) || typeof target.mediaType !== 'string' || !manifestTypes.has(target.mediaType)) return [];
   const host = isRecord(event.request) && typeof event.request.host === 'string' ? event.request.host : hostOf(target.url);
   return [
     {
@@ -49,7 +52,7 @@ function distributionPush(event: unknown): PushEvent[] {
 function harborPushes(data: unknown): PushEvent[] {
   if (!isRecord(data) || !isRecord(data.repository) || !Array.isArray(data.resources)) return [];
   const repository = data.repository.repo_full_name;
-  if (typeof repository !== 'string') return [];
+  if (!isRepository(repository)) return [];
   return data.resources.slice(0, maxEvents).flatMap((resource): PushEvent[] => {
     if (!isRecord(resource)) return [];
     const url = typeof resource.resource_url === 'string' ? resource.resource_url : undefined;
