@@ -41,6 +41,15 @@ export interface ImageFactsOptions {
   onInventory?: ((digest: string, inventory: Inventory) => void) | undefined;
 }
 
+/** What reading one platform image told: its facts, the problems met, and why it could not be read if so. */
+export interface PlatformRead {
+  facts: PlatformImage;
+  diagnostics: string[];
+  unread?: UnreadItem | undefined;
+  /** The blob digests of its layers (to count distinct layers across a fleet's reads). */
+  layers?: string[] | undefined;
+}
+
 const dayMs = 24 * 3600 * 1000;
 const baseNameKeys = ['org.opencontainers.image.base.name'];
 const baseDigestKeys = ['org.opencontainers.image.base.digest'];
@@ -58,7 +67,7 @@ export async function platformImageFacts(
   digest: string,
   platform: string,
   options: ImageFactsOptions,
-): Promise<{ facts: PlatformImage; diagnostics: string[]; unread?: UnreadItem | undefined }> {
+): Promise<PlatformRead> {
   const visitors: LayerFileVisitor[] = [...analyzers];
   if (options.secrets) visitors.push(secretVisitor({}));
   const source = openRegistryImage({ registry: options.registry, repository, tag: undefined, digest }, options.registryOptions, options.client);
@@ -99,6 +108,7 @@ export async function platformImageFacts(
       facts.secrets = secretFindings(model, {}).map((f) => ({ ruleId: f.ruleId, title: f.title, path: f.location.path, layer: f.location.layer?.index }));
     return {
       facts,
+      layers: model.layers.map((layer) => layer.blob.digest),
       diagnostics: [...model.diagnostics, ...result.diagnostics].filter((d) => d.level !== 'info').map((d) => `${repository}@${digest}: ${d.message}`),
     };
   } catch (error) {

@@ -9,8 +9,8 @@ import { isAttestation } from '../image/select.js';
 import type { AdvisoryLookup } from '../vuln/match/matcher.js';
 import { probeAccess } from './access.js';
 import { diffScans, type StoredScan } from './history.js';
-import { platformImageFacts } from './image-facts.js';
-import type { PlatformImage, RegistryScanReport, RepositoryReport, StoredImage, TagReport, UnreadItem } from './model.js';
+import { platformImageFacts, unreadPlatformImage, type ImageFactsOptions, type PlatformRead } from './image-facts.js';
+import type { RegistryScanReport, RepositoryReport, StoredImage, TagReport, UnreadItem } from './model.js';
 import { checkRegistry } from './rules/check.js';
 import type { Inventory } from '../inventory/inventory.js';
 import type { FleetLayerStore } from '../image/fleet-layers.js';
@@ -48,7 +48,7 @@ export interface RegistryScanOptions {
   shared?: SharedLayerScans | undefined;
 }
 
-type RegistryScanProgress = { kind: 'repositories'; count: number } | { kind: 'image'; done: number; total: number; name: string };
+export type RegistryScanProgress = { kind: 'repositories'; count: number } | { kind: 'image'; done: number; total: number; name: string };
 
 /** `registry.example:5000/team/app` → registry `registry.example:5000`, prefix `team/app`. A scheme says plain HTTP or not. */
 export function parseRegistryTarget(text: string): { registry: string; prefix: string | undefined; plainHttp: boolean | undefined } {
@@ -79,6 +79,35 @@ function isCancellation(error: unknown, signal: AbortSignal | undefined): boolea
   return error instanceof AbortedError || signal?.aborted === true;
 }
 
+/** One platform image a scan reads: the repository it is in, its manifest digest and platform (`''` for a plain manifest). */
+export interface PlatformRequest {
+  repository: string;
+  digest: string;
+  platform: string;
+}
+
+/**
+ * A registry scan up to the reading of its images: repositories, tags, manifests, signatures and
+ * access known, the platform images still to read. Plain data, so a fleet keeps it in its store
+ * while workers read the images, and finishes the scan from it later.
+ */
+export interface RegistryScanPlan {
+  registry: string;
+  prefix: string | undefined;
+  scannedAt: string;
+  startedMs: number;
+  access: RegistryScanReport['access'];
+  /** The repositories with their images' platforms still empty. */
+  repositories: RepositoryReport[];
+  /** Each image whose manifest was read, with the platform images to read. */
+  images: { repository: string; digest: string; platforms: PlatformRequest[] }[];
+  diagnostics: string[];
+  unread: UnreadItem[];
+}
+
+/** The key a platform image's read is filed under. */
+export const platformKey = (request: PlatformRequest): string => `${request.repository}@${request.digest}`;
+
 /**
  * Scans one registry (or the repositories under a prefix): lists repositories and tags, resolves
  * tags to digests, reads every image once per digest (platforms of an index each), finds
@@ -87,89 +116,162 @@ function isCancellation(error: unknown, signal: AbortSignal | undefined): boolea
  * diagnostics); the others are scanned.
  */
 export async function scanRegistry(registry: string, prefix: string | undefined, options: RegistryScanOptions): Promise<RegistryScanReport> {
-  const started = Date.now();
-  const problems = new ScanProblems();
-  const { diagnostics } = problems;
   const client = new RegistryClient(registry, options.registryOptions);
   const shared = options.shared ?? new SharedLayerScans();
   try {
-    const names = options.repositories ? [...options.repositories] : await repositoriesOf(client, prefix, diagnostics, options.signal);
-    options.onProgress?.({ kind: 'repositories', count: names.length });
-    const access = await probeAccess(registry, {
-      ...options.registryOptions,
-      sampleRepository: names[0],
-      now: options.now,
-      signal: options.signal,
-      diagnostics,
-    });
-
-    // the repositories' inventories (tags, digests, manifests) are read concurrently, bounded by --parallel
-    const inventories = await mapConcurrently(names, Math.max(1, options.parallel), async (name) => {
-      try {
-        return await inventoryOf(client, name, options, problems);
-      } catch (error) {
-        if (isCancellation(error, options.signal)) throw error;
-        problems.notRead(name, `the repository could not be read: ${messageOf(error)}`);
-        return { report: { name, tags: [], images: [] }, work: [] };
-      }
-    });
-    const repositories = inventories.map((inventory) => inventory.report);
-    const work = inventories.flatMap((inventory) => inventory.work);
-
-    // signatures and attestations first: the artefacts they name are not images to read
-    const artifacts = new Set<string>();
-    await mapConcurrently(work, Math.max(1, options.parallel), async ({ repository, image, fetched, allTags }) => {
-      try {
-        const referrers = await discoverReferrers(client, repository, fetched, { tags: allTags, keys: options.keys, diagnostics, signal: options.signal });
-        image.signatures = referrers.signatures;
-        image.attestations = referrers.attestations;
-        for (const digest of referrers.artifactDigests) artifacts.add(digest);
-      } catch (error) {
-        if (isCancellation(error, options.signal)) throw error;
-        problems.notRead(`${repository}@${image.digest}`, `signatures and attestations could not be read: ${messageOf(error)}`);
-      }
-    });
-    const isImage = (image: StoredImage): boolean => image.tags.length > 0 || !artifacts.has(image.digest);
-    for (const repo of repositories) repo.images = repo.images.filter(isImage);
-    const images = work.filter((item) => isImage(item.image));
-    let done = 0;
-    await mapConcurrently(images, Math.max(1, options.parallel), async ({ repository, image, fetched }) => {
-      image.platforms = await platformsOf(client, repository, fetched, options, shared, problems);
-      done++;
-      options.onProgress?.({ kind: 'image', done, total: images.length, name: `${repository}@${image.digest}` });
-    });
-
-    const report: RegistryScanReport = {
-      schema: 'shipshape/registry-scan@1',
-      registry,
-      prefix,
-      scannedAt: options.now.toISOString(),
-      access,
-      repositories,
-      changes: undefined,
-      findings: [],
-      diagnostics,
-      unread: problems.unread,
-      stats: {
-        repositories: repositories.length,
-        tags: repositories.reduce((n, r) => n + r.tags.length, 0),
-        images: repositories.reduce((n, r) => n + r.images.length, 0),
-        platformImages: repositories.reduce((n, r) => n + r.images.reduce((m, i) => m + i.platforms.length, 0), 0),
-        layers: { ...shared.counts },
-        durationMs: Date.now() - started,
-      },
-    };
-    report.findings = checkRegistry(report, {
-      now: options.now,
-      maxImageAgeDays: options.maxImageAgeDays,
-      keysGiven: options.keys.length > 0,
-      previous: options.previous,
-    });
-    if (options.previous) report.changes = diffScans(options.previous, report);
-    return report;
+    const plan = await planWith(client, prefix, options);
+    const reads = await readPlatforms(
+      plan,
+      Math.max(1, options.parallel),
+      (request) => platformImageFacts(request.repository, request.digest, request.platform, factsOptionsOf(client, options, shared)),
+      options.onProgress,
+    );
+    return finishRegistryScan(plan, reads, { ...options, keysGiven: options.keys.length > 0, layers: { ...shared.counts } });
   } finally {
     await client.close();
   }
+}
+
+/** The first half of `scanRegistry`: everything but the images' layers. */
+export async function planRegistryScan(registry: string, prefix: string | undefined, options: RegistryScanOptions): Promise<RegistryScanPlan> {
+  const client = new RegistryClient(registry, options.registryOptions);
+  try {
+    return await planWith(client, prefix, options);
+  } finally {
+    await client.close();
+  }
+}
+
+/** Reads every platform image of a plan, `parallel` images at a time (an index's platforms one after the other). */
+export async function readPlatforms(
+  plan: RegistryScanPlan,
+  parallel: number,
+  read: (request: PlatformRequest) => Promise<PlatformRead>,
+  onProgress?: ((event: RegistryScanProgress) => void) | undefined,
+): Promise<Map<string, PlatformRead>> {
+  const reads = new Map<string, PlatformRead>();
+  let done = 0;
+  await mapConcurrently(plan.images, parallel, async (image) => {
+    for (const request of image.platforms) reads.set(platformKey(request), await read(request));
+    done++;
+    onProgress?.({ kind: 'image', done, total: plan.images.length, name: `${image.repository}@${image.digest}` });
+  });
+  return reads;
+}
+
+/**
+ * The second half of `scanRegistry`: the plan's images given the facts read (a platform image
+ * with no read is unread, never clean), compared with the previous scan, the SS-REG rules applied.
+ */
+export function finishRegistryScan(
+  plan: RegistryScanPlan,
+  reads: ReadonlyMap<string, PlatformRead>,
+  options: Pick<RegistryScanOptions, 'now' | 'maxImageAgeDays' | 'previous'> & { keysGiven: boolean; layers: RegistryScanReport['stats']['layers'] },
+): RegistryScanReport {
+  const problems = new ScanProblems();
+  pushAll(problems.diagnostics, plan.diagnostics);
+  pushAll(problems.unread, plan.unread);
+  const repositories = structuredClone(plan.repositories);
+  for (const planned of plan.images) {
+    const image = repositories.find((r) => r.name === planned.repository)?.images.find((i) => i.digest === planned.digest);
+    if (image === undefined) continue;
+    image.platforms = planned.platforms.map((request) => {
+      const read = reads.get(platformKey(request)) ?? {
+        facts: unreadPlatformImage(request.platform, request.digest),
+        diagnostics: [],
+        unread: { where: platformKey(request), message: 'the image was not read' },
+      };
+      pushAll(problems.diagnostics, read.diagnostics);
+      if (read.unread) problems.notRead(read.unread.where, read.unread.message);
+      return read.facts;
+    });
+  }
+  const report: RegistryScanReport = {
+    schema: 'shipshape/registry-scan@1',
+    registry: plan.registry,
+    prefix: plan.prefix,
+    scannedAt: plan.scannedAt,
+    access: plan.access,
+    repositories,
+    changes: undefined,
+    findings: [],
+    diagnostics: problems.diagnostics,
+    unread: problems.unread,
+    stats: {
+      repositories: repositories.length,
+      tags: repositories.reduce((n, r) => n + r.tags.length, 0),
+      images: repositories.reduce((n, r) => n + r.images.length, 0),
+      platformImages: repositories.reduce((n, r) => n + r.images.reduce((m, i) => m + i.platforms.length, 0), 0),
+      layers: options.layers,
+      durationMs: Date.now() - plan.startedMs,
+    },
+  };
+  report.findings = checkRegistry(report, {
+    now: options.now,
+    maxImageAgeDays: options.maxImageAgeDays,
+    keysGiven: options.keysGiven,
+    previous: options.previous,
+  });
+  if (options.previous) report.changes = diffScans(options.previous, report);
+  return report;
+}
+
+async function planWith(client: RegistryClient, prefix: string | undefined, options: RegistryScanOptions): Promise<RegistryScanPlan> {
+  const startedMs = Date.now();
+  const problems = new ScanProblems();
+  const { diagnostics } = problems;
+  const names = options.repositories ? [...options.repositories] : await repositoriesOf(client, prefix, diagnostics, options.signal);
+  options.onProgress?.({ kind: 'repositories', count: names.length });
+  const access = await probeAccess(client.registry, {
+    ...options.registryOptions,
+    sampleRepository: names[0],
+    now: options.now,
+    signal: options.signal,
+    diagnostics,
+  });
+
+  // the repositories' inventories (tags, digests, manifests) are read concurrently, bounded by --parallel
+  const inventories = await mapConcurrently(names, Math.max(1, options.parallel), async (name) => {
+    try {
+      return await inventoryOf(client, name, options, problems);
+    } catch (error) {
+      if (isCancellation(error, options.signal)) throw error;
+      problems.notRead(name, `the repository could not be read: ${messageOf(error)}`);
+      return { report: { name, tags: [], images: [] }, work: [] };
+    }
+  });
+  const repositories = inventories.map((inventory) => inventory.report);
+  const work = inventories.flatMap((inventory) => inventory.work);
+
+  // signatures and attestations first: the artefacts they name are not images to read
+  const artifacts = new Set<string>();
+  await mapConcurrently(work, Math.max(1, options.parallel), async ({ repository, image, fetched, allTags }) => {
+    try {
+      const referrers = await discoverReferrers(client, repository, fetched, { tags: allTags, keys: options.keys, diagnostics, signal: options.signal });
+      image.signatures = referrers.signatures;
+      image.attestations = referrers.attestations;
+      for (const digest of referrers.artifactDigests) artifacts.add(digest);
+    } catch (error) {
+      if (isCancellation(error, options.signal)) throw error;
+      problems.notRead(`${repository}@${image.digest}`, `signatures and attestations could not be read: ${messageOf(error)}`);
+    }
+  });
+  const isImage = (image: StoredImage): boolean => image.tags.length > 0 || !artifacts.has(image.digest);
+  for (const repo of repositories) repo.images = repo.images.filter(isImage);
+  const images = work
+    .filter((item) => isImage(item.image))
+    .map(({ repository, image, fetched }) => ({ repository, digest: image.digest, platforms: platformRequests(repository, fetched) }));
+  return {
+    registry: client.registry,
+    prefix,
+    scannedAt: options.now.toISOString(),
+    startedMs,
+    access,
+    repositories,
+    images,
+    diagnostics,
+    unread: problems.unread,
+  };
 }
 
 interface ImageWork {
@@ -271,15 +373,17 @@ async function untaggedDigests(
   return found.sort();
 }
 
-async function platformsOf(
-  client: RegistryClient,
-  repository: string,
-  fetched: FetchedManifest,
-  options: RegistryScanOptions,
-  shared: SharedLayerScans,
-  problems: ScanProblems,
-): Promise<PlatformImage[]> {
-  const factsOptions = {
+/** The platform images of a manifest (itself) or an index (each platform's, attestations left out). */
+function platformRequests(repository: string, fetched: FetchedManifest): PlatformRequest[] {
+  if (fetched.document.kind !== 'index') return [{ repository, digest: fetched.digest, platform: '' }];
+  return fetched.document.index.manifests
+    .filter((d) => !isAttestation(d))
+    .map((d) => ({ repository, digest: d.digest, platform: d.platform ? formatPlatform(d.platform) : 'unknown' }));
+}
+
+/** How `scanRegistry` reads a platform image: through the scan's client, its shared layer scans and options. */
+function factsOptionsOf(client: RegistryClient, options: RegistryScanOptions, shared: SharedLayerScans): ImageFactsOptions {
+  return {
     registry: client.registry,
     client,
     registryOptions: options.registryOptions,
@@ -295,18 +399,4 @@ async function platformsOf(
     onInventory: options.onInventory,
     fleetLayers: options.fleetLayers,
   };
-  const entries =
-    fetched.document.kind === 'index'
-      ? fetched.document.index.manifests
-          .filter((d) => !isAttestation(d))
-          .map((d) => ({ digest: d.digest, platform: d.platform ? formatPlatform(d.platform) : 'unknown' }))
-      : [{ digest: fetched.digest, platform: '' }];
-  const platforms: PlatformImage[] = [];
-  for (const entry of entries) {
-    const { facts, diagnostics: found, unread } = await platformImageFacts(repository, entry.digest, entry.platform, factsOptions);
-    pushAll(problems.diagnostics, found);
-    if (unread) problems.notRead(unread.where, unread.message);
-    platforms.push(facts);
-  }
-  return platforms;
 }

@@ -1,16 +1,56 @@
-import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { createHash } from 'node:crypto';
+import { Queue, WaitingChildrenError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { UsageError, messageOf } from '../core/errors.js';
+import { unreadPlatformImage, type PlatformRead } from '../distribute/image-facts.js';
+import { platformKey, type PlatformRequest } from '../distribute/scan.js';
 import type { ShipshapeConfig } from '../lifecycle/config.js';
-import type { RunRecord } from '../store/model.js';
-import { pushSubjectOf, runEstate, type RunContext } from './run-estate.js';
+import type { RunRecord, Store } from '../store/model.js';
+import type { AdvisoryDatabase } from './advisories.js';
+import { FleetAdvisories } from './fleet-advisories.js';
 import { storeFleetLayers } from './fleet-layers.js';
+import { PlatformReader } from './registry-scan.js';
+import {
+  finishPlannedRun,
+  planOrFail,
+  plannedReads,
+  pushSubjectOf,
+  readContextOf,
+  registryNamed,
+  storeInventories,
+  type RegistryReads,
+  type RunContext,
+  type RunPlan,
+} from './run-estate.js';
 
-/** The BullMQ queue the server puts runs on and the workers take them from. */
+/** The BullMQ queue the server puts runs on; the workers plan and assemble them. */
 const runQueueName = 'shipshape-runs';
+/** The queue of a run's platform images, each a child job of its run's. */
+const imageQueueName = 'shipshape-images';
 /** Where the server leaves the estate's config for workers on other machines. */
 export const estateConfigKey = 'estate:config';
-/** A run that failed because its worker could not finish it (the store or Redis gone) is tried this often. */
-const attempts = 3;
+/** A job that failed (a worker gone, the store or Redis away, an image that could not be read) is tried this often. */
+export const attempts = 3;
+const retry = { attempts, backoff: { type: 'exponential', delay: 1000 } } as const;
+
+/** A run's job: planned first, then — once its images are read — assembled. */
+interface RunJob {
+  runId: string;
+  step?: 'plan' | 'assemble';
+}
+
+/** One platform image of a run, read by whichever worker takes it. */
+interface ImageJob {
+  runId: string;
+  registry: string;
+  request: PlatformRequest;
+}
+
+/** What a worker files in the store for the run's assembly: the image's facts and how its layers were come by. */
+interface FiledRead {
+  registry: string;
+  read: PlatformRead;
+  layers: RegistryReads['layers'];
+}
 
 /** BullMQ's connection to `redis://[user:password@]host:port[/db]` (or `rediss://` for TLS): commands wait for a reconnect instead of failing. */
 export function redisConnection(url: string): ConnectionOptions {
@@ -29,61 +69,205 @@ export function redisConnection(url: string): ConnectionOptions {
  * whose id is the run's (so a run is queued once, however often it is submitted).
  */
 export class FleetQueue {
-  private readonly queue: Queue;
+  private readonly runs: Queue;
+  private readonly images: Queue;
 
   constructor(redisUrl: string) {
-    this.queue = new Queue(runQueueName, { connection: redisConnection(redisUrl) });
+    this.runs = new Queue(runQueueName, { connection: redisConnection(redisUrl) });
+    this.images = new Queue(imageQueueName, { connection: redisConnection(redisUrl) });
   }
 
   async submit(run: RunRecord): Promise<void> {
-    await this.queue.add(
-      'run',
-      { runId: run.id },
-      { jobId: run.id, attempts, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 1000, removeOnFail: 5000 },
-    );
+    await this.runs.add('run', { runId: run.id } satisfies RunJob, { jobId: run.id, ...retry, removeOnComplete: 1000, removeOnFail: 5000 });
   }
 
-  /** Jobs waiting for a worker and being worked on. */
+  /** Jobs (runs and images) waiting for a worker and being worked on: what a fleet's autoscaler watches. */
   async depth(): Promise<{ waiting: number; active: number }> {
-    const counts = await this.queue.getJobCounts('wait', 'delayed', 'prioritized', 'active');
-    return { waiting: (counts.wait ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0), active: counts.active ?? 0 };
+    const [runs, images] = await Promise.all([this.runs, this.images].map((q) => q.getJobCounts('wait', 'delayed', 'prioritized', 'active')));
+    const sum = (state: string): number => (runs?.[state] ?? 0) + (images?.[state] ?? 0);
+    return { waiting: sum('wait') + sum('delayed') + sum('prioritized'), active: sum('active') };
   }
 
   async close(): Promise<void> {
-    await this.queue.close();
+    await Promise.all([this.runs.close(), this.images.close()]);
   }
 }
 
+/** A worker process: its two BullMQ workers (runs, images); `close()` lets the current jobs finish. */
+export interface FleetWorker {
+  waitUntilReady(): Promise<void>;
+  close(): Promise<void>;
+}
+
 /**
- * A worker process's side: takes runs off the queue, `concurrency` at a time, and carries each out
- * with the same job code as the server in one process. A worker killed mid-run leaves its job to
- * another once its lock expires (the run is started again: its results are written once, at the
- * end, in one transaction). `close()` lets the current runs finish.
+ * A worker process's side. A run's job plans the run (registries listed), files the plan in the
+ * store and adds one child job per platform image, then waits without holding a slot; workers read
+ * the images (layers shared fleet-wide through the store) and file each read; once every child is
+ * done — or failed after its attempts — the run's job assembles the run from the plan and the
+ * reads: the same steps `runEstate` takes in one process. A worker killed mid-job leaves the job to
+ * another once its lock expires; results are written once (a finished run is not started again).
  */
 export function startFleetWorker(
   redisUrl: string,
-  context: Omit<RunContext, 'config'>,
-  options: { concurrency: number; lockDurationMs?: number | undefined },
-): Worker {
-  const worker = new Worker(
+  context: Omit<RunContext, 'config' | 'advisories'>,
+  options: { concurrency: number; lockDurationMs?: number | undefined; advisories: AdvisoryDatabase },
+): FleetWorker {
+  const connection = redisConnection(redisUrl);
+  const images = new Queue(imageQueueName, { connection });
+  const advisories = new FleetAdvisories(options.advisories, context.store, context.log);
+  const fleetLayers = storeFleetLayers(context.store);
+  const locks = options.lockDurationMs ? { lockDuration: options.lockDurationMs, stalledInterval: options.lockDurationMs } : {};
+
+  /** The run's context on this worker: the estate as the server published it, advisories as the server last updated them. */
+  async function runContext(): Promise<RunContext> {
+    const config = await context.store.getSetting(estateConfigKey);
+    if (config === undefined) throw new Error('the server has not published the estate config yet');
+    const parsed = JSON.parse(config) as ShipshapeConfig;
+    await advisories.follow(parsed);
+    return { ...context, config: parsed, advisories: () => advisories.current(), fleetLayers };
+  }
+
+  const runWorker = new Worker<RunJob>(
     runQueueName,
-    async (job: Job<{ runId: string }>) => {
-      const config = await context.store.getSetting(estateConfigKey);
-      if (config === undefined) throw new Error('the server has not published the estate config yet');
-      const run = await context.store.startRun(job.data.runId, context.now().toISOString());
-      // finished already (a retry after the results were written): nothing is done or counted twice
-      if (run === undefined) return;
-      context.log(`run ${run.id} (${run.trigger}) started, attempt ${job.attemptsMade + 1}`);
-      await runEstate({ ...context, config: JSON.parse(config) as ShipshapeConfig, fleetLayers: storeFleetLayers(context.store) }, run, pushSubjectOf(run));
-      context.log(`run ${run.id} ended`);
+    async (job, token) => {
+      const run = await context.store.getRun(job.data.runId);
+      if (job.data.step !== 'assemble') {
+        const started = await context.store.startRun(job.data.runId, context.now().toISOString());
+        // finished already (a retry after the results were written): nothing is done or counted twice
+        if (started === undefined) return;
+        await planRun(await runContext(), started, job, images);
+      } else if (run?.status !== 'running') return;
+      if (token !== undefined && (await job.moveToWaitingChildren(token))) throw new WaitingChildrenError();
+      await assembleRun(await runContext(), job);
     },
-    {
-      connection: redisConnection(redisUrl),
-      concurrency: options.concurrency,
-      ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs, stalledInterval: options.lockDurationMs } : {}),
-    },
+    { connection, concurrency: options.concurrency, ...locks },
   );
-  worker.on('failed', (job, error) => context.log(`run ${job?.data.runId ?? '?'} attempt failed: ${error.message}`));
-  worker.on('error', (error) => context.log(`worker: ${error.message}`));
-  return worker;
+  const imageWorker = new Worker<ImageJob>(
+    imageQueueName,
+    async (job) => {
+      const run = await context.store.getRun(job.data.runId);
+      // the run ended (failed as a whole): its images need not be read
+      if (run?.status !== 'running') return;
+      await readImage(await runContext(), job.data);
+    },
+    { connection, concurrency: options.concurrency, ...locks },
+  );
+  runWorker.on('failed', (job, error) => {
+    context.log(`run ${job?.data.runId ?? '?'} attempt failed: ${error.message}`);
+    // out of attempts: recorded as failed, never left running
+    if (job && job.attemptsMade >= attempts) void giveUp(context.store, job.data.runId, error, context.now()).catch(() => undefined);
+  });
+  imageWorker.on('failed', (job, error) =>
+    context.log(`image ${job ? platformKey(job.data.request) : '?'} of run ${job?.data.runId ?? '?'} attempt failed: ${error.message}`),
+  );
+  for (const worker of [runWorker, imageWorker]) worker.on('error', (error) => context.log(`worker: ${error.message}`));
+  return {
+    async waitUntilReady() {
+      await Promise.all([runWorker.waitUntilReady(), imageWorker.waitUntilReady()]);
+    },
+    async close() {
+      await Promise.all([runWorker.close(), imageWorker.close()]);
+      await images.close();
+      advisories.close();
+    },
+  };
+}
+
+const planKey = (runId: string): string => `run-plan:${runId}`;
+
+/** A child job's id: the run's, and the image (so a retried plan adds no image twice). */
+function imageJobId(runId: string, registry: string, request: PlatformRequest): string {
+  return `${runId}-${createHash('sha256')
+    .update(`${registry}\0${platformKey(request)}`)
+    .digest('hex')
+    .slice(0, 24)}`;
+}
+
+/** The plan step: registries listed, the plan filed, a child job per platform image added under the run's job. */
+async function planRun(context: RunContext, run: RunRecord, job: Job<RunJob>, images: Queue): Promise<void> {
+  context.log(`run ${run.id} (${run.trigger}) planned, attempt ${job.attemptsMade + 1}`);
+  const plan = await planOrFail(context, run, pushSubjectOf(run));
+  if (plan === undefined) return;
+  await context.store.setSetting(planKey(run.id), JSON.stringify(plan));
+  const reads = plannedReads(plan);
+  for (let start = 0; start < reads.length; start += 500)
+    await images.addBulk(
+      reads.slice(start, start + 500).map(({ registry, request }) => ({
+        name: 'image',
+        data: { runId: run.id, registry, request } satisfies ImageJob,
+        opts: {
+          jobId: imageJobId(run.id, registry, request),
+          parent: { id: job.id ?? run.id, queue: job.queueQualifiedName },
+          // a child that fails after its attempts lets the run go on: the image is then recorded as not read
+          ignoreDependencyOnFailure: true,
+          ...retry,
+          removeOnComplete: true,
+          removeOnFail: 5000,
+        },
+      })),
+    );
+  context.log(`run ${run.id}: ${reads.length} platform images to read`);
+  await job.updateData({ runId: run.id, step: 'assemble' });
+}
+
+/** A child job: one platform image read (layers from the fleet when another worker read them), its inventory kept, its read filed. */
+async function readImage(context: RunContext, job: ImageJob): Promise<void> {
+  const reader = await PlatformReader.open(registryNamed(context.config, job.registry), readContextOf(context));
+  try {
+    const read = await reader.read(job.request);
+    // not read (a blob that fails verification, the registry away): tried again, and after the last attempt recorded as failed
+    if (read.unread) throw new Error(read.unread.message);
+    await storeInventories(context.store, reader.takeInventories(), context.now());
+    await context.store.putRunRead(job.runId, platformKey(job.request), { registry: job.registry, read, layers: reader.layers.counts } satisfies FiledRead);
+  } finally {
+    await reader.close();
+  }
+}
+
+/** The assemble step: the run finished from its filed plan and reads; an image with no read is not read, with its last failure as the reason. */
+async function assembleRun(context: RunContext, job: Job<RunJob>): Promise<void> {
+  const runId = job.data.runId;
+  const run = await context.store.getRun(runId);
+  const planText = await context.store.getSetting(planKey(runId));
+  if (run?.status !== 'running' || planText === undefined) return;
+  const plan = JSON.parse(planText) as RunPlan;
+  const filed = await context.store.runReads(runId);
+  const failures = await job.getIgnoredChildrenFailures();
+  const registryReads = new Map<string, RegistryReads>();
+  for (const { registry, request } of plannedReads(plan)) {
+    const entry = registryReads.get(registry) ?? { reads: new Map(), layers: { read: 0, fromDiskCache: 0, shared: 0, fromFleet: 0 } };
+    registryReads.set(registry, entry);
+    const key = platformKey(request);
+    const value = filed.get(key) as FiledRead | undefined;
+    if (value?.registry === registry) {
+      entry.reads.set(key, value.read);
+      for (const count of ['read', 'fromDiskCache', 'shared', 'fromFleet'] as const)
+        entry.layers[count] = (entry.layers[count] ?? 0) + (value.layers[count] ?? 0);
+      continue;
+    }
+    const id = imageJobId(runId, registry, request);
+    const reason = Object.entries(failures).find(([jobKey]) => jobKey.endsWith(`:${id}`))?.[1];
+    entry.reads.set(key, {
+      facts: unreadPlatformImage(request.platform, request.digest),
+      diagnostics: [],
+      unread: { where: key, message: reason ? `failed after ${attempts} attempts: ${reason}` : 'the image job ended without a result' },
+    });
+  }
+  await finishPlannedRun(context, run, plan, registryReads);
+  await context.store.deleteRunReads(runId);
+  await context.store.deleteSetting(planKey(runId), planText);
+  context.log(`run ${runId} ended`);
+}
+
+/** A run whose job ran out of attempts: failed with the last reason, unless it ended meanwhile. */
+async function giveUp(store: Store, runId: string, error: Error, now: Date): Promise<void> {
+  const run = await store.getRun(runId);
+  if (run?.status !== 'running' && run?.status !== 'queued') return;
+  await store.finishRun(runId, {
+    status: 'failed',
+    finishedAt: now.toISOString(),
+    error: `failed after ${attempts} attempts: ${error.message}`,
+    parts: run.parts,
+    stats: run.stats,
+  });
 }

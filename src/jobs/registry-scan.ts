@@ -5,7 +5,17 @@ import { defaultLimits } from '../core/limits.js';
 import type { StoredScan } from '../distribute/history.js';
 import type { RegistryScanReport } from '../distribute/model.js';
 import { rewriteRegistry } from '../distribute/registry-alias.js';
-import { scanRegistry } from '../distribute/scan.js';
+import {
+  finishRegistryScan,
+  planRegistryScan,
+  scanRegistry,
+  type PlatformRequest,
+  type RegistryScanOptions,
+  type RegistryScanPlan,
+} from '../distribute/scan.js';
+import { platformImageFacts, type ImageFactsOptions, type PlatformRead } from '../distribute/image-facts.js';
+import { SharedLayerScans } from '../image/read-image.js';
+import { RegistryClient } from '../image/registry/client.js';
 import { loadPublicKey } from '../distribute/signatures/index.js';
 import type { RegistryOptions } from '../image/registry/options.js';
 import type { RegistryConfig } from '../lifecycle/config.js';
@@ -40,7 +50,85 @@ export interface RegistryScanContext {
  * and workloads. Shared by `posture`/`map` and the server's runs.
  */
 export async function scanConfiguredRegistry(registry: RegistryConfig, context: RegistryScanContext): Promise<RegistryScanReport> {
-  const report = await scanRegistry(registry.registry, registry.prefix, {
+  return aliased(registry, await scanRegistry(registry.registry, registry.prefix, await scanOptionsOf(registry, context)));
+}
+
+/** A configured registry's scan up to its images (repositories, tags, manifests, signatures, access). */
+export async function planConfiguredRegistry(registry: RegistryConfig, context: RegistryScanContext): Promise<RegistryScanPlan> {
+  return planRegistryScan(registry.registry, registry.prefix, await scanOptionsOf(registry, context));
+}
+
+/** A configured registry's scan finished from its plan and the platform images read. */
+export function finishConfiguredRegistry(
+  registry: RegistryConfig,
+  plan: RegistryScanPlan,
+  reads: ReadonlyMap<string, PlatformRead>,
+  context: Pick<RegistryScanContext, 'now' | 'maxImageAgeDays' | 'previous'> & { layers: RegistryScanReport['stats']['layers'] },
+): RegistryScanReport {
+  return aliased(registry, finishRegistryScan(plan, reads, { ...context, keysGiven: registry.key !== undefined }));
+}
+
+/** Where platform images are read: the environment credentials come from, the caches, the advisories. */
+export type PlatformReadContext = Pick<RegistryScanContext, 'env' | 'homedir' | 'cacheDir' | 'advisories' | 'now' | 'signal' | 'fleetLayers'>;
+
+/**
+ * Reads platform images of a configured registry through one client and one set of shared layer
+ * scans, keeping the inventories read until taken; `close()` when done.
+ */
+export class PlatformReader {
+  readonly layers = new SharedLayerScans();
+  private inventories = new Map<string, Inventory>();
+
+  private constructor(
+    private readonly client: RegistryClient,
+    private readonly options: Omit<ImageFactsOptions, 'shared' | 'onInventory'>,
+  ) {}
+
+  static async open(registry: RegistryConfig, context: PlatformReadContext): Promise<PlatformReader> {
+    const registryOptions = registryOptionsOf(registry, context);
+    const client = new RegistryClient(registry.registry, registryOptions);
+    return new PlatformReader(client, {
+      registry: registry.registry,
+      client,
+      registryOptions,
+      limits: defaultLimits,
+      cacheDir: context.cacheDir,
+      advisories: context.advisories,
+      secrets: true,
+      readLayers: true,
+      now: context.now,
+      layerParallel: 3,
+      signal: context.signal,
+      fleetLayers: context.fleetLayers,
+    });
+  }
+
+  read(request: PlatformRequest): Promise<PlatformRead> {
+    return platformImageFacts(request.repository, request.digest, request.platform, {
+      ...this.options,
+      shared: this.layers,
+      onInventory: (digest, inventory) => this.inventories.set(digest, inventory),
+    });
+  }
+
+  /** The inventories read since the last call. */
+  takeInventories(): Map<string, Inventory> {
+    const taken = this.inventories;
+    this.inventories = new Map();
+    return taken;
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+}
+
+function aliased(registry: RegistryConfig, report: RegistryScanReport): RegistryScanReport {
+  return registry.as === undefined ? report : rewriteRegistry(report, registry.registry, registry.as);
+}
+
+async function scanOptionsOf(registry: RegistryConfig, context: RegistryScanContext): Promise<RegistryScanOptions> {
+  return {
     registryOptions: registryOptionsOf(registry, context),
     limits: defaultLimits,
     cacheDir: context.cacheDir,
@@ -60,8 +148,7 @@ export async function scanConfiguredRegistry(registry: RegistryConfig, context: 
       context.onProgress?.(
         event.kind === 'repositories' ? `${registry.name}: ${event.count} repositories` : `${registry.name}: images ${event.done}/${event.total}`,
       ),
-  });
-  return registry.as === undefined ? report : rewriteRegistry(report, registry.registry, registry.as);
+  };
 }
 
 /** The host the estate knows a configured registry by. */
@@ -69,7 +156,7 @@ export function estateHostOf(registry: RegistryConfig): string {
   return registry.as ?? registry.registry;
 }
 
-function registryOptionsOf(registry: RegistryConfig, context: RegistryScanContext): RegistryOptions {
+function registryOptionsOf(registry: RegistryConfig, context: Pick<RegistryScanContext, 'env' | 'homedir'>): RegistryOptions {
   const options: RegistryOptions = {
     plainHttp: registry.plainHttp,
     insecure: registry.insecure,

@@ -19,7 +19,9 @@ import { postureJson } from '../report/posture-json.js';
 import type { ObservedItem, RunPart, RunRecord, Store } from '../store/model.js';
 import type { AdvisoryLookup } from '../vuln/match/matcher.js';
 import { assessEstate, loadEstatePolicy, postureTitle } from './posture.js';
-import { estateHostOf, scanConfiguredRegistry } from './registry-scan.js';
+import { estateHostOf, finishConfiguredRegistry, planConfiguredRegistry, PlatformReader, type PlatformReadContext } from './registry-scan.js';
+import { readPlatforms, type PlatformRequest, type RegistryScanPlan } from '../distribute/scan.js';
+import type { PlatformRead } from '../distribute/image-facts.js';
 
 /** What a run of the server needs besides the store: the estate's config and where it runs. */
 export interface RunContext {
@@ -45,6 +47,9 @@ export interface PushSubject {
   repository: string;
 }
 
+/** Most parts a run records: beyond, the posture's unscanned registries still name every image not read. */
+const maxParts = 1000;
+
 /** How inventories are stored: bump when their shape changes (older ones are then read again, not misread). */
 const inventoryFormat = 'shipshape-inventory@1';
 
@@ -63,33 +68,107 @@ interface KeptReport {
 
 const keptKey = (registry: RegistryConfig): string => `registry-report:${registry.name}`;
 
+/** A configured registry's part of a run once planned: settled (kept, re-matched or failed), or a scan with platform images to read. */
+export type RegistryPlan =
+  | { registry: string; settled: { part: RunPart; report: RegistryScanReport | undefined } }
+  | { registry: string; scan: RegistryScanPlan; repositories: string[] | undefined };
+
+/** A run up to the reading of images: plain data, kept in the store while a fleet's workers read them. */
+export interface RunPlan {
+  startedAt: string;
+  maxImageAgeDays: number;
+  registries: RegistryPlan[];
+}
+
+/** What was read of one registry's platform images (by `platformKey`), and how its layers were come by. */
+export interface RegistryReads {
+  reads: Map<string, PlatformRead>;
+  layers: LayerCounts;
+}
+
+type LayerCounts = RegistryScanReport['stats']['layers'];
+
 /**
- * One run of the estate: the configured registries scanned (on a push, only the pushed
- * repository, merged into the last good scan of its registry), the sources, manifests and cluster
- * read, the map built and the posture assessed — the same assessment as `shipshape posture` —
- * and everything recorded in one transaction. A registry that cannot be read is assessed from its
- * last good scan, marked stale with its age; with none, it is not assessed (never clean).
+ * One run of the estate in this process: planned, its images read here (`parallel` at a time,
+ * layers shared between them), and finished — the same steps a fleet's workers take apart.
  */
 export async function runEstate(context: RunContext, run: RunRecord, push?: PushSubject): Promise<void> {
+  const plan = await planOrFail(context, run, push);
+  if (plan === undefined) return;
+  const reads = new Map<string, RegistryReads>();
+  for (const entry of plan.registries) {
+    if (!('scan' in entry)) continue;
+    const reader = await PlatformReader.open(registryNamed(context.config, entry.registry), readContextOf(context));
+    try {
+      const found = await readPlatforms(entry.scan, 4, async (request) => {
+        const read = await reader.read(request);
+        await storeInventories(context.store, reader.takeInventories(), context.now());
+        return read;
+      });
+      reads.set(entry.registry, { reads: found, layers: { ...reader.layers.counts } });
+    } catch (error) {
+      // a failure that is not one image's (the store gone): the run fails as a whole
+      await failRun(context, run, plan, error);
+      return;
+    } finally {
+      await reader.close();
+    }
+  }
+  await finishPlannedRun(context, run, plan, reads);
+}
+
+/**
+ * The first step of a run: each configured registry listed (repositories, tags, manifests,
+ * signatures) — on a push only the pushed repository; on new advisories, the last good scan
+ * matched again with no image read; a registry that cannot be read settled from its last good
+ * scan (stale) or failed. Undefined when the run failed as a whole (it is then finished as failed).
+ */
+export async function planOrFail(context: RunContext, run: RunRecord, push: PushSubject | undefined): Promise<RunPlan | undefined> {
+  const startedAt = context.now().toISOString();
+  try {
+    const policy = await loadEstatePolicy(context.config);
+    const registries: RegistryPlan[] = [];
+    for (const registry of context.config.registries)
+      registries.push(await planRegistry({ ...context, trigger: run.trigger }, registry, push, policy.maxImageAgeDays));
+    return { startedAt, maxImageAgeDays: policy.maxImageAgeDays, registries };
+  } catch (error) {
+    await failRun(context, run, { startedAt, maxImageAgeDays: 0, registries: [] }, error);
+    return undefined;
+  }
+}
+
+/** Every platform image a plan has still to read, with its registry's name. */
+export function plannedReads(plan: RunPlan): { registry: string; request: PlatformRequest }[] {
+  return plan.registries.flatMap((entry) =>
+    'scan' in entry ? entry.scan.images.flatMap((image) => image.platforms.map((request) => ({ registry: entry.registry, request }))) : [],
+  );
+}
+
+/**
+ * The last step of a run: the registry scans finished from what was read, the sources, manifests
+ * and cluster read, the map built and the posture assessed — the same assessment as `shipshape
+ * posture` — and everything recorded in one transaction. A registry that cannot be read is
+ * assessed from its last good scan, marked stale with its age; with none, it is not assessed
+ * (never clean).
+ */
+export async function finishPlannedRun(context: RunContext, run: RunRecord, plan: RunPlan, registryReads: ReadonlyMap<string, RegistryReads>): Promise<void> {
   const { store, config } = context;
-  const started = context.now();
   const parts: RunPart[] = [];
   const reports: RegistryScanReport[] = [];
   const unscanned: UnscannedRegistry[] = [];
   const stalePhases = new Set<string>();
-  // layers read by this run (a kept or re-matched scan reads none)
-  const layerStats = { read: 0, distinct: 0 };
+  const layers = { read: 0, distinct: new Set<string>() };
   try {
     const policy = await loadEstatePolicy(config);
     const advisories = context.advisories();
-    for (const registry of config.registries) {
-      const part = await registryPart({ ...context, trigger: run.trigger }, registry, push, policy.maxImageAgeDays, advisories);
+    for (const entry of plan.registries) {
+      const registry = registryNamed(config, entry.registry);
+      const found = registryReads.get(entry.registry);
+      const part = 'scan' in entry ? await finishRegistry(context, registry, entry, found, plan.maxImageAgeDays) : entry.settled;
       parts.push(part.part);
       if (part.report) reports.push(part.report);
-      if (part.fresh) {
-        layerStats.read += part.fresh.stats.layers.read;
-        layerStats.distinct += part.fresh.stats.layers.read + part.fresh.stats.layers.fromDiskCache + (part.fresh.stats.layers.fromFleet ?? 0);
-      }
+      layers.read += found?.layers.read ?? 0;
+      for (const read of found?.reads.values() ?? []) for (const digest of read.layers ?? []) layers.distinct.add(digest);
       if (part.part.status !== 'ok') {
         // what the failed scan would have resolved stays open: neither its findings nor gaps are decided by it
         stalePhases.add('distribute').add('build');
@@ -97,7 +176,11 @@ export async function runEstate(context: RunContext, run: RunRecord, push?: Push
       }
     }
     for (const report of reports)
-      for (const item of report.unread ?? []) unscanned.push({ registry: `${report.registry}/${item.where}`, reason: item.message });
+      for (const item of report.unread ?? []) {
+        unscanned.push({ registry: `${report.registry}/${item.where}`, reason: item.message });
+        // each image (repository, tag) that could not be read is a failed part of the run, with its reason
+        if (parts.length < maxParts) parts.push({ name: `${report.registry}/${item.where}`, status: 'failed', reason: item.message, durationMs: 0 });
+      }
 
     const collectStarted = Date.now();
     const evidence = await collectEstate(estateOf(context, reports));
@@ -117,11 +200,11 @@ export async function runEstate(context: RunContext, run: RunRecord, push?: Push
       finishedAt: context.now().toISOString(),
       parts,
       stats: {
-        durationMs: context.now().getTime() - started.getTime(),
+        durationMs: context.now().getTime() - Date.parse(plan.startedAt),
         images: new Set(images.map((i) => i.digest)).size,
         findings: input.findings.length,
-        layerReads: layerStats.read,
-        layers: layerStats.distinct,
+        layerReads: layers.read,
+        layers: layers.distinct.size,
       },
       document,
       scores: [...input.posture.phases.map((p) => ({ phase: p.phase as string, score: p.score })), { phase: 'overall', score: input.posture.overall }],
@@ -129,67 +212,106 @@ export async function runEstate(context: RunContext, run: RunRecord, push?: Push
       stalePhases: [...stalePhases],
     });
   } catch (error) {
-    context.log(`run ${run.id} failed: ${messageOf(error)}`);
-    await store.finishRun(run.id, {
-      status: 'failed',
-      finishedAt: context.now().toISOString(),
-      error: messageOf(error),
-      parts,
-      stats: { durationMs: context.now().getTime() - started.getTime() },
-    });
+    await failRun(context, run, plan, error, parts);
   }
 }
 
-/** One configured registry's part of a run: scanned (whole, or the pushed repository), or its last good scan standing in. */
-async function registryPart(
+/** Records the run as failed with its reason (and the parts done until then). */
+async function failRun(context: RunContext, run: RunRecord, plan: RunPlan, error: unknown, parts: RunPart[] = []): Promise<void> {
+  context.log(`run ${run.id} failed: ${messageOf(error)}`);
+  await context.store.finishRun(run.id, {
+    status: 'failed',
+    finishedAt: context.now().toISOString(),
+    error: messageOf(error),
+    parts,
+    stats: { durationMs: context.now().getTime() - Date.parse(plan.startedAt) },
+  });
+}
+
+/** The configured registry of that name (a plan names registries by name). */
+export function registryNamed(config: ShipshapeConfig, name: string): RegistryConfig {
+  const registry = config.registries.find((r) => r.name === name);
+  if (registry === undefined) throw new UsageError(`the estate config has no registry named ${JSON.stringify(name)} (it changed during the run)`);
+  return registry;
+}
+
+/** Where platform images are read: the run's environment, cache, advisories and fleet. */
+export function readContextOf(context: RunContext): PlatformReadContext {
+  return {
+    env: context.env,
+    homedir: context.homedir,
+    cacheDir: context.cacheDir,
+    advisories: context.advisories(),
+    now: context.now(),
+    signal: context.signal,
+    fleetLayers: context.fleetLayers,
+  };
+}
+
+/** Keeps each inventory read, so that new advisories are matched against it without reading the image again. */
+export async function storeInventories(store: Store, inventories: ReadonlyMap<string, Inventory>, now: Date): Promise<void> {
+  for (const [digest, inventory] of inventories) await store.putInventory(digest, toStoredInventory(inventory), inventoryFormat, now.toISOString());
+}
+
+/** One configured registry's part of a run planned: its listing, or its last good scan standing in (or re-matched against new advisories). */
+async function planRegistry(
   context: RunContext & { trigger: RunRecord['trigger'] },
   registry: RegistryConfig,
   push: PushSubject | undefined,
   maxImageAgeDays: number,
-  advisories: AdvisoryLookup | undefined,
-): Promise<{ part: RunPart; report: RegistryScanReport | undefined; fresh?: RegistryScanReport }> {
+): Promise<RegistryPlan> {
   const name = `registry:${registry.name}`;
   const kept = await keptReport(context.store, registry);
   const started = Date.now();
+  const advisories = context.advisories();
+  const settled = (part: RunPart, report: RegistryScanReport | undefined): RegistryPlan => ({ registry: registry.name, settled: { part, report } });
   // new advisories: the last good scan matched again from the stored inventories, no image read
   if (context.trigger === 'advisories' && kept && advisories) {
     const report = await rematchReport(context.store, kept.report, advisories, { now: context.now(), maxImageAgeDays, keysGiven: registry.key !== undefined });
     await keepReport(context.store, registry, { readAt: kept.readAt, report });
-    return { part: { name, status: 'ok', durationMs: Date.now() - started, readAt: kept.readAt }, report };
+    return settled({ name, status: 'ok', durationMs: Date.now() - started, readAt: kept.readAt }, report);
   }
   // a push elsewhere leaves this registry as it was last read
-  if (push !== undefined && push.registry !== registry.name && kept)
-    return { part: { name, status: 'ok', durationMs: 0, readAt: kept.readAt }, report: kept.report };
+  if (push !== undefined && push.registry !== registry.name && kept) return settled({ name, status: 'ok', durationMs: 0, readAt: kept.readAt }, kept.report);
   const repositories = push?.registry === registry.name && kept ? [push.repository] : undefined;
-  const inventories = new Map<string, Inventory>();
   try {
-    const fresh = await scanConfiguredRegistry(registry, {
-      env: context.env,
-      homedir: context.homedir,
-      cacheDir: context.cacheDir,
-      advisories,
+    const scan = await planConfiguredRegistry(registry, {
+      ...readContextOf(context),
       maxImageAgeDays,
-      now: context.now(),
       previous: await context.store.previousRegistryScan(estateHostOf(registry), registry.prefix),
       repositories,
-      signal: context.signal,
-      onProgress: undefined,
-      onInventory: (digest, inventory) => inventories.set(digest, inventory),
-      fleetLayers: context.fleetLayers,
     });
-    const report = repositories && kept ? mergeRepositoryScan(kept.report, fresh, repositories) : fresh;
-    await context.store.recordRegistryScan(fresh);
-    const readAt = context.now().toISOString();
-    for (const [digest, inventory] of inventories) await context.store.putInventory(digest, toStoredInventory(inventory), inventoryFormat, readAt);
-    await keepReport(context.store, registry, { readAt, report });
-    return { part: { name, status: 'ok', durationMs: Date.now() - started }, report, fresh };
+    return { registry: registry.name, scan, repositories };
   } catch (error) {
     if (!(error instanceof ShipshapeError) || error instanceof UsageError) throw error;
     const reason = messageOf(error);
     context.log(`${name}: ${reason}`);
-    if (kept) return { part: { name, status: 'stale', reason, durationMs: Date.now() - started, readAt: kept.readAt }, report: kept.report };
-    return { part: { name, status: 'failed', reason, durationMs: Date.now() - started }, report: undefined };
+    if (kept) return settled({ name, status: 'stale', reason, durationMs: Date.now() - started, readAt: kept.readAt }, kept.report);
+    return settled({ name, status: 'failed', reason, durationMs: Date.now() - started }, undefined);
   }
+}
+
+/** A planned registry scan finished from its reads (merged into the last good scan on a push), recorded and kept. */
+async function finishRegistry(
+  context: RunContext,
+  registry: RegistryConfig,
+  entry: Extract<RegistryPlan, { scan: RegistryScanPlan }>,
+  found: RegistryReads | undefined,
+  maxImageAgeDays: number,
+): Promise<{ part: RunPart; report: RegistryScanReport }> {
+  const { store } = context;
+  const fresh = finishConfiguredRegistry(registry, entry.scan, found?.reads ?? new Map(), {
+    now: new Date(entry.scan.scannedAt),
+    maxImageAgeDays,
+    previous: await store.previousRegistryScan(estateHostOf(registry), registry.prefix),
+    layers: found?.layers ?? { read: 0, fromDiskCache: 0, shared: 0, fromFleet: 0 },
+  });
+  const kept = entry.repositories ? await keptReport(store, registry) : undefined;
+  const report = entry.repositories && kept ? mergeRepositoryScan(kept.report, fresh, entry.repositories) : fresh;
+  await store.recordRegistryScan(fresh);
+  const readAt = context.now().toISOString();
+  await keepReport(store, registry, { readAt, report });
+  return { part: { name: `registry:${registry.name}`, status: 'ok', durationMs: Date.now() - entry.scan.startedMs }, report };
 }
 
 async function keptReport(store: Store, registry: RegistryConfig): Promise<KeptReport | undefined> {

@@ -211,9 +211,17 @@ describe(
           expect(document.map.inputs.unscannedRegistries).toEqual([
             expect.objectContaining({
               registry: expect.stringContaining(`${registry.host}/team/bad@`) as unknown,
-              reason: expect.stringMatching(/could not be read/) as unknown,
+              reason: expect.stringMatching(/^failed after 3 attempts: the image could not be read/) as unknown,
             }),
           ]);
+          // the run names the image as a failed part, with its reason
+          expect((await fleetServer.store.getRun(run.id))?.parts).toContainEqual(
+            expect.objectContaining({
+              name: expect.stringMatching(/\/team\/bad@sha256:/) as unknown,
+              status: 'failed',
+              reason: expect.stringMatching(/attempts/) as unknown,
+            }),
+          );
         } finally {
           db = saved;
           await fleetServer.close();

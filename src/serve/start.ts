@@ -4,6 +4,7 @@ import type { Cron } from 'croner';
 import type { FastifyInstance } from 'fastify';
 import { UsageError } from '../core/errors.js';
 import type { AdvisoryDatabase } from '../jobs/advisories.js';
+import { announceAdvisories } from '../jobs/fleet-advisories.js';
 import type { RunContext } from '../jobs/run-estate.js';
 import type { ShipshapeConfig } from '../lifecycle/config.js';
 import type { Store } from '../store/model.js';
@@ -72,6 +73,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     database && sources.length > 0
       ? async (): Promise<{ records: number; run: string }> => {
           const records = await database.update(sources, context.now());
+          await announceAdvisories(store, context.now(), records);
           context.log(`advisories updated: ${records} records imported from ${sources.join(', ')}`);
           return { records, run: (await queue.enqueue('advisories')).id };
         }

@@ -40,6 +40,9 @@ export function imageQueries(
   | 'getImage'
   | 'getLayerResult'
   | 'putLayerResult'
+  | 'putRunRead'
+  | 'runReads'
+  | 'deleteRunReads'
 > {
   const { db, dialect, maxDocumentBytes } = context;
   return {
@@ -171,6 +174,24 @@ export function imageQueries(
         .values(row)
         .onConflict((oc) => oc.columns(['diff_id', 'analysers']).doUpdateSet({ result: row.result, read_at: row.read_at }))
         .execute();
+    },
+
+    async putRunRead(runId, key, value) {
+      const row = { run_id: runId, key, value: encodeJson(value, `the read of ${key}`, maxDocumentBytes) };
+      await db
+        .insertInto('run_reads')
+        .values(row)
+        .onConflict((oc) => oc.columns(['run_id', 'key']).doUpdateSet({ value: row.value }))
+        .execute();
+    },
+
+    async runReads(runId) {
+      const rows = await db.selectFrom('run_reads').select(['key', 'value']).where('run_id', '=', runId).execute();
+      return new Map(rows.map((row) => [row.key, decodeJson(row.value, `the read of ${row.key}`)]));
+    },
+
+    async deleteRunReads(runId) {
+      await db.deleteFrom('run_reads').where('run_id', '=', runId).execute();
     },
   };
 }

@@ -12,6 +12,7 @@ export type StoreDialect = 'sqlite' | 'postgres';
 export function storeMigrations(dialect: StoreDialect): MigrationProvider {
   const migrations: Record<string, Migration> = {
     '0001_initial': { up: (db) => initial(db, dialect) },
+    '0002_run_reads': { up: (db) => runReads(db, dialect) },
   };
   return { getMigrations: () => Promise.resolve(migrations) };
 }
@@ -167,5 +168,17 @@ async function createRegistryScanTables(db: Kysely<unknown>, dialect: StoreDiale
     .addColumn('tag', text)
     .addColumn('digest', text)
     .addPrimaryKeyConstraint('registry_scan_findings_pk', ['scan_id', 'fingerprint'])
+    .execute();
+}
+
+/** What a fleet's workers read for a run (one row per platform image), until the run is assembled from them. */
+async function runReads(db: Kysely<unknown>, dialect: StoreDialect): Promise<void> {
+  const text = dialect === 'postgres' ? sql`text collate "C"` : sql`text`;
+  await db.schema
+    .createTable('run_reads')
+    .addColumn('run_id', text, (c) => c.notNull().references('runs.id').onDelete('cascade'))
+    .addColumn('key', text, (c) => c.notNull())
+    .addColumn('value', text, (c) => c.notNull())
+    .addPrimaryKeyConstraint('run_reads_pk', ['run_id', 'key'])
     .execute();
 }

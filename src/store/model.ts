@@ -200,6 +200,11 @@ export interface Store {
   getLayerResult(diffId: string, analysers: string): Promise<unknown>;
   putLayerResult(diffId: string, analysers: string, result: unknown, readAt: string): Promise<void>;
 
+  // what a fleet's workers read for a run, kept until the run is assembled (one value per key: a retried read replaces)
+  putRunRead(runId: string, key: string, value: unknown): Promise<void>;
+  runReads(runId: string): Promise<Map<string, unknown>>;
+  deleteRunReads(runId: string): Promise<void>;
+
   // tokens (stored hashed; the secret is shown once by the caller)
   createToken(token: { id: string; hash: string; scope: TokenScope; label?: string | undefined; createdAt: string }): Promise<void>;
   /** The token with this hash, unless revoked; records its use. */

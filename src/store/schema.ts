@@ -83,6 +83,12 @@ interface InventoriesTable {
   read_at: string;
 }
 
+interface RunReadsTable {
+  run_id: string;
+  key: string;
+  value: string;
+}
+
 interface LayerResultsTable {
   diff_id: string;
   analysers: string;
@@ -145,6 +151,7 @@ export interface StoreDatabase {
   images: ImagesTable;
   inventories: InventoriesTable;
   layer_results: LayerResultsTable;
+  run_reads: RunReadsTable;
   tokens: TokensTable;
   settings: SettingsTable;
   registry_scans: RegistryScansTable;

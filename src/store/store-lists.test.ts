@@ -173,5 +173,24 @@ describeBackends((backend) => {
       expect(await store.getLayerResult('sha256:l1', 'v1')).toEqual({ files: 4 });
       expect(await store.getLayerResult('sha256:l1', 'v2')).toEqual({ files: 5 });
     });
+
+    it("keeps a fleet's reads for a run until they are deleted, a retried read replacing the first", async () => {
+      const { store } = backend;
+      const run = await store.createRun({ trigger: 'manual', queuedAt: at(0) });
+      const other = await store.createRun({ trigger: 'manual', queuedAt: at(0) });
+      await store.putRunRead(run.id, 'app@sha256:a', { unread: 'timeout' });
+      await store.putRunRead(run.id, 'app@sha256:a', { facts: 1 });
+      await store.putRunRead(run.id, 'app@sha256:b', { facts: 2 });
+      await store.putRunRead(other.id, 'app@sha256:a', { facts: 3 });
+      expect(await store.runReads(run.id)).toEqual(
+        new Map<string, unknown>([
+          ['app@sha256:a', { facts: 1 }],
+          ['app@sha256:b', { facts: 2 }],
+        ]),
+      );
+      await store.deleteRunReads(run.id);
+      expect((await store.runReads(run.id)).size).toBe(0);
+      expect(await store.runReads(other.id)).toEqual(new Map([['app@sha256:a', { facts: 3 }]]));
+    });
   });
 });

@@ -100,6 +100,7 @@ export async function runWorker(values: WorkerValues, io: CliIo): Promise<number
     const worker = startFleetWorker(values.redis, runContextOf(io, store, advisories, log), {
       concurrency: values.concurrency,
       lockDurationMs: lockDurationOf(io),
+      advisories,
     });
     await worker.waitUntilReady();
     io.stdout.write(`Shipshape worker on ${values.redis} (store: ${store.dialect}, concurrency ${values.concurrency})\n`);
