@@ -17,6 +17,11 @@ function memoryStore(): FleetLayerStore & { leases: Map<string, { owner: string;
       leases.set(key, { owner, until });
       return true;
     },
+    async renew(key, owner, until) {
+      if (leases.get(key)?.owner !== owner) return false;
+      leases.set(key, { owner, until });
+      return true;
+    },
     async release(key, owner) {
       if (leases.get(key)?.owner === owner) leases.delete(key);
     },
@@ -50,14 +55,31 @@ describe('FleetLayerCache', () => {
   it('reads a layer whose reader died, once its lease has expired', async () => {
     const store = memoryStore();
     const short = { leaseMs: 20, pollMs: 5, maxWaitMs: 60_000 };
-    // the first worker takes the layer and never finishes (it died)
-    void new FleetLayerCache(store, new Diagnostics(), 'analysers', short).once('sha256:b', 'sha256:d', () => new Promise<LayerScan>(() => undefined));
+    // the first worker takes the layer and never finishes: it died, so it renews its lease no more
+    const dead: FleetLayerStore = { ...store, renew: async () => false };
+    void new FleetLayerCache(dead, new Diagnostics(), 'analysers', short).once('sha256:b', 'sha256:d', () => new Promise<LayerScan>(() => undefined));
     let reads = 0;
     const result = await new FleetLayerCache(store, new Diagnostics(), 'analysers', short).once('sha256:b', 'sha256:d', async () => {
       reads++;
       return scan('sha256:d');
     });
     expect([reads, result.fromFleet]).toEqual([1, false]);
+  });
+
+  it('keeps the layer while a long read goes on: its lease is renewed, the others wait', async () => {
+    const store = memoryStore();
+    const short = { leaseMs: 30, pollMs: 5, maxWaitMs: 60_000 };
+    const workers = [0, 1].map(() => new FleetLayerCache(store, new Diagnostics(), 'analysers', short));
+    let reads = 0;
+    const slowRead = async (): Promise<LayerScan> => {
+      reads++;
+      // ten lease lengths: without renewal the other worker would take the layer and read it too
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return scan('sha256:d');
+    };
+    const done = await Promise.all(workers.map((w) => w.once('sha256:b', 'sha256:d', slowRead)));
+    expect(reads).toBe(1);
+    expect(done.map((r) => r.fromFleet).sort()).toEqual([false, true]);
   });
 
   it('never takes a stored scan of another layer for this one', async () => {

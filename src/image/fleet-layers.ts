@@ -13,11 +13,13 @@ export interface FleetLayerStore {
   put(key: string, scan: unknown): Promise<void>;
   /** Takes the lease on `key` for `owner` until `expiresAt` (ms), unless another holds an unexpired one; true when taken. */
   lease(key: string, owner: string, expiresAt: number): Promise<boolean>;
+  /** Extends `owner`'s lease on `key` to `expiresAt` while it still holds it; true when extended. */
+  renew(key: string, owner: string, expiresAt: number): Promise<boolean>;
   release(key: string, owner: string): Promise<void>;
 }
 
 export interface FleetLayerTimes {
-  /** How long a lease holds: a reader that dies frees its layer after it. */
+  /** How long a lease holds without renewal (renewed every third of it while the read goes on): a reader that dies frees its layer after it. */
   leaseMs: number;
   /** How often a waiting process looks for the result. */
   pollMs: number;
@@ -54,7 +56,7 @@ export class FleetLayerCache {
           // another may have finished between our look and our lease
           const finished = await this.stored(key, blobDigest, diffId);
           if (finished) return { scan: finished, fromFleet: true };
-          const scan = await read();
+          const scan = await this.renewingWhile(key, read);
           await this.store.put(key, { blobDigest, ...scan });
           return { scan, fromFleet: false };
         } finally {
@@ -65,6 +67,19 @@ export class FleetLayerCache {
     }
     this.diagnostics.warn('fleet.layer-wait', `waited ${this.times.maxWaitMs / 1000} s for another worker to read layer ${blobDigest}; reading it here`);
     return { scan: await read(), fromFleet: false };
+  }
+
+  /** Runs `read` while renewing the lease on `key`, so that a long read (a large layer) is not taken over by a waiting worker. */
+  private async renewingWhile(key: string, read: () => Promise<LayerScan>): Promise<LayerScan> {
+    const timer = setInterval(() => {
+      // a failed renewal only lets another worker read the layer too: the scans are the same
+      this.store.renew(key, this.owner, Date.now() + this.times.leaseMs).catch(() => false);
+    }, this.times.leaseMs / 3);
+    try {
+      return await read();
+    } finally {
+      clearInterval(timer);
+    }
   }
 
   private async stored(key: string, blobDigest: string, diffId: string): Promise<LayerScan | undefined> {

@@ -30,9 +30,15 @@ describe('the store as the fleet layer cache', () => {
     await layers.release('k', 'a');
     expect(await store.getSetting('layer-lease:k')).toBeUndefined();
     expect(await layers.lease('k', 'b', now + 100)).toBe(true);
-    // b dies: once its lease has expired, a takes the layer
+    // b renews its lease while it reads; a cannot renew what it does not hold
+    expect(await layers.renew('k', 'b', now + 500)).toBe(true);
+    expect(await layers.renew('k', 'a', now + 500)).toBe(false);
     now += 101;
+    expect(await layers.lease('k', 'a', now + 100)).toBe(false);
+    // b dies: once its lease has expired, a takes the layer, and b's renewal no longer holds it
+    now += 400;
     expect(await layers.lease('k', 'a', now + 100)).toBe(true);
+    expect(await layers.renew('k', 'b', now + 500)).toBe(false);
 
     await layers.put('k', { scan: 1 });
     expect(await layers.get('k')).toEqual({ scan: 1 });

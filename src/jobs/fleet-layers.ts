@@ -18,6 +18,10 @@ export function storeFleetLayers(store: Store, now: () => number = Date.now): Fl
       if (current !== undefined && until > now()) return false;
       return store.casSetting(leaseKey(key), current, `${owner} ${expiresAt}`);
     },
+    async renew(key, owner, expiresAt) {
+      const current = await store.getSetting(leaseKey(key));
+      return current?.startsWith(`${owner} `) === true && store.casSetting(leaseKey(key), current, `${owner} ${expiresAt}`);
+    },
     async release(key, owner) {
       const current = await store.getSetting(leaseKey(key));
       // given back by removing it: a lease leaves no row behind once its layer is read
