@@ -1,11 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { AdvisoryDatabase } from '../jobs/advisories.js';
 import { loadShipshapeConfig } from '../lifecycle/config.js';
 import type { RunRecord } from '../store/model.js';
 import { runCli } from '../test-support/cli.js';
@@ -103,8 +105,9 @@ describe(
       const run = await server.queue.enqueue('manual');
       await until(run.id, (r) => r.status === 'running', 'the run starting');
       // the worker holding it: the one that logs its start (polled, bounded)
-      const started = (w: { output: string[] }): boolean => w.output.join('').includes(`run ${run.id} (manual) started`);
+      const started = (w: { output: string[] }): boolean => w.output.join('').includes(`run ${run.id} (manual) planned`);
       for (let attempt = 0; attempt < 100 && !started(first) && !started(second); attempt++) await sleep(50);
+      expect(started(first) || started(second), logs()).toBe(true);
       const holder = started(first) ? first : second;
       const other = holder === first ? second : first;
       await stopChild(holder.child, 'SIGKILL');
@@ -271,6 +274,111 @@ describe(
       }
     });
 
+    it('a worker killed while it reads an image: the image job goes to another worker, the image is read once', skipWhen(registryMissing()), async () => {
+      const registry = await startRegistry();
+      const proxy = await stallingProxy(registry.host);
+      try {
+        const image = await buildImage({ layers: [{ createdBy: 'COPY app', items: [{ name: 'app', content: 'read once' }] }] });
+        await pushImage({ registry: registry.host, plainHttp: true }, 'team/app', '1', pushableOf(image));
+        const file = path.join(dir, 'stalled.yaml');
+        await writeFile(file, `registries:\n  - name: 127.0.0.1:${proxy.port}\n    plainHttp: true\n`);
+        const stalledDb = await postgres.createDatabase('stalled_image');
+        const fleetServer = await startTestServer(await loadShipshapeConfig(file), { db: stalledDb, redis: redis.url });
+        const saved = db;
+        db = stalledDb;
+        try {
+          const first = startWorker();
+          const run = await fleetServer.queue.enqueue('manual');
+          // the run is planned (manifests read); its image job asks for a blob and is held there
+          for (let attempt = 0; attempt < 300 && proxy.held() === 0; attempt++) await sleep(100);
+          expect(proxy.held(), logs()).toBeGreaterThan(0);
+          await stopChild(first.child, 'SIGKILL');
+          const second = startWorker();
+          proxy.release();
+          await fleetServer.queue.idle();
+          const ended = await fleetServer.store.getRun(run.id);
+          expect(ended?.status, logs()).toBe('done');
+          expect(
+            ended?.parts.filter((p) => p.status !== 'ok'),
+            logs(),
+          ).toEqual([]);
+          // its one layer read once, by the worker that took the job over
+          expect([ended?.stats.layerReads, ended?.stats.layers, ended?.stats.images], logs()).toEqual([1, 1, 1]);
+          expect(second.output.join(''), logs()).toContain(`run ${run.id} ended`);
+        } finally {
+          db = saved;
+          await fleetServer.close();
+        }
+      } finally {
+        await proxy.close();
+        await registry.stop();
+      }
+    });
+
+    it("follows the server's advisory updates: a worker matches against what the server imported", skipWhen(registryMissing()), async () => {
+      const registry = await startRegistry();
+      const feed = path.join(dir, 'feed');
+      await mkdir(feed, { recursive: true });
+      await copyFile(path.join(root, 'examples/advisories/DSA-5330-1.json'), path.join(feed, 'DSA-5330-1.json'));
+      const database = new AdvisoryDatabase(path.join(dir, 'server-osv.sqlite'));
+      try {
+        const image = await buildImage({
+          layers: [
+            {
+              createdBy: 'ADD rootfs',
+              items: [
+                { name: 'etc/' },
+                { name: 'etc/os-release', content: 'ID=debian\nVERSION_ID="11"\nVERSION_CODENAME=bullseye\n' },
+                { name: 'var/' },
+                { name: 'var/lib/' },
+                { name: 'var/lib/dpkg/' },
+                { name: 'var/lib/dpkg/status', content: zlibStatus },
+              ],
+            },
+          ],
+        });
+        await pushImage({ registry: registry.host, plainHttp: true }, 'team/api', '1.0', pushableOf(image));
+        const file = path.join(dir, 'advisories.yaml');
+        await writeFile(file, `registries:\n  - name: ${registry.host}\n    plainHttp: true\nserver:\n  advisories: [${JSON.stringify(feed)}]\n`);
+        const advisoriesDb = await postgres.createDatabase('fleet_advisories');
+        const fleetServer = await startTestServer(await loadShipshapeConfig(file), { db: advisoriesDb, redis: redis.url, advisories: database });
+        const saved = db;
+        db = advisoriesDb;
+        try {
+          startWorker();
+          const write = await fleetServer.token('write');
+          const update = async (): Promise<string> =>
+            (
+              (await (await fetch(`${fleetServer.url}/api/advisories/update`, { method: 'POST', headers: { authorization: `Bearer ${write}` } })).json()) as {
+                run: string;
+              }
+            ).run;
+          const first = await update();
+          await fleetServer.queue.idle();
+          expect((await fleetServer.store.getRun(first))?.status, logs()).toBe('done');
+          expect(await fleetServer.store.listItems({ kind: 'finding', state: 'open', category: 'vulnerability' }, { limit: 10 })).toMatchObject({ total: 0 });
+          // zlib's advisory arrives; the registry is gone: the worker must match the stored inventory against the new state
+          await registry.stop();
+          await copyFile(path.join(root, 'examples/advisories/DSA-5218-1.json'), path.join(feed, 'DSA-5218-1.json'));
+          const second = await update();
+          await fleetServer.queue.idle();
+          expect((await fleetServer.store.getRun(second))?.status, logs()).toBe('done');
+          const found = await fleetServer.store.listItems({ kind: 'finding', state: 'open', category: 'vulnerability' }, { limit: 10 });
+          expect(
+            found.items.map((i) => i.ruleId),
+            logs(),
+          ).toEqual(['CVE-2022-37434']);
+          expect(workers[0]?.output.join(''), logs()).toMatch(/advisories updated as the server's/);
+        } finally {
+          db = saved;
+          await fleetServer.close();
+        }
+      } finally {
+        database.close();
+        await registry.stop();
+      }
+    });
+
     it('PostgreSQL restarted mid-run: the worker reconnects (a failed attempt is tried again), and the run ends', async () => {
       startWorker();
       const run = await server.queue.enqueue('manual');
@@ -282,3 +390,49 @@ describe(
     });
   },
 );
+
+const zlibStatus = `Package: zlib1g
+Status: install ok installed
+Architecture: amd64
+Source: zlib
+Version: 1:1.2.11.dfsg-2+deb11u1
+Description: compression library
+
+`;
+
+/** A loopback proxy in front of a registry that holds every blob request until released: a worker caught in the middle of reading an image. */
+async function stallingProxy(target: string): Promise<{ port: number; held: () => number; release: () => void; close: () => Promise<void> }> {
+  let stalling = true;
+  const held: (() => void)[] = [];
+  const forward = (request: IncomingMessage, response: ServerResponse): void => {
+    const upstream = httpRequest(
+      `http://${target}${request.url ?? '/'}`,
+      { method: request.method, headers: { ...request.headers, host: target } },
+      (answer) => {
+        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(response);
+      },
+    );
+    upstream.on('error', () => response.destroy());
+    request.pipe(upstream);
+  };
+  const proxy = createHttpServer((request, response) => {
+    if (stalling && /\/blobs\//.test(request.url ?? '')) held.push(() => forward(request, response));
+    else forward(request, response);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const address = proxy.address();
+  return {
+    port: typeof address === 'object' && address ? address.port : 0,
+    held: () => held.length,
+    release() {
+      stalling = false;
+      for (const go of held.splice(0)) go();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        proxy.closeAllConnections();
+        proxy.close(() => resolve());
+      }),
+  };
+}
