@@ -62,6 +62,10 @@ export function applyEdits(text: string, file: string, edits: readonly FileEdit[
         if (!imports.has(edit.text)) importLine(lines, edit.text, ops);
         imports.add(edit.text);
         break;
+      case 'create':
+        if (text !== '') throw new EditError(file, 'it exists already: the change would create it');
+        appended.push(edit.text.replace(/\n$/, '').split('\n'));
+        break;
       case 'yaml-merge':
         if (!isYaml(file)) throw new EditError(file, 'a YAML merge needs a YAML file');
         yamlMerge(text, file, edit.line, edit.within, edit.text, ops);
@@ -69,6 +73,7 @@ export function applyEdits(text: string, file: string, edits: readonly FileEdit[
     }
   }
   const out = ops.render();
+  if (text === '' && appended.length > 0) return `${appended.map((block) => block.join(eol)).join(`${eol}${eol}`)}${eol}`;
   if (appended.length > 0) {
     while (out.length > 0 && (out[out.length - 1] ?? '').trim() === '') out.pop();
     for (const block of appended) pushAll(out, ['', ...block]);
@@ -96,7 +101,7 @@ function importLine(lines: readonly string[], text: string, ops: LineOps): void 
   ops.insertAfter(last >= 0 ? last + 1 : packageLine >= 0 ? packageLine + 1 : 0, [text.trim()]);
 }
 
-/** The files a change edits, with their new text; `read` gives a file's current text. */
+/** The files a change edits, with their new text; `read` gives a file's current text (`''` for a file that does not exist). */
 export function applyChange(change: Pick<ProposedChange, 'edits'>, read: (file: string) => string): Map<string, string> {
   const result = new Map<string, string>();
   for (const file of new Set(change.edits.map((e) => e.file))) result.set(file, applyEdits(read(file), file, change.edits));

@@ -68,7 +68,9 @@ export type FileEdit =
    * `within` (a key: `steps` for a GitHub Actions step; `(root)` for a top-level entry such as a
    * GitLab job): missing keys are added, lists extended, mappings merged, scalars set.
    */
-  | { kind: 'yaml-merge'; file: string; line: number; within: string; text: string };
+  | { kind: 'yaml-merge'; file: string; line: number; within: string; text: string }
+  /** A new file (a NetworkPolicy, a `.dockerignore`): refused when the file exists. */
+  | { kind: 'create'; file: string; text: string };
 
 /** A change concrete for this estate. */
 export interface ProposedChange {
@@ -85,6 +87,10 @@ export interface ProposedChange {
    */
   edits: FileEdit[];
   nodes: string[];
+  /** The rules whose findings the change clears (`SS-DF-012`, `SS-K8S-…`), for `shipshape fix --rule`. */
+  rules?: string[] | undefined;
+  /** The edits as a unified diff against the files as read (set where the files are at hand: `posture`, `fix`). */
+  patch?: string | undefined;
 }
 
 export interface ControlResult {
