@@ -33,6 +33,8 @@ Options:
   --only registry    run only the registry scan benchmark
   --only serve       run only the server benchmark (scripts/bench-serve.mjs: push → posture latency, re-match vs re-scan)
   --no-serve         skip the server benchmark
+  --only fleet       run only the fleet benchmark (scripts/bench-fleet.mjs: a run of 500 images by 1, 2, 4 workers on Redis + PostgreSQL)
+  --no-fleet         skip the fleet benchmark
   -h, --help  this text`;
 
 // The targets this benchmark exists to check.
@@ -103,6 +105,7 @@ function parseOptions() {
         'no-peer': { type: 'boolean', default: false },
         'no-registry': { type: 'boolean', default: false },
         'no-serve': { type: 'boolean', default: false },
+        'no-fleet': { type: 'boolean', default: false },
         only: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -116,16 +119,18 @@ function parseOptions() {
   }
   const runs = Number(parsed.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new BenchError(`--runs wants a whole number >= 1, not "${parsed.runs}"`, 2);
-  if (parsed.only !== undefined && parsed.only !== 'registry' && parsed.only !== 'serve')
-    throw new BenchError(`--only takes "registry" or "serve", not "${parsed.only}"`, 2);
+  if (parsed.only !== undefined && !['registry', 'serve', 'fleet'].includes(parsed.only))
+    throw new BenchError(`--only takes "registry", "serve" or "fleet", not "${parsed.only}"`, 2);
   return {
     runs,
     json: parsed.json,
     peer: !parsed['no-peer'],
     registry: !parsed['no-registry'],
     serve: !parsed['no-serve'],
+    fleet: !parsed['no-fleet'],
     onlyRegistry: parsed.only === 'registry',
     onlyServe: parsed.only === 'serve',
+    onlyFleet: parsed.only === 'fleet',
   };
 }
 
@@ -705,10 +710,19 @@ function runServeBench(opts) {
   if (result.status !== 0) process.exitCode = result.status ?? 1;
 }
 
+/** The fleet benchmark runs as its own script (registry, PostgreSQL, Redis, a server and worker processes). */
+function runFleetBench(opts) {
+  const args = [join(dirname(fileURLToPath(import.meta.url)), 'bench-fleet.mjs')];
+  if (opts.json) args.push('--json');
+  const result = spawnSync(process.execPath, args, { stdio: 'inherit' });
+  if (result.status !== 0) process.exitCode = result.status ?? 1;
+}
+
 async function main() {
   const opts = parseOptions();
   if (opts.onlyRegistry) return runRegistryBench(opts);
   if (opts.onlyServe) return runServeBench(opts);
+  if (opts.onlyFleet) return runFleetBench(opts);
   const paths = resolvePaths();
   const notes = [];
   checkPrerequisites(paths, notes);
@@ -753,6 +767,7 @@ async function main() {
   }
   if (opts.registry) runRegistryBench(opts);
   if (opts.serve) runServeBench(opts);
+  if (opts.fleet) runFleetBench(opts);
 }
 
 main().catch((err) => {
