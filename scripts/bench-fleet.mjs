@@ -373,6 +373,10 @@ async function main() {
         layerReads: stats.layerReads ?? null,
         layers: stats.layers ?? null,
         images: stats.images ?? null,
+        // the run's three steps: listing (one job), reading the images (the fleet), assembling (one job)
+        planS: stats.planMs === undefined ? null : stats.planMs / 1000,
+        readS: stats.readMs === undefined ? null : stats.readMs / 1000,
+        assembleS: stats.assembleMs === undefined ? null : stats.assembleMs / 1000,
         peakRssMiB: figures.map((f) => f.peakRssMiB),
         cpuS: Number(figures.reduce((n, f) => n + f.cpuS, 0).toFixed(2)),
         cpuSEach: figures.map((f) => Number(f.cpuS.toFixed(2))),
@@ -438,6 +442,7 @@ async function main() {
         { title: 'layer reads', align: 'right' },
         { title: 'distinct layers', align: 'right' },
         { title: 'images', align: 'right' },
+        { title: 'plan / read / assemble s', align: 'right' },
         { title: 'peak RSS per worker (max, MiB)', align: 'right' },
         { title: 'worker CPU s', align: 'right' },
         { title: 'check' },
@@ -449,6 +454,7 @@ async function main() {
         String(r.layerReads ?? '—'),
         String(distinctLayers),
         String(r.images ?? '—'),
+        [r.planS, r.readS, r.assembleS].map((v) => (v === null ? '—' : v.toFixed(1))).join(' / '),
         String(Math.max(...r.peakRssMiB.filter((m) => m !== null))),
         r.cpuS.toFixed(1),
         r.check,
@@ -462,12 +468,8 @@ async function main() {
       `per layer read ${ms(costs.wallSPerLayerRead)} wall, ${ms(costs.cpuSPerLayerRead)} CPU (push took ${result.pushS} s)`,
   );
   const counted = result.rounds.filter((r) => r.layers !== null && r.layers !== distinctLayers);
-  if (counted.length) {
-    // stats.layers adds the disk-cache hits: a layer that dropped out of the run's in-memory shared scans counts again
-    console.log(
-      `the run's stats.layers (read + from disk cache + from the fleet): ${counted.map((r) => `${r.layers} with ${r.workers} worker(s)`).join(', ')}`,
-    );
-  }
+  if (counted.length)
+    console.log(`!!! the run's stats.layers (distinct layers of its images): ${counted.map((r) => `${r.layers} with ${r.workers} worker(s)`).join(', ')}`);
   for (const r of result.rounds) {
     if (r.check !== 'OK')
       console.log(`!!! ${r.workers} worker(s): MISMATCH — ${r.layerReads} layer reads for ${distinctLayers} distinct layers (run ${r.status})`);

@@ -82,6 +82,17 @@ describe('FleetLayerCache', () => {
     expect(done.map((r) => r.fromFleet).sort()).toEqual([false, true]);
   });
 
+  it('keeps a scan the store cannot take as this read, with a warning: the layer is not read twice here', async () => {
+    const store = memoryStore();
+    const diagnostics = new Diagnostics();
+    const full: FleetLayerStore = { ...store, put: () => Promise.reject(new Error('the layer result is 70000000 bytes of JSON, more than the store keeps')) };
+    const result = await new FleetLayerCache(full, diagnostics, 'analysers', times).once('sha256:b', 'sha256:d', async () => scan('sha256:d'));
+    expect([result.fromFleet, result.scan.diffId]).toEqual([false, 'sha256:d']);
+    expect(diagnostics.items.map((d) => d.code)).toEqual(['fleet.layer-not-shared']);
+    // the lease is given back: another worker reads the layer itself
+    expect(store.leases.size).toBe(0);
+  });
+
   it('never takes a stored scan of another layer for this one', async () => {
     const store = memoryStore();
     const diagnostics = new Diagnostics();

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Diagnostics } from '../core/diagnostics.js';
+import { messageOf } from '../core/errors.js';
 import type { LayerScan } from './layer/entry.js';
 import { layerScanSchema, layerScanVersion } from './layer-cache.js';
 
@@ -57,7 +58,10 @@ export class FleetLayerCache {
           const finished = await this.stored(key, blobDigest, diffId);
           if (finished) return { scan: finished, fromFleet: true };
           const scan = await this.renewingWhile(key, read);
-          await this.store.put(key, { blobDigest, ...scan });
+          // a scan the store cannot keep (too large, the store away) is still this read's: the others read the layer themselves
+          await this.store.put(key, { blobDigest, ...scan }).catch((error: unknown) => {
+            this.diagnostics.warn('fleet.layer-not-shared', `the scan of layer ${blobDigest} could not be shared with the fleet: ${messageOf(error)}`);
+          });
           return { scan, fromFleet: false };
         } finally {
           await this.store.release(key, this.owner);

@@ -76,6 +76,8 @@ export type RegistryPlan =
 /** A run up to the reading of images: plain data, kept in the store while a fleet's workers read them. */
 export interface RunPlan {
   startedAt: string;
+  /** How long the plan took (listing the registries). */
+  planMs: number;
   maxImageAgeDays: number;
   registries: RegistryPlan[];
 }
@@ -130,9 +132,9 @@ export async function planOrFail(context: RunContext, run: RunRecord, push: Push
     const registries: RegistryPlan[] = [];
     for (const registry of context.config.registries)
       registries.push(await planRegistry({ ...context, trigger: run.trigger }, registry, push, policy.maxImageAgeDays));
-    return { startedAt, maxImageAgeDays: policy.maxImageAgeDays, registries };
+    return { startedAt, planMs: context.now().getTime() - Date.parse(startedAt), maxImageAgeDays: policy.maxImageAgeDays, registries };
   } catch (error) {
-    await failRun(context, run, { startedAt, maxImageAgeDays: 0, registries: [] }, error);
+    await failRun(context, run, { startedAt, planMs: 0, maxImageAgeDays: 0, registries: [] }, error);
     return undefined;
   }
 }
@@ -158,6 +160,7 @@ export async function finishPlannedRun(context: RunContext, run: RunRecord, plan
   const unscanned: UnscannedRegistry[] = [];
   const stalePhases = new Set<string>();
   const layers = { read: 0, distinct: new Set<string>() };
+  const assembleStarted = context.now().getTime();
   try {
     const policy = await loadEstatePolicy(config);
     const advisories = context.advisories();
@@ -201,6 +204,10 @@ export async function finishPlannedRun(context: RunContext, run: RunRecord, plan
       parts,
       stats: {
         durationMs: context.now().getTime() - Date.parse(plan.startedAt),
+        // the three steps: listing, reading the images (here or on the fleet), assembling
+        planMs: plan.planMs,
+        readMs: assembleStarted - Date.parse(plan.startedAt) - plan.planMs,
+        assembleMs: context.now().getTime() - assembleStarted,
         images: new Set(images.map((i) => i.digest)).size,
         findings: input.findings.length,
         layerReads: layers.read,
