@@ -1,0 +1,1 @@
+"""Quotes freight rates from the rate card."""

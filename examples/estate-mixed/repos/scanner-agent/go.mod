@@ -1,0 +1,3 @@
+module git.northwind.example/depots/scanner-agent
+
+go 1.22

@@ -1,0 +1,3 @@
+module git.northwind.example/freight/tracking-api
+
+go 1.22
