@@ -248,7 +248,7 @@ const buildahBuildValued = new Set([
   '--timestamp',
   '--build-arg-file',
   '--env',
-  '--pull',
+  // `--pull` takes a value only as `--pull=always`: bare, it is a switch
   '--retry',
   '--retry-delay',
 ]);

@@ -184,7 +184,7 @@ describe('shell analysis', () => {
 
   it('reads buildah, podman, kaniko, skopeo and crane', () => {
     const text = [
-      'buildah bud --layers -f Containerfile -t r.io/a:1 .',
+      'buildah bud --layers --pull -f Containerfile -t r.io/a:1 .',
       'buildah push r.io/a:1 docker://r.io/a:latest',
       'buildah push r.io/a:1 oci-archive:/tmp/a.tar',
       'podman build -t r.io/b:1 sub && podman push r.io/b:1 && podman login quay.io',
