@@ -8,6 +8,7 @@ import { k8sCommand } from './commands/k8s.js';
 import { mapCommand, traceCommand } from './commands/map.js';
 import { historyCommand, registryCommand } from './commands/registry.js';
 import { postureCommand } from './commands/posture.js';
+import { fixCommand } from './commands/fix.js';
 import { demoCommand } from './commands/demo.js';
 import { sbomCommand } from './commands/sbom.js';
 import { scanCommand } from './commands/scan.js';
@@ -39,6 +40,7 @@ export function createProgram(io: CliIo, done: (code: number) => void): Command 
   program.addCommand(registryCommand(io, done));
   program.addCommand(historyCommand(io, done));
   program.addCommand(postureCommand(io, done));
+  program.addCommand(fixCommand(io, done));
   program.addCommand(mapCommand(io, done));
   program.addCommand(traceCommand(io, done));
   program.addCommand(demoCommand(io, done));

@@ -184,6 +184,22 @@ function repositoryOf(file: string, repositories: readonly string[]): string {
 }
 
 /** With several roots, paths and ids are prefixed with each root's name (made unique) so they cannot collide. */
+/**
+ * Where a file the estate names (`payments-api/Jenkinsfile`; with several source roots,
+ * `<root's name>/payments-api/Jenkinsfile`) is on disk; an absolute name (a manifest) is itself.
+ * Undefined when no source root holds it.
+ */
+export function estateFilePath(roots: readonly string[], file: string): string | undefined {
+  if (path.isAbsolute(file)) return file;
+  const prefixes = rootPrefixes(roots);
+  for (const [index, root] of roots.entries()) {
+    const prefix = prefixes[index] ?? '';
+    if (prefix === '') return path.resolve(root, file);
+    if (file.startsWith(`${prefix}/`)) return path.resolve(root, file.slice(prefix.length + 1));
+  }
+  return undefined;
+}
+
 function rootPrefixes(roots: readonly string[]): string[] {
   if (roots.length <= 1) return roots.map(() => '');
   const used = new Map<string, number>();

@@ -19,6 +19,8 @@ export interface Estate {
   config: ShipshapeConfig | undefined;
   evidence: EstateEvidence;
   map: LifecycleMap;
+  /** What was read: the flags and config merged, the registry scans joined (for reading the estate again). */
+  collected: EstateConfig;
 }
 
 export interface EstateRunOptions {
@@ -98,7 +100,7 @@ export async function estateFromOptions(values: EstateOptionValues, io: CliIo, o
     };
     const evidence = await collectEstate(estate, { onProgress: progress?.message, readStdin: () => io.readStdin() });
     if (unscannedRegistries.length > 0) evidence.unscannedRegistries = unscannedRegistries;
-    return { config, evidence, map: buildLifecycleMap(evidence, new Date(), { config: config?.file }) };
+    return { config, evidence, map: buildLifecycleMap(evidence, new Date(), { config: config?.file }), collected: estate };
   } finally {
     progress?.finish();
   }

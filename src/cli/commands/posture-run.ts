@@ -6,7 +6,10 @@ import type { ReportInput } from '../../report/html/input.js';
 import { renderPostureTable } from '../../report/posture-table.js';
 import { AdvisoryStore } from '../../vuln/advisories/store.js';
 import { escapeControls } from '../../core/format.js';
-import { failClosed } from '../errors.js';
+import { failClosed, warn } from '../errors.js';
+import { messageOf } from '../../core/errors.js';
+import { attachPatches } from '../../jobs/fix.js';
+import { estateFilesOf } from './fix-run.js';
 import { ExitCode, type CliIo } from '../io.js';
 import { outputWidth, wantsColor } from '../width.js';
 import { defaultCacheDir } from '../options.js';
@@ -32,6 +35,10 @@ export async function runPosture(values: PostureValues, io: CliIo): Promise<numb
       title: values.title ?? postureTitle(estate.config),
       toolVersion: version,
     });
+    // each change the files allow shown with its patch (a file that cannot be read leaves its changes without one)
+    await attachPatches(input.posture, estateFilesOf(estate.config, values, io)).catch((error: unknown) =>
+      warn(io, `the proposed changes are shown without their patches: ${messageOf(error)}`),
+    );
     const posture = input.posture;
     const text = await renderPosture(values.format, input, estate.evidence, outputWidth(io, values.output), wantsColor(io, values));
     await writeOutput(io, values.output, text);

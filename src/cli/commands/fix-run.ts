@@ -1,0 +1,124 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { UsageError } from '../../core/errors.js';
+import { escapeControls } from '../../core/format.js';
+import { fixEstate, writeFixes, type EstateFiles, type FixPlan } from '../../jobs/fix.js';
+import { FixWorkspace } from '../../jobs/fix-workspace.js';
+import { assessEstate, loadEstatePolicy, postureTitle } from '../../jobs/posture.js';
+import { collectEstate, estateFilePath } from '../../lifecycle/collect.js';
+import type { ShipshapeConfig } from '../../lifecycle/config.js';
+import { buildLifecycleMap } from '../../lifecycle/map.js';
+import { AdvisoryStore } from '../../vuln/advisories/store.js';
+import { failClosed } from '../errors.js';
+import { ExitCode, type CliIo } from '../io.js';
+import { defaultCacheDir } from '../options.js';
+import { writeOutput } from '../read.js';
+import { version } from '../version.js';
+import { estateFromOptions, loadEstateConfig } from './estate-run.js';
+import type { FixValues } from './fix.js';
+import type { EstateOptionValues } from './map.js';
+
+/**
+ * The work of `shipshape fix`: the estate read and assessed as `posture` does (registries scanned
+ * once), then patched round after round in a working copy in the cache (`fixEstate`); the diff
+ * printed, or with `--write` the files written in place — all or none.
+ */
+export async function runFix(values: FixValues, io: CliIo): Promise<number> {
+  const dbPath = values.db ?? AdvisoryStore.defaultPath(defaultCacheDir(io));
+  const advisories = values.db !== undefined || existsSync(dbPath) ? AdvisoryStore.open(dbPath, { create: false, readonly: true }) : undefined;
+  try {
+    const config = await loadEstateConfig(values, io);
+    const policy = await loadEstatePolicy(config, { policyFile: values.policy, allowedRegistries: values.allowedRegistries });
+    const estate = await estateFromOptions(values, io, { advisories, config, maxImageAgeDays: policy.maxImageAgeDays });
+    if (estate.collected.manifests.includes('-'))
+      throw new UsageError('fix cannot patch manifests read from standard input', { hint: 'give the files with --manifests' });
+    // a file the readers could not read is not patched around: nothing is written, nothing offered
+    const unread = (estate.evidence.diagnostics ?? []).filter((d) => d.level === 'error');
+    if (unread.length > 0) return failClosed(io, unread, ExitCode.error);
+    const roots = [...estate.collected.sources, ...estate.collected.manifests].map((root) => path.resolve(io.cwd, root));
+    const workspace = await FixWorkspace.create(path.join(defaultCacheDir(io), 'fix'), roots);
+    try {
+      const copied = (paths: readonly string[]): string[] => paths.map((p) => workspace.copyOf(path.resolve(io.cwd, p)));
+      const plan = await fixEstate(
+        {
+          workspace,
+          base: estateBaseOf(config, io),
+          async assess() {
+            const sources = copied(estate.collected.sources);
+            const evidence = await collectEstate({ ...estate.collected, sources, manifests: copied(estate.collected.manifests) });
+            if (estate.evidence.unscannedRegistries) evidence.unscannedRegistries = estate.evidence.unscannedRegistries;
+            const now = new Date();
+            const map = buildLifecycleMap(evidence, now, { config: config?.file });
+            const input = assessEstate(evidence, map, { policy, now, advisories, title: postureTitle(estate.config), toolVersion: version });
+            return { report: input.posture, locate: (file: string) => estateFilePath(sources, file) };
+          },
+        },
+        { controls: values.control.length > 0 ? values.control : undefined, rules: values.rule.length > 0 ? values.rule : undefined },
+      );
+      const output = values.format === 'json' ? fixJson(plan, estateBaseOf(config, io)) : plan.patch;
+      if (values.write) {
+        const written = await writeFixes(plan);
+        if (values.output !== undefined) await writeOutput(io, values.output, output);
+        io.stdout.write(written.map((file) => `wrote ${escapeControls(file)}\n`).join(''));
+      } else await writeOutput(io, values.output, output);
+      if (values.format !== 'json' || values.write) io.stderr.write(summaryOf(plan, values.write));
+      return ExitCode.ok;
+    } finally {
+      await workspace.remove();
+    }
+  } finally {
+    advisories?.close();
+  }
+}
+
+/** The directory the estate's paths are relative to: the config file's, else the working directory. */
+function estateBaseOf(config: ShipshapeConfig | undefined, io: CliIo): string {
+  return config ? path.dirname(path.resolve(config.file)) : io.cwd;
+}
+
+/** The estate's files as they are, for the reports' patches: paths relative to the estate's directory. */
+export function estateFilesOf(config: ShipshapeConfig | undefined, values: EstateOptionValues, io: CliIo): EstateFiles {
+  const sources = [...(config?.sources ?? []), ...values.source.map((source) => path.resolve(io.cwd, source))];
+  return { base: estateBaseOf(config, io), locate: (file) => estateFilePath(sources, file) };
+}
+
+function fixJson(plan: FixPlan, base: string): string {
+  return `${JSON.stringify(
+    {
+      schema: 'shipshape/fix@1',
+      generatedAt: new Date().toISOString(),
+      toolVersion: version,
+      estate: base,
+      changes: plan.changes.map((c) => ({
+        control: c.control,
+        rules: c.rules,
+        kind: c.kind,
+        summary: c.summary,
+        ...(c.reason !== undefined ? { reason: c.reason } : {}),
+        ...(c.snippet !== undefined ? { snippet: c.snippet } : {}),
+        files: c.files,
+      })),
+      files: plan.files.map((f) => ({ path: f.display, created: f.before === undefined })),
+      patch: plan.patch,
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+/** What was patched, and what needs a person and why (on stderr, so the diff on stdout stays a clean patch). */
+function summaryOf(plan: FixPlan, written: boolean): string {
+  const patched = plan.changes.filter((c) => c.kind === 'patch');
+  const manual = plan.changes.filter((c) => c.kind === 'manual');
+  const controls = [...new Set(patched.map((c) => c.control))].join(', ');
+  const lines = [
+    patched.length === 0
+      ? 'Nothing to patch.'
+      : `${written ? 'Patched' : 'Patch'}: ${patched.length} change(s) in ${plan.files.length} file(s) (${controls})${written ? '' : ' — apply it with git apply, patch -p1, or shipshape fix --write'}.`,
+  ];
+  if (manual.length > 0) {
+    lines.push(`Not patched (${manual.length}): make these by hand`);
+    for (const change of manual) lines.push(`  ${change.control}  ${escapeControls(change.reason ?? change.summary)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
