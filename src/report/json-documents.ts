@@ -17,6 +17,7 @@ export const jsonDocuments = [
   { id: 'lifecycle-map', command: 'shipshape map -f json' },
   { id: 'lifecycle-trace', command: 'shipshape trace -f json' },
   { id: 'posture-report', command: 'shipshape posture -f json' },
+  { id: 'fix', command: 'shipshape fix -f json' },
 ] as const;
 
 /** The id of a JSON document the CLI writes. */

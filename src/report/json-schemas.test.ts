@@ -158,6 +158,8 @@ describe('documents of files read from disk', () => {
     expect((map.nodes as unknown[]).length).toBeGreaterThan(0);
     expectDocument('lifecycle-trace', await shipshape(['trace', 'shop-prod/Deployment/payments-api', ...estateInputs(), '-f', 'json']));
     expectDocument('posture-report', await shipshape(['posture', ...estateInputs(), '--db', path.join(dir, 'osv.sqlite'), '-f', 'json']));
+    const fix = expectDocument('fix', await shipshape(['fix', ...estateInputs(), '--db', path.join(dir, 'osv.sqlite'), '-f', 'json']));
+    expect((fix.changes as unknown[]).length).toBeGreaterThan(0);
   });
 });
 

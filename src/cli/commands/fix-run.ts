@@ -14,6 +14,7 @@ import { ExitCode, type CliIo } from '../io.js';
 import { defaultCacheDir } from '../options.js';
 import { writeOutput } from '../read.js';
 import { version } from '../version.js';
+import { schemaName } from '../../report/json-documents.js';
 import { estateFromOptions, loadEstateConfig } from './estate-run.js';
 import type { FixValues } from './fix.js';
 import type { EstateOptionValues } from './map.js';
@@ -85,7 +86,8 @@ export function estateFilesOf(config: ShipshapeConfig | undefined, values: Estat
 function fixJson(plan: FixPlan, base: string): string {
   return `${JSON.stringify(
     {
-      schema: 'shipshape/fix@1',
+      schema: schemaName('fix'),
+      schemaVersion: 1,
       generatedAt: new Date().toISOString(),
       toolVersion: version,
       estate: base,
@@ -96,7 +98,7 @@ function fixJson(plan: FixPlan, base: string): string {
         summary: c.summary,
         ...(c.reason !== undefined ? { reason: c.reason } : {}),
         ...(c.snippet !== undefined ? { snippet: c.snippet } : {}),
-        files: c.files,
+        files: c.files.map((f) => ({ ...f, line: f.line ?? null })),
       })),
       files: plan.files.map((f) => ({ path: f.display, created: f.before === undefined })),
       patch: plan.patch,

@@ -2,14 +2,14 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileMissing, skipWhen } from '../../test-support/skip.js';
 import { flowsOf, indexMap } from './map-index.js';
 import { lifecyclePath } from './map-walk.js';
 import { renderHtmlReport } from './render.js';
 import { waitForPathBesidePanel } from './test-map-view.js';
-import { sampleReportInput } from './test-sample.js';
+import { hostilePatch, samplePinPatch, sampleReportInput } from './test-sample.js';
 
 const chromiumPath = '/usr/bin/chromium';
 const artifacts = fileURLToPath(new URL('../../../test-artifacts/', import.meta.url));
@@ -19,6 +19,10 @@ const apiImage = 'image:registry.example.com/team/api';
 interface PageGlobals {
   innerWidth: number;
   document: { documentElement: { scrollWidth: number }; activeElement: unknown };
+  navigator: { clipboard: { readText(): Promise<string> } };
+  /** Recorded by the init script of the patch test: CSP violations, and what a copy event put on the clipboard. */
+  violations: string[];
+  copied: string[];
 }
 
 /** Problems the page must never have: network requests, console errors, uncaught exceptions. */
@@ -48,8 +52,9 @@ describe('the HTML report in Chromium', skipWhen(fileMissing(chromiumPath, 'Chro
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  async function open(width: number, height: number, report = url): Promise<{ page: Page; watch: Watch }> {
+  async function open(width: number, height: number, report = url, setup?: (context: BrowserContext) => Promise<void>): Promise<{ page: Page; watch: Watch }> {
     const context = await browser.newContext({ viewport: { width, height }, offline: true });
+    await setup?.(context);
     const page = await context.newPage();
     const watch: Watch = { requests: [], errors: [] };
     // the report itself is the only thing the page may load; anything else is recorded and refused
@@ -200,6 +205,149 @@ describe('the HTML report in Chromium', skipWhen(fileMissing(chromiumPath, 'Chro
     await page.locator(`#node-${index.indexOf.get(apiImage) ?? -1}`).click();
     expect(await page.locator('#panel').isVisible()).toBe(true);
     expect(watch.requests).toEqual([]);
+    await page.context().close();
+  });
+  it("shows a proposed change's patch collapsed, coloured by line, and copies it exactly: by the Clipboard API, and by the textarea fallback where there is none", async () => {
+    // a change whose patch holds markup, a CRLF line, ESC, NUL, a right-to-left override and an unpaired surrogate
+    const withPatch = sampleReportInput();
+    withPatch.posture.controls
+      .find((c) => c.control.id === 'SS-CTL-R01')
+      ?.changes.push({
+        summary: 'Patch the hostile manifest',
+        file: '$(reboot).yaml',
+        line: 1,
+        snippet: undefined,
+        edits: [{ kind: 'append', file: '$(reboot).yaml', text: 'x' }],
+        nodes: ['workload:prod/Deployment/web'],
+        patch: hostilePatch,
+      });
+    const file = join(dir, 'patch.html');
+    await writeFile(file, await renderHtmlReport(withPatch));
+    const report = pathToFileURL(file).href;
+    // CSP violations and what each copy event carried, recorded from before the page's own script runs
+    const record = async (context: BrowserContext): Promise<void> => {
+      await context.addInitScript(() => {
+        const g = globalThis as unknown as PageGlobals & { addEventListener(type: string, listener: (event: unknown) => void): void };
+        g.violations = [];
+        g.copied = [];
+        g.addEventListener('securitypolicyviolation', (event) => g.violations.push(String((event as { violatedDirective: string }).violatedDirective)));
+        // on the window, so after the page's listener on the document has set the data
+        g.addEventListener('copy', (event) =>
+          g.copied.push((event as { clipboardData: { getData(type: string): string } }).clipboardData.getData('text/plain')),
+        );
+      });
+    };
+    const recorded = (page: Page): Promise<{ violations: string[]; copied: string[] }> =>
+      page.evaluate(() => {
+        const g = globalThis as unknown as PageGlobals;
+        return { violations: g.violations, copied: g.copied };
+      });
+
+    // with the Clipboard API (permission granted)
+    const { page, watch } = await open(1280, 800, report, async (context) => {
+      await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+      await record(context);
+    });
+    const row = page.locator('table.controls tr', { hasText: 'SS-CTL-R01' });
+    const patch = row.locator('details.patch', { hasText: '$(reboot).yaml' });
+    expect(await patch.getAttribute('open')).toBeNull();
+    expect(await patch.locator('pre').isVisible()).toBe(false);
+    expect(await textOf(patch.locator('summary'))).toBe('Patch (8 lines)');
+    await patch.locator('summary').click();
+    expect(await patch.locator('pre').isVisible()).toBe(true);
+    expect(await patch.locator('code > span').evaluateAll((els) => els.map((el) => el.className))).toEqual([
+      'd-meta',
+      'd-meta',
+      'd-meta',
+      'd-hunk',
+      'd-del',
+      'd-add',
+      'd-add',
+      'd-ctx',
+    ]);
+    // the markup in the patch is text, shown as it is
+    expect(await textOf(patch.locator('.d-del'))).toBe('-</details><script>alert(1)</script>');
+    expect(await page.locator('script').count()).toBe(2);
+    // the added and removed lines are told apart by colour too
+    const background = (locator: Locator): Promise<string> =>
+      locator.evaluate((el) => (globalThis as unknown as { getComputedStyle(el: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor);
+    expect(await background(patch.locator('.d-add').first())).not.toBe(await background(patch.locator('.d-del')));
+    await patch.scrollIntoViewIfNeeded();
+    await row.screenshot({ path: join(artifacts, 'report-patch.png') });
+
+    // (by its class: its name changes to say it copied)
+    const copy = patch.locator('button.copy-patch');
+    expect(await copy.getAttribute('type')).toBe('button');
+    await patch.getByRole('button', { name: 'Copy patch' }).click();
+    await expect.poll(() => textOf(copy)).toBe('Copied');
+    expect(await textOf(patch.locator('.copy-status'))).toBe('Patch copied to the clipboard');
+    // what the clipboard holds is the patch, byte for byte but the unpaired surrogate (no clipboard keeps one)
+    const exact = hostilePatch.replace('\ud800', '\ufffd');
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).navigator.clipboard.readText())).toBe(exact);
+    await expect.poll(() => textOf(copy), { timeout: 5000 }).toBe('Copy patch');
+
+    // the sample's own patches copy from the side panel too (its content is cloned from a template)
+    await page.locator('table.controls li', { hasText: 'FROM node:20-bookworm is a mutable tag' }).getByRole('button', { name: 'Show on map' }).click();
+    expect(await textOf(page.locator('#panel h2'))).toBe('apps/api/Dockerfile');
+    const panelPatch = page.locator('#panel details.patch').first();
+    await panelPatch.locator('summary').click();
+    await panelPatch.getByRole('button', { name: 'Copy patch' }).click();
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as PageGlobals).navigator.clipboard.readText())).toBe(samplePinPatch);
+
+    expect(await recorded(page)).toEqual({ violations: [], copied: [] });
+    expect(watch.requests).toEqual([]);
+    expect(watch.errors).toEqual([]);
+    await page.context().close();
+
+    // without the Clipboard API: the hidden textarea is selected and copied, the copy event carries the exact text
+    const fallback = await open(1280, 800, report, async (context) => {
+      await record(context);
+      await context.addInitScript(() => {
+        Object.defineProperty(Object.getPrototypeOf((globalThis as unknown as PageGlobals).navigator), 'clipboard', {
+          configurable: true,
+          get: () => undefined,
+        });
+      });
+    });
+    const again = fallback.page.locator('table.controls details.patch', { hasText: '$(reboot).yaml' });
+    await again.locator('summary').click();
+    const button = again.locator('button.copy-patch');
+    await button.click();
+    await expect.poll(() => textOf(button)).toBe('Copied');
+    expect(await recorded(fallback.page)).toEqual({ violations: [], copied: [hostilePatch] });
+    // the textarea is gone and the focus back on the button
+    expect(await fallback.page.locator('textarea').count()).toBe(0);
+    expect(await button.evaluate((el) => el === (globalThis as unknown as PageGlobals).document.activeElement)).toBe(true);
+    expect(fallback.watch.requests).toEqual([]);
+    expect(fallback.watch.errors).toEqual([]);
+    await fallback.page.context().close();
+  });
+  it('stays usable with 1,500 patched changes: the script wires one listener, not one per patch, and the last patch copies', async () => {
+    const many = sampleReportInput();
+    const first = many.posture.controls[0];
+    for (let i = 0; i < 1500; i++)
+      first?.changes.push({
+        summary: `Pin parent ${i}`,
+        file: `apps/app-${i}/Dockerfile`,
+        line: 1,
+        snippet: undefined,
+        edits: [{ kind: 'substitute', file: `apps/app-${i}/Dockerfile`, line: 1, find: 'node:20', replace: 'node:20@sha256:…' }],
+        nodes: [],
+        patch: samplePinPatch.replaceAll('apps/api/', `apps/app-${i}/`),
+      });
+    const file = join(dir, 'many.html');
+    await writeFile(file, await renderHtmlReport(many));
+    const { page, watch } = await open(1280, 800, pathToFileURL(file).href, (context) => context.grantPermissions(['clipboard-read', 'clipboard-write']));
+    expect(await page.locator('details.patch').count()).toBeGreaterThan(1500);
+    expect(await page.locator('html.can-copy').count()).toBe(1);
+    const last = page.locator('details.patch', { hasText: 'apps/app-1499/Dockerfile' });
+    await last.locator('summary').click();
+    await last.getByRole('button', { name: 'Copy patch' }).click();
+    await expect
+      .poll(() => page.evaluate(() => (globalThis as unknown as PageGlobals).navigator.clipboard.readText()))
+      .toBe(samplePinPatch.replaceAll('apps/api/', 'apps/app-1499/'));
+    expect(watch.requests).toEqual([]);
+    expect(watch.errors).toEqual([]);
     await page.context().close();
   });
 });

@@ -33,6 +33,11 @@ export function changePlace(change: ProposedChange): string | undefined {
   return change.line === undefined ? change.file : `${change.file}:${change.line}`;
 }
 
+/** A change with nothing to apply: no file edit and no patch (a command to run, a secret to create, a judgement to make); its summary says what to do. */
+export function isManualChange(change: ProposedChange): boolean {
+  return !change.patch && change.edits.length === 0;
+}
+
 /** An attribute value for people: lists joined, objects as compact JSON, bounded in length. */
 export function formatValue(value: unknown): string {
   let text: string;

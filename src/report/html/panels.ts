@@ -1,7 +1,8 @@
 import type { LifecycleEdge, LifecycleStage } from '../../lifecycle/model.js';
 import type { Phase } from '../../lifecycle/posture/model.js';
+import { changeItem } from './changes.js';
 import { html, joinHtml, type SafeHtml } from './escape.js';
-import { changePlace, formatValue, phaseTitles, plural, severityBadge, statusBadge } from './format.js';
+import { formatValue, phaseTitles, plural, severityBadge, statusBadge } from './format.js';
 import { edgeWords, factRows, fullNameOf, kindWords } from './node-words.js';
 import type { ReportFinding } from './input.js';
 import { type MapIndex, stageOrder, stageTitles } from './map-index.js';
@@ -75,10 +76,7 @@ export function renderNodePanels(index: MapIndex, facts: readonly NodeFacts[]): 
             (e) =>
               html`<li class="${e.ok ? 'ok' : 'bad'}"><span aria-hidden="true">${e.ok ? '✓' : '✗'}</span><span class="sr-only">${e.ok ? 'met here:' : 'gap here:'}</span> ${e.text}${e.where ? html` <code>${e.where}</code>` : ''}</li>`,
           );
-          const ch = changes.map(
-            (c) =>
-              html`<li>${c.summary}${changePlace(c) ? html` <code>${changePlace(c) ?? ''}</code>` : ''}${c.snippet ? html`<pre><code>${c.snippet}</code></pre>` : ''}</li>`,
-          );
+          const ch = changes.map(changeItem);
           return html`<li class="control-item">${statusBadge(result.status)} <strong>${result.control.id}</strong> ${result.control.title}<br><span class="muted">${result.summary}</span>${ev.length ? html`<ul class="plain evidence">${ev}</ul>` : ''}${ch.length ? html`<p class="small-head">Proposed</p><ul class="plain changes">${ch}</ul>` : ''}</li>`;
         });
         parts.push(html`<h3>Controls (${plural(fact.gapCount, 'gap')} marked)</h3><ul class="plain">${items}</ul>`);

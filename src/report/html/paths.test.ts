@@ -29,5 +29,8 @@ describe('paths relative to the estate (no absolute path of the machine that rea
     expect(pathRootsOf({ config: 'estate/shipshape.yaml', sources: ['src/apps'], workloads: ['k8s/prod'] })).toEqual([]);
     const value = { where: '/home/ann/shop/k8s/a.yaml:1', list: ['/srv/mono/b', 3, null], '/home/ann/shop/key': true };
     expect(withRelativePaths(value, roots)).toEqual({ where: 'k8s/a.yaml:1', list: ['b', 3, null], '/home/ann/shop/key': true });
+    // a change's patch stays as it is: its paths are relative already, and its lines are the file's (a copied patch must apply)
+    const patch = 'diff --git a/k8s/a.yaml b/k8s/a.yaml\n--- a/k8s/a.yaml\n+++ b/k8s/a.yaml\n@@ -1 +1 @@\n-path: /home/ann/shop/k8s/x\n+path: /srv/mono/y\n';
+    expect(withRelativePaths({ change: { file: '/home/ann/shop/k8s/a.yaml', patch } }, roots)).toEqual({ change: { file: 'k8s/a.yaml', patch } });
   });
 });

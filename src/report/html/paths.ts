@@ -68,7 +68,11 @@ export function relativeText(text: string, roots: readonly PathRoot[]): string {
   return out;
 }
 
-/** A copy of a JSON-like value with `relativeText` applied to every string in it (object keys stay). */
+/**
+ * A copy of a JSON-like value with `relativeText` applied to every string in it (object keys stay),
+ * but a proposed change's `patch`: its paths are relative already, and its lines must stay the
+ * file's lines for the copied patch to apply.
+ */
 export function withRelativePaths<T>(value: T, roots: readonly PathRoot[]): T {
   if (roots.length === 0) return value;
   const walk = (item: unknown): unknown => {
@@ -76,7 +80,7 @@ export function withRelativePaths<T>(value: T, roots: readonly PathRoot[]): T {
     if (Array.isArray(item)) return item.map(walk);
     if (item === null || typeof item !== 'object') return item;
     const copy: Record<string, unknown> = {};
-    for (const [key, inner] of Object.entries(item)) copy[key] = walk(inner);
+    for (const [key, inner] of Object.entries(item)) copy[key] = key === 'patch' && typeof inner === 'string' ? inner : walk(inner);
     return copy;
   };
   return walk(value) as T;

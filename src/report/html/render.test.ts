@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { ReportInput } from './input.js';
+import { indexMap } from './map-index.js';
 import { maxMarked } from './node-facts.js';
 import { renderHtmlReport } from './render.js';
 import { hostile, hostileReportInput, sampleReportInput } from './test-sample.js';
@@ -75,7 +76,9 @@ describe('renderHtmlReport', () => {
     expect(count(controls, '<tr class="row-')).toBe(input.posture.controls.length);
     for (const c of input.posture.controls) {
       expect(controls).toContain(`<strong>${c.control.id}</strong>`);
-      for (const change of c.changes) if (change.snippet) expect(controls).toContain(`<pre><code>${change.snippet.replace(/'/g, '&#39;')}</code></pre>`);
+      for (const change of c.changes)
+        if (change.patch) expect(controls).toContain(`<span class="d-meta">${change.patch.split('\n')[0] ?? ''}\n</span>`);
+        else if (change.snippet) expect(controls).toContain(`<pre><code>${change.snippet.replace(/'/g, '&#39;')}</code></pre>`);
     }
     for (const status of ['met', 'partial', 'gap', 'unknown', 'accepted']) expect(controls).toContain(`class="status st-${status}"`);
     expect(controls).toContain('✗</span> Gap</span>'); // status in words, not colour alone
@@ -89,6 +92,23 @@ describe('renderHtmlReport', () => {
       for (const f of own) expect(group).toContain(`<code>${f.id}</code>`);
     }
     expect(findings).toContain('<input type="search" id="f-text"');
+  });
+
+  it('shows each patched change with its patch collapsed and a copy button, in the controls and on the panels of its nodes; manual changes badged', async () => {
+    const input = sampleReportInput();
+    const html = await renderHtmlReport(input);
+    const controls = html.slice(html.indexOf('<section id="controls"'), html.indexOf('<section id="findings"'));
+    const changes = input.posture.controls.flatMap((c) => c.changes);
+    const patched = changes.filter((c) => c.patch);
+    expect(patched.length).toBeGreaterThan(0);
+    expect(count(controls, '<details class="patch"><summary>Patch (')).toBe(patched.length);
+    expect(count(controls, '<button type="button" class="copy-patch">Copy patch</button>')).toBe(patched.length);
+    expect(controls).toContain('<summary>Patch (9 lines)</summary>');
+    expect(count(controls, '<span class="manual">manual</span>')).toBe(changes.filter((c) => !c.patch && c.edits.length === 0).length);
+    // the Dockerfile's panel holds the pin's patch
+    const index = indexMap(input.map).indexOf.get('dockerfile:apps/api/Dockerfile') ?? -1;
+    const panel = new RegExp(`<template id="panel-n${index}">([\\s\\S]*?)</template>`).exec(html)?.[1] ?? '';
+    expect(panel).toContain('<span class="d-del">-FROM node:20-bookworm\n</span>');
   });
 
   it('draws every node and edge in stage columns, marks only the worst gaps, and has a panel for every node and stage', async () => {

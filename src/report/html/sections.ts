@@ -1,6 +1,7 @@
 import type { ControlResult, PostureReport } from '../../lifecycle/posture/model.js';
+import { changeItem } from './changes.js';
 import { html, type SafeHtml } from './escape.js';
-import { changePlace, phaseOrder, phaseTitles, plural, scoreBand, scoreText, severityBadge, severityRank, statusBadge, statusLabels } from './format.js';
+import { phaseOrder, phaseTitles, plural, scoreBand, scoreText, severityBadge, severityRank, statusBadge, statusLabels } from './format.js';
 import type { ReportFinding, ReportFindingCategory, ReportInput } from './input.js';
 import type { MapIndex } from './map-index.js';
 import { bySeverity } from './node-facts.js';
@@ -58,10 +59,7 @@ function controlRow(result: ControlResult, index: MapIndex): SafeHtml {
     (e) =>
       html`<li class="${e.ok ? 'ok' : 'bad'}"><span aria-hidden="true">${e.ok ? '✓' : '✗'}</span><span class="sr-only">${e.ok ? 'met:' : 'gap:'}</span> ${e.text}${e.where ? html` <code>${e.where}</code>` : ''}${mapButton(index, e.nodes)}</li>`,
   );
-  const changes = result.changes.map((c) => {
-    const place = changePlace(c);
-    return html`<li>${c.summary}${place ? html` <code>${place}</code>` : ''}${c.snippet ? html`<pre><code>${c.snippet}</code></pre>` : ''}</li>`;
-  });
+  const changes = result.changes.map(changeItem);
   const acceptance = result.acceptance
     ? html`<p class="accepted-note">Accepted: ${result.acceptance.reason}${result.acceptance.expires ? ` (until ${result.acceptance.expires})` : ''}</p>`
     : '';

@@ -54,6 +54,20 @@ button.link { background: none; border: 0; padding: 0; color: var(--accent); tex
 .detail, .where { color: var(--muted); font-size: 12px; }
 details summary { cursor: pointer; color: var(--muted); font-size: 12px; }
 .small-head { margin: 6px 0 0; font-weight: 600; font-size: 12px; }
+/* proposed changes: the manual badge; the patch, collapsed, its lines coloured by kind (the +/- says it too); its copy button, shown once the script wired it */
+.manual { display: inline-block; border: 1px solid var(--muted); border-radius: 4px; padding: 0 5px; font-size: 11px; font-weight: 700; color: var(--muted); line-height: 1.4; }
+details.patch { margin: 4px 0; }
+.patch-bar { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; margin: 4px 0 0; }
+.copy-patch { display: none; border: 1px solid var(--line); background: var(--soft); border-radius: 6px; padding: 1px 10px; cursor: pointer; font-size: 12px; min-height: 28px; }
+.can-copy .copy-patch { display: inline-block; }
+.copy-status { font-size: 12px; color: var(--muted); }
+pre.diff { padding: 4px 0; }
+pre.diff code { display: inline-block; min-width: 100%; }
+pre.diff code > span { display: block; padding: 0 8px; }
+.d-add { background: #dafbe1; color: #116329; } .d-del { background: #ffebe9; color: #82071e; }
+.d-hunk { background: #ddf4ff; color: #0550ae; } .d-meta { font-weight: 700; } .d-note { color: var(--muted); font-style: italic; }
+.cc { border: 1px solid currentColor; border-radius: 3px; padding: 0 1px; font-size: 10px; }
+.copy-buffer { position: fixed; top: 0; left: -10000px; width: 1px; height: 1px; opacity: 0; }
 /* tables */
 .table-wrap { max-width: 100%; overflow-x: auto; }
 table.tbl { width: 100%; border-collapse: collapse; table-layout: fixed; }

@@ -8,7 +8,7 @@ import type {
   LifecycleStage,
 } from '../../lifecycle/model.js';
 import { phaseScores, weightedScore } from '../../lifecycle/posture/score.js';
-import type { ControlResult, ControlStatus, Evidence, Phase, PostureReport, ProposedChange } from '../../lifecycle/posture/model.js';
+import type { ControlResult, ControlStatus, Evidence, FileEdit, Phase, PostureReport, ProposedChange } from '../../lifecycle/posture/model.js';
 import type { SeverityLevel } from '../../core/severity.js';
 import type { ReportFinding, ReportInput } from './input.js';
 
@@ -276,6 +276,38 @@ function change(summary: string, file: string | undefined, line: number | undefi
   return { summary, file, line, snippet, edits: [], nodes };
 }
 
+/** A change with its file edits and, where the files were at hand, their patch and the rules it clears. */
+function patched(base: ProposedChange, edits: FileEdit[], patch: string | undefined, rules: string[]): ProposedChange {
+  return { ...base, edits, patch, rules };
+}
+
+const digest = 'sha256:5f2c0a8e1d3b4c6a7e9f0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4';
+
+/** The pin of apps/api/Dockerfile's FROM, as `unifiedDiff` writes it. */
+export const samplePinPatch = `diff --git a/apps/api/Dockerfile b/apps/api/Dockerfile
+--- a/apps/api/Dockerfile
++++ b/apps/api/Dockerfile
+@@ -1,4 +1,4 @@
+-FROM node:20-bookworm
++FROM node:20-bookworm@${digest}
+ WORKDIR /app
+ COPY package*.json ./
+ RUN npm ci --omit=dev
+`;
+
+const securityContextPatch = `diff --git a/k8s/prod/web.yaml b/k8s/prod/web.yaml
+--- a/k8s/prod/web.yaml
++++ b/k8s/prod/web.yaml
+@@ -25,6 +25,8 @@ spec:
+       containers:
+         - name: web
+           image: registry.example.com/team/web:latest
++          securityContext:
++            allowPrivilegeEscalation: false
+           ports:
+             - containerPort: 8080
+`;
+
 const phaseOfPrefix: Record<string, Phase> = { B: 'build', D: 'distribute', R: 'run', H: 'host' };
 
 function control(spec: ControlSpec): ControlResult {
@@ -311,12 +343,11 @@ function sampleControls(): ControlResult[] {
         ev('FROM python:3.12-slim is a mutable tag', 'apps/worker/Dockerfile:1', ['dockerfile:apps/worker/Dockerfile', pythonParent], false, ['SS-DF-003']),
       ],
       changes: [
-        change(
-          'Pin the parent image by digest',
-          'apps/api/Dockerfile',
-          1,
-          'FROM node:20-bookworm@sha256:5f2c0a8e1d3b4c6a7e9f0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4',
-          ['dockerfile:apps/api/Dockerfile'],
+        patched(
+          change('Pin the parent image by digest', 'apps/api/Dockerfile', 1, `FROM node:20-bookworm@${digest}`, ['dockerfile:apps/api/Dockerfile']),
+          [{ kind: 'substitute', file: 'apps/api/Dockerfile', line: 1, find: 'node:20-bookworm', replace: `node:20-bookworm@${digest}` }],
+          samplePinPatch,
+          ['SS-DF-003'],
         ),
       ],
     },
@@ -331,12 +362,18 @@ function sampleControls(): ControlResult[] {
         ev('No scan step before docker push', 'apps/web/.github/workflows/build.yml:22', ['pipeline:github:apps/web/.github/workflows/build.yml'], false),
       ],
       changes: [
-        change(
-          'Add a scan step before the push',
-          'apps/web/.github/workflows/build.yml',
-          21,
-          '      - name: Scan image\n        run: shipshape scan image ${{ env.IMAGE }} --fail-on high',
-          ['pipeline:github:apps/web/.github/workflows/build.yml'],
+        // edits, but no patch: the files were not at hand where the report was made
+        patched(
+          change(
+            'Add a scan step before the push',
+            'apps/web/.github/workflows/build.yml',
+            21,
+            '      - name: Scan image\n        run: shipshape scan image ${{ env.IMAGE }} --fail-on high',
+            ['pipeline:github:apps/web/.github/workflows/build.yml'],
+          ),
+          [{ kind: 'insert', file: 'apps/web/.github/workflows/build.yml', line: 21, position: 'before', within: 'steps', text: '- name: Scan image' }],
+          undefined,
+          [],
         ),
       ],
     },
@@ -435,9 +472,14 @@ function sampleControls(): ControlResult[] {
         ev('restricted', 'k8s/prod/api.yaml', ['workload:prod/Deployment/api'], true),
       ],
       changes: [
-        change('Set allowPrivilegeEscalation: false', 'k8s/prod/web.yaml', 27, '          securityContext:\n            allowPrivilegeEscalation: false', [
-          'workload:prod/Deployment/web',
-        ]),
+        patched(
+          change('Set allowPrivilegeEscalation: false', 'k8s/prod/web.yaml', 27, '          securityContext:\n            allowPrivilegeEscalation: false', [
+            'workload:prod/Deployment/web',
+          ]),
+          [{ kind: 'yaml-merge', file: 'k8s/prod/web.yaml', line: 27, within: 'containers', text: 'securityContext:\n  allowPrivilegeEscalation: false' }],
+          securityContextPatch,
+          ['SS-K8S-007'],
+        ),
       ],
     },
     {
@@ -643,7 +685,22 @@ function sampleFindings(): ReportFinding[] {
 /** A hostile payload for escaping tests: markup, quotes, pipes, backticks and newlines. */
 export const hostile = `<script>alert("x")</script><img src=x onerror=alert(1)> 'q' | pipe \`tick\`\nnewline ]]> --> </svg>`;
 
-/** The sample with hostile text in names, titles, evidence, snippets and findings. */
+/**
+ * A patch holding what could break out of its HTML or Markdown: markup that would close the
+ * `<details>` and open a script, a run of five backticks, a CRLF line, ESC, NUL, a right-to-left
+ * override and an unpaired surrogate. Its hunk counts are right, so it reads as a diff.
+ */
+export const hostilePatch = `diff --git a/$(reboot).yaml b/$(reboot).yaml
+--- a/$(reboot).yaml
++++ b/$(reboot).yaml
+@@ -1,2 +1,3 @@
+-</details><script>alert(1)</script>
++\`\`\`\`\` fence <img src=x onerror=alert(2)>
++crlf line\r
+ esc \x1b[31m nul \0 rlo \u202e gnp.exe lone \ud800 end
+`;
+
+/** The sample with hostile text in names, titles, evidence, snippets, patches and findings. */
 export function hostileReportInput(): ReportInput {
   const input = sampleReportInput();
   const evil = 'image:registry.example.com/team/api';
@@ -661,6 +718,16 @@ export function hostileReportInput(): ReportInput {
     first.summary = `Control ${hostile}`;
     first.evidence.push({ text: hostile, where: hostile, nodes: [evil], findings: [hostile], ok: false });
     first.changes.push({ summary: hostile, file: hostile, line: 3, snippet: `${hostile}\n\`\`\`\nafter fence`, edits: [], nodes: [evil] });
+    first.changes.push({
+      summary: `Patched ${hostile}`,
+      file: hostile,
+      line: 1,
+      snippet: undefined,
+      edits: [{ kind: 'append', file: hostile, text: hostile }],
+      nodes: [evil],
+      rules: [hostile],
+      patch: hostilePatch,
+    });
   }
   input.findings.push({
     category: 'secret',

@@ -41,14 +41,29 @@ export function mdCode(value: string, inCell = false): string {
   return `${fence}${pad}${body}${pad}${fence}`;
 }
 
-/** A fenced code block whose fence no line of the content can close. */
+/** Bidirectional controls and unpaired surrogates: in code they reorder or hide what a reviewer reads (Trojan Source). */
+const unseenInCode = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * A fenced code block whose fence no line of the content can close. Tabs are kept (a Makefile's, a
+ * Jenkinsfile's indentation), CRLF becomes LF, other control characters are written `\xNN`, and
+ * bidirectional controls and unpaired surrogates `\uNNNN`.
+ */
 export function mdFence(content: string, language = ''): string {
   const longest = maxOf(
     (content.match(/`+/g) ?? []).map((run) => run.length),
     0,
   );
   const fence = '`'.repeat(Math.max(3, longest + 1));
-  return `${fence}${language}\n${escapeControls(content.replace(/\r\n?/g, '\n').replace(/\n$/, ''), { keepNewlines: true })}\n${fence}`;
+  const lines = content
+    .replace(/\r\n?/g, '\n')
+    .replace(/\n$/, '')
+    .replace(unseenInCode, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const body = lines
+    .split('\t')
+    .map((part) => escapeControls(part, { keepNewlines: true }))
+    .join('\t');
+  return `${fence}${language}\n${body}\n${fence}`;
 }
 
 /** A Mermaid label: everything but plain word characters written as `#<code>;` entities, so no quote, bracket or markup can break out. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hostile, hostileReportInput, sampleReportInput } from '../html/test-sample.js';
+import { hostile, hostilePatch, hostileReportInput, samplePinPatch, sampleReportInput } from '../html/test-sample.js';
 import { mdCell, mdCode, mdFence, mdLine, mdText, mermaidLabel } from './escape.js';
 import { renderMarkdownReport, topFindingsLimit } from './posture.js';
 
@@ -28,6 +28,8 @@ describe('markdown escaping', () => {
     expect(mdCode('a|b', true)).toBe('`a\\|b`');
     expect(mdFence('x\n```\ny', 'yaml')).toBe('````yaml\nx\n```\ny\n````');
     expect(mdFence('plain')).toBe('```\nplain\n```');
+    // tabs stay (a Jenkinsfile's indentation); other control characters are written \xNN, CRLF as LF
+    expect(mdFence('\tstage\x1b[0m\r\nnext\u0085', 'diff')).toBe('```diff\n\tstage\\x1b[0m\nnext\\x85\n```');
   });
 
   it('writes Mermaid labels with entities for anything but plain characters', () => {
@@ -58,15 +60,33 @@ describe('renderMarkdownReport', () => {
       const listed = gaps.includes(`### ${c.status === 'gap' ? '✗' : '◐'} ${c.control.id} — `);
       expect(listed, c.control.id).toBe(c.status === 'gap' || c.status === 'partial');
       if (!listed) continue;
-      for (const change of c.changes) if (change.snippet) expect(gaps).toContain(`\n${change.snippet}\n\`\`\``);
+      for (const change of c.changes)
+        if (change.patch) expect(gaps).toContain(`\`\`\`diff\n${change.patch}\`\`\``);
+        else if (change.snippet) expect(gaps).toContain(`\n${change.snippet}\n\`\`\``);
     }
-    expect(gaps).toContain('```dockerfile\nFROM node:20-bookworm@sha256:');
+    expect(gaps).toContain('```diff\ndiff --git a/apps/api/Dockerfile b/apps/api/Dockerfile\n');
+    expect(gaps).toContain('```yaml\n      - name: Scan image'); // edits but no patch: the snippet
     expect(gaps).toContain("```groovy\nstage('Sign')");
     expect(gaps).toContain('```sh\neksctl create nodegroup');
     expect(gaps).toMatch(/### Accepted exceptions\n\n- SS-CTL-B06 .*until 2025-06-30/);
     expect(gaps).toContain('### Not assessed');
     // gaps before partials within a phase
     expect(gaps.indexOf('SS-CTL-B03')).toBeLessThan(gaps.indexOf('SS-CTL-B02'));
+  });
+
+  it('shows each patch as a diff, says which changes are manual, and names the rules a change clears', () => {
+    const gaps = md.slice(md.indexOf('## Gaps and proposed changes'), md.indexOf('## Lifecycle map'));
+    expect(gaps).toContain(
+      `**Proposed:** Pin the parent image by digest — \`apps/api/Dockerfile:1\` (clears \`SS-DF-003\`)\n\n\`\`\`diff\n${samplePinPatch}\`\`\`\n`,
+    );
+    expect(gaps).not.toContain('```dockerfile\nFROM'); // the pin's snippet is in its patch
+    expect(gaps).toContain('**Proposed:** manual: Replace the Ubuntu node group with Bottlerocket\n\n```sh\neksctl create nodegroup');
+    expect(gaps).toContain('**Proposed:** Add a scan step before the push — '); // edits, no patch: not manual
+    const manual = input.posture.controls
+      .filter((c) => c.status === 'gap' || c.status === 'partial')
+      .flatMap((c) => c.changes)
+      .filter((c) => !c.patch && c.edits.length === 0);
+    expect(gaps.match(/\*\*Proposed:\*\* manual: /g)).toHaveLength(manual.length);
   });
 
   it('draws the map as a Mermaid flowchart with every node and edge, gaps outlined', () => {
@@ -103,6 +123,20 @@ describe('renderMarkdownReport', () => {
     for (const row of evil.split('\n').filter((l) => l.startsWith('| ') && l.includes('SS-SEC-999'))) expect(cellsOf(row)).toHaveLength(5);
     // the snippet holding ``` is fenced with four backticks and comes out whole
     expect(evil).toContain(`\`\`\`\`\n${hostile}\n\`\`\`\nafter fence\n\`\`\`\``);
+    // the patch holding a run of five is fenced with six; its control characters are written \xNN, the
+    // right-to-left override and the lone surrogate \uNNNN, the CRLF line ends in LF
+    const diff = /^``````diff\n([\s\S]*?)\n``````$/m.exec(evil)?.[1] ?? '';
+    expect(diff).toBe(
+      hostilePatch
+        .replace('\r\n', '\n')
+        .replace('\x1b', '\\x1b')
+        .replace('\0', '\\x00')
+        .replace('\u202e', '\\u202e')
+        .replace('\ud800', '\\ud800')
+        .replace(/\n$/, ''),
+    );
+    expect(prose(evil)).not.toContain('</details>');
+    expect(evil).toContain(`**Proposed:** Patched ${mdText(hostile)} — `);
     // the hostile label inside the Mermaid block has no quote or bracket left to break out with
     const mermaid = /```mermaid\n([\s\S]*?)\n```/.exec(evil)?.[1] ?? '';
     for (const line of mermaid.split('\n').filter((l) => l.includes('alert'))) expect(line).toMatch(/^ {4}n\d+\["[^"[\]<>`|]*"\]$/);

@@ -1,5 +1,5 @@
 import type { ControlResult, ControlStatus } from '../../lifecycle/posture/model.js';
-import { changePlace, phaseOrder, phaseTitles, scoreText, statusLabels } from '../html/format.js';
+import { changePlace, isManualChange, phaseOrder, phaseTitles, scoreText, statusLabels } from '../html/format.js';
 import type { ReportFinding, ReportInput } from '../html/input.js';
 import type { LifecycleEdgeKind } from '../../lifecycle/model.js';
 import { indexMap, stageIndex, stageOrder, stageTitles } from '../html/map-index.js';
@@ -15,8 +15,9 @@ const statusRank: Record<ControlStatus, number> = { gap: 0, partial: 1, unknown:
 
 /**
  * The posture report for a pull request or a wiki: summary, scores, gaps with their proposed
- * changes (fenced snippets), the lifecycle map as a Mermaid flowchart, and the top findings. All
- * input text is escaped for Markdown; the output depends on the input only.
+ * changes (a fenced `diff` of each patch, else the snippet; `manual:` where there is nothing to
+ * apply), the lifecycle map as a Mermaid flowchart, and the top findings. All input text is
+ * escaped for Markdown; the output depends on the input only.
  */
 export function renderMarkdownReport(input: ReportInput): string {
   const { posture } = input;
@@ -77,8 +78,11 @@ function gapsSection(controls: readonly ControlResult[]): string[] {
     }
     for (const change of result.changes) {
       const place = changePlace(change);
-      out.push(`**Proposed:** ${mdText(change.summary)}${place ? ` — ${mdCode(place)}` : ''}`, '');
-      if (change.snippet) out.push(mdFence(change.snippet, languageOf(change.file)), '');
+      const rules = change.rules?.length ? ` (clears ${change.rules.map((rule) => mdCode(rule)).join(', ')})` : '';
+      out.push(`**Proposed:** ${isManualChange(change) ? 'manual: ' : ''}${mdText(change.summary)}${place ? ` — ${mdCode(place)}` : ''}${rules}`, '');
+      // the patch holds the snippet's lines, where they go and what they replace
+      if (change.patch) out.push(mdFence(change.patch, 'diff'), '');
+      else if (change.snippet) out.push(mdFence(change.snippet, languageOf(change.file)), '');
     }
   }
   const accepted = controls.filter((c) => c.status === 'accepted').sort(byPhase);
