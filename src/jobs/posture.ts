@@ -32,9 +32,22 @@ export function postureTitle(config: ShipshapeConfig | undefined): string {
 export function assessEstate(
   evidence: EstateEvidence,
   map: LifecycleMap,
-  options: { policy: Policy; now: Date; advisories: AdvisoryLookup | undefined; title: string; toolVersion: string },
+  options: {
+    policy: Policy;
+    now: Date;
+    advisories: AdvisoryLookup | undefined;
+    title: string;
+    toolVersion: string;
+    /** Digests of unpinned images asked of their registries (`fix --resolve`). */
+    resolvedDigests?: ReadonlyMap<string, string> | undefined;
+  },
 ): ReportInput {
-  const posture = assessPosture(evidence, map, { policy: options.policy, now: options.now, ...(options.advisories ? { advisories: options.advisories } : {}) });
+  const posture = assessPosture(evidence, map, {
+    policy: options.policy,
+    now: options.now,
+    resolvedDigests: options.resolvedDigests,
+    ...(options.advisories ? { advisories: options.advisories } : {}),
+  });
   return {
     title: options.title,
     generatedAt: options.now.toISOString(),

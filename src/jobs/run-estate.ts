@@ -9,7 +9,8 @@ import { rematchInventory } from '../distribute/vulnerability-facts.js';
 import type { Inventory } from '../inventory/inventory.js';
 import type { FleetLayerStore } from '../image/fleet-layers.js';
 import { fromStoredInventory, toStoredInventory, type StoredInventory } from '../inventory/stored.js';
-import { collectEstate, type EstateConfig } from '../lifecycle/collect.js';
+import { collectEstate, estateFilePath, type EstateConfig } from '../lifecycle/collect.js';
+import { attachPatches } from './fix.js';
 import type { WorkloadImage } from '../runtime/manifests/images.js';
 import type { RegistryConfig, ShipshapeConfig } from '../lifecycle/config.js';
 import type { UnscannedRegistry } from '../lifecycle/estate-model.js';
@@ -194,6 +195,11 @@ export async function finishPlannedRun(context: RunContext, run: RunRecord, plan
     const now = context.now();
     const map = buildLifecycleMap(evidence, now, { config: config.file });
     const input = assessEstate(evidence, map, { policy, now, advisories, title: postureTitle(config), toolVersion: context.toolVersion });
+    // each change shown with its patch, as `shipshape posture` shows it (a file that cannot be read leaves its change without one)
+    await attachPatches(input.posture, {
+      base: path.dirname(path.resolve(config.file)),
+      locate: (file) => estateFilePath(config.sources, file),
+    }).catch((error: unknown) => context.log(`run ${run.id}: the proposed changes are kept without their patches: ${messageOf(error)}`));
     const document = JSON.parse(postureJson(input)) as unknown;
     const images = imagesOf(reports, evidence.run?.images ?? [], now);
     await store.upsertImages(images);

@@ -59,9 +59,11 @@ export async function collectEstate(config: EstateConfig, hooks: CollectHooks = 
     }
   }
   const diagnostics: Diagnostic[] = [];
-  const build = await collectBuild(config.sources, diagnostics, hooks, config.gitlab);
+  const texts = new Map<string, DockerfileSource>();
+  const build = await collectBuild(config.sources, diagnostics, hooks, config.gitlab, texts);
   const run = config.manifests.length > 0 || config.cluster !== undefined ? await collectRun(config, diagnostics, hooks) : undefined;
-  return { build, registries: config.registryReports, run, diagnostics };
+  const dockerfileTexts = new Map([...texts].map(([file, source]) => [file, source.text]));
+  return { build, registries: config.registryReports, run, diagnostics, dockerfileTexts };
 }
 
 async function collectBuild(
@@ -69,12 +71,12 @@ async function collectBuild(
   diagnostics: Diagnostic[],
   hooks: CollectHooks,
   gitlab: GitlabEstate | undefined,
+  texts: Map<string, DockerfileSource>,
 ): Promise<BuildEvidence> {
   const prefixes = rootPrefixes(roots);
   const repositories = new Set<string>();
   const pipelines: Pipeline[] = [];
   const dockerfiles: DockerfileInfo[] = [];
-  const texts = new Map<string, DockerfileSource>();
   for (const [index, root] of roots.entries()) {
     const info = await stat(root).catch(() => undefined);
     if (info === undefined) throw new NotFoundError(`source ${root}: no such directory`);

@@ -22,6 +22,8 @@ export interface EstateEvidence {
   unscannedRegistries?: UnscannedRegistry[];
   /** Non-fatal problems met while collecting (unreadable files, manifest errors); absent means none. */
   diagnostics?: Diagnostic[];
+  /** Each Dockerfile's text as read, by its `file`: the Dockerfile controls place and prove their edits on it. */
+  dockerfileTexts?: ReadonlyMap<string, string> | undefined;
 }
 
 export interface UnscannedRegistry {

@@ -18,6 +18,8 @@ export interface AssessOptions {
   advisories?: AdvisoryLookup | undefined;
   /** The controls to evaluate (default: the whole catalogue). */
   controls?: readonly PostureControl[];
+  /** Digests of unpinned images asked of their registries (`fix --resolve`). */
+  resolvedDigests?: ReadonlyMap<string, string> | undefined;
 }
 
 /**
@@ -26,7 +28,15 @@ export interface AssessOptions {
  * manager can read.
  */
 export function assessPosture(evidence: EstateEvidence, map: LifecycleMap, options: AssessOptions): PostureReport {
-  const context: ControlContext = { evidence, map, policy: options.policy, now: options.now, advisories: options.advisories };
+  const context: ControlContext = {
+    evidence,
+    map,
+    policy: options.policy,
+    now: options.now,
+    advisories: options.advisories,
+    resolvedDigests: options.resolvedDigests,
+    dockerfileTexts: evidence.dockerfileTexts,
+  };
   const controls = (options.controls ?? postureControls).map((control) => {
     const optional = control.signatures === true && !options.policy.requireSignatures;
     const meta = optional ? { ...control.meta, weight: 0 } : control.meta;

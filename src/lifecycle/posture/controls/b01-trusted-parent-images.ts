@@ -7,6 +7,7 @@ import type { Check, ControlContext, PostureControl } from './control.js';
 import { at, change, check, outcomeOf, unknown } from './control.js';
 import type { ProposedChange } from '../model.js';
 import { pushAll } from '../../../core/collections.js';
+import type { ImageReference } from '../../../image/reference.js';
 
 /** SS-CTL-B01: every FROM names a parent from a trusted registry, pinned by digest. */
 export const trustedParentImages: PostureControl = {
@@ -75,32 +76,7 @@ function judgeFrom(context: ControlContext, dockerfile: DockerfileInfo, from: Do
   const verdict = denied ? 'gap' : trust.trusted && pinned ? 'met' : trust.trusted || pinned ? 'partial' : 'gap';
   const text = `${displayRef(ref)}: ${trust.why}; ${pinned ? 'pinned by digest' : 'not pinned by digest'}`;
   const changes: ProposedChange[] = [];
-  if (!pinned) {
-    const stored = findStored(context.evidence.registries, ref.registry, ref.repository, ref.tag, undefined);
-    const digest = stored?.tag?.digest;
-    const platform = from.platform ? `--platform=${from.platform} ` : '';
-    const stage = from.stageName ? ` AS ${from.stageName}` : '';
-    changes.push(
-      digest
-        ? change(`pin the parent by digest: replace line ${from.line} of ${dockerfile.file}`, {
-            file: dockerfile.file,
-            line: from.line,
-            snippet: `FROM ${platform}${from.resolved.split('@')[0]}@${digest}${stage}`,
-            // the reference as written is on the line when no ARG is in it
-            edits:
-              from.raw === from.resolved
-                ? [{ kind: 'substitute', file: dockerfile.file, line: from.line, find: from.raw, replace: `${from.raw}@${digest}` }]
-                : [],
-            nodes,
-          })
-        : change(`pin the parent by digest: find the digest of ${from.resolved}, then write FROM ${from.resolved}@<digest> at line ${from.line}`, {
-            file: dockerfile.file,
-            line: from.line,
-            snippet: digestCommand(from.resolved),
-            nodes,
-          }),
-    );
-  }
+  if (!pinned) changes.push(pinChange(context, dockerfile, from, ref, nodes, findings));
   if (!trust.trusted) {
     const mirror = internalRegistry(context);
     changes.push(
@@ -126,6 +102,55 @@ function judgeFrom(context: ControlContext, dockerfile: DockerfileInfo, from: Do
 function internalRegistry(context: ControlContext): string | undefined {
   const plain = context.policy.allowedRegistries.find((entry) => !entry.includes('*'));
   return plain?.replace(/\/+$/, '') ?? context.evidence.registries[0]?.registry;
+}
+
+/** A digest as a registry gives it: `sha256:` and 64 hex digits (`sha512:` 128); anything else is not written into a Dockerfile. */
+function validDigest(digest: string | undefined): string | undefined {
+  return digest !== undefined && /^(sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/.test(digest) ? digest : undefined;
+}
+
+/**
+ * Pinning a FROM by digest: from the registry scan's tag, else from `resolvedDigests` (the registry
+ * asked by `fix --resolve`). The edit puts `@digest` after the reference as written, so
+ * `--platform` and `AS stage` stay; a reference built from ARGs is left to be pinned by hand.
+ */
+function pinChange(
+  context: ControlContext,
+  dockerfile: DockerfileInfo,
+  from: DockerfileFrom,
+  ref: Pick<ImageReference, 'registry' | 'repository' | 'tag' | 'digest'>,
+  nodes: string[],
+  findings: string[],
+): ProposedChange {
+  const stored = validDigest(findStored(context.evidence.registries, ref.registry, ref.repository, ref.tag, undefined)?.tag?.digest);
+  const resolved = validDigest(context.resolvedDigests?.get(from.resolved) ?? context.resolvedDigests?.get(displayRef(ref)));
+  const digest = stored ?? resolved;
+  const fields = { file: dockerfile.file, line: from.line, nodes };
+  if (digest === undefined) {
+    return change(`pin the parent by digest: find the digest of ${from.resolved}, then write FROM ${from.resolved}@<digest> at line ${from.line}`, {
+      ...fields,
+      snippet: digestCommand(from.resolved),
+    });
+  }
+  const platform = from.platform ? `--platform=${from.platform} ` : '';
+  const stage = from.stageName ? ` AS ${from.stageName}` : '';
+  const source = stored === undefined ? ' (the digest its registry gave for the tag)' : '';
+  // the reference as written is on the line when no ARG is in it
+  const written = from.raw === from.resolved;
+  return {
+    ...change(
+      written
+        ? `pin the parent by digest: replace line ${from.line} of ${dockerfile.file}${source}`
+        : `pin the parent by digest: make the ARG default that line ${from.line} of ${dockerfile.file} uses name ${from.resolved.split('@')[0] ?? ''}@${digest}${source}`,
+      {
+        ...fields,
+        snippet: `FROM ${platform}${from.resolved.split('@')[0] ?? ''}@${digest}${stage}`,
+        edits: written ? [{ kind: 'substitute', file: dockerfile.file, line: from.line, find: from.raw, replace: `${from.raw}@${digest}` }] : [],
+      },
+    ),
+    // a parent named without a tag is no longer implicitly `latest` once pinned
+    rules: findings.filter((id) => id === 'SS-DF-001' || (id === 'SS-DF-002' && !/:[^/]*$/.test(from.resolved.split('@')[0] ?? ''))),
+  };
 }
 
 function findingsAt(findings: readonly RuleFinding[], line: number, ruleIds: readonly string[]): string[] {

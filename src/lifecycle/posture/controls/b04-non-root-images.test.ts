@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { RegistryScanReport } from '../../../distribute/model.js';
 import type { EstateEvidence } from '../../estate-model.js';
-import { withInheritedConfig } from '../../inheritance.js';
+import { readDockerfile } from '../../dockerfiles.js';
+import { withInheritedConfig, type DockerfileSource } from '../../inheritance.js';
+import { applyEdits } from '../apply.js';
 import { buildLifecycleMap } from '../../map.js';
 import { inheritingEstate } from '../../test-estate.js';
 import { context, digestOf, dockerfile, estate, finding, registry, stored, testNow } from '../test-evidence.js';
@@ -29,8 +31,10 @@ describe('SS-CTL-B04 non-root images', () => {
     const outcome = nonRootImages.evaluate(context(estate({ dockerfiles: [rootDf, goodDf], registries: [reg] })));
     expect(outcome.status).toBe('partial');
     expect(outcome.evidence.filter((e) => !e.ok).map((e) => e.where)).toEqual(['api/Dockerfile:7', `r.example/api@${digestOf('api')}`]);
-    expect(outcome.changes[0]).toMatchObject({ file: 'api/Dockerfile', line: 7, snippet: 'USER 10001:10001' });
-    expect(outcome.changes[0]?.summary).toContain('replace the root USER');
+    expect(outcome.changes[0]).toMatchObject({ file: 'api/Dockerfile', line: 7, snippet: 'USER 10001:10001', edits: [], rules: ['SS-DF-003'] });
+    expect(outcome.changes[0]?.summary).toContain('switches to root at api/Dockerfile:7');
+    // without the Dockerfile's text at hand the USER is added by hand
+    expect(outcome.changes[0]?.summary).toContain('by hand: the Dockerfile as read is not at hand');
     expect(outcome.changes[1]?.summary).toContain('r.example/api runs as root');
   });
 });
@@ -99,5 +103,59 @@ describe('SS-CTL-B04 through the FROM chain', () => {
     ];
     expect(evidenceFor('apps/legacy/Dockerfile', asRoot)).toMatchObject({ ok: false });
     expect(evidenceFor('apps/job/Dockerfile', asRoot)).toMatchObject({ ok: false });
+  });
+});
+
+describe('SS-CTL-B04 patches, applied and read again', () => {
+  const { build, texts } = inheritingEstate();
+  /** The estate as collected from these texts (each Dockerfile read through its parent's), assessed with the texts at hand. */
+  const assess = (sources: ReadonlyMap<string, DockerfileSource>) => {
+    const dockerfiles = build.dockerfiles.map((d) => readDockerfile(d.file, sources.get(d.file)?.text ?? '', d.repository, { hasDockerignore: true }));
+    const evidence: EstateEvidence = {
+      build: { ...build, dockerfiles: withInheritedConfig({ ...build, dockerfiles }, sources) },
+      registries: [],
+      run: undefined,
+    };
+    const ctx = context(evidence, { map: buildLifecycleMap(evidence, testNow) });
+    return { evidence, outcome: nonRootImages.evaluate({ ...ctx, dockerfileTexts: new Map([...sources].map(([file, s]) => [file, s.text])) }) };
+  };
+  const findings = (evidence: EstateEvidence, file: string): string[] =>
+    evidence.build.dockerfiles.find((d) => d.file === file)?.findings.map((f) => `${f.ruleId} ${f.message}`) ?? [];
+
+  it('end each root final stage with a numeric USER that clears SS-DF-003, add no finding, and leave nothing to patch', () => {
+    const before = assess(texts);
+    const patches = before.outcome.changes.filter((c) => c.edits.length > 0);
+    expect(patches.map((c) => [c.file, c.snippet])).toEqual([
+      // the user its base creates, by uid
+      ['apps/admin/Dockerfile', 'USER 10001'],
+      // on Debian (the base's own base), created first
+      ['apps/job/Dockerfile', 'RUN groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid app --no-create-home app\nUSER 10001:10001'],
+      ['apps/legacy/Dockerfile', 'RUN groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid app --no-create-home app\nUSER 10001:10001'],
+    ]);
+    // platform/rootbase is the parent of apps/job: by hand; the children of a base with a USER get nothing
+    expect(before.outcome.changes.find((c) => c.file === 'platform/rootbase/Dockerfile')?.summary).toContain('the parent of apps/job/Dockerfile');
+    expect(before.outcome.changes.some((c) => c.file === 'apps/svc/Dockerfile' || c.file === 'apps/worker/Dockerfile')).toBe(false);
+    const patched = new Map(texts);
+    for (const change of patches) {
+      const file = change.file ?? '';
+      patched.set(file, { text: applyEdits(texts.get(file)?.text ?? '', file, change.edits), hasDockerignore: true });
+    }
+    const after = assess(patched);
+    for (const change of patches) {
+      const file = change.file ?? '';
+      expect(
+        after.outcome.evidence.find((e) => e.text.startsWith(`${file}:`)),
+        file,
+      ).toMatchObject({ ok: true });
+      const old = findings(before.evidence, file);
+      expect(
+        findings(after.evidence, file).filter((f) => !old.includes(f)),
+        file,
+      ).toEqual([]);
+      expect(findings(after.evidence, file).some((f) => f.startsWith('SS-DF-003'))).toBe(false);
+    }
+    // a second round patches nothing
+    expect(after.outcome.changes.filter((c) => c.edits.length > 0)).toEqual([]);
+    expect(after.outcome.changes.map((c) => c.file)).toEqual(['platform/rootbase/Dockerfile']);
   });
 });

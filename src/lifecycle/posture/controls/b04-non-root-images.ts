@@ -1,8 +1,11 @@
 import { whereSet } from '../../../buildtime/dockerfile/image-config.js';
+import type { RuleFinding } from '../../../rules/rule.js';
+import type { DockerfileInfo } from '../../estate-model.js';
 import type { ProposedChange } from '../model.js';
+import { defaultUser, nonRootUserPlan } from '../support/dockerfile-edits.js';
 import { nodeId, onMap } from '../support/ids.js';
 import { nonRootByRegistry, realImages } from '../support/images.js';
-import type { Check, PostureControl } from './control.js';
+import type { Check, ControlContext, PostureControl } from './control.js';
 import { at, change, check, outcomeOf } from './control.js';
 
 /** SS-CTL-B04: images run as an unprivileged user (Dockerfile USER, image config User). */
@@ -57,15 +60,7 @@ export const nonRootImages: PostureControl = {
       }
       const line = finding.location.startLine;
       checks.push(check('gap', `${dockerfile.file}: ${finding.message}`, at(dockerfile.file, line), nodes, [finding.ruleId, finding.fingerprint]));
-      const setsRoot = /last USER/.test(finding.message);
-      changes.push(
-        change(
-          setsRoot
-            ? `replace the root USER at ${at(dockerfile.file, line)} with an unprivileged uid`
-            : `the final stage (FROM at ${at(dockerfile.file, line)}) sets no USER: add this at its end, before CMD/ENTRYPOINT (create the user first if the base has none)`,
-          { file: dockerfile.file, line, snippet: 'USER 10001:10001', nodes },
-        ),
-      );
+      changes.push(userChange(context, dockerfile, finding, nodes));
     }
     for (const report of context.evidence.registries) {
       for (const repository of report.repositories) {
@@ -102,3 +97,39 @@ export const nonRootImages: PostureControl = {
     );
   },
 };
+
+/**
+ * The change for a Dockerfile whose final stage runs as root: the USER (and the user) to add, as
+ * edits where they are proven on its text (see nonRootUserPlan), else by hand with the reason.
+ */
+function userChange(context: ControlContext, dockerfile: DockerfileInfo, finding: RuleFinding, nodes: string[]): ProposedChange {
+  const line = finding.location.startLine;
+  const place = at(dockerfile.file, line);
+  const what = /last USER/.test(finding.message)
+    ? `the final stage switches to root at ${place}: end it with an unprivileged USER, after the steps that need root`
+    : `the final stage (FROM at ${place}) sets no USER: end it with an unprivileged one, before its CMD/ENTRYPOINT`;
+  const plan = nonRootUserPlan(context, dockerfile);
+  const fields = { file: dockerfile.file, line, nodes };
+  if (plan.kind === 'manual')
+    return {
+      ...change(`${what} (create the user first if the base has none) — by hand: ${plan.reason}`, { ...fields, snippet: `USER ${defaultUser}` }),
+      rules: ['SS-DF-003'],
+    };
+  const created =
+    plan.created === undefined
+      ? plan.user === defaultUser
+        ? ' (a numeric id: no account needed)'
+        : ' (the user the build creates)'
+      : ` (created as \`app\` with ${plan.created === 'debian' ? 'groupadd/useradd' : 'addgroup/adduser'} first)`;
+  return {
+    ...change(
+      `${what}: \`USER ${plan.user}\` inserted at line ${plan.line} of ${dockerfile.file}${created}; check the application can run as that user (files it writes, ports below 1024)`,
+      {
+        ...fields,
+        snippet: plan.snippet,
+        edits: plan.edits,
+      },
+    ),
+    rules: ['SS-DF-003'],
+  };
+}

@@ -11,6 +11,18 @@ export interface ControlContext {
   policy: Policy;
   now: Date;
   advisories: AdvisoryLookup | undefined;
+  /**
+   * Digests of parent images no registry scan knows, asked of their registries (`shipshape fix
+   * --resolve`), by the FROM's reference as resolved (`nginx:1.25`) or normalised
+   * (`docker.io/library/nginx:1.25`): B01 pins a FROM with them when the scans give nothing.
+   */
+  resolvedDigests?: ReadonlyMap<string, string> | undefined;
+  /**
+   * The text of each Dockerfile of `evidence.build.dockerfiles`, by its `file`, where the files are
+   * at hand (`fix`, `posture` on sources on disk). The Dockerfile controls (B04, B08) place their
+   * edits from it and prove each on it; without it their changes are left to be made by hand.
+   */
+  dockerfileTexts?: ReadonlyMap<string, string> | undefined;
 }
 
 /** A control's verdict before the policy's accepted risks are applied. */
