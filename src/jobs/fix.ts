@@ -66,8 +66,14 @@ export interface FixRounds {
   workspace: FixWorkspace;
   /** The estate's directory (the diff's paths are relative to it). */
   base: string;
-  /** The posture of the working copy as it is now, and where its files are. */
-  assess(): Promise<{ report: PostureReport; locate: (file: string) => string | undefined }>;
+  /** The posture of the working copy as it is now, where its files are, and changes proposed besides the controls' (base image advice). */
+  assess(): Promise<{ report: PostureReport; locate: (file: string) => string | undefined; extra?: ControlChange[] | undefined }>;
+}
+
+/** A proposed change and the control it is filed under. */
+export interface ControlChange {
+  control: string;
+  change: ProposedChange;
 }
 
 /**
@@ -82,9 +88,9 @@ export async function fixEstate(rounds: FixRounds, selection: FixSelection = {})
   const originals = new Map<string, string | undefined>();
   let manual: FixChange[] = [];
   for (let round = 0; round < maxRounds; round++) {
-    const { report, locate } = await rounds.assess();
+    const { report, locate, extra } = await rounds.assess();
     const files: EstateFiles = { base: rounds.base, locate, display: (located) => rounds.workspace.originalOf(located) };
-    const step = await planRound(report, files, selection);
+    const step = await planRound(report, files, selection, extra);
     manual = step.changes.filter((c) => c.kind === 'manual');
     const made = step.changes.filter((c) => c.kind === 'patch');
     if (made.length === 0) break;
@@ -113,12 +119,13 @@ export async function planRound(
   report: PostureReport,
   files: EstateFiles,
   selection: FixSelection = {},
+  extra: readonly ControlChange[] = [],
 ): Promise<{ changes: FixChange[]; files: FixedFile[] }> {
   const reader = new FileTexts(files);
   const accepted = new Map<string, FileEdit[]>();
   const changes: FixChange[] = [];
-  for (const { control, change } of selectedChanges(report, selection)) {
-    const base = { control: control.control.id, rules: change.rules ?? [], summary: change.summary, snippet: change.snippet, change };
+  for (const { control, change } of [...selectedChanges(report, selection), ...extra.filter((c) => isSelected(c, selection))]) {
+    const base = { control, rules: change.rules ?? [], summary: change.summary, snippet: change.snippet, change };
     if (change.edits.length === 0) {
       changes.push({ ...base, kind: 'manual', reason: change.summary, files: [] });
       continue;
@@ -267,12 +274,19 @@ function firstLine(edits: readonly FileEdit[]): number | undefined {
 }
 
 /** The changes asked for (by control, by rule) of the gaps and partials; an unknown control id asked for is a usage error. */
-function selectedChanges(report: PostureReport, selection: FixSelection): { control: PostureReport['controls'][number]; change: ProposedChange }[] {
+function selectedChanges(report: PostureReport, selection: FixSelection): ControlChange[] {
   for (const id of selection.controls ?? [])
     if (!report.controls.some((c) => c.control.id === id))
       throw new UsageError(`no control ${JSON.stringify(id)}`, { hint: `controls: ${report.controls.map((c) => c.control.id).join(', ')}` });
   return report.controls
-    .filter((c) => (c.status === 'gap' || c.status === 'partial') && (selection.controls === undefined || selection.controls.includes(c.control.id)))
-    .flatMap((control) => control.changes.map((change) => ({ control, change })))
-    .filter(({ change }) => selection.rules === undefined || (change.rules ?? []).some((rule) => selection.rules?.includes(rule)));
+    .filter((c) => c.status === 'gap' || c.status === 'partial')
+    .flatMap((control) => control.changes.map((change) => ({ control: control.control.id, change })))
+    .filter((c) => isSelected(c, selection));
+}
+
+function isSelected({ control, change }: ControlChange, selection: FixSelection): boolean {
+  return (
+    (selection.controls === undefined || selection.controls.includes(control)) &&
+    (selection.rules === undefined || (change.rules ?? []).some((rule) => selection.rules?.includes(rule)))
+  );
 }

@@ -156,7 +156,7 @@ export function estateHostOf(registry: RegistryConfig): string {
   return registry.as ?? registry.registry;
 }
 
-function registryOptionsOf(registry: RegistryConfig, context: Pick<RegistryScanContext, 'env' | 'homedir'>): RegistryOptions {
+export function registryOptionsOf(registry: RegistryConfig, context: Pick<RegistryScanContext, 'env' | 'homedir'>): RegistryOptions {
   const options: RegistryOptions = {
     plainHttp: registry.plainHttp,
     insecure: registry.insecure,

@@ -2,20 +2,26 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { escapeControls } from '../../core/format.js';
-import { fixEstate, writeFixes, type EstateFiles, type FixPlan } from '../../jobs/fix.js';
+import { adviseBaseImages, type BaseImageAdvice } from '../../distribute/base-advice.js';
+import { fixEstate, writeFixes, type ControlChange, type EstateFiles, type FixPlan } from '../../jobs/fix.js';
+import { registryAccessOf, resolveDigests } from '../../jobs/resolve.js';
+import type { EstateEvidence } from '../../lifecycle/estate-model.js';
+import type { LifecycleMap } from '../../lifecycle/model.js';
+import type { PostureReport } from '../../lifecycle/posture/model.js';
+import { baseAdviceChanges, baseAdviceControlId, baseParentsOf, mergeBaseAdviceChanges } from '../../lifecycle/posture/support/base-advice-changes.js';
 import { FixWorkspace } from '../../jobs/fix-workspace.js';
 import { assessEstate, loadEstatePolicy, postureTitle } from '../../jobs/posture.js';
 import { collectEstate, estateFilePath } from '../../lifecycle/collect.js';
 import type { ShipshapeConfig } from '../../lifecycle/config.js';
 import { buildLifecycleMap } from '../../lifecycle/map.js';
 import { AdvisoryStore } from '../../vuln/advisories/store.js';
-import { failClosed } from '../errors.js';
+import { failClosed, warn } from '../errors.js';
 import { ExitCode, type CliIo } from '../io.js';
 import { defaultCacheDir } from '../options.js';
 import { writeOutput } from '../read.js';
 import { version } from '../version.js';
 import { schemaName } from '../../report/json-documents.js';
-import { estateFromOptions, loadEstateConfig } from './estate-run.js';
+import { estateFromOptions, loadEstateConfig, type Estate } from './estate-run.js';
 import type { FixValues } from './fix.js';
 import type { EstateOptionValues } from './map.js';
 
@@ -36,6 +42,7 @@ export async function runFix(values: FixValues, io: CliIo): Promise<number> {
     // a file the readers could not read is not patched around: nothing is written, nothing offered
     const unread = (estate.evidence.diagnostics ?? []).filter((d) => d.level === 'error');
     if (unread.length > 0) return failClosed(io, unread, ExitCode.error);
+    const resolved = values.resolve ? await resolveEstate(estate, config, advisories, io) : undefined;
     const roots = [...estate.collected.sources, ...estate.collected.manifests].map((root) => path.resolve(io.cwd, root));
     const workspace = await FixWorkspace.create(path.join(defaultCacheDir(io), 'fix'), roots);
     try {
@@ -50,8 +57,16 @@ export async function runFix(values: FixValues, io: CliIo): Promise<number> {
             if (estate.evidence.unscannedRegistries) evidence.unscannedRegistries = estate.evidence.unscannedRegistries;
             const now = new Date();
             const map = buildLifecycleMap(evidence, now, { config: config?.file });
-            const input = assessEstate(evidence, map, { policy, now, advisories, title: postureTitle(estate.config), toolVersion: version });
-            return { report: input.posture, locate: (file: string) => estateFilePath(sources, file) };
+            const input = assessEstate(evidence, map, {
+              policy,
+              now,
+              advisories,
+              title: postureTitle(estate.config),
+              toolVersion: version,
+              resolvedDigests: resolved?.digests,
+            });
+            const extra = resolved ? withBaseAdvice(input.posture, resolved.advice, evidence, map) : undefined;
+            return { report: input.posture, locate: (file: string) => estateFilePath(sources, file), extra };
           },
         },
         { controls: values.control.length > 0 ? values.control : undefined, rules: values.rule.length > 0 ? values.rule : undefined },
@@ -70,6 +85,45 @@ export async function runFix(values: FixValues, io: CliIo): Promise<number> {
   } finally {
     advisories?.close();
   }
+}
+
+/**
+ * `--resolve`: the digests of the estate's unpinned parent and workload images, asked of their
+ * registries, and base image advice for each parent (its line's tags read and scanned). What cannot
+ * be resolved is said, and its change stays manual.
+ */
+async function resolveEstate(
+  estate: Estate,
+  config: ShipshapeConfig | undefined,
+  advisories: AdvisoryStore | undefined,
+  io: CliIo,
+): Promise<{ digests: Map<string, string>; advice: BaseImageAdvice[] }> {
+  const access = registryAccessOf(config, io.env, io.homedir);
+  const parents = baseParentsOf(estate.evidence.build.dockerfiles);
+  const workloads = (estate.evidence.run?.images ?? []).map((image) => image.image).filter((image) => image !== '');
+  const { digests, problems } = await resolveDigests([...parents.map((p) => p.reference), ...workloads], access);
+  for (const problem of problems) warn(io, `not resolved, left to pin by hand: ${problem}`);
+  const advice = await adviseBaseImages(parents, { advisories, access, cacheDir: defaultCacheDir(io), now: new Date() });
+  for (const item of advice) if (item.verdict === 'unknown') warn(io, `no base image advice for ${item.parent}: ${item.why}`);
+  return { digests, advice };
+}
+
+/**
+ * Base image advice as changes filed under SS-CTL-B01, whatever B01's status (a better base is worth
+ * taking even with every FROM pinned); B01's own pin of a line the advice rewrites is dropped. Advice
+ * whose FROM line no longer reads as advised (taken in an earlier round) is left out.
+ */
+function withBaseAdvice(posture: PostureReport, advice: readonly BaseImageAdvice[], evidence: EstateEvidence, map: LifecycleMap): ControlChange[] {
+  const advised = baseAdviceChanges(advice, map).filter((change) =>
+    change.edits.every((edit) => edit.kind !== 'substitute' || lineOf(evidence.dockerfileTexts?.get(edit.file), edit.line)?.includes(edit.find) === true),
+  );
+  const b01 = posture.controls.find((c) => c.control.id === baseAdviceControlId);
+  if (b01) b01.changes = mergeBaseAdviceChanges(b01.changes, advised).filter((change) => !advised.includes(change));
+  return advised.filter((change) => change.edits.length > 0).map((change) => ({ control: baseAdviceControlId, change }));
+}
+
+function lineOf(text: string | undefined, line: number): string | undefined {
+  return text?.split(/\r?\n/)[line - 1];
 }
 
 /** The directory the estate's paths are relative to: the config file's, else the working directory. */

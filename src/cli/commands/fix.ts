@@ -7,6 +7,7 @@ export interface FixValues extends EstateOptionValues {
   control: string[];
   rule: string[];
   write: boolean;
+  resolve: boolean;
   policy?: string;
   db?: string;
 }
@@ -31,6 +32,11 @@ export function fixCommand(io: CliIo, done: (code: number) => void): Command {
     .option('--control <id>', 'only the changes of these controls (SS-CTL-B02; repeatable, comma-separated)', ids, [])
     .option('--rule <id>', 'only the changes that clear findings of these rules (repeatable, comma-separated)', ids, [])
     .option('--write', 'apply the patch to the files in place (refused, and nothing written, when a file changed since it was read)', false)
+    .option(
+      '--resolve',
+      "ask the registries for the digests of unpinned parent and workload images (to pin them), and advise better base images: the same line's tags scanned, the one with the fewest fixable critical/high proposed",
+      false,
+    )
     .option('--policy <file>', "policy file (YAML) as for posture (default: the config's policy)")
     .option('--db <file>', 'advisory database (default: <cache-dir>/osv.sqlite when it exists)')
     .action(async (values: FixValues) => {
