@@ -1,6 +1,7 @@
 import { dedent } from '../../test-support/text.js';
 import { describe, expect, it } from 'vitest';
 import { applyChange, applyEdits, EditError } from './apply.js';
+import { unifiedDiff } from './patch.js';
 import type { FileEdit } from './model.js';
 
 const workflow = `jobs:
@@ -161,6 +162,122 @@ describe('applyEdits', () => {
           labels:
             pod-security.kubernetes.io/enforce: baseline
       `,
+    );
+  });
+
+  it('merges into a container of a manifest indented by 4, keeping its comments and indentation', () => {
+    const manifest = dedent`
+      # the web tier
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata:
+          name: web   # owned by the storefront team
+      spec:
+          template:
+              spec:
+                  containers:
+                      # the server
+                      - name: web
+                        image: nginx:1.27
+                      - name: sidecar
+                        image: envoy:1.30
+    `;
+    const edit: FileEdit = {
+      kind: 'yaml-merge',
+      file: 'd.yaml',
+      line: 11,
+      within: 'containers',
+      text: 'securityContext:\n  allowPrivilegeEscalation: false\n  capabilities:\n    drop: [ALL]',
+    };
+    // the diff: the block where it goes, at the file's indentation; the comments and the other container untouched
+    expect(unifiedDiff('d.yaml', manifest, applyEdits(manifest, 'd.yaml', [edit]))).toBe(
+      [
+        'diff --git a/d.yaml b/d.yaml',
+        '--- a/d.yaml',
+        '+++ b/d.yaml',
+        '@@ -10,5 +10,9 @@',
+        '                 # the server',
+        '                 - name: web',
+        '                   image: nginx:1.27',
+        '+                  securityContext:',
+        '+                      allowPrivilegeEscalation: false',
+        '+                      capabilities:',
+        '+                          drop: [ALL]',
+        '                 - name: sidecar',
+        '                   image: envoy:1.30',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('edits flow mappings and lists in place: keys added inside the braces, one scalar changed at its own column', () => {
+    const manifest = dedent`
+      kind: Pod
+      spec:
+        securityContext: {}
+        containers:
+          - name: a
+            securityContext: { readOnlyRootFilesystem: true, privileged: true, capabilities: {add: [NET_ADMIN]} }
+    `;
+    const merged = applyEdits(manifest, 'p.yaml', [
+      {
+        kind: 'yaml-merge',
+        file: 'p.yaml',
+        line: 2,
+        within: '(root)',
+        text: 'securityContext:\n  runAsNonRoot: true\n  seccompProfile:\n    type: RuntimeDefault',
+      },
+      {
+        kind: 'yaml-merge',
+        file: 'p.yaml',
+        line: 5,
+        within: 'containers',
+        text: 'securityContext:\n  privileged: false\n  allowPrivilegeEscalation: false\n  capabilities:\n    drop: [ALL]',
+      },
+    ]);
+    expect(lines(merged).slice(2, 6)).toEqual([
+      '  securityContext: { runAsNonRoot: true, seccompProfile: { type: RuntimeDefault } }',
+      '  containers:',
+      '    - name: a',
+      '      securityContext: { readOnlyRootFilesystem: true, privileged: false, capabilities: {add: [NET_ADMIN], drop: [ALL]}, allowPrivilegeEscalation: false }',
+    ]);
+  });
+
+  it('keeps the quotes of a string it sets, and merging what is there already changes nothing', () => {
+    const manifest = 'kind: Pod\nspec:\n  containers:\n    - name: a\n      image: "redis:7"   # pinned later\n';
+    const edit: FileEdit = { kind: 'yaml-merge', file: 'p.yaml', line: 4, within: 'containers', text: 'image: redis:7@sha256:abc' };
+    const pinned = applyEdits(manifest, 'p.yaml', [edit]);
+    expect(lines(pinned)[4]).toBe('      image: "redis:7@sha256:abc"   # pinned later');
+    expect(applyEdits(pinned, 'p.yaml', [edit])).toBe(pinned);
+  });
+
+  it('makes the same change of two merges once, and refuses two that disagree on one place', () => {
+    const manifest = 'kind: Pod\nspec:\n  hostNetwork: true\n  containers:\n    - name: a\n      securityContext:\n        privileged: true\n';
+    const container = (text: string): FileEdit => ({ kind: 'yaml-merge', file: 'p.yaml', line: 5, within: 'containers', text });
+    const both = applyEdits(manifest, 'p.yaml', [
+      container('securityContext:\n  privileged: false\n  allowPrivilegeEscalation: false'),
+      container('securityContext:\n  privileged: false'),
+      { kind: 'yaml-merge', file: 'p.yaml', line: 3, within: '(root)', text: 'hostNetwork: false' },
+      { kind: 'yaml-merge', file: 'p.yaml', line: 3, within: '(root)', text: 'hostNetwork: false\nsecurityContext:\n  runAsNonRoot: true' },
+    ]);
+    expect(both).toBe(
+      'kind: Pod\nspec:\n  hostNetwork: false\n  containers:\n    - name: a\n      securityContext:\n        privileged: false\n        allowPrivilegeEscalation: false\n  securityContext:\n    runAsNonRoot: true\n',
+    );
+    expect(() =>
+      applyEdits(manifest, 'p.yaml', [container('securityContext:\n  privileged: false'), container('securityContext:\n  privileged: "no"')]),
+    ).toThrow(/two changes edit the same place on line 7/);
+    expect(() => applyEdits(manifest, 'p.yaml', [container('resources:\n  limits: {cpu: 1}'), container('resources:\n  limits: {cpu: 2}')])).toThrow(
+      /two changes add a different `resources`/,
+    );
+  });
+
+  it('merges into a container of the second document of a multi-document file', () => {
+    const manifest = 'kind: Namespace\nmetadata:\n  name: shop\n---\nkind: Pod\nspec:\n  containers:\n  - name: a\n    image: x:1\n';
+    const merged = applyEdits(manifest, 'm.yaml', [
+      { kind: 'yaml-merge', file: 'm.yaml', line: 8, within: 'containers', text: 'securityContext:\n  runAsNonRoot: true' },
+    ]);
+    expect(merged).toBe(
+      'kind: Namespace\nmetadata:\n  name: shop\n---\nkind: Pod\nspec:\n  containers:\n  - name: a\n    image: x:1\n    securityContext:\n      runAsNonRoot: true\n',
     );
   });
 

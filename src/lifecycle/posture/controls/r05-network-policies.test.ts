@@ -1,6 +1,10 @@
 import { dedent } from '../../../test-support/text.js';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parseAllDocuments } from 'yaml';
+import { loadManifests } from '../../../runtime/manifests/load.js';
+import { checkWorkloads } from '../../../runtime/rules/check.js';
+import { applyChange } from '../apply.js';
+import type { ProposedChange } from '../model.js';
 import { context, estate, mapOf, run } from '../test-evidence.js';
 import { networkPolicies } from './r05-network-policies.js';
 
@@ -59,7 +63,36 @@ describe('SS-CTL-R05 network policies', () => {
     const outcome = networkPolicies.evaluate(
       context(estate({ run: run(workload('api', 'api').replace('namespace: shop', `namespace: ${JSON.stringify(namespace)}`)) })),
     );
-    const policy = parse(outcome.changes[0]?.snippet ?? '') as { metadata: Record<string, unknown> };
-    expect(policy.metadata).toEqual({ name: 'default-deny', namespace });
+    const policies = parseAllDocuments(outcome.changes[0]?.snippet ?? '');
+    const metadata = (Array.isArray(policies) ? policies : []).map((d) => (d.toJS() as { metadata: Record<string, unknown> }).metadata);
+    expect(metadata).toEqual([
+      { name: 'default-deny', namespace },
+      { name: 'allow-dns', namespace },
+    ]);
+    // such a name is no namespace: no file is named after it
+    expect(outcome.changes[0]?.edits).toEqual([]);
+  });
+
+  it("creates the default-deny with a DNS allow next to the namespace's manifests: read again, every pod is selected and SS-K8S-013 is gone", () => {
+    const evidence = run(workload('api', 'api'), { sources: ['k8s'] }, 'k8s/shop/api.yaml');
+    const outcome = networkPolicies.evaluate(context(estate({ run: evidence })));
+    const change = outcome.changes[0] as ProposedChange;
+    expect(change).toMatchObject({ file: 'k8s/shop/shop-default-deny.yaml', rules: ['SS-K8S-013'] });
+    expect(change.summary).toContain('DNS egress to kube-dns');
+    const files = applyChange(change, () => '');
+    const objects = [...evidence.objects, ...loadManifests([...files].map(([name, text]) => ({ name, text }))).objects];
+    expect(objects.map((o) => `${o.kind}/${o.name ?? ''}`)).toEqual(['Deployment/api', 'NetworkPolicy/default-deny', 'NetworkPolicy/allow-dns']);
+    const again = networkPolicies.evaluate(context(estate({ run: { ...evidence, objects } })));
+    expect(again).toMatchObject({ status: 'met', changes: [] });
+    expect(again.evidence[0]?.text).toContain('with a default-deny for ingress and egress');
+    expect(checkWorkloads(objects).filter((f) => f.ruleId === 'SS-K8S-013')).toEqual([]);
+  });
+
+  it('does not reuse a policy name the namespace has, and says which flows stop', () => {
+    const named = forApi.replace('name: api', 'name: default-deny');
+    const outcome = networkPolicies.evaluate(context(estate({ run: run(`${workload('api', 'api')}---\n${workload('web', 'web')}---\n${named}`) })));
+    expect(outcome.changes[0]?.snippet).toContain('name: shipshape-default-deny');
+    expect(outcome.changes[0]?.summary).toContain('the traffic default-deny lets in, whose sources now need an egress allow');
+    expect(outcome.changes[0]?.rules).toEqual([]);
   });
 });

@@ -1,9 +1,10 @@
 import { networkPolicyInfo } from '../../../runtime/manifests/kinds.js';
 import type { NetworkPolicyInfo } from '../../../runtime/manifests/kinds.js';
+import type { RunEvidence } from '../../estate-model.js';
 import type { ProposedChange } from '../model.js';
 import { onMap } from '../support/ids.js';
-import { byNamespace, podLabels, selects, teamWorkloads } from '../support/k8s.js';
-import { yamlScalar } from '../support/quote.js';
+import { byNamespace, namespaceObjects, podLabels, selects, teamWorkloads } from '../support/k8s.js';
+import { defaultDenyManifests, isDnsLabel, newManifest } from '../support/manifest-edits.js';
 import type { Check, PostureControl } from './control.js';
 import { change, check, outcomeOf, unknown } from './control.js';
 
@@ -63,23 +64,7 @@ export const networkPolicies: PostureControl = {
               ),
             ),
       );
-      changes.push(
-        change(`add a default-deny NetworkPolicy to namespace ${namespace}, then allow the flows its workloads need (kubectl apply -f this)`, {
-          file: undefined,
-          line: undefined,
-          snippet: [
-            'apiVersion: networking.k8s.io/v1',
-            'kind: NetworkPolicy',
-            'metadata:',
-            '  name: default-deny',
-            `  namespace: ${yamlScalar(namespace)}`,
-            'spec:',
-            '  podSelector: {}',
-            '  policyTypes: [Ingress, Egress]',
-          ].join('\n'),
-          nodes,
-        }),
-      );
+      changes.push(defaultDenyChange(namespace, own, run, nodes));
     }
     return outcomeOf(
       checks,
@@ -89,3 +74,35 @@ export const networkPolicies: PostureControl = {
     );
   },
 };
+
+/**
+ * A default-deny NetworkPolicy for the namespace, with an allow for DNS egress so its workloads keep
+ * resolving names: a new file next to the namespace's manifests (a document appended to the file
+ * when that file was named as a source itself). Names already taken in the namespace are not reused.
+ */
+function defaultDenyChange(namespace: string, own: readonly NetworkPolicyInfo[], run: RunEvidence, nodes: string[]): ProposedChange {
+  const taken = new Set(own.map((p) => p.name));
+  const free = (name: string): string => (taken.has(name) ? `shipshape-${name}` : name);
+  const names = { deny: free('default-deny'), dns: free('allow-dns') };
+  const snippet = defaultDenyManifests(namespace, names);
+  const anchor =
+    namespaceObjects(run.objects).get(namespace)?.file ??
+    run.objects.find((o) => (o.namespace ?? 'default') === namespace && !o.file.startsWith('cluster:'))?.file;
+  const edit = anchor !== undefined && isDnsLabel(namespace) ? newManifest(anchor, run.sources, `${namespace}-default-deny.yaml`, snippet) : undefined;
+  const services = run.objects.filter((o) => o.kind === 'Service' && (o.namespace ?? 'default') === namespace).map((o) => o.name ?? '(unnamed)');
+  const ingressOnly = own.filter((p) => p.ingress.length > 0 && !p.policyTypes.includes('Egress')).map((p) => p.name ?? '(unnamed)');
+  const stops = [
+    services.length > 0 ? `traffic to its Services (${services.join(', ')})` : undefined,
+    ingressOnly.length > 0
+      ? `the traffic ${ingressOnly.join(', ')} let${ingressOnly.length === 1 ? 's' : ''} in, whose sources now need an egress allow`
+      : undefined,
+  ].filter((s): s is string => s !== undefined);
+  const where = edit === undefined ? '(kubectl apply -f this)' : edit.kind === 'create' ? `as a new file ${edit.file}` : `at the end of ${edit.file}`;
+  return {
+    ...change(
+      `add a default-deny NetworkPolicy (ingress and egress) to namespace ${namespace}, with ${names.dns}: DNS egress to kube-dns (k8s-app=kube-dns in kube-system, port 53) so its workloads keep resolving names, ${where}. Every other flow stops until a policy allows it${stops.length > 0 ? `, here ${stops.join(' and ')}` : ''}: add the allows its workloads need before applying (a node-local DNS cache needs its own allow)`,
+      { file: edit?.file, line: undefined, snippet, edits: edit ? [edit] : [], nodes },
+    ),
+    rules: own.length === 0 ? ['SS-K8S-013'] : [],
+  };
+}

@@ -1,9 +1,10 @@
 import type { K8sObject } from '../../../runtime/manifests/load.js';
 import { isRecord } from '../../../core/records.js';
-import type { ProposedChange } from '../model.js';
+import type { FileEdit, ProposedChange } from '../model.js';
 import { onMap } from '../support/ids.js';
 import { teamWorkloads } from '../support/k8s.js';
 import type { Workload } from '../support/k8s.js';
+import { composeServiceMerge, containerMerge, deviceWhy, hostDevices, podMerge } from '../support/manifest-edits.js';
 import type { Check, PostureControl } from './control.js';
 import { at, change, check, outcomeOf, unknown } from './control.js';
 
@@ -13,12 +14,22 @@ const composeRules = new Set(['SS-CMP-001', 'SS-CMP-003', 'SS-CMP-004', 'SS-CMP-
 const dangerousCapabilities = new Set(['ALL', 'SYS_ADMIN', 'SYS_PTRACE', 'SYS_MODULE', 'DAC_READ_SEARCH', 'NET_ADMIN', 'BPF']);
 const runtimeSockets = /(docker|containerd|crio|cri-dockerd)\.sock$|^\/var\/run\/?$|^\/run\/?$|^\/$/;
 
-/** One way a workload can reach the host, and the field that grants it. */
+/** One way a workload can reach the host, the field that grants it, and the edit that takes it away (none: an application change). */
 interface Escape {
   what: string;
   path: (string | number)[];
   fix: string;
+  edit?: FileEdit | undefined;
 }
+
+/** What each compose escape takes: the merge into the service, or why it is left to a person. */
+const composeFixes: Record<string, { patch: { privileged: false } } | { byHand: string }> = {
+  'SS-CMP-001': { patch: { privileged: false } },
+  'SS-CMP-003': { byHand: "stop sharing the host's network (publish the ports the service needs instead): an application change" },
+  'SS-CMP-004': { byHand: "remove `pid: host`: an application change (the service then no longer sees the host's processes)" },
+  'SS-CMP-005': { byHand: "remove `ipc: host`: an application change (the service then no longer shares the host's IPC)" },
+  'SS-CMP-006': { byHand: 'stop mounting the Docker socket (put a filtering socket proxy in front of it if a tool needs the API): an application change' },
+};
 
 /** SS-CTL-R06: no workload is privileged or shares the host's namespaces. */
 export const noPrivilegedWorkloads: PostureControl = {
@@ -51,15 +62,38 @@ export const noPrivilegedWorkloads: PostureControl = {
       }
       const first = escapes[0] as Escape;
       checks.push(check('gap', `${label}: ${escapes.map((e) => e.what).join('; ')}`, at(workload.object.file, lineOf(workload.object, first.path)), nodes));
-      for (const escape of escapes)
-        changes.push(change(`${label}: ${escape.fix}`, { file: workload.object.file, line: lineOf(workload.object, escape.path), snippet: undefined, nodes }));
+      for (const escape of escapes) {
+        const line = lineOf(workload.object, escape.path);
+        changes.push(
+          change(`${label}: ${escape.fix}`, { file: workload.object.file, line, snippet: undefined, edits: escape.edit ? [escape.edit] : [], nodes }),
+        );
+      }
     }
     for (const finding of run.findings.filter((f) => composeRules.has(f.ruleId))) {
-      const place = at(finding.location.file ?? run.sources.join(', '), finding.location.startLine);
+      const { file, startLine } = finding.location;
+      const place = at(file ?? run.sources.join(', '), startLine);
       checks.push(check('gap', `${finding.title}: ${finding.message}`, place, [], [finding.ruleId, finding.fingerprint]));
-      changes.push(
-        change(`${finding.title} at ${place}: remove it`, { file: finding.location.file, line: finding.location.startLine, snippet: undefined, nodes: [] }),
-      );
+      const fix = composeFixes[finding.ruleId];
+      if (fix !== undefined && 'patch' in fix && file !== undefined && startLine !== undefined)
+        changes.push({
+          ...change(`${finding.title} at ${place}: set \`privileged: false\` on the service, and grant only the capabilities it needs (cap_add)`, {
+            file,
+            line: startLine,
+            snippet: 'privileged: false',
+            edits: [composeServiceMerge(file, startLine, fix.patch)],
+            nodes: [],
+          }),
+          rules: [finding.ruleId],
+        });
+      else
+        changes.push(
+          change(`${finding.title} at ${place}: ${fix !== undefined && 'byHand' in fix ? fix.byHand : 'remove it'}`, {
+            file,
+            line: startLine,
+            snippet: undefined,
+            nodes: [],
+          }),
+        );
     }
     return outcomeOf(
       checks,
@@ -82,7 +116,13 @@ function escapesOf(workload: Workload): Escape[] {
     ['hostNetwork', 'host network'],
     ['hostIPC', 'host IPC namespace'],
   ] as const) {
-    if (spec[field] === true) escapes.push({ what: `shares the ${name} (${field}: true)`, path: [...pathKeys, field], fix: `remove \`${field}: true\`` });
+    if (spec[field] === true)
+      escapes.push({
+        what: `shares the ${name} (${field}: true)`,
+        path: [...pathKeys, field],
+        fix: `set \`${field}: false\`: the pod gets its own namespace (what it did in the host's must then be done another way)`,
+        edit: podMerge(workload.object, workload.template, { [field]: false }),
+      });
   }
   for (const list of ['initContainers', 'containers', 'ephemeralContainers'] as const) {
     const containers = Array.isArray(spec[list]) ? spec[list] : [];
@@ -91,11 +131,16 @@ function escapesOf(workload: Workload): Escape[] {
       const name = typeof container.name === 'string' ? container.name : `#${index}`;
       const context = isRecord(container.securityContext) ? container.securityContext : {};
       const base = [...pathKeys, list, index, 'securityContext'];
+      const devices = hostDevices(spec, container);
       if (context.privileged === true)
         escapes.push({
           what: `container ${name} is privileged`,
           path: [...base, 'privileged'],
-          fix: `set \`privileged: false\` on container ${name} and grant only the capabilities it needs`,
+          fix: devices.length > 0 ? deviceWhy(name, devices) : `set \`privileged: false\` on container ${name} and grant only the capabilities it needs`,
+          edit:
+            list === 'ephemeralContainers' || devices.length > 0
+              ? undefined
+              : containerMerge(workload.object, workload.template, list, index, { securityContext: { privileged: false } }),
         });
       const add =
         isRecord(context.capabilities) && Array.isArray(context.capabilities.add)
@@ -106,7 +151,7 @@ function escapesOf(workload: Workload): Escape[] {
         escapes.push({
           what: `container ${name} adds ${bad.join(', ')}`,
           path: [...base, 'capabilities', 'add'],
-          fix: `drop ${bad.join(', ')} from container ${name}`,
+          fix: `drop ${bad.join(', ')} from container ${name}: an application change`,
         });
     });
   }
@@ -117,7 +162,9 @@ function escapesOf(workload: Workload): Escape[] {
       escapes.push({
         what: `mounts the host's ${volume.hostPath.path}`,
         path: [...pathKeys, 'volumes', index, 'hostPath', 'path'],
-        fix: `remove the hostPath volume ${volume.hostPath.path}: it gives control of the node`,
+        fix: /docker\.sock$/.test(volume.hostPath.path)
+          ? `stop mounting the Docker socket (${volume.hostPath.path}): it gives control of the node; an application change`
+          : `stop mounting the host's ${volume.hostPath.path}: it gives control of the node; an application change`,
       });
   });
   return escapes;
