@@ -9,7 +9,10 @@ import type { AdvisoryDatabase } from './advisories.js';
 import { FleetAdvisories } from './fleet-advisories.js';
 import { storeFleetLayers } from './fleet-layers.js';
 import { PlatformReader } from './registry-scan.js';
+import { readEstateCluster, readSourceTree, type ClusterRead, type EstateParts, type SourceTreeRead } from '../lifecycle/collect.js';
 import {
+  estateOf,
+  failRun,
   finishPlannedRun,
   planOrFail,
   plannedReads,
@@ -24,8 +27,8 @@ import {
 
 /** The BullMQ queue the server puts runs on; the workers plan and assemble them. */
 const runQueueName = 'shipshape-runs';
-/** The queue of a run's platform images, each a child job of its run's. */
-const imageQueueName = 'shipshape-images';
+/** The queue of a run's parts (platform images, source trees, the cluster), each a child job of its run's. */
+const partQueueName = 'shipshape-parts';
 /** Where the server leaves the estate's config for workers on other machines. */
 export const estateConfigKey = 'estate:config';
 /** A job that failed (a worker gone, the store or Redis away, an image that could not be read) is tried this often. */
@@ -38,11 +41,16 @@ interface RunJob {
   step?: 'plan' | 'assemble';
 }
 
-/** One platform image of a run, read by whichever worker takes it. */
-interface ImageJob {
-  runId: string;
-  registry: string;
-  request: PlatformRequest;
+/** One part of a run, read by whichever worker takes it: a platform image, a source tree (by its index among the sources), the cluster. */
+type PartJob =
+  | { runId: string; kind: 'image'; registry: string; request: PlatformRequest }
+  | { runId: string; kind: 'source'; index: number }
+  | { runId: string; kind: 'cluster' };
+
+/** Where a part's read is filed in the store (`run_reads`). */
+function partKey(job: PartJob): string {
+  if (job.kind === 'image') return platformKey(job.request);
+  return job.kind === 'source' ? `source:${job.index}` : 'cluster';
 }
 
 /** What a worker files in the store for the run's assembly: the image's facts and how its layers were come by. */
@@ -70,30 +78,30 @@ export function redisConnection(url: string): ConnectionOptions {
  */
 export class FleetQueue {
   private readonly runs: Queue;
-  private readonly images: Queue;
+  private readonly parts: Queue;
 
   constructor(redisUrl: string) {
     this.runs = new Queue(runQueueName, { connection: redisConnection(redisUrl) });
-    this.images = new Queue(imageQueueName, { connection: redisConnection(redisUrl) });
+    this.parts = new Queue(partQueueName, { connection: redisConnection(redisUrl) });
   }
 
   async submit(run: RunRecord): Promise<void> {
     await this.runs.add('run', { runId: run.id } satisfies RunJob, { jobId: run.id, ...retry, removeOnComplete: 1000, removeOnFail: 5000 });
   }
 
-  /** Jobs (runs and images) waiting for a worker and being worked on: what a fleet's autoscaler watches. */
+  /** Jobs (runs and their parts) waiting for a worker and being worked on: what a fleet's autoscaler watches. */
   async depth(): Promise<{ waiting: number; active: number }> {
-    const [runs, images] = await Promise.all([this.runs, this.images].map((q) => q.getJobCounts('wait', 'delayed', 'prioritized', 'active')));
-    const sum = (state: string): number => (runs?.[state] ?? 0) + (images?.[state] ?? 0);
+    const [runs, parts] = await Promise.all([this.runs, this.parts].map((q) => q.getJobCounts('wait', 'delayed', 'prioritized', 'active')));
+    const sum = (state: string): number => (runs?.[state] ?? 0) + (parts?.[state] ?? 0);
     return { waiting: sum('wait') + sum('delayed') + sum('prioritized'), active: sum('active') };
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.runs.close(), this.images.close()]);
+    await Promise.all([this.runs.close(), this.parts.close()]);
   }
 }
 
-/** A worker process: its two BullMQ workers (runs, images); `close()` lets the current jobs finish. */
+/** A worker process: its two BullMQ workers (runs, parts); `close()` lets the current jobs finish. */
 export interface FleetWorker {
   waitUntilReady(): Promise<void>;
   close(): Promise<void>;
@@ -101,11 +109,12 @@ export interface FleetWorker {
 
 /**
  * A worker process's side. A run's job plans the run (registries listed), files the plan in the
- * store and adds one child job per platform image, then waits without holding a slot; workers read
- * the images (layers shared fleet-wide through the store) and file each read; once every child is
- * done — or failed after its attempts — the run's job assembles the run from the plan and the
- * reads: the same steps `runEstate` takes in one process. A worker killed mid-job leaves the job to
- * another once its lock expires; results are written once (a finished run is not started again).
+ * store and adds one child job per part — each platform image, each source tree, the cluster —
+ * then waits without holding a slot; workers read the parts (layers shared fleet-wide through the
+ * store) and file each read; once every child is done — or failed after its attempts — the run's
+ * job assembles the run from the plan and the reads: the same steps `runEstate` takes in one
+ * process. A worker killed mid-job leaves the job to another once its lock expires; results are
+ * written once (a finished run is not started again).
  */
 export function startFleetWorker(
   redisUrl: string,
@@ -113,7 +122,7 @@ export function startFleetWorker(
   options: { concurrency: number; lockDurationMs?: number | undefined; advisories: AdvisoryDatabase },
 ): FleetWorker {
   const connection = redisConnection(redisUrl);
-  const images = new Queue(imageQueueName, { connection });
+  const parts = new Queue(partQueueName, { connection });
   const advisories = new FleetAdvisories(options.advisories, context.store, context.log);
   const fleetLayers = storeFleetLayers(context.store);
   const locks = options.lockDurationMs ? { lockDuration: options.lockDurationMs, stalledInterval: options.lockDurationMs } : {};
@@ -135,20 +144,20 @@ export function startFleetWorker(
         const started = await context.store.startRun(job.data.runId, context.now().toISOString());
         // finished already (a retry after the results were written): nothing is done or counted twice
         if (started === undefined) return;
-        await planRun(await runContext(), started, job, images);
+        await planRun(await runContext(), started, job, parts);
       } else if (run?.status !== 'running') return;
       if (token !== undefined && (await job.moveToWaitingChildren(token))) throw new WaitingChildrenError();
       await assembleRun(await runContext(), job);
     },
     { connection, concurrency: options.concurrency, ...locks },
   );
-  const imageWorker = new Worker<ImageJob>(
-    imageQueueName,
+  const partWorker = new Worker<PartJob>(
+    partQueueName,
     async (job) => {
       const run = await context.store.getRun(job.data.runId);
-      // the run ended (failed as a whole): its images need not be read
+      // the run ended (failed as a whole): its parts need not be read
       if (run?.status !== 'running') return;
-      await readImage(await runContext(), job.data);
+      await readPart(await runContext(), job.data);
     },
     { connection, concurrency: options.concurrency, ...locks },
   );
@@ -157,17 +166,17 @@ export function startFleetWorker(
     // out of attempts: recorded as failed, never left running
     if (job && job.attemptsMade >= attempts) void giveUp(context.store, job.data.runId, error, context.now()).catch(() => undefined);
   });
-  imageWorker.on('failed', (job, error) =>
-    context.log(`image ${job ? platformKey(job.data.request) : '?'} of run ${job?.data.runId ?? '?'} attempt failed: ${error.message}`),
+  partWorker.on('failed', (job, error) =>
+    context.log(`${job ? partKey(job.data) : 'a part'} of run ${job?.data.runId ?? '?'} attempt failed: ${error.message}`),
   );
-  for (const worker of [runWorker, imageWorker]) worker.on('error', (error) => context.log(`worker: ${error.message}`));
+  for (const worker of [runWorker, partWorker]) worker.on('error', (error) => context.log(`worker: ${error.message}`));
   return {
     async waitUntilReady() {
-      await Promise.all([runWorker.waitUntilReady(), imageWorker.waitUntilReady()]);
+      await Promise.all([runWorker.waitUntilReady(), partWorker.waitUntilReady()]);
     },
     async close() {
-      await Promise.all([runWorker.close(), imageWorker.close()]);
-      await images.close();
+      await Promise.all([runWorker.close(), partWorker.close()]);
+      await parts.close();
       advisories.close();
     },
   };
@@ -175,30 +184,37 @@ export function startFleetWorker(
 
 const planKey = (runId: string): string => `run-plan:${runId}`;
 
-/** A child job's id: the run's, and the image (so a retried plan adds no image twice). */
-function imageJobId(runId: string, registry: string, request: PlatformRequest): string {
-  return `${runId}-${createHash('sha256')
-    .update(`${registry}\0${platformKey(request)}`)
-    .digest('hex')
-    .slice(0, 24)}`;
+/** A child job's id: the run's, and the part (so a retried plan adds no part twice). */
+function partJobId(part: PartJob): string {
+  const what = part.kind === 'image' ? `${part.registry}\0${platformKey(part.request)}` : partKey(part);
+  return `${part.runId}-${createHash('sha256').update(`${part.kind}\0${what}`).digest('hex').slice(0, 24)}`;
 }
 
-/** The plan step: registries listed, the plan filed, a child job per platform image added under the run's job. */
-async function planRun(context: RunContext, run: RunRecord, job: Job<RunJob>, images: Queue): Promise<void> {
+/** The parts of a planned run: its platform images, its source trees, its cluster. */
+function partsOf(context: RunContext, run: RunRecord, plan: RunPlan): PartJob[] {
+  return [
+    ...context.config.sources.map((_root, index): PartJob => ({ runId: run.id, kind: 'source', index })),
+    ...(context.config.cluster ? [{ runId: run.id, kind: 'cluster' } satisfies PartJob] : []),
+    ...plannedReads(plan).map(({ registry, request }): PartJob => ({ runId: run.id, kind: 'image', registry, request })),
+  ];
+}
+
+/** The plan step: registries listed, the plan filed, a child job per part added under the run's job. */
+async function planRun(context: RunContext, run: RunRecord, job: Job<RunJob>, queue: Queue): Promise<void> {
   context.log(`run ${run.id} (${run.trigger}) planned, attempt ${job.attemptsMade + 1}`);
   const plan = await planOrFail(context, run, pushSubjectOf(run));
   if (plan === undefined) return;
   await context.store.setSetting(planKey(run.id), JSON.stringify(plan));
-  const reads = plannedReads(plan);
-  for (let start = 0; start < reads.length; start += 500)
-    await images.addBulk(
-      reads.slice(start, start + 500).map(({ registry, request }) => ({
-        name: 'image',
-        data: { runId: run.id, registry, request } satisfies ImageJob,
+  const parts = partsOf(context, run, plan);
+  for (let start = 0; start < parts.length; start += 500)
+    await queue.addBulk(
+      parts.slice(start, start + 500).map((part) => ({
+        name: part.kind,
+        data: part,
         opts: {
-          jobId: imageJobId(run.id, registry, request),
+          jobId: partJobId(part),
           parent: { id: job.id ?? run.id, queue: job.queueQualifiedName },
-          // a child that fails after its attempts lets the run go on: the image is then recorded as not read
+          // a child that fails after its attempts lets the run go on: an image is then recorded as not read, a source tree or the cluster fails the run
           ignoreDependencyOnFailure: true,
           ...retry,
           removeOnComplete: true,
@@ -206,25 +222,39 @@ async function planRun(context: RunContext, run: RunRecord, job: Job<RunJob>, im
         },
       })),
     );
-  context.log(`run ${run.id}: ${reads.length} platform images to read`);
+  context.log(`run ${run.id}: ${parts.length} parts to read (${plannedReads(plan).length} platform images)`);
   await job.updateData({ runId: run.id, step: 'assemble' });
 }
 
-/** A child job: one platform image read (layers from the fleet when another worker read them), its inventory kept, its read filed. */
-async function readImage(context: RunContext, job: ImageJob): Promise<void> {
+/** A child job: one part read and its read filed — a platform image (layers from the fleet when another worker read them, its inventory kept), a source tree, the cluster. */
+async function readPart(context: RunContext, job: PartJob): Promise<void> {
+  if (job.kind === 'source') {
+    await context.store.putRunRead(job.runId, partKey(job), await readSourceTree(context.config.sources, job.index, context.config.gitlab));
+    context.log(`run ${job.runId}: source tree ${job.index + 1} of ${context.config.sources.length} read`);
+    return;
+  }
+  if (job.kind === 'cluster') {
+    const cluster = estateOf(context, []).cluster;
+    if (cluster) await context.store.putRunRead(job.runId, partKey(job), await readEstateCluster(cluster));
+    context.log(`run ${job.runId}: the cluster read`);
+    return;
+  }
   const reader = await PlatformReader.open(registryNamed(context.config, job.registry), readContextOf(context));
   try {
     const read = await reader.read(job.request);
     // not read (a blob that fails verification, the registry away): tried again, and after the last attempt recorded as failed
     if (read.unread) throw new Error(read.unread.message);
     await storeInventories(context.store, reader.takeInventories(), context.now());
-    await context.store.putRunRead(job.runId, platformKey(job.request), { registry: job.registry, read, layers: reader.layers.counts } satisfies FiledRead);
+    await context.store.putRunRead(job.runId, partKey(job), { registry: job.registry, read, layers: reader.layers.counts } satisfies FiledRead);
   } finally {
     await reader.close();
   }
 }
 
-/** The assemble step: the run finished from its filed plan and reads; an image with no read is not read, with its last failure as the reason. */
+/**
+ * The assemble step: the run finished from its filed plan and reads; an image with no read is not
+ * read, with its last failure as the reason; a source tree or the cluster with no read fails the run.
+ */
 async function assembleRun(context: RunContext, job: Job<RunJob>): Promise<void> {
   const runId = job.data.runId;
   const run = await context.store.getRun(runId);
@@ -233,27 +263,43 @@ async function assembleRun(context: RunContext, job: Job<RunJob>): Promise<void>
   const plan = JSON.parse(planText) as RunPlan;
   const filed = await context.store.runReads(runId);
   const failures = await job.getIgnoredChildrenFailures();
+  const failureOf = (part: PartJob): string => {
+    const id = partJobId(part);
+    const reason = Object.entries(failures).find(([jobKey]) => jobKey.endsWith(`:${id}`))?.[1];
+    return reason ? `failed after ${attempts} attempts: ${reason}` : 'its job ended without a result';
+  };
   const registryReads = new Map<string, RegistryReads>();
-  for (const { registry, request } of plannedReads(plan)) {
-    const entry = registryReads.get(registry) ?? { reads: new Map(), layers: { read: 0, fromDiskCache: 0, shared: 0, fromFleet: 0 } };
-    registryReads.set(registry, entry);
-    const key = platformKey(request);
-    const value = filed.get(key) as FiledRead | undefined;
-    if (value?.registry === registry) {
-      entry.reads.set(key, value.read);
-      for (const count of ['read', 'fromDiskCache', 'shared', 'fromFleet'] as const)
-        entry.layers[count] = (entry.layers[count] ?? 0) + (value.layers[count] ?? 0);
+  const sources = new Map<number, SourceTreeRead>();
+  const estateParts: EstateParts = { sources };
+  for (const part of partsOf(context, run, plan)) {
+    const key = partKey(part);
+    const value = filed.get(key);
+    if (part.kind === 'source' || part.kind === 'cluster') {
+      if (value === undefined) {
+        const what = part.kind === 'source' ? `the source tree ${context.config.sources[part.index] ?? part.index}` : 'the cluster';
+        await failRun(context, run, plan, new Error(`${what} could not be read: ${failureOf(part)}`));
+        return;
+      }
+      if (part.kind === 'source') sources.set(part.index, value as SourceTreeRead);
+      else estateParts.cluster = value as ClusterRead;
       continue;
     }
-    const id = imageJobId(runId, registry, request);
-    const reason = Object.entries(failures).find(([jobKey]) => jobKey.endsWith(`:${id}`))?.[1];
+    const entry = registryReads.get(part.registry) ?? { reads: new Map(), layers: { read: 0, fromDiskCache: 0, shared: 0, fromFleet: 0 } };
+    registryReads.set(part.registry, entry);
+    const image = value as FiledRead | undefined;
+    if (image?.registry === part.registry) {
+      entry.reads.set(key, image.read);
+      for (const count of ['read', 'fromDiskCache', 'shared', 'fromFleet'] as const)
+        entry.layers[count] = (entry.layers[count] ?? 0) + (image.layers[count] ?? 0);
+      continue;
+    }
     entry.reads.set(key, {
-      facts: unreadPlatformImage(request.platform, request.digest),
+      facts: unreadPlatformImage(part.request.platform, part.request.digest),
       diagnostics: [],
-      unread: { where: key, message: reason ? `failed after ${attempts} attempts: ${reason}` : 'the image job ended without a result' },
+      unread: { where: key, message: failureOf(part) },
     });
   }
-  await finishPlannedRun(context, run, plan, registryReads);
+  await finishPlannedRun(context, run, plan, registryReads, estateParts);
   await context.store.deleteRunReads(runId);
   await context.store.deleteSetting(planKey(runId), planText);
   context.log(`run ${runId} ended`);

@@ -9,7 +9,7 @@ import { rematchInventory } from '../distribute/vulnerability-facts.js';
 import type { Inventory } from '../inventory/inventory.js';
 import type { FleetLayerStore } from '../image/fleet-layers.js';
 import { fromStoredInventory, toStoredInventory, type StoredInventory } from '../inventory/stored.js';
-import { collectEstate, estateFilePath, type EstateConfig } from '../lifecycle/collect.js';
+import { collectEstate, estateFilePath, type EstateConfig, type EstateParts } from '../lifecycle/collect.js';
 import { attachPatches } from './fix.js';
 import type { WorkloadImage } from '../runtime/manifests/images.js';
 import type { RegistryConfig, ShipshapeConfig } from '../lifecycle/config.js';
@@ -154,7 +154,13 @@ export function plannedReads(plan: RunPlan): { registry: string; request: Platfo
  * assessed from its last good scan, marked stale with its age; with none, it is not assessed
  * (never clean).
  */
-export async function finishPlannedRun(context: RunContext, run: RunRecord, plan: RunPlan, registryReads: ReadonlyMap<string, RegistryReads>): Promise<void> {
+export async function finishPlannedRun(
+  context: RunContext,
+  run: RunRecord,
+  plan: RunPlan,
+  registryReads: ReadonlyMap<string, RegistryReads>,
+  estateParts: EstateParts = {},
+): Promise<void> {
   const { store, config } = context;
   const parts: RunPart[] = [];
   const reports: RegistryScanReport[] = [];
@@ -187,7 +193,7 @@ export async function finishPlannedRun(context: RunContext, run: RunRecord, plan
       }
 
     const collectStarted = Date.now();
-    const evidence = await collectEstate(estateOf(context, reports));
+    const evidence = await collectEstate(estateOf(context, reports), {}, estateParts);
     pushAll(parts, collectParts(config, evidence.diagnostics ?? [], Date.now() - collectStarted));
     if (parts.some((p) => p.name === 'cluster' && p.status === 'failed')) stalePhases.add('run').add('host');
     if (unscanned.length > 0) evidence.unscannedRegistries = unscanned;
@@ -230,7 +236,7 @@ export async function finishPlannedRun(context: RunContext, run: RunRecord, plan
 }
 
 /** Records the run as failed with its reason (and the parts done until then). */
-async function failRun(context: RunContext, run: RunRecord, plan: RunPlan, error: unknown, parts: RunPart[] = []): Promise<void> {
+export async function failRun(context: RunContext, run: RunRecord, plan: RunPlan, error: unknown, parts: RunPart[] = []): Promise<void> {
   context.log(`run ${run.id} failed: ${messageOf(error)}`);
   await context.store.finishRun(run.id, {
     status: 'failed',
@@ -379,7 +385,7 @@ function collectParts(config: ShipshapeConfig, diagnostics: readonly { level: st
 }
 
 /** What `collectEstate` reads of the config: the sources, manifests and cluster, joined with the registry scans. */
-function estateOf(context: RunContext, reports: RegistryScanReport[]): EstateConfig {
+export function estateOf(context: RunContext, reports: RegistryScanReport[]): EstateConfig {
   const { config, env } = context;
   return {
     sources: config.sources,

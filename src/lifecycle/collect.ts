@@ -50,7 +50,7 @@ const skippedDirectories = new Set(['node_modules', 'vendor', '.git']);
  * results, workload findings, images); the registry reports as given. Missing inputs are errors;
  * unreadable parts of them are diagnostics.
  */
-export async function collectEstate(config: EstateConfig, hooks: CollectHooks = {}): Promise<EstateEvidence> {
+export async function collectEstate(config: EstateConfig, hooks: CollectHooks = {}, parts: EstateParts = {}): Promise<EstateEvidence> {
   if (config.k8sVersion !== undefined) {
     try {
       parseVersion(config.k8sVersion);
@@ -60,10 +60,79 @@ export async function collectEstate(config: EstateConfig, hooks: CollectHooks = 
   }
   const diagnostics: Diagnostic[] = [];
   const texts = new Map<string, DockerfileSource>();
-  const build = await collectBuild(config.sources, diagnostics, hooks, config.gitlab, texts);
-  const run = config.manifests.length > 0 || config.cluster !== undefined ? await collectRun(config, diagnostics, hooks) : undefined;
+  const build = await collectBuild(config.sources, diagnostics, hooks, config.gitlab, texts, parts.sources);
+  const run = config.manifests.length > 0 || config.cluster !== undefined ? await collectRun(config, diagnostics, hooks, parts.cluster) : undefined;
   const dockerfileTexts = new Map([...texts].map(([file, source]) => [file, source.text]));
   return { build, registries: config.registryReports, run, diagnostics, dockerfileTexts };
+}
+
+/** Parts of an estate read elsewhere (by a fleet's workers): the source trees by index, the live cluster. */
+export interface EstateParts {
+  sources?: ReadonlyMap<number, SourceTreeRead> | undefined;
+  cluster?: ClusterRead | undefined;
+}
+
+/** One source tree read: its repositories, pipelines and Dockerfiles (with their text), named as the estate names them. Plain data. */
+export interface SourceTreeRead {
+  root: string;
+  repositories: string[];
+  pipelines: Pipeline[];
+  dockerfiles: DockerfileInfo[];
+  texts: [string, DockerfileSource][];
+  diagnostics: Diagnostic[];
+}
+
+/** The live cluster read: plain data (its objects without their line look-up: a cluster object has no lines). */
+export interface ClusterRead {
+  source: string;
+  server: string;
+  objects: Omit<K8sObject, 'lineOf'>[];
+  nodes: NodeInfo[];
+  diagnostics: Diagnostic[];
+}
+
+/** Reads the source tree `roots[index]` (named with the prefix the estate gives it among `roots`). */
+export async function readSourceTree(
+  roots: readonly string[],
+  index: number,
+  gitlab: GitlabEstate | undefined,
+  hooks: CollectHooks = {},
+): Promise<SourceTreeRead> {
+  const root = roots[index] as string;
+  const info = await stat(root).catch(() => undefined);
+  if (info === undefined) throw new NotFoundError(`source ${root}: no such directory`);
+  if (!info.isDirectory())
+    throw new UsageError(`source ${root} is not a directory`, { hint: 'give the directory holding the repositories (or one repository)' });
+  hooks.onProgress?.(`reading sources in ${root}`);
+  const diagnostics: Diagnostic[] = [];
+  const prefix = rootPrefixes(roots)[index] ?? '';
+  const found = await walk(root, diagnostics);
+  const ciDiagnostics: string[] = [];
+  const gitlabProject = (repository: string): GitlabProject | undefined =>
+    gitlab === undefined ? undefined : { registry: gitlab.registry, path: gitlab.projects[withPrefix(prefix, repository)] };
+  const pipelines = (await discoverPipelines(root, { diagnostics: ciDiagnostics, gitlabProject })).map((p) => prefixPipeline(p, prefix));
+  for (const message of ciDiagnostics) diagnostics.push({ level: 'warning', code: 'ci.discover', message, where: root });
+  const rootRepositories = [...found.gitDirectories, ...pipelines.map((p) => unprefix(p.repository, prefix))];
+  const dockerfiles: DockerfileInfo[] = [];
+  const texts: [string, DockerfileSource][] = [];
+  for (const file of found.dockerfiles) {
+    const text = await readBounded(path.join(root, file), diagnostics);
+    if (text === undefined) continue;
+    const repository = repositoryOf(file, rootRepositories);
+    if (!rootRepositories.includes(repository)) rootRepositories.push(repository);
+    const hasDockerignore = found.files.has(path.posix.join(path.posix.dirname(file), '.dockerignore'));
+    dockerfiles.push(readDockerfile(withPrefix(prefix, file), text, withPrefix(prefix, repository), { hasDockerignore }));
+    texts.push([withPrefix(prefix, file), { text, hasDockerignore }]);
+  }
+  hooks.onProgress?.(`${root}: ${found.dockerfiles.length} Dockerfiles, ${pipelines.length} pipelines`);
+  return { root, repositories: rootRepositories.map((r) => withPrefix(prefix, r)), pipelines, dockerfiles, texts, diagnostics };
+}
+
+/** Reads the estate's live cluster as plain data. */
+export async function readEstateCluster(cluster: NonNullable<EstateConfig['cluster']>): Promise<ClusterRead> {
+  const { readCluster } = await import('../runtime/cluster/read.js');
+  const live = await readCluster({ kubeconfig: cluster.kubeconfig, context: cluster.context, inPod: cluster.inPod, namespaces: cluster.namespaces });
+  return { ...live, objects: live.objects.map(({ lineOf: _none, ...object }) => object) };
 }
 
 async function collectBuild(
@@ -72,37 +141,18 @@ async function collectBuild(
   hooks: CollectHooks,
   gitlab: GitlabEstate | undefined,
   texts: Map<string, DockerfileSource>,
+  given: ReadonlyMap<number, SourceTreeRead> | undefined,
 ): Promise<BuildEvidence> {
-  const prefixes = rootPrefixes(roots);
   const repositories = new Set<string>();
   const pipelines: Pipeline[] = [];
   const dockerfiles: DockerfileInfo[] = [];
-  for (const [index, root] of roots.entries()) {
-    const info = await stat(root).catch(() => undefined);
-    if (info === undefined) throw new NotFoundError(`source ${root}: no such directory`);
-    if (!info.isDirectory())
-      throw new UsageError(`source ${root} is not a directory`, { hint: 'give the directory holding the repositories (or one repository)' });
-    hooks.onProgress?.(`reading sources in ${root}`);
-    const prefix = prefixes[index] ?? '';
-    const found = await walk(root, diagnostics);
-    const ciDiagnostics: string[] = [];
-    const gitlabProject = (repository: string): GitlabProject | undefined =>
-      gitlab === undefined ? undefined : { registry: gitlab.registry, path: gitlab.projects[withPrefix(prefix, repository)] };
-    const rootPipelines = (await discoverPipelines(root, { diagnostics: ciDiagnostics, gitlabProject })).map((p) => prefixPipeline(p, prefix));
-    for (const message of ciDiagnostics) diagnostics.push({ level: 'warning', code: 'ci.discover', message, where: root });
-    const rootRepositories = [...found.gitDirectories, ...rootPipelines.map((p) => unprefix(p.repository, prefix))];
-    for (const file of found.dockerfiles) {
-      const text = await readBounded(path.join(root, file), diagnostics);
-      if (text === undefined) continue;
-      const repository = repositoryOf(file, rootRepositories);
-      if (!rootRepositories.includes(repository)) rootRepositories.push(repository);
-      const hasDockerignore = found.files.has(path.posix.join(path.posix.dirname(file), '.dockerignore'));
-      dockerfiles.push(readDockerfile(withPrefix(prefix, file), text, withPrefix(prefix, repository), { hasDockerignore }));
-      texts.set(withPrefix(prefix, file), { text, hasDockerignore });
-    }
-    for (const repository of rootRepositories) repositories.add(withPrefix(prefix, repository));
-    pushAll(pipelines, rootPipelines);
-    hooks.onProgress?.(`${root}: ${found.dockerfiles.length} Dockerfiles, ${rootPipelines.length} pipelines`);
+  for (const index of roots.keys()) {
+    const tree = given?.get(index) ?? (await readSourceTree(roots, index, gitlab, hooks));
+    pushAll(diagnostics, tree.diagnostics);
+    for (const repository of tree.repositories) repositories.add(repository);
+    pushAll(pipelines, tree.pipelines);
+    pushAll(dockerfiles, tree.dockerfiles);
+    for (const [file, source] of tree.texts) texts.set(file, source);
   }
   for (const repository of Object.keys(gitlab?.projects ?? {}).filter((r) => !repositories.has(r))) {
     diagnostics.push({
@@ -236,7 +286,7 @@ function prefixPipeline(pipeline: Pipeline, prefix: string): Pipeline {
   };
 }
 
-async function collectRun(config: EstateConfig, diagnostics: Diagnostic[], hooks: CollectHooks): Promise<RunEvidence> {
+async function collectRun(config: EstateConfig, diagnostics: Diagnostic[], hooks: CollectHooks, given: ClusterRead | undefined): Promise<RunEvidence> {
   const sources: ManifestSource[] = [];
   for (const given of config.manifests) {
     hooks.onProgress?.(`reading manifests ${given}`);
@@ -249,15 +299,12 @@ async function collectRun(config: EstateConfig, diagnostics: Diagnostic[], hooks
   const read = [...config.manifests];
   let cluster = 'manifests';
   if (config.cluster !== undefined) {
-    const { readCluster } = await import('../runtime/cluster/read.js');
     hooks.onProgress?.(`reading cluster ${config.cluster.context ?? '(current context)'}`);
-    const live = await readCluster({
-      kubeconfig: config.cluster.kubeconfig,
-      context: config.cluster.context,
-      inPod: config.cluster.inPod,
-      namespaces: config.cluster.namespaces,
-    });
-    pushAll(objects, live.objects);
+    const live = given ?? (await readEstateCluster(config.cluster));
+    pushAll(
+      objects,
+      live.objects.map((object) => ({ ...object, lineOf: () => 0 })),
+    );
     pushAll(diagnostics, live.diagnostics);
     for (const node of live.nodes) if (!nodes.some((n) => n.name === node.name)) nodes.push(node);
     read.push(live.source);

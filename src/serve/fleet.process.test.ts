@@ -157,6 +157,11 @@ describe(
         const timeless = (document: Record<string, unknown>): unknown =>
           JSON.parse(JSON.stringify({ ...document, generatedAt: undefined }).replace(/"(generatedAt|builtAt)":"[^"]*"/g, '"$1":"T"'));
         expect(timeless(served)).toEqual(timeless(JSON.parse(local.stdout) as Record<string, unknown>));
+        // the source tree was read as its own job, by one of the workers
+        expect(
+          workers.some((w) => w.output.join('').includes(`run ${run.id}: source tree 1 of 1 read`)),
+          logs(),
+        ).toBe(true);
       } finally {
         db = saved;
         await fleetServer.close();
@@ -376,6 +381,26 @@ describe(
       } finally {
         database.close();
         await registry.stop();
+      }
+    });
+
+    it('a source tree no worker can read: its job fails after its attempts and the run fails with the reason, never hangs', async () => {
+      const file = path.join(dir, 'missing-source.yaml');
+      await writeFile(file, `sources: [${JSON.stringify(path.join(dir, 'no-such-tree'))}]\n`);
+      const missingDb = await postgres.createDatabase('missing_source');
+      const fleetServer = await startTestServer(await loadShipshapeConfig(file), { db: missingDb, redis: redis.url });
+      const saved = db;
+      db = missingDb;
+      try {
+        startWorker();
+        const run = await fleetServer.queue.enqueue('manual');
+        await fleetServer.queue.idle();
+        const ended = await fleetServer.store.getRun(run.id);
+        expect(ended?.status, logs()).toBe('failed');
+        expect(ended?.error).toMatch(/the source tree .*no-such-tree could not be read: failed after 3 attempts: source .*no-such-tree: no such directory/);
+      } finally {
+        db = saved;
+        await fleetServer.close();
       }
     });
 

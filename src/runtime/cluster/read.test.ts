@@ -3,6 +3,7 @@
 // kube-apiserver can run here; the fixtures follow the real list/Status response shapes.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { collectEstate, readEstateCluster, type ClusterRead } from '../../lifecycle/collect.js';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -187,6 +188,17 @@ describe('readCluster against a loopback server with recorded responses', () => 
       new Set(['v1 Namespace', 'v1 Pod', 'apps/v1 Deployment', 'rbac.authorization.k8s.io/v1 ClusterRoleBinding', 'networking.k8s.io/v1 NetworkPolicy']),
     );
     expect(result.source).toBe('cluster:test');
+  });
+
+  it("is plain data a fleet's cluster job can file: the estate read from it is the estate read live", async () => {
+    const kubeconfig = writeKubeconfig(await serve(routes()));
+    const config = { sources: [], manifests: [], registryReports: [], cluster: { kubeconfig, inPod: false }, gitlab: undefined };
+    const live = await collectEstate(config);
+    const filed = JSON.parse(JSON.stringify(await readEstateCluster(config.cluster))) as ClusterRead;
+    const fromJob = await collectEstate(config, {}, { cluster: filed });
+    const plain = (evidence: typeof live): unknown => JSON.parse(JSON.stringify({ ...evidence, dockerfileTexts: undefined }));
+    expect(plain(fromJob)).toEqual(plain(live));
+    expect(fromJob.run?.objects.length).toBeGreaterThan(0);
   });
 
   it('turns a 403 on ClusterRoles into a diagnostic and loads the rest', async () => {
