@@ -16,6 +16,9 @@ import { checkPodSecurity } from '../runtime/pod-security.js';
 import { parseVersion } from '../runtime/pss/types.js';
 import { checkWorkloads } from '../runtime/rules/check.js';
 import { isDockerfileName, readDockerfile } from './dockerfiles.js';
+import { checkCompose } from '../runtime/compose/check.js';
+import type { RuleFinding } from '../rules/rule.js';
+import { composeFileNames } from '../runtime/compose/sources.js';
 import type { GitlabEstate } from './config.js';
 import type { BuildEvidence, DockerfileInfo, EstateEvidence, RunEvidence } from './estate-model.js';
 import { withInheritedConfig, type DockerfileSource } from './inheritance.js';
@@ -60,8 +63,14 @@ export async function collectEstate(config: EstateConfig, hooks: CollectHooks = 
   }
   const diagnostics: Diagnostic[] = [];
   const texts = new Map<string, DockerfileSource>();
-  const build = await collectBuild(config.sources, diagnostics, hooks, config.gitlab, texts, parts.sources);
+  const compose = { files: [] as string[], findings: [] as RuleFinding[] };
+  const build = await collectBuild(config.sources, diagnostics, hooks, config.gitlab, texts, parts.sources, compose);
   const run = config.manifests.length > 0 || config.cluster !== undefined ? await collectRun(config, diagnostics, hooks, parts.cluster) : undefined;
+  // compose files in the sources are deployments too: their findings join the run phase's
+  if (run && compose.findings.length > 0) {
+    pushAll(run.sources, compose.files);
+    pushAll(run.findings, compose.findings);
+  }
   const dockerfileTexts = new Map([...texts].map(([file, source]) => [file, source.text]));
   return { build, registries: config.registryReports, run, diagnostics, dockerfileTexts };
 }
@@ -79,6 +88,10 @@ export interface SourceTreeRead {
   pipelines: Pipeline[];
   dockerfiles: DockerfileInfo[];
   texts: [string, DockerfileSource][];
+  /** SS-CMP findings of the compose files in the tree (a deployment read as the run phase reads manifests). */
+  composeFindings: RuleFinding[];
+  /** The compose files read. */
+  composeFiles: string[];
   diagnostics: Diagnostic[];
 }
 
@@ -124,8 +137,27 @@ export async function readSourceTree(
     dockerfiles.push(readDockerfile(withPrefix(prefix, file), text, withPrefix(prefix, repository), { hasDockerignore }));
     texts.push([withPrefix(prefix, file), { text, hasDockerignore }]);
   }
-  hooks.onProgress?.(`${root}: ${found.dockerfiles.length} Dockerfiles, ${pipelines.length} pipelines`);
-  return { root, repositories: rootRepositories.map((r) => withPrefix(prefix, r)), pipelines, dockerfiles, texts, diagnostics };
+  const composeFiles: string[] = [];
+  const composeFindings: RuleFinding[] = [];
+  for (const file of found.composeFiles) {
+    const text = await readBounded(path.join(root, file), diagnostics);
+    if (text === undefined) continue;
+    const checked = checkCompose(withPrefix(prefix, file), text);
+    composeFiles.push(withPrefix(prefix, file));
+    pushAll(composeFindings, checked.findings);
+    pushAll(diagnostics, checked.diagnostics);
+  }
+  hooks.onProgress?.(`${root}: ${found.dockerfiles.length} Dockerfiles, ${pipelines.length} pipelines${composeFiles.length > 0 ? `, ${composeFiles.length} compose files` : ''}`);
+  return {
+    root,
+    repositories: rootRepositories.map((r) => withPrefix(prefix, r)),
+    pipelines,
+    dockerfiles,
+    texts,
+    composeFindings,
+    composeFiles,
+    diagnostics,
+  };
 }
 
 /** Reads the estate's live cluster as plain data. */
@@ -142,12 +174,15 @@ async function collectBuild(
   gitlab: GitlabEstate | undefined,
   texts: Map<string, DockerfileSource>,
   given: ReadonlyMap<number, SourceTreeRead> | undefined,
+  compose: { files: string[]; findings: RuleFinding[] },
 ): Promise<BuildEvidence> {
   const repositories = new Set<string>();
   const pipelines: Pipeline[] = [];
   const dockerfiles: DockerfileInfo[] = [];
   for (const index of roots.keys()) {
     const tree = given?.get(index) ?? (await readSourceTree(roots, index, gitlab, hooks));
+    pushAll(compose.files, tree.composeFiles);
+    pushAll(compose.findings, tree.composeFindings);
     pushAll(diagnostics, tree.diagnostics);
     for (const repository of tree.repositories) repositories.add(repository);
     pushAll(pipelines, tree.pipelines);
@@ -168,13 +203,14 @@ async function collectBuild(
 interface WalkResult {
   /** `/`-separated, relative to the root. */
   dockerfiles: string[];
+  composeFiles: string[];
   gitDirectories: string[];
   files: Set<string>;
 }
 
 /** Every Dockerfile and `.git` below a root, without following symbolic links, bounded. */
 async function walk(root: string, diagnostics: Diagnostic[]): Promise<WalkResult> {
-  const result: WalkResult = { dockerfiles: [], gitDirectories: [], files: new Set() };
+  const result: WalkResult = { dockerfiles: [], composeFiles: [], gitDirectories: [], files: new Set() };
   let entries = 0;
   const visit = async (relative: string, depth: number): Promise<void> => {
     if (depth > maxDepth) {
@@ -206,6 +242,7 @@ async function walk(root: string, diagnostics: Diagnostic[]): Promise<WalkResult
       } else if (child.isFile()) {
         result.files.add(name);
         if (isDockerfileName(child.name)) result.dockerfiles.push(name);
+        if ((composeFileNames as readonly string[]).includes(child.name)) result.composeFiles.push(name);
       } else if (child.isSymbolicLink() && child.name === '.git') {
         result.gitDirectories.push(relative === '' ? '.' : relative);
       }

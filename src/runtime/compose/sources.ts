@@ -4,7 +4,7 @@ import { NotFoundError, messageOf } from '../../core/errors.js';
 import { readInputText } from '../../core/text-file.js';
 
 /** The names `docker compose` looks for in a directory, in its order of preference. */
-const composeFileNames = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'] as const;
+export const composeFileNames = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'] as const;
 
 /** A compose file's name as given and its text. */
 export interface ComposeSource {
