@@ -6,6 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pushImage } from '../image/registry/push.js';
+import type { CiSystem } from '../buildtime/ci/model.js';
+import { collectEstate, estateFilePath } from '../lifecycle/collect.js';
+import { loadShipshapeConfig } from '../lifecycle/config.js';
+import { structureProblems } from '../lifecycle/posture/test-proposals.js';
 import { runCli } from '../test-support/cli.js';
 import { registryMissing, startRegistry, type RunningRegistry } from '../test-support/docker-registry.js';
 import { buildImage, pushableOf } from '../test-support/image-builder.js';
@@ -18,7 +22,7 @@ interface Posture {
   findings: { category: string; id: string; where: string; detail?: string }[];
 }
 interface FixJson {
-  changes: { control: string; kind: 'patch' | 'manual'; reason?: string; files: { path: string; diff: string }[] }[];
+  changes: { control: string; kind: 'patch' | 'manual'; reason?: string; files: { path: string; lines: [number, number] | null; diff: string }[] }[];
   files: { path: string; created: boolean }[];
   patch: string;
 }
@@ -67,6 +71,8 @@ describe.each(['estate', 'estate-messy', 'estate-mixed'])('shipshape fix closes 
     expect(diff).toBe(planned.patch);
     await writeFile(path.join(dir, 'fix.patch'), diff);
     execFileSync('git', ['apply', '--check', path.join(dir, 'fix.patch')], { cwd: clean });
+    // every patch says where it lands
+    for (const file of planned.changes.flatMap((c) => c.files)) expect(file.lines?.[0] ?? 0, file.path).toBeGreaterThan(0);
     // every manual change says why
     for (const change of planned.changes.filter((c) => c.kind === 'manual')) expect(change.reason).toMatch(/\S/);
   });
@@ -93,6 +99,25 @@ describe.each(['estate', 'estate-messy', 'estate-mixed'])('shipshape fix closes 
       expect(
         documents.flatMap((d) => ('errors' in d ? d.errors.map((e) => e.message) : [])),
         file.path,
+      ).toEqual([]);
+    }
+    // every patched pipeline still valid for its CI system (GitLab stages/needs, TeamCity imports, braces), read again without a new diagnostic
+    const read = async (root: string): Promise<Map<string, { system: CiSystem; diagnostics: string[] }>> => {
+      const config = await loadShipshapeConfig(path.join(root, 'shipshape.yaml'));
+      const evidence = await collectEstate({ sources: config.sources, manifests: [], registryReports: [] });
+      return new Map(evidence.build.pipelines.map((p) => [p.file, { system: p.system, diagnostics: p.diagnostics.map((d) => d.replace(/line \d+/g, '')) }]));
+    };
+    const [pipelinesBefore, pipelinesAfter] = [await read(clean), await read(estate)];
+    const sources = (await loadShipshapeConfig(path.join(estate, 'shipshape.yaml'))).sources;
+    for (const [file, after] of pipelinesAfter) {
+      const located = estateFilePath(sources, file) ?? file;
+      if (!planned.files.some((f) => path.join(estate, f.path) === located)) continue;
+      const original = await readFile(path.join(clean, path.relative(estate, located)), 'utf8');
+      expect(structureProblems(after.system, file, original, await readFile(located, 'utf8')), file).toEqual([]);
+      const known = new Set(pipelinesBefore.get(file)?.diagnostics ?? []);
+      expect(
+        after.diagnostics.filter((d) => !known.has(d)),
+        file,
       ).toEqual([]);
     }
   });

@@ -34,8 +34,8 @@ export interface FixChange {
   kind: 'patch' | 'manual';
   /** Why it is manual: what to do by hand, or why the edit could not be made. */
   reason?: string | undefined;
-  /** Each file the patch changes: its path (relative to the estate), the lines it starts at, its own diff. */
-  files: { path: string; line: number | undefined; diff: string }[];
+  /** Each file the patch changes: its path (relative to the estate), the first line it edits, the lines of the patched file its hunks span, its own diff. */
+  files: { path: string; line: number | undefined; lines: [number, number] | undefined; diff: string }[];
   snippet?: string | undefined;
   /** The change as the posture proposed it. */
   change: ProposedChange;
@@ -137,7 +137,8 @@ export async function planRound(
         const text = await reader.text(file);
         const after = applyEdits(text.before ?? '', file, change.edits);
         checkParses(text.display, after);
-        own.push({ path: text.display, line: firstLine(change.edits.filter((e) => e.file === file)), diff: unifiedDiff(text.display, text.before, after) });
+        const diff = unifiedDiff(text.display, text.before, after);
+        own.push({ path: text.display, line: firstLine(change.edits.filter((e) => e.file === file)), lines: hunkSpan(diff), diff });
       }
       for (const edit of change.edits) accepted.set(edit.file, [...(accepted.get(edit.file) ?? []), edit]);
       changes.push({ ...base, kind: 'patch', files: own });
@@ -266,6 +267,18 @@ function checkParses(display: string, text: string): void {
   if (!/\.ya?ml$/i.test(display)) return;
   const broken = parseAllDocuments(text).flatMap((document) => ('errors' in document ? document.errors : []));
   if (broken.length > 0) throw new NotEditable(`the patched ${display} would not parse as YAML (${broken[0]?.message ?? 'error'})`);
+}
+
+/** The lines of the new file a diff's hunks span (`@@ -a,b +c,d @@`): from the first hunk's start to the last one's end. */
+function hunkSpan(diff: string): [number, number] | undefined {
+  const hunks = [...diff.matchAll(/^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/gm)].map((m) => ({
+    start: Number(m[1]),
+    count: m[2] === undefined ? 1 : Number(m[2]),
+  }));
+  const first = hunks[0];
+  const last = hunks[hunks.length - 1];
+  if (first === undefined || last === undefined) return undefined;
+  return [Math.max(1, first.start), Math.max(first.start, last.start + last.count - 1)];
 }
 
 function firstLine(edits: readonly FileEdit[]): number | undefined {

@@ -370,17 +370,18 @@ const provenanceTypes = /^(slsaprovenance(02|1)?|https:\/\/slsa\.dev\/provenance
 export function cosign(args: CiValue[], ctx: ToolContext): StepDraft[] {
   const parsed = parseArgs(args, cosignValued);
   const [action, ...rest] = parsed.positionals;
-  const image = singlePositional(rest, `cosign ${action?.resolved ?? ''}`.trim(), ctx);
+  // only the subcommands that act on an image have one (`cosign login HOST -u USER` has none)
+  const image = (): CiValue | undefined => singlePositional(rest, `cosign ${action?.resolved ?? ''}`.trim(), ctx);
   switch (action?.resolved) {
     case 'sign':
-      return [security(ctx, 'sign', 'cosign', image, undefined)];
+      return [security(ctx, 'sign', 'cosign', image(), undefined)];
     case 'attest': {
       const type = lastOption(parsed, '--type');
-      return [security(ctx, type !== undefined && provenanceTypes.test(type.resolved) ? 'provenance' : 'attest', 'cosign', image, undefined)];
+      return [security(ctx, type !== undefined && provenanceTypes.test(type.resolved) ? 'provenance' : 'attest', 'cosign', image(), undefined)];
     }
     case 'verify':
     case 'verify-attestation':
-      return [security(ctx, 'verify', 'cosign', image, undefined)];
+      return [security(ctx, 'verify', 'cosign', image(), undefined)];
     default:
       return [];
   }

@@ -317,6 +317,12 @@ describe('shell analysis', () => {
     ]);
   });
 
+  it('reads cosign login as no image step, and says nothing of its operands', () => {
+    const diagnostics: string[] = [];
+    expect(run('printf %s "$P" | cosign login "$REGISTRY_HOST" -u "$CI_REGISTRY_USER" --password-stdin', { diagnostics })).toEqual([]);
+    expect(diagnostics).toEqual([]);
+  });
+
   it('never throws on garbage', () => {
     const garbage = Array.from({ length: 2000 }, (_, i) => String.fromCharCode((i * 7919) % 200)).join('');
     expect(() => analyzeShell(`${garbage}\ndocker build "unterminated\n$(\n\`\n<<EOF\n`)).not.toThrow();

@@ -152,7 +152,7 @@ function fixJson(plan: FixPlan, base: string): string {
         summary: c.summary,
         ...(c.reason !== undefined ? { reason: c.reason } : {}),
         ...(c.snippet !== undefined ? { snippet: c.snippet } : {}),
-        files: c.files.map((f) => ({ ...f, line: f.line ?? null })),
+        files: c.files.map((f) => ({ path: f.path, line: f.line ?? null, lines: f.lines ?? null, diff: f.diff })),
       })),
       files: plan.files.map((f) => ({ path: f.display, created: f.before === undefined })),
       patch: plan.patch,
