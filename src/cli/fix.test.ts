@@ -13,7 +13,7 @@ import { structureProblems } from '../lifecycle/posture/test-proposals.js';
 import { runCli } from '../test-support/cli.js';
 import { registryMissing, startRegistry, type RunningRegistry } from '../test-support/docker-registry.js';
 import { buildImage, pushableOf } from '../test-support/image-builder.js';
-import { skipWhen } from '../test-support/skip.js';
+import { commandMissing, skipWhen } from '../test-support/skip.js';
 
 const examples = fileURLToPath(new URL('../../examples/', import.meta.url));
 
@@ -66,7 +66,7 @@ describe.each(['estate', 'estate-messy', 'estate-mixed'])('shipshape fix closes 
   }, 120_000);
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  it('prints one diff that git apply takes on a clean copy, the same as the JSON holds', async () => {
+  it('prints one diff that git apply takes on a clean copy, the same as the JSON holds', skipWhen(commandMissing('git')), async () => {
     expect(planned.changes.some((c) => c.kind === 'patch')).toBe(true);
     expect(diff).toBe(planned.patch);
     await writeFile(path.join(dir, 'fix.patch'), diff);
