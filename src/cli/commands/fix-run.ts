@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { escapeControls } from '../../core/format.js';
@@ -10,18 +9,19 @@ import type { LifecycleMap } from '../../lifecycle/model.js';
 import type { PostureReport } from '../../lifecycle/posture/model.js';
 import { baseAdviceChanges, baseAdviceControlId, baseParentsOf, mergeBaseAdviceChanges } from '../../lifecycle/posture/support/base-advice-changes.js';
 import { FixWorkspace } from '../../jobs/fix-workspace.js';
-import { assessEstate, loadEstatePolicy, postureTitle } from '../../jobs/posture.js';
+import { assessEstate, postureTitle } from '../../jobs/posture.js';
 import { collectEstate, estateFilePath } from '../../lifecycle/collect.js';
 import type { ShipshapeConfig } from '../../lifecycle/config.js';
 import { buildLifecycleMap } from '../../lifecycle/map.js';
-import { AdvisoryStore } from '../../vuln/advisories/store.js';
+import type { AdvisoryStore } from '../../vuln/advisories/store.js';
 import { failClosed, warn } from '../errors.js';
 import { ExitCode, type CliIo } from '../io.js';
 import { defaultCacheDir } from '../options.js';
 import { writeOutput } from '../read.js';
 import { version } from '../version.js';
 import { schemaName } from '../../report/json-documents.js';
-import { estateFromOptions, loadEstateConfig, type Estate } from './estate-run.js';
+import type { Estate } from './estate-run.js';
+import { estateWithPolicy, withAdvisories } from './posture-run.js';
 import type { FixValues } from './fix.js';
 import type { EstateOptionValues } from './map.js';
 
@@ -31,12 +31,8 @@ import type { EstateOptionValues } from './map.js';
  * printed, or with `--write` the files written in place — all or none.
  */
 export async function runFix(values: FixValues, io: CliIo): Promise<number> {
-  const dbPath = values.db ?? AdvisoryStore.defaultPath(defaultCacheDir(io));
-  const advisories = values.db !== undefined || existsSync(dbPath) ? AdvisoryStore.open(dbPath, { create: false, readonly: true }) : undefined;
-  try {
-    const config = await loadEstateConfig(values, io);
-    const policy = await loadEstatePolicy(config, { policyFile: values.policy, allowedRegistries: values.allowedRegistries });
-    const estate = await estateFromOptions(values, io, { advisories, config, maxImageAgeDays: policy.maxImageAgeDays });
+  return withAdvisories(values.db, io, async (advisories) => {
+    const { config, policy, estate } = await estateWithPolicy(values, io, advisories);
     if (estate.collected.manifests.includes('-'))
       throw new UsageError('fix cannot patch manifests read from standard input', { hint: 'give the files with --manifests' });
     // a file the readers could not read is not patched around: nothing is written, nothing offered
@@ -82,9 +78,7 @@ export async function runFix(values: FixValues, io: CliIo): Promise<number> {
     } finally {
       await workspace.remove();
     }
-  } finally {
-    advisories?.close();
-  }
+  });
 }
 
 /**

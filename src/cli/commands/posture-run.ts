@@ -15,19 +15,17 @@ import { outputWidth, wantsColor } from '../width.js';
 import { defaultCacheDir } from '../options.js';
 import { writeOutput } from '../read.js';
 import { version } from '../version.js';
-import { estateFromOptions, loadEstateConfig } from './estate-run.js';
+import { estateFromOptions, loadEstateConfig, type Estate } from './estate-run.js';
+import type { EstateOptionValues } from './map.js';
+import type { ShipshapeConfig } from '../../lifecycle/config.js';
+import type { Policy } from '../../lifecycle/posture/policy.js';
 import { assessEstate, loadEstatePolicy, postureTitle } from '../../jobs/posture.js';
 import type { PostureValues } from './posture.js';
 
 /** The work of `shipshape posture`; returns the exit code. */
 export async function runPosture(values: PostureValues, io: CliIo): Promise<number> {
-  const dbPath = values.db ?? AdvisoryStore.defaultPath(defaultCacheDir(io));
-  const advisories = values.db !== undefined || existsSync(dbPath) ? AdvisoryStore.open(dbPath, { create: false, readonly: true }) : undefined;
-  try {
-    // the policy first: a mistake in it should not wait for registry scans
-    const config = await loadEstateConfig(values, io);
-    const policy = await loadEstatePolicy(config, { policyFile: values.policy, allowedRegistries: values.allowedRegistries });
-    const estate = await estateFromOptions(values, io, { advisories, config, maxImageAgeDays: policy.maxImageAgeDays });
+  return withAdvisories(values.db, io, async (advisories) => {
+    const { policy, estate } = await estateWithPolicy(values, io, advisories);
     const input = assessEstate(estate.evidence, estate.map, {
       policy,
       now: new Date(),
@@ -54,9 +52,30 @@ export async function runPosture(values: PostureValues, io: CliIo): Promise<numb
       .filter((d) => d.level === 'error' && (d.code.startsWith('manifest.') || d.code.startsWith('cluster.')))
       .concat(unreadRegistries);
     return failClosed(io, unread, exitCodeOf(posture, values));
+  });
+}
+
+/** The advisory database of `--db` (else the cache's, when there is one), open while `work` runs. */
+export async function withAdvisories<T>(db: string | undefined, io: CliIo, work: (advisories: AdvisoryStore | undefined) => Promise<T>): Promise<T> {
+  const dbPath = db ?? AdvisoryStore.defaultPath(defaultCacheDir(io));
+  const advisories = db !== undefined || existsSync(dbPath) ? AdvisoryStore.open(dbPath, { create: false, readonly: true }) : undefined;
+  try {
+    return await work(advisories);
   } finally {
     advisories?.close();
   }
+}
+
+/** The estate of the flags and config and the policy it is assessed by — the policy first: a mistake in it should not wait for registry scans. */
+export async function estateWithPolicy(
+  values: EstateOptionValues & { policy?: string | undefined },
+  io: CliIo,
+  advisories: AdvisoryStore | undefined,
+): Promise<{ config: ShipshapeConfig | undefined; policy: Policy; estate: Estate }> {
+  const config = await loadEstateConfig(values, io);
+  const policy = await loadEstatePolicy(config, { policyFile: values.policy, allowedRegistries: values.allowedRegistries });
+  const estate = await estateFromOptions(values, io, { advisories, config, maxImageAgeDays: policy.maxImageAgeDays });
+  return { config, policy, estate };
 }
 
 /** The report in the asked format. */
