@@ -12,6 +12,7 @@ import { portsAllInterfaces } from './rules/ports-all-interfaces.js';
 import { privileged } from './rules/privileged.js';
 import { readOnlyRootfs } from './rules/read-only-rootfs.js';
 import { runtimeSocket } from './rules/runtime-socket.js';
+import { hostDevices } from './rules/host-devices.js';
 import { user } from './rules/user.js';
 
 /** Every compose rule, in id order. Ids are permanent: a retired rule's id is never reused. */
@@ -30,4 +31,5 @@ export const composeRules: readonly ComposeRule[] = [
   pidsLimit,
   imageTag,
   environmentSecrets,
+  hostDevices,
 ];

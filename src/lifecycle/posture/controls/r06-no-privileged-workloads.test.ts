@@ -126,6 +126,28 @@ describe('SS-CTL-R06 no privileged workloads', () => {
     expect(checkCompose('compose.yaml', after).findings.map((f) => f.ruleId)).not.toContain('SS-CMP-001');
   });
 
+  it('leaves privileged by hand on a compose service given host devices: dropping it would cut the service off them', () => {
+    const compose = dedent`
+      services:
+        scanner:
+          image: r.example/scanner:1
+          privileged: true
+          volumes:
+            - /dev/bus/usb:/dev/bus/usb
+        other:
+          image: r.example/other:1
+          privileged: true
+    `;
+    const findings = checkCompose('compose.yaml', compose).findings;
+    expect(findings.map((f) => f.ruleId)).toContain('SS-CMP-015');
+    const outcome = noPrivilegedWorkloads.evaluate(context(estate({ run: run('', { findings }) })));
+    const privileged = outcome.changes.filter((c) => /privileged/i.test(c.summary));
+    expect(privileged.map((c) => [c.edits.length, /host devices/.test(c.summary)])).toEqual([
+      [0, true],
+      [1, false],
+    ]);
+  });
+
   it('counts the compose findings for the same escapes', () => {
     const evidence = run(dedent`
       apiVersion: v1

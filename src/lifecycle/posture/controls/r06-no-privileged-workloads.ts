@@ -1,3 +1,4 @@
+import type { RuleFinding } from '../../../rules/rule.js';
 import type { K8sObject } from '../../../runtime/manifests/load.js';
 import { isRecord } from '../../../core/records.js';
 import type { FileEdit, ProposedChange } from '../model.js';
@@ -20,6 +21,16 @@ interface Escape {
   path: (string | number)[];
   fix: string;
   edit?: FileEdit | undefined;
+}
+
+const composeDeviceWhy =
+  'the service uses host devices (SS-CMP-015): name each device it needs in `devices:` and then drop `privileged` — an application change, as dropping it alone would cut the service off its devices';
+
+/** The compose service of `finding` is also given host devices (SS-CMP-015 in the same file, for the same service). */
+function usesHostDevices(findings: readonly RuleFinding[], finding: RuleFinding): boolean {
+  if (finding.ruleId !== 'SS-CMP-001') return false;
+  const service = /^service "[^"]*"/.exec(finding.message)?.[0];
+  return findings.some((f) => f.ruleId === 'SS-CMP-015' && f.location.file === finding.location.file && service !== undefined && f.message.startsWith(service));
 }
 
 /** What each compose escape takes: the merge into the service, or why it is left to a person. */
@@ -73,7 +84,8 @@ export const noPrivilegedWorkloads: PostureControl = {
       const { file, startLine } = finding.location;
       const place = at(file ?? run.sources.join(', '), startLine);
       checks.push(check('gap', `${finding.title}: ${finding.message}`, place, [], [finding.ruleId, finding.fingerprint]));
-      const fix = composeFixes[finding.ruleId];
+      // a privileged service given host devices is privileged to reach them: dropping it would break the service
+      const fix = usesHostDevices(run.findings, finding) ? { byHand: composeDeviceWhy } : composeFixes[finding.ruleId];
       if (fix !== undefined && 'patch' in fix && file !== undefined && startLine !== undefined)
         changes.push({
           ...change(`${finding.title} at ${place}: set \`privileged: false\` on the service, and grant only the capabilities it needs (cap_add)`, {

@@ -54,7 +54,7 @@ export const runtimeSocket: ComposeRule = {
 };
 
 /** The host path of a bind mount, or undefined for named volumes, tmpfs and anything unreadable. */
-function hostSource(volume: unknown): string | undefined {
+export function hostSource(volume: unknown): string | undefined {
   if (isRecord(volume)) {
     if (volume.type !== undefined && volume.type !== 'bind') return undefined;
     return scalarText(volume.source);
