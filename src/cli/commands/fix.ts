@@ -29,8 +29,8 @@ export function fixCommand(io: CliIo, done: (code: number) => void): Command {
     ),
   )
     .addOption(new Option('-f, --format <format>', 'output format: the unified diff, or JSON with each change').choices(['diff', 'json']).default('diff'))
-    .option('--control <id>', 'only the changes of these controls (SS-CTL-B02; repeatable, comma-separated)', ids, [])
-    .option('--rule <id>', 'only the changes that clear findings of these rules (repeatable, comma-separated)', ids, [])
+    .option('--control <control>', 'only the changes of these controls (SS-CTL-B02; repeatable, comma-separated)', ids, [])
+    .option('--rule <rule>', 'only the changes that clear findings of these rules (repeatable, comma-separated)', ids, [])
     .option('--write', 'apply the patch to the files in place (refused, and nothing written, when a file changed since it was read)', false)
     .option(
       '--resolve',
