@@ -62,12 +62,7 @@ const revisionKeys = ['org.opencontainers.image.revision'];
  * life, vulnerability counts, secrets, root user, parent and source annotations. An image that cannot
  * be read (a blob that fails verification, a bad config) has unknown facts and says why in `unread`.
  */
-export async function platformImageFacts(
-  repository: string,
-  digest: string,
-  platform: string,
-  options: ImageFactsOptions,
-): Promise<PlatformRead> {
+export async function platformImageFacts(repository: string, digest: string, platform: string, options: ImageFactsOptions): Promise<PlatformRead> {
   const visitors: LayerFileVisitor[] = [...analyzers];
   if (options.secrets) visitors.push(secretVisitor({}));
   const source = openRegistryImage({ registry: options.registry, repository, tag: undefined, digest }, options.registryOptions, options.client);

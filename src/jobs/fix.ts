@@ -27,7 +27,7 @@ export interface FixSelection {
 }
 
 /** One proposed change as `fix` treats it: a patch, or manual with the reason. */
-export interface FixChange {
+interface FixChange {
   control: string;
   rules: string[];
   summary: string;
@@ -42,7 +42,7 @@ export interface FixChange {
 }
 
 /** A file the patches change: as read (undefined: a new file), and after. */
-export interface FixedFile {
+interface FixedFile {
   path: string;
   display: string;
   before: string | undefined;
@@ -115,7 +115,7 @@ export async function fixEstate(rounds: FixRounds, selection: FixSelection = {})
  * before it in the round edits one of them (it waits for the next round); a change that cannot be
  * made, and every change without edits, is manual with the reason.
  */
-export async function planRound(
+async function planRound(
   report: PostureReport,
   files: EstateFiles,
   selection: FixSelection = {},

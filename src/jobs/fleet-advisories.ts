@@ -4,7 +4,7 @@ import type { AdvisoryLookup } from '../vuln/match/matcher.js';
 import type { AdvisoryDatabase } from './advisories.js';
 
 /** Where the server says when it last updated its advisories (`server.advisories`): workers follow it. */
-export const advisoriesGenerationKey = 'advisories:generation';
+const advisoriesGenerationKey = 'advisories:generation';
 
 /** Tells the fleet that the server's advisories changed (the time of the update and what it imported). */
 export async function announceAdvisories(store: Store, updatedAt: Date, records: number): Promise<void> {

@@ -32,7 +32,7 @@ const partQueueName = 'shipshape-parts';
 /** Where the server leaves the estate's config for workers on other machines. */
 export const estateConfigKey = 'estate:config';
 /** A job that failed (a worker gone, the store or Redis away, an image that could not be read) is tried this often. */
-export const attempts = 3;
+const attempts = 3;
 const retry = { attempts, backoff: { type: 'exponential', delay: 1000 } } as const;
 
 /** A run's job: planned first, then — once its images are read — assembled. */

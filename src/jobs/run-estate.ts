@@ -70,7 +70,7 @@ interface KeptReport {
 const keptKey = (registry: RegistryConfig): string => `registry-report:${registry.name}`;
 
 /** A configured registry's part of a run once planned: settled (kept, re-matched or failed), or a scan with platform images to read. */
-export type RegistryPlan =
+type RegistryPlan =
   | { registry: string; settled: { part: RunPart; report: RegistryScanReport | undefined } }
   | { registry: string; scan: RegistryScanPlan; repositories: string[] | undefined };
 

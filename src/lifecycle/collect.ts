@@ -147,7 +147,9 @@ export async function readSourceTree(
     pushAll(composeFindings, checked.findings);
     pushAll(diagnostics, checked.diagnostics);
   }
-  hooks.onProgress?.(`${root}: ${found.dockerfiles.length} Dockerfiles, ${pipelines.length} pipelines${composeFiles.length > 0 ? `, ${composeFiles.length} compose files` : ''}`);
+  hooks.onProgress?.(
+    `${root}: ${found.dockerfiles.length} Dockerfiles, ${pipelines.length} pipelines${composeFiles.length > 0 ? `, ${composeFiles.length} compose files` : ''}`,
+  );
   return {
     root,
     repositories: rootRepositories.map((r) => withPrefix(prefix, r)),

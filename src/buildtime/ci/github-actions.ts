@@ -242,6 +242,8 @@ class WorkflowReader {
     }
     const build: StepDraft = { kind: 'build', line: ctx.line, tool: 'build-push-action', dockerfile, context, tags, pushes };
     if (pushCondition !== undefined) build.pushCondition = pushCondition;
+    const platforms = listItems(this.input(ctx, inputs, 'platforms')?.resolved ?? '');
+    if (platforms.length > 0) build.platforms = platforms;
     this.add(ctx, build);
     const enabled = (key: string): boolean => {
       const value = this.input(ctx, inputs, key);

@@ -60,6 +60,8 @@ export interface ImageBuildStep {
   pushes: boolean;
   /** When the push happens only under a condition the file does not settle (`push: ${{ github.event_name != 'pull_request' }}`), as written. */
   pushCondition?: string;
+  /** The platforms the build makes, when it names them (build-push-action `platforms:`): more than one cannot be loaded into a local Docker. */
+  platforms?: string[];
 }
 
 export interface ImagePushStep {

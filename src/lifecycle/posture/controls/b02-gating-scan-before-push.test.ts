@@ -120,4 +120,14 @@ describe('SS-CTL-B02 gating scan before push', () => {
     expect(outcome.changes[0]?.edits.map((e) => e.kind)).toEqual(['yaml-merge', 'insert']);
     expect(outcome.changes[0]?.edits[0]).toMatchObject({ line: 30, within: 'steps', text: 'with:\n  push: false\n  load: true' });
   });
+
+  it('leaves a multi-platform build-push-action by hand: load: true takes one platform', () => {
+    const step = {
+      ...build(0, 30, ['ghcr.io/acme/api:1'], { pushes: true, tool: 'build-push-action', file: 'wf.yml' }),
+      platforms: ['linux/amd64', 'linux/arm64'],
+    };
+    const outcome = gatingScanBeforePush.evaluate(context(estate({ pipelines: [pipeline('github-actions', 'wf.yml', [step])] })));
+    expect(outcome.changes[0]?.edits).toEqual([]);
+    expect(outcome.changes[0]?.summary).toMatch(/builds linux\/amd64, linux\/arm64 at once, which cannot be loaded/);
+  });
 });

@@ -114,6 +114,15 @@ function scanBuildPush(request: StepRequest, condition: string | undefined): Ste
     condition,
   );
   const text = [...scan, ...pushStep].join('\n');
+  const build = pipeline.steps.find((s) => s.order === push.order);
+  const platforms = build?.kind === 'build' ? (build.platforms ?? []) : [];
+  if (platforms.length > 1)
+    return {
+      summary: `the step at ${where(push.location)} builds ${platforms.join(', ')} at once, which cannot be loaded into the runner's Docker to scan before the push: build one platform with load: true to scan it first, or push to a staging tag and scan it there before the release tag (by hand)`,
+      snippet: text,
+      line: push.location.line,
+      edits: [],
+    };
   if (tags.some(wholeExpression))
     return {
       summary: `the step at ${where(push.location)} pushes tags only the run knows: make it load the image (push: false, load: true), scan it, then push its tags`,
