@@ -87,13 +87,19 @@ export async function fixEstate(rounds: FixRounds, selection: FixSelection = {})
   const patched: FixChange[] = [];
   const originals = new Map<string, string | undefined>();
   let manual: FixChange[] = [];
-  for (let round = 0; round < maxRounds; round++) {
+  // one assessment more than rounds: after the last round, what is still left is said (never dropped)
+  for (let round = 0; round <= maxRounds; round++) {
     const { report, locate, extra } = await rounds.assess();
     const files: EstateFiles = { base: rounds.base, locate, display: (located) => rounds.workspace.originalOf(located) };
     const step = await planRound(report, files, selection, extra);
     manual = step.changes.filter((c) => c.kind === 'manual');
     const made = step.changes.filter((c) => c.kind === 'patch');
     if (made.length === 0) break;
+    if (round === maxRounds) {
+      for (const change of made)
+        manual.push({ ...change, kind: 'manual', reason: `not made within ${maxRounds} rounds: run shipshape fix again after applying this patch`, files: [] });
+      break;
+    }
     for (const file of step.files) {
       const original = rounds.workspace.originalOf(file.path);
       if (!originals.has(original)) originals.set(original, file.before);
