@@ -139,14 +139,15 @@ export class Reach {
   }
 
   /**
-   * Fails unless about `fraction` of the inputs reached `label`: fewer than three standard
-   * deviations below it (a short run's chance), or none when at least three were expected.
+   * Fails unless about `fraction` of the inputs reached `label`: fewer than four standard
+   * deviations below it, or none where none is all but impossible (under 1 in 100,000). A short
+   * run's chance must never fail the suite: with 60 inputs and 5%, none at all happens 1 run in 22.
    */
   expect(label: string, fraction: number): void {
     if (fuzzSettings.path !== undefined) return; // a replay runs one input, not a sample
     const count = this.counts.get(label) ?? 0;
     const expected = fraction * this.inputs;
-    const floor = Math.max(expected - 3 * Math.sqrt(expected * (1 - fraction)), expected >= 3 ? 1 : 0);
+    const floor = Math.max(expected - 4 * Math.sqrt(expected * (1 - fraction)), (1 - fraction) ** this.inputs < 1e-5 ? 1 : 0);
     if (count < floor) {
       throw new Error(
         `only ${count} of ${this.inputs} inputs reached "${label}" (expected ${Math.round(fraction * 100)}%): the generators no longer reach the parser`,
