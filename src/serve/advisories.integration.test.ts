@@ -7,20 +7,12 @@ import { AdvisoryDatabase } from '../jobs/advisories.js';
 import { loadShipshapeConfig } from '../lifecycle/config.js';
 import type { RunRecord } from '../store/model.js';
 import { registryMissing, startRegistry, type RunningRegistry } from '../test-support/docker-registry.js';
-import { buildImage, pushableOf } from '../test-support/image-builder.js';
+import { pushableOf } from '../test-support/image-builder.js';
+import { debianZlibImage } from '../test-support/debian-zlib-image.js';
 import { skipWhen } from '../test-support/skip.js';
 import { startTestServer, type TestServer } from './test-server.js';
 
 const advisories = path.resolve('examples/advisories');
-const dpkgStatus = `Package: zlib1g
-Status: install ok installed
-Priority: required
-Architecture: amd64
-Source: zlib
-Version: 1:1.2.11.dfsg-2+deb11u1
-Description: compression library
-
-`;
 
 describe('new advisories: stored inventories matched again, no image read', skipWhen(registryMissing()), () => {
   let registry: RunningRegistry;
@@ -35,21 +27,7 @@ describe('new advisories: stored inventories matched again, no image read', skip
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'shipshape-rematch-'));
     registry = await startRegistry();
-    const image = await buildImage({
-      layers: [
-        {
-          createdBy: 'ADD rootfs',
-          items: [
-            { name: 'etc/' },
-            { name: 'etc/os-release', content: 'ID=debian\nVERSION_ID="11"\nVERSION_CODENAME=bullseye\n' },
-            { name: 'var/' },
-            { name: 'var/lib/' },
-            { name: 'var/lib/dpkg/' },
-            { name: 'var/lib/dpkg/status', content: dpkgStatus },
-          ],
-        },
-      ],
-    });
+    const image = await debianZlibImage();
     await pushImage({ registry: registry.host, plainHttp: true }, 'team/api', '1.0', pushableOf(image));
     // the advisory feed: curl's advisory at first; zlib's arrives later
     const feed = path.join(dir, 'feed');

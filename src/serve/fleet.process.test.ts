@@ -13,6 +13,7 @@ import type { RunRecord } from '../store/model.js';
 import { runCli } from '../test-support/cli.js';
 import { registryMissing, startRegistry, stopChild, track } from '../test-support/docker-registry.js';
 import { buildImage, pushableOf } from '../test-support/image-builder.js';
+import { debianZlibImage } from '../test-support/debian-zlib-image.js';
 import { pushImage } from '../image/registry/push.js';
 import { postgresMissing, startPostgres, type RunningPostgres } from '../test-support/postgres.js';
 import { redisMissing, startRedis, type RunningRedis } from '../test-support/redis.js';
@@ -327,21 +328,7 @@ describe(
       await copyFile(path.join(root, 'examples/advisories/DSA-5330-1.json'), path.join(feed, 'DSA-5330-1.json'));
       const database = new AdvisoryDatabase(path.join(dir, 'server-osv.sqlite'));
       try {
-        const image = await buildImage({
-          layers: [
-            {
-              createdBy: 'ADD rootfs',
-              items: [
-                { name: 'etc/' },
-                { name: 'etc/os-release', content: 'ID=debian\nVERSION_ID="11"\nVERSION_CODENAME=bullseye\n' },
-                { name: 'var/' },
-                { name: 'var/lib/' },
-                { name: 'var/lib/dpkg/' },
-                { name: 'var/lib/dpkg/status', content: zlibStatus },
-              ],
-            },
-          ],
-        });
+        const image = await debianZlibImage();
         await pushImage({ registry: registry.host, plainHttp: true }, 'team/api', '1.0', pushableOf(image));
         const file = path.join(dir, 'advisories.yaml');
         await writeFile(file, `registries:\n  - name: ${registry.host}\n    plainHttp: true\nserver:\n  advisories: [${JSON.stringify(feed)}]\n`);
@@ -415,15 +402,6 @@ describe(
     });
   },
 );
-
-const zlibStatus = `Package: zlib1g
-Status: install ok installed
-Architecture: amd64
-Source: zlib
-Version: 1:1.2.11.dfsg-2+deb11u1
-Description: compression library
-
-`;
 
 /** A loopback proxy in front of a registry that holds every blob request until released: a worker caught in the middle of reading an image. */
 async function stallingProxy(target: string): Promise<{ port: number; held: () => number; release: () => void; close: () => Promise<void> }> {
