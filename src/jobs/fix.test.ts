@@ -1,8 +1,9 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeFixes, type FixPlan } from './fix.js';
+import type { PostureReport, ProposedChange } from '../lifecycle/posture/model.js';
+import { attachPatches, writeFixes, type FixPlan } from './fix.js';
 
 describe('writeFixes', () => {
   let dir: string;
@@ -44,5 +45,26 @@ describe('writeFixes', () => {
     ).rejects.toThrow(/b\.yaml changed since it was read: nothing was written/);
     expect(await readFile(path.join(dir, 'a.yaml'), 'utf8')).toBe('a: 1\n');
     await expect(writeFixes(planFor([{ name: 'a.yaml', before: undefined, after: 'new\n' }]))).rejects.toThrow(/a\.yaml changed since it was read/);
+  });
+
+  it('makes no patch for a file whose name could smuggle lines into the diff (a newline in a repository name)', async () => {
+    const hostile = 'evil\n+++ b/etc/passwd/Dockerfile';
+    const change = (file: string): ProposedChange => ({
+      summary: 'add a USER',
+      file,
+      line: 1,
+      snippet: undefined,
+      edits: [{ kind: 'insert', file, line: 1, position: 'after', text: 'USER 10001' }],
+      nodes: [],
+    });
+    const [evil, fine] = [change(hostile), change('Dockerfile')];
+    const report = { controls: [{ control: { id: 'SS-CTL-B04' }, status: 'gap', changes: [evil, fine] }] } as unknown as PostureReport;
+    await writeFile(path.join(dir, 'Dockerfile'), 'FROM a\n');
+    // the hostile name is a real file: only its name stands in the way
+    await mkdir(path.dirname(path.join(dir, hostile)), { recursive: true });
+    await writeFile(path.join(dir, hostile), 'FROM a\n');
+    await attachPatches(report, { base: dir, locate: (file) => path.join(dir, file) });
+    expect(evil.patch).toBeUndefined();
+    expect(fine.patch).toContain('+USER 10001');
   });
 });

@@ -241,6 +241,10 @@ class FileTexts {
     const located = this.files.locate(file);
     if (located === undefined) throw new NotEditable(`${file} is not in the estate's sources or manifests`);
     const display = displayOf(this.files.base, this.files.display?.(located) ?? located);
+    // a diff header names the file unquoted: a name with control characters (a newline) could smuggle lines into the patch
+    // eslint-disable-next-line no-control-regex
+    if (/[\x00-\x1f\x7f"\\]/.test(display) || / \w\//.test(display))
+      throw new NotEditable(`${JSON.stringify(display)} has characters a patch cannot name safely: make the change by hand`);
     if (display.startsWith('../') || path.isAbsolute(display))
       throw new NotEditable(`${file} is outside the estate's directory ${this.files.base}: make the change by hand`);
     const info = await lstat(located).catch(() => undefined);
