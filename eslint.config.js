@@ -15,7 +15,7 @@ const layers = [
   ['store'],
   ['report'],
   ['lifecycle'],
-  ['buildtime', 'distribute', 'runtime'],
+  ['buildtime', 'distribute', 'runtime', 'host'],
   ['vuln', 'secrets'],
   ['inventory'],
   ['image', 'rules'],

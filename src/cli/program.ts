@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { isShipshapeError, messageOf } from '../core/errors.js';
 import { imageInspectCommand } from './commands/image-inspect.js';
 import { composeCommand } from './commands/compose.js';
+import { hostCommand } from './commands/host.js';
 import { dbCommand } from './commands/db.js';
 import { dockerfileCommand } from './commands/dockerfile.js';
 import { k8sCommand } from './commands/k8s.js';
@@ -37,6 +38,7 @@ export function createProgram(io: CliIo, done: (code: number) => void): Command 
   program.addCommand(dockerfileCommand(io, done));
   program.addCommand(k8sCommand(io, done));
   program.addCommand(composeCommand(io, done));
+  program.addCommand(hostCommand(io, done));
   program.addCommand(registryCommand(io, done));
   program.addCommand(historyCommand(io, done));
   program.addCommand(postureCommand(io, done));

@@ -24,6 +24,8 @@ import { importOsv } from '../vuln/advisories/import.js';
 import { AdvisoryStore } from '../vuln/advisories/store.js';
 import { signWithCosign } from './cosign.js';
 import { buildEstate } from './estate.js';
+import { demoHostName, writeDemoHost } from './demo-host.js';
+import { scanHost } from '../host/scan.js';
 import { pushEstate } from './push-estate.js';
 import { rewriteRegistry } from '../distribute/registry-alias.js';
 import { startDemoRegistry } from './registry-server.js';
@@ -74,7 +76,8 @@ export async function signAsThePipelineDoes(registry: { host: string; plainHttp:
 /**
  * The whole lifecycle on the example estate, offline: build its images with the project's image
  * builder, push them to a registry served in this process, import the bundled advisories, scan the
- * registry, read the sources and manifests, map, assess, and write the HTML report. Everything
+ * registry, read the sources and manifests, scan a CI host running two of the images (laid out as
+ * Docker keeps it: demo-host.ts), map, assess, and write the HTML report. Everything
  * temporary lives in one temp directory, removed at the end.
  */
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
@@ -136,6 +139,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       gitlab: config.gitlab,
       ...(config.allowedRegistries ? { allowedRegistries: config.allowedRegistries } : {}),
     });
+    progress(`scanning the host ${demoHostName} (its containers run images the estate built)`);
+    const hostRoot = path.join(work, 'host');
+    await writeDemoHost(hostRoot, estate.images, options.now);
+    evidence.hosts = [await scanHost({ root: hostRoot, limits: defaultLimits })];
     const map = buildLifecycleMap(evidence, options.now, { config: config.file });
     progress('assessing the posture');
     const posture = assessPosture(evidence, map, {

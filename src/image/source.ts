@@ -4,8 +4,8 @@ import type { Diagnostics } from '../core/diagnostics.js';
 import type { Platform } from './platform.js';
 import type { ImageConfig, ImageManifest } from './schema.js';
 
-/** Where an image came from. */
-type SourceKind = 'docker-archive' | 'oci-layout' | 'oci-archive' | 'registry';
+/** Where an image came from; `host-storage`: the unpacked layers of a container engine's store on a host. */
+type SourceKind = 'docker-archive' | 'oci-layout' | 'oci-archive' | 'registry' | 'host-storage';
 
 /** One layer of a resolved image, with a way to read its (possibly compressed) blob. */
 export interface LayerBlob {

@@ -92,6 +92,7 @@ const configSchema = z.strictObject({
   sources: z.array(nonEmpty).optional(),
   registries: z.array(registrySchema).optional(),
   manifests: z.array(nonEmpty).optional(),
+  hostReports: z.array(nonEmpty).optional(),
   cluster: z
     .strictObject({
       context: nonEmpty.optional(),
@@ -154,6 +155,8 @@ export interface ShipshapeConfig {
   sources: string[];
   registries: RegistryConfig[];
   manifests: string[];
+  /** Host scan reports (`shipshape host scan -f json` files). */
+  hostReports: string[];
   cluster: { context: string | undefined; kubeconfig: string | undefined; namespaces: string[] | undefined } | undefined;
   allowedRegistries: string[] | undefined;
   /**
@@ -201,7 +204,7 @@ export function parseShipshapeConfig(text: string, file: string): ShipshapeConfi
       return `${file}${line}: ${formatPath(keys)}: ${issue.message}`;
     });
     throw new UsageError(`invalid config:\n  ${problems.join('\n  ')}`, {
-      hint: 'keys: sources, registries (name, plainHttp, insecure, caFile, key, credentialsFrom, allowRealm, as), manifests, cluster (context, kubeconfig, namespaces), allowedRegistries, gitlab (registry, projects), k8sVersion, policy, scan (severity, exitCode, scanners, ignoreUnfixed, db, cacheDir, parallel, maxDbAge), server (schedule, advisorySchedule, advisories, webhookSecret, webhookSecretFrom)',
+      hint: 'keys: sources, registries (name, plainHttp, insecure, caFile, key, credentialsFrom, allowRealm, as), manifests, hostReports, cluster (context, kubeconfig, namespaces), allowedRegistries, gitlab (registry, projects), k8sVersion, policy, scan (severity, exitCode, scanners, ignoreUnfixed, db, cacheDir, parallel, maxDbAge), server (schedule, advisorySchedule, advisories, webhookSecret, webhookSecretFrom)',
     });
   }
   const data = result.data;
@@ -233,6 +236,7 @@ export function parseShipshapeConfig(text: string, file: string): ShipshapeConfi
       };
     }),
     manifests: (data.manifests ?? []).map((m) => (m === '-' ? m : resolve(m))),
+    hostReports: (data.hostReports ?? []).map(resolve),
     cluster:
       data.cluster === undefined
         ? undefined

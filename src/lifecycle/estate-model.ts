@@ -1,6 +1,7 @@
 import type { Pipeline } from '../buildtime/ci/model.js';
 import type { ImageConfigFacts } from '../buildtime/dockerfile/image-config.js';
 import type { Diagnostic } from '../core/diagnostics.js';
+import type { HostReport } from '../host/scan.js';
 import type { RegistryScanReport } from '../distribute/model.js';
 import type { RuleFinding } from '../rules/rule.js';
 import type { NodeInfo } from '../runtime/cluster/nodes.js';
@@ -22,6 +23,8 @@ export interface EstateEvidence {
   unscannedRegistries?: UnscannedRegistry[];
   /** Non-fatal problems met while collecting (unreadable files, manifest errors); absent means none. */
   diagnostics?: Diagnostic[];
+  /** Hosts read by `host scan` (their reports): engines, configuration, containers and their drift; absent means none. */
+  hosts?: HostReport[] | undefined;
   /** Each Dockerfile's text as read, by its `file`: the Dockerfile controls place and prove their edits on it. */
   dockerfileTexts?: ReadonlyMap<string, string> | undefined;
 }

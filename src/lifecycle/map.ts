@@ -3,12 +3,13 @@ import type { EstateEvidence } from './estate-model.js';
 import { lifecycleFindings } from './findings.js';
 import { GraphBuilder } from './graph.js';
 import { addBuildPhase } from './map-build.js';
+import { addHosts } from './map-host.js';
 import { addRegistryReports, addRunPhase, addStoredImages, connectImagesToRegistries } from './map-run.js';
 import type { LifecycleMap, LifecycleNodeKind } from './model.js';
 
 type ImageRole = 'parent' | 'built' | 'both' | 'run-only' | 'stored-only';
 
-const kindOrder: readonly LifecycleNodeKind[] = ['repository', 'pipeline', 'dockerfile', 'image', 'registry', 'cluster', 'workload', 'node'];
+const kindOrder: readonly LifecycleNodeKind[] = ['repository', 'pipeline', 'dockerfile', 'image', 'registry', 'cluster', 'workload', 'node', 'container'];
 
 /**
  * Joins the estate's evidence into the lifecycle map: repositories and Dockerfiles (source),
@@ -22,6 +23,7 @@ export function buildLifecycleMap(evidence: EstateEvidence, now: Date, options: 
   addBuildPhase(graph, evidence.build);
   addRegistryReports(graph, evidence.registries);
   if (evidence.run !== undefined) addRunPhase(graph, evidence.run, evidence.registries);
+  addHosts(graph, evidence.hosts ?? []);
   addStoredImages(graph, evidence.registries);
   connectImagesToRegistries(graph, evidence.registries);
   assignRoles(graph);

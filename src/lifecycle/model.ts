@@ -10,7 +10,7 @@ import type { UnscannedRegistry } from './estate-model.js';
  * assesses it.
  */
 
-export type LifecycleNodeKind = 'repository' | 'dockerfile' | 'pipeline' | 'image' | 'registry' | 'workload' | 'cluster' | 'node';
+export type LifecycleNodeKind = 'repository' | 'dockerfile' | 'pipeline' | 'image' | 'registry' | 'workload' | 'cluster' | 'node' | 'container';
 
 /** Which lifecycle stage a node is drawn in (left to right in the report). */
 export type LifecycleStage = 'source' | 'ci' | 'parent-registry' | 'build' | 'registry' | 'orchestrator' | 'host';
@@ -20,7 +20,7 @@ export interface LifecycleNode {
    * Stable, readable id: `repository:apps/api`, `dockerfile:apps/api/Dockerfile`,
    * `pipeline:jenkins:apps/api/Jenkinsfile`, `image:registry.example.com/team/api` (an image
    * repository, all tags and digests of it), `registry:registry.example.com`,
-   * `workload:prod/Deployment/api`, `cluster:prod-eu`, `node:ip-10-0-1-5`.
+   * `workload:prod/Deployment/api`, `cluster:prod-eu`, `node:ip-10-0-1-5`, `container:ip-10-0-1-5/api` (a container a host scan found).
    */
   id: string;
   kind: LifecycleNodeKind;
@@ -42,9 +42,11 @@ export interface LifecycleNode {
  * `copied-from`: image → the image a pipeline retagged or copied it from when no known build made
  * the source (`skopeo copy docker://nginx:1.27 docker://registry.example.com/mirror/nginx:1.27`).
  * `builds` comes from the pipeline itself when the Dockerfile it builds is not known (jib, an
- * unresolved `-f`).
+ * unresolved `-f`). `hosts`: node → a container a host scan found on it (the container is
+ * `pulled-from` its image, with the digest it runs in `runningDigests`).
  */
-export type LifecycleEdgeKind = 'contains' | 'uses' | 'builds' | 'based-on' | 'pushes-to' | 'copied-from' | 'stored-in' | 'pulled-from' | 'runs' | 'hosted-on';
+export type LifecycleEdgeKind =
+  'contains' | 'uses' | 'builds' | 'based-on' | 'pushes-to' | 'copied-from' | 'stored-in' | 'pulled-from' | 'runs' | 'hosted-on' | 'hosts';
 
 export interface LifecycleEdge {
   from: string;

@@ -8,8 +8,9 @@ const maxCandidatesShown = 12;
 /**
  * Walks the map from one node: upstream back through registry, pipeline, Dockerfile and parent
  * image to the parent registry; downstream to the workloads that run it and the images built on
- * it. `query` is an image reference (`registry.example.com/team/api:1.2`, `nginx`), a workload
- * (`prod/Deployment/api`, `Deployment/api`, `api` when unique) or a node id. An unknown or
+ * it, and the containers a host scan found running it on their hosts. `query` is an image reference
+ * (`registry.example.com/team/api:1.2`, `nginx`), a workload (`prod/Deployment/api`, `Deployment/api`,
+ * `api` when unique), a container (`host/name`) or a node id. An unknown or
  * ambiguous query is a UsageError listing the candidates.
  */
 export function traceLifecycle(map: LifecycleMap, query: string): Trace {
@@ -106,6 +107,7 @@ class Adjacency {
   upstream(node: LifecycleNode, via: LifecycleEdge | undefined): TraceHop[] {
     switch (node.kind) {
       case 'workload':
+      case 'container':
         return this.hops(this.outgoing(node.id, 'pulled-from'), 'to');
       case 'image': {
         // The registry hop comes first and the walk continues from it, so paths read image → registry → pipeline.
@@ -131,7 +133,7 @@ class Adjacency {
     }
   }
 
-  /** image → the workloads pulling it; the Dockerfiles based on it → the images they build → …; the images copied from it. */
+  /** image → the workloads and containers pulling it (a container → the host it runs on); the Dockerfiles based on it → the images they build → …; the images copied from it. */
   downstream(node: LifecycleNode): TraceHop[] {
     switch (node.kind) {
       case 'image':
@@ -152,6 +154,8 @@ class Adjacency {
         return this.hops(this.incoming(node.id, 'runs'), 'from');
       case 'cluster':
         return this.hops(this.outgoing(node.id, 'hosted-on'), 'to');
+      case 'container':
+        return this.hops(this.incoming(node.id, 'hosts'), 'from');
       default:
         return [];
     }

@@ -18,6 +18,7 @@ export const jsonDocuments = [
   { id: 'lifecycle-trace', command: 'shipshape trace -f json' },
   { id: 'posture-report', command: 'shipshape posture -f json' },
   { id: 'fix', command: 'shipshape fix -f json' },
+  { id: 'host-scan', command: 'shipshape host scan -f json' },
 ] as const;
 
 /** The id of a JSON document the CLI writes. */

@@ -5,7 +5,7 @@ import { renderTable } from './table.js';
 
 /** Findings of one rule-based scanner, with the rules that can produce them (for SARIF rule metadata). */
 export interface RuleFindingSet {
-  scanner: 'secret' | 'image-config' | 'dockerfile' | 'workload' | 'compose' | 'registry' | 'lifecycle';
+  scanner: 'secret' | 'image-config' | 'dockerfile' | 'workload' | 'compose' | 'registry' | 'lifecycle' | 'host';
   rules: readonly RuleMeta[];
   findings: RuleFinding[];
 }
@@ -18,6 +18,7 @@ const titles: Record<RuleFindingSet['scanner'], string> = {
   compose: 'Compose',
   registry: 'Registry',
   lifecycle: 'Lifecycle',
+  host: 'Host',
 };
 
 /** Where a finding is, for people: `Dockerfile:12`, `layer 3: /opt/x (line 2)`. */

@@ -132,12 +132,38 @@ describe('the example estate, end to end', skipWhen(registryMissing()), () => {
     ]);
     const down = traceLifecycle(result.map, 'debian:bullseye-slim').downstream.map((p) => p.at(-2)?.node.id);
     expect(down.sort()).toEqual([
+      'container:ci-runner-01/payments-api-it',
       'workload:shop-prod/Deployment/inventory-service',
       'workload:shop-prod/Deployment/payments-api',
       'workload:shop-staging/Deployment/payments-api',
     ]);
     const redis = traceLifecycle(result.map, 'shop-prod/StatefulSet/redis');
     expect(redis.breaks.map((b) => b.ruleId)).toEqual(['SS-MAP-002']);
+  });
+
+  it('traces a source repository down to the container running its image on a scanned host', () => {
+    const down = traceLifecycle(result.map, 'repository:payments-api').downstream.map((p) => p.map((h) => h.node.id));
+    expect(down).toContainEqual(['dockerfile:payments-api/Dockerfile', payments, 'container:ci-runner-01/payments-api-it', 'node:ci-runner-01']);
+    const host = result.map.nodes.find((node) => node.id === 'node:ci-runner-01');
+    expect(host?.attributes).toMatchObject({ osImage: 'Ubuntu 22.04.4 LTS', engines: ['containerd 1.6.26', 'docker 24.0.7'], scanned: true });
+    const edge = result.map.edges.find((e) => e.from === 'container:ci-runner-01/payments-api-it' && e.kind === 'pulled-from');
+    expect(edge?.attributes.runningDigests).toEqual([
+      result.evidence.registries[0]?.repositories.find((r) => r.name === 'shop/payments-api')?.tags.find((t) => t.tag === '142')?.digest,
+    ]);
+  });
+
+  it("judges the scanned host's engine, its containers' drift and confinement, and leaves the unscanned nodes unknown", () => {
+    const control = (id: string) => result.posture.controls.find((c) => c.control.id === id);
+    expect(control('SS-CTL-H06')?.status).toBe('gap'); // the Docker API on tcp://0.0.0.0:2375 without TLS
+    expect(control('SS-CTL-H07')?.status).toBe('gap'); // a miner, a preloaded library and AWS keys written at run time
+    expect(control('SS-CTL-H08')?.status).toBe('gap'); // the Docker socket mounted into payments-api-it
+    for (const id of ['SS-CTL-H06', 'SS-CTL-H07', 'SS-CTL-H08']) {
+      const unscanned = control(id)?.evidence.filter((e) => e.text.includes('was not scanned')) ?? [];
+      expect(unscanned.map((e) => e.where).sort(), id).toEqual(result.evidence.run?.nodes.map((n) => `node ${n.name}`).sort());
+    }
+    const drift = result.evidence.hosts?.[0]?.containers.find((c) => c.name === 'payments-api-it')?.drift;
+    expect(drift?.executables.map((e) => e.path)).toEqual(['/tmp/.x/kdevtmpfsi', '/usr/local/lib/libprocesshider.so']);
+    expect(JSON.stringify(result.input)).not.toContain('wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY');
   });
 
   it('assesses the posture with the estate’s own gaps and concrete changes', () => {

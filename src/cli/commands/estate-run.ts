@@ -8,6 +8,7 @@ import type { EstateEvidence, UnscannedRegistry } from '../../lifecycle/estate-m
 import { buildLifecycleMap } from '../../lifecycle/map.js';
 import type { LifecycleMap } from '../../lifecycle/model.js';
 import { loadRegistryReport } from '../../lifecycle/registry-report.js';
+import { loadHostReport } from '../../lifecycle/host-report.js';
 import type { AdvisoryLookup } from '../../vuln/match/matcher.js';
 import { warn } from '../errors.js';
 import type { CliIo } from '../io.js';
@@ -51,9 +52,10 @@ export async function estateFromOptions(values: EstateOptionValues, io: CliIo, o
   const manifests = [...(config?.manifests ?? []), ...values.manifests];
   const wantCluster = values.cluster || config?.cluster !== undefined;
   const registries = config?.registries ?? [];
-  if (sources.length === 0 && manifests.length === 0 && values.registryReport.length === 0 && registries.length === 0 && !wantCluster) {
+  const hostReports = [...(config?.hostReports ?? []), ...(values.hostReport ?? [])];
+  if (sources.length === 0 && manifests.length === 0 && values.registryReport.length === 0 && registries.length === 0 && hostReports.length === 0 && !wantCluster) {
     throw new UsageError('nothing to map', {
-      hint: `run it where ${configFileName} is, or give --config FILE, --source DIR, --registry-report FILE, --manifests PATH, --cluster`,
+      hint: `run it where ${configFileName} is, or give --config FILE, --source DIR, --registry-report FILE, --manifests PATH, --host-report FILE, --cluster`,
     });
   }
   const progress = ProgressLine.for(io, values.quiet);
@@ -100,6 +102,7 @@ export async function estateFromOptions(values: EstateOptionValues, io: CliIo, o
     };
     const evidence = await collectEstate(estate, { onProgress: progress?.message, readStdin: () => io.readStdin() });
     if (unscannedRegistries.length > 0) evidence.unscannedRegistries = unscannedRegistries;
+    if (hostReports.length > 0) evidence.hosts = await Promise.all(hostReports.map(loadHostReport));
     return { config, evidence, map: buildLifecycleMap(evidence, new Date(), { config: config?.file }), collected: estate };
   } finally {
     progress?.finish();

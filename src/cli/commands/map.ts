@@ -7,6 +7,8 @@ export interface EstateOptionValues {
   config?: string | false;
   source: string[];
   registryReport: string[];
+  /** `--host-report FILE`: host scan reports (`shipshape host scan -f json`). */
+  hostReport: string[];
   manifests: string[];
   cluster: boolean;
   context?: string;
@@ -34,6 +36,7 @@ export function addEstateOptions(command: Command): Command {
     .option('--no-config', 'do not read ./shipshape.yaml')
     .option('--source <dir>', 'a source tree: repositories with Dockerfiles and CI pipelines (repeatable)', collect, [])
     .option('--registry-report <file>', 'a registry scan report (shipshape registry scan -f json) (repeatable)', collect, [])
+    .option('--host-report <file>', 'a host scan report (shipshape host scan -f json): the host, its engines and containers (repeatable)', collect, [])
     .option('--manifests <path>', 'Kubernetes manifests: a file, a directory, or - for standard input (repeatable)', collect, [])
     .option('--cluster', 'read the workloads and nodes of the live cluster of the kubeconfig', false)
     .option('--context <name>', 'kubeconfig context (default: its current-context)')

@@ -203,16 +203,16 @@ export async function runRemote(values: RunValues, io: CliIo): Promise<number> {
   throw new ShipshapeError('E_TIMEOUT', `run ${id} did not finish within a day; see ${base.origin}/api/runs/${id}`);
 }
 
-/** The server's URL; credentials are never sent over plain HTTP to anything but loopback. */
-function serverUrl(text: string): URL {
+/** The server's URL; credentials are never sent over plain HTTP to anything but loopback, unless `plainHttp` says the network is trusted. */
+export function serverUrl(text: string, plainHttp = false, flag = '--server'): URL {
   let url: URL;
   try {
     url = new URL(text);
   } catch (error) {
-    throw new UsageError(`--server ${JSON.stringify(text)} is not a URL (${messageOf(error)})`);
+    throw new UsageError(`${flag} ${JSON.stringify(text)} is not a URL (${messageOf(error)})`);
   }
   const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback))
-    throw new UsageError(`--server ${url.origin}: the token would cross the network in the clear`, { hint: 'use https:// (plain http only on loopback)' });
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && (loopback || plainHttp)))
+    throw new UsageError(`${flag} ${url.origin}: the token would cross the network in the clear`, { hint: 'use https:// (plain http only on loopback, or with --plain-http inside a trusted network)' });
   return url;
 }

@@ -48,7 +48,7 @@ export function indexMap(map: LifecycleMap): MapIndex {
  * Each edge in lifecycle order (what comes first → what comes after), whatever way the map states it:
  * a parent image comes before the Dockerfile based on it, an image before the workload pulling it,
  * the image a mirror was copied from before the copy, a workload before the cluster that runs it (and
- * the cluster before its hosts). `stored-in` is an
+ * the cluster before its hosts, a container before the host it runs on). `stored-in` is an
  * attachment: an image's registry is shown with the image but is not a way through to other images.
  */
 const flowOf: Record<LifecycleEdgeKind, { reversed: boolean; attachment: boolean }> = {
@@ -62,6 +62,7 @@ const flowOf: Record<LifecycleEdgeKind, { reversed: boolean; attachment: boolean
   'pulled-from': { reversed: true, attachment: false },
   runs: { reversed: true, attachment: false },
   'hosted-on': { reversed: false, attachment: false },
+  hosts: { reversed: true, attachment: false },
 };
 
 export function flowsOf(index: MapIndex): Flow[] {

@@ -12,6 +12,7 @@ export const kindWords: Record<LifecycleNodeKind, string> = {
   workload: 'workload',
   cluster: 'cluster',
   node: 'host',
+  container: 'container',
 };
 
 /** What an edge states, as a verb between its two ends (`workload pulls image`). */
@@ -26,6 +27,7 @@ export const edgeWords: Record<LifecycleEdgeKind, string> = {
   'pulled-from': 'pulls',
   runs: 'runs',
   'hosted-on': 'runs on',
+  hosts: 'hosts',
 };
 
 /** A node's name in full: a workload's label lacks its namespace (prod and staging run the same `Deployment/api`). */

@@ -18,6 +18,9 @@ import { kubeletSupported } from './h02-kubelet-supported.js';
 import { runtimeSupported } from './h03-runtime-supported.js';
 import { runtimeAdvisories } from './h04-runtime-advisories.js';
 import { kernelSupported } from './h05-kernel-supported.js';
+import { engineConfiguration } from './h06-engine-configuration.js';
+import { noRuntimeDrift } from './h07-no-runtime-drift.js';
+import { containersConfined } from './h08-containers-confined.js';
 import { namespacesEnforcePss } from './r01-namespaces-enforce-pss.js';
 import { workloadsRestricted } from './r02-workloads-restricted.js';
 import { imagesByDigestFromAllowed } from './r03-images-by-digest-allowed.js';
@@ -52,6 +55,9 @@ export const postureControls: readonly PostureControl[] = [
   runtimeSupported,
   runtimeAdvisories,
   kernelSupported,
+  engineConfiguration,
+  noRuntimeDrift,
+  containersConfined,
 ];
 
 export function postureControl(id: string): PostureControl | undefined {

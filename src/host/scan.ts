@@ -1,0 +1,213 @@
+import { messageOf } from '../core/errors.js';
+import { pushAll } from '../core/collections.js';
+import type { Limits } from '../core/limits.js';
+import type { SeverityLevel } from '../core/severity.js';
+import type { LayerScan } from '../image/layer/entry.js';
+import type { LayerFileVisitor } from '../image/layer/visitor.js';
+import { fingerprintOf } from '../rules/fingerprint.js';
+import type { FindingLocation, RuleMeta } from '../rules/rule.js';
+import { containerRules } from './container-rules.js';
+import { readDrift, type ContainerDrift } from './drift.js';
+import { driftFindings, driftRuleMeta } from './drift-rules.js';
+import { readContainerdState } from './engines/containerd/read.js';
+import { readContainersStorage } from './engines/containers-storage/read.js';
+import { readDockerState } from './engines/docker/read.js';
+import type { ContainerFacts, EngineFound, EngineKind, HostContainer } from './model.js';
+import { HostRoot } from './root.js';
+import { checkHostConfig } from './rules/check.js';
+import { collectEngineConfig } from './rules/collect.js';
+import { hostRules } from './rules/registry.js';
+import { readEngineVersions, readSystem, type HostSystem } from './system.js';
+
+/** One finding of a host scan: a rule, where (the container, a path), what — secrets masked. */
+export interface HostFinding {
+  ruleId: string;
+  title: string;
+  severity: SeverityLevel;
+  message: string;
+  /** The container it is about; none for the host's own configuration. */
+  container?: { id: string; name: string } | undefined;
+  /** A path on the host (configuration) or in the container (drift). */
+  path?: string | undefined;
+  location: FindingLocation;
+  fingerprint: string;
+}
+
+/** An engine as the report shows it. */
+interface HostEngine {
+  kind: EngineKind;
+  version?: string | undefined;
+  versionSource?: string | undefined;
+  stateDir?: string | undefined;
+  containers: number;
+}
+
+/** A container as the report shows it: its facts and its drift (or why the drift is unknown). */
+export type ScannedContainer = ContainerFacts & { drift: ContainerDrift | undefined; driftUnknown?: string | undefined };
+
+/** Everything `host scan` found: the contract of `shipshape host scan -f json` (schema `shipshape/host-scan@1`). */
+export interface HostReport {
+  host: HostSystem & {
+    /** The directory read as the host's `/`. */
+    root: string;
+    engines: HostEngine[];
+    /** The engine configuration files and sockets read. */
+    configFiles: string[];
+    /** What could not be read: every such item means part of the host is unknown, not clean. */
+    problems: string[];
+  };
+  containers: ScannedContainer[];
+  findings: HostFinding[];
+}
+
+export interface HostScanOptions {
+  root: string;
+  limits: Limits;
+  signal?: AbortSignal | undefined;
+  onProgress?: ((message: string) => void) | undefined;
+  /** Containers read at once (their image layers are shared). */
+  parallel?: number | undefined;
+  /** The secret scanner for writable layers (with the user's secret configuration). */
+  secretVisitor?: LayerFileVisitor | undefined;
+  /** Docker's data root when not the default or daemon.json's. */
+  dockerRoot?: string | undefined;
+}
+
+/** Every rule a host scan can report (for SARIF and the rule catalogue). */
+export function hostScanRules(): RuleMeta[] {
+  return [...hostRules.map((rule) => rule.meta), ...containerRules.map((rule) => rule.meta), ...Object.values(driftRuleMeta)];
+}
+
+/**
+ * Reads a host from its filesystem: its OS and kernel, the engines installed and their
+ * configuration, the containers in the engines' state, and what each container's writable layer
+ * changed. Nothing is asked of a daemon and nothing is executed.
+ */
+export async function scanHost(options: HostScanOptions): Promise<HostReport> {
+  const root = new HostRoot(options.root);
+  const problems: string[] = [];
+  const progress = options.onProgress ?? (() => undefined);
+  progress('Reading the host: OS, kernel, engines');
+  const system = await readSystem(root, problems);
+  const versions = await readEngineVersions(root, problems);
+  const config = await collectEngineConfig(root);
+  pushAll(problems, config.problems);
+  const engines = await readEngines(root, options, problems);
+  const findings: HostFinding[] = checkHostConfig(config.files).map((finding) => ({ ...finding, path: finding.location.file }));
+
+  const containers = engines.flatMap((engine) => engine.containers);
+  const imageLayers = new Map<string, Promise<LayerScan>>();
+  const scanned: ScannedContainer[] = new Array(containers.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < containers.length) {
+      const index = next++;
+      const container = containers[index] as HostContainer;
+      progress(`Reading container ${index + 1} of ${containers.length}: ${container.name} (${container.engine})`);
+      scanned[index] = await scanContainer(root, container, options, imageLayers);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.parallel ?? 2) }, worker));
+  for (const container of scanned) pushAll(findings, containerFindings(container));
+
+  return {
+    host: {
+      ...system,
+      root: root.dir,
+      engines: engineList(engines, versions),
+      configFiles: config.files.map((file) => file.path),
+      problems: [...problems, ...engines.flatMap((engine) => engine.problems)],
+    },
+    containers: scanned,
+    findings: findings.sort(
+      (a, b) => a.ruleId.localeCompare(b.ruleId) || (a.container?.name ?? '').localeCompare(b.container?.name ?? '') || a.message.localeCompare(b.message),
+    ),
+  };
+}
+
+async function readEngines(root: HostRoot, options: HostScanOptions, problems: string[]): Promise<EngineFound[]> {
+  const engines: EngineFound[] = [];
+  const attempt = async (what: string, read: () => Promise<EngineFound | EngineFound[] | undefined>): Promise<void> => {
+    try {
+      const found = await read();
+      if (found !== undefined) pushAll(engines, Array.isArray(found) ? found : [found]);
+    } catch (error) {
+      problems.push(`${what}: ${messageOf(error)} (its containers are unknown)`);
+    }
+  };
+  await attempt('Docker state', () => readDockerState(root, { dataRoot: options.dockerRoot }));
+  await attempt('containerd state', () => readContainerdState(root));
+  await attempt('containers/storage', async () => {
+    const { engines: found, problems: storeProblems } = await readContainersStorage(root);
+    pushAll(problems, storeProblems);
+    return found;
+  });
+  // Docker's containers are also containerd's (namespace moby): each is listed once, as Docker's
+  const docker = new Set(engines.filter((engine) => engine.kind === 'docker').flatMap((engine) => engine.containers.map((container) => container.id)));
+  for (const engine of engines) if (engine.kind === 'containerd') engine.containers = engine.containers.filter((container) => !docker.has(container.id));
+  return engines;
+}
+
+/** Engines installed or with state on the host, each once, with its version when known. */
+function engineList(engines: readonly EngineFound[], versions: readonly { kind: EngineKind; version: string; source: string }[]): HostEngine[] {
+  const kinds = new Set<EngineKind>([...versions.map((v) => v.kind), ...engines.map((e) => e.kind)]);
+  return [...kinds].sort().map((kind) => {
+    const version = versions.find((v) => v.kind === kind);
+    const states = engines.filter((e) => e.kind === kind);
+    return {
+      kind,
+      version: version?.version,
+      versionSource: version?.source,
+      stateDir: states[0]?.stateDir,
+      containers: states.reduce((sum, engine) => sum + engine.containers.length, 0),
+    };
+  });
+}
+
+async function scanContainer(
+  root: HostRoot,
+  container: HostContainer,
+  options: HostScanOptions,
+  imageLayers: Map<string, Promise<LayerScan>>,
+): Promise<ScannedContainer> {
+  const { layers, ...facts } = container;
+  if (typeof layers === 'string') return { ...facts, drift: undefined, driftUnknown: layers };
+  try {
+    const drift = await readDrift(root, layers, { limits: options.limits, signal: options.signal, imageLayers, secretVisitor: options.secretVisitor });
+    return { ...facts, drift };
+  } catch (error) {
+    if (options.signal?.aborted) throw error;
+    return { ...facts, drift: undefined, driftUnknown: messageOf(error) };
+  }
+}
+
+function containerFindings(container: ScannedContainer): HostFinding[] {
+  const about = { id: container.id, name: container.name };
+  const finding = (meta: Pick<RuleMeta, 'id' | 'title'>, severity: SeverityLevel, message: string, path?: string): HostFinding => ({
+    ruleId: meta.id,
+    title: meta.title,
+    severity,
+    message: `container ${container.name}: ${message}`,
+    container: about,
+    path,
+    location: { path },
+    fingerprint: fingerprintOf(meta.id, container.id, path, message),
+  });
+  const found = containerRules.flatMap((rule) => rule.check(container).map((message) => finding(rule.meta, rule.meta.severity, message)));
+  if (container.drift === undefined) {
+    const { unread } = driftRuleMeta;
+    found.push(finding(unread, unread.severity, `its writable layer was not read: ${container.driftUnknown ?? 'not found'}`));
+    return found;
+  }
+  for (const draft of driftFindings(container.drift)) found.push(finding({ id: draft.ruleId, title: draft.title }, draft.severity, draft.message, draft.path));
+  for (const secret of container.drift.secrets) {
+    found.push({
+      ...secret,
+      message: `container ${container.name}: ${secret.message}`,
+      container: about,
+      path: secret.location.path,
+      fingerprint: fingerprintOf(secret.fingerprint, container.id),
+    });
+  }
+  return found;
+}
