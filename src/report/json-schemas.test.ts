@@ -13,6 +13,7 @@ import { pushImage, registryMissing, startRegistry, type RunningRegistry } from 
 import { sharedAbsent, sharedPath } from '../test-support/shared.js';
 import { skipWhen } from '../test-support/skip.js';
 import { jsonDocuments, schemaFile, schemaName, type JsonDocumentId } from './json-documents.js';
+import { writeDockerContainer, writeHostFile } from '../host/engines/docker/test-docker-layout.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const estate = path.join(root, 'examples', 'estate');
@@ -138,6 +139,24 @@ describe('documents of files read from disk', () => {
     expect(report.schemaVersion).toBe(1);
     expect((report.findings as unknown[]).length).toBeGreaterThan(0);
     expect((report.diagnostics as unknown[]).length).toBeGreaterThan(0);
+  });
+
+  it('host scan -f json, with a container whose writable layer is gone', async () => {
+    const host = path.join(dir, 'host');
+    writeHostFile(host, '/etc/docker/daemon.json', '{"hosts":["tcp://0.0.0.0:2375"]}');
+    const layers = [{ files: { 'etc/os-release': 'ID=debian\n' } }];
+    writeDockerContainer(host, {
+      id: 'a'.repeat(64),
+      name: 'app',
+      image: 'nginx:1.27',
+      layers,
+      upperFiles: { 'root/.aws/credentials': 'aws_access_key_id = AKIAIOSFODNN7EXAMPLE\n' },
+    });
+    writeDockerContainer(host, { id: 'b'.repeat(64), name: 'gone', image: 'nginx:1.27', layers });
+    await rm(path.join(host, 'var/lib/docker/image/overlay2/layerdb/mounts', 'b'.repeat(64)), { recursive: true });
+    const report = expectDocument('host-scan', await shipshape(['host', 'scan', '--root', host, '-f', 'json']), [2]);
+    expect((report.findings as unknown[]).length).toBeGreaterThan(0);
+    expect((report.summary as { unknown: { containers: number } }).unknown.containers).toBe(1);
   });
 
   it('k8s check -f json over test/k8s and the estate', async () => {

@@ -1,4 +1,5 @@
 import { driftRuleMeta } from '../../../host/drift-rules.js';
+import type { HostReport } from '../../../host/scan.js';
 import { hostName } from '../../map-host.js';
 import type { ProposedChange } from '../model.js';
 import type { PostureControl } from './control.js';
@@ -15,7 +16,7 @@ export const noRuntimeDrift: PostureControl = {
     objective:
       'Containers run their images unchanged: no executable, package, secret or /etc change appears in a writable layer (containers run with read-only root filesystems, changes go through a rebuild).',
     evaluation:
-      "Per scanned host, each container's writable layer as `host scan` read it: no executable, package, secret or /etc change on any container is met; /etc changes alone partial; an executable, package or secret written at run time a gap; a container whose writable layer could not be read, and a cluster node not scanned, are unknown.",
+      "Per scanned host, each container's writable layer as `host scan` read it: no executable, package, secret or /etc change on any container is met; /etc changes alone partial; an executable, package, secret or persistence file (passwd, shadow, sudoers, ld.so.preload, cron, ssh, systemd...) written at run time a gap; a container whose writable layer could not be read, and a cluster node not scanned, are unknown.",
     references: [
       { framework: 'NIST SP 800-190', id: '4.4.4', title: 'App vulnerabilities' },
       { framework: 'NIST SP 800-190', id: '4.4.5', title: 'Rogue containers' },
@@ -30,9 +31,10 @@ export const noRuntimeDrift: PostureControl = {
       const drifted = containerFindings(report, 'SS-DRIFT-');
       const secrets = containerFindings(report, 'SS-SEC-');
       const unread = report.containers.filter((container) => container.drift === undefined).map((container) => container.name);
-      const severe = [...drifted.entries()].filter(([, findings]) =>
-        findings.some((finding) => finding.ruleId !== driftRuleMeta.etc.id && finding.ruleId !== driftRuleMeta.unread.id),
-      );
+      // code, packages, secrets and the /etc files attackers persist through make a gap; other /etc changes a partial
+      const isSevere = (finding: HostReport['findings'][number]): boolean =>
+        finding.ruleId !== driftRuleMeta.unread.id && (finding.ruleId !== driftRuleMeta.etc.id || finding.severity === 'HIGH');
+      const severe = [...drifted.entries()].filter(([, findings]) => findings.some(isSevere));
       const names = [...new Set([...severe.map(([container]) => container), ...secrets.keys()])].sort();
       const etcOnly = [...drifted.keys()].filter((container) => !names.includes(container) && !unread.includes(container));
       const where = `host ${name}`;
