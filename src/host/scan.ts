@@ -142,9 +142,19 @@ async function readEngines(root: HostRoot, options: HostScanOptions, problems: s
     pushAll(problems, storeProblems);
     return found;
   });
-  // Docker's containers are also containerd's (namespace moby): each is listed once, as Docker's
-  const docker = new Set(engines.filter((engine) => engine.kind === 'docker').flatMap((engine) => engine.containers.map((container) => container.id)));
-  for (const engine of engines) if (engine.kind === 'containerd') engine.containers = engine.containers.filter((container) => !docker.has(container.id));
+  // Docker's containers are also containerd's (namespace moby): each is listed once, as Docker's — with
+  // containerd's snapshots when Docker keeps its images in containerd (Docker 24+ containerd image store)
+  const docker = new Map(
+    engines.filter((engine) => engine.kind === 'docker').flatMap((engine) => engine.containers.map((container) => [container.id, container])),
+  );
+  for (const engine of engines) {
+    if (engine.kind !== 'containerd') continue;
+    for (const container of engine.containers) {
+      const same = docker.get(container.id);
+      if (same !== undefined && typeof same.layers === 'string' && typeof container.layers !== 'string') same.layers = container.layers;
+    }
+    engine.containers = engine.containers.filter((container) => !docker.has(container.id));
+  }
   return engines;
 }
 

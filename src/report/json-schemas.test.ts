@@ -157,6 +157,13 @@ describe('documents of files read from disk', () => {
     const report = expectDocument('host-scan', await shipshape(['host', 'scan', '--root', host, '-f', 'json']), [2]);
     expect((report.findings as unknown[]).length).toBeGreaterThan(0);
     expect((report.summary as { unknown: { containers: number } }).unknown.containers).toBe(1);
+    // read back by map, trace and posture: the host, its containers and their edges are in those schemas too
+    const file = path.join(dir, 'host.json');
+    await writeFile(file, JSON.stringify(report));
+    const withHost = [...estateInputs(), '--host-report', file];
+    expectDocument('lifecycle-map', await shipshape(['map', ...withHost, '-f', 'json']));
+    expectDocument('lifecycle-trace', await shipshape(['trace', 'nginx:1.27', ...withHost, '-f', 'json']));
+    expectDocument('posture-report', await shipshape(['posture', ...withHost, '--db', path.join(dir, 'osv.sqlite'), '-f', 'json']), [0, 1, 2]);
   });
 
   it('k8s check -f json over test/k8s and the estate', async () => {
