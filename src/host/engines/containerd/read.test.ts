@@ -9,7 +9,7 @@ import type { EngineFound, HostContainer } from '../../model.js';
 import { HostRoot } from '../../root.js';
 import { goTime, protobufAny, uvarint } from './decode.js';
 import { readContainerdState } from './read.js';
-import { RawBucket } from './test-bolt-writer.js';
+import { RawBucket } from '../test-bolt-writer.js';
 import {
   anyBytes,
   backendKey,

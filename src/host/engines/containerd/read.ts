@@ -3,7 +3,7 @@ import type { HostRoot } from '../../root.js';
 import { CorruptInputError, LimitExceededError, messageOf } from '../../../core/errors.js';
 import { escapeControls } from '../../../core/format.js';
 import { isRecord } from '../../../core/records.js';
-import { readBoltConsistent, type BoltBucket } from './bolt.js';
+import { readBoltConsistent, type BoltBucket } from '../bolt.js';
 import { goTime, protobufAny } from './decode.js';
 import { SnapshotChains } from './snapshots.js';
 import { parseSpec, type ContainerdSpec } from './spec.js';

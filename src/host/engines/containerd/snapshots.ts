@@ -1,5 +1,5 @@
 import { CorruptInputError, LimitExceededError } from '../../../core/errors.js';
-import type { BoltBucket } from './bolt.js';
+import type { BoltBucket } from '../bolt.js';
 import { uvarint } from './decode.js';
 
 /** Most snapshots in one parent chain: an image's layers (overlayfs itself stops near 500 lower directories). */

@@ -7,7 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { defaultCapabilities } from './spec.js';
-import { writeBolt, type BoltTree } from './test-bolt-writer.js';
+import { writeBolt, type BoltTree } from '../test-bolt-writer.js';
 
 export const containerdRoot = '/var/lib/containerd';
 export const containerdState = '/run/containerd';

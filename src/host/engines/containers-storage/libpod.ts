@@ -1,6 +1,6 @@
 import { messageOf } from '../../../core/errors.js';
 import type { HostRoot } from '../../root.js';
-import { readBoltConsistent, type BoltBucket } from '../containerd/bolt.js';
+import { readBoltConsistent, type BoltBucket } from '../bolt.js';
 import { record } from '../oci-spec.js';
 
 /** What Podman's own database says of a container: its config (with the OCI spec it was created with) and its state. */

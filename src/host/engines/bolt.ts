@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { CorruptInputError, LimitExceededError, UnsupportedError } from '../../../core/errors.js';
+import { CorruptInputError, LimitExceededError, UnsupportedError } from '../../core/errors.js';
 
 /*
  * A read-only reader of bbolt files (go.etcd.io/bbolt), the B+tree database of containerd's metadata

@@ -3,8 +3,8 @@ import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CorruptInputError, LimitExceededError, ShipshapeError, UnsupportedError } from '../../../core/errors.js';
-import { int, random } from '../../../test-support/random.js';
+import { CorruptInputError, LimitExceededError, ShipshapeError, UnsupportedError } from '../../core/errors.js';
+import { int, random } from '../../test-support/random.js';
 import { BoltDb, defaultBoltLimits, readBoltConsistent, type BoltBucket, type BoltLimits } from './bolt.js';
 import { RawBucket, boltOffsets, writeBolt, type BoltTree } from './test-bolt-writer.js';
 
