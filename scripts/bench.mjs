@@ -35,6 +35,8 @@ Options:
   --no-serve         skip the server benchmark
   --only fleet       run only the fleet benchmark (scripts/bench-fleet.mjs: a run of 500 images by 1, 2, 4 workers on Redis + PostgreSQL)
   --no-fleet         skip the fleet benchmark
+  --only host        run only the host scan benchmark (scripts/bench-host.mjs: shipshape host scan of a Docker host with 50 containers, --parallel 1, 2, 4, beside trivy rootfs of one)
+  --no-host          skip the host scan benchmark
   -h, --help  this text`;
 
 // The targets this benchmark exists to check.
@@ -106,6 +108,7 @@ function parseOptions() {
         'no-registry': { type: 'boolean', default: false },
         'no-serve': { type: 'boolean', default: false },
         'no-fleet': { type: 'boolean', default: false },
+        'no-host': { type: 'boolean', default: false },
         only: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -119,8 +122,8 @@ function parseOptions() {
   }
   const runs = Number(parsed.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new BenchError(`--runs wants a whole number >= 1, not "${parsed.runs}"`, 2);
-  if (parsed.only !== undefined && !['registry', 'serve', 'fleet'].includes(parsed.only))
-    throw new BenchError(`--only takes "registry", "serve" or "fleet", not "${parsed.only}"`, 2);
+  if (parsed.only !== undefined && !['registry', 'serve', 'fleet', 'host'].includes(parsed.only))
+    throw new BenchError(`--only takes "registry", "serve", "fleet" or "host", not "${parsed.only}"`, 2);
   return {
     runs,
     json: parsed.json,
@@ -128,9 +131,11 @@ function parseOptions() {
     registry: !parsed['no-registry'],
     serve: !parsed['no-serve'],
     fleet: !parsed['no-fleet'],
+    host: !parsed['no-host'],
     onlyRegistry: parsed.only === 'registry',
     onlyServe: parsed.only === 'serve',
     onlyFleet: parsed.only === 'fleet',
+    onlyHost: parsed.only === 'host',
   };
 }
 
@@ -693,36 +698,31 @@ function printReport(meta, rows, targets, notes) {
 
 // ---------------------------------------------------------------------------------------------------- main
 
-/** The registry scan benchmark runs as its own script (it starts a registry and pushes 50 tags). */
-function runRegistryBench(opts) {
-  const args = [join(dirname(fileURLToPath(import.meta.url)), 'bench-registry.mjs'), '--runs', String(Math.min(opts.runs, 3))];
-  if (opts.json) args.push('--json');
-  if (!opts.peer) args.push('--no-peer');
-  const result = spawnSync(process.execPath, args, { stdio: 'inherit' });
-  if (result.status !== 0) process.exitCode = result.status ?? 1;
-}
-
-/** The server benchmark runs as its own script (it starts a registry that notifies a server, and pushes 1000 images). */
-function runServeBench(opts) {
-  const args = [join(dirname(fileURLToPath(import.meta.url)), 'bench-serve.mjs')];
+/** A benchmark that runs as its own script beside this one, with `--json` when asked; its failure fails this run. */
+function runBenchScript(script, opts, extraArgs = []) {
+  const args = [join(dirname(fileURLToPath(import.meta.url)), script), ...extraArgs];
   if (opts.json) args.push('--json');
   const result = spawnSync(process.execPath, args, { stdio: 'inherit' });
   if (result.status !== 0) process.exitCode = result.status ?? 1;
 }
 
-/** The fleet benchmark runs as its own script (registry, PostgreSQL, Redis, a server and worker processes). */
-function runFleetBench(opts) {
-  const args = [join(dirname(fileURLToPath(import.meta.url)), 'bench-fleet.mjs')];
-  if (opts.json) args.push('--json');
-  const result = spawnSync(process.execPath, args, { stdio: 'inherit' });
-  if (result.status !== 0) process.exitCode = result.status ?? 1;
-}
+/** `--runs` (at most 3: these are long) and `--no-peer` as given, for the scripts that time trivy too. */
+const peerBenchArgs = (opts) => ['--runs', String(Math.min(opts.runs, 3)), ...(opts.peer ? [] : ['--no-peer'])];
+/** The registry scan benchmark starts a registry and pushes 50 tags. */
+const runRegistryBench = (opts) => runBenchScript('bench-registry.mjs', opts, peerBenchArgs(opts));
+/** The server benchmark starts a registry that notifies a server, and pushes 1000 images. */
+const runServeBench = (opts) => runBenchScript('bench-serve.mjs', opts);
+/** The fleet benchmark starts a registry, PostgreSQL, Redis, a server and worker processes. */
+const runFleetBench = (opts) => runBenchScript('bench-fleet.mjs', opts);
+/** The host scan benchmark builds a Docker host of 50 containers from the shared images (with buildah). */
+const runHostBench = (opts) => runBenchScript('bench-host.mjs', opts, peerBenchArgs(opts));
 
 async function main() {
   const opts = parseOptions();
   if (opts.onlyRegistry) return runRegistryBench(opts);
   if (opts.onlyServe) return runServeBench(opts);
   if (opts.onlyFleet) return runFleetBench(opts);
+  if (opts.onlyHost) return runHostBench(opts);
   const paths = resolvePaths();
   const notes = [];
   checkPrerequisites(paths, notes);
@@ -768,6 +768,7 @@ async function main() {
   if (opts.registry) runRegistryBench(opts);
   if (opts.serve) runServeBench(opts);
   if (opts.fleet) runFleetBench(opts);
+  if (opts.host) runHostBench(opts);
 }
 
 main().catch((err) => {

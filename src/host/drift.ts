@@ -64,6 +64,8 @@ export interface DriftOptions {
   signal?: AbortSignal | undefined;
   /** Image layer scans shared by the containers of one host: an image's layers are read once however many containers run it. */
   imageLayers: Map<string, Promise<LayerScan>>;
+  /** The packages of each image (by its layers' directories), shared the same way: built once per image, not per container. */
+  imagePackages?: Map<string, Package[]> | undefined;
   secretVisitor?: LayerFileVisitor | undefined;
 }
 
@@ -82,7 +84,9 @@ export async function readDrift(root: HostRoot, layers: ContainerLayers, options
     dirs.kind === 'full'
       ? await scanTreeChanges(dirs.container, dirs.lower[0] as string, { what, limits: options.limits, visitors, signal: options.signal })
       : await scanLayerDirectory(dirs.upper, { what, limits: options.limits, visitors, signal: options.signal });
-  const image = modelOf(lowerScans);
+  const imageKey = dirs.lower.join('\0');
+  const imagePackages = options.imagePackages?.get(imageKey) ?? buildInventory(modelOf(lowerScans)).packages;
+  options.imagePackages?.set(imageKey, imagePackages);
   const container = modelOf([...lowerScans, writable]);
   const changes = container.layers.at(-1)?.changes ?? { added: [], modified: [], deleted: [], opaqueDirs: [] };
   const keep = (paths: string[]): string[] => paths.filter((path) => !engineFiles.has(path)).sort();
@@ -97,7 +101,7 @@ export async function readDrift(root: HostRoot, layers: ContainerLayers, options
       ? { added: added.length, modified: modified.length, deleted: deleted.length }
       : undefined,
     executables: await executablesOf(upper, writable, new Set(added), new Set(modified), warnings),
-    packages: packageChanges(buildInventory(image).packages, buildInventory(container).packages),
+    packages: packageChanges(imagePackages, buildInventory(container).packages),
     secrets: secretFindings(container).filter((finding) => finding.location.layer?.index === lowerScans.length),
     etc: [
       ...added.map((path) => ({ path, change: 'added' as const })),

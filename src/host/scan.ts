@@ -7,7 +7,8 @@ import type { LayerFileVisitor } from '../image/layer/visitor.js';
 import { fingerprintOf } from '../rules/fingerprint.js';
 import type { FindingLocation, RuleMeta } from '../rules/rule.js';
 import { containerRules } from './container-rules.js';
-import { readDrift, type ContainerDrift } from './drift.js';
+import { readDrift, type ContainerDrift, type DriftOptions } from './drift.js';
+import type { Package } from '../inventory/inventory.js';
 import { driftFindings, driftRuleMeta } from './drift-rules.js';
 import { readContainerdState } from './engines/containerd/read.js';
 import { readContainersStorage } from './engines/containers-storage/read.js';
@@ -97,6 +98,7 @@ export async function scanHost(options: HostScanOptions): Promise<HostReport> {
 
   const containers = engines.flatMap((engine) => engine.containers);
   const imageLayers = new Map<string, Promise<LayerScan>>();
+  const imagePackages = new Map<string, Package[]>();
   const scanned: ScannedContainer[] = new Array(containers.length);
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -104,7 +106,7 @@ export async function scanHost(options: HostScanOptions): Promise<HostReport> {
       const index = next++;
       const container = containers[index] as HostContainer;
       progress(`Reading container ${index + 1} of ${containers.length}: ${container.name} (${container.engine})`);
-      scanned[index] = await scanContainer(root, container, options, imageLayers);
+      scanned[index] = await scanContainer(root, container, options, { imageLayers, imagePackages });
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, options.parallel ?? 2) }, worker));
@@ -178,12 +180,12 @@ async function scanContainer(
   root: HostRoot,
   container: HostContainer,
   options: HostScanOptions,
-  imageLayers: Map<string, Promise<LayerScan>>,
+  shared: Pick<DriftOptions, 'imageLayers' | 'imagePackages'>,
 ): Promise<ScannedContainer> {
   const { layers, ...facts } = container;
   if (typeof layers === 'string') return { ...facts, drift: undefined, driftUnknown: layers };
   try {
-    const drift = await readDrift(root, layers, { limits: options.limits, signal: options.signal, imageLayers, secretVisitor: options.secretVisitor });
+    const drift = await readDrift(root, layers, { ...shared, limits: options.limits, signal: options.signal, secretVisitor: options.secretVisitor });
     return { ...facts, drift };
   } catch (error) {
     if (options.signal?.aborted) throw error;

@@ -1,4 +1,3 @@
-import { request } from 'undici';
 import { ShipshapeError, UsageError, messageOf } from '../../core/errors.js';
 import { defaultLimits } from '../../core/limits.js';
 import { readRegularFile } from '../../core/regular-file.js';
@@ -87,6 +86,8 @@ async function tokenOf(values: HostScanValues, io: CliIo): Promise<string> {
 async function sendReport(server: Server, report: HostReport, io: CliIo): Promise<void> {
   const name = io.env.NODE_NAME;
   const url = new URL(`api/hosts${name ? `?name=${encodeURIComponent(name)}` : ''}`, server.url.href.endsWith('/') ? server.url : `${server.url.href}/`);
+  // loaded only to send: a scan alone does not pay for the HTTP client
+  const { request } = await import('undici');
   const response = await request(url, {
     method: 'POST',
     headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
