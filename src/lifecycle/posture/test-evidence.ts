@@ -29,6 +29,7 @@ import { unreadPlatformImage } from '../../distribute/image-facts.js';
 import { imageReferences } from '../../runtime/manifests/images.js';
 import { loadManifests } from '../../runtime/manifests/load.js';
 import type { SeverityLevel } from '../../core/severity.js';
+import type { HostReport } from '../../host/scan.js';
 import type { DockerfileInfo, EstateEvidence, RunEvidence } from '../estate-model.js';
 import type { LifecycleMap, LifecycleNodeKind } from '../model.js';
 import type { ControlContext } from './controls/control.js';
@@ -198,12 +199,68 @@ export function run(yaml: string, fields: Partial<RunEvidence> = {}, file = 'dep
 }
 
 export function estate(
-  fields: { pipelines?: Pipeline[]; dockerfiles?: DockerfileInfo[]; registries?: RegistryScanReport[]; run?: RunEvidence } = {},
+  fields: { pipelines?: Pipeline[]; dockerfiles?: DockerfileInfo[]; registries?: RegistryScanReport[]; run?: RunEvidence; hosts?: HostReport[] } = {},
 ): EstateEvidence {
   return {
     build: { sources: ['.'], repositories: ['.'], pipelines: fields.pipelines ?? [], dockerfiles: fields.dockerfiles ?? [] },
     registries: fields.registries ?? [],
     run: fields.run,
+    ...(fields.hosts ? { hosts: fields.hosts } : {}),
+  };
+}
+
+/** A host scan report: its containers (name → drift: an object, or `undefined` for not read) and its findings as `ruleId@container:severity`. */
+export function hostReport(
+  hostname: string,
+  fields: { containers?: Record<string, { drift?: boolean }>; findings?: string[]; problems?: string[]; configFiles?: string[] } = {},
+): HostReport {
+  const emptyDrift = {
+    added: [],
+    modified: [],
+    deleted: [],
+    executables: [],
+    packages: { installed: [], removed: [] },
+    secrets: [],
+    etc: [],
+    bytes: 0,
+    warnings: [],
+  };
+  const containers = Object.entries(fields.containers ?? {}).map(([name, { drift = true }]) => ({
+    id: digestOf(name).slice(7),
+    name,
+    engine: 'docker' as const,
+    image: { reference: `registry.example.com/${name}:1` },
+    privileged: false,
+    mounts: [],
+    drift: drift ? emptyDrift : undefined,
+    ...(drift ? {} : { driftUnknown: 'its mount-id is missing' }),
+  }));
+  const findings = (fields.findings ?? []).map((text) => {
+    const [ruleId = '', rest = ''] = text.split('@');
+    const [container, severity = 'HIGH'] = rest.split(':');
+    const found = containers.find((c) => c.name === container);
+    return {
+      ruleId,
+      title: ruleId,
+      severity: severity as SeverityLevel,
+      message: `${container || 'host'}: ${ruleId}`,
+      container: found ? { id: found.id, name: found.name } : undefined,
+      location: {},
+      fingerprint: digestOf(text),
+    };
+  });
+  return {
+    host: {
+      hostname,
+      root: '/',
+      os: undefined,
+      kernel: undefined,
+      engines: [{ kind: 'docker', version: '24.0.7', containers: containers.length }],
+      configFiles: fields.configFiles ?? ['/etc/docker/daemon.json'],
+      problems: fields.problems ?? [],
+    },
+    containers,
+    findings,
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { context, estate, node, run } from '../test-evidence.js';
+import { context, estate, hostReport, node, run } from '../test-evidence.js';
 import { kubeletSupported } from './h02-kubelet-supported.js';
 
 describe('SS-CTL-H02 kubelet supported', () => {
@@ -21,5 +21,13 @@ describe('SS-CTL-H02 kubelet supported', () => {
     const outcome = kubeletSupported.evaluate(context(estate({ run: run('', { nodes: [node('new', { kubeletVersion: 'v1.40.0' })] }) })));
     expect(outcome.status).toBe('unknown');
     expect(outcome.summary).toContain('newer than the support table of 2026-09-15');
+  });
+
+  it('leaves a host scanned outside any cluster alone: it runs no kubelet', () => {
+    expect(kubeletSupported.evaluate(context(estate({ hosts: [hostReport('ci-runner')] }))).status).toBe('unknown');
+    const both = kubeletSupported.evaluate(
+      context(estate({ run: run('', { nodes: [node('n', { kubeletVersion: 'v1.33.1' })] }), hosts: [hostReport('ci-runner')] })),
+    );
+    expect(both.evidence.map((e) => e.where)).toEqual(['node n']);
   });
 });

@@ -2,7 +2,7 @@ import type { ProposedChange } from '../model.js';
 import { compareMinor, day, kubernetesReleases, newerThanTable, versionParts } from '../support/host.js';
 import type { Check, PostureControl } from './control.js';
 import { change, check, outcomeOf, unknown } from './control.js';
-import { noNodes, nodesOf } from './host-nodes.js';
+import { isScannedHostOnly, noNodes, nodesOf } from './host-nodes.js';
 
 /** The kubelet may be this many minors older than the API server (Kubernetes version skew policy, since 1.28). */
 const kubeletSkew = 3;
@@ -22,7 +22,8 @@ export const kubeletSupported: PostureControl = {
     weight: 1,
   },
   evaluate(context) {
-    const nodes = nodesOf(context);
+    // a host scanned outside any cluster runs no kubelet: only the cluster's nodes are judged here
+    const nodes = nodesOf(context)?.filter(({ node }) => !isScannedHostOnly(node));
     if (nodes === undefined || nodes.length === 0) return unknown(noNodes);
     const today = day(context.now);
     const maintained = Object.entries(kubernetesReleases.endOfLife)

@@ -38,8 +38,15 @@ function nodeInfoOfHost(report: HostReport): NodeInfo {
     instanceType: undefined,
     region: undefined,
     zone: undefined,
-    labels: {},
+    labels: { [scannedHostLabel]: 'true' },
   };
+}
+
+/** Marks the node facts made from a host scan of a host that no cluster read lists. */
+const scannedHostLabel = 'shipshape.dev/scanned-host-only';
+
+export function isScannedHostOnly(node: NodeInfo): boolean {
+  return node.labels[scannedHostLabel] === 'true';
 }
 
 /**
