@@ -14,6 +14,9 @@ import { attachPatches } from './fix.js';
 import type { WorkloadImage } from '../runtime/manifests/images.js';
 import type { RegistryConfig, ShipshapeConfig } from '../lifecycle/config.js';
 import type { UnscannedRegistry } from '../lifecycle/estate-model.js';
+import { loadHostReport } from '../lifecycle/host-report.js';
+import { hostName } from '../lifecycle/map-host.js';
+import type { HostReport } from '../host/scan.js';
 import { buildLifecycleMap } from '../lifecycle/map.js';
 import type { ReportInput } from '../report/html/input.js';
 import { postureJson } from '../report/posture-json.js';
@@ -197,6 +200,8 @@ export async function finishPlannedRun(
     pushAll(parts, collectParts(config, evidence.diagnostics ?? [], Date.now() - collectStarted));
     if (parts.some((p) => p.name === 'cluster' && p.status === 'failed')) stalePhases.add('run').add('host');
     if (unscanned.length > 0) evidence.unscannedRegistries = unscanned;
+    const hosts = await hostsOf(context);
+    if (hosts.length > 0) evidence.hosts = hosts;
 
     const now = context.now();
     const map = buildLifecycleMap(evidence, now, { config: config.file });
@@ -224,6 +229,7 @@ export async function finishPlannedRun(
         findings: input.findings.length,
         layerReads: layers.read,
         layers: layers.distinct.size,
+        hosts: hosts.length,
       },
       document,
       scores: [...input.posture.phases.map((p) => ({ phase: p.phase as string, score: p.score })), { phase: 'overall', score: input.posture.overall }],
@@ -290,8 +296,9 @@ async function planRegistry(
     await keepReport(context.store, registry, { readAt: kept.readAt, report });
     return settled({ name, status: 'ok', durationMs: Date.now() - started, readAt: kept.readAt }, report);
   }
-  // a push elsewhere leaves this registry as it was last read
-  if (push !== undefined && push.registry !== registry.name && kept) return settled({ name, status: 'ok', durationMs: 0, readAt: kept.readAt }, kept.report);
+  // a push elsewhere, or a host's report (the run assesses what the hosts sent), leaves this registry as it was last read
+  if (((push !== undefined && push.registry !== registry.name) || context.trigger === 'host') && kept)
+    return settled({ name, status: 'ok', durationMs: 0, readAt: kept.readAt }, kept.report);
   const repositories = push?.registry === registry.name && kept ? [push.repository] : undefined;
   try {
     const scan = await planConfiguredRegistry(registry, {
@@ -366,6 +373,22 @@ async function rematchReport(
   }
   const { findings: _old, ...rest } = { ...report, repositories };
   return { ...rest, findings: checkRegistry(rest, { ...rules, previous: undefined }) };
+}
+
+/**
+ * The hosts a run assesses: the reports of the config's `hostReports` files, and the newest report
+ * each host sent the server, named as it was sent (a Kubernetes node's name, so that it is the
+ * cluster's node on the map) — which replaces a file's report of the same host.
+ */
+async function hostsOf(context: RunContext): Promise<HostReport[]> {
+  const hosts = new Map<string, HostReport>();
+  // a config published by an older server (a fleet's workers read it from the store) has no hostReports
+  for (const file of context.config.hostReports ?? []) {
+    const report = await loadHostReport(file);
+    hosts.set(hostName(report), report);
+  }
+  for (const { name, report } of await context.store.hostReports()) hosts.set(name, { ...report, host: { ...report.host, hostname: name } });
+  return [...hosts.values()];
 }
 
 /** The parts read by `collectEstate`, failed where its diagnostics say a whole input could not be read. */

@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { RegistryConfig } from '../lifecycle/config.js';
 import type { Store, TokenScope } from '../store/model.js';
 import { registerApiRoutes } from './routes-api.js';
+import { registerHostRoutes } from './routes-hosts.js';
 import { registerDashboard } from './dashboard/routes.js';
 import { renderMetrics } from './metrics.js';
 import { pushEventsOf } from './registry-events.js';
@@ -23,7 +24,7 @@ export interface ServerOptions {
   updateAdvisories?: (() => Promise<{ records: number; run: string }>) | undefined;
 }
 
-/** Request bodies are small (a run request, a registry notification): anything bigger is refused. */
+/** Request bodies are small (a run request, a registry notification): anything bigger is refused (a host report's route takes more). */
 const bodyLimit = 1024 * 1024;
 const sessionCookie = 'shipshape_session';
 
@@ -147,6 +148,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   );
 
   registerApiRoutes(app, options);
+  registerHostRoutes(app, options);
   await registerDashboard(app);
   return app;
 }

@@ -4,7 +4,8 @@ import type { LifecycleMap } from '../lifecycle/model.js';
 import type { FindingFilter, PageRequest, RunRecord } from '../store/model.js';
 import type { ServerOptions } from './app.js';
 
-const page = {
+/** The querystring of a list a page at a time. */
+export const page = {
   limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
   cursor: { type: 'string', maxLength: 200 },
 } as const;

@@ -44,4 +44,15 @@ describe('RunQueue', () => {
     expect(new Set([first.id, other.id, manual.id]).size).toBe(3);
     expect((await store.listRuns({ limit: 10 })).items.map((r) => r.status)).toEqual(['queued', 'queued', 'queued']);
   });
+
+  it("assesses hosts' reports that arrive while a run for them waits in that run, and nothing else with them", async () => {
+    await queue.stop();
+    const first = await queue.enqueue('host');
+    const again = await queue.enqueue('host');
+    const manual = await queue.enqueue('manual');
+    const push = await queue.enqueue('push', { registry: 'reg:5000', repository: 'team/host' });
+    expect(again.id).toBe(first.id);
+    expect(new Set([first.id, manual.id, push.id]).size).toBe(3);
+    expect((await store.getRun(first.id))?.trigger).toBe('host');
+  });
 });

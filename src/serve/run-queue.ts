@@ -21,13 +21,15 @@ export class RunQueue {
 
   /**
    * Records a run and starts it as soon as the runs before it are done. A push whose repository
-   * already waits in the queue joins that run: a burst of pushes is read once.
+   * already waits in the queue joins that run: a burst of pushes is read once; so does a host's
+   * report while a run for hosts' reports waits: a DaemonSet's nodes reporting at once are assessed
+   * together.
    */
   async enqueue(trigger: RunTrigger, push?: PushSubject): Promise<RunRecord> {
     const subject = push ? JSON.stringify({ registry: push.registry, repository: push.repository }) : undefined;
-    if (subject !== undefined) {
+    if (subject !== undefined || trigger === 'host') {
       const waiting = (await this.context.store.listRuns({ limit: 100 })).items.find(
-        (r) => r.status === 'queued' && r.trigger === 'push' && r.subject === subject,
+        (r) => r.status === 'queued' && r.trigger === trigger && r.subject === subject,
       );
       if (waiting) return waiting;
     }

@@ -17,6 +17,8 @@ export interface StoreOptions {
   busyTimeoutMs?: number;
   /** Largest JSON document (posture document, inventory, layer result) stored, in bytes (default 64 MiB). */
   maxDocumentBytes?: number;
+  /** Most hosts whose reports are kept (default 10 000): a report of one more is refused until one is deleted. */
+  maxHosts?: number;
   /**
    * PostgreSQL: an idle pooled connection broke (the server restarted or went away). The pool drops
    * it and the next query connects anew; by default the error is kept for `ping()` to report.

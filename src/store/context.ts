@@ -7,12 +7,14 @@ export interface StoreContext {
   db: Kysely<StoreDatabase>;
   dialect: StoreDialect;
   maxDocumentBytes: number;
+  maxHosts: number;
 }
 
 /** Work that several servers must not interleave (PostgreSQL advisory lock keys; arbitrary, fixed). */
 const serialKeys = {
   items: 0x5353_0001,
   images: 0x5353_0002,
+  hosts: 0x5353_0003,
 } as const;
 
 /**

@@ -13,6 +13,7 @@ export function storeMigrations(dialect: StoreDialect): MigrationProvider {
   const migrations: Record<string, Migration> = {
     '0001_initial': { up: (db) => initial(db, dialect) },
     '0002_run_reads': { up: (db) => runReads(db, dialect) },
+    '0003_host_reports': { up: (db) => hostReports(db, dialect) },
   };
   return { getMigrations: () => Promise.resolve(migrations) };
 }
@@ -180,5 +181,22 @@ async function runReads(db: Kysely<unknown>, dialect: StoreDialect): Promise<voi
     .addColumn('key', text, (c) => c.notNull())
     .addColumn('value', text, (c) => c.notNull())
     .addPrimaryKeyConstraint('run_reads_pk', ['run_id', 'key'])
+    .execute();
+}
+
+/** The newest report each host sent (`host scan --report-to`), with what the hosts list shows of it. */
+async function hostReports(db: Kysely<unknown>, dialect: StoreDialect): Promise<void> {
+  const text = dialect === 'postgres' ? sql`text collate "C"` : sql`text`;
+  await db.schema
+    .createTable('host_reports')
+    .addColumn('name', text, (c) => c.primaryKey())
+    .addColumn('received_at', text, (c) => c.notNull())
+    .addColumn('report', text, (c) => c.notNull())
+    .addColumn('os', text)
+    .addColumn('kernel', text)
+    .addColumn('engines', text, (c) => c.notNull())
+    .addColumn('containers', 'integer', (c) => c.notNull())
+    .addColumn('findings', text, (c) => c.notNull())
+    .addColumn('unknown', 'integer', (c) => c.notNull())
     .execute();
 }

@@ -6,9 +6,10 @@
 
 import type { ScanSummary, StoredScan } from '../distribute/history.js';
 import type { RegistryScanReport } from '../distribute/model.js';
+import type { HostReport } from '../host/scan.js';
 
 export type RunStatus = 'queued' | 'running' | 'done' | 'failed';
-export type RunTrigger = 'schedule' | 'manual' | 'push' | 'advisories' | 'start';
+export type RunTrigger = 'schedule' | 'manual' | 'push' | 'advisories' | 'start' | 'host';
 type PartStatus = 'ok' | 'failed' | 'stale';
 
 /** One part of a run: a registry, the sources, the manifests, the cluster, one pushed image. */
@@ -122,6 +123,30 @@ export interface TokenRecord {
   lastUsedAt?: string | undefined;
 }
 
+/** A host as the hosts list shows it: what its newest report says, in a few words and numbers. */
+export interface HostSummary {
+  /** The name it is kept under: the report's host name, or the name it was sent with (a Kubernetes node's). */
+  name: string;
+  receivedAt: string;
+  /** The OS's pretty name (else its name), when the report says. */
+  os: string | undefined;
+  /** The kernel release, when the report says. */
+  kernel: string | undefined;
+  engines: { kind: string; version: string | undefined; containers: number }[];
+  containers: number;
+  /** Findings by severity. */
+  findings: Record<string, number>;
+  /** What the report could not read: containers whose writable layer is unknown, and the host's problems. */
+  unknown: number;
+}
+
+/** A host's newest report, as received, with the name it is kept under. */
+export interface StoredHostReport {
+  name: string;
+  receivedAt: string;
+  report: HostReport;
+}
+
 /** What changed between two finished runs. */
 export interface RunDiff {
   from: string;
@@ -220,6 +245,21 @@ export interface Store {
   getRegistryScan(id: number): Promise<StoredScan | undefined>;
   /** Copies every scan of an existing `history.sqlite` (schema 1 or 2) in, once (returns how many were new). */
   importScanHistory(file: string): Promise<number>;
+
+  // host reports (`host scan --report-to`): one per host, the newest received
+  /**
+   * Keeps `report` as the host's newest (one received earlier than the kept one changes nothing) and
+   * returns its summary. Refused: a name that is not 1-253 of `[A-Za-z0-9._-]`, a report larger than
+   * the store keeps, a new host beyond `maxHosts`.
+   */
+  putHostReport(name: string, report: HostReport, receivedAt: string): Promise<HostSummary>;
+  /** The hosts by name, a page at a time, without their reports. */
+  listHostReports(page: PageRequest): Promise<Page<HostSummary>>;
+  /** Every host's newest report, by name (what a run assesses). */
+  hostReports(): Promise<StoredHostReport[]>;
+  hostReport(name: string): Promise<StoredHostReport | undefined>;
+  /** True when there was one. */
+  deleteHostReport(name: string): Promise<boolean>;
 
   // key/value for the server's own bookkeeping (last schedule slot taken, advisory DB time)
   getSetting(key: string): Promise<string | undefined>;

@@ -3,6 +3,7 @@ import { ShipshapeError, UnsupportedError, UsageError, messageOf } from '../core
 import { connectPostgres, connectSqlite, isPostgresUrl, type StoreOptions } from './connect.js';
 import type { StoreContext } from './context.js';
 import { finishQueries } from './finish.js';
+import { defaultMaxHosts, hostReportQueries } from './host-reports.js';
 import { imageQueries } from './images.js';
 import { importQueries } from './import-history.js';
 import { itemQueries } from './items.js';
@@ -25,7 +26,12 @@ export async function openStore(location: string, options: StoreOptions = {}): P
   if (location.trim() === '') throw new UsageError('the store location is empty', { hint: 'give a file path or a postgres:// URL' });
   const dialect = isPostgresUrl(location) ? 'postgres' : 'sqlite';
   const connected = dialect === 'postgres' ? await connectPostgres(location, options) : connectSqlite(location, options);
-  const context: StoreContext = { db: connected.db, dialect, maxDocumentBytes: options.maxDocumentBytes ?? defaultMaxDocumentBytes };
+  const context: StoreContext = {
+    db: connected.db,
+    dialect,
+    maxDocumentBytes: options.maxDocumentBytes ?? defaultMaxDocumentBytes,
+    maxHosts: options.maxHosts ?? defaultMaxHosts,
+  };
   let closing: Promise<void> | undefined;
   return {
     dialect,
@@ -49,6 +55,7 @@ export async function openStore(location: string, options: StoreOptions = {}): P
     ...tokenQueries(context),
     ...registryScanQueries(context),
     ...importQueries(context),
+    ...hostReportQueries(context),
   };
 }
 

@@ -7,7 +7,7 @@ import type { RunsTable } from './schema.js';
 import { clampLimit, countOf, decodeCounts, decodeCursor, decodeJson, encodeCursor, isoTime, optional } from './values.js';
 
 const runStatuses: readonly RunStatus[] = ['queued', 'running', 'done', 'failed'];
-const runTriggers: readonly RunTrigger[] = ['schedule', 'manual', 'push', 'advisories', 'start'];
+const runTriggers: readonly RunTrigger[] = ['schedule', 'manual', 'push', 'advisories', 'start', 'host'];
 
 /** Width of the time part of a run id: base36 milliseconds stay 9 digits until the year 5188. */
 const idTimeDigits = 9;

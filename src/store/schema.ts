@@ -96,6 +96,22 @@ interface LayerResultsTable {
   read_at: string;
 }
 
+/** The newest report of each host (`host scan --report-to`), and the summary the hosts list shows. */
+export interface HostReportsTable {
+  name: string;
+  received_at: string;
+  /** The report as received (JSON text). */
+  report: string;
+  os: string | null;
+  kernel: string | null;
+  /** JSON array of `{kind, version?, containers}`. */
+  engines: string;
+  containers: number;
+  /** JSON object of finding counts by severity. */
+  findings: string;
+  unknown: number;
+}
+
 /** API tokens: only a hash of the secret is kept. */
 export interface TokensTable {
   id: string;
@@ -158,4 +174,5 @@ export interface StoreDatabase {
   registry_scan_tags: RegistryScanTagsTable;
   registry_scan_images: RegistryScanImagesTable;
   registry_scan_findings: RegistryScanFindingsTable;
+  host_reports: HostReportsTable;
 }

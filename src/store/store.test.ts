@@ -63,14 +63,22 @@ describeBackends((backend) => {
       await backend.store.migrate();
       await backend.store.migrate();
       expect(await backend.store.getRun(run.id)).toEqual(run);
-      expect((await backend.query('select name from kysely_migration')).map((row) => row.name)).toEqual(['0001_initial', '0002_run_reads']);
+      expect((await backend.query('select name from kysely_migration')).map((row) => row.name)).toEqual([
+        '0001_initial',
+        '0002_run_reads',
+        '0003_host_reports',
+      ]);
     });
 
     it('two servers migrating a new database at once both succeed and leave one schema', async () => {
       const location = await backend.newLocation();
       const servers = await Promise.all([backend.open(location), backend.open(location), backend.open(location)]);
       await Promise.all(servers.map((store) => store.migrate()));
-      expect((await backend.query('select name from kysely_migration', location)).map((row) => row.name)).toEqual(['0001_initial', '0002_run_reads']);
+      expect((await backend.query('select name from kysely_migration', location)).map((row) => row.name)).toEqual([
+        '0001_initial',
+        '0002_run_reads',
+        '0003_host_reports',
+      ]);
       const run = await servers[0]!.createRun({ trigger: 'start', queuedAt: at(1) });
       expect(await servers[2]!.getRun(run.id)).toEqual(run);
     });

@@ -7,6 +7,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe } from 'vitest';
 import { postgresMissing, startPostgres, type RunningPostgres } from '../test-support/postgres.js';
 import { skipWhen } from '../test-support/skip.js';
+import type { HostReport } from '../host/scan.js';
 import type { ObservedItem, Store } from './model.js';
 import { openStore, type StoreOptions } from './open.js';
 
@@ -26,6 +27,66 @@ export function observedItem(fingerprint: string, fields: Partial<ObservedItem> 
     where: `registry.example/app@sha256:${fingerprint}`,
     detail: undefined,
     ...fields,
+  };
+}
+
+/**
+ * A host scan report (as `parseHostReport` gives it) of `hostname`: Debian, Docker 27 with two
+ * containers — `web`, privileged, whose writable layer added a file, and `job`, whose writable
+ * layer was not read — and a HIGH and a MEDIUM finding.
+ */
+export function hostReportOf(hostname: string | undefined, problems: string[] = []): HostReport {
+  const facts = { engine: 'docker' as const, image: { reference: 'nginx:1.27' }, privileged: false, mounts: [] };
+  return {
+    host: {
+      hostname,
+      root: '/host',
+      os: { id: 'debian', name: 'Debian GNU/Linux', version: '12', prettyName: 'Debian GNU/Linux 12 (bookworm)', evidence: '/etc/os-release' },
+      kernel: { release: '6.1.0-28-amd64', source: '/proc/sys/kernel/osrelease' },
+      engines: [{ kind: 'docker', version: '27.3.1', containers: 2 }],
+      configFiles: ['/etc/docker/daemon.json'],
+      problems,
+    },
+    containers: [
+      {
+        ...facts,
+        id: 'a'.repeat(64),
+        name: 'web',
+        privileged: true,
+        drift: {
+          added: ['/tmp/x'],
+          modified: [],
+          deleted: [],
+          executables: [],
+          packages: { installed: [], removed: [] },
+          secrets: [],
+          etc: [],
+          bytes: 1,
+          warnings: [],
+        },
+      },
+      { ...facts, id: 'b'.repeat(64), name: 'job', drift: undefined, driftUnknown: 'its writable layer is gone' },
+    ],
+    findings: [
+      {
+        ruleId: 'SS-CTR-001',
+        title: 'Privileged container',
+        severity: 'HIGH',
+        message: 'container web: privileged',
+        container: { id: 'a'.repeat(64), name: 'web' },
+        location: {},
+        fingerprint: 'f1',
+      },
+      {
+        ruleId: 'SS-DRIFT-009',
+        title: 'Writable layer not read',
+        severity: 'MEDIUM',
+        message: 'container job: not read',
+        container: { id: 'b'.repeat(64), name: 'job' },
+        location: {},
+        fingerprint: 'f2',
+      },
+    ],
   };
 }
 

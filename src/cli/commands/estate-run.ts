@@ -53,7 +53,14 @@ export async function estateFromOptions(values: EstateOptionValues, io: CliIo, o
   const wantCluster = values.cluster || config?.cluster !== undefined;
   const registries = config?.registries ?? [];
   const hostReports = [...(config?.hostReports ?? []), ...(values.hostReport ?? [])];
-  if (sources.length === 0 && manifests.length === 0 && values.registryReport.length === 0 && registries.length === 0 && hostReports.length === 0 && !wantCluster) {
+  if (
+    sources.length === 0 &&
+    manifests.length === 0 &&
+    values.registryReport.length === 0 &&
+    registries.length === 0 &&
+    hostReports.length === 0 &&
+    !wantCluster
+  ) {
     throw new UsageError('nothing to map', {
       hint: `run it where ${configFileName} is, or give --config FILE, --source DIR, --registry-report FILE, --manifests PATH, --host-report FILE, --cluster`,
     });

@@ -213,6 +213,8 @@ export function serverUrl(text: string, plainHttp = false, flag = '--server'): U
   }
   const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && (loopback || plainHttp)))
-    throw new UsageError(`${flag} ${url.origin}: the token would cross the network in the clear`, { hint: 'use https:// (plain http only on loopback, or with --plain-http inside a trusted network)' });
+    throw new UsageError(`${flag} ${url.origin}: the token would cross the network in the clear`, {
+      hint: 'use https:// (plain http only on loopback, or with --plain-http inside a trusted network)',
+    });
   return url;
 }

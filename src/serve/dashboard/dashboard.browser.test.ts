@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page as ListPage, TrackedItem } from '../../store/model.js';
 import { waitForPathBesidePanel } from '../../report/html/test-map-view.js';
 import { fileMissing, skipWhen } from '../../test-support/skip.js';
-import { type DashboardEstate, hostileName, imageFinding, seededImages, startDashboardEstate } from './test-estate.js';
+import { type DashboardEstate, hostileName, imageFinding, seededHost, seededImages, startDashboardEstate } from './test-estate.js';
 
 const chromiumPath = '/usr/bin/chromium';
 const artifacts = fileURLToPath(new URL('../../../test-artifacts/', import.meta.url));
@@ -212,6 +212,21 @@ describe(
       expect(body).not.toContain(estate.estateDir);
     });
 
+    it('hosts: each host that sent a report, with its OS, engines, containers, findings and what was not read, linked to its report', async () => {
+      await nav('Hosts', 'Hosts');
+      await page.locator('table.hosts tbody tr').first().waitFor();
+      expect(await text('.count')).toBe('Showing 1–1 of 1 hosts');
+      const row = await text('table.hosts tbody tr');
+      expect(row).toContain(seededHost);
+      expect(row).toContain(`Debian ${hostileName}`);
+      expect(row).toContain('kernel 6.1.0-28-amd64');
+      expect(row).toContain('docker 27.3.1 · 2 containers');
+      expect(row).toMatch(/HIGH 1 MEDIUM 1/);
+      expect(row).toContain('2 unknown');
+      expect(await page.getByRole('link', { name: seededHost }).getAttribute('href')).toBe(`/api/hosts/${seededHost}`);
+      await page.screenshot({ path: join(artifacts, 'dashboard-hosts.png') });
+    });
+
     it('shows hostile text from a manifest and the store as text, on every view, and never runs it', async () => {
       await nav('Findings', 'Findings');
       await page.fill('input[name="q"]', 'window.pwned');
@@ -222,6 +237,7 @@ describe(
         ['Overview', 'Shipshape posture report — estate'],
         ['Map', 'Map'],
         ['Images', 'Images'],
+        ['Hosts', 'Hosts'],
       ] as const) {
         await nav(view[0], view[1]);
         await page.locator('#view .muted', { hasText: 'Loading' }).waitFor({ state: 'detached' });

@@ -18,7 +18,7 @@ describe('the dashboard routes', () => {
   const get = (url: string, headers: Record<string, string> = {}) => server.app.inject({ method: 'GET', url, headers });
 
   it('sends a browser without a known session to /signin from every page, and answers the data reads with 401', async () => {
-    for (const url of ['/', '/map', '/images', `/images/sha256:${'a'.repeat(64)}`, '/findings?severity=HIGH', '/gaps']) {
+    for (const url of ['/', '/map', '/images', `/images/sha256:${'a'.repeat(64)}`, '/findings?severity=HIGH', '/gaps', '/hosts']) {
       for (const headers of [{} as Record<string, string>, { cookie: 'shipshape_session=ss_abcdefgh_wrong-wrong-wrong-wrong-wrong-wrong-wrong-w' }]) {
         const response = await get(url, headers);
         expect([url, response.statusCode, response.headers.location]).toEqual([url, 302, '/signin']);
@@ -49,6 +49,7 @@ describe('the dashboard routes', () => {
       '/images',
       '/findings',
       '/gaps',
+      '/hosts',
     ]);
     const script = await get('/assets/dashboard.js');
     expect(script.statusCode).toBe(200);

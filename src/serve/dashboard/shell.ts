@@ -9,7 +9,7 @@ export const dashboardCsp =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /** The paths the page script draws a view for; each answers with the same page. */
-export const viewPaths = ['/', '/map', '/images', '/images/:digest', '/findings', '/gaps'] as const;
+export const viewPaths = ['/', '/map', '/images', '/images/:digest', '/findings', '/gaps', '/hosts'] as const;
 
 function head(title: string): SafeHtml {
   return html`<!doctype html>
@@ -33,7 +33,7 @@ export const appPage = html`${head('Shipshape')}
 <a class="skip" href="#view">Skip to the content</a>
 <header class="bar">
 <a class="brand" href="/">Shipshape</a>
-<nav aria-label="Dashboard"><a href="/">Overview</a><a href="/map">Map</a><a href="/images">Images</a><a href="/findings">Findings</a><a href="/gaps">Gaps</a></nav>
+<nav aria-label="Dashboard"><a href="/">Overview</a><a href="/map">Map</a><a href="/images">Images</a><a href="/findings">Findings</a><a href="/gaps">Gaps</a><a href="/hosts">Hosts</a></nav>
 <button type="button" id="sign-out">Sign out</button>
 </header>
 <p id="status" class="sr-only" role="status" aria-live="polite"></p>

@@ -50,6 +50,7 @@ dl.run dt { font-weight: 600; } dl.run dd { margin: 0; }
 .filters input[type="checkbox"] { width: auto; margin: 0; }
 .pager { display: flex; flex-wrap: wrap; gap: 12px; align-items: center; margin: 10px 0; }
 .items .c-sev { width: 10%; } .items .c-rule { width: 14%; } .items .c-title { width: 34%; } .items .c-where { width: 22%; } .items .c-when { width: 20%; }
+.hosts .c-host { width: 16%; } .hosts .c-os { width: 18%; } .hosts .c-engines { width: 20%; } .hosts .c-containers { width: 8%; } .hosts .c-findings { width: 16%; } .hosts .c-unknown { width: 10%; } .hosts .c-seen { width: 12%; }
 .images .c-image { width: 40%; } .images .c-platform { width: 12%; } .images .c-vulns { width: 24%; } .images .c-running { width: 10%; } .images .c-seen { width: 14%; }
 dl.facts.image { margin: 8px 0 16px; }
 .signin { max-width: 420px; margin: 10vh auto; padding: 16px; }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadShipshapeConfig } from '../../lifecycle/config.js';
 import type { ObservedItem, TrackedItem } from '../../store/model.js';
+import { hostReportOf } from '../../store/test-backends.js';
 import { startTestServer, type TestServer } from '../test-server.js';
 
 const exampleEstate = fileURLToPath(new URL('../../../examples/estate/', import.meta.url));
@@ -16,6 +17,9 @@ export const seededImages = [
   { digest: `sha256:${'2d'.repeat(32)}`, reference: 'registry.shop.internal/shop/legacy-report:0.9', running: false, counts: { MEDIUM: 4 } },
   { digest: `sha256:${'3e'.repeat(32)}`, reference: `registry.shop.internal/shop/web${hostileName}:1`, running: false, counts: {} },
 ] as const;
+
+/** The host whose report the store holds (see `hostReportOf`). */
+export const seededHost = 'ip-10-20-1-17.eu-west-1.compute.internal';
 
 /** The finding the third run opens on the first seeded image. */
 export const imageFinding: ObservedItem = {
@@ -41,8 +45,8 @@ export interface DashboardEstate {
  * A real server (the team's test server: SQLite store in a temp dir) over a temporary copy of
  * examples/estate with no registry: run 1 reads the estate as it is; then a workload gets a hostile
  * container name and the web Dockerfile a USER line, and run 2 reads it again; images are
- * recorded, and a third run (made here, with run 2's document) adds a vulnerability on an image
- * and shows the registry as stale.
+ * recorded, a host's report kept, and a third run (made here, with run 2's document) adds a
+ * vulnerability on an image and shows the registry as stale.
  */
 export async function startDashboardEstate(dir: string): Promise<DashboardEstate> {
   const estateDir = join(dir, 'estate');
@@ -62,6 +66,10 @@ export async function startDashboardEstate(dir: string): Promise<DashboardEstate
   await server.queue.idle();
 
   const seenAt = new Date().toISOString();
+  // a host's report, received after the runs (the hosts list reads the store, not a run); its OS named by a hostile host
+  const host = hostReportOf('worker-7', ['/etc/docker/daemon.json: unreadable']);
+  if (host.host.os) host.host.os.prettyName = `Debian ${hostileName}`;
+  await store.putHostReport(seededHost, host, seenAt);
   await store.upsertImages(seededImages.map((i) => ({ digest: i.digest, reference: i.reference, platform: 'linux/amd64', running: i.running, seenAt })));
   for (const image of seededImages) await store.setVulnerabilityCounts(image.digest, image.counts, seenAt);
 

@@ -1,10 +1,10 @@
-import { html, joinHtml, type SafeHtml } from '../../../report/html/escape.js';
+import { html, type SafeHtml } from '../../../report/html/escape.js';
 import type { Page, StoredImage, TrackedItem } from '../../../store/model.js';
 import { getJson, query } from './api.js';
 import { show } from './dom.js';
 import { pathShower } from './estate.js';
 import { pageSize, pager } from './pager.js';
-import { severities, severityOf, when } from './words.js';
+import { severityCounts, severityOf, when } from './words.js';
 
 const digestPattern = /^sha256:[a-f0-9]{64}$/;
 const shortDigest = (digest: string): string => digest.replace(/^(sha256:[a-f0-9]{12})[a-f0-9]+$/, '$1…');
@@ -12,12 +12,7 @@ const shortDigest = (digest: string): string => digest.replace(/^(sha256:[a-f0-9
 /** Vulnerability counts by severity, most severe first, each with its word; `not matched` before any advisory match. */
 function vulnerabilityCounts(counts: Record<string, number> | undefined): SafeHtml {
   if (counts === undefined) return html`<span class="muted">not matched against advisories</span>`;
-  const found = severities.filter((s) => (counts[s] ?? 0) > 0);
-  if (found.length === 0) return html`<span>none found</span>`;
-  return html`<span class="vulns">${joinHtml(
-    found.map((s) => html`<span>${severityOf(s)} ${counts[s] ?? 0}</span>`),
-    html` `,
-  )}</span>`;
+  return severityCounts(counts);
 }
 
 const running = (image: StoredImage): string => (image.running ? '● running' : '○ not running');

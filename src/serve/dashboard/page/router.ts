@@ -2,6 +2,7 @@ import { html } from '../../../report/html/escape.js';
 import { SignedOut } from './api.js';
 import { show } from './dom.js';
 import { imagesView, imageView } from './images.js';
+import { hostsView } from './hosts.js';
 import { findingsView, gapsView } from './items.js';
 import { mapPageView } from './map-view.js';
 import { overviewView } from './overview.js';
@@ -16,6 +17,7 @@ const views: { path: RegExp; view: View; title: string; nav: string }[] = [
   { path: /^\/images\/[^/]+$/, view: imageView, title: 'Image', nav: '/images' },
   { path: /^\/findings$/, view: findingsView, title: 'Findings', nav: '/findings' },
   { path: /^\/gaps$/, view: gapsView, title: 'Gaps', nav: '/gaps' },
+  { path: /^\/hosts$/, view: hostsView, title: 'Hosts', nav: '/hosts' },
 ];
 
 const routeOf = (url: URL): (typeof views)[number] | undefined =>

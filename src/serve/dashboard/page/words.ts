@@ -1,5 +1,5 @@
 import type { SeverityLevel } from '../../../core/severity.js';
-import { html, type SafeHtml } from '../../../report/html/escape.js';
+import { html, joinHtml, type SafeHtml } from '../../../report/html/escape.js';
 import { severityBadge } from '../../../report/html/format.js';
 import type { RunPart, RunRecord } from '../../../store/model.js';
 
@@ -10,6 +10,16 @@ export const severities: readonly SeverityLevel[] = ['CRITICAL', 'HIGH', 'MEDIUM
 export function severityOf(text: string): SafeHtml {
   const level = severities.find((s) => s === text.toUpperCase()) ?? 'UNKNOWN';
   return severityBadge(level);
+}
+
+/** Counts by severity, most severe first, each with its word; `none found` when all are 0. */
+export function severityCounts(counts: Record<string, number>): SafeHtml {
+  const found = severities.filter((s) => (counts[s] ?? 0) > 0);
+  if (found.length === 0) return html`<span>none found</span>`;
+  return html`<span class="vulns">${joinHtml(
+    found.map((s) => html`<span>${severityOf(s)} ${counts[s] ?? 0}</span>`),
+    html` `,
+  )}</span>`;
 }
 
 /** How long ago, in words: `just now`, `5 minutes ago`, `3 days ago`. */
@@ -46,6 +56,7 @@ const triggerWords: Record<RunRecord['trigger'], string> = {
   push: 'a registry push',
   advisories: 'an advisory update',
   start: 'the server starting',
+  host: "a host's report",
 };
 
 export function runStatus(run: RunRecord): SafeHtml {
