@@ -1,4 +1,7 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { lstat, symlink, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultLimits } from '../core/limits.js';
@@ -8,6 +11,11 @@ import { skipWhen } from '../test-support/skip.js';
 import { scanHost, type HostReport, type ScannedContainer } from './scan.js';
 
 const secretKey = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+
+async function waitFor(file: string): Promise<void> {
+  for (let tries = 0; tries < 200 && !existsSync(file); tries++) await sleep(50);
+  if (!existsSync(file)) throw new Error(`${file} did not appear`);
+}
 
 /**
  * Real containers, real writable layers: buildah and podman make them from the shared images in a
@@ -129,6 +137,23 @@ describe('host scan of real buildah/podman containers', skipWhen(sharedAbsent, c
     const passwd = report.findings.find((finding) => finding.ruleId === 'SS-DRIFT-003' && finding.path === '/etc/passwd');
     expect(passwd?.severity).toBe('HIGH');
     expect(JSON.stringify(report)).not.toContain(secretKey);
+  });
+
+  it('asks an engine API only when its socket is named: live states and the version; a socket that does not answer is a problem', async () => {
+    const socket = path.join(host.root, 'tmp/podman.sock');
+    const service = spawn('podman', [...host.storageArgs, 'system', 'service', '--time', '0', `unix://${socket}`], { stdio: 'ignore' });
+    try {
+      await waitFor(socket);
+      const asked = await scanHost({ root: host.root, limits: defaultLimits, engineSockets: [socket, path.join(host.root, 'tmp/none.sock')] });
+      expect(asked.containers.find((container) => container.name === 'web')?.state).toBe('created');
+      expect(asked.host.engines.find((engine) => engine.kind === 'podman')).toMatchObject({ version: '4.3.1', versionSource: `the engine API on ${socket}` });
+      expect(report.host.engines.find((engine) => engine.kind === 'podman')?.version).toBeUndefined(); // no package database in this root
+      expect(asked.host.problems).toEqual([expect.stringContaining(`the engine API on ${path.join(host.root, 'tmp/none.sock')} did not answer`)]);
+      // without the API, Podman's own database says the same
+      expect(report.containers.find((container) => container.name === 'web')?.state).toBe('created');
+    } finally {
+      service.kill();
+    }
   });
 
   it('never follows a link in a writable layer out to the host', () => {

@@ -13,6 +13,7 @@ import { driftFindings, driftRuleMeta } from './drift-rules.js';
 import { readContainerdState } from './engines/containerd/read.js';
 import { readContainersStorage } from './engines/containers-storage/read.js';
 import { readDockerState } from './engines/docker/read.js';
+import { askEngineApi, type EngineApiAnswer } from './engines/engine-api.js';
 import type { ContainerFacts, EngineFound, EngineKind, HostContainer } from './model.js';
 import { HostRoot } from './root.js';
 import { checkHostConfig } from './rules/check.js';
@@ -72,6 +73,8 @@ export interface HostScanOptions {
   secretVisitor?: LayerFileVisitor | undefined;
   /** Docker's data root when not the default or daemon.json's. */
   dockerRoot?: string | undefined;
+  /** Docker Engine API sockets (Docker's, Podman's service) to ask for live container states: only when named. */
+  engineSockets?: readonly string[] | undefined;
 }
 
 /** Every rule a host scan can report (for SARIF and the rule catalogue). */
@@ -94,6 +97,13 @@ export async function scanHost(options: HostScanOptions): Promise<HostReport> {
   const config = await collectEngineConfig(root);
   pushAll(problems, config.problems);
   const engines = await readEngines(root, options, problems);
+  for (const socket of options.engineSockets ?? []) {
+    progress(`Asking the engine API on ${socket}`);
+    await askEngineApi(socket).then(
+      (answer) => mergeEngineApi(engines, versions, answer),
+      (error: unknown) => problems.push(`${messageOf(error)} (its containers' live states are unknown)`),
+    );
+  }
   const findings: HostFinding[] = checkHostConfig(config.files).map((finding) => ({ ...finding, path: finding.location.file }));
 
   const containers = engines.flatMap((engine) => engine.containers);
@@ -158,6 +168,36 @@ async function readEngines(root: HostRoot, options: HostScanOptions, problems: s
     engine.containers = engine.containers.filter((container) => !docker.has(container.id));
   }
   return engines;
+}
+
+/**
+ * What an engine's API said, over what its state on disk says: the live state of each container, the
+ * engine's version when no package gave it, and the containers it runs that its state on disk did not
+ * show (their writable layers then unknown: never silently dropped).
+ */
+function mergeEngineApi(engines: EngineFound[], versions: { kind: EngineKind; version: string; source: string }[], answer: EngineApiAnswer): void {
+  if (answer.version !== undefined && !versions.some((v) => v.kind === answer.kind))
+    versions.push({ kind: answer.kind, version: answer.version, source: `the engine API on ${answer.socket}` });
+  const known = new Map(engines.flatMap((engine) => engine.containers.map((container) => [container.id, container])));
+  let engine = engines.find((candidate) => candidate.kind === answer.kind);
+  for (const listed of answer.containers) {
+    const container = known.get(listed.id);
+    if (container !== undefined) {
+      container.state = listed.state ?? container.state;
+      continue;
+    }
+    if (engine === undefined) engines.push((engine = { kind: answer.kind, containers: [], problems: [] }));
+    engine.containers.push({
+      id: listed.id,
+      name: listed.name,
+      engine: answer.kind,
+      image: { reference: listed.image },
+      state: listed.state,
+      privileged: undefined,
+      mounts: [],
+      layers: `the engine API on ${answer.socket} lists it, but its state on disk was not found under the root`,
+    });
+  }
 }
 
 /** Engines installed or with state on the host, each once, with its version when known. */

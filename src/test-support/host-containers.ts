@@ -15,6 +15,8 @@ const run = promisify(execFile);
  */
 export interface StorageHost {
   root: string;
+  /** The storage flags every buildah/podman command on this host's store takes. */
+  storageArgs: string[];
   buildah(...args: string[]): Promise<string>;
   podman(...args: string[]): Promise<string>;
   remove(): Promise<void>;
@@ -38,6 +40,7 @@ export async function makeStorageHost(): Promise<StorageHost> {
   await mkdir(path.join(root, 'tmp'), { recursive: true });
   return {
     root,
+    storageArgs: storage,
     buildah: tool('buildah'),
     podman: tool('podman'),
     remove: async () => {

@@ -44,6 +44,7 @@ async function scanOnce(
     limits: defaultLimits,
     parallel: values.parallel,
     dockerRoot: values.dockerRoot,
+    engineSockets: values.engineSocket,
     secretVisitor: secretVisitor({ maxFileBytes: secretConfig.maxFileBytes, allowValues: secretConfig.allowValues }),
     onProgress: (message) => progress?.message(message),
   }).finally(() => progress?.finish());

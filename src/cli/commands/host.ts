@@ -16,6 +16,7 @@ export interface HostScanValues {
   tokenFile?: string;
   plainHttp: boolean;
   every?: string;
+  engineSocket: string[];
 }
 
 /** `shipshape host scan`: a container host read from its filesystem — engines, their configuration, containers and their writable layers. */
@@ -31,6 +32,12 @@ export function hostCommand(io: CliIo, done: (code: number) => void): Command {
     .option('-s, --severity <levels>', 'report only findings of these severities (comma-separated: CRITICAL,HIGH,MEDIUM,LOW,UNKNOWN)')
     .option('--secret-config <file>', 'secret scanner settings (JSON: disable, allowPaths, allowValues, maxFileBytes)')
     .option('--parallel <n>', 'containers read at once', parsePositiveInt, 2)
+    .option(
+      '--engine-socket <path>',
+      "also ask a Docker Engine API on this Unix socket (Docker's, or `podman system service`'s) for its version and its containers' live states (repeatable; never asked unless named)",
+      (value: string, previous: string[]) => [...previous, value],
+      [],
+    )
     .option('--report-to <url>', 'also send the report to a Shipshape server (POST <url>/api/hosts; named $NODE_NAME when set)')
     .option('--token-file <file>', 'the write token for --report-to (default: $SHIPSHAPE_TOKEN)')
     .option(

@@ -12,8 +12,8 @@ export interface LibpodContainer {
 const maxContainers = 10_000;
 const maxValueBytes = 4 * 1024 * 1024;
 
-/** libpod's `define.ContainerStatus` numbers, as `podman ps` names them. */
-const states = ['unknown', 'configured', 'created', 'running', 'stopped', 'paused', 'exited', 'removing', 'stopping'];
+/** libpod's `define.ContainerStatus` numbers, as `podman ps` and its API name them (configured shows as created). */
+const states = ['unknown', 'created', 'created', 'running', 'stopped', 'paused', 'exited', 'removing', 'stopping'];
 
 /**
  * Podman's state database (`<graphroot>/libpod/bolt_state.db`, BoltDB): bucket `ctr` → container id →
