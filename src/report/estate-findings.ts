@@ -1,4 +1,5 @@
 import type { LifecycleMap } from '../lifecycle/model.js';
+import { hostName } from '../lifecycle/map-host.js';
 import type { EstateEvidence } from '../lifecycle/estate-model.js';
 import { secretRule } from '../secrets/index.js';
 import type { RuleFinding } from '../rules/rule.js';
@@ -7,8 +8,8 @@ import type { ReportFinding } from './html/input.js';
 
 /**
  * Every finding of an estate as the posture reports list them: vulnerabilities and secrets of the
- * stored images, misconfiguration (Dockerfiles, registries, workloads, Pod Security), and the
- * lifecycle map's breaks — each with the map nodes it concerns, so the report can mark them.
+ * stored images, misconfiguration (Dockerfiles, registries, workloads, Pod Security), what host scans
+ * found (engine configuration, containers, their drift and secrets), and the lifecycle map's breaks — each with the map nodes it concerns, so the report can mark them.
  */
 export function estateFindings(evidence: EstateEvidence, map: LifecycleMap): ReportFinding[] {
   const known = new Set(map.nodes.map((node) => node.id));
@@ -104,6 +105,21 @@ export function estateFindings(evidence: EstateEvidence, map: LifecycleMap): Rep
         where: `${f.location.file ?? ''}:${f.location.startLine ?? 1}`,
         phase: 'run',
         nodes: owner ? onMap(workloadId(owner)) : [],
+      });
+    }
+  }
+
+  for (const host of evidence.hosts ?? []) {
+    const name = hostName(host);
+    for (const f of host.findings) {
+      findings.push({
+        category: f.ruleId.startsWith('SS-SEC-') ? 'secret' : 'misconfiguration',
+        id: f.ruleId,
+        severity: f.severity,
+        title: f.message,
+        where: `${name}${f.container ? ` ${f.container.name}` : ''}${f.path ? `: ${f.path}` : ''}`,
+        phase: 'host',
+        nodes: onMap(f.container ? `container:${name}/${f.container.name}` : `node:${name}`),
       });
     }
   }

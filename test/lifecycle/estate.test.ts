@@ -164,6 +164,14 @@ describe('the example estate, end to end', skipWhen(registryMissing()), () => {
     const drift = result.evidence.hosts?.[0]?.containers.find((c) => c.name === 'payments-api-it')?.drift;
     expect(drift?.executables.map((e) => e.path)).toEqual(['/tmp/.x/kdevtmpfsi', '/usr/local/lib/libprocesshider.so']);
     expect(JSON.stringify(result.input)).not.toContain('wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY');
+    // the report lists what the host scan found, marked on the container
+    const hostFindings = result.input.findings.filter((f) => f.phase === 'host');
+    expect(hostFindings.find((f) => f.id === 'SS-DRIFT-001')).toMatchObject({
+      where: 'ci-runner-01 payments-api-it: /tmp/.x/kdevtmpfsi',
+      nodes: ['container:ci-runner-01/payments-api-it'],
+    });
+    expect(hostFindings.find((f) => f.id === 'SS-HOST-001')?.nodes).toEqual(['node:ci-runner-01']);
+    expect(hostFindings.filter((f) => f.category === 'secret').length).toBeGreaterThan(0);
   });
 
   it('assesses the posture with the estate’s own gaps and concrete changes', () => {
