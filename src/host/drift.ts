@@ -79,7 +79,8 @@ export async function readDrift(root: HostRoot, layers: ContainerLayers, options
   const dirs = await onDisk(root, layers);
   const visitors = [...analyzers, options.secretVisitor ?? secretVisitor()];
   const what = 'the writable layer';
-  const lowerScans = await Promise.all(dirs.lower.map((dir, index) => imageLayer(dir, index, options)));
+  // a complete (vfs) tree has no whiteouts: a 0/0 device in it is a device
+  const lowerScans = await Promise.all(dirs.lower.map((dir, index) => imageLayer(dir, index, dirs.kind === 'overlay', options)));
   const writable =
     dirs.kind === 'full'
       ? await scanTreeChanges(dirs.container, dirs.lower[0] as string, { what, limits: options.limits, visitors, signal: options.signal })
@@ -131,10 +132,16 @@ async function onDisk(
 }
 
 /** An image layer's scan, read once per host (the package analysers only: secrets in images are the image scan's work). */
-function imageLayer(dir: string, index: number, options: DriftOptions): Promise<LayerScan> {
+function imageLayer(dir: string, index: number, overlayWhiteouts: boolean, options: DriftOptions): Promise<LayerScan> {
   const known = options.imageLayers.get(dir);
   if (known) return known;
-  const scan = scanLayerDirectory(dir, { what: `image layer ${index} (${dir})`, limits: options.limits, visitors: analyzers, signal: options.signal });
+  const scan = scanLayerDirectory(dir, {
+    what: `image layer ${index} (${dir})`,
+    limits: options.limits,
+    visitors: analyzers,
+    signal: options.signal,
+    overlayWhiteouts,
+  });
   options.imageLayers.set(dir, scan);
   scan.catch(() => options.imageLayers.delete(dir));
   return scan;

@@ -51,6 +51,14 @@ describe('layers lying unpacked in directories', () => {
     expect(scan.uncompressedSize).toBe('changed'.length + 'ELF?'.length);
   });
 
+  it('reads a 0/0 device in a complete tree as a device, not a whiteout, when told the tree has none', skipWhen(notRoot), async () => {
+    await mkdir(path.join(dir, 'tree/dev'), { recursive: true });
+    execFileSync('mknod', [path.join(dir, 'tree/dev/zero-zero'), 'c', '0', '0']);
+    const scan = await scanLayerDirectory(path.join(dir, 'tree'), { what: 'tree', limits: defaultLimits, overlayWhiteouts: false });
+    expect(scan.whiteouts).toEqual([]);
+    expect(scan.entries.find((entry) => entry.path === '/dev/zero-zero')?.type).toBe('char');
+  });
+
   it('diffs two full trees as containers/storage does: new, changed (size, mode, time) and deleted paths', async () => {
     const files = { 'etc/a.txt': 'a', 'etc/b': 'b', 'etc/c': 'c', 'etc/same': 's', 'usr/bin/x': 'x' };
     for (const [file, content] of Object.entries(files)) {

@@ -15,6 +15,8 @@ export interface DirectoryLayerOptions {
   /** Read the files these visitors ask for, and keep what they find. */
   visitors?: readonly LayerFileVisitor[] | undefined;
   signal?: AbortSignal | undefined;
+  /** Whether a 0/0 character device is an overlayfs whiteout (default) or, in a complete tree, just a device. */
+  overlayWhiteouts?: boolean | undefined;
 }
 
 /**
@@ -79,7 +81,7 @@ class DirectoryLayer {
         const before = baseNames?.has(name) ? await lstat(join(base as string, path), { bigint: true }) : undefined;
         if (info.isDirectory()) pending.push({ path: `${path}/`, compared: before?.isDirectory() === true });
         if (before !== undefined && !differs(info, before)) continue;
-        if (base === undefined && isOverlayWhiteout(info)) {
+        if (base === undefined && this.options.overlayWhiteouts !== false && isOverlayWhiteout(info)) {
           this.add({ ...emptyHeader, name: `${current.path}${whiteoutPrefix}${name}` });
           continue;
         }
