@@ -98,7 +98,8 @@ function driftOf(container: ScannedContainer): string {
   const drift = container.drift;
   if (drift === undefined) return 'not read';
   const counts = drift.counts ?? { added: drift.added.length, modified: drift.modified.length, deleted: drift.deleted.length };
-  return `+${counts.added} ~${counts.modified} -${counts.deleted}`;
+  // what could not be read of it (a file, a hard link) is said here and listed in the JSON's drift.warnings
+  return `+${counts.added} ~${counts.modified} -${counts.deleted}${drift.warnings.length > 0 ? ` (${plural(drift.warnings.length, 'warning')})` : ''}`;
 }
 
 function whereOf(finding: HostFinding): string {
