@@ -17,6 +17,7 @@ registries:
     credentialsFrom: { dockerConfig: docker }
     as: GHCR.example.internal
 manifests: [k8s/prod.yaml, "-"]
+hostReports: [hosts/node-a.json]
 cluster: { context: prod-eu, kubeconfig: kube/config, namespaces: [payments] }
 allowedRegistries: [registry.example.com]
 gitlab: { registry: Registry.Example.com:5050, projects: { apps/web: Shop/web } }
@@ -71,6 +72,7 @@ describe('shipshape.yaml', () => {
         },
       ],
       manifests: ['/estate/conf/k8s/prod.yaml', '-'],
+      hostReports: ['/estate/conf/hosts/node-a.json'],
       cluster: { context: 'prod-eu', kubeconfig: '/estate/conf/kube/config', namespaces: ['payments'] },
       allowedRegistries: ['registry.example.com'],
       gitlab: { registry: 'registry.example.com:5050', projects: { 'apps/web': 'Shop/web' } },

@@ -120,7 +120,7 @@ describe('shipshape map', () => {
     const none = await runCli(['map'], { cwd: path.join(dir, 'src') });
     expect([none.code, none.stderr]).toEqual([
       2,
-      'shipshape: error: nothing to map\n  hint: run it where shipshape.yaml is, or give --config FILE, --source DIR, --registry-report FILE, --manifests PATH, --cluster\n',
+      'shipshape: error: nothing to map\n  hint: run it where shipshape.yaml is, or give --config FILE, --source DIR, --registry-report FILE, --manifests PATH, --host-report FILE, --cluster\n',
     ]);
     const bad = await runCli(['map', '--config', path.join(dir, 'bad.yaml')]);
     expect(bad.code).toBe(2);
