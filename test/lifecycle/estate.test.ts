@@ -225,6 +225,7 @@ describe('shipshape demo (the quick start)', () => {
       expect(stderr).toBe('');
       expect(code).toBe(0);
       expect(stdout).toMatch(/^Built 5 images of the example estate, pushed 7 tags to a local registry/);
+      expect(stdout).toContain('scanned the host ci-runner-01 (2 containers);');
       expect(stdout).toMatch(/The container estate scores \d+ out of 100/);
       expect(stdout).toContain(`The report: ${output}`);
       expect((await readFile(output, 'utf8')).startsWith('<!doctype html>')).toBe(true);

@@ -38,7 +38,8 @@ export function demoCommand(io: CliIo, done: (code: number) => void): Command {
       }).finally(() => progress?.finish());
       const { counts, map, input } = result;
       io.stdout.write(
-        `Built ${counts.images} images of the example estate, pushed ${counts.tags} tags to a local registry, imported ${counts.advisories} advisories;\n` +
+        `Built ${counts.images} images of the example estate, pushed ${counts.tags} tags to a local registry, imported ${counts.advisories} advisories, ` +
+          `scanned ${(result.evidence.hosts ?? []).map((host) => `the host ${printable(host.host.hostname ?? host.host.root)} (${host.containers.length} containers)`).join(', ') || 'no host'};\n` +
           `mapped ${map.nodes.length} nodes and ${map.edges.length} edges from source to host, with ${map.findings.length} breaks in the chain and ${input.findings.length} findings.\n\n`,
       );
       // the bundled advisories are a sample: what they do not cover is said, not passed off as clean
